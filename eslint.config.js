@@ -1,0 +1,41 @@
+// Lint, including the layer rules of DESIGN §2: only src-main/electron imports electron; only
+// src-main/server imports the HTTP/WebSocket stack; the contract imports nothing from node,
+// electron or the DOM; the renderer imports no node module. A wrong import fails `npm run lint`
+// (lint-fixtures/ holds files that prove each rule bites; see scripts/lint-rules.test.ts).
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'worker_threads', 'net', 'http', 'https', 'crypto', 'stream', 'url', 'events', 'util', 'zlib'];
+const NATIVE = ['better-sqlite3', 'hnswlib-node', '@xenova/transformers', 'kysely', 'pino', 'conf', 'ws', 'commander'];
+const electron = { group: ['electron', 'electron/*', 'electron-store'], message: 'Only src-main/electron/** may import electron (DESIGN §2).' };
+const httpStack = { group: ['ws', 'http', 'https', 'node:http', 'node:https', 'node:net', 'express', 'fastify'], message: 'The HTTP/WebSocket stack belongs to src-main/server/** (DESIGN §2).' };
+const nodeOnly = { group: [...NODE_BUILTINS, ...NATIVE], message: 'This layer runs in the renderer or is the pure contract: no node modules (DESIGN §2).' };
+const renderer = { group: ['**/src-main/**', '../src-main/*', '../../src-main/*'], message: 'The renderer talks to main only through the contract and its API client.' };
+
+export const layerRules = [
+  { files: ['src-main/core/**/*.ts', 'src-main/worker/**/*.ts', 'src-main/ipc/**/*.ts', 'lint-fixtures/core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, httpStack] }] } },
+  { files: ['src-main/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron] }] } },
+  { files: ['src-main/server/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron] }] } },
+  { files: ['src-preload/contract/**/*.ts', 'lint-fixtures/contract/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, nodeOnly] }] } },
+  { files: ['src-renderer/**/*.ts', 'src-renderer/**/*.tsx', 'lint-fixtures/renderer/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, nodeOnly, renderer] }] } },
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', 'dist-electron/**', 'dist-renderer/**', 'release/**', 'test-results/**', 'playwright-report/**', 'e2e-artifacts/**', 'lint-fixtures/**', 'patches/**', 'bench/.cache/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.tsx'],
+    languageOptions: { parserOptions: { projectService: false } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+    },
+  },
+  { files: ['src-renderer/**/*.tsx', 'src-renderer/**/*.ts'], plugins: { 'react-hooks': reactHooks }, rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' } },
+  { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
+  { files: ['eslint.config.js', 'vite.config.ts', 'vitest.config.ts', 'playwright.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
+  ...layerRules,
+);

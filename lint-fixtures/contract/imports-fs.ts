@@ -1,0 +1,3 @@
+// Must fail lint: the contract imports no node module.
+import fs from 'node:fs';
+export const exists = fs.existsSync;

@@ -1,0 +1,18 @@
+// Builds the commander program with global options and every command group.
+import { Command } from 'commander';
+import { registerSystemCommands } from './commands/system';
+
+export function buildProgram(): Command {
+  const program = new Command('openfatture');
+  program
+    .description('OpenFatture — invoicing assistant that learns from its users (feedback, cash-flow model, RAG index)')
+    .version('0.1.0')
+    .option('--env-file <file>', 'read OPENFATTURE_* settings from this file (default: ./.env when present)')
+    .option('--data-dir <dir>', 'data folder (default: ~/.openfatture or OPENFATTURE_DATA_DIR)')
+    .option('-v, --verbose', 'print debug logs to stderr')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+  const ai = program.command('ai').description('self-learning: status, assistant, forecast, feedback, retraining, RAG');
+  registerSystemCommands(program, ai);
+  return program;
+}

@@ -1,0 +1,79 @@
+// The composition root (DESIGN §2): builds every core service from the resolved settings, for the
+// CLI, the browser host and Electron alike. Hosts differ only in how they spawn the worker and
+// whether background services (auto-indexing, retraining scheduler, retention) run.
+import fs from 'node:fs';
+import { openDatabase, type Database } from './db/database';
+import type { LoadedSettings } from './config/load';
+import type { Settings } from './config/settings';
+import type { DataPaths } from './config/paths';
+import { createLogger, type Logger, type LogLevel } from './logger';
+import { LifespanManager } from './lifespan/lifespan-manager';
+import { WorkerHost, type SpawnWorker } from './worker/worker-host';
+import { nodeWorkerSpawner } from './worker/node-worker';
+
+export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
+
+export interface AppOptions {
+  settings: LoadedSettings;
+  host: HostKind;
+  /** Run auto-indexing, the retraining scheduler and retention when their settings enable them. */
+  background?: boolean;
+  spawnWorker?: SpawnWorker;
+  logger?: Logger;
+  consoleLevel?: LogLevel;
+}
+
+export class App {
+  readonly lifespan: LifespanManager;
+  readonly worker: WorkerHost;
+  private constructor(
+    readonly options: AppOptions,
+    readonly logger: Logger,
+    readonly database: Database,
+  ) {
+    this.lifespan = new LifespanManager(logger);
+    this.worker = new WorkerHost(options.spawnWorker ?? nodeWorkerSpawner(), logger);
+  }
+
+  get settings(): Settings {
+    return this.options.settings.values;
+  }
+
+  get paths(): DataPaths {
+    return this.options.settings.paths;
+  }
+
+  static async open(options: AppOptions): Promise<App> {
+    const { paths } = options.settings;
+    for (const dir of [paths.dataDir, paths.modelsDir, paths.cacheDir, paths.vectorDir, paths.logsDir]) {
+      fs.mkdirSync(dir, { recursive: true });
+    }
+    const logger =
+      options.logger ??
+      createLogger({
+        logsDir: paths.logsDir,
+        fileLevel: options.settings.values.LOG_LEVEL as LogLevel,
+        consoleLevel: options.consoleLevel ?? 'warn',
+      });
+    const database = openDatabase(paths.database);
+    if (database.migration.applied.length) logger.info(`Applied migrations: ${database.migration.applied.join(', ')}`);
+    const app = new App(options, logger, database);
+    app.compose();
+    await app.lifespan.start();
+    return app;
+  }
+
+  /** Registers services and lifecycle components in DESIGN §7 order: settings → database → worker → auto-indexing → scheduler. */
+  private compose(): void {
+    const background = this.options.background ?? false;
+    this.lifespan.add({ name: 'settings', start: () => this.logger.debug('Settings loaded'), stop: () => undefined });
+    this.lifespan.add({ name: 'database', start: () => undefined, stop: () => this.database.close(), stopTimeoutMs: 5_000 });
+    // The worker process starts lazily on its first job, so short CLI commands do not pay for it.
+    this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
+    void background;
+  }
+
+  async close(): Promise<void> {
+    await this.lifespan.stop();
+  }
+}

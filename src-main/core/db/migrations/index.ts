@@ -1,0 +1,5 @@
+// Ordered list of every migration. Static imports (not a folder scan) so bundled builds carry them.
+import { migration0001 } from './0001-initial';
+import type { Migration } from './types';
+
+export const MIGRATIONS: readonly Migration[] = [migration0001];

@@ -1,0 +1,290 @@
+// Kysely table types for the whole data model (DESIGN §3). Mirrors migrations/0001-initial.ts.
+// JSON columns are stored as TEXT; booleans as 0/1 integers; money in integer cents.
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Bool = 0 | 1;
+
+export interface ClientsTable {
+  id: Generated<number>;
+  denominazione: string;
+  partita_iva: string | null;
+  codice_fiscale: string | null;
+  email: string | null;
+  pec: string | null;
+  codice_destinatario: string | null;
+  address: string | null;
+  city: string | null;
+  province: string | null;
+  cap: string | null;
+  country: Generated<string>;
+  payment_terms_days: Generated<number>;
+  payment_terms_eom: Generated<Bool>;
+  notes: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface ProductsTable {
+  id: Generated<number>;
+  code: string;
+  description: string;
+  unit_price_cents: number;
+  vat_rate: Generated<number>;
+  unit: Generated<string>;
+  category: string | null;
+  is_service: Generated<Bool>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export type InvoiceStatus = 'draft' | 'issued' | 'sent' | 'partially_paid' | 'paid' | 'cancelled';
+
+export interface InvoicesTable {
+  id: Generated<number>;
+  number: number;
+  year: number;
+  client_id: number;
+  document_type: Generated<string>;
+  issue_date: string;
+  due_date: string;
+  payment_terms_days: Generated<number>;
+  payment_terms_eom: Generated<Bool>;
+  currency: Generated<string>;
+  net_cents: Generated<number>;
+  vat_cents: Generated<number>;
+  total_cents: Generated<number>;
+  ritenuta_cents: Generated<number>;
+  bollo_cents: Generated<number>;
+  status: Generated<InvoiceStatus>;
+  disputed: Generated<Bool>;
+  notes: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface InvoiceLinesTable {
+  id: Generated<number>;
+  invoice_id: number;
+  line_no: number;
+  description: string;
+  product_id: number | null;
+  quantity: number;
+  unit_price_cents: number;
+  vat_rate: number;
+  net_cents: number;
+  vat_cents: number;
+  total_cents: number;
+}
+
+export interface PaymentsTable {
+  id: Generated<number>;
+  invoice_id: number;
+  due_date: string;
+  amount_cents: number;
+  paid_date: string | null;
+  paid_amount_cents: Generated<number>;
+  method: string | null;
+  reference: string | null;
+  iban: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface UserFeedbackTable {
+  id: Generated<number>;
+  agent_type: string;
+  session_id: string | null;
+  message_id: string | null;
+  user_input: string;
+  ai_response: string;
+  user_correction: string | null;
+  rating: number | null;
+  thumb: 'up' | 'down' | null;
+  comment: string | null;
+  /** JSON: retrieved sources, provider, model. */
+  context: string | null;
+  consumed_by_version: string | null;
+  created_at: Generated<string>;
+}
+
+export interface PredictionLogTable {
+  id: Generated<number>;
+  model_name: string;
+  model_version: string;
+  invoice_id: number;
+  predicted_days: number;
+  predicted_date: string;
+  p10_date: string | null;
+  p90_date: string | null;
+  amount_cents: Generated<number>;
+  resolved_at: string | null;
+  created_at: Generated<string>;
+}
+
+export interface ModelPredictionFeedbackTable {
+  id: Generated<number>;
+  model_name: string;
+  model_version: string | null;
+  entity_type: string | null;
+  entity_id: number | null;
+  /** JSON */
+  prediction: string;
+  /** JSON */
+  actual_outcome: string | null;
+  was_accurate: Bool | null;
+  error_days: number | null;
+  source: Generated<'user' | 'auto-outcome'>;
+  prediction_log_id: number | null;
+  consumed_by_version: string | null;
+  created_at: Generated<string>;
+}
+
+export type ModelVersionStatus = 'active' | 'candidate' | 'retired' | 'rejected';
+
+export interface ModelVersionsTable {
+  id: Generated<number>;
+  model_name: string;
+  version: string;
+  status: ModelVersionStatus;
+  /** JSON string[] */
+  trigger_reasons: Generated<string>;
+  training_rows: Generated<number>;
+  training_cutoff: string | null;
+  /** JSON */
+  metrics: Generated<string>;
+  baseline_accuracy: number | null;
+  artifact_path: string | null;
+  artifact_sha256: string | null;
+  created_at: Generated<string>;
+  deployed_at: string | null;
+  parent_version: string | null;
+  dry_run: Generated<Bool>;
+  notes: string | null;
+}
+
+export type RetrainOutcome =
+  | 'deployed'
+  | 'kept-current'
+  | 'rejected'
+  | 'failed'
+  | 'dry-run'
+  | 'not-triggered'
+  | 'rolled-back'
+  | 'running';
+
+export interface RetrainingRunsTable {
+  id: Generated<number>;
+  model_name: string;
+  kind: 'check' | 'retrain' | 'rollback';
+  started_at: Generated<string>;
+  finished_at: string | null;
+  fired: Generated<Bool>;
+  /** JSON string[] */
+  reasons: Generated<string>;
+  /** JSON */
+  trigger_values: Generated<string>;
+  outcome: RetrainOutcome | null;
+  active_version: string | null;
+  candidate_version: string | null;
+  active_metrics: string | null;
+  candidate_metrics: string | null;
+  improvement: number | null;
+  error: string | null;
+  notes: string | null;
+}
+
+export interface RetrainLocksTable {
+  model_name: string;
+  owner: string;
+  pid: number;
+  acquired_at: Generated<string>;
+  expires_at: string;
+}
+
+export type RagEntityType = 'invoice' | 'client' | 'product';
+
+export interface RagChangesTable {
+  id: Generated<number>;
+  entity_type: RagEntityType;
+  entity_id: number;
+  op: 'upsert' | 'delete';
+  changed_at: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  next_attempt_at: string | null;
+}
+
+export interface RagDocumentsTable {
+  id: Generated<number>;
+  entity_type: RagEntityType;
+  entity_id: number;
+  label: number;
+  content_hash: string;
+  text: string;
+  embedding: Buffer | null;
+  model_id: string | null;
+  indexed_at: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+}
+
+export interface EmbeddingCacheTable {
+  content_hash: string;
+  model_id: string;
+  embedding: Buffer;
+  created_at: Generated<string>;
+}
+
+export interface ReindexBatchesTable {
+  id: Generated<number>;
+  started_at: string;
+  finished_at: string;
+  entities: number;
+  added: Generated<number>;
+  updated: Generated<number>;
+  skipped: Generated<number>;
+  deleted: Generated<number>;
+  failed: Generated<number>;
+  duration_ms: number;
+  error: string | null;
+}
+
+export interface AppStateTable {
+  key: string;
+  value: string;
+  updated_at: Generated<string>;
+}
+
+export interface DB {
+  clients: ClientsTable;
+  products: ProductsTable;
+  invoices: InvoicesTable;
+  invoice_lines: InvoiceLinesTable;
+  payments: PaymentsTable;
+  user_feedback: UserFeedbackTable;
+  prediction_log: PredictionLogTable;
+  model_prediction_feedback: ModelPredictionFeedbackTable;
+  model_versions: ModelVersionsTable;
+  retraining_runs: RetrainingRunsTable;
+  retrain_locks: RetrainLocksTable;
+  rag_changes: RagChangesTable;
+  rag_documents: RagDocumentsTable;
+  embedding_cache: EmbeddingCacheTable;
+  reindex_batches: ReindexBatchesTable;
+  app_state: AppStateTable;
+}
+
+export type Client = Selectable<ClientsTable>;
+export type NewClient = Insertable<ClientsTable>;
+export type ClientUpdate = Updateable<ClientsTable>;
+export type Product = Selectable<ProductsTable>;
+export type Invoice = Selectable<InvoicesTable>;
+export type InvoiceLine = Selectable<InvoiceLinesTable>;
+export type Payment = Selectable<PaymentsTable>;
+export type UserFeedback = Selectable<UserFeedbackTable>;
+export type PredictionLog = Selectable<PredictionLogTable>;
+export type ModelPredictionFeedback = Selectable<ModelPredictionFeedbackTable>;
+export type ModelVersion = Selectable<ModelVersionsTable>;
+export type RetrainingRun = Selectable<RetrainingRunsTable>;
+export type RagChange = Selectable<RagChangesTable>;
+export type RagDocument = Selectable<RagDocumentsTable>;

@@ -1,0 +1,32 @@
+// The Node host adapter: the worker is a child_process.fork of src-main/worker/entry.ts run through tsx.
+import { fork } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { MainToWorker, WorkerToMain } from './protocol';
+import type { SpawnWorker, WorkerProcess } from './worker-host';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const WORKER_ENTRY = path.resolve(here, '../../worker/entry.ts');
+
+export function nodeWorkerSpawner(env: NodeJS.ProcessEnv = process.env): SpawnWorker {
+  return () => {
+    const child = fork(WORKER_ENTRY, [], {
+      execArgv: ['--import', 'tsx'],
+      serialization: 'advanced', // typed arrays and buffers cross intact
+      env,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const proc: WorkerProcess = {
+      get pid() {
+        return child.pid;
+      },
+      send: (m: MainToWorker) => {
+        if (child.connected) child.send(m);
+      },
+      onMessage: (cb) => child.on('message', (m) => cb(m as WorkerToMain)),
+      onExit: (cb) => child.on('exit', (code, signal) => cb(code, signal)),
+      kill: () => void child.kill('SIGKILL'),
+    };
+    return proc;
+  };
+}
