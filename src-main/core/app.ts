@@ -8,6 +8,7 @@ import type { Settings } from './config/settings';
 import type { DataPaths } from './config/paths';
 import { createLogger, type Logger, type LogLevel } from './logger';
 import { LifespanManager } from './lifespan/lifespan-manager';
+import { InstanceLock } from './lifespan/instance-lock';
 import { WorkerHost, type SpawnWorker } from './worker/worker-host';
 import { nodeWorkerSpawner } from './worker/node-worker';
 
@@ -55,9 +56,18 @@ export class App {
         fileLevel: options.settings.values.LOG_LEVEL as LogLevel,
         consoleLevel: options.consoleLevel ?? 'warn',
       });
-    const database = openDatabase(paths.database);
+    // Long-running hosts own the data dir: a second window/host on it, or a restore, is refused.
+    const lock = options.host === 'serve' || options.host === 'electron' ? InstanceLock.acquire(paths.dataDir, options.host) : null;
+    let database: Database;
+    try {
+      database = openDatabase(paths.database);
+    } catch (e) {
+      lock?.release();
+      throw e;
+    }
     if (database.migration.applied.length) logger.info(`Applied migrations: ${database.migration.applied.join(', ')}`);
     const app = new App(options, logger, database);
+    if (lock) app.lifespan.add({ name: 'instance-lock', start: () => undefined, stop: () => lock.release() });
     app.compose();
     await app.lifespan.start();
     return app;
