@@ -1,7 +1,7 @@
 // Builds the commander program with global options and every command group.
 import { Command } from 'commander';
 import { registerSystemCommands } from './commands/system';
-import { registerOpsCommands } from './commands/ops';
+import { registerDoctorCommand, registerOpsCommands } from './commands/ops';
 
 export function buildProgram(): Command {
   const program = new Command('openfatture');
@@ -16,5 +16,6 @@ export function buildProgram(): Command {
   const ai = program.command('ai').description('self-learning: status, assistant, forecast, feedback, retraining, RAG');
   registerSystemCommands(program, ai);
   registerOpsCommands(program);
+  registerDoctorCommand(program);
   return program;
 }

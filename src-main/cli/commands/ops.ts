@@ -1,6 +1,7 @@
 // backup, restore (and doctor): operating a data dir.
 import type { Command } from 'commander';
 import { createBackup, restoreBackup, rowCounts } from '../../core/ops/backup';
+import { runDoctor } from '../../core/ops/doctor';
 import { cliSettings, ExitError, EXIT_FAILURE, printJson, withApp } from '../context';
 import { stderrProgress } from '../progress';
 
@@ -49,5 +50,42 @@ export function registerOpsCommands(program: Command): void {
         );
       }
       if (mismatched.length) throw new ExitError(EXIT_FAILURE, `Row counts differ after restore: ${mismatched.map(([t]) => t).join(', ')}`);
+    });
+}
+
+export function registerDoctorCommand(program: Command): void {
+  program
+    .command('doctor')
+    .description('check the database, migrations, index, model artifacts, embedding model, worker, disk and settings')
+    .option('--fix', 'repair what can be repaired safely')
+    .option('--json', 'print the results as JSON')
+    .action(async (opts: { fix?: boolean; json?: boolean }, cmd: Command) => {
+      let settingsProblem: string | null = null;
+      try {
+        cliSettings(cmd);
+      } catch (e) {
+        settingsProblem = (e as Error).message;
+      }
+      if (settingsProblem) {
+        // Without valid settings nothing else can be opened; say so as a doctor finding.
+        const results = [{ id: 'settings.environment', title: 'Settings', status: 'error', detail: settingsProblem, fix: 'Correct the variable in the environment or env file' }];
+        if (opts.json) printJson({ ok: false, results });
+        else process.stdout.write(`✗ Settings: ${settingsProblem}\n  → Correct the variable in the environment or env file\n`);
+        throw new ExitError(EXIT_FAILURE);
+      }
+      await withApp(cmd, async (app) => {
+        const results = await runDoctor(app, { fix: !!opts.fix });
+        const ok = results.every((r) => r.status !== 'error');
+        if (opts.json) printJson({ ok, results });
+        else {
+          for (const r of results) {
+            const mark = r.status === 'ok' ? '✓' : r.status === 'warn' ? '!' : '✗';
+            process.stdout.write(`${mark} ${r.title}: ${r.detail}${r.fixed ? ' (fixed)' : ''}\n`);
+            if (r.status !== 'ok' && r.fix) process.stdout.write(`  → ${r.fix}\n`);
+          }
+          process.stdout.write(ok ? '\nNo problems that need action.\n' : '\nProblems found: see the → lines.\n');
+        }
+        if (!ok) throw new ExitError(EXIT_FAILURE);
+      });
     });
 }
