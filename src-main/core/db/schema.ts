@@ -105,6 +105,21 @@ export interface UserFeedbackTable {
   context: string | null;
   consumed_by_version: string | null;
   created_at: Generated<string>;
+  /** Normalised user_input / ai_response for grouping (migration 0002). */
+  question_norm: string | null;
+  response_norm: string | null;
+}
+
+/** Per-day, per-agent rollup of user_feedback kept by triggers (migration 0002). */
+export interface FeedbackDailyTable {
+  day: string;
+  agent_type: string;
+  total: number;
+  rating_sum: number;
+  rating_count: number;
+  thumbs_up: number;
+  thumbs_down: number;
+  corrections: number;
 }
 
 export interface PredictionLogTable {
@@ -262,6 +277,7 @@ export interface DB {
   invoice_lines: InvoiceLinesTable;
   payments: PaymentsTable;
   user_feedback: UserFeedbackTable;
+  feedback_daily: FeedbackDailyTable;
   prediction_log: PredictionLogTable;
   model_prediction_feedback: ModelPredictionFeedbackTable;
   model_versions: ModelVersionsTable;

@@ -1,5 +1,6 @@
 // Ordered list of every migration. Static imports (not a folder scan) so bundled builds carry them.
 import { migration0001 } from './0001-initial';
+import { migration0002 } from './0002-feedback-analytics';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
