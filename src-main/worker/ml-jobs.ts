@@ -1,0 +1,14 @@
+// Worker jobs of the cash-flow model: training (progress per tree) and batch prediction.
+import { CashFlowModel } from '../core/ml/cash-flow/cash-flow-model';
+import '../core/ml/cash-flow/cash-flow-jobs';
+import { registerJob } from './jobs';
+
+registerJob('ml.cashflow.train', ({ rows, options }, ctx) => {
+  const t0 = performance.now();
+  const model = CashFlowModel.train(rows, options, (p) => ctx.progress(p));
+  const ms = performance.now() - t0;
+  ctx.log('info', `Cash-flow model trained on ${rows.length} rows in ${(ms / 1000).toFixed(1)}s`, { trees: model.options.nEstimators });
+  return { artifact: model.toJSON(), ms };
+});
+
+registerJob('ml.cashflow.predict', ({ artifact, features }) => CashFlowModel.fromJSON(artifact).predict(features));
