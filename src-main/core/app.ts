@@ -11,6 +11,10 @@ import { LifespanManager } from './lifespan/lifespan-manager';
 import { InstanceLock } from './lifespan/instance-lock';
 import { WorkerHost, type SpawnWorker } from './worker/worker-host';
 import { nodeWorkerSpawner } from './worker/node-worker';
+import { ClientService } from './domain/client-service';
+import { ProductService } from './domain/product-service';
+import { InvoiceService } from './domain/invoice-service';
+import { PaymentService } from './domain/payment-service';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
 
@@ -27,6 +31,10 @@ export interface AppOptions {
 export class App {
   readonly lifespan: LifespanManager;
   readonly worker: WorkerHost;
+  readonly clients: ClientService;
+  readonly products: ProductService;
+  readonly invoices: InvoiceService;
+  readonly payments: PaymentService;
   private constructor(
     readonly options: AppOptions,
     readonly logger: Logger,
@@ -34,6 +42,11 @@ export class App {
   ) {
     this.lifespan = new LifespanManager(logger);
     this.worker = new WorkerHost(options.spawnWorker ?? nodeWorkerSpawner(), logger);
+    // Domain services are plain synchronous wrappers over the one writer connection; every host shares them.
+    this.clients = new ClientService(database.sqlite);
+    this.products = new ProductService(database.sqlite);
+    this.invoices = new InvoiceService(database.sqlite, this.clients);
+    this.payments = new PaymentService(database.sqlite, this.invoices);
   }
 
   get settings(): Settings {

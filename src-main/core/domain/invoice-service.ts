@@ -1,0 +1,306 @@
+// Invoices (fatture) with their lines and instalments: validated creation (number per year, totals in
+// cents, due dates from payment terms, one payments row per instalment), listing with filters,
+// detail, and deletion. Every multi-row write is one synchronous SQLite transaction.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import { z } from 'zod';
+import { dueDateFor, isIsoDate, todayIso } from '../dates';
+import type { InvoiceLinesTable, InvoicesTable, InvoiceStatus, PaymentsTable } from '../db/schema';
+import { InputError, NotFoundError } from '../errors';
+import type { Client, ClientService } from './client-service';
+import { invoiceTotals, splitInstalments } from './invoice-totals';
+import { parseInput } from './parse-input';
+import { vatRateSchema, type Product } from './product-service';
+
+export type Invoice = Selectable<InvoicesTable>;
+export type InvoiceLine = Selectable<InvoiceLinesTable>;
+export type Payment = Selectable<PaymentsTable>;
+
+/** An invoice row plus its client's name and what has been paid of it. */
+export interface InvoiceSummary extends Invoice {
+  client_name: string;
+  client_partita_iva: string | null;
+  paid_cents: number;
+  outstanding_cents: number;
+  /** Earliest due date among open instalments (null when nothing is open). */
+  next_due_date: string | null;
+  /** Date of the latest receipt (null when nothing was paid). */
+  last_paid_date: string | null;
+}
+
+export interface InvoiceDetail {
+  invoice: InvoiceSummary;
+  client: Client;
+  lines: InvoiceLine[];
+  payments: Payment[];
+}
+
+const isoDate = (what: string) =>
+  z.string({ invalid_type_error: `expected a date as YYYY-MM-DD` }).refine(isIsoDate, (v) => ({ message: `expected a ${what} as YYYY-MM-DD, got "${v}"` }));
+
+const lineSchema = z
+  .object({
+    description: z.string({ invalid_type_error: 'expected text' }).trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters').optional(),
+    quantity: z
+      .number({ required_error: 'is required', invalid_type_error: 'expected a number' })
+      .finite('expected a number')
+      .positive('must be greater than 0')
+      .max(1e7, 'is unreasonably large')
+      .refine((q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'at most 4 decimals'),
+    unitPriceCents: z
+      .number({ invalid_type_error: 'expected an amount in cents' })
+      .int('expected whole cents')
+      .min(0, 'must not be negative')
+      .max(1e11, 'is unreasonably large')
+      .optional(),
+    vatRate: vatRateSchema.optional(),
+    productId: z.number({ invalid_type_error: 'expected a product id' }).int().positive().nullish(),
+  })
+  .strict();
+
+export const invoiceInputSchema = z
+  .object({
+    clientId: z.number({ required_error: 'is required', invalid_type_error: 'expected a client id' }).int('expected a client id').positive('expected a client id'),
+    issueDate: isoDate('date').optional(),
+    number: z.number({ invalid_type_error: 'expected a whole number' }).int('expected a whole number').positive('must be 1 or more').max(9_999_999, 'is too large').optional(),
+    documentType: z
+      .string({ invalid_type_error: 'expected text' })
+      .regex(/^TD\d{2}$/, 'must be a FatturaPA document type like TD01')
+      .optional(),
+    paymentTermsDays: z.number({ invalid_type_error: 'expected a whole number of days' }).int('expected a whole number of days').min(0, 'must be between 0 and 365 days').max(365, 'must be between 0 and 365 days').optional(),
+    paymentTermsEom: z.boolean({ invalid_type_error: 'expected true or false' }).optional(),
+    dueDate: isoDate('due date').optional(),
+    instalments: z.number({ invalid_type_error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be between 1 and 12').max(12, 'must be between 1 and 12').default(1),
+    ritenutaRate: z.number({ invalid_type_error: 'expected a percentage' }).min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').default(0),
+    bollo: z.union([z.boolean(), z.literal('auto')], { invalid_type_error: "expected true, false or 'auto'" }).default('auto'),
+    disputed: z.boolean({ invalid_type_error: 'expected true or false' }).default(false),
+    notes: z
+      .string({ invalid_type_error: 'expected text' })
+      .trim()
+      .max(2000, 'at most 2000 characters')
+      .transform((s) => (s === '' ? null : s))
+      .nullish(),
+    status: z.enum(['draft', 'issued'], { invalid_type_error: "expected 'draft' or 'issued'" }).default('issued'),
+    lines: z.array(lineSchema, { required_error: 'at least one line is required', invalid_type_error: 'expected a list of lines' }).min(1, 'at least one line is required').max(500, 'at most 500 lines'),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.dueDate && v.issueDate && v.dueDate < v.issueDate) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['dueDate'], message: `${v.dueDate} is before the issue date ${v.issueDate}` });
+    }
+    v.lines.forEach((l, i) => {
+      if (l.productId == null) {
+        if (l.description === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lines', i, 'description'], message: 'is required (or give a product)' });
+        if (l.unitPriceCents === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lines', i, 'unitPriceCents'], message: 'is required (or give a product)' });
+        if (l.vatRate === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['lines', i, 'vatRate'], message: 'is required (or give a product)' });
+      }
+    });
+  });
+export type InvoiceInput = z.input<typeof invoiceInputSchema>;
+
+export type InvoiceListStatus = InvoiceStatus | 'unpaid' | 'overdue';
+
+export interface InvoiceListFilter {
+  year?: number;
+  clientId?: number;
+  status?: InvoiceStatus;
+  /** Issue date on or after. */
+  from?: string;
+  /** Issue date on or before. */
+  to?: string;
+  /** Something is still to be paid (issued, not cancelled). */
+  unpaid?: boolean;
+  /** Unpaid with an instalment past its due date as of `today`. */
+  overdue?: boolean;
+  today?: string;
+  limit?: number;
+  offset?: number;
+  order?: 'asc' | 'desc';
+}
+
+export interface DeleteOptions {
+  /** Delete even when payments were recorded. */
+  force?: boolean;
+}
+
+const SUMMARY_SELECT = `
+SELECT i.*, c.denominazione AS client_name, c.partita_iva AS client_partita_iva,
+  COALESCE(SUM(p.paid_amount_cents), 0) AS paid_cents,
+  COALESCE(SUM(p.amount_cents - p.paid_amount_cents), 0) AS outstanding_cents,
+  MIN(CASE WHEN p.amount_cents > p.paid_amount_cents THEN p.due_date END) AS next_due_date,
+  MAX(p.paid_date) AS last_paid_date
+FROM invoices i
+JOIN clients c ON c.id = i.client_id
+LEFT JOIN payments p ON p.invoice_id = i.id`;
+
+export class InvoiceService {
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly clients: ClientService,
+  ) {}
+
+  create(input: unknown): InvoiceDetail {
+    const v = parseInput(invoiceInputSchema, input, 'invoice');
+    const issueDate = v.issueDate ?? todayIso();
+    if (v.dueDate && v.dueDate < issueDate) throw new InputError(`dueDate: ${v.dueDate} is before the issue date ${issueDate}`, 'dueDate');
+    const year = Number(issueDate.slice(0, 4));
+    const id = this.sqlite.transaction(() => {
+      const client = this.clients.get(v.clientId, 'clientId');
+      const lines = v.lines.map((l, i) => {
+        const product = l.productId != null ? this.product(l.productId, `lines.${i}.productId`) : null;
+        return {
+          description: l.description ?? product!.description,
+          quantity: l.quantity,
+          unitPriceCents: l.unitPriceCents ?? product!.unit_price_cents,
+          vatRate: l.vatRate ?? product!.vat_rate,
+          productId: product?.id ?? null,
+        };
+      });
+      const totals = invoiceTotals(lines, { ritenutaRate: v.ritenutaRate, bollo: v.bollo });
+      const number = v.number ?? this.nextNumber(year);
+      const clash = this.sqlite.prepare('SELECT id FROM invoices WHERE number = ? AND year = ?').get(number, year) as { id: number } | undefined;
+      if (clash) throw new InputError(`number: invoice ${number}/${year} already exists (id ${clash.id}); omit the number to get the next free one (${this.nextNumber(year)})`, 'number');
+      const termsDays = v.paymentTermsDays ?? client.payment_terms_days;
+      const termsEom = v.paymentTermsEom ?? client.payment_terms_eom === 1;
+      const dueDate = v.dueDate ?? dueDateFor(issueDate, termsDays, termsEom);
+      const info = this.sqlite
+        .prepare(
+          `INSERT INTO invoices (number, year, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom,
+             net_cents, vat_cents, total_cents, ritenuta_cents, bollo_cents, status, disputed, notes)
+           VALUES (@number, @year, @client_id, @document_type, @issue_date, @due_date, @terms_days, @terms_eom,
+             @net, @vat, @total, @ritenuta, @bollo, @status, @disputed, @notes)`,
+        )
+        .run({
+          number,
+          year,
+          client_id: client.id,
+          document_type: v.documentType ?? 'TD01',
+          issue_date: issueDate,
+          due_date: dueDate,
+          terms_days: termsDays,
+          terms_eom: termsEom ? 1 : 0,
+          net: totals.netCents,
+          vat: totals.vatCents,
+          total: totals.totalCents,
+          ritenuta: totals.ritenutaCents,
+          bollo: totals.bolloCents,
+          status: v.status,
+          disputed: v.disputed ? 1 : 0,
+          notes: v.notes ?? null,
+        });
+      const invoiceId = Number(info.lastInsertRowid);
+      const insertLine = this.sqlite.prepare(
+        `INSERT INTO invoice_lines (invoice_id, line_no, description, product_id, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      );
+      lines.forEach((l, i) => {
+        const t = totals.lines[i]!;
+        insertLine.run(invoiceId, i + 1, l.description, l.productId, l.quantity, l.unitPriceCents, l.vatRate, t.netCents, t.vatCents, t.totalCents);
+      });
+      if (totals.dueCents > 0) {
+        const insertPayment = this.sqlite.prepare('INSERT INTO payments (invoice_id, due_date, amount_cents) VALUES (?, ?, ?)');
+        const instalments = Math.min(v.instalments, totals.dueCents);
+        splitInstalments(totals.dueCents, instalments).forEach((cents, k) => {
+          // Instalments fall every 30 days after the first due date ("30/60/90").
+          const due = k === 0 ? dueDate : dueDateFor(issueDate, termsDays + 30 * k, termsEom);
+          insertPayment.run(invoiceId, due, cents);
+        });
+      }
+      return invoiceId;
+    })();
+    return this.show(id);
+  }
+
+  /** Next free number in a year (numbering restarts each year). */
+  nextNumber(year: number): number {
+    const row = this.sqlite.prepare('SELECT MAX(number) AS n FROM invoices WHERE year = ?').get(year) as { n: number | null };
+    return (row.n ?? 0) + 1;
+  }
+
+  /** Resolves what a user types: "12/2025" (number/year) or an id. */
+  resolve(ref: string | number, field = 'invoice'): number {
+    const text = String(ref).trim();
+    const m = /^(\d{1,7})\s*\/\s*(\d{4})$/.exec(text);
+    if (m) {
+      const row = this.sqlite.prepare('SELECT id FROM invoices WHERE number = ? AND year = ?').get(Number(m[1]), Number(m[2])) as { id: number } | undefined;
+      if (!row) throw new NotFoundError(`${field}: no invoice ${m[1]}/${m[2]}`, field);
+      return row.id;
+    }
+    if (/^\d{1,10}$/.test(text)) {
+      const row = this.sqlite.prepare('SELECT id FROM invoices WHERE id = ?').get(Number(text)) as { id: number } | undefined;
+      if (!row) throw new NotFoundError(`${field}: no invoice with id ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
+      return row.id;
+    }
+    throw new InputError(`${field}: expected an invoice id or NUMBER/YEAR like 12/2025, got "${text}"`, field);
+  }
+
+  get(id: number): InvoiceSummary {
+    const row = this.sqlite.prepare(`${SUMMARY_SELECT} WHERE i.id = ? GROUP BY i.id`).get(id) as InvoiceSummary | undefined;
+    if (!row) throw new NotFoundError(`invoice: no invoice with id ${id}`, 'invoice');
+    return row;
+  }
+
+  show(ref: string | number): InvoiceDetail {
+    const id = typeof ref === 'number' ? ref : this.resolve(ref);
+    const invoice = this.get(id);
+    return {
+      invoice,
+      client: this.clients.get(invoice.client_id),
+      lines: this.sqlite.prepare('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no').all(id) as InvoiceLine[],
+      payments: this.sqlite.prepare("SELECT * FROM payments WHERE invoice_id = ? ORDER BY due_date, COALESCE(paid_date, '9999-12-31'), id").all(id) as Payment[],
+    };
+  }
+
+  list(filter: InvoiceListFilter = {}): InvoiceSummary[] {
+    const where: string[] = [];
+    const having: string[] = [];
+    const p: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
+    const add = (clause: string, key: string, value: unknown) => {
+      where.push(clause);
+      p[key] = value;
+    };
+    if (filter.year !== undefined) add('i.year = @year', 'year', filter.year);
+    if (filter.clientId !== undefined) add('i.client_id = @client', 'client', filter.clientId);
+    if (filter.status) add('i.status = @status', 'status', filter.status);
+    if (filter.from) add('i.issue_date >= @from', 'from', filter.from);
+    if (filter.to) add('i.issue_date <= @to', 'to', filter.to);
+    if (filter.unpaid || filter.overdue) {
+      where.push("i.status NOT IN ('draft','cancelled')");
+      having.push('outstanding_cents > 0');
+    }
+    if (filter.overdue) {
+      having.push('next_due_date < @today');
+      p.today = filter.today ?? todayIso();
+    }
+    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
+    const sql = `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} GROUP BY i.id
+      ${having.length ? 'HAVING ' + having.join(' AND ') : ''} ORDER BY i.issue_date ${dir}, i.year ${dir}, i.number ${dir} LIMIT @limit OFFSET @offset`;
+    return this.sqlite.prepare(sql).all(p) as InvoiceSummary[];
+  }
+
+  count(): number {
+    return (this.sqlite.prepare('SELECT COUNT(*) AS n FROM invoices').get() as { n: number }).n;
+  }
+
+  /** Deletes an invoice with its lines and instalments. Paid or part-paid invoices need `force`. */
+  delete(ref: string | number, options: DeleteOptions = {}): InvoiceSummary {
+    return this.sqlite.transaction(() => {
+      const id = typeof ref === 'number' ? ref : this.resolve(ref);
+      const inv = this.get(id);
+      if (!options.force && inv.paid_cents > 0) {
+        throw new InputError(
+          `invoice: ${inv.number}/${inv.year} has payments recorded (${(inv.paid_cents / 100).toFixed(2)} EUR); use --force to delete it anyway`,
+          'invoice',
+        );
+      }
+      this.sqlite.prepare('DELETE FROM invoices WHERE id = ?').run(id);
+      return inv;
+    })();
+  }
+
+  private product(id: number, field: string): Product {
+    const row = this.sqlite.prepare('SELECT * FROM products WHERE id = ?').get(id) as Product | undefined;
+    if (!row) throw new NotFoundError(`${field}: no product with id ${id}`, field);
+    return row;
+  }
+}

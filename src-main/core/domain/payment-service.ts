@@ -1,0 +1,110 @@
+// Receipts against invoices (incassi): settles open instalments oldest first, supports partial
+// payments, and updates the invoice status — all in one synchronous SQLite transaction, inside which
+// the after-payment hooks run (the feedback service resolves logged predictions there, so a payment
+// and the outcome it produces commit or roll back together).
+import type BetterSqlite3 from 'better-sqlite3';
+import { z } from 'zod';
+import { isIsoDate, todayIso } from '../dates';
+import { nowIso } from '../db/database';
+import type { InvoiceStatus } from '../db/schema';
+import { InputError } from '../errors';
+import { formatEuro } from '../money';
+import { allocatePayment, openCents, type AllocationStep, type OpenInstalment } from './allocate-payment';
+import type { InvoiceService, InvoiceSummary } from './invoice-service';
+import { parseInput } from './parse-input';
+
+export interface PaymentOutcome {
+  /** The invoice is now fully paid. */
+  fullyPaid: boolean;
+  /** Date of this receipt. */
+  paidDate: string;
+}
+
+/** Runs inside the payment's transaction after its rows are written; throwing rolls the payment back. */
+export type AfterPaymentHook = (sqlite: BetterSqlite3.Database, invoiceId: number, info: PaymentOutcome) => void;
+
+export const PAYMENT_METHODS = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'] as const;
+
+export const paymentInputSchema = z
+  .object({
+    invoiceId: z.number({ required_error: 'is required', invalid_type_error: 'expected an invoice id' }).int().positive('expected an invoice id'),
+    /** Defaults to everything still open. */
+    amountCents: z.number({ invalid_type_error: 'expected an amount in cents' }).int('expected whole cents').positive('must be greater than 0').optional(),
+    date: z
+      .string({ invalid_type_error: 'expected a date as YYYY-MM-DD' })
+      .refine(isIsoDate, (v) => ({ message: `expected a date as YYYY-MM-DD, got "${v}"` }))
+      .optional(),
+    method: z.enum(PAYMENT_METHODS, { errorMap: () => ({ message: `must be one of ${PAYMENT_METHODS.join(', ')}` }) }).default('bonifico'),
+    reference: z.string({ invalid_type_error: 'expected text' }).trim().max(200, 'at most 200 characters').nullish(),
+    iban: z
+      .string({ invalid_type_error: 'expected text' })
+      .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+      .refine((s) => /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(s), 'expected an IBAN like IT60X0542811101000000123456')
+      .nullish(),
+  })
+  .strict();
+export type PaymentInput = z.input<typeof paymentInputSchema>;
+
+export interface PaymentResult {
+  invoice: InvoiceSummary;
+  appliedCents: number;
+  steps: AllocationStep[];
+  outcome: PaymentOutcome;
+}
+
+export class PaymentService {
+  /** Called in order inside the payment transaction; see AfterPaymentHook. */
+  readonly afterPaymentHooks: AfterPaymentHook[] = [];
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly invoices: InvoiceService,
+  ) {}
+
+  record(input: unknown): PaymentResult {
+    const v = parseInput(paymentInputSchema, input, 'payment');
+    const date = v.date ?? todayIso();
+    return this.sqlite.transaction((): PaymentResult => {
+      const inv = this.invoices.get(v.invoiceId);
+      const label = `${inv.number}/${inv.year}`;
+      if (inv.status === 'draft') throw new InputError(`invoice: ${label} is a draft; issue it before recording payments`, 'invoice');
+      if (inv.status === 'cancelled') throw new InputError(`invoice: ${label} is cancelled`, 'invoice');
+      if (date < inv.issue_date) throw new InputError(`date: ${date} is before the invoice's issue date ${inv.issue_date}`, 'date');
+      const open = (
+        this.sqlite
+          .prepare('SELECT id, due_date, amount_cents, paid_amount_cents FROM payments WHERE invoice_id = ? AND amount_cents > paid_amount_cents')
+          .all(inv.id) as { id: number; due_date: string; amount_cents: number; paid_amount_cents: number }[]
+      ).map((r): OpenInstalment => ({ id: r.id, dueDate: r.due_date, amountCents: r.amount_cents, paidCents: r.paid_amount_cents }));
+      const outstanding = openCents(open);
+      if (outstanding === 0) throw new InputError(`invoice: ${label} is already fully paid`, 'invoice');
+      const amount = v.amountCents ?? outstanding;
+      if (amount > outstanding) {
+        throw new InputError(`amount: ${formatEuro(amount)} exceeds the ${formatEuro(outstanding)} still open on invoice ${label}`, 'amount');
+      }
+      const steps = allocatePayment(open, amount);
+      const now = nowIso();
+      const settle = this.sqlite.prepare(
+        'UPDATE payments SET paid_amount_cents = amount_cents, paid_date = @date, method = @method, reference = @reference, iban = COALESCE(@iban, iban), updated_at = @now WHERE id = @id',
+      );
+      const shrink = this.sqlite.prepare('UPDATE payments SET amount_cents = amount_cents - @cents, updated_at = @now WHERE id = @id');
+      const addPaid = this.sqlite.prepare(
+        `INSERT INTO payments (invoice_id, due_date, amount_cents, paid_date, paid_amount_cents, method, reference, iban)
+         VALUES (@invoice, @due, @cents, @date, @cents, @method, @reference, @iban)`,
+      );
+      const common = { date, method: v.method, reference: v.reference ?? null, iban: v.iban ?? null, now };
+      for (const step of steps) {
+        if (step.kind === 'settle') settle.run({ ...common, id: step.id });
+        else {
+          shrink.run({ cents: step.cents, now, id: step.id });
+          addPaid.run({ ...common, invoice: inv.id, due: step.dueDate, cents: step.cents });
+        }
+      }
+      const fullyPaid = amount === outstanding;
+      const status: InvoiceStatus = fullyPaid ? 'paid' : 'partially_paid';
+      this.sqlite.prepare('UPDATE invoices SET status = ?, updated_at = ? WHERE id = ?').run(status, now, inv.id);
+      const outcome: PaymentOutcome = { fullyPaid, paidDate: date };
+      for (const hook of this.afterPaymentHooks) hook(this.sqlite, inv.id, outcome);
+      return { invoice: this.invoices.get(inv.id), appliedCents: amount, steps, outcome };
+    })();
+  }
+}
