@@ -1,0 +1,205 @@
+// The assistant's public shapes: the question, the answer with its sources, the facts each intent
+// is answered from, learned corrections, and the ports it needs from retrieval, embeddings and the
+// cash-flow forecast. Everything in an answer is plain JSON, so it crosses IPC and WebSocket as is.
+import type { Intent, Lang } from './parse-intent';
+
+export interface AskInput {
+  question: string;
+  /** Groups the turns of one conversation (follow-ups, feedback). Generated when missing. */
+  sessionId?: string;
+  /** Answer language; detected from the question when missing. */
+  language?: Lang;
+}
+
+export type SourceType = 'invoice' | 'client' | 'product';
+
+export interface AnswerSource {
+  entityType: SourceType;
+  entityId: number;
+  label: string;
+}
+
+export interface LearnedCorrection {
+  feedbackId: number;
+  question: string;
+  correction: string;
+  /** ISO timestamp of the feedback. */
+  createdAt: string;
+  similarity: number;
+  method: 'embedding' | 'jaccard';
+}
+
+export interface PeriodFacts {
+  from: string;
+  to: string;
+  kind: string;
+  description: string;
+}
+
+export interface InvoiceBrief {
+  id: number;
+  ref: string;
+  clientId: number;
+  clientName: string;
+  issueDate: string;
+  dueDate: string;
+  status: string;
+  totalCents: number;
+  outstandingCents: number;
+  overdueCents: number;
+  daysOverdue: number;
+}
+
+export interface ClientRef {
+  id: number;
+  name: string;
+  partitaIva: string | null;
+}
+
+export interface ClientOpenSummary {
+  clientId: number;
+  clientName: string;
+  invoiceCount: number;
+  outstandingCents: number;
+  overdueCents: number;
+  maxDaysOverdue: number;
+}
+
+export type AnswerFacts =
+  | {
+      intent: 'revenue';
+      period: PeriodFacts;
+      client: ClientRef | null;
+      invoiceCount: number;
+      creditNoteCount: number;
+      totalCents: number;
+      netCents: number;
+      vatCents: number;
+      paidCents: number;
+      outstandingCents: number;
+      collectedInPeriodCents: number;
+      draftsExcluded: number;
+    }
+  | {
+      intent: 'average_invoice';
+      period: PeriodFacts | null;
+      client: ClientRef | null;
+      invoiceCount: number;
+      averageCents: number;
+      medianCents: number;
+      minCents: number;
+      maxCents: number;
+      totalCents: number;
+    }
+  | {
+      intent: 'unpaid' | 'overdue';
+      asOf: string;
+      client: ClientRef | null;
+      invoiceCount: number;
+      outstandingCents: number;
+      overdueCount: number;
+      overdueCents: number;
+      byClient: ClientOpenSummary[];
+      invoices: InvoiceBrief[];
+    }
+  | {
+      intent: 'top_clients';
+      period: PeriodFacts | null;
+      totalRevenueCents: number;
+      clients: { clientId: number; clientName: string; invoiceCount: number; revenueCents: number; share: number; outstandingCents: number }[];
+    }
+  | {
+      intent: 'invoices_created';
+      period: PeriodFacts;
+      client: ClientRef | null;
+      createdCount: number;
+      issuedCount: number;
+      totalCents: number;
+      invoices: (InvoiceBrief & { matchedBy: 'created' | 'issued' | 'both'; createdDay: string })[];
+    }
+  | {
+      intent: 'client_history';
+      client: (ClientRef & { city: string | null; paymentTermsDays: number; email: string | null }) | null;
+      candidates: ClientRef[];
+      invoiceCount: number;
+      totalInvoicedCents: number;
+      paidCents: number;
+      outstandingCents: number;
+      overdueCents: number;
+      paidInvoiceCount: number;
+      avgDaysToPay: number | null;
+      avgDaysLate: number | null;
+      shareLate: number | null;
+      firstIssueDate: string | null;
+      lastIssueDate: string | null;
+      recentInvoices: InvoiceBrief[];
+    }
+  | {
+      intent: 'forecast';
+      horizonDays: number;
+      asOf: string;
+      basis: 'model' | 'due-dates';
+      modelVersion: string | null;
+      modelNote: string | null;
+      expectedCents: number;
+      invoiceCount: number;
+      byWeek: { weekStart: string; cents: number }[];
+      invoices: (InvoiceBrief & { expectedDate: string })[];
+    }
+  | {
+      intent: 'count';
+      subject: 'invoices' | 'clients' | 'products';
+      period: PeriodFacts | null;
+      count: number;
+      byStatus: Record<string, number> | null;
+    }
+  | {
+      intent: 'search';
+      retrieval: 'hybrid' | 'unavailable';
+      note: string | null;
+      hits: { entityType: SourceType; entityId: number; label: string; score: number; foundBy: string[]; snippet: string }[];
+    };
+
+export interface AssistantAnswer {
+  answer: string;
+  sources: AnswerSource[];
+  /** Sources not listed because of the cap (the facts still count them). */
+  moreSources: number;
+  intent: Intent;
+  language: Lang;
+  facts: AnswerFacts;
+  learnedFrom?: LearnedCorrection[];
+  provider: string;
+  model: string;
+  /** Visible notes: provider fallback, model not trained, retrieval unavailable. */
+  notes: string[];
+  sessionId: string;
+  messageId: string;
+}
+
+/** One hit of the hybrid retriever, as the RAG pipeline returns it. */
+export interface RetrievalHit {
+  entityType: SourceType;
+  entityId: number;
+  text: string;
+  score: number;
+  foundBy: string[] | string;
+}
+
+export interface Retriever {
+  search(query: string, options: { k: number }): Promise<RetrievalHit[]>;
+}
+
+/** Embeds short texts (questions) with the same model as the RAG index; vectors normalised. */
+export interface QuestionEmbedder {
+  readonly modelId: string;
+  embed(texts: string[]): Promise<ArrayLike<number>[]>;
+}
+
+/** Expected cash-in from the cash-flow model; null when no model is trained. */
+export interface CashFlowForecastPort {
+  forecast(days: number): Promise<{
+    version: string;
+    items: { invoiceId: number; expectedDate: string; amountCents: number }[];
+  } | null>;
+}
