@@ -1,0 +1,251 @@
+// Export of feedback (JSON array, JSONL, CSV, or OpenAI chat fine-tuning JSONL of the corrections)
+// and lossless re-import. Exports stream rows to a temp file that is renamed into place, so a
+// crash never leaves a half-written file under the requested name; imports validate every record
+// before writing any, inside one transaction.
+import fs from 'node:fs';
+import path from 'node:path';
+import type BetterSqlite3 from 'better-sqlite3';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { isIsoDate } from '../dates';
+import { InputError } from '../errors';
+import { normalizeText } from './normalize-text';
+import {
+  CHAT_COLUMNS,
+  CSV_HEADER,
+  PREDICTION_COLUMNS,
+  chatRecord,
+  csvLine,
+  feedbackRecordSchema,
+  predictionRecord,
+  recordFromCsv,
+  type ChatRow,
+  type FeedbackRecord,
+  type PredictionRow,
+} from './feedback-record';
+
+export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'openai-chat'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface ExportOptions {
+  output: string;
+  format?: ExportFormat;
+  /** First day included (YYYY-MM-DD). */
+  since?: string;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ExportResult {
+  file: string;
+  format: ExportFormat;
+  chat: number;
+  predictions: number;
+  /** Lines written: records, or chat examples for openai-chat. */
+  written: number;
+}
+
+/** The format a file name implies: .jsonl/.ndjson → jsonl, .csv → csv, .json → json. */
+export function formatFromFileName(file: string, field = 'output'): 'json' | 'jsonl' | 'csv' {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.json') return 'json';
+  if (ext === '.jsonl' || ext === '.ndjson') return 'jsonl';
+  if (ext === '.csv') return 'csv';
+  throw new InputError(`${field}: cannot tell the format from "${path.basename(file)}" (use .json, .jsonl or .csv, or give --format)`, field);
+}
+
+export function exportFeedback(sqlite: BetterSqlite3.Database, options: ExportOptions): ExportResult {
+  if (!options.output?.trim()) throw new InputError('output: a file name is required', 'output');
+  if (options.format && !EXPORT_FORMATS.includes(options.format)) {
+    throw new InputError(`format: expected one of ${EXPORT_FORMATS.join(', ')}, got "${options.format}"`, 'format');
+  }
+  if (options.since != null && !isIsoDate(options.since)) throw new InputError(`since: expected a date as YYYY-MM-DD, got "${options.since}"`, 'since');
+  const format = options.format ?? formatFromFileName(options.output);
+  const file = path.resolve(options.output);
+  const dir = path.dirname(file);
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`output: folder ${dir} does not exist`, 'output');
+  const since = options.since ?? '';
+  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  const result: ExportResult = { file, format, chat: 0, predictions: 0, written: 0 };
+  try {
+    // One read transaction: the file is a consistent snapshot even while others write.
+    sqlite.transaction(() => {
+      const onlyCorrections = format === 'openai-chat';
+      const chatWhere = `created_at >= ?${onlyCorrections ? ' AND user_correction IS NOT NULL' : ''}`;
+      const total =
+        (sqlite.prepare(`SELECT count(*) AS n FROM user_feedback WHERE ${chatWhere}`).get(since) as { n: number }).n +
+        (onlyCorrections ? 0 : (sqlite.prepare('SELECT count(*) AS n FROM model_prediction_feedback WHERE created_at >= ?').get(since) as { n: number }).n);
+      let buffer = '';
+      const emit = (line: string) => {
+        buffer += (format === 'json' ? (result.written ? ',\n' : '\n') : '') + line + (format === 'json' ? '' : '\n');
+        result.written++;
+        if (buffer.length > 1 << 20) {
+          fs.writeSync(fd, buffer);
+          buffer = '';
+          options.onProgress?.(result.written, total);
+        }
+      };
+      if (format === 'json') buffer += '[';
+      if (format === 'csv') buffer += CSV_HEADER.join(',') + '\n';
+      const chatRows = sqlite.prepare(`SELECT ${CHAT_COLUMNS} FROM user_feedback WHERE ${chatWhere} ORDER BY created_at, id`).iterate(since) as IterableIterator<ChatRow>;
+      for (const row of chatRows) {
+        result.chat++;
+        if (format === 'openai-chat') {
+          emit(JSON.stringify({ messages: [{ role: 'user', content: row.user_input }, { role: 'assistant', content: row.user_correction }] }));
+        } else emit(line(chatRecord(row), format));
+      }
+      if (!onlyCorrections) {
+        const predRows = sqlite.prepare(`SELECT ${PREDICTION_COLUMNS} FROM model_prediction_feedback WHERE created_at >= ? ORDER BY created_at, id`).iterate(since) as IterableIterator<PredictionRow>;
+        for (const row of predRows) {
+          result.predictions++;
+          emit(line(predictionRecord(row), format));
+        }
+      }
+      if (format === 'json') buffer += result.written ? '\n]\n' : ']\n';
+      fs.writeSync(fd, buffer);
+      options.onProgress?.(result.written, total);
+    }).deferred();
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, file);
+  } catch (e) {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // already closed
+    }
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+  return result;
+}
+
+function line(rec: FeedbackRecord, format: ExportFormat): string {
+  return format === 'csv' ? csvLine(rec) : JSON.stringify(rec);
+}
+
+export interface ImportResult {
+  file: string;
+  chat: number;
+  predictions: number;
+  /** Records already present with the same id and content. */
+  skipped: number;
+  /** Records whose id was taken by a different row here: stored under a new id. */
+  renumbered: number;
+  /** Auto-outcome links to prediction_log rows that do not exist in this database (stored without the link). */
+  unlinked: number;
+}
+
+/** Reads and validates a whole export file; throws an InputError naming the record and field. */
+export function readFeedbackFile(file: string, format?: 'json' | 'jsonl' | 'csv'): FeedbackRecord[] {
+  const fmt = format ?? formatFromFileName(file, 'file');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`file: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, 'file');
+  }
+  let raw: { where: string; value: unknown }[];
+  if (fmt === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new InputError(`file: invalid JSON (${(e as Error).message})`, 'file');
+    }
+    if (!Array.isArray(parsed)) throw new InputError('file: expected a JSON array of feedback records', 'file');
+    raw = parsed.map((value, i) => ({ where: `record ${i + 1}`, value }));
+  } else if (fmt === 'jsonl') {
+    raw = [];
+    text.split('\n').forEach((l, i) => {
+      if (!l.trim()) return;
+      try {
+        raw.push({ where: `line ${i + 1}`, value: JSON.parse(l) });
+      } catch (e) {
+        throw new InputError(`file: line ${i + 1}: invalid JSON (${(e as Error).message})`, 'file');
+      }
+    });
+  } else {
+    let rows: Record<string, string>[];
+    try {
+      rows = parseCsv(text, { columns: true, skip_empty_lines: true, relax_column_count: false }) as Record<string, string>[];
+    } catch (e) {
+      throw new InputError(`file: invalid CSV (${(e as Error).message})`, 'file');
+    }
+    raw = rows.map((r, i) => ({ where: `row ${i + 2}`, value: recordFromCsv(r) }));
+  }
+  return raw.map(({ where, value }) => {
+    const r = feedbackRecordSchema.safeParse(value);
+    if (!r.success) {
+      const i = r.error.issues[0]!;
+      const field = i.path.map(String).join('.') || 'kind';
+      throw new InputError(`file: ${where}: ${field}: ${i.message}`, field);
+    }
+    return r.data;
+  });
+}
+
+export function importFeedback(sqlite: BetterSqlite3.Database, file: string, format?: 'json' | 'jsonl' | 'csv'): ImportResult {
+  const records = readFeedbackFile(file, format);
+  const result: ImportResult = { file: path.resolve(file), chat: 0, predictions: 0, skipped: 0, renumbered: 0, unlinked: 0 };
+  const getChat = sqlite.prepare(`SELECT ${CHAT_COLUMNS} FROM user_feedback WHERE id = ?`);
+  const getPred = sqlite.prepare(`SELECT ${PREDICTION_COLUMNS} FROM model_prediction_feedback WHERE id = ?`);
+  const insChat = sqlite.prepare(`INSERT INTO user_feedback(id, created_at, agent_type, session_id, message_id, user_input, ai_response,
+      user_correction, rating, thumb, comment, context, consumed_by_version, question_norm, response_norm)
+    VALUES (@id, @created_at, @agent_type, @session_id, @message_id, @user_input, @ai_response,
+      @user_correction, @rating, @thumb, @comment, @context, @consumed_by_version, @question_norm, @response_norm)`);
+  const insPred = sqlite.prepare(`INSERT INTO model_prediction_feedback(id, created_at, model_name, model_version, entity_type, entity_id,
+      prediction, actual_outcome, was_accurate, error_days, source, prediction_log_id, consumed_by_version)
+    VALUES (@id, @created_at, @model_name, @model_version, @entity_type, @entity_id,
+      @prediction, @actual_outcome, @was_accurate, @error_days, @source, @prediction_log_id, @consumed_by_version)`);
+  const logFree = sqlite.prepare(
+    'SELECT (SELECT 1 FROM prediction_log WHERE id = ?) AS present, (SELECT 1 FROM model_prediction_feedback WHERE prediction_log_id = ?) AS taken',
+  );
+  const same = (a: FeedbackRecord, b: FeedbackRecord) => JSON.stringify(a) === JSON.stringify(b);
+  sqlite.transaction(() => {
+    for (const rec of records) {
+      if (rec.kind === 'chat') {
+        const existing = getChat.get(rec.id) as ChatRow | undefined;
+        if (existing && same(chatRecord(existing), rec)) {
+          result.skipped++;
+          continue;
+        }
+        if (existing) result.renumbered++;
+        const { kind: _kind, ...row } = rec;
+        insChat.run({
+          ...row,
+          id: existing ? null : rec.id,
+          context: rec.context == null ? null : JSON.stringify(rec.context),
+          question_norm: normalizeText(rec.user_input),
+          response_norm: normalizeText(rec.ai_response),
+        });
+        result.chat++;
+      } else {
+        const existing = getPred.get(rec.id) as PredictionRow | undefined;
+        if (existing && same(predictionRecord(existing), rec)) {
+          result.skipped++;
+          continue;
+        }
+        if (existing) result.renumbered++;
+        let logId = rec.prediction_log_id;
+        if (logId != null) {
+          const l = logFree.get(logId, logId) as { present: number | null; taken: number | null };
+          if (!l.present || l.taken) {
+            logId = null;
+            result.unlinked++;
+          }
+        }
+        const { kind: _kind, ...row } = rec;
+        insPred.run({
+          ...row,
+          id: existing ? null : rec.id,
+          prediction: JSON.stringify(rec.prediction),
+          actual_outcome: rec.actual_outcome == null ? null : JSON.stringify(rec.actual_outcome),
+          was_accurate: rec.was_accurate == null ? null : rec.was_accurate ? 1 : 0,
+          prediction_log_id: logId,
+        });
+        result.predictions++;
+      }
+    }
+  }).immediate();
+  return result;
+}

@@ -1,0 +1,124 @@
+// Validation of everything that becomes a feedback row, shared by the CLI, IPC and import paths.
+// Messages name the field and the problem; nothing is written unless the whole input is valid.
+import { z } from 'zod';
+import { InputError } from '../errors';
+import { KNOWN_MODELS, isKnownModel } from './known-models';
+
+const MAX_TEXT = 20_000;
+const MAX_JSON = 100_000;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
+
+function text(field: string, max = MAX_TEXT) {
+  return z
+    .string({ required_error: `${field}: required`, invalid_type_error: `${field}: expected text` })
+    .transform((s) => s.trim())
+    .refine((s) => s.length > 0, { message: `${field}: must not be empty` })
+    .refine((s) => s.length <= max, { message: `${field}: longer than ${max} characters` });
+}
+
+/** A JSON value given either as text (CLI) or already parsed (IPC); `requireObject` demands {…}. */
+function jsonValue(field: string, requireObject: boolean) {
+  return z.unknown().transform((v, ctx) => {
+    let value = v;
+    if (typeof v === 'string') {
+      if (v.trim() === '') {
+        ctx.addIssue({ code: 'custom', message: `${field}: must not be empty` });
+        return z.NEVER;
+      }
+      if (v.length > MAX_JSON) {
+        ctx.addIssue({ code: 'custom', message: `${field}: longer than ${MAX_JSON} characters` });
+        return z.NEVER;
+      }
+      try {
+        value = JSON.parse(v);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${field}: invalid JSON (${(e as Error).message})` });
+        return z.NEVER;
+      }
+    }
+    if (requireObject && (value === null || typeof value !== 'object' || Array.isArray(value))) {
+      ctx.addIssue({ code: 'custom', message: `${field}: expected a JSON object like {"key": value}` });
+      return z.NEVER;
+    }
+    if (requireObject && Object.keys(value as object).length === 0) {
+      ctx.addIssue({ code: 'custom', message: `${field}: must not be an empty object` });
+      return z.NEVER;
+    }
+    return value as Record<string, unknown>;
+  });
+}
+
+const rating = z
+  .number({ invalid_type_error: 'rating: expected an integer from 1 to 5' })
+  .refine((n) => Number.isInteger(n) && n >= 1 && n <= 5, { message: 'rating: must be an integer from 1 to 5' });
+
+const optionalText = (field: string, max = MAX_TEXT) => text(field, max).nullish();
+
+export const chatFeedbackSchema = z
+  .object({
+    agentType: text('agentType', 64).refine((s) => /^[A-Za-z0-9_.:-]+$/.test(s), {
+      message: 'agentType: use letters, digits and _ . : - only (e.g. chat, cash_flow_predictor)',
+    }),
+    input: text('input'),
+    response: text('response'),
+    correction: optionalText('correction'),
+    rating: rating.nullish(),
+    thumb: z.enum(['up', 'down'], { errorMap: () => ({ message: 'thumb: expected up or down' }) }).nullish(),
+    comment: optionalText('comment', 5_000),
+    context: jsonValue('context', true).nullish(),
+    sessionId: optionalText('sessionId', 200),
+    messageId: optionalText('messageId', 200),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.rating == null && v.thumb == null && v.correction == null && v.comment == null) {
+      ctx.addIssue({ code: 'custom', message: 'feedback: give at least one of rating, thumb, correction or comment' });
+    }
+  });
+
+export type ChatFeedbackInput = z.input<typeof chatFeedbackSchema>;
+export type ChatFeedback = z.output<typeof chatFeedbackSchema>;
+
+export const predictionFeedbackSchema = z
+  .object({
+    model: z
+      .string({ required_error: 'model: required', invalid_type_error: 'model: expected text' })
+      .transform((s) => s.trim())
+      .refine((s) => s.length > 0, { message: 'model: must not be empty' })
+      .refine(isKnownModel, (s) => ({ message: `model: unknown model "${s}" (known: ${KNOWN_MODELS.join(', ')})` })),
+    version: z
+      .string({ invalid_type_error: 'version: expected text' })
+      .refine((s) => SEMVER.test(s), { message: 'version: expected a semantic version like 1.2.0' })
+      .nullish(),
+    prediction: jsonValue('prediction', true),
+    actual: jsonValue('actual', true).nullish(),
+    accurate: z.boolean({ invalid_type_error: 'accurate: expected true or false' }).nullish(),
+    entityType: z.enum(['invoice', 'client'], { errorMap: () => ({ message: 'entityType: expected invoice or client' }) }).nullish(),
+    entityId: z
+      .number({ invalid_type_error: 'entityId: expected a positive integer' })
+      .refine((n) => Number.isInteger(n) && n > 0, { message: 'entityId: expected a positive integer' })
+      .nullish(),
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if ((v.entityType == null) !== (v.entityId == null)) {
+      ctx.addIssue({ code: 'custom', message: 'entityId: entityType and entityId go together' });
+    }
+  });
+
+export type PredictionFeedbackInput = z.input<typeof predictionFeedbackSchema>;
+export type PredictionFeedback = z.output<typeof predictionFeedbackSchema>;
+
+const FIELD_PREFIX = /^([A-Za-z][A-Za-z0-9_]*): /;
+
+/** Parses with a schema, or throws an InputError whose message names every bad field. */
+export function parseOrThrow<S extends z.ZodTypeAny>(schema: S, input: unknown, root = 'input'): z.output<S> {
+  const r = schema.safeParse(input);
+  if (r.success) return r.data as z.output<S>;
+  const messages = r.error.issues.map((i) =>
+    FIELD_PREFIX.test(i.message) ? i.message : `${i.path.length ? i.path.map(String).join('.') : root}: ${i.message}`,
+  );
+  const unique = [...new Set(messages)];
+  const field = FIELD_PREFIX.exec(unique[0] ?? '')?.[1] ?? root;
+  throw new InputError(unique.join('; '), field);
+}
