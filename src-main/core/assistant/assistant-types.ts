@@ -77,6 +77,8 @@ export type AnswerFacts =
       vatCents: number;
       paidCents: number;
       outstandingCents: number;
+      /** Withholding tax (ritenuta d'acconto) the clients pay to the tax office instead of to you. */
+      ritenutaCents: number;
       collectedInPeriodCents: number;
       draftsExcluded: number;
     }

@@ -175,6 +175,7 @@ export class Assistant {
       vatCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? -f.vatCents : f.vatCents)),
       paidCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? 0 : f.paidCents)),
       outstandingCents: sum(issued, (f) => f.outstandingCents),
+      ritenutaCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? 0 : f.ritenutaCents)),
       collectedInPeriodCents: collectedForClient,
       draftsExcluded: all.filter((f) => f.status === 'draft').length,
     };

@@ -91,10 +91,10 @@ export function writeFacts(f: AnswerFacts, lang: Lang): string {
         : '';
       return it
         ? `Il fatturato${who} ${f.period.description} è ${money(f.totalCents, lang)} (totale documento, IVA inclusa) su ${invoicesWord(f.invoiceCount, lang)} emesse${credit}: imponibile ${money(f.netCents, lang)}, IVA ${money(f.vatCents, lang)}. ` +
-            `Di queste fatture sono già stati incassati ${money(f.paidCents, lang)} e restano da incassare ${money(f.outstandingCents, lang)}. ` +
+            `Di queste fatture sono già stati incassati ${money(f.paidCents, lang)} e restano da incassare ${money(f.outstandingCents, lang)}${f.ritenutaCents ? ` (più ${money(f.ritenutaCents, lang)} di ritenuta d'acconto versata dai clienti al fisco)` : ''}. ` +
             `Incassato nel periodo (per data di pagamento, anche su fatture precedenti): ${money(f.collectedInPeriodCents, lang)}.${drafts}`
         : `Your revenue${who} ${f.period.description} is ${money(f.totalCents, lang)} (issued invoice totals, VAT included) over ${invoicesWord(f.invoiceCount, lang)}${credit}: ${money(f.netCents, lang)} net plus ${money(f.vatCents, lang)} VAT. ` +
-            `Of that, ${money(f.paidCents, lang)} has been paid and ${money(f.outstandingCents, lang)} is still outstanding. ` +
+            `Of those invoices, ${money(f.paidCents, lang)} has been paid and ${money(f.outstandingCents, lang)} is still outstanding${f.ritenutaCents ? ` (plus ${money(f.ritenutaCents, lang)} of withholding tax your clients pay to the tax office)` : ''}. ` +
             `Cash collected in the period (by payment date, including earlier invoices): ${money(f.collectedInPeriodCents, lang)}.${drafts}`;
     }
     case 'average_invoice': {

@@ -59,6 +59,9 @@ export class ClientMatcher {
     const q = ` ${foldText(question)} `;
     const qTokens = new Set(q.trim().split(' '));
     const hint = parsed.clientHint ? foldText(parsed.clientHint) : null;
+    // How many clients share each distinctive word: a word only one client has identifies it.
+    const owners = new Map<string, number>();
+    for (const c of clients) for (const t of new Set(distinctiveTokens(c.denominazione))) owners.set(t, (owners.get(t) ?? 0) + 1);
     let best = 0;
     let winners: typeof clients = [];
     for (const c of clients) {
@@ -70,7 +73,10 @@ export class ClientMatcher {
         const tokens = distinctiveTokens(c.denominazione);
         const matched = tokens.filter((t) => qTokens.has(t));
         const meaningful = matched.filter((t) => !QUESTION_WORDS.has(t));
-        if (meaningful.length && (matched.length === tokens.length || matched.length >= 2)) score = 10 * matched.length + (matched.length === tokens.length ? 5 : 0);
+        const unique = meaningful.some((t) => t.length >= 4 && owners.get(t) === 1);
+        if (meaningful.length && (matched.length === tokens.length || matched.length >= 2 || unique)) {
+          score = 10 * matched.length + (matched.length === tokens.length ? 5 : 0);
+        }
       }
       if (score > best) {
         best = score;
