@@ -1,6 +1,7 @@
 // Builds the commander program with global options and every command group.
 import { Command } from 'commander';
 import { registerSystemCommands } from './commands/system';
+import { registerServeCommand } from './commands/serve';
 import { registerDoctorCommand, registerOpsCommands } from './commands/ops';
 
 export function buildProgram(): Command {
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
     .exitOverride();
   const ai = program.command('ai').description('self-learning: status, assistant, forecast, feedback, retraining, RAG');
   registerSystemCommands(program, ai);
+  registerServeCommand(program);
   registerOpsCommands(program);
   registerDoctorCommand(program);
   return program;

@@ -1,10 +1,11 @@
 // The composition root (DESIGN §2): builds every core service from the resolved settings, for the
 // CLI, the browser host and Electron alike. Hosts differ only in how they spawn the worker and
 // whether background services (auto-indexing, retraining scheduler, retention) run.
+import { EventEmitter } from 'node:events';
 import fs from 'node:fs';
 import { openDatabase, type Database } from './db/database';
 import type { LoadedSettings } from './config/load';
-import type { Settings } from './config/settings';
+import type { SettingKey, Settings } from './config/settings';
 import type { DataPaths } from './config/paths';
 import { createLogger, type Logger, type LogLevel } from './logger';
 import { LifespanManager } from './lifespan/lifespan-manager';
@@ -28,9 +29,16 @@ export interface AppOptions {
   consoleLevel?: LogLevel;
 }
 
+/** App-wide notifications. `settings:changed` fires after a live change (settings panel); services
+ * that cache a setting re-read `app.settings` on it (DESIGN §6: changes apply without restart). */
+export interface AppEvents {
+  'settings:changed': [keys: SettingKey[]];
+}
+
 export class App {
   readonly lifespan: LifespanManager;
   readonly worker: WorkerHost;
+  readonly events = new EventEmitter<AppEvents>();
   readonly clients: ClientService;
   readonly products: ProductService;
   readonly invoices: InvoiceService;

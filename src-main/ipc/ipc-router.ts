@@ -1,0 +1,84 @@
+// The one router between the renderer and the core services (DESIGN §2). Every request is checked
+// against the contract: unknown channel → UNKNOWN_CHANNEL, bad arguments → BAD_INPUT naming the
+// field, service errors → their code. Results are validated too, so a drift between a service and the
+// contract surfaces as a clear INTERNAL error instead of a broken page. Pushes go out through `onEvent`
+// to every transport (Electron webContents, browser-host sockets).
+import { EventEmitter } from 'node:events';
+import { channels, isChannel, type Channel, type ChannelResult, type ParsedArgs } from '../../src-preload/contract/channels';
+import { events, type EventName, type EventPayload } from '../../src-preload/contract/push-events';
+import { fail, ok, type IpcResult } from '../../src-preload/contract/result';
+import { errorCode, errorMessage, formatZodIssues } from '../core/errors';
+import type { Logger } from '../core/logger';
+
+export type ChannelHandler<C extends Channel> = (args: ParsedArgs<C>) => Promise<ChannelResult<C>> | ChannelResult<C>;
+export type HandlerMap = { [C in Channel]: ChannelHandler<C> };
+export type PartialHandlers<C extends Channel> = { [K in C]: ChannelHandler<K> };
+
+export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** How the router pushes an event; handler modules get it to forward service events. */
+export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+export class IpcRouter {
+  private readonly bus = new EventEmitter();
+  private readonly disposers: (() => void)[] = [];
+
+  constructor(
+    private readonly handlers: HandlerMap,
+    private readonly logger: Logger,
+  ) {
+    this.bus.setMaxListeners(0);
+  }
+
+  /** Runs one request. Never throws: every failure is an `{ok:false,error}` result. */
+  async invoke(channel: unknown, args: unknown): Promise<IpcResult<unknown>> {
+    if (!isChannel(channel)) {
+      return fail('UNKNOWN_CHANNEL', `channel: unknown channel ${JSON.stringify(String(channel)).slice(0, 120)}`);
+    }
+    const spec = channels[channel];
+    const parsed = spec.args.safeParse(args === undefined ? {} : args);
+    if (!parsed.success) return fail('BAD_INPUT', formatZodIssues(parsed.error.issues, 'args'));
+    try {
+      const handler = this.handlers[channel] as (a: unknown) => unknown;
+      const value = await handler(parsed.data);
+      const checked = spec.result.safeParse(value);
+      if (!checked.success) {
+        const msg = `${channel}: result does not match the contract (${formatZodIssues(checked.error.issues, 'result')})`;
+        this.logger.error(msg);
+        return fail('INTERNAL', msg);
+      }
+      return ok(checked.data);
+    } catch (e) {
+      const code = errorCode(e);
+      if (code === 'INTERNAL') this.logger.error({ err: e }, `${channel} failed: ${errorMessage(e)}`);
+      return fail(code, errorMessage(e));
+    }
+  }
+
+  /** Pushes an event to every subscribed transport. Payloads are checked against the event map. */
+  emit: EmitEvent = (event, payload) => {
+    const checked = events[event].safeParse(payload);
+    if (!checked.success) {
+      this.logger.error(`event ${event}: payload does not match the contract (${formatZodIssues(checked.error.issues, 'payload')})`);
+      return;
+    }
+    this.bus.emit('event', event, checked.data);
+  };
+
+  /** Subscribes a transport to every push; returns the unsubscribe function. */
+  onEvent(listener: EventListener): () => void {
+    const fn = (event: EventName, payload: unknown) => listener(event, payload as never);
+    this.bus.on('event', fn);
+    return () => this.bus.off('event', fn);
+  }
+
+  /** Registers cleanup for service subscriptions made when the router was built. */
+  addDisposer(fn: () => void): void {
+    this.disposers.push(fn);
+  }
+
+  dispose(): void {
+    for (const d of this.disposers.splice(0)) d();
+    this.bus.removeAllListeners();
+  }
+}

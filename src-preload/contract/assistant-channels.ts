@@ -1,0 +1,41 @@
+// assistant:ask — one question, one grounded answer with its sources and any learned correction.
+import { z } from 'zod';
+import { EntityType, Id, IsoTimestamp } from './common';
+
+export const AssistantSource = z.object({ entityType: EntityType, entityId: Id, title: z.string(), snippet: z.string().nullable() });
+
+export const LearnedCorrection = z.object({
+  feedbackId: Id,
+  createdAt: IsoTimestamp,
+  question: z.string(),
+  correction: z.string(),
+  similarity: z.number().nullable(),
+});
+
+export const AssistantAnswer = z.object({
+  sessionId: z.string(),
+  messageId: z.string(),
+  question: z.string(),
+  answer: z.string(),
+  intent: z.string().nullable(),
+  sources: z.array(AssistantSource),
+  learnedFrom: z.array(LearnedCorrection),
+  provider: z.string(),
+  /** Whether the inline feedback prompt should be shown, and for how long it draws attention. */
+  feedbackEnabled: z.boolean(),
+  promptTimeoutSeconds: z.number().int().min(0),
+});
+export type AssistantAnswer = z.infer<typeof AssistantAnswer>;
+
+export const assistantChannels = {
+  'assistant:ask': {
+    args: z
+      .object({
+        question: z.string().trim().min(1).max(2000),
+        sessionId: z.string().trim().min(1).max(100).optional(),
+        language: z.enum(['it', 'en']).optional(),
+      })
+      .strict(),
+    result: AssistantAnswer,
+  },
+} as const;

@@ -1,0 +1,118 @@
+// Data channels (the Data page): invoices, clients, products and payments. Shapes are what the UI
+// shows, in cents and ISO dates; the router maps the domain services onto them.
+import { z } from 'zod';
+import { Cents, Id, IsoDate, IsoTimestamp, Limit, Offset, Page } from './common';
+
+export const InvoiceStatus = z.enum(['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled']);
+export const DocumentType = z.enum(['TD01', 'TD02', 'TD04', 'TD05', 'TD06', 'TD24', 'TD25']);
+
+export const InvoiceSummary = z.object({
+  id: Id,
+  number: z.number().int(),
+  year: z.number().int(),
+  /** "12/2025" as printed on the invoice. */
+  label: z.string(),
+  clientId: Id,
+  clientName: z.string(),
+  documentType: z.string(),
+  issueDate: IsoDate,
+  dueDate: IsoDate,
+  totalCents: Cents,
+  paidCents: Cents,
+  outstandingCents: Cents,
+  status: InvoiceStatus,
+  disputed: z.boolean(),
+  createdAt: IsoTimestamp,
+});
+export type InvoiceSummary = z.infer<typeof InvoiceSummary>;
+
+export const ClientSummary = z.object({
+  id: Id,
+  denominazione: z.string(),
+  partitaIva: z.string().nullable(),
+  codiceFiscale: z.string().nullable(),
+  email: z.string().nullable(),
+  city: z.string().nullable(),
+  province: z.string().nullable(),
+  paymentTermsDays: z.number().int(),
+  paymentTermsEom: z.boolean(),
+  invoiceCount: z.number().int().min(0),
+  outstandingCents: Cents,
+});
+export type ClientSummary = z.infer<typeof ClientSummary>;
+
+export const ProductSummary = z.object({
+  id: Id,
+  code: z.string(),
+  description: z.string(),
+  unitPriceCents: Cents,
+  vatRate: z.number(),
+  unit: z.string(),
+  category: z.string().nullable(),
+  isService: z.boolean(),
+});
+export type ProductSummary = z.infer<typeof ProductSummary>;
+
+const Search = z.string().trim().max(200);
+
+export const InvoiceLineInput = z
+  .object({
+    description: z.string().trim().min(1).max(1000),
+    quantity: z.number().finite().positive().max(1_000_000),
+    unitPriceCents: z.number().int().min(0).max(1e11),
+    vatRate: z.number().finite().min(0).max(100),
+    productId: Id.optional(),
+  })
+  .strict();
+
+export const CreateInvoiceArgs = z
+  .object({
+    clientId: Id,
+    /** Default: today. */
+    issueDate: IsoDate.optional(),
+    /** Default: from the client's payment terms. */
+    dueDate: IsoDate.optional(),
+    documentType: DocumentType.optional(),
+    notes: z.string().max(2000).optional(),
+    lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(200),
+  })
+  .strict();
+export type CreateInvoiceArgs = z.infer<typeof CreateInvoiceArgs>;
+
+export const dataChannels = {
+  'invoices:list': {
+    args: z
+      .object({
+        search: Search.optional(),
+        status: InvoiceStatus.optional(),
+        clientId: Id.optional(),
+        from: IsoDate.optional(),
+        to: IsoDate.optional(),
+        limit: Limit(1000, 100),
+        offset: Offset,
+      })
+      .strict(),
+    result: Page(InvoiceSummary),
+  },
+  'invoices:create': { args: CreateInvoiceArgs, result: InvoiceSummary },
+  'payments:record': {
+    args: z
+      .object({
+        invoiceId: Id,
+        amountCents: z.number().int().positive().max(1e11),
+        paidDate: IsoDate,
+        method: z.string().trim().min(1).max(50).optional(),
+        reference: z.string().trim().max(200).optional(),
+      })
+      .strict(),
+    result: z.object({ invoice: InvoiceSummary, paymentId: Id.nullable() }),
+  },
+  'clients:list': {
+    args: z.object({ search: Search.optional(), limit: Limit(1000, 100), offset: Offset }).strict(),
+    result: Page(ClientSummary),
+  },
+  'products:list': {
+    args: z.object({ search: Search.optional(), limit: Limit(1000, 100), offset: Offset }).strict(),
+    result: Page(ProductSummary),
+  },
+} as const;

@@ -1,0 +1,118 @@
+// Forecast and model-registry channels (Forecast and Models pages).
+import { z } from 'zod';
+import { Cents, Id, IsoDate, IsoTimestamp, Limit, Metrics, ModelName, NoArgs, Semver } from './common';
+
+export const ForecastInvoice = z.object({
+  invoiceId: Id,
+  label: z.string(),
+  clientId: Id,
+  clientName: z.string(),
+  issueDate: IsoDate,
+  dueDate: IsoDate,
+  predictedDate: IsoDate,
+  p10Date: IsoDate.nullable(),
+  p90Date: IsoDate.nullable(),
+  outstandingCents: Cents,
+  /** Predicted payment date minus due date (positive = late). */
+  predictedLateDays: z.number(),
+});
+
+export const Forecast = z.object({
+  model: z.string(),
+  version: z.string(),
+  generatedAt: IsoTimestamp,
+  today: IsoDate,
+  horizonDays: z.number().int(),
+  totalCents: Cents,
+  weeks: z.array(
+    z.object({ weekStart: IsoDate, expectedCents: Cents, p10Cents: Cents, p90Cents: Cents, cumulativeCents: Cents }),
+  ),
+  days: z.array(z.object({ date: IsoDate, expectedCents: Cents })),
+  invoices: z.array(ForecastInvoice),
+});
+export type Forecast = z.infer<typeof Forecast>;
+
+export const TriggerState = z.object({
+  id: z.string(),
+  label: z.string(),
+  current: z.number().nullable(),
+  threshold: z.number(),
+  unit: z.string(),
+  fired: z.boolean(),
+});
+
+export const ModelCard = z.object({
+  name: z.string(),
+  activeVersion: z.string().nullable(),
+  trainedAt: IsoTimestamp.nullable(),
+  trainingRows: z.number().int().nullable(),
+  metrics: Metrics,
+  primaryMetric: z.string(),
+  triggers: z.array(TriggerState),
+  lastCheckAt: IsoTimestamp.nullable(),
+  nextCheckAt: IsoTimestamp.nullable(),
+  retraining: z.boolean(),
+  schedulerEnabled: z.boolean(),
+  dryRunSetting: z.boolean(),
+  health: z.string().nullable(),
+});
+export type ModelCard = z.infer<typeof ModelCard>;
+
+export const ModelVersion = z.object({
+  version: z.string(),
+  status: z.enum(['active', 'candidate', 'retired', 'rejected']),
+  createdAt: IsoTimestamp,
+  deployedAt: IsoTimestamp.nullable(),
+  trainingRows: z.number().int(),
+  trainingCutoff: z.string().nullable(),
+  metrics: Metrics,
+  triggerReasons: z.array(z.string()),
+  parentVersion: z.string().nullable(),
+  dryRun: z.boolean(),
+  notes: z.string().nullable(),
+});
+export type ModelVersion = z.infer<typeof ModelVersion>;
+
+export const RetrainingRun = z.object({
+  id: Id,
+  model: z.string(),
+  kind: z.enum(['check', 'retrain', 'rollback']),
+  startedAt: IsoTimestamp,
+  finishedAt: IsoTimestamp.nullable(),
+  fired: z.boolean(),
+  reasons: z.array(z.string()),
+  outcome: z.string().nullable(),
+  activeVersion: z.string().nullable(),
+  candidateVersion: z.string().nullable(),
+  improvement: z.number().nullable(),
+  error: z.string().nullable(),
+  notes: z.string().nullable(),
+});
+export type RetrainingRun = z.infer<typeof RetrainingRun>;
+
+export const modelsChannels = {
+  'forecast:get': {
+    args: z.object({ days: z.number().int().min(1).max(365).default(30), clientId: Id.optional() }).strict(),
+    result: Forecast,
+  },
+  'models:status': { args: NoArgs, result: z.object({ models: z.array(ModelCard) }) },
+  'models:versions': { args: z.object({ model: ModelName }).strict(), result: z.object({ items: z.array(ModelVersion) }) },
+  'models:runs': {
+    args: z.object({ model: ModelName.optional(), limit: Limit(500, 50) }).strict(),
+    result: z.object({ items: z.array(RetrainingRun) }),
+  },
+  'models:retrain': {
+    args: z.object({ model: ModelName, dryRun: z.boolean().optional() }).strict(),
+    result: z.object({
+      outcome: z.string(),
+      version: z.string().nullable(),
+      activeVersion: z.string().nullable(),
+      improvement: z.number().nullable(),
+      message: z.string(),
+    }),
+  },
+  'models:rollback': {
+    args: z.object({ model: ModelName, version: Semver }).strict(),
+    result: z.object({ activeVersion: z.string(), previousVersion: z.string().nullable() }),
+  },
+} as const;

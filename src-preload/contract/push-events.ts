@@ -1,0 +1,24 @@
+// Pushes from main to the renderer: one typed map, delivered over the Electron bridge or the
+// browser host's WebSocket alike.
+import { z } from 'zod';
+import { IndexBatch, IndexStatus } from './index-channels';
+
+export const Progress = z.object({ step: z.string(), current: z.number(), total: z.number() });
+
+export const events = {
+  'index:progress': Progress,
+  'index:batch': z.object({ batch: IndexBatch, pending: z.number().int().min(0) }),
+  'index:status': IndexStatus,
+  'retrain:progress': Progress.extend({ model: z.string() }),
+  'models:deployed': z.object({
+    model: z.string(),
+    version: z.string(),
+    previousVersion: z.string().nullable(),
+    reason: z.enum(['retrain', 'rollback']),
+  }),
+  'settings:changed': z.object({ keys: z.array(z.string()) }),
+} as const;
+
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;
+export const EVENT_NAMES = Object.keys(events) as EventName[];

@@ -1,0 +1,46 @@
+// Settings channels: read every setting with its source and lock, change one (validated, applied
+// live), reset to default. Definitions travel as data so the renderer builds the form from them.
+import { z } from 'zod';
+import { NoArgs } from './common';
+
+export const SettingValue = z.union([z.string().max(4096), z.number().finite(), z.boolean()]);
+export type SettingValue = z.infer<typeof SettingValue>;
+
+export const SettingSource = z.enum(['flag', 'env', 'env-file', 'store', 'default']);
+
+export const SettingInfo = z.object({
+  key: z.string(),
+  variable: z.string(),
+  group: z.enum(['general', 'feedback', 'retraining', 'autoUpdate', 'rag', 'assistant']),
+  kind: z.enum(['bool', 'int', 'float', 'string', 'enum', 'path']),
+  description: z.string(),
+  value: SettingValue,
+  defaultValue: SettingValue,
+  source: SettingSource,
+  /** Fixed by a flag, the environment or the env file: the panel shows a lock and refuses changes. */
+  locked: z.boolean(),
+  /** Only settable at startup (e.g. the data dir). */
+  bootstrap: z.boolean(),
+  secret: z.boolean(),
+  min: z.number().optional(),
+  max: z.number().optional(),
+  values: z.array(z.string()).optional(),
+  expected: z.string(),
+});
+export type SettingInfo = z.infer<typeof SettingInfo>;
+
+export const SettingsSnapshot = z.object({
+  dataDir: z.string(),
+  envFile: z.string().nullable(),
+  settings: z.array(SettingInfo),
+});
+export type SettingsSnapshot = z.infer<typeof SettingsSnapshot>;
+
+const SettingKeyArg = z.string().trim().min(1).max(100).regex(/^[A-Z][A-Z0-9_]*$/, 'expected a setting name like RAG_AUTO_UPDATE_BATCH_SIZE');
+
+export const settingsChannels = {
+  'settings:get': { args: NoArgs, result: SettingsSnapshot },
+  'settings:set': { args: z.object({ key: SettingKeyArg, value: SettingValue }).strict(), result: SettingsSnapshot },
+  /** Without a key: resets every setting the store holds (locked ones are untouched). */
+  'settings:reset': { args: z.object({ key: SettingKeyArg.optional() }).strict(), result: SettingsSnapshot },
+} as const;

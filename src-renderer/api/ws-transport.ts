@@ -1,0 +1,142 @@
+// The browser host's side of the contract: one WebSocket to /ws on the page's own origin, with the
+// run's token from the page URL. Requests are queued while connecting; a lost connection fails the
+// requests in flight (code DISCONNECTED) and reconnects with backoff.
+import type { WsRequest, WsServerFrame } from '../../src-preload/contract/bridge-api';
+import { TOKEN_PARAM, WS_PATH } from '../../src-preload/contract/bridge-api';
+import type { IpcResult } from '../../src-preload/contract/result';
+
+export type ConnectionState = 'connecting' | 'open' | 'closed';
+
+type PushListener = (event: string, payload: unknown) => void;
+
+interface PendingRequest {
+  resolve(r: IpcResult<unknown>): void;
+  frame: string;
+}
+
+const TOKEN_KEY = 'openfatture.token';
+/** WebSocket.OPEN, spelled out so the transport also runs on sockets that lack the static constant. */
+const OPEN = 1;
+
+/** The token comes with the URL `openfatture serve` printed; kept for this tab so in-app navigation may drop it. */
+export function pageToken(location: Pick<Location, 'search'>, storage?: Pick<Storage, 'getItem' | 'setItem'>): string | null {
+  const fromUrl = new URLSearchParams(location.search).get(TOKEN_PARAM);
+  if (fromUrl) {
+    storage?.setItem(TOKEN_KEY, fromUrl);
+    return fromUrl;
+  }
+  return storage?.getItem(TOKEN_KEY) ?? null;
+}
+
+export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string | null): string {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${scheme}//${location.host}${WS_PATH}${token ? `?${TOKEN_PARAM}=${encodeURIComponent(token)}` : ''}`;
+}
+
+export class WsTransport {
+  private ws: WebSocket | null = null;
+  private seq = 0;
+  private readonly pending = new Map<number, PendingRequest>();
+  private readonly queue: number[] = [];
+  private readonly pushListeners = new Set<PushListener>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private state: ConnectionState = 'closed';
+  private retryMs = 250;
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(
+    private readonly url: string,
+    private readonly makeSocket: (url: string) => WebSocket = (u) => new WebSocket(u),
+  ) {}
+
+  get connection(): ConnectionState {
+    return this.state;
+  }
+
+  request(channel: string, args: unknown): Promise<IpcResult<unknown>> {
+    const id = ++this.seq;
+    const frame: WsRequest = { id, channel, args };
+    return new Promise((resolve) => {
+      this.pending.set(id, { resolve, frame: JSON.stringify(frame) });
+      if (this.ws && this.ws.readyState === OPEN) this.ws.send(this.pending.get(id)!.frame);
+      else {
+        this.queue.push(id);
+        this.connect();
+      }
+    });
+  }
+
+  onPush(listener: PushListener): () => void {
+    this.pushListeners.add(listener);
+    this.connect();
+    return () => this.pushListeners.delete(listener);
+  }
+
+  onState(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    listener(this.state);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  private setState(s: ConnectionState): void {
+    if (this.state === s) return;
+    this.state = s;
+    for (const l of this.stateListeners) l(s);
+  }
+
+  private connect(): void {
+    if (this.ws || this.retryTimer) return;
+    this.setState('connecting');
+    const ws = this.makeSocket(this.url);
+    this.ws = ws;
+    ws.onopen = () => {
+      this.retryMs = 250;
+      this.setState('open');
+      for (const id of this.queue.splice(0)) {
+        const p = this.pending.get(id);
+        if (p) ws.send(p.frame);
+      }
+    };
+    ws.onmessage = (e: MessageEvent) => this.onFrame(String(e.data));
+    ws.onclose = () => {
+      this.ws = null;
+      this.setState('closed');
+      // Requests already sent may or may not have run: report that instead of resending them.
+      for (const [id, p] of this.pending) {
+        if (this.queue.includes(id)) continue;
+        this.pending.delete(id);
+        p.resolve({ ok: false, error: { code: 'DISCONNECTED', message: 'the connection to OpenFatture was lost; try again' } });
+      }
+      this.scheduleReconnect();
+    };
+    ws.onerror = () => undefined; // onclose follows and handles it
+  }
+
+  private scheduleReconnect(): void {
+    if (this.retryTimer) return;
+    if (this.pushListeners.size === 0 && this.queue.length === 0) return;
+    const delay = this.retryMs;
+    this.retryMs = Math.min(this.retryMs * 2, 5_000);
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.connect();
+    }, delay);
+  }
+
+  private onFrame(text: string): void {
+    let frame: WsServerFrame;
+    try {
+      frame = JSON.parse(text) as WsServerFrame;
+    } catch {
+      return;
+    }
+    if ('event' in frame) {
+      for (const l of this.pushListeners) l(frame.event, frame.payload);
+      return;
+    }
+    const p = this.pending.get(frame.id);
+    if (!p) return;
+    this.pending.delete(frame.id);
+    p.resolve(frame.result);
+  }
+}
