@@ -16,6 +16,8 @@ import { ClientService } from './domain/client-service';
 import { ProductService } from './domain/product-service';
 import { InvoiceService } from './domain/invoice-service';
 import { PaymentService } from './domain/payment-service';
+import { ModelLifecycle } from './ml/retraining/model-lifecycle';
+import { registeredModelSpecs } from './ml/registry/registered-models';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
 
@@ -43,6 +45,8 @@ export class App {
   readonly products: ProductService;
   readonly invoices: InvoiceService;
   readonly payments: PaymentService;
+  /** Model registry, retraining triggers, champion/challenger retrains and the scheduler. */
+  readonly models: ModelLifecycle;
   private constructor(
     readonly options: AppOptions,
     readonly logger: Logger,
@@ -55,6 +59,7 @@ export class App {
     this.products = new ProductService(database.sqlite);
     this.invoices = new InvoiceService(database.sqlite, this.clients);
     this.payments = new PaymentService(database.sqlite, this.invoices);
+    this.models = new ModelLifecycle({ database, worker: this.worker, logger, modelsDir: options.settings.paths.modelsDir, settings: () => this.settings, specs: registeredModelSpecs() });
   }
 
   get settings(): Settings {
@@ -101,6 +106,18 @@ export class App {
     this.lifespan.add({ name: 'database', start: () => undefined, stop: () => this.database.close(), stopTimeoutMs: 5_000 });
     // The worker process starts lazily on its first job, so short CLI commands do not pay for it.
     this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
+    // Last (DESIGN §7): the retraining scheduler, only for long-running hosts that enable it.
+    if (background && this.settings.ML_RETRAINING_ENABLED) {
+      this.lifespan.add({
+        name: 'retraining-scheduler',
+        start: () => {
+          this.logger.info('ML retraining enabled, starting scheduler');
+          this.models.scheduler.start();
+        },
+        stop: () => this.models.scheduler.stop(),
+        stopTimeoutMs: 10_000,
+      });
+    }
     void background;
   }
 

@@ -2,6 +2,8 @@
 // Each domain contributes a section through `statusSections` below.
 import type { App } from './app';
 import { currentSchemaVersion, latestSchemaVersion } from './db/migrator';
+import { feedbackStatusSection } from './feedback/feedback-status-section';
+import { mlRetrainingStatusSection } from './ml/retraining/ml-retraining-status-section';
 
 export interface StatusRow {
   label: string;
@@ -37,5 +39,7 @@ export async function systemStatus(app: App): Promise<SystemStatus> {
       ],
     },
   ];
+  sections.push(mlRetrainingStatusSection(app.models));
+  sections.push(feedbackStatusSection(app.database.sqlite, s));
   return { dataDir: app.paths.dataDir, sections };
 }

@@ -1,0 +1,215 @@
+// `ai retrain` as the seed writes it: `ai retrain --model cash_flow [--dry-run]`, `ai retrain status`,
+// `ai retrain list-versions --model cash_flow`, `ai retrain rollback --model cash_flow --version 1.1.0`,
+// each with --json.
+import type { Command } from 'commander';
+import type { App } from '../../core/app';
+import { errorMessage } from '../../core/errors';
+import { parseSemver } from '../../core/ml/registry/semver';
+import { InsufficientDataError, describeImprovement, type RetrainResult } from '../../core/ml/retraining/model-retrainer';
+import type { RetrainingStatus } from '../../core/ml/retraining/model-lifecycle';
+import { pct } from '../../core/ml/retraining/trigger-evaluator';
+import { ExitError, EXIT_FAILURE, printJson, printTable, withApp } from '../context';
+import cliProgress from 'cli-progress';
+import type { Progress } from '../../core/worker/protocol';
+
+interface RetrainOpts {
+  model?: string;
+  dryRun?: boolean;
+  json?: boolean;
+  version?: string;
+}
+
+const DEFAULT_MODEL = 'cash_flow';
+
+/** A progress bar on stderr for training and evaluation when stderr is a terminal; silent in pipes and --json. */
+export interface ProgressReporter {
+  update(p: Progress): void;
+  stop(): void;
+}
+
+export function progressReporter(enabled: boolean): ProgressReporter {
+  if (!enabled || !process.stderr.isTTY) return { update: () => undefined, stop: () => undefined };
+  const bar = new cliProgress.SingleBar({ stream: process.stderr, format: '{step} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+  let step = '';
+  let started = false;
+  return {
+    update(p) {
+      if (!started || p.step !== step) {
+        if (started) bar.stop();
+        bar.start(p.total, p.current, { step: p.step });
+        step = p.step;
+        started = true;
+        return;
+      }
+      bar.update(p.current, { step: p.step });
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}
+
+
+
+/** Options of the parent `retrain` are parsed before its subcommand's, so read both. */
+function opts(cmd: Command): RetrainOpts {
+  return cmd.optsWithGlobals() as RetrainOpts;
+}
+
+function fmt(x: number | null | undefined, digits = 2): string {
+  return x === null || x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits);
+}
+
+/** Runs a retrain and prints it; shared with `ai forecast --retrain`. Exit 1 on failure. */
+export async function runRetrain(app: App, model: string, o: { dryRun?: boolean; json?: boolean; reasons?: string[] }): Promise<RetrainResult> {
+  const progress = progressReporter(!o.json);
+  try {
+    const result = await app.models.retrain(model, { reasons: o.reasons ?? ['manual'], dryRun: o.dryRun, onProgress: progress.update });
+    progress.stop();
+    return result;
+  } catch (e) {
+    progress.stop();
+    if (e instanceof InsufficientDataError) throw new ExitError(EXIT_FAILURE, `Model retraining failed: ${e.message}`);
+    throw new ExitError(EXIT_FAILURE, `Retraining failed: ${errorMessage(e)}`);
+  }
+}
+
+export function printRetrainResult(r: RetrainResult): void {
+  const lines = [
+    `Outcome: ${r.outcome}${r.candidateVersion ? ` (candidate ${r.candidateVersion})` : ''}`,
+    `Reason: ${r.reason}`,
+    `Active version: ${r.activeVersion ?? '(none)'}${r.previousVersion && r.previousVersion !== r.activeVersion ? ` (was ${r.previousVersion})` : ''}`,
+  ];
+  if (r.holdout) {
+    lines.push(`Holdout: ${r.holdout.rows} invoices issued from ${r.holdout.from}, unseen by every model compared; trained on ${r.trainingRows} rows`);
+    lines.push(`MAE (days): candidate ${fmt(r.candidate?.mae)}, active ${fmt(r.active?.mae)}, due-date baseline ${fmt(r.baseline?.mae)}`);
+    lines.push(`Accuracy (share within tolerance): candidate ${r.candidate ? pct(r.candidate.accuracy) : '—'}, active ${r.active ? pct(r.active.accuracy) : '—'}, baseline ${r.baseline ? pct(r.baseline.accuracy) : '—'}`);
+    lines.push(`Improvement: ${describeImprovement(r.improvement)}`);
+  }
+  lines.push(`Duration: ${(r.durationMs / 1000).toFixed(1)} s`);
+  process.stdout.write(lines.join('\n') + '\n');
+}
+
+function printStatus(s: RetrainingStatus): void {
+  const rows: { label: string; value: string }[] = [
+    { label: 'Model', value: s.model },
+    { label: 'Automatic retraining', value: s.enabled ? 'enabled' : 'disabled (OPENFATTURE_ML_RETRAINING_ENABLED=false)' },
+    { label: 'Dry run', value: s.dryRun ? 'yes (never deploys)' : 'no' },
+    { label: 'Active version', value: s.activeVersion ? `${s.activeVersion}${s.activeHealth && s.activeHealth !== 'ok' ? ` (artifact ${s.activeHealth}!)` : ''}` : '(none — run `openfatture ai forecast --retrain`)' },
+    { label: 'Last training', value: s.trainedAt ? `${s.trainedAt} (${s.trainingRows} rows)` : 'never' },
+    { label: 'Training trigger', value: s.trainingTrigger.length ? s.trainingTrigger.join(', ') : '—' },
+    { label: 'Improvement', value: describeImprovement(s.improvement) },
+    { label: 'Holdout MAE (days)', value: s.activeMetrics && typeof s.activeMetrics.mae === 'number' ? s.activeMetrics.mae.toFixed(2) : '—' },
+    { label: 'Feedback since training', value: String(s.feedbackSinceTraining) },
+    { label: 'Live accuracy', value: s.liveAccuracy === null ? '—' : `${pct(s.liveAccuracy)} (baseline ${s.baselineAccuracy === null ? '—' : pct(s.baselineAccuracy)})` },
+    { label: 'Last run', value: s.lastRun ? `${s.lastRun.kind} ${s.lastRun.outcome ?? ''} at ${s.lastRun.at}${s.lastRun.version ? ` (${s.lastRun.version})` : ''}${s.lastRun.error ? `: ${s.lastRun.error}` : ''}` : '—' },
+    { label: 'Retrain running', value: s.retrainRunning ? `yes (pid ${s.retrainRunning.pid}, since ${s.retrainRunning.since})` : 'no' },
+    { label: 'Check interval', value: `${s.intervalHours} h` },
+    { label: 'Last check', value: s.lastCheckAt ?? 'never' },
+    { label: 'Next check', value: s.nextCheckAt ? `${s.nextCheckAt}${s.schedulerRunning ? '' : ' (when the app runs)'}` : 'scheduler disabled' },
+    { label: 'Versions stored', value: String(s.versions) },
+  ];
+  if (s.lastFallback) rows.push({ label: 'Last fall-back', value: `${s.lastFallback.at}: ${s.lastFallback.from} → ${s.lastFallback.to ?? '(none)'} (${s.lastFallback.error ?? ''})` });
+  printTable(rows, [
+    { header: 'Metric', value: (r) => r.label },
+    { header: 'Value', value: (r) => r.value },
+  ]);
+  process.stdout.write('\nTriggers\n');
+  printTable(s.triggers, [
+    { header: 'Trigger', value: (t) => t.name },
+    { header: 'Current', value: (t) => (t.value === null ? '—' : t.name === 'performance_degradation' ? pct(t.value) : String(t.value)), align: 'right' },
+    { header: 'Threshold', value: (t) => (t.name === 'performance_degradation' ? `> ${pct(t.threshold)}` : t.name === 'no_active_model' ? '—' : `≥ ${t.threshold}`), align: 'right' },
+    { header: 'Fires', value: (t) => (t.fired ? 'YES' : 'no') },
+    { header: 'Detail', value: (t) => t.detail },
+  ]);
+}
+
+export function registerRetrainCommands(ai: Command): void {
+  const retrain = ai
+    .command('retrain')
+    .description('retrain a model now (champion/challenger: deployed only if MAE improves enough); subcommands: status, list-versions, rollback')
+    .option('--model <name>', `model to retrain (default ${DEFAULT_MODEL})`)
+    .option('--dry-run', 'train and evaluate, record the run, never deploy')
+    .option('--json', 'print the result as JSON')
+    .action(async (_o: RetrainOpts, cmd: Command) => {
+      const o = opts(cmd);
+      await withApp(cmd, async (app) => {
+        const model = o.model ?? DEFAULT_MODEL;
+        app.models.spec(model);
+        const result = await runRetrain(app, model, { dryRun: o.dryRun ? true : undefined, json: o.json });
+        if (o.json) printJson(result);
+        else printRetrainResult(result);
+      });
+    });
+
+  retrain
+    .command('status')
+    .description('last training, active version, each trigger against its threshold, next check')
+    .option('--model <name>', `model (default ${DEFAULT_MODEL})`)
+    .option('--json', 'print as JSON')
+    .action(async (_o: RetrainOpts, cmd: Command) => {
+      const o = opts(cmd);
+      await withApp(cmd, async (app) => {
+        const status = app.models.status(o.model ?? DEFAULT_MODEL);
+        if (o.json) printJson(status);
+        else printStatus(status);
+      });
+    });
+
+  retrain
+    .command('list-versions')
+    .description('every stored version with its metrics; the active one is marked')
+    .option('--model <name>', `model (default ${DEFAULT_MODEL})`)
+    .option('--json', 'print as JSON')
+    .action(async (_o: RetrainOpts, cmd: Command) => {
+      const o = opts(cmd);
+      await withApp(cmd, async (app) => {
+        const model = o.model ?? DEFAULT_MODEL;
+        app.models.spec(model);
+        app.models.versions.ensureHealthyActive(model);
+        const items = app.models.versions.list(model).map((v) => ({ ...v, artifactHealth: app.models.versions.health(v) }));
+        if (o.json) {
+          printJson({ model, items });
+          return;
+        }
+        const holdout = (m: Record<string, unknown>) => (m.holdout ?? {}) as { mae?: number; accuracy?: number; n?: number };
+        printTable(
+          items,
+          [
+            { header: '', value: (v) => (v.status === 'active' ? '*' : '') },
+            { header: 'Version', value: (v) => v.version },
+            { header: 'Status', value: (v) => `${v.status}${v.dryRun ? ' (dry run)' : ''}` },
+            { header: 'Trained', value: (v) => v.createdAt.slice(0, 19).replace('T', ' ') },
+            { header: 'Rows', value: (v) => v.trainingRows, align: 'right' },
+            { header: 'Cutoff', value: (v) => v.trainingCutoff ?? '' },
+            { header: 'MAE', value: (v) => fmt(holdout(v.metrics).mae), align: 'right' },
+            { header: 'Accuracy', value: (v) => (typeof holdout(v.metrics).accuracy === 'number' ? pct(holdout(v.metrics).accuracy!) : '—'), align: 'right' },
+            { header: 'Improvement', value: (v) => describeImprovement(typeof v.metrics.improvement === 'number' ? v.metrics.improvement : null), align: 'right' },
+            { header: 'Trigger', value: (v) => v.triggerReasons.join(', ') },
+            { header: 'Artifact', value: (v) => v.artifactHealth },
+            { header: 'Notes', value: (v) => v.notes ?? '' },
+          ],
+          `No ${model} versions yet: run \`openfatture ai forecast --retrain\` to train the first one.`,
+        );
+      });
+    });
+
+  retrain
+    .command('rollback')
+    .description('re-activate an earlier version (no new version is created); logged in the retraining history')
+    .option('--model <name>', `model (default ${DEFAULT_MODEL})`)
+    .requiredOption('--version <semver>', 'version to re-activate, e.g. 1.1.0')
+    .option('--json', 'print the result as JSON')
+    .action(async (_o: RetrainOpts, cmd: Command) => {
+      const o = opts(cmd);
+      const version = o.version!;
+      parseSemver(version, '--version');
+      await withApp(cmd, async (app) => {
+        const model = o.model ?? DEFAULT_MODEL;
+        const r = app.models.rollback(model, version);
+        if (o.json) printJson({ model, previousVersion: r.from, activeVersion: r.to.version });
+        else process.stdout.write(`Rolled back ${model}: active version is now ${r.to.version} (was ${r.from ?? 'none'}).\n`);
+      });
+    });
+}

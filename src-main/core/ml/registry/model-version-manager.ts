@@ -1,0 +1,315 @@
+// Versions of every registered model (DESIGN §4): numbering (1.0.0, then a minor bump per retrain),
+// atomic artifacts with a checksum, the single active version per model, rollback, MAX_VERSIONS
+// pruning, and the fall-back to the newest healthy version when the active artifact is corrupt or
+// missing. Artifact first, row second: a process killed in between leaves an orphan file that the
+// next version of the same number overwrites, and the registry still on the previous active version.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../../db/database';
+import type { ModelVersionStatus } from '../../db/schema';
+import { AppError, InputError, NotFoundError } from '../../errors';
+import type { Logger } from '../../logger';
+import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
+import { compareSemver, nextVersion, parseSemver } from './semver';
+
+export interface VersionInfo {
+  id: number;
+  model: string;
+  version: string;
+  status: ModelVersionStatus;
+  triggerReasons: string[];
+  trainingRows: number;
+  trainingCutoff: string | null;
+  metrics: Record<string, unknown>;
+  baselineAccuracy: number | null;
+  artifactPath: string | null;
+  artifactSha256: string | null;
+  createdAt: string;
+  deployedAt: string | null;
+  parentVersion: string | null;
+  dryRun: boolean;
+  notes: string | null;
+}
+
+interface VersionRow {
+  id: number;
+  model_name: string;
+  version: string;
+  status: ModelVersionStatus;
+  trigger_reasons: string;
+  training_rows: number;
+  training_cutoff: string | null;
+  metrics: string;
+  baseline_accuracy: number | null;
+  artifact_path: string | null;
+  artifact_sha256: string | null;
+  created_at: string;
+  deployed_at: string | null;
+  parent_version: string | null;
+  dry_run: number;
+  notes: string | null;
+}
+
+export interface NewVersion {
+  model: string;
+  artifact: string;
+  status: 'active' | 'rejected' | 'candidate';
+  triggerReasons: string[];
+  trainingRows: number;
+  trainingCutoff: string | null;
+  metrics: Record<string, unknown>;
+  baselineAccuracy: number | null;
+  parentVersion: string | null;
+  dryRun: boolean;
+  notes?: string | null;
+  /** Unconsumed prediction feedback created up to this instant is marked consumed by an activated version. */
+  consumeFeedbackUpTo?: string;
+}
+
+export interface LoadedVersion {
+  version: VersionInfo;
+  artifact: string;
+}
+
+export interface FallbackEvent {
+  model: string;
+  from: string;
+  to: string | null;
+  health: ArtifactHealth;
+  at: string;
+}
+
+function toInfo(r: VersionRow): VersionInfo {
+  return {
+    id: r.id,
+    model: r.model_name,
+    version: r.version,
+    status: r.status,
+    triggerReasons: JSON.parse(r.trigger_reasons) as string[],
+    trainingRows: r.training_rows,
+    trainingCutoff: r.training_cutoff,
+    metrics: JSON.parse(r.metrics) as Record<string, unknown>,
+    baselineAccuracy: r.baseline_accuracy,
+    artifactPath: r.artifact_path,
+    artifactSha256: r.artifact_sha256,
+    createdAt: r.created_at,
+    deployedAt: r.deployed_at,
+    parentVersion: r.parent_version,
+    dryRun: r.dry_run === 1,
+    notes: r.notes,
+  };
+}
+
+const now = (): string => new Date().toISOString();
+
+export class ModelVersionManager {
+  private readonly sqlite: BetterSqlite3.Database;
+
+  constructor(
+    database: Database,
+    readonly store: ArtifactStore,
+    private readonly logger: Logger,
+  ) {
+    this.sqlite = database.sqlite;
+  }
+
+  /** Newest first (by version number). */
+  list(model: string): VersionInfo[] {
+    const rows = this.sqlite.prepare('SELECT * FROM model_versions WHERE model_name = ?').all(model) as VersionRow[];
+    return rows.map(toInfo).sort((a, b) => compareSemver(b.version, a.version));
+  }
+
+  get(model: string, version: string): VersionInfo | null {
+    const row = this.sqlite.prepare('SELECT * FROM model_versions WHERE model_name = ? AND version = ?').get(model, version) as VersionRow | undefined;
+    return row ? toInfo(row) : null;
+  }
+
+  active(model: string): VersionInfo | null {
+    const row = this.sqlite.prepare("SELECT * FROM model_versions WHERE model_name = ? AND status = 'active'").get(model) as VersionRow | undefined;
+    return row ? toInfo(row) : null;
+  }
+
+  nextVersion(model: string): string {
+    const rows = this.sqlite.prepare('SELECT version FROM model_versions WHERE model_name = ?').all(model) as { version: string }[];
+    return nextVersion(rows.map((r) => r.version));
+  }
+
+  health(v: VersionInfo): ArtifactHealth {
+    return this.store.health(v.artifactPath, v.artifactSha256);
+  }
+
+  /** Reads a version's artifact, verifying its checksum (throws ArtifactError). */
+  load(v: VersionInfo): string {
+    if (!v.artifactPath) throw new ArtifactError('missing', `${v.model} ${v.version} has no artifact`);
+    return this.store.read(v.artifactPath, v.artifactSha256);
+  }
+
+  /**
+   * Writes the artifact atomically, then records the version in one transaction; an 'active' version
+   * replaces the current one (retired) and consumes the feedback it learnt from.
+   */
+  register(input: NewVersion): VersionInfo {
+    this.store.removeStaleTempFiles(input.model);
+    const version = this.nextVersion(input.model);
+    const stored = this.store.write(input.model, version, input.artifact);
+    const deployedAt = input.status === 'active' ? now() : null;
+    this.sqlite
+      .transaction(() => {
+        if (input.status === 'active') {
+          this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(input.model);
+        }
+        this.sqlite
+          .prepare(
+            `INSERT INTO model_versions (model_name, version, status, trigger_reasons, training_rows, training_cutoff, metrics,
+               baseline_accuracy, artifact_path, artifact_sha256, created_at, deployed_at, parent_version, dry_run, notes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          )
+          .run(
+            input.model,
+            version,
+            input.status,
+            JSON.stringify(input.triggerReasons),
+            input.trainingRows,
+            input.trainingCutoff,
+            JSON.stringify(input.metrics),
+            input.baselineAccuracy,
+            stored.relativePath,
+            stored.sha256,
+            now(),
+            deployedAt,
+            input.parentVersion,
+            input.dryRun ? 1 : 0,
+            input.notes ?? null,
+          );
+        if (input.status === 'active' && input.consumeFeedbackUpTo) {
+          this.sqlite
+            .prepare('UPDATE model_prediction_feedback SET consumed_by_version = ? WHERE model_name = ? AND consumed_by_version IS NULL AND created_at <= ?')
+            .run(version, input.model, input.consumeFeedbackUpTo);
+        }
+      })
+      .immediate();
+    return this.get(input.model, version)!;
+  }
+
+  /**
+   * The active version and its verified artifact. A corrupt or missing artifact is logged as an
+   * ERROR and the newest previously deployed version whose artifact is healthy becomes active
+   * (recorded as an automatic rollback). Null when the model was never trained.
+   */
+  loadActive(model: string): LoadedVersion | null {
+    const active = this.active(model);
+    if (!active) return null;
+    try {
+      return { version: active, artifact: this.load(active) };
+    } catch (e) {
+      if (!(e instanceof ArtifactError)) throw e;
+      return this.fallBack(active, e);
+    }
+  }
+
+  /** Checks the active artifact and falls back if needed; returns the event when a fall-back happened. */
+  ensureHealthyActive(model: string): FallbackEvent | null {
+    const before = this.active(model);
+    if (!before || this.health(before) === 'ok') return null;
+    let after: LoadedVersion | null = null;
+    try {
+      after = this.loadActive(model);
+    } catch (e) {
+      if (!(e instanceof AppError && e.code === 'NO_HEALTHY_MODEL')) throw e;
+    }
+    return { model, from: before.version, to: after?.version.version ?? null, health: this.health(before), at: now() };
+  }
+
+  private fallBack(broken: VersionInfo, cause: ArtifactError): LoadedVersion {
+    const model = broken.model;
+    this.logger.error(`Model artifact of ${model} ${broken.version} is ${cause.health}: ${cause.message}; falling back to the newest healthy version`);
+    const candidates = this.list(model).filter((v) => v.version !== broken.version && v.deployedAt !== null && !v.dryRun);
+    for (const v of candidates) {
+      let artifact: string;
+      try {
+        artifact = this.load(v);
+      } catch (e) {
+        if (!(e instanceof ArtifactError)) throw e;
+        this.logger.error(`Model artifact of ${model} ${v.version} is ${e.health} too: ${e.message}`);
+        continue;
+      }
+      const switched = this.sqlite
+        .transaction(() => {
+          const still = this.active(model);
+          if (!still || still.version !== broken.version) return false; // another process already fell back
+          this.activate(model, v.version, broken.version, {
+            notes: `automatic fall-back: artifact of ${broken.version} ${cause.health}`,
+            error: cause.message,
+            brokenNotes: `artifact ${cause.health}: ${cause.message}`,
+          });
+          return true;
+        })
+        .immediate();
+      if (switched) this.logger.error(`Fell back from ${model} ${broken.version} to ${v.version} (artifact ${cause.health})`);
+      const nowActive = this.active(model)!;
+      return { version: nowActive, artifact: nowActive.version === v.version ? artifact : this.load(nowActive) };
+    }
+    this.logger.error(`No healthy version of ${model} to fall back to`);
+    throw new AppError('NO_HEALTHY_MODEL', `no healthy version of ${model}: the artifact of the active version ${broken.version} is ${cause.health} and no earlier deployed version can be loaded`);
+  }
+
+  /** Re-activates an earlier version (no new version is created) and logs it in retraining_runs. */
+  rollback(model: string, version: string, field = '--version'): { from: string | null; to: VersionInfo } {
+    parseSemver(version, field);
+    const target = this.get(model, version);
+    if (!target) {
+      const known = this.list(model).map((v) => v.version);
+      throw new NotFoundError(`${field}: ${model} has no version ${version}${known.length ? ` (versions: ${known.join(', ')})` : ' (no versions yet)'}`, field);
+    }
+    if (target.status === 'active') throw new InputError(`${field}: ${model} ${version} is already the active version`, field);
+    const health = this.health(target);
+    if (health !== 'ok') throw new AppError('ARTIFACT_' + health.toUpperCase(), `cannot roll back to ${model} ${version}: its artifact is ${health}`);
+    const from = this.active(model)?.version ?? null;
+    this.sqlite.transaction(() => this.activate(model, version, from, { notes: 'manual rollback' })).immediate();
+    this.logger.info(`Rolled back ${model} model from ${from ?? '(none)'} to ${version}`);
+    return { from, to: this.get(model, version)! };
+  }
+
+  private activate(model: string, version: string, from: string | null, o: { notes: string; error?: string; brokenNotes?: string }): void {
+    const at = now();
+    if (o.brokenNotes && from) {
+      this.sqlite.prepare("UPDATE model_versions SET status = 'retired', notes = ? WHERE model_name = ? AND version = ?").run(o.brokenNotes, model, from);
+    }
+    this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(model);
+    this.sqlite.prepare("UPDATE model_versions SET status = 'active', deployed_at = ? WHERE model_name = ? AND version = ?").run(at, model, version);
+    this.sqlite
+      .prepare(
+        `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, outcome, active_version, candidate_version, error, notes)
+         VALUES (?, 'rollback', ?, ?, 0, '[]', 'rolled-back', ?, ?, ?, ?)`,
+      )
+      .run(model, at, at, from, version, o.error ?? null, o.notes);
+  }
+
+  /** Keeps at most `max` versions: the active one always, then the newest others. Returns removed versions. */
+  prune(model: string, max: number): string[] {
+    const all = this.list(model);
+    if (all.length <= max) return [];
+    const active = all.find((v) => v.status === 'active');
+    const others = all.filter((v) => v !== active);
+    const keepOthers = Math.max(0, max - (active ? 1 : 0));
+    const remove = others.slice(keepOthers);
+    if (!remove.length) return [];
+    this.sqlite
+      .transaction(() => {
+        const del = this.sqlite.prepare("DELETE FROM model_versions WHERE model_name = ? AND version = ? AND status != 'active'");
+        for (const v of remove) del.run(model, v.version);
+      })
+      .immediate();
+    // Files after the rows: a kill in between leaves unreferenced files, never a row without its file.
+    for (const v of remove) if (v.artifactPath) this.store.remove(v.artifactPath);
+    this.logger.info(`Pruned ${remove.length} old version(s) of ${model}: ${remove.map((v) => v.version).join(', ')}`);
+    return remove.map((v) => v.version);
+  }
+
+  /** Latest automatic fall-back recorded for the model, for status screens. */
+  lastFallback(model: string): { at: string; from: string | null; to: string | null; error: string | null } | null {
+    const row = this.sqlite
+      .prepare("SELECT started_at, active_version, candidate_version, error FROM retraining_runs WHERE model_name = ? AND kind = 'rollback' AND notes LIKE 'automatic fall-back%' ORDER BY id DESC LIMIT 1")
+      .get(model) as { started_at: string; active_version: string | null; candidate_version: string | null; error: string | null } | undefined;
+    return row ? { at: row.started_at, from: row.active_version, to: row.candidate_version, error: row.error } : null;
+  }
+}

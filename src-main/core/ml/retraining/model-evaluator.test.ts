@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { addDays } from '../../dates';
+import { evaluationFrom, type LabelledExample } from '../model-spec';
+import { decide, HOLDOUT_SHARE, MIN_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
+
+/** One example per day from 2024-01-01, each paid `delay` days after its feature date. */
+function examples(n: number, delay = 30): LabelledExample[] {
+  return Array.from({ length: n }, (_, i) => ({ entityId: i + 1, featureDate: addDays('2024-01-01', i), outcomeDate: addDays('2024-01-01', i + delay) }));
+}
+
+const evalWithMae = (mae: number) => evaluationFrom(Array.from({ length: 20 }, (_, i) => ({ entityId: i, predicted: mae, actual: 0 })), 7);
+
+describe('champion/challenger holdout', () => {
+  it('holds out the most recent share of examples; training only sees outcomes known before the cutoff', () => {
+    const ex = examples(100);
+    const plan = planHoldout(ex, null);
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.holdoutIds.length).toBe(Math.ceil(100 * HOLDOUT_SHARE));
+    expect(plan.cutoff).toBe(addDays('2024-01-01', 80));
+    // Paid before the cutoff: issued at least 30 days before it.
+    expect(plan.trainingRows).toBe(80 - 30);
+    for (const id of plan.holdoutIds) expect(ex[id - 1]!.featureDate >= plan.cutoff).toBe(true);
+  });
+
+  it('never puts rows the active model was trained on into the holdout', () => {
+    const ex = examples(200);
+    const activeCutoff = addDays('2024-01-01', 190);
+    const plan = planHoldout(ex, activeCutoff);
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.cutoff >= activeCutoff).toBe(true);
+    expect(plan.holdoutIds.length).toBe(10);
+    expect(Math.min(...plan.holdoutIds)).toBe(191);
+  });
+
+  it('refuses to compare on fewer than the minimum unseen rows, saying why', () => {
+    const plan = planHoldout(examples(200), addDays('2024-01-01', 195));
+    expect(plan.ok).toBe(false);
+    if (!plan.ok) {
+      expect(plan.insufficientTraining).toBe(false);
+      expect(plan.reason).toContain(`only 5 resolved example(s)`);
+      expect(plan.reason).toContain(`${MIN_HOLDOUT_ROWS} are needed`);
+    }
+  });
+});
+
+describe('deployment decision', () => {
+  const base = { baseline: evalWithMae(30), baselineLabel: 'due-date baseline', activeVersion: '1.0.0', minImprovement: 0.02 };
+
+  it('deploys when MAE improves by at least the minimum, relative to the active model', () => {
+    const d = decide({ ...base, candidate: evalWithMae(9.7), active: evalWithMae(10) });
+    expect(d.outcome).toBe('deploy');
+    expect(d.improvement).toBeCloseTo(0.03, 10);
+  });
+
+  it('keeps the current model below the minimum and records the figures in the reason', () => {
+    const d = decide({ ...base, candidate: evalWithMae(9.9), active: evalWithMae(10) });
+    expect(d.outcome).toBe('keep');
+    expect(d.reason).toContain('improvement 1.0% < 2.0% required');
+    const worse = decide({ ...base, candidate: evalWithMae(12), active: evalWithMae(10) });
+    expect(worse.outcome).toBe('keep');
+    expect(worse.improvement).toBeLessThan(0);
+  });
+
+  it('deploys a first model only if it beats the baseline', () => {
+    expect(decide({ ...base, active: null, candidate: evalWithMae(20) }).outcome).toBe('deploy');
+    const lose = decide({ ...base, active: null, candidate: evalWithMae(31) });
+    expect(lose.outcome).toBe('keep');
+    expect(lose.reason).toContain('does not beat the due-date baseline');
+  });
+});

@@ -1,0 +1,277 @@
+// One retrain of one model (DESIGN §4): under the cross-process lock, train a candidate in the
+// worker on what was known at the cutoff, score candidate, active model and baseline on the same
+// unseen rows, then deploy, keep the current model (recording why) or, in dry-run, only record.
+// Every run is a retraining_runs row that goes 'running' → its outcome, so a process killed midway
+// leaves a row that the next retrain marks as interrupted, and the previous active version intact.
+import { EventEmitter } from 'node:events';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../../db/database';
+import type { Settings } from '../../config/settings';
+import { todayIso } from '../../dates';
+import { AppError, errorMessage } from '../../errors';
+import type { Logger } from '../../logger';
+import type { WorkerHost } from '../../worker/worker-host';
+import type { Progress } from '../../worker/protocol';
+import type { Evaluation, ModelMetrics, ModelSpec, SpecContext } from '../model-spec';
+import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
+import { decide, planHoldout } from './model-evaluator';
+import { RetrainLock } from './retrain-lock';
+import { pct } from './trigger-evaluator';
+
+export type RetrainOutcome = 'deployed' | 'kept-current' | 'rejected' | 'dry-run' | 'failed';
+
+export interface RetrainOptions {
+  reasons: string[];
+  dryRun?: boolean;
+  onProgress?: (p: Progress) => void;
+  /** The check run that fired this retrain, linked in the notes. */
+  checkRunId?: number | null;
+}
+
+export interface RetrainResult {
+  runId: number;
+  model: string;
+  outcome: RetrainOutcome;
+  reason: string;
+  activeVersion: string | null;
+  previousVersion: string | null;
+  candidateVersion: string | null;
+  improvement: number | null;
+  candidate: ModelMetrics | null;
+  active: ModelMetrics | null;
+  baseline: ModelMetrics | null;
+  holdout: { from: string; rows: number } | null;
+  trainingRows: number;
+  durationMs: number;
+}
+
+export interface RetrainProgress extends Progress {
+  model: string;
+}
+
+/** Not enough labelled examples: the seed's "Model retraining failed: insufficient data". */
+export class InsufficientDataError extends AppError {
+  constructor(
+    readonly needed: number,
+    readonly found: number,
+    label: string,
+  ) {
+    super('INSUFFICIENT_DATA', `insufficient data (needs ≥${needed} ${label}, found ${found})`);
+  }
+}
+
+export interface RetrainerDeps {
+  database: Database;
+  worker: WorkerHost;
+  versions: ModelVersionManager;
+  settings: () => Settings;
+  logger: Logger;
+  spec: (model: string) => ModelSpec;
+}
+
+/** Training seed: fixed so the same data gives the same model (reproducible versions). */
+export const TRAINING_SEED = 42;
+
+export class ModelRetrainer extends EventEmitter {
+  private readonly sqlite: BetterSqlite3.Database;
+
+  constructor(private readonly deps: RetrainerDeps) {
+    super();
+    this.sqlite = deps.database.sqlite;
+  }
+
+  context(): SpecContext {
+    const { database, worker, logger } = this.deps;
+    return { database, worker, logger, settings: this.deps.settings(), today: todayIso() };
+  }
+
+  /** Runs marked 'running' whose process is gone: the lock is ours now, so nobody is running them. */
+  private markInterrupted(model: string): void {
+    const n = this.sqlite
+      .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = 'interrupted: the process ended before the retrain finished' WHERE model_name = ? AND outcome = 'running'")
+      .run(new Date().toISOString(), model).changes;
+    if (n) this.deps.logger.warn(`Marked ${n} interrupted retrain run(s) of ${model} as failed`);
+  }
+
+  async retrain(model: string, options: RetrainOptions): Promise<RetrainResult> {
+    const spec = this.deps.spec(model);
+    const { versions, logger } = this.deps;
+    const settings = this.deps.settings();
+    const dryRun = options.dryRun ?? settings.ML_RETRAINING_DRY_RUN;
+    const lock = RetrainLock.acquire(this.deps.database, model);
+    const t0 = performance.now();
+    const startedAt = new Date().toISOString();
+    let runId = 0;
+    const progress = (p: Progress) => {
+      options.onProgress?.(p);
+      this.emit('progress', { ...p, model } satisfies RetrainProgress);
+    };
+    try {
+      this.markInterrupted(model);
+      const activeBefore = versions.active(model);
+      runId = Number(
+        this.sqlite
+          .prepare(`INSERT INTO retraining_runs (model_name, kind, started_at, fired, reasons, outcome, active_version, notes) VALUES (?, 'retrain', ?, 1, ?, 'running', ?, ?)`)
+          .run(model, startedAt, JSON.stringify(options.reasons), activeBefore?.version ?? null, options.checkRunId ? `fired by check #${options.checkRunId}` : null).lastInsertRowid,
+      );
+      const result = await this.run(spec, runId, startedAt, options.reasons, dryRun, progress);
+      result.durationMs = performance.now() - t0;
+      this.emit('finished', result);
+      if (result.outcome === 'deployed') this.emit('deployed', result);
+      return result;
+    } catch (e) {
+      const message = errorMessage(e);
+      logger.error({ err: e }, `Retraining failed: ${message}`);
+      if (runId) {
+        this.sqlite.prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), message, runId);
+      }
+      this.emit('failed', { model, runId, error: message });
+      throw e;
+    } finally {
+      lock.release();
+    }
+  }
+
+  private async run(spec: ModelSpec, runId: number, startedAt: string, reasons: string[], dryRun: boolean, progress: (p: Progress) => void): Promise<RetrainResult> {
+    const { versions, logger } = this.deps;
+    const model = spec.name;
+    const ctx = this.context();
+    const settings = ctx.settings;
+    progress({ step: 'collect', current: 0, total: 1 });
+    const examples = await spec.labelledExamples(ctx);
+    if (examples.length < spec.minTrainingRows) throw new InsufficientDataError(spec.minTrainingRows, examples.length, spec.examplesLabel);
+    const active = versions.loadActive(model);
+    const plan = planHoldout(examples, active?.version.trainingCutoff ?? null);
+    const base: Omit<RetrainResult, 'outcome' | 'reason'> = {
+      runId,
+      model,
+      activeVersion: active?.version.version ?? null,
+      previousVersion: active?.version.version ?? null,
+      candidateVersion: null,
+      improvement: null,
+      candidate: null,
+      active: null,
+      baseline: null,
+      holdout: null,
+      trainingRows: 0,
+      durationMs: 0,
+    };
+    if (!plan.ok) {
+      if (plan.insufficientTraining) throw new AppError('INSUFFICIENT_DATA', `insufficient data: ${plan.reason}`);
+      this.finish(runId, { outcome: 'kept-current', notes: plan.reason });
+      logger.info(`Keeping ${model} ${active?.version.version ?? ''}: ${plan.reason}`);
+      return { ...base, outcome: 'kept-current', reason: plan.reason };
+    }
+    const holdout = { from: plan.cutoff, entityIds: plan.holdoutIds };
+    logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.cutoff}; holdout ${plan.holdoutIds.length} rows`);
+    const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress });
+    progress({ step: 'evaluate', current: 0, total: active ? 3 : 2 });
+    const candidate = await spec.evaluate(ctx, trained.artifact, holdout);
+    progress({ step: 'evaluate', current: 1, total: active ? 3 : 2 });
+    const baseline = await spec.evaluateBaseline(ctx, holdout);
+    progress({ step: 'evaluate', current: 2, total: active ? 3 : 2 });
+    let activeEval: Evaluation | null = null;
+    if (active) {
+      activeEval = await spec.evaluate(ctx, active.artifact, holdout);
+      progress({ step: 'evaluate', current: 3, total: 3 });
+    }
+    const decision = decide({
+      candidate,
+      active: activeEval,
+      activeVersion: active?.version.version ?? null,
+      baseline,
+      baselineLabel: spec.baselineLabel,
+      minImprovement: settings.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
+    });
+    const outcome: RetrainOutcome = dryRun ? 'dry-run' : decision.outcome === 'deploy' ? 'deployed' : active ? 'kept-current' : 'rejected';
+    const reason = dryRun ? `dry run (would ${decision.outcome === 'deploy' ? 'deploy' : 'keep the current model'}): ${decision.reason}` : decision.reason;
+    // Re-check under the lock that the active version did not change (a rollback from another process).
+    const activeNow = versions.active(model)?.version ?? null;
+    if (activeNow !== (active?.version.version ?? null)) throw new AppError('ACTIVE_CHANGED', `the active ${model} version changed during the retrain (${active?.version.version ?? 'none'} → ${activeNow}); nothing was deployed`);
+    const metrics = {
+      trainingStartedAt: startedAt,
+      holdoutFrom: plan.cutoff,
+      holdoutRows: plan.holdoutIds.length,
+      holdout: candidate.metrics,
+      activeOnHoldout: activeEval?.metrics ?? null,
+      baselineOnHoldout: baseline.metrics,
+      improvement: decision.improvement,
+      comparedWith: active?.version.version ?? spec.baselineLabel,
+    };
+    if (outcome === 'rejected') {
+      // No model was ever deployed: a candidate that loses to the baseline gets no version number,
+      // so the first deployed model is always 1.0.0. The run keeps its figures.
+      this.finish(runId, { outcome, candidateMetrics: candidate.metrics, improvement: decision.improvement, notes: reason });
+      logger.info(`Not deploying a first ${model} model: ${reason}`);
+      return { ...base, outcome, reason, improvement: decision.improvement, candidate: candidate.metrics, baseline: baseline.metrics, holdout: { from: plan.cutoff, rows: plan.holdoutIds.length }, trainingRows: trained.trainingRows };
+    }
+    progress({ step: 'save', current: 0, total: 1 });
+    const saved: VersionInfo = versions.register({
+      model,
+      artifact: trained.artifact,
+      status: outcome === 'deployed' ? 'active' : outcome === 'dry-run' ? 'candidate' : 'rejected',
+      triggerReasons: reasons,
+      trainingRows: trained.trainingRows,
+      trainingCutoff: plan.cutoff,
+      metrics,
+      baselineAccuracy: candidate.metrics.accuracy,
+      parentVersion: active?.version.version ?? null,
+      dryRun,
+      notes: reason,
+      consumeFeedbackUpTo: startedAt,
+    });
+    progress({ step: 'save', current: 1, total: 1 });
+    versions.prune(model, settings.ML_RETRAINING_MAX_VERSIONS);
+    this.finish(runId, {
+      outcome,
+      candidateVersion: saved.version,
+      activeMetrics: activeEval?.metrics ?? null,
+      candidateMetrics: candidate.metrics,
+      improvement: decision.improvement,
+      notes: reason,
+    });
+    if (outcome === 'deployed') {
+      logger.info(`Model retrained successfully, version: ${saved.version}, improvement: ${(decision.improvement * 100).toFixed(1)}%`);
+    } else {
+      logger.info(`${outcome === 'dry-run' ? 'Dry run' : 'Keeping the current model'} for ${model} (candidate ${saved.version}): ${reason}`);
+    }
+    return {
+      ...base,
+      outcome,
+      reason,
+      activeVersion: versions.active(model)?.version ?? null,
+      candidateVersion: saved.version,
+      improvement: decision.improvement,
+      candidate: candidate.metrics,
+      active: activeEval?.metrics ?? null,
+      baseline: baseline.metrics,
+      holdout: { from: plan.cutoff, rows: plan.holdoutIds.length },
+      trainingRows: trained.trainingRows,
+    };
+  }
+
+  private finish(
+    runId: number,
+    f: { outcome: RetrainOutcome; candidateVersion?: string; activeMetrics?: ModelMetrics | null; candidateMetrics?: ModelMetrics; improvement?: number; notes: string },
+  ): void {
+    this.sqlite
+      .prepare(
+        `UPDATE retraining_runs SET outcome = ?, finished_at = ?, candidate_version = ?, active_metrics = ?, candidate_metrics = ?, improvement = ?,
+           notes = COALESCE(notes || '; ', '') || ? WHERE id = ?`,
+      )
+      .run(
+        f.outcome,
+        new Date().toISOString(),
+        f.candidateVersion ?? null,
+        f.activeMetrics ? JSON.stringify(f.activeMetrics) : null,
+        f.candidateMetrics ? JSON.stringify(f.candidateMetrics) : null,
+        f.improvement !== undefined && Number.isFinite(f.improvement) ? f.improvement : null,
+        f.notes,
+        runId,
+      );
+  }
+}
+
+export function describeImprovement(x: number | null): string {
+  return x === null || !Number.isFinite(x) ? '—' : pct(x);
+}

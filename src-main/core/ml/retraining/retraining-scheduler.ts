@@ -1,0 +1,146 @@
+// RetrainingScheduler (DESIGN §4, §7): checks the triggers of every registered model every
+// CHECK_INTERVAL_HOURS, and at startup when the last check (persisted in app_state, so the interval
+// survives restarts) is overdue. A fired check runs the retrain (in the worker, under the
+// cross-process lock). Interval changes apply live through updateSettings().
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Database } from '../../db/database';
+import type { Settings } from '../../config/settings';
+import { errorMessage } from '../../errors';
+import type { Logger } from '../../logger';
+import type { ModelRetrainer, RetrainResult } from './model-retrainer';
+import type { TriggerEvaluation, TriggerEvaluator } from './trigger-evaluator';
+
+export const LAST_CHECK_KEY = 'retraining.last_check_at';
+/** setTimeout's ceiling; longer intervals are reached by re-arming. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface SchedulerStatus {
+  running: boolean;
+  checking: boolean;
+  intervalHours: number;
+  lastCheckAt: string | null;
+  nextCheckAt: string | null;
+}
+
+export interface CheckReport {
+  model: string;
+  evaluation: TriggerEvaluation;
+  retrain: RetrainResult | null;
+  error: string | null;
+}
+
+export function readLastCheck(sqlite: BetterSqlite3.Database): string | null {
+  const row = sqlite.prepare('SELECT value FROM app_state WHERE key = ?').get(LAST_CHECK_KEY) as { value: string } | undefined;
+  return row?.value ?? null;
+}
+
+/** When the next check is due given the last one (now when never checked). */
+export function nextCheckAt(lastCheckAt: string | null, intervalHours: number, now = Date.now()): string {
+  if (!lastCheckAt) return new Date(now).toISOString();
+  return new Date(Date.parse(lastCheckAt) + intervalHours * 3_600_000).toISOString();
+}
+
+export class RetrainingScheduler {
+  private readonly sqlite: BetterSqlite3.Database;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private inFlight: Promise<CheckReport[]> | null = null;
+  private intervalHours: number;
+
+  constructor(
+    database: Database,
+    private readonly triggers: TriggerEvaluator,
+    private readonly retrainer: ModelRetrainer,
+    private readonly models: readonly string[],
+    private settings: () => Settings,
+    private readonly logger: Logger,
+  ) {
+    this.sqlite = database.sqlite;
+    this.intervalHours = settings().ML_RETRAINING_CHECK_INTERVAL_HOURS;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.logger.info('Retraining scheduler started');
+    this.arm();
+  }
+
+  /** Stops the timer and waits for a check in progress (the lifespan bounds the wait). */
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (this.inFlight) await this.inFlight.catch(() => undefined);
+  }
+
+  /** Applies a new interval (or other retraining settings) without a restart. */
+  updateSettings(settings: Settings): void {
+    const before = this.intervalHours;
+    this.settings = () => settings;
+    this.intervalHours = settings.ML_RETRAINING_CHECK_INTERVAL_HOURS;
+    if (before !== this.intervalHours) {
+      this.logger.info(`Retraining check interval changed from ${before} h to ${this.intervalHours} h`);
+      if (this.running) this.arm();
+    }
+  }
+
+  status(): SchedulerStatus {
+    const last = readLastCheck(this.sqlite);
+    return {
+      running: this.running,
+      checking: this.inFlight !== null,
+      intervalHours: this.intervalHours,
+      lastCheckAt: last,
+      nextCheckAt: this.running ? nextCheckAt(last, this.intervalHours) : null,
+    };
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const due = Date.parse(nextCheckAt(readLastCheck(this.sqlite), this.intervalHours));
+    const delay = Math.max(0, due - Date.now());
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      if (Date.now() + 5 < due) return this.arm(); // a long interval reached in steps
+      void this.checkNow().finally(() => {
+        if (this.running) this.arm();
+      });
+    }, Math.min(delay, MAX_TIMER_MS));
+    this.timer.unref();
+  }
+
+  /** Evaluates every model's triggers now and retrains those that fired. Never throws. */
+  checkNow(): Promise<CheckReport[]> {
+    if (this.inFlight) return this.inFlight;
+    this.inFlight = (async () => {
+      const reports: CheckReport[] = [];
+      // Recorded first: a check that crashes the process is not retried in a tight loop at restart.
+      this.sqlite
+        .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+        .run(LAST_CHECK_KEY, new Date().toISOString());
+      for (const model of this.models) {
+        let evaluation: TriggerEvaluation;
+        try {
+          evaluation = this.triggers.evaluate(model);
+        } catch (e) {
+          this.logger.error({ err: e }, `Evaluating retraining triggers for ${model} failed: ${errorMessage(e)}`);
+          continue;
+        }
+        const report: CheckReport = { model, evaluation, retrain: null, error: null };
+        if (evaluation.fired) {
+          try {
+            report.retrain = await this.retrainer.retrain(model, { reasons: evaluation.reasons, dryRun: this.settings().ML_RETRAINING_DRY_RUN, checkRunId: evaluation.runId });
+          } catch (e) {
+            report.error = errorMessage(e); // already logged as "Retraining failed: …"
+          }
+        }
+        reports.push(report);
+      }
+      return reports;
+    })().finally(() => {
+      this.inFlight = null;
+    });
+    return this.inFlight;
+  }
+}
