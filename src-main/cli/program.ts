@@ -1,6 +1,7 @@
 // Builds the commander program with global options and every command group.
 import { Command } from 'commander';
 import { registerSystemCommands } from './commands/system';
+import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
 import { registerServeCommand } from './commands/serve';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   const ai = program.command('ai').description('self-learning: status, assistant, forecast, feedback, retraining, RAG');
   registerSystemCommands(program, ai);
+  registerRagCommands(ai);
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
   registerServeCommand(program);

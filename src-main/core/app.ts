@@ -12,6 +12,8 @@ import { LifespanManager } from './lifespan/lifespan-manager';
 import { InstanceLock } from './lifespan/instance-lock';
 import { WorkerHost, type SpawnWorker } from './worker/worker-host';
 import { nodeWorkerSpawner } from './worker/node-worker';
+import { RagService } from './rag/rag-service';
+import { AutoIndexingService } from './rag/auto-indexing-service';
 import { ClientService } from './domain/client-service';
 import { ProductService } from './domain/product-service';
 import { InvoiceService } from './domain/invoice-service';
@@ -40,6 +42,10 @@ export interface AppEvents {
 export class App {
   readonly lifespan: LifespanManager;
   readonly worker: WorkerHost;
+  /** RAG: embedder, indexer, hybrid retriever, vector index. */
+  readonly rag: RagService;
+  /** The RAG auto-update service; present only in background hosts with RAG_AUTO_UPDATE_ENABLED. */
+  autoIndexing: AutoIndexingService | null = null;
   readonly events = new EventEmitter<AppEvents>();
   readonly clients: ClientService;
   readonly products: ProductService;
@@ -54,6 +60,7 @@ export class App {
   ) {
     this.lifespan = new LifespanManager(logger);
     this.worker = new WorkerHost(options.spawnWorker ?? nodeWorkerSpawner(), logger);
+    this.rag = new RagService(database.sqlite, this.worker, () => this.settings, options.settings.paths, logger);
     // Domain services are plain synchronous wrappers over the one writer connection; every host shares them.
     this.clients = new ClientService(database.sqlite);
     this.products = new ProductService(database.sqlite);
@@ -106,6 +113,12 @@ export class App {
     this.lifespan.add({ name: 'database', start: () => undefined, stop: () => this.database.close(), stopTimeoutMs: 5_000 });
     // The worker process starts lazily on its first job, so short CLI commands do not pay for it.
     this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
+    if (background && this.settings.RAG_AUTO_UPDATE_ENABLED) {
+      const service = new AutoIndexingService(this.database.sqlite, this.rag, () => this.settings, this.paths, this.logger);
+      this.autoIndexing = service;
+      // Stop waits for in-flight batches and writes the queue snapshot before the worker and database close.
+      this.lifespan.add({ name: 'auto-indexing', start: () => service.start(), stop: () => service.stop(), stopTimeoutMs: 20_000 });
+    }
     // Last (DESIGN §7): the retraining scheduler, only for long-running hosts that enable it.
     if (background && this.settings.ML_RETRAINING_ENABLED) {
       this.lifespan.add({

@@ -3,6 +3,7 @@
 import { errorCode, errorMessage } from '../core/errors';
 import type { MainToWorker, WorkerToMain } from '../core/worker/protocol';
 import './basic-jobs';
+import './rag-jobs';
 import './ml-jobs';
 import { jobHandler } from './jobs';
 

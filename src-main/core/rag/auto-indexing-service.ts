@@ -1,0 +1,341 @@
+// The RAG auto-update service (DESIGN §5, §7): polls the outbox cheaply (its max id, which also moves
+// for other processes' commits), lets the ReindexQueue decide when batches start, indexes them
+// through the RagIndexer with the outbox acknowledgement and the batch record in the same
+// transaction, retries failures with backoff, reconciles instead of dropping on overflow, persists
+// pause and the queue snapshot, and emits 'progress' / 'batch' / 'state' events for the GUI.
+import { EventEmitter } from 'node:events';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { DataPaths } from '../config/paths';
+import type { Settings } from '../config/settings';
+import { errorMessage } from '../errors';
+import type { Logger } from '../logger';
+import type { Progress } from '../worker/protocol';
+import { ChangeTracker, entityKey, type PendingEntity } from './change-tracker';
+import { readQueueSnapshot, writeQueueSnapshot } from './queue-snapshot';
+import type { IndexCounts } from './rag-indexer';
+import type { RagService } from './rag-service';
+import { ReindexQueue, type QueueTiming } from './reindex-queue';
+
+export const PAUSED_KEY = 'rag.auto_update.paused';
+export const SERVICE_KEY = 'rag.auto_update.service';
+
+export interface BatchReport extends IndexCounts {
+  entities: number;
+  durationMs: number;
+  error: string | null;
+  kind: 'batch' | 'reconcile';
+}
+
+export interface AutoIndexingState {
+  running: boolean;
+  paused: boolean;
+  pending: number;
+  due: number;
+  failing: number;
+  inFlight: number;
+  reconciling: boolean;
+  maxQueueSize: number;
+}
+
+export interface AutoIndexingEvents {
+  progress: [Progress];
+  batch: [BatchReport];
+  state: [AutoIndexingState];
+}
+
+function timingFrom(s: Settings): QueueTiming {
+  return {
+    debounceMs: s.RAG_AUTO_UPDATE_DEBOUNCE_SECONDS * 1000,
+    maxWaitMs: Math.max(s.RAG_AUTO_UPDATE_MAX_WAIT_SECONDS, s.RAG_AUTO_UPDATE_DEBOUNCE_SECONDS) * 1000,
+    batchSize: s.RAG_AUTO_UPDATE_BATCH_SIZE,
+    maxConcurrent: s.RAG_AUTO_UPDATE_MAX_CONCURRENT_UPDATES,
+    immediate: !s.RAG_AUTO_UPDATE_ASYNC_PROCESSING,
+  };
+}
+
+export function readPaused(sqlite: BetterSqlite3.Database): boolean {
+  return sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(PAUSED_KEY)?.value === 'true';
+}
+
+export function writePaused(sqlite: BetterSqlite3.Database, paused: boolean): void {
+  sqlite
+    .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
+    .run(PAUSED_KEY, paused ? 'true' : 'false');
+}
+
+export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
+  readonly tracker: ChangeTracker;
+  private readonly queue: ReindexQueue;
+  private timer: NodeJS.Timeout | null = null;
+  private running = false;
+  private paused = false;
+  private lastMaxId = -1;
+  private lastCounts = { total: 0, due: 0, failing: 0 };
+  private readonly inFlight = new Map<string, PendingEntity>();
+  private readonly batches = new Set<Promise<void>>();
+  private reconciling: Promise<void> | null = null;
+  private overflowWarned = false;
+  private saveTimer: NodeJS.Timeout | null = null;
+  private ticking = false;
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly rag: RagService,
+    private settings: () => Settings,
+    private readonly paths: DataPaths,
+    private readonly logger: Logger,
+    private readonly pollMs = 200,
+  ) {
+    super();
+    this.tracker = new ChangeTracker(sqlite, () => this.settings());
+    this.queue = new ReindexQueue(timingFrom(settings()));
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.logger.info('RAG auto-update enabled, starting service');
+    this.logger.debug('Setting up RAG auto-update event listeners');
+    this.importSnapshot();
+    this.paused = readPaused(this.sqlite);
+    // Open (and if needed repair) the vector index before the first batch lands on it.
+    await this.rag.vectors();
+    this.sqlite
+      .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
+      .run(SERVICE_KEY, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+    this.running = true;
+    this.schedule(0);
+    this.logger.info(`Auto-indexing service started${this.paused ? ' (paused)' : ''}`);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    // In-flight batches finish (their commit is atomic either way); nothing new starts.
+    await Promise.allSettled([...this.batches, this.reconciling ?? Promise.resolve()]);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    await this.saveIndex();
+    if (this.settings().RAG_AUTO_UPDATE_PERSIST_QUEUE_ON_SHUTDOWN) {
+      const entries = this.tracker.list(10_000_000).map((e) => ({ entityType: e.type, entityId: e.id, op: e.op, changedAt: e.firstChangedAt }));
+      writeQueueSnapshot(this.paths.queuePersistPath, entries);
+      if (entries.length) this.logger.info(`Persisted ${entries.length} pending changes to ${this.paths.queuePersistPath}`);
+    }
+    this.sqlite.prepare("DELETE FROM app_state WHERE key = ? AND json_extract(value, '$.pid') = ?").run(SERVICE_KEY, process.pid);
+    this.logger.info('Auto-indexing service stopped');
+  }
+
+  /** Settings changed live (debounce, batch size, tracking…): applied from the next tick. */
+  updateSettings(settings: () => Settings): void {
+    this.settings = settings;
+    this.queue.update(timingFrom(settings()));
+    this.lastMaxId = -1;
+    this.emitState();
+  }
+
+  pause(): void {
+    writePaused(this.sqlite, true);
+    this.paused = true;
+    this.emitState();
+  }
+
+  resume(): void {
+    writePaused(this.sqlite, false);
+    this.paused = false;
+    this.emitState();
+    this.schedule(0);
+  }
+
+  state(): AutoIndexingState {
+    return {
+      running: this.running,
+      paused: this.paused,
+      pending: this.lastCounts.total,
+      due: this.lastCounts.due,
+      failing: this.lastCounts.failing,
+      inFlight: this.inFlight.size,
+      reconciling: this.reconciling !== null,
+      maxQueueSize: this.settings().RAG_AUTO_UPDATE_MAX_QUEUE_SIZE,
+    };
+  }
+
+  /** Processes everything due now, ignoring the debounce, and waits for it (ASYNC_PROCESSING=false, shutdown, tests). */
+  async flush(): Promise<void> {
+    for (;;) {
+      await Promise.allSettled([...this.batches, this.reconciling ?? Promise.resolve()]);
+      const next = this.tracker.take(this.settings().RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()));
+      if (next.length === 0 && this.batches.size === 0) return;
+      if (next.length) await this.runBatch(next);
+    }
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.tick(), ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (!this.running || this.ticking) return;
+    this.ticking = true;
+    try {
+      this.paused = readPaused(this.sqlite);
+      const maxId = this.tracker.maxId();
+      const newChanges = maxId !== this.lastMaxId;
+      if (newChanges || this.lastCounts.total > 0 || this.inFlight.size > 0) {
+        const before = this.lastCounts;
+        this.lastCounts = this.tracker.counts();
+        if (before.total !== this.lastCounts.total || before.failing !== this.lastCounts.failing) this.emitState();
+      }
+      this.lastMaxId = maxId;
+      const s = this.settings();
+      if (this.lastCounts.total > s.RAG_AUTO_UPDATE_MAX_QUEUE_SIZE && !this.reconciling) {
+        if (!this.overflowWarned) {
+          this.logger.warn(
+            `Queue size limit reached, dropping oldest changes — no change is dropped here: ${this.lastCounts.total} pending entities exceed ` +
+              `OPENFATTURE_RAG_AUTO_UPDATE_MAX_QUEUE_SIZE=${s.RAG_AUTO_UPDATE_MAX_QUEUE_SIZE}, so a reconcile pass compares the content hashes of every document instead`,
+          );
+          this.overflowWarned = true;
+        }
+        if (!this.paused) this.startReconcile();
+      } else if (this.lastCounts.total <= s.RAG_AUTO_UPDATE_MAX_QUEUE_SIZE) this.overflowWarned = false;
+      if (!this.paused && !this.reconciling) {
+        const inFlightBatches = this.batches.size;
+        const duePending = Math.max(0, this.lastCounts.due - this.inFlight.size);
+        const n = this.queue.decide({ now: Date.now(), newChanges, duePending, inFlight: inFlightBatches });
+        for (let i = 0; i < n; i++) {
+          const entities = this.tracker.take(s.RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()));
+          if (entities.length === 0) break;
+          const p = this.runBatch(entities).finally(() => {
+            this.batches.delete(p);
+            this.schedule(0);
+          });
+          this.batches.add(p);
+        }
+      }
+    } catch (e) {
+      this.logger.error({ err: e }, `Error processing reindex batch: ${errorMessage(e)}`);
+    } finally {
+      this.ticking = false;
+      this.schedule(this.pollMs);
+    }
+  }
+
+  private async runBatch(entities: PendingEntity[]): Promise<void> {
+    for (const e of entities) this.inFlight.set(entityKey(e), e);
+    const t0 = performance.now();
+    const startedAt = new Date().toISOString();
+    const s = this.settings();
+    this.logger.debug(`Processing ${entities.length} pending changes for reindexing`);
+    this.emit('progress', { step: 'reindex', current: 0, total: entities.length });
+    let report: BatchReport;
+    try {
+      let counts: IndexCounts;
+      if (!s.RAG_AUTO_UPDATE_INCREMENTAL_UPDATES) {
+        // Full rebuild of every type this batch touches; it acknowledges the outbox itself.
+        const types = [...new Set(entities.map((e) => e.type))];
+        const r = await this.rag.indexer.reindexAll({ types, onProgress: (p) => this.emit('progress', p) });
+        counts = r;
+        this.recordBatch(startedAt, entities.length, counts, performance.now() - t0, null);
+      } else {
+        const r = await this.rag.indexer.process(entities, {
+          inTransaction: (c, failures) => {
+            const failed = new Set(failures.map(entityKey));
+            this.tracker.ack(entities.filter((e) => !failed.has(entityKey(e))));
+            this.recordBatch(startedAt, entities.length, c, performance.now() - t0, null);
+          },
+        });
+        counts = r;
+        // Failures keep their outbox rows, with the error and a backoff.
+        for (const f of r.failures) {
+          const e = entities.find((x) => entityKey(x) === entityKey(f));
+          if (e) this.tracker.fail([e], f.error);
+        }
+      }
+      const ms = performance.now() - t0;
+      report = { ...counts, entities: entities.length, durationMs: ms, error: null, kind: 'batch' };
+      this.logger.info({ added: counts.added, updated: counts.updated, skipped: counts.skipped, deleted: counts.deleted, failed: counts.failed }, `Reindexed ${entities.length} entities in ${(ms / 1000).toFixed(1)}s`);
+      this.scheduleIndexSave();
+    } catch (e) {
+      const ms = performance.now() - t0;
+      const msg = errorMessage(e);
+      this.logger.error({ err: e }, `Error processing reindex batch: ${msg}`);
+      this.tracker.fail(entities, msg);
+      this.recordBatch(startedAt, entities.length, { added: 0, updated: 0, skipped: 0, deleted: 0, failed: entities.length }, ms, msg);
+      report = { added: 0, updated: 0, skipped: 0, deleted: 0, failed: entities.length, entities: entities.length, durationMs: ms, error: msg, kind: 'batch' };
+    } finally {
+      for (const e of entities) this.inFlight.delete(entityKey(e));
+    }
+    this.emit('progress', { step: 'reindex', current: entities.length, total: entities.length });
+    this.emit('batch', report);
+    this.emitState();
+  }
+
+  private startReconcile(): void {
+    this.reconciling = (async () => {
+      await Promise.allSettled([...this.batches]);
+      const t0 = performance.now();
+      const startedAt = new Date().toISOString();
+      try {
+        const r = await this.rag.indexer.reindexAll({ onProgress: (p) => this.emit('progress', p) });
+        const ms = performance.now() - t0;
+        this.recordBatch(startedAt, r.entities, r, ms, null);
+        this.logger.info(`Reindexed ${r.entities} entities in ${(ms / 1000).toFixed(1)}s (reconcile pass: ${r.added} added, ${r.updated} updated, ${r.skipped} unchanged, ${r.deleted} deleted, ${r.failed} failed)`);
+        this.emit('batch', { ...r, entities: r.entities, durationMs: ms, error: null, kind: 'reconcile' });
+        this.scheduleIndexSave();
+      } catch (e) {
+        this.logger.error({ err: e }, `Error processing reindex batch: ${errorMessage(e)}`);
+      }
+    })().finally(() => {
+      this.reconciling = null;
+      this.lastMaxId = -1;
+      this.emitState();
+    });
+  }
+
+  private recordBatch(startedAt: string, entities: number, c: IndexCounts, ms: number, error: string | null): void {
+    this.sqlite
+      .prepare(
+        `INSERT INTO reindex_batches(started_at, finished_at, entities, added, updated, skipped, deleted, failed, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(startedAt, new Date().toISOString(), entities, c.added, c.updated, c.skipped, c.deleted, c.failed, ms, error);
+  }
+
+  /** The index file is a cache: written at most once a second, after batches settle. */
+  private scheduleIndexSave(): void {
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveIndex();
+    }, 1000);
+  }
+
+  private async saveIndex(): Promise<void> {
+    try {
+      await this.rag.saveIndex('auto-indexing');
+    } catch (e) {
+      this.logger.warn(`Vector index file not written (${errorMessage(e)}); it is rebuilt from the database when needed`);
+    }
+  }
+
+  private importSnapshot(): void {
+    const file = this.paths.queuePersistPath;
+    const r = readQueueSnapshot(file);
+    if (r.kind === 'none') return;
+    if (r.kind === 'corrupt') {
+      this.logger.warn(`Queue snapshot ${file} is corrupt (${r.reason}); set aside as ${r.setAsideAs}. The database outbox still holds every committed change.`);
+      return;
+    }
+    const added = this.tracker.importChanges(r.snapshot.entries.map((e) => ({ type: e.entityType, id: e.entityId, op: e.op, changedAt: e.changedAt })));
+    this.logger.info(`Re-imported queue snapshot ${file}: ${r.snapshot.entries.length} entries, ${added} not already pending`);
+  }
+
+  private emitState(): void {
+    this.emit('state', this.state());
+  }
+}
+

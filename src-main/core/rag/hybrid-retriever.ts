@@ -1,0 +1,171 @@
+// Hybrid retrieval over the assistant's index (DESIGN §5): exact identifiers (invoice numbers like
+// "12/2025" or "FT-12", VAT numbers, client names) looked up directly, FTS5 keywords (diacritics
+// folded by the tokenizer; user input escaped into quoted phrases, never raw FTS syntax) and HNSW
+// vectors, fused by reciprocal rank. With no model, vectors are skipped and keywords still answer.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { RagEntityType } from '../db/schema';
+import type { Embedder } from './embedder';
+import type { VectorIndex } from './vector-index';
+
+export type FoundBy = 'keyword' | 'vector';
+
+export interface RagHit {
+  entityType: RagEntityType;
+  entityId: number;
+  text: string;
+  /** Fused reciprocal-rank score (higher is better). */
+  score: number;
+  foundBy: FoundBy[];
+  /** Rank (1-based) in each list that found it. */
+  ranks: { exact?: number; keyword?: number; vector?: number };
+  /** Cosine similarity when the vector index found it. */
+  similarity?: number;
+}
+
+export interface SearchOptions {
+  k?: number;
+  types?: RagEntityType[];
+  /** For benchmarks and diagnostics; the assistant uses hybrid. */
+  mode?: 'hybrid' | 'keyword' | 'vector';
+}
+
+/** Reciprocal-rank constant (Cormack et al.): damps the head so agreement across lists wins. */
+const RRF_K = 60;
+/** Exact identifier matches outrank anything the fuzzy lists agree on. */
+const EXACT_WEIGHT = 3;
+
+const STOPWORDS = new Set(
+  (
+    'a ad al alla alle ai agli all allo con col da dal dalla dalle dai degli dei del della delle dello di e ed è gli i il in la le lo ' +
+    'mi mio mia miei mie ne nel nella nelle nei negli o per su sul sulla sui tra fra un una uno che chi cosa come quale quali quanto quanti ' +
+    'sono sei siamo ho hai ha abbiamo avete hanno the an and or of to in on for with from by at is are was were be been my me i you your ' +
+    'what which who how many much do does did have has had this that these those it its show list find tell about'
+  ).split(' '),
+);
+
+interface DocRow {
+  id: number;
+  entity_type: RagEntityType;
+  entity_id: number;
+  label: number;
+  text: string;
+}
+
+/** Turns free text into a safe FTS5 query: each word (or identifier like 12/2025) a quoted phrase, OR-ed. */
+export function toFtsQuery(query: string): string | null {
+  const chunks = query.toLowerCase().match(/[\p{L}\p{N}]+(?:[/.\-'][\p{L}\p{N}]+)*/gu) ?? [];
+  const phrases = new Set<string>();
+  for (const chunk of chunks) {
+    const tokens = chunk.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+    if (tokens.length === 1 && (STOPWORDS.has(tokens[0]!) || tokens[0]!.length < 2)) continue;
+    // Tokens hold only letters and digits, so quoting cannot be escaped out of.
+    phrases.add(`"${tokens.join(' ')}"`);
+  }
+  return phrases.size ? [...phrases].join(' OR ') : null;
+}
+
+export class HybridRetriever {
+  private readonly stmts;
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly embedder: Embedder,
+    /** Loads (or returns) the in-memory vector index; null when vectors are unusable. */
+    private readonly vectorIndex: () => Promise<VectorIndex | null>,
+  ) {
+    this.stmts = {
+      fts: sqlite.prepare<[string, string, number], DocRow>(
+        `SELECT d.id, d.entity_type, d.entity_id, d.label, d.text FROM rag_fts
+           JOIN rag_documents d ON d.id = rag_fts.rowid
+          WHERE rag_fts MATCH ? AND d.entity_type IN (SELECT value FROM json_each(?))
+          ORDER BY bm25(rag_fts) LIMIT ?`,
+      ),
+      byLabels: sqlite.prepare<[string], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE label IN (SELECT value FROM json_each(?))`),
+      byEntity: sqlite.prepare<[string, number], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE entity_type = ? AND entity_id = ?`),
+      labelTypes: sqlite.prepare<[], { label: number; entity_type: RagEntityType }>(`SELECT label, entity_type FROM rag_documents WHERE embedding IS NOT NULL`),
+      invoiceByNumber: sqlite.prepare<[number, number], { id: number }>(`SELECT id FROM invoices WHERE number = ? AND year = ?`),
+      invoicesByNumber: sqlite.prepare<[number], { id: number }>(`SELECT id FROM invoices WHERE number = ? ORDER BY year DESC LIMIT 5`),
+      clientByVat: sqlite.prepare<[string, string, string], { id: number }>(`SELECT id FROM clients WHERE partita_iva IN (?, ?) OR upper(codice_fiscale) = ?`),
+      clientsByName: sqlite.prepare<[string], { id: number }>(
+        `SELECT id FROM clients WHERE length(denominazione) >= 3 AND instr(?, lower(denominazione)) > 0 ORDER BY length(denominazione) DESC LIMIT 5`,
+      ),
+    };
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<RagHit[]> {
+    const k = options.k ?? 5;
+    const types = options.types?.length ? options.types : (['invoice', 'client', 'product'] as RagEntityType[]);
+    const mode = options.mode ?? 'hybrid';
+    const depth = Math.max(k * 4, 20);
+    const hits = new Map<number, RagHit & { docId: number }>();
+    const add = (doc: DocRow, list: 'exact' | 'keyword' | 'vector', rank: number, weight = 1, similarity?: number) => {
+      let h = hits.get(doc.id);
+      if (!h) {
+        h = { docId: doc.id, entityType: doc.entity_type, entityId: doc.entity_id, text: doc.text, score: 0, foundBy: [], ranks: {} };
+        hits.set(doc.id, h);
+      }
+      if (h.ranks[list] !== undefined) return;
+      h.ranks[list] = rank;
+      h.score += weight / (RRF_K + rank);
+      const by: FoundBy = list === 'vector' ? 'vector' : 'keyword';
+      if (!h.foundBy.includes(by)) h.foundBy.push(by);
+      if (similarity !== undefined) h.similarity = similarity;
+    };
+
+    if (mode !== 'vector') {
+      this.exactMatches(query, types).forEach((d, i) => add(d, 'exact', i + 1, EXACT_WEIGHT));
+      const fts = toFtsQuery(query);
+      if (fts) this.stmts.fts.all(fts, JSON.stringify(types), depth).forEach((d, i) => add(d, 'keyword', i + 1));
+    }
+    if (mode !== 'keyword') {
+      const index = await this.vectorIndex();
+      const vector = index && index.size > 0 ? await this.embedder.embedQuery(query) : null;
+      if (index && vector) {
+        let filter: ((label: number) => boolean) | undefined;
+        if (types.length < 3) {
+          const allowed = new Set(this.stmts.labelTypes.all().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
+          filter = (label) => allowed.has(label);
+        }
+        const found = index.search(vector, depth, filter);
+        const docs = new Map(this.stmts.byLabels.all(JSON.stringify(found.map((f) => f.label))).map((d) => [d.label, d]));
+        let rank = 0;
+        for (const f of found) {
+          const d = docs.get(f.label);
+          if (d && types.includes(d.entity_type)) add(d, 'vector', ++rank, 1, 1 - f.distance);
+        }
+      }
+    }
+    return [...hits.values()]
+      .sort((a, b) => b.score - a.score || a.docId - b.docId)
+      .slice(0, k)
+      .map(({ docId: _docId, ...h }) => ({ ...h, score: Math.round(h.score * 1e6) / 1e6 }));
+  }
+
+  /** Documents named exactly by the query: invoice numbers, VAT numbers / fiscal codes, client names. */
+  private exactMatches(query: string, types: RagEntityType[]): DocRow[] {
+    const out: DocRow[] = [];
+    const seen = new Set<number>();
+    const push = (type: RagEntityType, id: number) => {
+      if (!types.includes(type)) return;
+      const d = this.stmts.byEntity.get(type, id);
+      if (d && !seen.has(d.id)) {
+        seen.add(d.id);
+        out.push(d);
+      }
+    };
+    for (const m of query.matchAll(/(?:\bft\s*-?\s*)?\b(\d{1,6})\s*\/\s*(\d{4})\b/gi)) {
+      for (const r of [this.stmts.invoiceByNumber.get(Number(m[1]), Number(m[2]))].filter(Boolean)) push('invoice', r!.id);
+    }
+    for (const m of query.matchAll(/\b(?:ft\s*-?\s*|(?:fattura|invoice)\s+(?:n\.?\s*|nr\.?\s*|no\.?\s*|#\s*)?)(\d{1,6})\b(?!\s*\/\s*\d)/gi)) {
+      for (const r of this.stmts.invoicesByNumber.all(Number(m[1]))) push('invoice', r.id);
+    }
+    for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
+      for (const r of this.stmts.clientByVat.all(m[1]!, `IT${m[1]}`, m[1]!)) push('client', r.id);
+    }
+    for (const m of query.matchAll(/\b([A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z])\b/gi)) {
+      for (const r of this.stmts.clientByVat.all(m[1]!.toUpperCase(), m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', r.id);
+    }
+    for (const r of this.stmts.clientsByName.all(query.toLowerCase())) push('client', r.id);
+    return out;
+  }
+}

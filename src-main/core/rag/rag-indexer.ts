@@ -1,0 +1,362 @@
+// Idempotent indexing of entities into rag_documents (+ FTS via triggers) and the vector index, in
+// the manner of LangChain's index(): content hashes decide added / updated / skipped, removed
+// entities are deleted, and every run reports {added, updated, skipped, deleted, failed}. A batch
+// commits its documents, the embedding cache, the index generation and the caller's outbox
+// acknowledgement in ONE transaction, so a crash either keeps or loses the whole batch.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { Settings } from '../config/settings';
+import type { RagEntityType } from '../db/schema';
+import { errorMessage } from '../errors';
+import type { Logger } from '../logger';
+import { contentHash, DocumentBuilder, RAG_ENTITY_TYPES } from './document-builder';
+import { vectorToBlob } from './embedding-protocol';
+import { EmbeddingUnavailableError, type Embedder } from './embedder';
+import { bumpGeneration, type VectorIndex } from './vector-index';
+
+export interface EntityChange {
+  type: RagEntityType;
+  id: number;
+  op: 'upsert' | 'delete';
+}
+
+export interface IndexCounts {
+  added: number;
+  updated: number;
+  skipped: number;
+  deleted: number;
+  failed: number;
+}
+
+export interface EntityFailure {
+  type: RagEntityType;
+  id: number;
+  error: string;
+}
+
+export interface IndexResult extends IndexCounts {
+  failures: EntityFailure[];
+  /** Documents stored without a vector because the model is unavailable (embedded later). */
+  embeddingPending: number;
+  /** Derived refreshes queued in the outbox (a client's invoices, an invoice's client). */
+  cascaded: number;
+}
+
+export interface ProcessOptions {
+  /** Runs inside the commit transaction with the batch's final counts (e.g. acknowledging outbox rows, recording the batch). */
+  inTransaction?: (counts: IndexCounts, failures: readonly EntityFailure[]) => void;
+  /** Queue derived refreshes (client ↔ invoices) in the outbox. Default true. */
+  cascade?: boolean;
+}
+
+export interface ReindexProgress {
+  step: 'reindex';
+  current: number;
+  total: number;
+}
+
+export const emptyCounts = (): IndexCounts => ({ added: 0, updated: 0, skipped: 0, deleted: 0, failed: 0 });
+
+export function addCounts(a: IndexCounts, b: IndexCounts): IndexCounts {
+  return { added: a.added + b.added, updated: a.updated + b.updated, skipped: a.skipped + b.skipped, deleted: a.deleted + b.deleted, failed: a.failed + b.failed };
+}
+
+interface ExistingDoc {
+  id: number;
+  entity_id: number;
+  label: number;
+  content_hash: string;
+  has_embedding: number;
+}
+
+interface Planned {
+  type: RagEntityType;
+  id: number;
+  text: string;
+  hash: string;
+  existing: ExistingDoc | undefined;
+  vector: Float32Array | null;
+  fromCache: boolean;
+}
+
+/** app_state key holding the outcome of the last full reindex (shown by `ai rag status`). */
+export const LAST_REINDEX_KEY = 'rag.last_full_reindex';
+
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
+
+export function trackedTypes(s: Settings): RagEntityType[] {
+  return RAG_ENTITY_TYPES.filter((t) => (t === 'invoice' ? s.RAG_AUTO_UPDATE_TRACK_INVOICES : t === 'client' ? s.RAG_AUTO_UPDATE_TRACK_CLIENTS : s.RAG_AUTO_UPDATE_TRACK_PRODUCTS));
+}
+
+export class RagIndexer {
+  readonly builder: DocumentBuilder;
+  private readonly stmts;
+
+  constructor(
+    private readonly sqlite: BetterSqlite3.Database,
+    private readonly embedder: Embedder,
+    private readonly vectors: () => VectorIndex | null,
+    private readonly settings: () => Settings,
+    private readonly logger: Logger,
+  ) {
+    this.builder = new DocumentBuilder(sqlite);
+    this.stmts = {
+      existing: sqlite.prepare<[string, string], ExistingDoc>(
+        `SELECT id, entity_id, label, content_hash, embedding IS NOT NULL AS has_embedding FROM rag_documents
+          WHERE entity_type = ? AND entity_id IN (SELECT value FROM json_each(?))`,
+      ),
+      nextLabel: sqlite.prepare<[], { l: number }>('SELECT COALESCE(MAX(label), 0) + 1 AS l FROM rag_documents'),
+      insert: sqlite.prepare(
+        `INSERT INTO rag_documents(entity_type, entity_id, label, content_hash, text, embedding, model_id, indexed_at, attempts, last_error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ${NOW}, 0, ?)`,
+      ),
+      update: sqlite.prepare(
+        `UPDATE rag_documents SET content_hash = ?, text = ?, embedding = ?, model_id = ?, indexed_at = ${NOW}, attempts = 0, last_error = ? WHERE id = ?`,
+      ),
+      delete: sqlite.prepare('DELETE FROM rag_documents WHERE id = ?'),
+      enqueue: sqlite.prepare(`INSERT INTO rag_changes(entity_type, entity_id, op) VALUES (?, ?, 'upsert')`),
+    };
+  }
+
+  private get modelId(): string {
+    return this.embedder.modelId;
+  }
+
+  /**
+   * Indexes one batch of coalesced changes. An upsert of an entity that no longer exists is a
+   * delete (cascade deletes only log upserts of the parent invoice). Embedding errors other than
+   * "model unavailable" are isolated per entity and reported as failures; the rest commits.
+   */
+  async process(changes: readonly EntityChange[], options: ProcessOptions = {}): Promise<IndexResult> {
+    const s = this.settings();
+    const counts = emptyCounts();
+    const failures: EntityFailure[] = [];
+    const planned: Planned[] = [];
+    const deletes: { type: RagEntityType; id: number }[] = [];
+    const byType = new Map<RagEntityType, { upserts: number[]; deletes: number[] }>();
+    for (const c of changes) {
+      const g = byType.get(c.type) ?? byType.set(c.type, { upserts: [], deletes: [] }).get(c.type)!;
+      (c.op === 'delete' ? g.deletes : g.upserts).push(c.id);
+    }
+    const canEmbed = this.embedder.available();
+    for (const [type, g] of byType) {
+      const built = this.builder.build(type, g.upserts);
+      const all = [...g.upserts, ...g.deletes];
+      const existing = new Map(this.stmts.existing.all(type, JSON.stringify(all)).map((d) => [d.entity_id, d]));
+      for (const id of g.upserts) {
+        const text = built.get(id);
+        if (text === undefined) {
+          deletes.push({ type, id });
+          continue;
+        }
+        const hash = contentHash(text, this.modelId);
+        const ex = existing.get(id);
+        if (ex && ex.content_hash === hash && (ex.has_embedding || !canEmbed)) {
+          counts.skipped++;
+          continue;
+        }
+        planned.push({ type, id, text, hash, existing: ex, vector: null, fromCache: false });
+      }
+      for (const id of g.deletes) deletes.push({ type, id });
+    }
+
+    // Vectors: cache first, then the worker for the rest.
+    const cached = this.embedder.cached(planned.map((p) => p.hash));
+    for (const p of planned) {
+      const v = cached.get(p.hash);
+      if (v) {
+        p.vector = v;
+        p.fromCache = true;
+      }
+    }
+    const toEmbed = planned.filter((p) => !p.vector);
+    const failedKeys = new Set<Planned>();
+    if (toEmbed.length && canEmbed) {
+      try {
+        const vs = await this.embedder.embed(toEmbed.map((p) => p.text));
+        toEmbed.forEach((p, i) => (p.vector = vs[i] ?? null));
+      } catch (e) {
+        if (!(e instanceof EmbeddingUnavailableError)) {
+          // Isolate the entity that breaks the model (or the worker) so the others still commit.
+          this.logger.warn(`Embedding a batch of ${toEmbed.length} failed (${errorMessage(e)}); retrying one by one`);
+          for (const p of toEmbed) {
+            try {
+              p.vector = (await this.embedder.embed([p.text]))[0] ?? null;
+            } catch (e2) {
+              if (e2 instanceof EmbeddingUnavailableError) break;
+              failedKeys.add(p);
+              failures.push({ type: p.type, id: p.id, error: errorMessage(e2) });
+            }
+          }
+        }
+      }
+    }
+    counts.failed = failures.length;
+    const pendingMsg = 'embedding pending: ' + this.embedder.unavailableMessage();
+
+    const vectorOps: ({ kind: 'upsert'; label: number; vector: Float32Array } | { kind: 'remove'; label: number })[] = [];
+    let embeddingPending = 0;
+    let cascaded = 0;
+    const changedInvoices: number[] = [];
+    const changedClients: number[] = [];
+    const commit = this.sqlite.transaction(() => {
+      let label = this.stmts.nextLabel.get()!.l;
+      const fresh: { hash: string; vector: Float32Array }[] = [];
+      for (const p of planned) {
+        if (failedKeys.has(p)) continue;
+        const blob = p.vector ? vectorToBlob(p.vector) : null;
+        const err = p.vector ? null : pendingMsg;
+        if (!p.vector) embeddingPending++;
+        else if (!p.fromCache) fresh.push({ hash: p.hash, vector: p.vector });
+        if (p.existing) {
+          this.stmts.update.run(p.hash, p.text, blob, p.vector ? this.modelId : null, err, p.existing.id);
+          counts.updated++;
+          vectorOps.push(p.vector ? { kind: 'upsert', label: p.existing.label, vector: p.vector } : { kind: 'remove', label: p.existing.label });
+        } else {
+          // Upsert semantics guard against another process having added it meanwhile.
+          const row = this.sqlite
+            .prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?')
+            .get(p.type, p.id);
+          if (row) {
+            this.stmts.update.run(p.hash, p.text, blob, p.vector ? this.modelId : null, err, row.id);
+            counts.updated++;
+            vectorOps.push(p.vector ? { kind: 'upsert', label: row.label, vector: p.vector } : { kind: 'remove', label: row.label });
+          } else {
+            this.stmts.insert.run(p.type, p.id, label, p.hash, p.text, blob, p.vector ? this.modelId : null, err);
+            counts.added++;
+            if (p.vector) vectorOps.push({ kind: 'upsert', label, vector: p.vector });
+            label++;
+          }
+        }
+        if (p.type === 'invoice') changedInvoices.push(p.id);
+        if (p.type === 'client') changedClients.push(p.id);
+      }
+      for (const d of deletes) {
+        const row = this.sqlite
+          .prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?')
+          .get(d.type, d.id);
+        if (row && s.RAG_AUTO_UPDATE_DELETE_ON_REMOVAL) {
+          this.stmts.delete.run(row.id);
+          counts.deleted++;
+          vectorOps.push({ kind: 'remove', label: row.label });
+        } else counts.skipped++;
+      }
+      this.embedder.remember(fresh);
+      if (options.cascade !== false) cascaded = this.cascade(changedInvoices, changedClients);
+      const gens = vectorOps.length ? bumpGeneration(this.sqlite) : null;
+      options.inTransaction?.({ ...counts }, failures);
+      return gens;
+    });
+    const gens = commit.immediate();
+    if (gens) await this.applyVectors(gens, vectorOps);
+    return { ...counts, failures, embeddingPending, cascaded };
+  }
+
+  /**
+   * A changed invoice changes its client's totals; a changed client identity changes its invoices'
+   * text. Both are queued in the outbox (same transaction), and only when text really changed, so
+   * the cascade stops at the first unchanged document.
+   */
+  private cascade(invoices: number[], clients: number[]): number {
+    const tracked = trackedTypes(this.settings());
+    let n = 0;
+    if (tracked.includes('client') && invoices.length) {
+      // (A deleted invoice no longer names its client; that client's totals refresh on its next change or a reindex.)
+      const clientIds = new Set(this.builder.clientIdsOfInvoices(invoices));
+      for (const id of clientIds) {
+        this.stmts.enqueue.run('client', id);
+        n++;
+      }
+    }
+    if (tracked.includes('invoice') && clients.length) {
+      for (const id of this.builder.staleInvoicesOfClients(clients)) {
+        this.stmts.enqueue.run('invoice', id);
+        n++;
+      }
+    }
+    return n;
+  }
+
+  private async applyVectors(gens: [number, number], ops: ({ kind: 'upsert'; label: number; vector: Float32Array } | { kind: 'remove'; label: number })[]): Promise<void> {
+    const vectors = this.vectors();
+    if (!vectors) return;
+    const [prev, next] = gens;
+    // Fast path without awaiting, so no search can observe the commit before the index has it.
+    if (vectors.rebuildInProgress) await vectors.settled();
+    if (vectors.generation === prev) {
+      for (const op of ops) {
+        if (op.kind === 'upsert') vectors.upsert(op.label, op.vector);
+        else vectors.remove(op.label);
+      }
+      vectors.generation = next;
+    } else if (vectors.generation < next) {
+      // Another process (or a rebuild snapshot) moved the generation: resynchronise from SQLite.
+      await vectors.rebuild(this.sqlite);
+    }
+  }
+
+  /**
+   * Full idempotent pass over the given types: every entity rebuilt and hash-compared, orphaned
+   * documents and documents of untracked types deleted, outbox rows up to the pass's start
+   * acknowledged. A second run with no data change reports everything skipped.
+   */
+  async reindexAll(options: { types?: RagEntityType[]; onProgress?: (p: ReindexProgress) => void; chunkSize?: number } = {}): Promise<IndexResult & { entities: number }> {
+    const types = options.types ?? trackedTypes(this.settings());
+    const chunk = options.chunkSize ?? 64;
+    const t0 = performance.now();
+    this.embedder.retry();
+    const maxChange = this.sqlite.prepare<[], { m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get()!.m;
+    const orphanSql = (t: RagEntityType) =>
+      `SELECT entity_id AS id FROM rag_documents d WHERE entity_type = '${t}' AND NOT EXISTS (SELECT 1 FROM ${t === 'invoice' ? 'invoices' : t === 'client' ? 'clients' : 'products'} e WHERE e.id = d.entity_id)`;
+    const orphans: EntityChange[] = [];
+    for (const t of RAG_ENTITY_TYPES) {
+      if (types.includes(t)) {
+        for (const r of this.sqlite.prepare<[], { id: number }>(orphanSql(t)).all()) orphans.push({ type: t, id: r.id, op: 'delete' });
+      } else {
+        for (const r of this.sqlite.prepare<[string], { id: number }>('SELECT entity_id AS id FROM rag_documents WHERE entity_type = ?').all(t)) {
+          orphans.push({ type: t, id: r.id, op: 'delete' });
+        }
+      }
+    }
+    const total = types.reduce((n, t) => n + this.builder.count(t), 0) + orphans.length;
+    let done = 0;
+    let result: IndexResult = { ...emptyCounts(), failures: [], embeddingPending: 0, cascaded: 0 };
+    const merge = (r: IndexResult, n: number) => {
+      result = { ...addCounts(result, r), failures: [...result.failures, ...r.failures], embeddingPending: result.embeddingPending + r.embeddingPending, cascaded: 0 };
+      done += n;
+      options.onProgress?.({ step: 'reindex', current: done, total });
+    };
+    options.onProgress?.({ step: 'reindex', current: 0, total });
+    // Two chunks in flight: the main thread builds and commits one while the worker embeds the next.
+    const inFlight = new Set<Promise<void>>();
+    const run = async (changes: EntityChange[]) => {
+      const p = this.process(changes, { cascade: false }).then((r) => merge(r, changes.length));
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p)).catch(() => undefined);
+      if (inFlight.size >= 2) await Promise.race(inFlight);
+    };
+    for (const type of types) {
+      let after = 0;
+      for (;;) {
+        const ids = this.builder.idsAfter(type, after, chunk);
+        if (ids.length === 0) break;
+        after = ids[ids.length - 1]!;
+        await run(ids.map((id) => ({ type, id, op: 'upsert' as const })));
+      }
+    }
+    for (let i = 0; i < orphans.length; i += chunk) await run(orphans.slice(i, i + chunk));
+    await Promise.all(inFlight);
+    // Everything captured before the pass started is now reflected; failures go back to the outbox.
+    this.sqlite.transaction(() => {
+      this.sqlite.prepare(`DELETE FROM rag_changes WHERE id <= ? AND entity_type IN (SELECT value FROM json_each(?))`).run(maxChange, JSON.stringify(types));
+      for (const f of result.failures) {
+        this.sqlite
+          .prepare(`INSERT INTO rag_changes(entity_type, entity_id, op, attempts, last_error, next_attempt_at) VALUES (?, ?, 'upsert', 1, ?, ${NOW})`)
+          .run(f.type, f.id, f.error);
+      }
+      this.sqlite
+        .prepare(`INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = ${NOW}`)
+        .run(LAST_REINDEX_KEY, JSON.stringify({ at: new Date().toISOString(), types, entities: total, added: result.added, updated: result.updated, skipped: result.skipped, deleted: result.deleted, failed: result.failed, ms: Math.round(performance.now() - t0) }));
+    })();
+    return { ...result, entities: total };
+  }
+}
