@@ -1,0 +1,209 @@
+// The window layout: navigation rail (icons + labels), header with the page title and the live
+// status indicators, and the page content. Also applies the theme and language to <html>.
+// e2e handles: navigation buttons are role "link"-less buttons named after the page inside
+// navigation "Main navigation"/"Navigazione principale" with aria-current="page" on the active one;
+// the header is a banner whose h1 is the page title; indicators carry data-testid
+// "indicator-worker" / "indicator-index" / "indicator-model".
+import { useEffect, type ReactElement } from 'react';
+import { Icon, type IconName } from '../components/icons';
+import { useT } from '../i18n/translate';
+import type { MessageKey } from '../i18n/catalog';
+import { PAGES, pageFromHash, resolveTheme, useUiStore, type PageId } from '../stores/ui-store';
+import { useSettingsStore, watchSettings } from '../stores/settings-store';
+import { useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
+import { AssistantPage } from '../pages/assistant-page';
+import { ForecastPage } from '../pages/forecast-page';
+import { ModelsPage } from '../pages/models-page';
+import { KnowledgePage } from '../pages/knowledge-page';
+import { FeedbackPage } from '../pages/feedback-page';
+import { DataPage } from '../pages/data-page';
+import { SettingsPage } from '../pages/settings-page';
+
+const NAV: Record<PageId, { icon: IconName; label: MessageKey; subtitle: MessageKey }> = {
+  assistant: { icon: 'assistant', label: 'nav.assistant', subtitle: 'page.assistant.subtitle' },
+  forecast: { icon: 'forecast', label: 'nav.forecast', subtitle: 'page.forecast.subtitle' },
+  models: { icon: 'models', label: 'nav.models', subtitle: 'page.models.subtitle' },
+  knowledge: { icon: 'knowledge', label: 'nav.knowledge', subtitle: 'page.knowledge.subtitle' },
+  feedback: { icon: 'feedback', label: 'nav.feedback', subtitle: 'page.feedback.subtitle' },
+  data: { icon: 'data', label: 'nav.data', subtitle: 'page.data.subtitle' },
+  settings: { icon: 'settings', label: 'nav.settings', subtitle: 'page.settings.subtitle' },
+};
+
+const PAGE_COMPONENTS: Record<PageId, () => ReactElement> = {
+  assistant: AssistantPage,
+  forecast: ForecastPage,
+  models: ModelsPage,
+  knowledge: KnowledgePage,
+  feedback: FeedbackPage,
+  data: DataPage,
+  settings: SettingsPage,
+};
+
+function useThemeAndLanguage(): void {
+  const theme = useUiStore((s) => s.theme);
+  const language = useUiStore((s) => s.language);
+  useEffect(() => {
+    const media = window.matchMedia('(prefers-color-scheme: dark)');
+    const apply = () => document.documentElement.setAttribute('data-theme', resolveTheme(theme, media.matches));
+    apply();
+    media.addEventListener('change', apply);
+    return () => media.removeEventListener('change', apply);
+  }, [theme]);
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+}
+
+function Indicators(): ReactElement {
+  const { t } = useT();
+  const { status, index, models, retrainBusy, reindexBusy, offline } = useSystemStore();
+  const worker = workerStateFrom(status, retrainBusy || reindexBusy);
+  const model = models?.find((m) => m.name === 'cash_flow') ?? models?.[0];
+  const workerText = worker === 'busy' ? t('ind.worker.busy') : worker === 'ready' ? t('ind.worker.ready') : t('ind.worker.down');
+  let indexText = t('ind.index.off');
+  let indexDot = '';
+  if (index?.enabled) {
+    if (index.paused) {
+      indexText = t('ind.index.paused');
+      indexDot = 'warn';
+    } else if (index.pending > 0) {
+      indexText = t('ind.index.pending', { count: index.pending });
+      indexDot = 'busy';
+    } else {
+      indexText = t('ind.index.on');
+      indexDot = index.failing > 0 ? 'warn' : 'ok';
+    }
+  }
+  return (
+    <div className="indicators" role="status" aria-label={t('ind.label')}>
+      {offline && (
+        <span className="indicator" data-testid="indicator-offline">
+          <span className="dot bad" /> {t('ind.offline')}
+        </span>
+      )}
+      <span className="indicator" data-testid="indicator-worker">
+        <span className={`dot ${worker === 'busy' ? 'busy' : worker === 'ready' ? 'ok' : ''}`} /> {workerText}
+      </span>
+      <span className="indicator" data-testid="indicator-index">
+        <span className={`dot ${indexDot}`} /> {indexText}
+      </span>
+      <span className="indicator" data-testid="indicator-model">
+        <span className={`dot ${model?.activeVersion ? (model.retraining ? 'busy' : 'ok') : 'warn'}`} />
+        {model?.activeVersion ? t('ind.model.version', { version: model.activeVersion }) : t('ind.model.none')}
+      </span>
+    </div>
+  );
+}
+
+export function AppShell(): ReactElement {
+  const { t } = useT();
+  const page = useUiStore((s) => s.page);
+  const setPage = useUiStore((s) => s.setPage);
+  useThemeAndLanguage();
+  useEffect(() => {
+    void useSettingsStore.getState().load();
+    const stopSettings = watchSettings();
+    const stopSystem = watchSystem();
+    const onHash = () => useUiStore.setState({ page: pageFromHash(location.hash) });
+    window.addEventListener('hashchange', onHash);
+    return () => {
+      stopSettings();
+      stopSystem();
+      window.removeEventListener('hashchange', onHash);
+    };
+  }, []);
+  useEffect(() => {
+    document.title = `${t(NAV[page].label)} · OpenFatture`;
+  }, [page, t]);
+  const Page = PAGE_COMPONENTS[page];
+  return (
+    <div className="shell">
+      <nav className="rail" aria-label={t('nav.label')}>
+        <div className="brand">
+          <div className="brand-mark" aria-hidden="true">
+            OF
+          </div>
+          <span>
+            {t('app.name')}
+            <small>{t('app.tagline')}</small>
+          </span>
+        </div>
+        {PAGES.map((id) => (
+          <button key={id} type="button" className="nav-item" aria-current={id === page ? 'page' : undefined} onClick={() => setPage(id)} data-testid={`nav-${id}`}>
+            <Icon name={NAV[id].icon} size={18} />
+            <span>{t(NAV[id].label)}</span>
+          </button>
+        ))}
+        <RailPreferences />
+      </nav>
+      <div className="main">
+        <header className="header">
+          <div className="grow">
+            <h1>{t(NAV[page].label)}</h1>
+            <div className="subtitle">{t(NAV[page].subtitle)}</div>
+          </div>
+          <Indicators />
+        </header>
+        <main className="content" id="content">
+          <div className="content-inner">
+            <Page key={page} />
+          </div>
+        </main>
+      </div>
+      <Toasts />
+    </div>
+  );
+}
+
+/** Quick language/theme switches; they write UI_LANGUAGE / UI_THEME like the Settings page does. */
+function RailPreferences(): ReactElement {
+  const { t, lang } = useT();
+  const theme = useUiStore((s) => s.theme);
+  const save = useSettingsStore((s) => s.save);
+  const locked = useSettingsStore((s) => Object.fromEntries((s.snapshot?.settings ?? []).map((x) => [x.key, x.locked])));
+  const setLanguage = (v: 'it' | 'en') => {
+    useUiStore.getState().setLanguage(v);
+    if (!locked.UI_LANGUAGE) void save('UI_LANGUAGE', v);
+  };
+  const setTheme = (v: 'system' | 'light' | 'dark') => {
+    useUiStore.getState().setTheme(v);
+    if (!locked.UI_THEME) void save('UI_THEME', v);
+  };
+  return (
+    <div className="rail-footer">
+      <label className="field">
+        <span className="field-label xs muted">{t('pref.language')}</span>
+        <select className="input" value={lang} onChange={(e) => setLanguage(e.target.value as 'it' | 'en')} data-testid="pref-language">
+          <option value="it">{t('lang.it')}</option>
+          <option value="en">{t('lang.en')}</option>
+        </select>
+      </label>
+      <label className="field">
+        <span className="field-label xs muted">{t('pref.theme')}</span>
+        <select className="input" value={theme} onChange={(e) => setTheme(e.target.value as 'system' | 'light' | 'dark')} data-testid="pref-theme">
+          <option value="system">{t('theme.system')}</option>
+          <option value="light">{t('theme.light')}</option>
+          <option value="dark">{t('theme.dark')}</option>
+        </select>
+      </label>
+    </div>
+  );
+}
+
+function Toasts(): ReactElement {
+  const { t } = useT();
+  const toasts = useUiStore((s) => s.toasts);
+  const dismiss = useUiStore((s) => s.dismissToast);
+  return (
+    <div className="toasts" aria-live="polite">
+      {toasts.map((toast) => (
+        <div key={toast.id} className={`toast ${toast.kind}`} role={toast.kind === 'error' ? 'alert' : 'status'}>
+          <span className="grow">{toast.text}</span>
+          <button type="button" className="btn btn-ghost btn-sm btn-icon" aria-label={t('common.dismiss')} onClick={() => dismiss(toast.id)}>
+            <Icon name="x" size={14} />
+          </button>
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,376 @@
+// Models page: one card per model (active version, metrics, last training, each trigger's current
+// value against its threshold, next check), Retrain now / Dry run with live progress, the versions
+// table with a Rollback button on each non-active version behind a confirm dialog, the chart of the
+// primary metric across versions, and the run history with reasons.
+// e2e handles: card data-testid "model-card-NAME" (e.g. "model-card-cash_flow"); active version in
+// data-testid "active-version"; triggers data-testid "trigger-ID"; buttons "Riaddestra ora"/"Retrain
+// now" and "Prova a secco"/"Dry run"; progress bar named "Avanzamento addestramento"/"Training
+// progress"; result data-testid "retrain-result"; version rows data-testid "version-row" with
+// data-version and data-status attributes and a "Rollback" button (named "Rollback a X"/"Roll back
+// to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row".
+import { useEffect, useState, type ReactElement } from 'react';
+import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ModelCard, ModelVersion } from '../../src-preload/contract/models-channels';
+import { ConfirmDialog } from '../components/dialog';
+import { Icon } from '../components/icons';
+import { Alert, Async, EmptyState } from '../components/states';
+import { Badge, ProgressBar, type Tone } from '../components/widgets';
+import { formatRelative, formatTimestamp } from '../format/dates';
+import { formatNumber } from '../format/money';
+import { MESSAGES, type MessageKey } from '../i18n/catalog';
+import { useT, type Translate } from '../i18n/translate';
+import { errorText } from '../stores/call';
+import { metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
+import { useUiStore } from '../stores/ui-store';
+
+const STATUS_TONE: Record<ModelVersion['status'], Tone> = { active: 'success', candidate: 'info', retired: 'neutral', rejected: 'danger' };
+const OUTCOME_TONE: Record<string, Tone> = { deployed: 'success', 'kept-current': 'neutral', rejected: 'warning', failed: 'danger', 'dry-run': 'info', 'not-triggered': 'neutral', 'rolled-back': 'primary', running: 'primary' };
+const PERCENT_METRICS = /accuracy|within|share|auc|f1|improvement/i;
+
+function tr(t: Translate, prefix: string, id: string, fallback: string): string {
+  const key = `${prefix}.${id}` as MessageKey;
+  return key in MESSAGES ? t(key) : fallback;
+}
+
+export function formatMetric(name: string, v: number | null, lang: 'it' | 'en'): string {
+  if (v === null || v === undefined) return '—';
+  if (PERCENT_METRICS.test(name) && Math.abs(v) <= 1) return `${formatNumber(v * 100, lang, 1)}%`;
+  return formatNumber(v, lang, 2);
+}
+
+export function ModelsPage(): ReactElement {
+  const { t } = useT();
+  const { cards, runs, load } = useModelsStore();
+  useEffect(() => watchModels(), []);
+  return (
+    <>
+      <Async state={cards} onRetry={() => void load()} rows={5}>
+        {(list) =>
+          list.length === 0 ? (
+            <div className="card">
+              <EmptyState icon="models" title={t('models.none')}>
+                {t('models.noneHint')}
+              </EmptyState>
+            </div>
+          ) : (
+            <>
+              {list.map((card) => (
+                <ModelSection key={card.name} card={card} />
+              ))}
+            </>
+          )
+        }
+      </Async>
+      <section className="card" aria-labelledby="runs-title">
+        <div className="card-header">
+          <h2 id="runs-title">{t('models.runs')}</h2>
+          <span className="hint">{t('models.runsHint')}</span>
+        </div>
+        <Async state={runs} onRetry={() => void load()}>
+          {(items) => (items.length === 0 ? <EmptyState icon="models" title={t('models.noRuns')} /> : <RunsTable />)}
+        </Async>
+      </section>
+    </>
+  );
+}
+
+function ModelSection({ card }: { card: ModelCard }): ReactElement {
+  const { t, lang } = useT();
+  const { retraining, lastResult, retrain } = useModelsStore();
+  const run = retraining[card.name];
+  const result = lastResult[card.name];
+  const primary = card.primaryMetric;
+  const fmt = (n: number, d: number) => formatNumber(n, lang, d);
+  return (
+    <>
+      <section className="card" data-testid={`model-card-${card.name}`} aria-labelledby={`model-${card.name}`}>
+        <div className="card-header">
+          <h2 id={`model-${card.name}`}>{tr(t, 'models.name', card.name, card.name)}</h2>
+          {card.activeVersion ? (
+            <Badge tone="success">
+              {t('models.active')} <span data-testid="active-version">{card.activeVersion}</span>
+            </Badge>
+          ) : (
+            <Badge tone="warning">{t('models.noActive')}</Badge>
+          )}
+          {card.dryRunSetting && <Badge tone="info">{t('models.dryRunOn')}</Badge>}
+          <button type="button" className="btn" disabled={!!run || card.retraining} onClick={() => void retrain(card.name, true)}>
+            <Icon name="beaker" size={15} /> {t('models.dryRun')}
+          </button>
+          <button type="button" className="btn btn-primary" disabled={!!run || card.retraining} onClick={() => void retrain(card.name, false)}>
+            {run && !run.dryRun ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('models.retrainNow')}
+          </button>
+        </div>
+        {card.health && <Alert kind="warning">{card.health}</Alert>}
+        {(run || card.retraining) && (
+          <div className="meter" aria-live="polite">
+            <div className="meter-head">
+              <span>
+                {run?.dryRun ? t('models.dryRunning') : t('models.training')}
+                {run?.progress ? ` · ${run.progress.step}` : ''}
+              </span>
+              {run?.progress && run.progress.total > 0 && (
+                <span className="num">
+                  {run.progress.current}/{run.progress.total}
+                </span>
+              )}
+            </div>
+            <ProgressBar label={t('models.progress')} value={run?.progress?.current ?? 0} max={run?.progress?.total ?? 0} indeterminate={!run?.progress || run.progress.total === 0} />
+          </div>
+        )}
+        {result && (
+          <div data-testid="retrain-result">
+            {'error' in result ? (
+              <Alert kind="error">{result.error}</Alert>
+            ) : (
+              <Alert kind={result.outcome === 'deployed' ? 'success' : result.outcome === 'failed' ? 'error' : 'info'}>
+                <strong>{tr(t, 'models.outcome', result.outcome, result.outcome)}</strong>
+                {result.version && ` · ${result.version}`}
+                {result.improvement !== null && ` · ${t('models.improvement', { value: `${formatNumber(result.improvement * 100, lang, 1)}%` })}`} — {result.message}
+              </Alert>
+            )}
+          </div>
+        )}
+        <div className="grid grid-3">
+          <div className="stack">
+            <h3 className="muted small">{t('models.metrics')}</h3>
+            {Object.keys(card.metrics).length === 0 ? (
+              <p className="small muted">{t('models.noMetrics')}</p>
+            ) : (
+              <dl className="kv">
+                {Object.entries(card.metrics).map(([k, v]) => (
+                  <MetricRow key={k} name={k} value={v} primary={k === primary} />
+                ))}
+              </dl>
+            )}
+          </div>
+          <div className="stack">
+            <h3 className="muted small">{t('models.training')}</h3>
+            <dl className="kv">
+              <dt>{t('models.lastTraining')}</dt>
+              <dd title={formatTimestamp(card.trainedAt, lang)}>{card.trainedAt ? formatRelative(card.trainedAt, lang) : t('common.never')}</dd>
+              <dt>{t('models.rows')}</dt>
+              <dd>{card.trainingRows ?? '—'}</dd>
+              <dt>{t('models.scheduler')}</dt>
+              <dd>{card.schedulerEnabled ? t('settings.on') : t('settings.off')}</dd>
+              <dt>{t('models.lastCheck')}</dt>
+              <dd title={formatTimestamp(card.lastCheckAt, lang)}>{card.lastCheckAt ? formatRelative(card.lastCheckAt, lang) : t('common.never')}</dd>
+              <dt>{t('models.nextCheck')}</dt>
+              <dd title={formatTimestamp(card.nextCheckAt, lang)} data-testid="next-check">
+                {card.nextCheckAt ? formatRelative(card.nextCheckAt, lang) : card.schedulerEnabled ? '—' : t('models.manualOnly')}
+              </dd>
+            </dl>
+          </div>
+          <div className="stack">
+            <h3 className="muted small">{t('models.triggers')}</h3>
+            {card.triggers.map((trg) => {
+              const f = triggerFigures(trg, fmt);
+              return (
+                <div key={trg.id} className="trigger" data-testid={`trigger-${trg.id}`}>
+                  <div className="meter-head small">
+                    <span>
+                      {tr(t, 'models.trigger', trg.id, trg.label)} {trg.fired && <Badge tone="warning">{t('models.fired')}</Badge>}
+                    </span>
+                    <span className="num">
+                      <strong>{f.current}</strong>/{f.threshold}
+                      {trg.unit === 'days' ? ` ${t('models.daysUnit')}` : ''}
+                    </span>
+                  </div>
+                  <ProgressBar label={tr(t, 'models.trigger', trg.id, trg.label)} value={f.ratio} max={1} tone={trg.fired ? 'warn' : undefined} />
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </section>
+      <div className="grid grid-2">
+        <VersionsCard card={card} />
+        <MetricChart card={card} />
+      </div>
+    </>
+  );
+}
+
+function MetricRow({ name, value, primary }: { name: string; value: number | null; primary: boolean }): ReactElement {
+  const { t, lang } = useT();
+  return (
+    <>
+      <dt>
+        {tr(t, 'metric', name, name)} {primary && <Badge tone="primary">{t('models.primary')}</Badge>}
+      </dt>
+      <dd>{formatMetric(name, value, lang)}</dd>
+    </>
+  );
+}
+
+function VersionsCard({ card }: { card: ModelCard }): ReactElement {
+  const { t, lang } = useT();
+  const versions = useModelsStore((s) => s.versions[card.name]);
+  const { rollback, rollingBack, loadVersions } = useModelsStore();
+  const toast = useUiStore((s) => s.toast);
+  const [confirm, setConfirm] = useState<ModelVersion | null>(null);
+  const primary = card.primaryMetric;
+  const doRollback = async (v: ModelVersion) => {
+    try {
+      await rollback(card.name, v.version);
+      toast('success', t('models.rolledBack', { version: v.version }));
+    } catch (e) {
+      toast('error', errorText(e));
+    } finally {
+      setConfirm(null);
+    }
+  };
+  return (
+    <section className="card" aria-labelledby={`versions-${card.name}`}>
+      <div className="card-header">
+        <h2 id={`versions-${card.name}`}>{t('models.versions')}</h2>
+      </div>
+      <Async state={versions ?? { data: null, loading: true, error: null }} onRetry={() => void loadVersions(card.name)}>
+        {(items) =>
+          items.length === 0 ? (
+            <EmptyState icon="models" title={t('models.noVersions')}>
+              {t('models.noVersionsHint')}
+            </EmptyState>
+          ) : (
+            <div className="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th>{t('models.version')}</th>
+                    <th>{t('common.status')}</th>
+                    <th className="num">{tr(t, 'metric', primary, primary)}</th>
+                    <th className="num">{t('models.rows')}</th>
+                    <th>{t('models.created')}</th>
+                    <th className="num">{t('common.actions')}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((v) => (
+                    <tr key={v.version} data-testid="version-row" data-version={v.version} data-status={v.status} title={[v.triggerReasons.join(', '), v.notes].filter(Boolean).join(' — ') || undefined}>
+                      <td className="mono">
+                        {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>}
+                      </td>
+                      <td>
+                        <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge>
+                      </td>
+                      <td className="num">{formatMetric(primary, v.metrics[primary] ?? null, lang)}</td>
+                      <td className="num">{v.trainingRows}</td>
+                      <td className="nowrap" title={formatTimestamp(v.createdAt, lang)}>
+                        {formatRelative(v.createdAt, lang)}
+                      </td>
+                      <td className="num">
+                        {v.status !== 'active' && !v.dryRun && v.status !== 'rejected' && (
+                          <button type="button" className="btn btn-sm" onClick={() => setConfirm(v)} aria-label={t('models.rollbackTo', { version: v.version })} disabled={rollingBack !== null}>
+                            <Icon name="rollback" size={14} /> {t('models.rollback')}
+                          </button>
+                        )}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )
+        }
+      </Async>
+      {confirm && (
+        <ConfirmDialog
+          title={t('models.rollbackTitle', { version: confirm.version })}
+          message={t('models.rollbackMessage', { version: confirm.version, active: card.activeVersion ?? '—' })}
+          confirmLabel={t('models.rollbackConfirm', { version: confirm.version })}
+          danger
+          busy={rollingBack !== null}
+          onConfirm={() => void doRollback(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </section>
+  );
+}
+
+function MetricChart({ card }: { card: ModelCard }): ReactElement {
+  const { t, lang } = useT();
+  const versions = useModelsStore((s) => s.versions[card.name]?.data);
+  const series = metricSeries(versions ?? [], card.primaryMetric).filter((p) => p.value !== null);
+  const name = tr(t, 'metric', card.primaryMetric, card.primaryMetric);
+  return (
+    <section className="card" aria-labelledby={`chart-${card.name}`}>
+      <div className="card-header">
+        <h2 id={`chart-${card.name}`}>{t('models.chartTitle', { metric: name })}</h2>
+        <span className="hint">{t('models.chartHint')}</span>
+      </div>
+      {series.length === 0 ? (
+        <EmptyState icon="forecast" title={t('models.noChart')} />
+      ) : (
+        <div className="chart-box sm" role="img" aria-label={t('models.chartTitle', { metric: name })}>
+          <ResponsiveContainer width="100%" height="100%">
+            <LineChart data={series} margin={{ top: 8, right: 16, bottom: 0, left: 0 }}>
+              <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
+              <XAxis dataKey="version" tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" />
+              <YAxis tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={48} tickFormatter={(v: number) => formatNumber(v, lang, 1)} />
+              <Tooltip
+                contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
+                formatter={(v) => [formatMetric(card.primaryMetric, Number(v), lang), name]}
+              />
+              <Line
+                type="monotone"
+                dataKey="value"
+                stroke="var(--chart-1)"
+                strokeWidth={2}
+                isAnimationActive={false}
+                dot={(props: { cx?: number; cy?: number; payload?: { active: boolean; version: string } }) => (
+                  <circle key={props.payload?.version} cx={props.cx} cy={props.cy} r={props.payload?.active ? 6 : 4} fill={props.payload?.active ? 'var(--success)' : 'var(--chart-1)'} stroke="var(--bg-elevated)" strokeWidth={2} />
+                )}
+              />
+            </LineChart>
+          </ResponsiveContainer>
+        </div>
+      )}
+      <p className="xs muted">{t('models.chartLegend')}</p>
+    </section>
+  );
+}
+
+function RunsTable(): ReactElement {
+  const { t, lang } = useT();
+  const runs = useModelsStore((s) => s.runs.data ?? []);
+  return (
+    <div className="table-wrap" style={{ maxHeight: 420, overflowY: 'auto' }}>
+      <table>
+        <thead>
+          <tr>
+            <th>{t('models.when')}</th>
+            <th>{t('models.kind')}</th>
+            <th>{t('models.outcomeCol')}</th>
+            <th>{t('models.versionsCol')}</th>
+            <th className="num">{t('models.improvementCol')}</th>
+            <th>{t('models.reasons')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {runs.map((r) => (
+            <tr key={r.id} data-testid="run-row" data-outcome={r.outcome ?? ''}>
+              <td className="nowrap" title={formatTimestamp(r.startedAt, lang)}>
+                {formatRelative(r.startedAt, lang)}
+              </td>
+              <td>{tr(t, 'models.kindName', r.kind, r.kind)}</td>
+              <td>
+                <Badge tone={OUTCOME_TONE[r.outcome ?? ''] ?? 'neutral'}>{r.outcome ? tr(t, 'models.outcome', r.outcome, r.outcome) : '—'}</Badge>
+              </td>
+              <td className="mono small nowrap">
+                {r.activeVersion ?? '—'}
+                {r.candidateVersion ? ` → ${r.candidateVersion}` : ''}
+              </td>
+              <td className="num">{r.improvement === null ? '—' : `${formatNumber(r.improvement * 100, lang, 1)}%`}</td>
+              <td className="small">
+                {r.reasons.length > 0 ? r.reasons.map((x) => tr(t, 'models.reason', x, x)).join(', ') : <span className="faint">{t('models.noReason')}</span>}
+                {r.error && <div className="field-error">{r.error}</div>}
+                {r.notes && <div className="faint xs">{r.notes}</div>}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

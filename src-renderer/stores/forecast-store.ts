@@ -1,0 +1,98 @@
+// The Forecast page: forecast:get over N days, chart rows in euro, and "Record actual" which turns
+// a real payment into prediction feedback (feedback:submitPrediction) for the served model version.
+import { create } from 'zustand';
+import type { ChannelArgs } from '../../src-preload/contract/channels';
+import type { Forecast } from '../../src-preload/contract/models-channels';
+import { isIsoDate, daysBetween } from '../format/dates';
+import { parseAmountInput } from '../format/money';
+import type { MessageKey } from '../i18n/catalog';
+import { call, emptySlice, errorText, subscribe, type Slice } from './call';
+
+export const HORIZONS = [14, 30, 60, 90, 180] as const;
+
+export type ForecastInvoice = Forecast['invoices'][number];
+
+/** Chart rows in euro (the axis unit); the band is [P10, P90] for recharts' range area. */
+export function chartRows(f: Forecast): { week: string; expected: number; band: [number, number]; cumulative: number }[] {
+  return f.weeks.map((w) => ({ week: w.weekStart, expected: w.expectedCents / 100, band: [w.p10Cents / 100, w.p90Cents / 100], cumulative: w.cumulativeCents / 100 }));
+}
+
+export interface ActualDraft {
+  paidDate: string;
+  amount: string;
+}
+
+/** Validates "Record actual" and builds the prediction feedback; accuracy uses ML_TOLERANCE_DAYS when known. */
+export function actualFeedbackArgs(
+  f: Pick<Forecast, 'model' | 'version' | 'today'>,
+  inv: ForecastInvoice,
+  d: ActualDraft,
+  toleranceDays: number | null,
+): { errors: Partial<Record<'paidDate' | 'amount', MessageKey>>; args: ChannelArgs<'feedback:submitPrediction'> | null } {
+  const errors: Partial<Record<'paidDate' | 'amount', MessageKey>> = {};
+  if (!isIsoDate(d.paidDate)) errors.paidDate = 'data.err.date';
+  else if (d.paidDate < inv.issueDate) errors.paidDate = 'forecast.err.beforeIssue';
+  const amount = parseAmountInput(d.amount);
+  if (!amount.ok) errors.amount = amount.reason === 'empty' ? 'data.err.amountEmpty' : 'data.err.price';
+  else if (amount.cents <= 0) errors.amount = 'data.err.amountPositive';
+  if (Object.keys(errors).length > 0 || !amount.ok) return { errors, args: null };
+  const errorDays = daysBetween(inv.predictedDate, d.paidDate);
+  return {
+    errors,
+    args: {
+      modelName: f.model,
+      ...(/^\d+\.\d+\.\d+$/.test(f.version) ? { modelVersion: f.version } : {}),
+      entityType: 'invoice',
+      entityId: inv.invoiceId,
+      prediction: { date: inv.predictedDate, p10: inv.p10Date, p90: inv.p90Date, amountCents: inv.outstandingCents, dueDate: inv.dueDate, servedOn: f.today },
+      actualOutcome: { date: d.paidDate, amountCents: amount.cents, errorDays },
+      ...(toleranceDays !== null ? { wasAccurate: Math.abs(errorDays) <= toleranceDays } : {}),
+    },
+  };
+}
+
+interface ForecastState {
+  days: number;
+  forecast: Slice<Forecast>;
+  training: boolean;
+  setDays: (days: number) => void;
+  load: () => Promise<void>;
+  trainFirst: () => Promise<void>;
+  recordActual: (args: ChannelArgs<'feedback:submitPrediction'>) => Promise<string>;
+}
+
+export const useForecastStore = create<ForecastState>((set, get) => ({
+  days: 30,
+  forecast: emptySlice(),
+  training: false,
+  setDays: (days) => {
+    set({ days });
+    void get().load();
+  },
+  load: async () => {
+    const days = get().days;
+    set((s) => ({ forecast: { ...s.forecast, loading: true } }));
+    try {
+      const data = await call('forecast:get', { days });
+      if (get().days === days) set({ forecast: { data, loading: false, error: null } });
+    } catch (e) {
+      set({ forecast: { data: null, loading: false, error: errorText(e) } });
+    }
+  },
+  trainFirst: async () => {
+    set({ training: true });
+    try {
+      await call('models:retrain', { model: 'cash_flow' });
+    } finally {
+      set({ training: false });
+      await get().load();
+    }
+  },
+  recordActual: async (args) => (await call('feedback:submitPrediction', args)).message,
+}));
+
+/** A deployed or rolled-back model changes the numbers: reload while the page is open. */
+export function watchForecast(): () => void {
+  void useForecastStore.getState().load();
+  return subscribe('models:deployed', () => void useForecastStore.getState().load());
+}

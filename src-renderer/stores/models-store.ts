@@ -1,0 +1,127 @@
+// The Models page: one card per model (active version, metrics, triggers vs thresholds, next
+// check), each model's versions, the run history, Retrain now / Dry run with live progress from
+// retrain:progress, and rollback. models:deployed pushes refresh everything.
+import { create } from 'zustand';
+import type { ChannelResult } from '../../src-preload/contract/channels';
+import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
+import { call, emptySlice, errorText, subscribe, type Slice } from './call';
+
+export type RetrainResult = ChannelResult<'models:retrain'>;
+export type TriggerState = ModelCard['triggers'][number];
+
+/** "18/25", "3/7", "4%/10%": a trigger's current value against its threshold, in its unit. */
+export function triggerFigures(tr: Pick<TriggerState, 'current' | 'threshold' | 'unit'>, fmt: (n: number, digits: number) => string): { current: string; threshold: string; ratio: number } {
+  const isRatio = tr.unit === 'ratio' || tr.unit === 'fraction';
+  const isPercent = tr.unit === '%' || tr.unit === 'percent';
+  const show = (n: number | null) => (n === null ? '—' : isRatio ? `${fmt(n * 100, 1)}%` : isPercent ? `${fmt(n, 1)}%` : fmt(n, 1));
+  const ratio = tr.current === null || tr.threshold <= 0 ? 0 : Math.max(0, Math.min(1, tr.current / tr.threshold));
+  return { current: show(tr.current), threshold: show(tr.threshold), ratio };
+}
+
+/** Versions oldest first with the primary metric, for the chart of the metric across versions. */
+export function metricSeries(versions: ModelVersion[], metric: string): { version: string; value: number | null; active: boolean }[] {
+  return [...versions]
+    .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : compareSemver(a.version, b.version)))
+    .map((v) => ({ version: v.version, value: v.metrics[metric] ?? null, active: v.status === 'active' }));
+}
+
+export function compareSemver(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
+
+interface Progress {
+  step: string;
+  current: number;
+  total: number;
+}
+
+interface ModelsState {
+  cards: Slice<ModelCard[]>;
+  versions: Record<string, Slice<ModelVersion[]>>;
+  runs: Slice<RetrainingRun[]>;
+  /** Runs in progress; `external` ones were started elsewhere (scheduler, CLI) and end when the card says so. */
+  retraining: Record<string, { dryRun: boolean; progress: Progress | null; external?: boolean } | undefined>;
+  lastResult: Record<string, RetrainResult | { error: string } | undefined>;
+  rollingBack: string | null;
+  load: () => Promise<void>;
+  loadVersions: (model: string) => Promise<void>;
+  retrain: (model: string, dryRun: boolean) => Promise<void>;
+  rollback: (model: string, version: string) => Promise<void>;
+}
+
+export const useModelsStore = create<ModelsState>((set, get) => ({
+  cards: emptySlice(),
+  versions: {},
+  runs: emptySlice(),
+  retraining: {},
+  lastResult: {},
+  rollingBack: null,
+  load: async () => {
+    set((s) => ({ cards: { ...s.cards, loading: true } }));
+    const [cards, runs] = await Promise.allSettled([call('models:status', {}), call('models:runs', { limit: 50 })]);
+    set((s) => ({
+      cards: cards.status === 'fulfilled' ? { data: cards.value.models, loading: false, error: null } : { ...s.cards, loading: false, error: errorText(cards.reason) },
+      runs: runs.status === 'fulfilled' ? { data: runs.value.items, loading: false, error: null } : { ...s.runs, error: errorText(runs.reason) },
+      retraining:
+        cards.status === 'fulfilled'
+          ? Object.fromEntries(Object.entries(s.retraining).filter(([name, r]) => r && !(r.external && !cards.value.models.find((m) => m.name === name)?.retraining)))
+          : s.retraining,
+    }));
+    if (cards.status === 'fulfilled') await Promise.all(cards.value.models.map((m) => get().loadVersions(m.name)));
+  },
+  loadVersions: async (model) => {
+    try {
+      const { items } = await call('models:versions', { model });
+      set((s) => ({ versions: { ...s.versions, [model]: { data: items, loading: false, error: null } } }));
+    } catch (e) {
+      set((s) => ({ versions: { ...s.versions, [model]: { ...(s.versions[model] ?? emptySlice()), error: errorText(e) } } }));
+    }
+  },
+  retrain: async (model, dryRun) => {
+    if (get().retraining[model]) return;
+    set((s) => ({ retraining: { ...s.retraining, [model]: { dryRun, progress: null } }, lastResult: { ...s.lastResult, [model]: undefined } }));
+    try {
+      const result = await call('models:retrain', { model, dryRun });
+      set((s) => ({ lastResult: { ...s.lastResult, [model]: result } }));
+    } catch (e) {
+      set((s) => ({ lastResult: { ...s.lastResult, [model]: { error: errorText(e) } } }));
+    } finally {
+      set((s) => ({ retraining: { ...s.retraining, [model]: undefined } }));
+      await get().load();
+    }
+  },
+  rollback: async (model, version) => {
+    set({ rollingBack: version });
+    try {
+      await call('models:rollback', { model, version });
+    } finally {
+      set({ rollingBack: null });
+      await get().load();
+    }
+  },
+}));
+
+export function watchModels(intervalMs = 10_000): () => void {
+  const store = useModelsStore;
+  void store.getState().load();
+  const timer = setInterval(() => {
+    // Polling refreshes next-check times and trigger values; skip while a retrain is reporting live.
+    if (!Object.values(store.getState().retraining).some(Boolean)) void store.getState().load();
+  }, intervalMs);
+  const offs = [
+    subscribe('retrain:progress', (p) =>
+      store.setState((s) => {
+        const run = s.retraining[p.model];
+        return { retraining: { ...s.retraining, [p.model]: { dryRun: run?.dryRun ?? false, external: run ? run.external : true, progress: { step: p.step, current: p.current, total: p.total } } } };
+      }),
+    ),
+    subscribe('models:deployed', () => void store.getState().load()),
+  ];
+  return () => {
+    clearInterval(timer);
+    offs.forEach((off) => off());
+  };
+}
