@@ -3,6 +3,7 @@
 // evaluation scores the holdout invoices with their issue-date features, and the reference is the
 // due date (predicted days = payment terms).
 import { buildTrainingSet, predictCashFlowInWorker, termsDaysOf, trainCashFlowInWorker, type CashFlowArtifact, type CashFlowTrainOptions, type TrainingRow } from '../cash-flow';
+import { addDays } from '../../dates';
 import { evaluationFrom, type Evaluation, type Holdout, type ModelSpec, type SpecContext } from '../model-spec';
 
 export const CASH_FLOW = 'cash_flow';
@@ -11,7 +12,7 @@ export const CASH_FLOW_MIN_TRAINING_ROWS = 25;
 
 function holdoutRows(ctx: SpecContext, holdout: Holdout): TrainingRow[] {
   const ids = new Set(holdout.entityIds);
-  return buildTrainingSet(ctx.database.sqlite, { issuedFrom: holdout.from }).filter((r) => ids.has(r.invoiceId));
+  return buildTrainingSet(ctx.database.sqlite, { issuedFrom: holdout.from, paidBefore: addDays(ctx.today, 1) }).filter((r) => ids.has(r.invoiceId));
 }
 
 /** `train` options fix the forest size (tests and benches use fewer trees); the seed comes from the lifecycle. */
@@ -25,7 +26,8 @@ export function createCashFlowSpec(train: Omit<CashFlowTrainOptions, 'seed'> = {
     examplesLabel: 'paid invoices',
     baselineLabel: 'due-date baseline',
     async labelledExamples(ctx) {
-      return buildTrainingSet(ctx.database.sqlite).map((r) => ({ entityId: r.invoiceId, featureDate: r.issueDate, outcomeDate: r.paidDate }));
+      // Only outcomes known by "today": with a pinned date (demos, replays) later payments do not exist yet.
+      return buildTrainingSet(ctx.database.sqlite, { paidBefore: addDays(ctx.today, 1) }).map((r) => ({ entityId: r.invoiceId, featureDate: r.issueDate, outcomeDate: r.paidDate }));
     },
     async train(ctx, options) {
       const rows = buildTrainingSet(ctx.database.sqlite, { paidBefore: options.cutoff });
