@@ -4,6 +4,7 @@ import { registerSystemCommands } from './commands/system';
 import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
+import { registerFeedbackCommands } from './commands/feedback';
 import { registerServeCommand } from './commands/serve';
 import { registerDoctorCommand, registerOpsCommands } from './commands/ops';
 
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerRagCommands(ai);
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
+  registerFeedbackCommands(ai);
   registerServeCommand(program);
   registerOpsCommands(program);
   registerDoctorCommand(program);

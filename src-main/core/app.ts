@@ -18,6 +18,9 @@ import { ClientService } from './domain/client-service';
 import { ProductService } from './domain/product-service';
 import { InvoiceService } from './domain/invoice-service';
 import { PaymentService } from './domain/payment-service';
+import { FeedbackService } from './feedback/feedback-service';
+import { FeedbackRetention } from './feedback/feedback-retention';
+import { predictionOutcomeHook } from './feedback/prediction-outcome';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
 import { registeredModelSpecs } from './ml/registry/registered-models';
 
@@ -51,6 +54,7 @@ export class App {
   readonly products: ProductService;
   readonly invoices: InvoiceService;
   readonly payments: PaymentService;
+  readonly feedback: FeedbackService;
   /** Model registry, retraining triggers, champion/challenger retrains and the scheduler. */
   readonly models: ModelLifecycle;
   private constructor(
@@ -66,6 +70,9 @@ export class App {
     this.products = new ProductService(database.sqlite);
     this.invoices = new InvoiceService(database.sqlite, this.clients);
     this.payments = new PaymentService(database.sqlite, this.invoices);
+    this.feedback = new FeedbackService(database.sqlite, () => this.settings);
+    // A payment that settles an invoice resolves its served forecast inside the payment's transaction.
+    this.payments.afterPaymentHooks.push(predictionOutcomeHook(() => this.settings.ML_TOLERANCE_DAYS));
     this.models = new ModelLifecycle({ database, worker: this.worker, logger, modelsDir: options.settings.paths.modelsDir, settings: () => this.settings, specs: registeredModelSpecs() });
   }
 
@@ -113,6 +120,8 @@ export class App {
     this.lifespan.add({ name: 'database', start: () => undefined, stop: () => this.database.close(), stopTimeoutMs: 5_000 });
     // The worker process starts lazily on its first job, so short CLI commands do not pay for it.
     this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
+    // Feedback retention (AI_FEEDBACK_RETENTION_DAYS > 0; 0 keeps everything): at startup and daily while a long-running host runs.
+    if (background) this.lifespan.add(new FeedbackRetention(() => this.database.sqlite, () => this.settings.AI_FEEDBACK_RETENTION_DAYS, this.logger));
     if (background && this.settings.RAG_AUTO_UPDATE_ENABLED) {
       const service = new AutoIndexingService(this.database.sqlite, this.rag, () => this.settings, this.paths, this.logger);
       this.autoIndexing = service;

@@ -3,6 +3,7 @@
 import type { App } from './app';
 import { currentSchemaVersion, latestSchemaVersion } from './db/migrator';
 import { feedbackStatusSection } from './feedback/feedback-status-section';
+import { feedbackStatusSection } from './feedback/feedback-status-section';
 import { mlRetrainingStatusSection } from './ml/retraining/ml-retraining-status-section';
 
 export interface StatusRow {
@@ -40,6 +41,7 @@ export async function systemStatus(app: App): Promise<SystemStatus> {
     },
   ];
   sections.push(mlRetrainingStatusSection(app.models));
+  sections.push(feedbackStatusSection(app.database.sqlite, s));
   sections.push(feedbackStatusSection(app.database.sqlite, s));
   return { dataDir: app.paths.dataDir, sections };
 }

@@ -25,8 +25,10 @@ export interface LearnedCorrection {
   correction: string;
   /** ISO timestamp of the feedback. */
   createdAt: string;
+  /** Cosine of the question embeddings (or Jaccard of their words without a model). */
   similarity: number;
-  method: 'embedding' | 'jaccard';
+  /** What matched: the embeddings, shared words, or the same parsed question (intent, period, client) across languages. */
+  method: 'embedding' | 'jaccard' | 'intent';
 }
 
 export interface PeriodFacts {

@@ -204,7 +204,7 @@ describe('Assistant on real SQLite', () => {
     if (c.facts.intent !== 'count') throw new Error('wrong facts');
     expect(c.facts.count).toBe(total);
 
-    const horizonEnd = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 30 * 86_400_000).toISOString().slice(0, 10);
+    const horizonEnd = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 29 * 86_400_000).toISOString().slice(0, 10);
     const expected = one<{ cents: number }>(
       `SELECT COALESCE(SUM(p.amount_cents - p.paid_amount_cents), 0) AS cents FROM payments p JOIN invoices i ON i.id = p.invoice_id
        WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type != 'TD04' AND p.amount_cents > p.paid_amount_cents AND p.due_date <= ?`,

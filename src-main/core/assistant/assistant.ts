@@ -71,11 +71,17 @@ export class Assistant {
 
     const match = await this.clientsMatcher.match(question, parsed);
     const { facts, sources } = await this.answerFacts(parsed, match, question, lang, today, notes);
-    const learned = await this.memory.find(question);
+    const learned = await this.memory.find(question, today);
     if (learned.note) notes.push(learned.note);
 
     const history = this.sessions.get(sessionId) ?? [];
-    const provider = this.options.provider?.() ?? this.builtin;
+    let provider: ProseProvider = this.builtin;
+    try {
+      provider = this.options.provider?.() ?? this.builtin;
+    } catch (e) {
+      // A misconfigured provider (bad AI_BASE_URL) must not cost the user the answer.
+      notes.push(providerNote(lang, 'AI_PROVIDER', errorMessage(e)));
+    }
     const shownSources = sources.slice(0, MAX_SOURCES);
     const proseInput = { question, lang, facts, learnedFrom: learned.matches, sources: shownSources, history: [...history] };
     let answer: string;
@@ -85,10 +91,7 @@ export class Assistant {
       answer = await provider.write(proseInput);
     } catch (e) {
       if (provider === this.builtin) throw e;
-      const note =
-        lang === 'it'
-          ? `Il provider ${provider.name} (${provider.model}) non ha risposto: ${errorMessage(e)}. Risposta scritta dal provider integrato.`
-          : `The ${provider.name} provider (${provider.model}) failed: ${errorMessage(e)}. Answer written by the built-in provider.`;
+      const note = providerNote(lang, `${provider.name} (${provider.model})`, errorMessage(e));
       this.options.logger?.warn(`Assistant: ${note}`);
       notes.push(note);
       answer = await this.builtin.write(proseInput);
@@ -315,9 +318,9 @@ export class Assistant {
   }
 
   private async forecast(days: number, lang: Lang, today: string, notes: string[]) {
-    const horizonEnd = addDays(today, days);
+    // Same window as `ai forecast --days N`: today and the N − 1 days after it.
+    const horizonEnd = addDays(today, days - 1);
     const open = await this.queries.openInvoices(today);
-    const byId = new Map(open.map((f) => [f.id, f]));
     let basis: 'model' | 'due-dates' = 'due-dates';
     let version: string | null = null;
     let modelNote: string | null = null;
@@ -333,6 +336,7 @@ export class Assistant {
     if (served) {
       basis = 'model';
       version = served.version;
+      const byId = new Map((await this.queries.invoicesByIds(served.items.map((it) => it.invoiceId), today)).map((f) => [f.id, f]));
       items = served.items
         .filter((it) => byId.has(it.invoiceId) && it.expectedDate <= horizonEnd)
         .map((it) => ({ invoice: byId.get(it.invoiceId)!, expectedDate: it.expectedDate, cents: it.amountCents }));
@@ -346,10 +350,11 @@ export class Assistant {
         .where('invoice_id', 'in', open.length ? open.map((f) => f.id) : [-1])
         .execute();
       const hasRows = new Set(instalments.map((p) => p.invoice_id));
+      const openById = new Map(open.map((f) => [f.id, f]));
       for (const p of instalments) {
         const openCents = p.amount_cents - p.paid_amount_cents;
         const expected = p.due_date < today ? today : p.due_date;
-        if (openCents > 0 && expected <= horizonEnd) items.push({ invoice: byId.get(p.invoice_id)!, expectedDate: expected, cents: openCents });
+        if (openCents > 0 && expected <= horizonEnd) items.push({ invoice: openById.get(p.invoice_id)!, expectedDate: expected, cents: openCents });
       }
       for (const f of open) {
         const expected = f.dueDate < today ? today : f.dueDate;
@@ -446,6 +451,12 @@ export class Assistant {
     }
     return out;
   }
+}
+
+function providerNote(lang: Lang, provider: string, error: string): string {
+  return lang === 'it'
+    ? `Il provider ${provider} non ha risposto: ${error}. Risposta scritta dal provider integrato.`
+    : `The ${provider} provider failed: ${error}. Answer written by the built-in provider.`;
 }
 
 function validateQuestion(input: AskInput): string {

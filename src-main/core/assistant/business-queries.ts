@@ -108,6 +108,25 @@ export class BusinessQueries {
     });
   }
 
+  /** The given invoices with their payment state as of `asOf` (unknown ids are skipped). */
+  async invoicesByIds(ids: readonly number[], asOf: string): Promise<InvoiceFigures[]> {
+    const rows = [];
+    for (let i = 0; i < ids.length; i += 500) {
+      rows.push(
+        ...(await this.db
+          .selectFrom('invoices as i')
+          .innerJoin('clients as c', 'c.id', 'i.client_id')
+          .select([
+            'i.id', 'i.number', 'i.year', 'i.client_id', 'c.denominazione', 'c.partita_iva', 'i.document_type', 'i.status',
+            'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
+          ])
+          .where('i.id', 'in', ids.slice(i, i + 500))
+          .execute()),
+      );
+    }
+    return this.withPayments(rows, asOf);
+  }
+
   /** Open (unpaid or partly paid) issued invoices as of `asOf`, optionally of one client. */
   async openInvoices(asOf: string, clientId?: number): Promise<InvoiceFigures[]> {
     let q = this.db
