@@ -125,6 +125,8 @@ export class App {
     if (background && this.settings.RAG_AUTO_UPDATE_ENABLED) {
       const service = new AutoIndexingService(this.database.sqlite, this.rag, () => this.settings, this.paths, this.logger);
       this.autoIndexing = service;
+      // Debounce, batch size, tracking… set in the settings panel apply from the next tick (DESIGN §6).
+      this.events.on('settings:changed', () => service.updateSettings(() => this.settings));
       // Stop waits for in-flight batches and writes the queue snapshot before the worker and database close.
       this.lifespan.add({ name: 'auto-indexing', start: () => service.start(), stop: () => service.stop(), stopTimeoutMs: 20_000 });
     }
