@@ -1,7 +1,8 @@
 // Money is integer cents everywhere; these are the only conversions to and from text.
 import { InputError } from './errors';
 
-const EUR = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR' });
+// Always group thousands: it-IT leaves 4-digit amounts ungrouped (5313,10 €), which misaligns columns.
+const EUR = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', useGrouping: 'always' });
 
 export function formatEuro(cents: number): string {
   return EUR.format(cents / 100);
