@@ -1,6 +1,8 @@
 // Builds the commander program with global options and every command group.
 import { Command } from 'commander';
 import { registerSystemCommands } from './commands/system';
+import { registerDomainCommands } from './commands/domain';
+import { registerDemoCommands } from './commands/demo';
 import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
@@ -23,6 +25,8 @@ export function buildProgram(): Command {
     .exitOverride();
   const ai = program.command('ai').description('self-learning: status, assistant, forecast, feedback, retraining, RAG');
   registerSystemCommands(program, ai);
+  registerDomainCommands(program);
+  registerDemoCommands(program);
   registerRagCommands(ai);
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
