@@ -6,6 +6,7 @@ import { registerDemoCommands } from './commands/demo';
 import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
+import { registerBacktestCommand } from './commands/backtest';
 import { registerFeedbackCommands } from './commands/feedback';
 import { registerServeCommand } from './commands/serve';
 import { registerDoctorCommand, registerOpsCommands } from './commands/ops';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerRagCommands(ai);
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
+  registerBacktestCommand(ai);
   registerFeedbackCommands(ai);
   registerServeCommand(program);
   registerOpsCommands(program);
