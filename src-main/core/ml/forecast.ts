@@ -25,6 +25,11 @@ export interface ForecastInvoice {
   predictedLateDays: number;
   /** The model put the payment in the past: the invoice is overdue and expected from today. */
   overdue: boolean;
+  /** The model's own prediction (issue date + predicted days), before moving past dates to today. */
+  modelDate: string;
+  modelP10Date: string;
+  modelP90Date: string;
+  modelDays: number;
   inHorizon: boolean;
 }
 
@@ -106,6 +111,10 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
         outstandingCents: r.outstandingCents,
         predictedLateDays: daysBetween(r.dueDate, predictedDate),
         overdue: raw < today,
+        modelDate: raw,
+        modelP10Date: addDays(r.issueDate, p.p10),
+        modelP90Date: addDays(r.issueDate, p.p90),
+        modelDays: p.days,
         inHorizon: predictedDate <= end,
       };
     })
@@ -143,7 +152,9 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
   );
   sqlite.transaction(() => {
     for (const inv of invoices) {
-      insert.run(CASH_FLOW, version, inv.invoiceId, daysBetween(inv.issueDate, inv.predictedDate), inv.predictedDate, inv.p10Date, inv.p90Date, inv.outstandingCents, generatedAt);
+      // The model's own prediction is logged, not the date moved to today for display: a payment that
+      // comes long after the model said measures as a miss, which is what live accuracy must see.
+      insert.run(CASH_FLOW, version, inv.invoiceId, inv.modelDays, inv.modelDate, inv.modelP10Date, inv.modelP90Date, inv.outstandingCents, generatedAt);
     }
   })();
   return {

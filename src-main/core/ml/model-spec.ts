@@ -50,7 +50,8 @@ export interface TrainedModel {
   trainingRows: number;
 }
 
-/** Rows that neither compared model was trained on: examples with featureDate ≥ `from`. */
+/** Rows that neither compared model was trained on: the examples whose outcome became known on or
+ * after `from` (listed in `entityIds`). */
 export interface Holdout {
   from: string;
   entityIds: readonly number[];

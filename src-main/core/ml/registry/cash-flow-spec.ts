@@ -1,7 +1,7 @@
 // The cash_flow model as the lifecycle sees it: examples are paid invoices (features dated at issue,
 // outcome known at full payment), training runs in the worker on invoices paid before the cutoff,
 // evaluation scores the holdout invoices with their issue-date features, and the reference is the
-// due date (predicted days = payment terms).
+// due date (predicted days = payment terms). Only payments made by "today" count as known.
 import { buildTrainingSet, predictCashFlowInWorker, termsDaysOf, trainCashFlowInWorker, type CashFlowArtifact, type CashFlowTrainOptions, type TrainingRow } from '../cash-flow';
 import { addDays } from '../../dates';
 import { evaluationFrom, type Evaluation, type Holdout, type ModelSpec, type SpecContext } from '../model-spec';
@@ -12,7 +12,7 @@ export const CASH_FLOW_MIN_TRAINING_ROWS = 25;
 
 function holdoutRows(ctx: SpecContext, holdout: Holdout): TrainingRow[] {
   const ids = new Set(holdout.entityIds);
-  return buildTrainingSet(ctx.database.sqlite, { issuedFrom: holdout.from, paidBefore: addDays(ctx.today, 1) }).filter((r) => ids.has(r.invoiceId));
+  return buildTrainingSet(ctx.database.sqlite, { paidBefore: addDays(ctx.today, 1) }).filter((r) => ids.has(r.invoiceId));
 }
 
 /** `train` options fix the forest size (tests and benches use fewer trees); the seed comes from the lifecycle. */

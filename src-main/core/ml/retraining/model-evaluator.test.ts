@@ -11,33 +11,32 @@ function examples(n: number, delay = 30): LabelledExample[] {
 const evalWithMae = (mae: number) => evaluationFrom(Array.from({ length: 20 }, (_, i) => ({ entityId: i, predicted: mae, actual: 0 })), 7);
 
 describe('champion/challenger holdout', () => {
-  it('holds out the most recent share of examples; training only sees outcomes known before the cutoff', () => {
+  it('holds out the most recent outcomes; the candidate only learns outcomes known before the cutoff', () => {
     const ex = examples(100);
     const plan = planHoldout(ex, null);
     if (!plan.ok) throw new Error(plan.reason);
     expect(plan.holdoutIds.length).toBe(Math.ceil(100 * HOLDOUT_SHARE));
-    expect(plan.cutoff).toBe(addDays('2024-01-01', 80));
-    // Paid before the cutoff: issued at least 30 days before it.
-    expect(plan.trainingRows).toBe(80 - 30);
-    for (const id of plan.holdoutIds) expect(ex[id - 1]!.featureDate >= plan.cutoff).toBe(true);
+    expect(plan.cutoff).toBe(addDays('2024-01-01', 80 + 30));
+    expect(plan.trainingRows).toBe(80);
+    for (const id of plan.holdoutIds) expect(ex[id - 1]!.outcomeDate >= plan.cutoff).toBe(true);
   });
 
-  it('never puts rows the active model was trained on into the holdout', () => {
+  it('never holds out outcomes the active model learnt, and leaves half of the new outcomes to the candidate', () => {
     const ex = examples(200);
-    const activeCutoff = addDays('2024-01-01', 190);
+    const activeCutoff = addDays('2024-01-01', 30 + 170); // the active model knew outcomes of examples 1..170
     const plan = planHoldout(ex, activeCutoff);
     if (!plan.ok) throw new Error(plan.reason);
     expect(plan.cutoff >= activeCutoff).toBe(true);
-    expect(plan.holdoutIds.length).toBe(10);
-    expect(Math.min(...plan.holdoutIds)).toBe(191);
+    expect(plan.holdoutIds).toEqual(Array.from({ length: 15 }, (_, i) => 186 + i));
+    expect(plan.trainingRows).toBe(185);
   });
 
-  it('refuses to compare on fewer than the minimum unseen rows, saying why', () => {
-    const plan = planHoldout(examples(200), addDays('2024-01-01', 195));
+  it('refuses to compare on fewer than the minimum unseen outcomes, saying why', () => {
+    const plan = planHoldout(examples(200), addDays('2024-01-01', 30 + 195));
     expect(plan.ok).toBe(false);
     if (!plan.ok) {
       expect(plan.insufficientTraining).toBe(false);
-      expect(plan.reason).toContain(`only 5 resolved example(s)`);
+      expect(plan.reason).toContain('only 5 outcome(s) known since');
       expect(plan.reason).toContain(`${MIN_HOLDOUT_ROWS} are needed`);
     }
   });

@@ -1,7 +1,8 @@
 // Champion/challenger (DESIGN §4): where to cut time so that the candidate, the active model and the
 // baseline are scored on the same rows none of them was trained on, and whether the candidate earns
 // deployment (relative MAE improvement ≥ MIN_IMPROVEMENT_PERCENTAGE). Pure functions: the
-// retrainer does the I/O.
+// retrainer does the I/O. A candidate that wins is refit on every outcome known today before it is
+// deployed (the retrainer), so the most recent behaviour is never left out of the live model.
 import type { Evaluation, LabelledExample } from '../model-spec';
 import { pct } from './trigger-evaluator';
 
@@ -17,28 +18,31 @@ export type HoldoutPlan =
   | { ok: false; reason: string; insufficientTraining: boolean };
 
 /**
- * The cutoff is the feature date where the most recent HOLDOUT_SHARE of the examples start, but never
- * before the active model's own cutoff: examples dated on/after it cannot have been in its training
- * set (they were paid after it), and the candidate only sees outcomes known before the cutoff.
+ * Time decides what each model saw: a model trained "at cutoff C" learnt only outcomes known before
+ * C. The holdout is the most recent outcomes — HOLDOUT_SHARE of all examples, but never more than
+ * half of those that arrived after the active model's cutoff, so the candidate also learns from part
+ * of the new data — and it starts no earlier than the active model's cutoff, so neither model was
+ * trained on any holdout row. Features are dated at each row's own feature date, so scoring them
+ * leaks nothing.
  */
 export function planHoldout(examples: readonly LabelledExample[], activeCutoff: string | null): HoldoutPlan {
-  const sorted = [...examples].sort((a, b) => (a.featureDate < b.featureDate ? -1 : a.featureDate > b.featureDate ? 1 : a.entityId - b.entityId));
-  const eligible = activeCutoff ? sorted.filter((e) => e.featureDate >= activeCutoff) : sorted;
-  const wanted = Math.max(MIN_HOLDOUT_ROWS, Math.ceil(sorted.length * HOLDOUT_SHARE));
+  const sorted = [...examples].sort((a, b) => (a.outcomeDate < b.outcomeDate ? -1 : a.outcomeDate > b.outcomeDate ? 1 : a.entityId - b.entityId));
+  const eligible = activeCutoff ? sorted.filter((e) => e.outcomeDate >= activeCutoff) : sorted;
   if (eligible.length < MIN_HOLDOUT_ROWS) {
     return {
       ok: false,
       insufficientTraining: false,
-      reason: `only ${eligible.length} resolved example(s) dated on/after the active model's cutoff ${activeCutoff}; ${MIN_HOLDOUT_ROWS} are needed to compare models on unseen data`,
+      reason: `only ${eligible.length} outcome(s) known since the active model's cutoff ${activeCutoff}; ${MIN_HOLDOUT_ROWS} are needed to compare models on unseen data`,
     };
   }
-  const start = eligible.length > wanted ? eligible.length - wanted : 0;
-  let cutoff = eligible[start]!.featureDate;
+  const share = Math.ceil(sorted.length * HOLDOUT_SHARE);
+  const size = Math.max(MIN_HOLDOUT_ROWS, activeCutoff ? Math.min(share, Math.floor(eligible.length / 2)) : share);
+  let cutoff = eligible[Math.max(0, eligible.length - size)]!.outcomeDate;
   if (activeCutoff && cutoff < activeCutoff) cutoff = activeCutoff;
-  const holdoutIds = sorted.filter((e) => e.featureDate >= cutoff).map((e) => e.entityId);
-  const trainingRows = sorted.filter((e) => e.outcomeDate < cutoff).length;
+  const holdoutIds = sorted.filter((e) => e.outcomeDate >= cutoff).map((e) => e.entityId);
+  const trainingRows = sorted.length - holdoutIds.length;
   if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
-    return { ok: false, insufficientTraining: true, reason: `only ${trainingRows} example(s) resolved before the holdout cutoff ${cutoff}; at least ${MIN_CANDIDATE_TRAINING_ROWS} are needed to train` };
+    return { ok: false, insufficientTraining: true, reason: `only ${trainingRows} outcome(s) known before the holdout cutoff ${cutoff}; at least ${MIN_CANDIDATE_TRAINING_ROWS} are needed to train` };
   }
   return { ok: true, cutoff, holdoutIds, trainingRows };
 }

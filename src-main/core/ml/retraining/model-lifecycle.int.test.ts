@@ -9,7 +9,19 @@ import { LAST_CHECK_KEY } from './retraining-scheduler';
 import { lifecycleFixture, tinyModelSpec, type LifecycleFixture, type TinyModelKnobs } from './tiny-model-spec.fixture';
 
 let fx: LifecycleFixture;
-afterEach(async () => fx?.close());
+const savedToday = process.env.OPENFATTURE_TODAY;
+afterEach(async () => {
+  if (savedToday === undefined) delete process.env.OPENFATTURE_TODAY;
+  else process.env.OPENFATTURE_TODAY = savedToday;
+  await fx?.close();
+});
+
+/** "Today" for the lifecycle: outcomes after it are not known yet. The synthetic history runs 2023–2024. */
+const T1 = '2024-06-30';
+const T2 = '2024-12-31';
+const at = (today: string) => {
+  process.env.OPENFATTURE_TODAY = today;
+};
 
 function setup(overrides: Partial<Settings> = {}, invoices = 200) {
   fx = lifecycleFixture(invoices, overrides);
@@ -32,28 +44,44 @@ function addFeedback(sqlite: LifecycleFixture['database']['sqlite'], n: number, 
 }
 
 describe('model lifecycle (generic, tiny model)', () => {
-  it('deploys a first model as 1.0.0 when it beats the baseline, then keeps the current model when a retrain does not improve, saying why', async () => {
-    const { lc, sqlite } = setup();
+  it('deploys a first model as 1.0.0 when it beats the baseline; keeps the current model when a retrain has nothing new or does not improve enough, saying why', async () => {
+    const { lc, setSettings, sqlite } = setup();
+    at(T1);
     const first = await lc.retrain('tiny', { reasons: ['no_active_model'] });
     expect(first.outcome).toBe('deployed');
     expect(first.candidateVersion).toBe('1.0.0');
     expect(first.candidate!.mae).toBeLessThan(first.baseline!.mae);
     expect(fx.log.lines).toContain(`INFO  | Model retrained successfully, version: 1.0.0, improvement: ${(first.improvement! * 100).toFixed(1)}%`);
-    const again = await lc.retrain('tiny', { reasons: ['manual'] });
-    expect(again.outcome).toBe('kept-current');
-    expect(again.activeVersion).toBe('1.0.0');
-    expect(again.reason).toMatch(/improvement 0\.0% < 2\.0% required/);
+    // The winner was refit on everything known today.
+    const v1 = lc.versions.active('tiny')!;
+    expect(v1.trainingCutoff).toBe('2024-07-01');
+    expect(v1.metrics.refit).toBe(true);
+    expect(v1.trainingRows).toBeGreaterThan(v1.metrics.evaluatedCandidateRows as number);
+    // Nothing new since: nothing to compare on.
+    const same = await lc.retrain('tiny', { reasons: ['manual'] });
+    expect(same.outcome).toBe('kept-current');
+    expect(same.reason).toMatch(/^only 0 outcome\(s\) known since the active model's cutoff 2024-07-01/);
+    // Six months later, with a demanding threshold: trained and compared, then kept with the figures.
+    at(T2);
+    setSettings({ ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0.5 });
+    const later = await lc.retrain('tiny', { reasons: ['max_days_since_training'] });
+    expect(later.outcome).toBe('kept-current');
+    expect(later.activeVersion).toBe('1.0.0');
+    expect(later.holdout!.from >= '2024-07-01').toBe(true);
+    expect(later.reason).toMatch(/improvement -?\d+\.\d% < 50\.0% required/);
     expect(lc.versions.get('tiny', '1.1.0')!.status).toBe('rejected');
     const retrains = runs(sqlite, 'retrain');
-    expect(retrains.map((r) => r.outcome)).toEqual(['deployed', 'kept-current']);
-    expect(retrains[1]!.notes).toContain('< 2.0% required');
+    expect(retrains.map((r) => r.outcome)).toEqual(['deployed', 'kept-current', 'kept-current']);
+    expect(retrains[2]!.notes).toContain('< 50.0% required');
   });
 
   it('deploys a candidate that beats the active model on the same unseen rows by ≥ MIN_IMPROVEMENT_PERCENTAGE', async () => {
     const { lc, knobs } = setup();
+    at(T1);
     knobs.bias = 12; // a deliberately poor first model
     await lc.retrain('tiny', {});
     knobs.bias = 0;
+    at(T2);
     const r = await lc.retrain('tiny', { reasons: ['performance_degradation'] });
     expect(r.outcome).toBe('deployed');
     expect(r.activeVersion).toBe('1.1.0');
@@ -62,17 +90,22 @@ describe('model lifecycle (generic, tiny model)', () => {
     expect(r.improvement!).toBeGreaterThan(0.02);
     expect(lc.versions.get('tiny', '1.0.0')!.status).toBe('retired');
     expect(lc.versions.active('tiny')!.triggerReasons).toEqual(['performance_degradation']);
+    expect(lc.versions.active('tiny')!.trainingCutoff).toBe('2025-01-01');
   });
 
   it('DRY_RUN trains and records but never deploys', async () => {
     const { lc, knobs, setSettings, sqlite } = setup();
+    at(T1);
     knobs.bias = 12;
     await lc.retrain('tiny', {});
     knobs.bias = 0;
+    at(T2);
     setSettings({ ML_RETRAINING_DRY_RUN: true });
+    const calls = knobs.trainCalls;
     const r = await lc.retrain('tiny', {});
     expect(r.outcome).toBe('dry-run');
     expect(r.reason).toMatch(/^dry run \(would deploy\)/);
+    expect(knobs.trainCalls).toBe(calls + 1); // no refit: nothing goes live
     expect(lc.versions.active('tiny')!.version).toBe('1.0.0');
     const v = lc.versions.get('tiny', '1.1.0')!;
     expect([v.status, v.dryRun]).toEqual(['candidate', true]);
@@ -89,7 +122,9 @@ describe('model lifecycle (generic, tiny model)', () => {
 
   it('a failing trainer leaves the active version and records the error', async () => {
     const { lc, knobs, sqlite } = setup();
+    at(T1);
     await lc.retrain('tiny', {});
+    at(T2);
     knobs.fail = 'out of memory while building trees';
     await expect(lc.retrain('tiny', {})).rejects.toThrow('out of memory');
     expect(lc.versions.active('tiny')!.version).toBe('1.0.0');

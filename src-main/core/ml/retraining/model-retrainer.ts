@@ -1,13 +1,14 @@
 // One retrain of one model (DESIGN §4): under the cross-process lock, train a candidate in the
 // worker on what was known at the cutoff, score candidate, active model and baseline on the same
-// unseen rows, then deploy, keep the current model (recording why) or, in dry-run, only record.
+// unseen rows, then deploy (refit on everything known today), keep the current model (recording
+// why) or, in dry-run, only record.
 // Every run is a retraining_runs row that goes 'running' → its outcome, so a process killed midway
 // leaves a row that the next retrain marks as interrupted, and the previous active version intact.
 import { EventEmitter } from 'node:events';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
-import { todayIso } from '../../dates';
+import { addDays, todayIso } from '../../dates';
 import { AppError, errorMessage } from '../../errors';
 import type { Logger } from '../../logger';
 import type { WorkerHost } from '../../worker/worker-host';
@@ -205,15 +206,23 @@ export class ModelRetrainer extends EventEmitter {
       logger.info(`Not deploying a first ${model} model: ${reason}`);
       return { ...base, outcome, reason, improvement: decision.improvement, candidate: candidate.metrics, baseline: baseline.metrics, holdout: { from: plan.cutoff, rows: plan.holdoutIds.length }, trainingRows: trained.trainingRows };
     }
+    // A winner is refit on every outcome known today before it goes live: the holdout's outcomes are
+    // the most recent behaviour, and leaving them out would delay learning a drift by a whole cycle.
+    let deployed = trained;
+    let trainingCutoff = plan.cutoff;
+    if (outcome === 'deployed') {
+      trainingCutoff = addDays(ctx.today, 1);
+      deployed = await spec.train(ctx, { cutoff: trainingCutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'refit' }) });
+    }
     progress({ step: 'save', current: 0, total: 1 });
     const saved: VersionInfo = versions.register({
       model,
-      artifact: trained.artifact,
+      artifact: deployed.artifact,
       status: outcome === 'deployed' ? 'active' : outcome === 'dry-run' ? 'candidate' : 'rejected',
       triggerReasons: reasons,
-      trainingRows: trained.trainingRows,
-      trainingCutoff: plan.cutoff,
-      metrics,
+      trainingRows: deployed.trainingRows,
+      trainingCutoff,
+      metrics: { ...metrics, evaluatedCandidateRows: trained.trainingRows, refit: deployed !== trained },
       baselineAccuracy: candidate.metrics.accuracy,
       parentVersion: active?.version.version ?? null,
       dryRun,
@@ -246,7 +255,7 @@ export class ModelRetrainer extends EventEmitter {
       active: activeEval?.metrics ?? null,
       baseline: baseline.metrics,
       holdout: { from: plan.cutoff, rows: plan.holdoutIds.length },
-      trainingRows: trained.trainingRows,
+      trainingRows: deployed.trainingRows,
     };
   }
 

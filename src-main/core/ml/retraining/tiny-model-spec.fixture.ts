@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openDatabase, type Database } from '../../db/database';
+import { addDays } from '../../dates';
 import { defaultSettings, type Settings } from '../../config/settings';
 import { createLogger, type Logger } from '../../logger';
 import { WorkerHost } from '../../worker/worker-host';
@@ -32,7 +33,7 @@ interface TinyArtifact {
 
 function holdoutRows(ctx: SpecContext, holdout: Holdout) {
   const ids = new Set(holdout.entityIds);
-  return buildTrainingSet(ctx.database.sqlite, { issuedFrom: holdout.from }).filter((r) => ids.has(r.invoiceId));
+  return buildTrainingSet(ctx.database.sqlite).filter((r) => ids.has(r.invoiceId));
 }
 
 export function tinyModelSpec(name: string, knobs: TinyModelKnobs): ModelSpec {
@@ -45,7 +46,7 @@ export function tinyModelSpec(name: string, knobs: TinyModelKnobs): ModelSpec {
     examplesLabel: 'paid invoices',
     baselineLabel: 'due-date baseline',
     async labelledExamples(ctx) {
-      return buildTrainingSet(ctx.database.sqlite).map((r) => ({ entityId: r.invoiceId, featureDate: r.issueDate, outcomeDate: r.paidDate }));
+      return buildTrainingSet(ctx.database.sqlite, { paidBefore: addDays(ctx.today, 1) }).map((r) => ({ entityId: r.invoiceId, featureDate: r.issueDate, outcomeDate: r.paidDate }));
     },
     async train(ctx, options) {
       knobs.trainCalls++;
