@@ -1,9 +1,12 @@
 // Builds the router for a running App: binds each domain's handlers to the core services and
-// forwards the services' events as typed pushes.
+// forwards the services' events (settings, auto-indexing, retraining) as typed pushes.
 import type { App } from '../core/app';
-import { AppError } from '../core/errors';
-import { CHANNEL_NAMES, type Channel } from '../../src-preload/contract/channels';
 import { IpcRouter, type HandlerMap } from './ipc-router';
+import { assistantHandlers } from './handlers/assistant-handlers';
+import { dataHandlers } from './handlers/data-handlers';
+import { feedbackHandlers } from './handlers/feedback-handlers';
+import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
+import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { settingsHandlers } from './handlers/settings-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
@@ -13,22 +16,25 @@ export interface RouterInfo {
 
 export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
   const startedAt = new Date().toISOString();
-  const bound: Partial<HandlerMap> = {
+  // The router exists before the handlers so they can push through it; `handlers` is complete by
+  // type (HandlerMap), so a channel added to the contract without a handler fails the typecheck.
+  let router: IpcRouter | null = null;
+  const emit: IpcRouter['emit'] = (event, payload) => router?.emit(event, payload);
+  const handlers: HandlerMap = {
+    ...dataHandlers(app),
+    ...assistantHandlers(app),
+    ...feedbackHandlers(app),
+    ...modelsHandlers(app),
+    ...indexHandlers(app, emit),
     ...settingsHandlers(app),
     ...statusHandlers(app, { version: info.version, startedAt }),
   };
-  const handlers = Object.fromEntries(
-    CHANNEL_NAMES.map((c: Channel) => [
-      c,
-      bound[c] ??
-        (() => {
-          throw new AppError('UNAVAILABLE', `${c}: this service is not available in this build yet`);
-        }),
-    ]),
-  ) as HandlerMap;
-  const router = new IpcRouter(handlers, app.logger);
-  const onSettings = (keys: string[]) => router.emit('settings:changed', { keys });
+  router = new IpcRouter(handlers, app.logger);
+  const r = router;
+  const onSettings = (keys: string[]) => r.emit('settings:changed', { keys });
   app.events.on('settings:changed', onSettings);
-  router.addDisposer(() => app.events.off('settings:changed', onSettings));
-  return router;
+  r.addDisposer(() => app.events.off('settings:changed', onSettings));
+  r.addDisposer(bindIndexEvents(app, r.emit));
+  r.addDisposer(bindModelEvents(app, r.emit));
+  return r;
 }

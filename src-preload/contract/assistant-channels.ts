@@ -20,6 +20,8 @@ export const AssistantAnswer = z.object({
   intent: z.string().nullable(),
   sources: z.array(AssistantSource),
   learnedFrom: z.array(LearnedCorrection),
+  /** Visible notes: provider fallback, model not trained yet, retrieval unavailable. */
+  notes: z.array(z.string()),
   provider: z.string(),
   /** Whether the inline feedback prompt should be shown, and for how long it draws attention. */
   feedbackEnabled: z.boolean(),

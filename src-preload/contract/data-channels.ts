@@ -6,6 +6,9 @@ import { Cents, Id, IsoDate, IsoTimestamp, Limit, Offset, Page } from './common'
 export const InvoiceStatus = z.enum(['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled']);
 export const DocumentType = z.enum(['TD01', 'TD02', 'TD04', 'TD05', 'TD06', 'TD24', 'TD25']);
 
+export const PAYMENT_METHODS = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'] as const;
+export const PaymentMethod = z.enum(PAYMENT_METHODS);
+
 export const InvoiceSummary = z.object({
   id: Id,
   number: z.number().int(),
@@ -101,11 +104,11 @@ export const dataChannels = {
         invoiceId: Id,
         amountCents: z.number().int().positive().max(1e11),
         paidDate: IsoDate,
-        method: z.string().trim().min(1).max(50).optional(),
+        method: PaymentMethod.optional(),
         reference: z.string().trim().max(200).optional(),
       })
       .strict(),
-    result: z.object({ invoice: InvoiceSummary, paymentId: Id.nullable() }),
+    result: z.object({ invoice: InvoiceSummary, appliedCents: Cents }),
   },
   'clients:list': {
     args: z.object({ search: Search.optional(), limit: Limit(1000, 100), offset: Offset }).strict(),

@@ -1,0 +1,139 @@
+// forecast:get and models:* channels → the cash-flow forecast and the ModelLifecycle (registry,
+// triggers, champion/challenger retrain, rollback) of src-main/core/ml. Retrain progress and
+// deployments reach the renderer as pushes (see bindModelEvents).
+import type { App } from '../../core/app';
+import { forecastCashFlow } from '../../core/ml/forecast';
+import type { VersionInfo } from '../../core/ml/registry/model-version-manager';
+import type { TriggerValue } from '../../core/ml/retraining/trigger-evaluator';
+import type { ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
+import type { EmitEvent, PartialHandlers } from '../ipc-router';
+
+type ModelsChannel = 'forecast:get' | 'models:status' | 'models:versions' | 'models:runs' | 'models:retrain' | 'models:rollback';
+
+const TRIGGER_UNITS: Record<TriggerValue['name'], string> = {
+  min_feedback_count: 'count',
+  max_days_since_training: 'days',
+  performance_degradation: 'ratio',
+  no_active_model: 'none',
+};
+
+/** Named numbers of a version's metrics: the holdout figures (MAE, RMSE…) and top-level numbers such as the improvement. */
+export function flattenMetrics(metrics: Record<string, unknown> | null | undefined): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  const take = (obj: Record<string, unknown>, prefix: string) => {
+    for (const [k, v] of Object.entries(obj)) {
+      if (typeof v === 'number') out[prefix + k] = Number.isFinite(v) ? v : null;
+      else if (v === null) out[prefix + k] = null;
+    }
+  };
+  if (!metrics) return out;
+  take(metrics, '');
+  if (metrics.holdout && typeof metrics.holdout === 'object') take(metrics.holdout as Record<string, unknown>, '');
+  return out;
+}
+
+function toVersion(v: VersionInfo): ModelVersion {
+  return {
+    version: v.version,
+    status: v.status,
+    createdAt: v.createdAt,
+    deployedAt: v.deployedAt,
+    trainingRows: v.trainingRows,
+    trainingCutoff: v.trainingCutoff,
+    metrics: flattenMetrics(v.metrics),
+    triggerReasons: v.triggerReasons,
+    parentVersion: v.parentVersion,
+    dryRun: v.dryRun,
+    notes: v.notes,
+  };
+}
+
+const parseList = (json: string): string[] => {
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? v.map(String) : [];
+  } catch {
+    return [];
+  }
+};
+
+export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
+  return {
+    'forecast:get': ({ days, clientId }) =>
+      forecastCashFlow({ database: app.database, worker: app.worker, versions: app.models.versions }, { days, ...(clientId ? { clientId } : {}) }),
+    'models:status': () => ({
+      models: app.models.modelNames().map((name): ModelCard => {
+        const s = app.models.status(name);
+        return {
+          name,
+          activeVersion: s.activeVersion,
+          trainedAt: s.trainedAt,
+          trainingRows: s.trainingRows,
+          metrics: flattenMetrics(s.activeMetrics),
+          primaryMetric: app.models.spec(name).primaryMetric,
+          triggers: s.triggers.map((t) => ({ id: t.name, label: t.detail, current: t.value, threshold: t.threshold, unit: TRIGGER_UNITS[t.name], fired: t.fired })),
+          lastCheckAt: s.lastCheckAt,
+          nextCheckAt: s.nextCheckAt,
+          retraining: s.retrainRunning !== null,
+          schedulerEnabled: s.enabled,
+          dryRunSetting: s.dryRun,
+          health: s.lastFallback ? `fell back from ${s.lastFallback.from ?? '—'} to ${s.lastFallback.to ?? '—'}: ${s.lastFallback.error ?? ''}` : s.activeHealth,
+        };
+      }),
+    }),
+    'models:versions': ({ model }) => {
+      app.models.spec(model, 'model');
+      return { items: app.models.versions.list(model).map(toVersion) };
+    },
+    'models:runs': async ({ model, limit }) => {
+      if (model) app.models.spec(model, 'model');
+      let q = app.database.db.selectFrom('retraining_runs').selectAll();
+      if (model) q = q.where('model_name', '=', model);
+      // Checks that did not fire are the scheduler's heartbeat: the history shows what happened.
+      q = q.where((eb) => eb.or([eb('kind', '!=', 'check'), eb('fired', '=', 1)]));
+      const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+      return {
+        items: rows.map(
+          (r): RetrainingRun => ({
+            id: r.id,
+            model: r.model_name,
+            kind: r.kind,
+            startedAt: r.started_at,
+            finishedAt: r.finished_at,
+            fired: r.fired === 1,
+            reasons: parseList(r.reasons),
+            outcome: r.outcome,
+            activeVersion: r.active_version,
+            candidateVersion: r.candidate_version,
+            improvement: r.improvement,
+            error: r.error,
+            notes: r.notes,
+          }),
+        ),
+      };
+    },
+    'models:retrain': async ({ model, dryRun }) => {
+      app.models.spec(model, 'model');
+      const r = await app.models.retrain(model, { reasons: ['manual'], dryRun });
+      return { outcome: r.outcome, version: r.candidateVersion, activeVersion: r.activeVersion, improvement: r.improvement, message: r.reason };
+    },
+    'models:rollback': ({ model, version }) => {
+      app.models.spec(model, 'model');
+      const r = app.models.rollback(model, version);
+      return { activeVersion: r.to.version, previousVersion: r.from };
+    },
+  };
+}
+
+/** Forwards retrain progress and deployments (from any trigger: button, scheduler) as pushes. */
+export function bindModelEvents(app: App, emit: EmitEvent): () => void {
+  const onProgress = (p: { model: string; step: string; current: number; total: number }) =>
+    emit('retrain:progress', { model: p.model, step: p.step, current: p.current, total: p.total });
+  const onDeployed = (d: { model: string; version: string; previousVersion: string | null; reason: 'retrain' | 'rollback' }) => emit('models:deployed', d);
+  app.models.events.on('progress', onProgress);
+  app.models.events.on('deployed', onDeployed);
+  return () => {
+    app.models.events.off('progress', onProgress);
+    app.models.events.off('deployed', onDeployed);
+  };
+}
