@@ -77,6 +77,8 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
   private overflowWarned = false;
   private saveTimer: NodeJS.Timeout | null = null;
   private ticking = false;
+  /** Resolves once the embedding model is loaded (or known to be unavailable). */
+  warmUp: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -107,6 +109,11 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
       .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
       .run(SERVICE_KEY, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
     this.running = true;
+    // Load the model now, not on the first change: freshness should not pay the model's load time.
+    this.warmUp = this.rag.embedder.embed([]).then(
+      () => undefined,
+      () => undefined, // unavailability is logged by the embedder; keyword indexing goes on
+    );
     this.schedule(0);
     this.logger.info(`Auto-indexing service started${this.paused ? ' (paused)' : ''}`);
   }
@@ -193,6 +200,8 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
       }
       this.lastMaxId = maxId;
       const s = this.settings();
+      // Settings apply live: debounce, batch size, concurrency are re-read every tick.
+      this.queue.update(timingFrom(s));
       if (this.lastCounts.total > s.RAG_AUTO_UPDATE_MAX_QUEUE_SIZE && !this.reconciling) {
         if (!this.overflowWarned) {
           this.logger.warn(

@@ -1,0 +1,144 @@
+import fs from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../app';
+import { insertClient, insertInvoice, openTestApp, tempDataDir } from './testing/rag-fixtures';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+describe('RAG indexing with the real model, SQLite and HNSW', () => {
+  let app: App;
+  let rossi: number;
+  let bianchi: number;
+  let inv12: number;
+  beforeAll(async () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    app = await openTestApp(dir);
+    const db = app.database.sqlite;
+    rossi = insertClient(db, 'Rossi Impianti Srl', '01234567897', 'Milano');
+    bianchi = insertClient(db, 'Bianchi Consulting', '09876543210', 'Torino');
+    inv12 = insertInvoice(db, { number: 12, year: 2025, clientId: rossi, description: 'Manutenzione impianto elettrico', cents: 100_000 });
+    insertInvoice(db, { number: 13, year: 2025, clientId: bianchi, description: 'Consulenza sviluppo sito web e-commerce', cents: 50_000 });
+    insertInvoice(db, { number: 14, year: 2025, clientId: bianchi, description: 'Corso di formazione sulla sicurezza informatica', cents: 80_000 });
+  });
+  afterAll(async () => app?.close());
+
+  it('reindex is idempotent: the first run adds everything, a second run skips everything', async () => {
+    const progress: number[] = [];
+    const first = await app.rag.indexer.reindexAll({ onProgress: (p) => progress.push(p.current) });
+    expect(first).toMatchObject({ entities: 5, added: 5, updated: 0, skipped: 0, deleted: 0, failed: 0, embeddingPending: 0 });
+    expect(progress.at(-1)).toBe(5);
+    const second = await app.rag.indexer.reindexAll();
+    expect(second).toMatchObject({ added: 0, updated: 0, skipped: 5, deleted: 0, failed: 0 });
+    const embedded = app.database.sqlite.prepare('SELECT COUNT(*) AS n FROM rag_documents WHERE embedding IS NOT NULL AND length(embedding) = 384 * 4').get() as { n: number };
+    expect(embedded.n).toBe(5);
+    // Everything captured before the pass is acknowledged.
+    expect((app.database.sqlite.prepare("SELECT COUNT(*) AS n FROM rag_changes WHERE entity_type IN ('invoice','client')").get() as { n: number }).n).toBe(0);
+  });
+
+  it('finds invoices by number, clients by VAT number and name, and meaning by vectors', async () => {
+    const byNumber = await app.rag.retriever.search('fattura 12/2025', { k: 3 });
+    expect(byNumber[0]).toMatchObject({ entityType: 'invoice', entityId: inv12 });
+    expect(byNumber[0]!.foundBy).toContain('keyword');
+    const ft = await app.rag.retriever.search('FT-12', { k: 3 });
+    expect(ft[0]).toMatchObject({ entityType: 'invoice', entityId: inv12 });
+    const vat = await app.rag.retriever.search('IT09876543210', { k: 3 });
+    expect(vat[0]).toMatchObject({ entityType: 'client', entityId: bianchi });
+    const name = await app.rag.retriever.search('rossi impianti', { k: 3, types: ['client'] });
+    expect(name[0]).toMatchObject({ entityType: 'client', entityId: rossi });
+    const meaning = await app.rag.retriever.search('online shop website development', { k: 5, types: ['invoice'], mode: 'vector' });
+    expect(meaning[0]!.text).toMatch(/sito web/);
+    expect(meaning[0]!.foundBy).toEqual(['vector']);
+    // Diacritics are folded: "citta" matches "città" in a note.
+    app.database.sqlite.prepare("UPDATE invoices SET notes = 'Consegna in città' WHERE id = ?").run(inv12);
+    await app.rag.indexer.process([{ type: 'invoice', id: inv12, op: 'upsert' }]);
+    expect((await app.rag.retriever.search('consegna citta', { k: 1, mode: 'keyword' }))[0]).toMatchObject({ entityId: inv12 });
+  });
+
+  it('a rolled-back transaction queues nothing; a committed one queues its entity', () => {
+    const db = app.database.sqlite;
+    const before = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get() as { m: number }).m;
+    expect(() =>
+      db.transaction(() => {
+        insertInvoice(db, { number: 99, year: 2025, clientId: rossi, description: 'annullata', cents: 1000 });
+        throw new Error('user cancelled');
+      })(),
+    ).toThrow('user cancelled');
+    expect((db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get() as { m: number }).m).toBe(before);
+    db.prepare('UPDATE clients SET city = ? WHERE id = ?').run('Bergamo', bianchi);
+    const rows = db.prepare('SELECT entity_type, entity_id, op FROM rag_changes WHERE id > ?').all(before);
+    expect(rows).toEqual([{ entity_type: 'client', entity_id: bianchi, op: 'upsert' }]);
+  });
+
+  it('a client change refreshes that client\'s invoice documents (and only when their text changes)', async () => {
+    const db = app.database.sqlite;
+    const before = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get() as { m: number }).m;
+    db.prepare('UPDATE clients SET denominazione = ? WHERE id = ?').run('Bianchi Consulting SpA', bianchi);
+    const r = await app.rag.indexer.process([{ type: 'client', id: bianchi, op: 'upsert' }]);
+    expect(r).toMatchObject({ updated: 1, cascaded: 2 });
+    const queued = db.prepare("SELECT entity_id FROM rag_changes WHERE id > ? AND entity_type = 'invoice' ORDER BY entity_id").all(before) as { entity_id: number }[];
+    expect(queued).toHaveLength(2);
+    const inv = await app.rag.indexer.process(queued.map((q) => ({ type: 'invoice' as const, id: q.entity_id, op: 'upsert' as const })));
+    expect(inv.updated).toBe(2);
+    expect((await app.rag.retriever.search('Bianchi Consulting SpA', { k: 3, types: ['invoice'], mode: 'keyword' })).length).toBe(2);
+  });
+
+  it('an upsert of an entity that no longer exists is a delete; DELETE_ON_REMOVAL removes it from both indexes', async () => {
+    const db = app.database.sqlite;
+    const id = insertInvoice(db, { number: 20, year: 2025, clientId: rossi, description: 'Fornitura pannelli fotovoltaici', cents: 300_000 });
+    expect((await app.rag.indexer.process([{ type: 'invoice', id, op: 'upsert' }])).added).toBe(1);
+    const label = (db.prepare("SELECT label FROM rag_documents WHERE entity_type = 'invoice' AND entity_id = ?").get(id) as { label: number }).label;
+    const vectors = await app.rag.vectors();
+    expect(vectors.has(label)).toBe(true);
+    db.prepare('DELETE FROM invoices WHERE id = ?').run(id); // cascade: lines/payments log upserts of the gone invoice
+    expect((await app.rag.indexer.process([{ type: 'invoice', id, op: 'upsert' }])).deleted).toBe(1);
+    expect(vectors.has(label)).toBe(false);
+    expect((await app.rag.retriever.search('pannelli fotovoltaici', { k: 5, mode: 'keyword' })).filter((h) => h.entityId === id && h.entityType === 'invoice')).toEqual([]);
+  });
+
+  it('the vector index file is rebuilt from stored embeddings when missing, stale or corrupt', async () => {
+    await app.rag.saveIndex('test');
+    const vi = await app.rag.vectors();
+    const { VectorIndex } = await import('./vector-index');
+    const fresh = () => new VectorIndex(app.paths.vectorDir, app.rag.embedder.modelId, app.logger);
+    expect(await fresh().open(app.database.sqlite)).toBeNull();
+    const buf = fs.readFileSync(vi.file);
+    buf[buf.length - 10] ^= 0xff;
+    fs.writeFileSync(vi.file, buf);
+    const repaired = fresh();
+    expect(await repaired.open(app.database.sqlite)).toMatch(/corrupt/);
+    expect(repaired.size).toBe(vi.size);
+    fs.writeFileSync(vi.file, buf.subarray(0, 100));
+    expect(await fresh().open(app.database.sqlite)).toMatch(/corrupt/);
+  });
+});
+
+describe('without an embedding model', () => {
+  it('says exactly that, stores documents for keyword search, and embeds them once a model is there', async () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    const app = await openTestApp(dir, { OPENFATTURE_RAG_EMBEDDING_MODEL_PATH: dir, OPENFATTURE_RAG_EMBEDDING_MODEL: 'no-such-model' });
+    try {
+      const c = insertClient(app.database.sqlite, 'Verdi Edilizia', '11111111111');
+      insertInvoice(app.database.sqlite, { number: 1, year: 2025, clientId: c, description: 'Ristrutturazione bagno', cents: 400_000 });
+      const r = await app.rag.indexer.reindexAll();
+      expect(r).toMatchObject({ added: 2, embeddingPending: 2, failed: 0 });
+      expect(app.rag.embedder.status().state).toBe('unavailable');
+      expect(app.rag.embedder.unavailableMessage()).toMatch(/^Embedding model no-such-model is not available: .+; keyword search still works$/);
+      const hits = await app.rag.retriever.search('ristrutturazione', { k: 3 });
+      expect(hits[0]).toMatchObject({ entityType: 'invoice', foundBy: ['keyword'] });
+    } finally {
+      await app.close();
+    }
+    // The model becomes available: a reindex embeds the keyword-only documents.
+    const app2 = await openTestApp(dir);
+    try {
+      const r = await app2.rag.indexer.reindexAll();
+      expect(r).toMatchObject({ added: 0, updated: 2, embeddingPending: 0, failed: 0 });
+      expect((await app2.rag.retriever.search('bathroom renovation', { k: 1, mode: 'vector' }))[0]).toMatchObject({ entityType: 'invoice', foundBy: ['vector'] });
+    } finally {
+      await app2.close();
+    }
+  });
+});
