@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerSystemCommands } from './commands/system';
 import { registerDomainCommands } from './commands/domain';
 import { registerDemoCommands } from './commands/demo';
+import { registerChatCommand } from './commands/chat';
 import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerSystemCommands(program, ai);
   registerDomainCommands(program);
   registerDemoCommands(program);
+  registerChatCommand(ai);
   registerRagCommands(ai);
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
