@@ -125,7 +125,7 @@ describe('demo data generator', () => {
     expect(() => generateDemo(db.sqlite, { invoices: -1 })).toThrow(/invoices: must be between 0/);
     expect(() => generateDemo(db.sqlite, { today: '2025-13-01' })).toThrow(InputError);
     expect(() => generateDemo(db.sqlite, { clients: 5, driftClient: 'nobody-such', driftDays: 40 })).toThrow(/driftClient: no generated client matches/);
-    expect(() => generateDemo(db.sqlite, { driftDays: 40 })).toThrow(/driftClient: is required/);
+    expect(() => generateDemo(db.sqlite, { driftDays: 40 })).toThrow(/driftClient: is required to apply a payment drift/);
     expect((db.sqlite.prepare('SELECT COUNT(*) AS n FROM clients').get() as { n: number }).n).toBe(0);
     await db.close();
   });

@@ -54,8 +54,8 @@ export const demoOptionsSchema = z
   .strict()
   .superRefine((v, ctx) => {
     const drift = [v.driftClient, v.driftDays, v.driftFrom].filter((x) => x !== undefined).length;
-    if (drift > 0 && v.driftClient === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['driftClient'], message: 'is required with driftDays/driftFrom' });
-    if (drift > 0 && v.driftDays === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['driftDays'], message: 'is required with driftClient' });
+    if (drift > 0 && v.driftClient === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['driftClient'], message: 'is required to apply a payment drift' });
+    if (drift > 0 && v.driftDays === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['driftDays'], message: 'is required to apply a payment drift (how many days later)' });
   });
 
 export type DemoOptions = z.input<typeof demoOptionsSchema>;
