@@ -5,6 +5,7 @@ import { currentSchemaVersion, latestSchemaVersion } from './db/migrator';
 import { feedbackStatusSection } from './feedback/feedback-status-section';
 import { feedbackStatusSection } from './feedback/feedback-status-section';
 import { mlRetrainingStatusSection } from './ml/retraining/ml-retraining-status-section';
+import { ragAutoUpdateStatusSection } from './rag/auto-update-stats';
 
 export interface StatusRow {
   label: string;
@@ -43,5 +44,6 @@ export async function systemStatus(app: App): Promise<SystemStatus> {
   sections.push(mlRetrainingStatusSection(app.models));
   sections.push(feedbackStatusSection(app.database.sqlite, s));
   sections.push(feedbackStatusSection(app.database.sqlite, s));
+  sections.push(ragAutoUpdateStatusSection(app.database.sqlite, s));
   return { dataDir: app.paths.dataDir, sections };
 }

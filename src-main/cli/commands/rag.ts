@@ -2,8 +2,8 @@
 // (DESIGN §5, §8; the seed's command lines verbatim).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import type { App } from '../../core/app';
-import { readPaused, SERVICE_KEY, writePaused } from '../../core/rag/auto-indexing-service';
+import { readPaused, writePaused } from '../../core/rag/auto-indexing-service';
+import { autoUpdateStats as readStats, runningAutoIndexing } from '../../core/rag/auto-update-stats';
 import { ChangeTracker } from '../../core/rag/change-tracker';
 import type { RagEntityType } from '../../core/db/schema';
 import { InputError } from '../../core/errors';
@@ -16,64 +16,6 @@ function parseTypes(v: string): RagEntityType[] {
   const bad = types.filter((t) => !TYPES.includes(t as RagEntityType));
   if (bad.length || types.length === 0) throw new InputError(`--type: expected a comma-separated list of ${TYPES.join(', ')}, got "${v}"`, '--type');
   return types as RagEntityType[];
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** The running auto-indexing service of this data dir (any process), if any. */
-function runningService(app: App): { pid: number; startedAt: string } | null {
-  const row = app.database.sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(SERVICE_KEY);
-  if (!row) return null;
-  const v = JSON.parse(row.value) as { pid: number; startedAt: string };
-  return pidAlive(v.pid) ? v : null;
-}
-
-export interface AutoUpdateStats {
-  pending: number;
-  due: number;
-  failing: number;
-  processed: number;
-  batches: number;
-  failedEntities: number;
-  successRate: number | null;
-  averageBatchMs: number | null;
-  queueSize: number;
-  maxQueueSize: number;
-  lastBatchAt: string | null;
-  lastError: string | null;
-}
-
-export function autoUpdateStats(app: App): AutoUpdateStats {
-  const tracker = new ChangeTracker(app.database.sqlite, () => app.settings);
-  const c = tracker.counts();
-  const b = app.database.sqlite
-    .prepare<[], { batches: number; entities: number | null; failed: number | null; avg: number | null; last: string | null }>(
-      'SELECT COUNT(*) AS batches, SUM(entities) AS entities, SUM(failed) AS failed, AVG(duration_ms) AS avg, MAX(finished_at) AS last FROM reindex_batches',
-    )
-    .get()!;
-  const lastErr = app.database.sqlite.prepare<[], { error: string }>('SELECT error FROM reindex_batches WHERE error IS NOT NULL ORDER BY id DESC LIMIT 1').get();
-  const processed = b.entities ?? 0;
-  return {
-    pending: c.total,
-    due: c.due,
-    failing: c.failing,
-    processed,
-    batches: b.batches,
-    failedEntities: b.failed ?? 0,
-    successRate: processed ? (processed - (b.failed ?? 0)) / processed : null,
-    averageBatchMs: b.avg,
-    queueSize: c.total,
-    maxQueueSize: app.settings.RAG_AUTO_UPDATE_MAX_QUEUE_SIZE,
-    lastBatchAt: b.last,
-    lastError: lastErr?.error ?? null,
-  };
 }
 
 const pct = (v: number | null) => (v === null ? 'n/a' : `${(v * 100).toFixed(1)}%`);
@@ -204,8 +146,8 @@ export function registerRagCommands(ai: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const s = app.settings;
-        const svc = runningService(app);
-        const stats = autoUpdateStats(app);
+        const svc = runningAutoIndexing(app.database.sqlite);
+        const stats = readStats(app.database.sqlite, app.settings);
         const status = {
           enabled: s.RAG_AUTO_UPDATE_ENABLED,
           running: svc !== null,
@@ -274,7 +216,7 @@ export function registerRagCommands(ai: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
-        const st = autoUpdateStats(app);
+        const st = readStats(app.database.sqlite, app.settings);
         if (opts.json) return printJson(st);
         printRows([
           { label: 'Pending changes', value: st.pending },
