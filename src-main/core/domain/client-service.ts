@@ -130,7 +130,7 @@ export class ClientService {
         .prepare(`INSERT INTO clients (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`)
         .run(row);
       return this.get(Number(info.lastInsertRowid));
-    })();
+    }).immediate();
   }
 
   update(id: number, patch: unknown): Client {
@@ -145,7 +145,7 @@ export class ClientService {
         .prepare(`UPDATE clients SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at WHERE id = @id`)
         .run({ ...row, updated_at: nowIso(), id });
       return this.get(id);
-    })();
+    }).immediate();
   }
 
   get(id: number, field = 'client'): Client {

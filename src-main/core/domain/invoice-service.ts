@@ -1,6 +1,7 @@
 // Invoices (fatture) with their lines and instalments: validated creation (number per year, totals in
 // cents, due dates from payment terms, one payments row per instalment), listing with filters,
-// detail, and deletion. Every multi-row write is one synchronous SQLite transaction.
+// detail, and deletion. Every multi-row write is one synchronous IMMEDIATE transaction: the write lock is
+// taken before the next number is read, so the CLI and a running app never race for the same number.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
@@ -207,7 +208,7 @@ export class InvoiceService {
         });
       }
       return invoiceId;
-    })();
+    }).immediate();
     return this.show(id);
   }
 
@@ -295,7 +296,7 @@ export class InvoiceService {
       }
       this.sqlite.prepare('DELETE FROM invoices WHERE id = ?').run(id);
       return inv;
-    })();
+    }).immediate();
   }
 
   private product(id: number, field: string): Product {

@@ -105,6 +105,6 @@ export class PaymentService {
       const outcome: PaymentOutcome = { fullyPaid, paidDate: date };
       for (const hook of this.afterPaymentHooks) hook(this.sqlite, inv.id, outcome);
       return { invoice: this.invoices.get(inv.id), appliedCents: amount, steps, outcome };
-    })();
+    }).immediate();
   }
 }

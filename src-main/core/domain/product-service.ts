@@ -59,7 +59,7 @@ export class ProductService {
         .prepare('INSERT INTO products (code, description, unit_price_cents, vat_rate, unit, category, is_service) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(p.code, p.description, p.unitPriceCents, p.vatRate, p.unit, p.category ?? null, p.isService ? 1 : 0);
       return this.get(Number(info.lastInsertRowid));
-    })();
+    }).immediate();
   }
 
   get(id: number): Product {
