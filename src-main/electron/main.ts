@@ -1,0 +1,87 @@
+// Electron main process entry (bundled to dist-electron/main.cjs): one instance per user, the core
+// App with background services on the user's data folder, the IPC bridge, the window and the menu.
+// Quitting stops everything in order (queue persisted, scheduler, worker, database) before exit.
+import path from 'node:path';
+import { app, BrowserWindow, dialog } from 'electron';
+import ElectronStore from 'electron-store';
+import { App } from '../core/app';
+import { loadSettings } from '../core/config/load';
+import { settingsStoreFrom } from '../core/config/settings-store';
+import { errorMessage } from '../core/errors';
+import { createAppRouter } from '../ipc/create-app-router';
+import type { IpcRouter } from '../ipc/ipc-router';
+import { installAppMenu } from './app-menu';
+import { registerAppScheme, serveRenderer } from './app-protocol';
+import { registerIpc } from './ipc-bridge';
+import { createMainWindow } from './main-window';
+import { utilityWorkerSpawner } from './utility-worker';
+
+let core: App | null = null;
+let router: IpcRouter | null = null;
+let unregisterIpc: (() => void) | null = null;
+let window: BrowserWindow | null = null;
+let stopped = false;
+
+async function startCore(): Promise<App> {
+  // The data folder: OPENFATTURE_DATA_DIR when set, otherwise Electron's per-user folder.
+  const flags = process.env.OPENFATTURE_DATA_DIR ? {} : { DATA_DIR: app.getPath('userData') };
+  const settings = loadSettings({
+    env: process.env,
+    flags,
+    store: (dataDir) => settingsStoreFrom(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'settings' })),
+  });
+  return App.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' });
+}
+
+async function onReady(): Promise<void> {
+  try {
+    core = await startCore();
+  } catch (e) {
+    dialog.showErrorBox('OpenFatture could not start', errorMessage(e));
+    app.exit(1);
+    return;
+  }
+  router = createAppRouter(core, { version: app.getVersion() });
+  unregisterIpc = registerIpc(router);
+  serveRenderer(path.join(__dirname, '..', 'dist-renderer'));
+  installAppMenu({ dataDir: core.paths.dataDir, logsDir: core.paths.logsDir });
+  window = createMainWindow();
+  window.on('closed', () => (window = null));
+}
+
+async function stopCore(): Promise<void> {
+  unregisterIpc?.();
+  router?.dispose();
+  await core?.close();
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (core && BrowserWindow.getAllWindows().length === 0) window = createMainWindow();
+  });
+  // Quit waits for an orderly stop of the core (DESIGN §7), then quits for real.
+  app.on('before-quit', (event) => {
+    if (stopped) return;
+    event.preventDefault();
+    stopped = true;
+    void stopCore()
+      .catch((e: unknown) => core?.logger.error(`Error while stopping: ${errorMessage(e)}`))
+      .finally(() => app.quit());
+  });
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => app.quit());
+  app.whenReady().then(onReady, (e: unknown) => {
+    dialog.showErrorBox('OpenFatture could not start', errorMessage(e));
+    app.exit(1);
+  });
+}
