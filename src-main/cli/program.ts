@@ -8,6 +8,7 @@ import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
 import { registerBacktestCommand } from './commands/backtest';
+import { registerImportCommands } from './commands/import';
 import { registerFeedbackCommands } from './commands/feedback';
 import { registerServeCommand } from './commands/serve';
 import { registerDoctorCommand, registerOpsCommands } from './commands/ops';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
   registerBacktestCommand(ai);
+  registerImportCommands(program);
   registerFeedbackCommands(ai);
   registerServeCommand(program);
   registerOpsCommands(program);

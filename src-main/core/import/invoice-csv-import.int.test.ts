@@ -1,0 +1,184 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../db/database';
+import { ClientService } from '../domain/client-service';
+import { InvoiceService } from '../domain/invoice-service';
+import { partitaIvaCheckDigit } from '../domain/italian-ids';
+import { PaymentService } from '../domain/payment-service';
+import { buildTrainingSet } from '../ml/cash-flow/training-set';
+import { importInvoicesCsv, parseMapSpec, type ImportOptions } from './invoice-csv-import';
+
+const piva = (first10: string) => first10 + partitaIvaCheckDigit(first10);
+const PIVA_A = piva('0123456789');
+const PIVA_B = piva('1111111111');
+
+const dirs: string[] = [];
+let database: Database | null = null;
+afterEach(async () => {
+  await database?.close();
+  database = null;
+});
+afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'of-import-'));
+  dirs.push(d);
+  return d;
+}
+
+function services() {
+  database = openDatabase(':memory:');
+  const clients = new ClientService(database.sqlite);
+  const invoices = new InvoiceService(database.sqlite, clients);
+  return { sqlite: database.sqlite, clients, invoices, payments: new PaymentService(database.sqlite, invoices) };
+}
+
+const count = (d: Database, table: string) => (d.sqlite.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+const ITALIAN_CSV = [
+  'Numero;Anno;Cliente;PIVA;Data;Scadenza;Importo;Pagato il;Importo pagato;Contestata;Descrizione',
+  `1;2024;Rossi S.r.l.;${PIVA_A};15/01/2024;14/02/2024;1.220,00;20/02/2024;;no;Consulenza gennaio`,
+  `2;2024;ROSSI srl (nome diverso);${PIVA_A};01/02/2024;02/03/2024;500,50;10/03/2024;200,00;;`,
+  '3;2024;Bianchi SpA;;01/13/2024;;100;;;;',
+  '4;2023;Verdi;;05/02/2024;;100;;;;',
+  '5;2024;Bianchi SpA;;06/02/2024;;abc;;;;',
+  '6;2024;Bianchi SpA;;07/02/2024;;100,5;01/01/2024;;;',
+  `7;2024;Bianchi SpA;;08/02/2024;;2.000;15/03/2024;;sì;"Sviluppo`,
+  'modulo ""fatture"""',
+  '8;2024;Bianchi SpA;;09/02/2024;;300;;;forse;',
+  '9;2024;Nuovo Cliente;12345678901;10/02/2024;;300;;;;',
+  '10;2024;bianchi spa;;11/02/2024;;50;12/02/2024;500;;',
+  '11;2024;BIANCHI SPA;;12/02/2024;;80;;;;',
+  '1;2024;Rossi S.r.l.;;12/02/2024;;70;;;;',
+].join('\n');
+
+const ITALIAN_MAP = parseMapSpec([
+  'number=Numero,year=Anno,client_name=Cliente,client_piva=PIVA,issue_date=Data,due_date=Scadenza,total=Importo',
+  'paid_date=Pagato il,paid_amount=Importo pagato,disputed=Contestata,description=Descrizione',
+]);
+
+const opts = (o: Partial<ImportOptions> = {}): ImportOptions => ({ map: ITALIAN_MAP, dateFormat: 'DD/MM/YYYY', strict: false, source: 'storico.csv', ...o });
+
+describe('importInvoicesCsv', () => {
+  it('imports the valid rows, matches clients by P.IVA then name, records payments, and reports each bad row by line and field', () => {
+    const s = services();
+    const r = importInvoicesCsv(s, ITALIAN_CSV, opts());
+    expect(r.rows).toBe(12);
+    expect(r.imported).toBe(4);
+    expect(r.nothingWritten).toBe(false);
+    expect(r.rejects.map((x) => [x.line, x.field, x.column])).toEqual([
+      [4, 'issue_date', 'Data'],
+      [5, 'year', 'Anno'],
+      [6, 'total', 'Importo'],
+      [7, 'paid_date', 'Pagato il'],
+      [10, 'disputed', 'Contestata'],
+      [11, 'client_piva', 'PIVA'],
+      [12, 'paid_amount', 'Importo pagato'],
+      [14, 'number', 'Numero'],
+    ]);
+    expect(r.rejects[0]!.reason).toContain('"01/13/2024" is not a valid date in the format DD/MM/YYYY');
+    expect(r.rejects[5]!.reason).toMatch(/P\.IVA/);
+    expect(r.rejects[7]!.reason).toMatch(/1\/2024 already exists/);
+    // Rossi matched twice by P.IVA (the second row's name differs); Bianchi created once, then matched by name.
+    expect(s.sqlite.prepare('SELECT denominazione, partita_iva FROM clients ORDER BY id').all()).toEqual([
+      { denominazione: 'Rossi S.r.l.', partita_iva: PIVA_A },
+      { denominazione: 'Bianchi SpA', partita_iva: null },
+    ]);
+    expect(r.clientsCreated).toBe(2);
+    const inv = s.sqlite.prepare('SELECT number, year, client_id, issue_date, due_date, total_cents, status, disputed FROM invoices ORDER BY number').all();
+    expect(inv).toEqual([
+      { number: 1, year: 2024, client_id: 1, issue_date: '2024-01-15', due_date: '2024-02-14', total_cents: 122_000, status: 'paid', disputed: 0 },
+      { number: 2, year: 2024, client_id: 1, issue_date: '2024-02-01', due_date: '2024-03-02', total_cents: 50_050, status: 'partially_paid', disputed: 0 },
+      { number: 7, year: 2024, client_id: 2, issue_date: '2024-02-08', due_date: '2024-03-09', total_cents: 200_000, status: 'paid', disputed: 1 },
+      { number: 11, year: 2024, client_id: 2, issue_date: '2024-02-12', due_date: '2024-03-13', total_cents: 8_000, status: 'issued', disputed: 0 },
+    ]);
+    expect(s.sqlite.prepare(`SELECT description FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.number = 7`).get()).toEqual({
+      description: 'Sviluppo\nmodulo "fatture"',
+    });
+    expect(r.paymentsRecorded).toBe(3);
+    // The imported history trains the cash-flow model: days from issue to full payment.
+    expect(buildTrainingSet(s.sqlite).map((t) => t.target)).toEqual([36, 36]);
+  });
+
+  it('--strict writes nothing when any row is invalid, but still reports every reject', () => {
+    const s = services();
+    const r = importInvoicesCsv(s, ITALIAN_CSV, opts({ strict: true }));
+    expect(r.nothingWritten).toBe(true);
+    expect(r.imported).toBe(0);
+    expect(r.rejected).toBe(8);
+    expect(r.rows).toBe(12);
+    for (const t of ['clients', 'invoices', 'invoice_lines', 'payments', 'rag_changes']) expect(count(database!, t)).toBe(0);
+  });
+
+  it('reads MM/DD/YYYY dates, tab delimiters, dot decimals, headers named like the fields, and client ids', () => {
+    const s = services();
+    const existing = s.clients.create({ denominazione: 'Cliente Esistente', partitaIva: PIVA_B });
+    const csv = ['client_id\tissue_date\ttotal\tpaid_date', `${existing.id}\t02/28/2025\t1234.5\t03/31/2025`, `999\t03/01/2025\t10\t`].join('\n');
+    const r = importInvoicesCsv(s, csv, { map: {}, dateFormat: 'MM/DD/YYYY', strict: false, source: 'x.csv' });
+    expect(r.imported).toBe(1);
+    expect(r.rejects).toEqual([{ line: 3, field: 'client_id', column: 'client_id', reason: 'no client with id 999' }]);
+    expect(s.sqlite.prepare('SELECT client_id, issue_date, total_cents, status FROM invoices').get()).toEqual({
+      client_id: existing.id,
+      issue_date: '2025-02-28',
+      total_cents: 123_450,
+      status: 'paid',
+    });
+  });
+
+  it('rejects bad options before reading any row, naming the flag', () => {
+    const s = services();
+    expect(() => parseMapSpec(['foo=Bar'])).toThrow(/--map: unknown field "foo"/);
+    expect(() => parseMapSpec(['issue_date'])).toThrow(/--map: expected field=Column/);
+    expect(() => importInvoicesCsv(s, ITALIAN_CSV, opts({ map: { ...ITALIAN_MAP, due_date: 'Nope' } }))).toThrow(/--map: column "Nope" \(for due_date\) is not in the CSV header/);
+    expect(() => importInvoicesCsv(s, ITALIAN_CSV, opts({ dateFormat: 'DD/MM' }))).toThrow(/--date-format/);
+    expect(() => importInvoicesCsv(s, ITALIAN_CSV, opts({ delimiter: ';;' }))).toThrow(/--delimiter/);
+    expect(() => importInvoicesCsv(s, 'a,b\n1,2', opts({ map: {} }))).toThrow(/no column for issue_date/);
+    expect(count(database!, 'invoices')).toBe(0);
+  });
+});
+
+describe('openfatture import invoices', () => {
+  function cli(dataDir: string, ...args: string[]) {
+    const r = spawnSync('node', ['bin/openfatture.js', '--data-dir', dataDir, 'import', 'invoices', ...args], { encoding: 'utf8' });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+  const mapArgs = [
+    '--map',
+    'number=Numero,year=Anno,client_name=Cliente,client_piva=PIVA,issue_date=Data,due_date=Scadenza,total=Importo',
+    '--map',
+    'paid_date=Pagato il,paid_amount=Importo pagato,disputed=Contestata,description=Descrizione',
+    '--date-format',
+    'DD/MM/YYYY',
+  ];
+
+  it('exits 0 with the rejects printed, exits 2 and writes nothing with --strict or when every row is bad', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'storico.csv');
+    fs.writeFileSync(file, ITALIAN_CSV);
+    const strict = cli(dir, file, ...mapArgs, '--strict', '--json');
+    expect(strict.code).toBe(2);
+    expect(JSON.parse(strict.stdout)).toMatchObject({ rows: 12, imported: 0, rejected: 8, nothingWritten: true });
+    const db = openDatabase(path.join(dir, 'openfatture.db'));
+    expect(count(db, 'invoices')).toBe(0);
+    void db.close();
+
+    const ok = cli(dir, file, ...mapArgs);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stdout).toContain('Imported 4 of 12 invoice(s)');
+    expect(ok.stdout).toMatch(/4 +issue_date \(Data\) +"01\/13\/2024" is not a valid date/);
+
+    const again = cli(dir, file, ...mapArgs, '--json');
+    expect(again.code).toBe(2); // every row now clashes or is invalid
+    expect(JSON.parse(again.stdout).nothingWritten).toBe(true);
+
+    const missing = cli(dir, path.join(dir, 'nope.csv'), ...mapArgs);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('file: cannot read');
+    const badMap = cli(dir, file, '--map', 'when=Data');
+    expect(badMap.code).toBe(2);
+    expect(badMap.stderr).toContain('--map: unknown field "when"');
+  });
+});
