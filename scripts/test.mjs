@@ -12,8 +12,7 @@ const steps = [
   ['lint', 'npm', ['run', '-s', 'lint']],
   ['unit + integration', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'integration']],
 ];
-const hasFaults = fs.existsSync('tests') && fs.readdirSync('tests', { recursive: true }).some((f) => String(f).endsWith('.fault.test.ts'));
-if (hasFaults) steps.push(['fault injection', 'npm', ['run', '-s', 'test:faults']]);
+steps.push(['fault injection', 'npm', ['run', '-s', 'test:faults']]);
 const hasE2e = fs.existsSync('e2e') && fs.readdirSync('e2e').some((f) => f.endsWith('.spec.ts'));
 if (hasE2e) steps.push(['e2e', 'npm', ['run', '-s', 'test:e2e']]);
 

@@ -1,6 +1,7 @@
 // Runs pending migrations, each in its own transaction together with its bookkeeping row, so a
 // process killed mid-migration leaves the database either before or after that migration.
 import type BetterSqlite3 from 'better-sqlite3';
+import { faultPoint } from '../faults';
 import { MIGRATIONS } from './migrations/index';
 import type { Migration } from './migrations/types';
 
@@ -33,6 +34,7 @@ export function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Mig
       const again = sqlite.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
       if (again) return;
       m.up(sqlite);
+      faultPoint(`migration:${m.name}`);
       sqlite
         .prepare("INSERT INTO schema_migrations(id, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
         .run(m.id, m.name);
