@@ -12,17 +12,20 @@ export interface ClientMatch {
   candidates: ClientRef[];
 }
 
-// Legal forms and generic words of company names: matching on them alone would be a guess.
-const GENERIC = new Set(
-  ('srl srls spa snc sas sapa ss sc scarl scrl coop cooperativa societa soc company co ltd limited gmbh inc llc group gruppo holding ' +
-    'italia italiana italiano studio associati associato e ed and di del della dei delle de da il la lo le gli the of & figli fratelli f lli ' +
-    'servizi service services consulting consulenze consulenza srl. s r l p a n c').split(' '),
+// Legal forms and joining words of company names: never evidence of which client is meant.
+const LEGAL = new Set(
+  ('srl srls spa snc sas sapa scarl scrl coop soc ltd limited gmbh inc llc and del della dei delle the lli fratelli figli').split(' '),
 );
-// Words of questions: a client whose distinctive word is one of these is only matched by its full name.
+// Common words of company names: weak evidence, never enough on their own when the name has better words.
+const GENERIC = new Set(
+  ('societa cooperativa company group gruppo holding italia italiana italiano studio associati associato servizi service services ' +
+    'consulting consulenze consulenza').split(' '),
+);
+// Words of questions: a client whose only matching word is one of these is not meant.
 const QUESTION_WORDS = new Set(
   ('fattura fatture fatturato cliente clienti invoice invoices client clients revenue mese anno month year oggi today ieri yesterday ' +
     'pagate pagato paid unpaid overdue scadute scaduta media medio average top totale total storico history previsione forecast ' +
-    'quanto quante quanti quali quale what which how many much sono are this last questo scorso ultimi giorni days ' +
+    'quanto quante quanti quali quale what which how many much sono are this last questo scorso ultimi giorni days pay paga ' +
     'gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre january february march april may june july august september october november december').split(' '),
 );
 
@@ -35,11 +38,11 @@ export function foldText(s: string): string {
     .trim();
 }
 
-function distinctiveTokens(name: string): string[] {
-  return foldText(name)
-    .split(' ')
-    .filter((t) => t.length >= 3 && !GENERIC.has(t) && !/^\d+$/.test(t));
+function nameTokens(name: string): string[] {
+  return [...new Set(foldText(name).split(' ').filter((t) => t.length >= 3 && !LEGAL.has(t) && !/^\d+$/.test(t)))];
 }
+
+const informative = (t: string) => !GENERIC.has(t) && !QUESTION_WORDS.has(t);
 
 export class ClientMatcher {
   constructor(private readonly queries: BusinessQueries) {}
@@ -59,9 +62,10 @@ export class ClientMatcher {
     const q = ` ${foldText(question)} `;
     const qTokens = new Set(q.trim().split(' '));
     const hint = parsed.clientHint ? foldText(parsed.clientHint) : null;
-    // How many clients share each distinctive word: a word only one client has identifies it.
+    // How many clients share each word: a word only one client has identifies it, a shared one is a tie.
+    const tokensOf = new Map(clients.map((c) => [c.id, nameTokens(c.denominazione)]));
     const owners = new Map<string, number>();
-    for (const c of clients) for (const t of new Set(distinctiveTokens(c.denominazione))) owners.set(t, (owners.get(t) ?? 0) + 1);
+    for (const tokens of tokensOf.values()) for (const t of tokens) owners.set(t, (owners.get(t) ?? 0) + 1);
     let best = 0;
     let winners: typeof clients = [];
     for (const c of clients) {
@@ -70,18 +74,16 @@ export class ClientMatcher {
       if (full && q.includes(` ${full} `)) score = 100 + full.length;
       else if (hint && hint.length >= 3 && (full === hint || full.startsWith(`${hint} `))) score = 90 + hint.length;
       else {
-        const tokens = distinctiveTokens(c.denominazione);
+        const tokens = tokensOf.get(c.id)!;
         const matched = tokens.filter((t) => qTokens.has(t));
-        const meaningful = matched.filter((t) => !QUESTION_WORDS.has(t));
-        const unique = meaningful.some((t) => t.length >= 4 && owners.get(t) === 1);
-        if (meaningful.length && (matched.length === tokens.length || matched.length >= 2 || unique)) {
-          score = 10 * matched.length + (matched.length === tokens.length ? 5 : 0);
-        }
+        // Evidence: an informative word, or every word of a name made only of common words ("Consulting Italiana").
+        const evidence = matched.some(informative) || (matched.length > 0 && matched.length === tokens.length && !tokens.some(informative));
+        if (evidence) score = matched.reduce((s, t) => s + (GENERIC.has(t) ? 0.3 : 1) / owners.get(t)!, 0);
       }
-      if (score > best) {
+      if (score > best + 1e-9) {
         best = score;
         winners = [c];
-      } else if (score && score === best) winners.push(c);
+      } else if (score && Math.abs(score - best) <= 1e-9) winners.push(c);
     }
     if (!best) return { client: null, candidates: [] };
     if (winners.length === 1) return { client: ref(winners[0]!), candidates: [] };

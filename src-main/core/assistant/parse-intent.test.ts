@@ -68,6 +68,7 @@ describe('detectLanguage', () => {
     ['Quali fatture sono scadute?', 'it'],
     ['fatturato marzo 2025', 'it'],
     ['Which invoices are overdue?', 'en'],
+    ['Come paga Gallo?', 'it'],
   ] as const)('%s → %s', (q, lang) => {
     expect(detectLanguage(q)).toBe(lang);
   });

@@ -41,7 +41,8 @@ const IT_WORDS = new Set(
   ('il lo la i gli le di da del della dei delle che chi quali quale qual quanto quanta quanti quante è e sono ho hai ha mio mia miei mie ' +
     'fatture fattura fatturato mese anno oggi ieri clienti cliente pagate pagata pagato scadute scaduta insolute incassato incassi ' +
     'questo questa quest scorso scorsa ultimi ultime medio media importo importi previsione quando mi ci non per con nel nella ' +
-    'sul sulla storico creato create emesso emesse elenca mostra dimmi trimestre giorni settimana migliori principali').split(' '),
+    'sul sulla storico creato create emesso emesse elenca mostra mostrami dimmi trimestre giorni settimana migliori principali ' +
+    'come paga pagano cosa dove perché ancora già tutte tutti totale elenco fatturare').split(' '),
 );
 const EN_WORDS = new Set(
   ('the what which who how much many is are was were did do does i my me you your of for in on to by with this last ' +
