@@ -8,12 +8,14 @@ const MAX_TEXT = 20_000;
 const MAX_JSON = 100_000;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
+// Built-in string checks (trim/min/max/regex) rather than refine/transform: they validate the
+// same rules several times faster, which matters for batched inserts of 100k rows.
 function text(field: string, max = MAX_TEXT) {
   return z
     .string({ required_error: `${field}: required`, invalid_type_error: `${field}: expected text` })
-    .transform((s) => s.trim())
-    .refine((s) => s.length > 0, { message: `${field}: must not be empty` })
-    .refine((s) => s.length <= max, { message: `${field}: longer than ${max} characters` });
+    .trim()
+    .min(1, `${field}: must not be empty`)
+    .max(max, `${field}: longer than ${max} characters`);
 }
 
 /** A JSON value given either as text (CLI) or already parsed (IPC); `requireObject` demands {…}. */
@@ -50,15 +52,15 @@ function jsonValue(field: string, requireObject: boolean) {
 
 const rating = z
   .number({ invalid_type_error: 'rating: expected an integer from 1 to 5' })
-  .refine((n) => Number.isInteger(n) && n >= 1 && n <= 5, { message: 'rating: must be an integer from 1 to 5' });
+  .int('rating: must be an integer from 1 to 5')
+  .min(1, 'rating: must be an integer from 1 to 5')
+  .max(5, 'rating: must be an integer from 1 to 5');
 
 const optionalText = (field: string, max = MAX_TEXT) => text(field, max).nullish();
 
 export const chatFeedbackSchema = z
   .object({
-    agentType: text('agentType', 64).refine((s) => /^[A-Za-z0-9_.:-]+$/.test(s), {
-      message: 'agentType: use letters, digits and _ . : - only (e.g. chat, cash_flow_predictor)',
-    }),
+    agentType: text('agentType', 64).regex(/^[A-Za-z0-9_.:-]+$/, 'agentType: use letters, digits and _ . : - only (e.g. chat, cash_flow_predictor)'),
     input: text('input'),
     response: text('response'),
     correction: optionalText('correction'),
@@ -69,12 +71,7 @@ export const chatFeedbackSchema = z
     sessionId: optionalText('sessionId', 200),
     messageId: optionalText('messageId', 200),
   })
-  .strict()
-  .superRefine((v, ctx) => {
-    if (v.rating == null && v.thumb == null && v.correction == null && v.comment == null) {
-      ctx.addIssue({ code: 'custom', message: 'feedback: give at least one of rating, thumb, correction or comment' });
-    }
-  });
+  .strict();
 
 export type ChatFeedbackInput = z.input<typeof chatFeedbackSchema>;
 export type ChatFeedback = z.output<typeof chatFeedbackSchema>;
@@ -108,6 +105,15 @@ export const predictionFeedbackSchema = z
 
 export type PredictionFeedbackInput = z.input<typeof predictionFeedbackSchema>;
 export type PredictionFeedback = z.output<typeof predictionFeedbackSchema>;
+
+/** Validates chat feedback; also requires at least one signal (rating, thumb, correction, comment). */
+export function parseChatFeedback(input: unknown): ChatFeedback {
+  const fb = parseOrThrow(chatFeedbackSchema, input);
+  if (fb.rating == null && fb.thumb == null && fb.correction == null && fb.comment == null) {
+    throw new InputError('feedback: give at least one of rating, thumb, correction or comment', 'feedback');
+  }
+  return fb;
+}
 
 const FIELD_PREFIX = /^([A-Za-z][A-Za-z0-9_]*): /;
 

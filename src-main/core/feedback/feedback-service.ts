@@ -9,7 +9,7 @@ import { daysBetween, isIsoDate } from '../dates';
 import { InputError } from '../errors';
 import type { Settings } from '../config/settings';
 import {
-  chatFeedbackSchema,
+  parseChatFeedback,
   parseOrThrow,
   predictionFeedbackSchema,
   type ChatFeedback,
@@ -46,11 +46,11 @@ export class FeedbackService {
     private readonly sqlite: BetterSqlite3.Database,
     private readonly settings: () => FeedbackSettings,
   ) {
+    // Positional parameters: binding is measurably cheaper than named ones on the batched path.
     this.insertChat = sqlite.prepare(`
       INSERT INTO user_feedback(agent_type, session_id, message_id, user_input, ai_response, user_correction,
         rating, thumb, comment, context, question_norm, response_norm, created_at)
-      VALUES (@agentType, @sessionId, @messageId, @input, @response, @correction,
-        @rating, @thumb, @comment, @context, @questionNorm, @responseNorm, @createdAt)`);
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertPrediction = sqlite.prepare(`
       INSERT INTO model_prediction_feedback(model_name, model_version, entity_type, entity_id, prediction,
         actual_outcome, was_accurate, error_days, source, created_at)
@@ -64,8 +64,8 @@ export class FeedbackService {
   }
 
   recordChat(input: unknown): StoredFeedback {
-    const fb = parseOrThrow(chatFeedbackSchema, input);
-    const info = this.insertChat.run(chatParams({ ...fb }));
+    const fb = parseChatFeedback(input);
+    const info = this.insertChat.run(...chatParams(fb));
     return { id: Number(info.lastInsertRowid), collectionEnabled: this.collectionEnabled };
   }
 
@@ -76,7 +76,7 @@ export class FeedbackService {
   recordChatBatch(inputs: readonly unknown[], createdAt?: readonly string[]): { inserted: number; firstId: number | null } {
     const rows: ChatFeedbackRow[] = inputs.map((input, i) => {
       try {
-        return { ...parseOrThrow(chatFeedbackSchema, input), createdAt: createdAt?.[i] };
+        return { ...parseChatFeedback(input), createdAt: createdAt?.[i] };
       } catch (e) {
         if (e instanceof InputError) throw new InputError(`row ${i + 1}: ${e.message}`, e.field);
         throw e;
@@ -90,7 +90,7 @@ export class FeedbackService {
     let firstId: number | null = null;
     this.sqlite.transaction(() => {
       for (const row of rows) {
-        const info = this.insertChat.run(chatParams(row));
+        const info = this.insertChat.run(...chatParams(row));
         firstId ??= Number(info.lastInsertRowid);
       }
     })();
@@ -129,20 +129,20 @@ export class FeedbackService {
   }
 }
 
-function chatParams(fb: ChatFeedbackRow): Record<string, string | number | null> {
-  return {
-    agentType: fb.agentType,
-    sessionId: fb.sessionId ?? null,
-    messageId: fb.messageId ?? null,
-    input: fb.input,
-    response: fb.response,
-    correction: fb.correction ?? null,
-    rating: fb.rating ?? null,
-    thumb: fb.thumb ?? null,
-    comment: fb.comment ?? null,
-    context: fb.context == null ? null : JSON.stringify(fb.context),
-    questionNorm: normalizeText(fb.input),
-    responseNorm: normalizeText(fb.response),
-    createdAt: fb.createdAt ?? nowIso(),
-  };
+function chatParams(fb: ChatFeedbackRow): (string | number | null)[] {
+  return [
+    fb.agentType,
+    fb.sessionId ?? null,
+    fb.messageId ?? null,
+    fb.input,
+    fb.response,
+    fb.correction ?? null,
+    fb.rating ?? null,
+    fb.thumb ?? null,
+    fb.comment ?? null,
+    fb.context == null ? null : JSON.stringify(fb.context),
+    normalizeText(fb.input),
+    normalizeText(fb.response),
+    fb.createdAt ?? nowIso(),
+  ];
 }
