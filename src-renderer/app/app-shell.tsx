@@ -160,14 +160,15 @@ function RailPreferences(): ReactElement {
   const { t, lang } = useT();
   const theme = useUiStore((s) => s.theme);
   const save = useSettingsStore((s) => s.save);
-  const locked = useSettingsStore((s) => Object.fromEntries((s.snapshot?.settings ?? []).map((x) => [x.key, x.locked])));
+  const languageLocked = useSettingsStore((s) => s.snapshot?.settings.find((x) => x.key === 'UI_LANGUAGE')?.locked ?? false);
+  const themeLocked = useSettingsStore((s) => s.snapshot?.settings.find((x) => x.key === 'UI_THEME')?.locked ?? false);
   const setLanguage = (v: 'it' | 'en') => {
     useUiStore.getState().setLanguage(v);
-    if (!locked.UI_LANGUAGE) void save('UI_LANGUAGE', v);
+    if (!languageLocked) void save('UI_LANGUAGE', v);
   };
   const setTheme = (v: 'system' | 'light' | 'dark') => {
     useUiStore.getState().setTheme(v);
-    if (!locked.UI_THEME) void save('UI_THEME', v);
+    if (!themeLocked) void save('UI_THEME', v);
   };
   return (
     <div className="rail-footer">

@@ -53,8 +53,10 @@ export function Alert({ kind, children }: { kind: 'error' | 'warning' | 'info' |
 }
 
 /** Renders loading / error / children for one async slice of a store. */
-export function Async<T>({ state, onRetry, children, rows }: { state: { data: T | null; loading: boolean; error: string | null }; onRetry?: () => void; children: (data: T) => ReactNode; rows?: number }): ReactElement {
-  if (state.error && state.data === null) return <ErrorState message={state.error} onRetry={onRetry} />;
-  if (state.data === null) return <LoadingState rows={rows} />;
+export function Async<T>({ state, onRetry, children, rows, framed = false }: { state: { data: T | null; loading: boolean; error: string | null }; onRetry?: () => void; children: (data: T) => ReactNode; rows?: number; framed?: boolean }): ReactElement {
+  // `framed` puts the loading/error state in a card, for slices rendered directly on the page.
+  const frame = (node: ReactNode) => (framed ? <div className="card">{node}</div> : <>{node}</>);
+  if (state.error && state.data === null) return frame(<ErrorState message={state.error} onRetry={onRetry} />);
+  if (state.data === null) return frame(<LoadingState rows={rows} />);
   return <>{children(state.data)}</>;
 }

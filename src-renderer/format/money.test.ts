@@ -6,7 +6,7 @@ const plain = (s: string) => s.replace(/\s/g, ' ');
 
 describe('money formatting', () => {
   it('formats integer cents as it-IT euro', () => {
-    expect(plain(formatCents(123456))).toBe('1234,56 €');
+    expect(plain(formatCents(123456))).toBe('1.234,56 €');
     expect(plain(formatCents(1234567))).toBe('12.345,67 €');
     expect(plain(formatCents(5))).toBe('0,05 €');
     expect(plain(formatCents(-2500))).toBe('-25,00 €');

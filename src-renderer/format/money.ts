@@ -1,7 +1,8 @@
 // Money display and input for the renderer. Amounts travel as integer cents (DESIGN §3); the UI
 // shows them as it-IT euro whatever the UI language, because they are Italian invoices.
 
-const EUR = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR' });
+// Thousands always grouped (it-IT would leave 4-digit amounts ungrouped), like the CLI prints them.
+const EUR = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', useGrouping: 'always' });
 const EUR_COMPACT = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
 
 export function formatCents(cents: number): string {

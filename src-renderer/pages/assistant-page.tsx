@@ -163,6 +163,11 @@ function AnswerMessage({ id, answer }: { id: string; answer: AssistantAnswer }):
           ))}
         </div>
       )}
+      {answer.notes.map((n) => (
+        <span key={n} className="small muted" data-testid="answer-note">
+          <Icon name="alert" size={13} /> {n}
+        </span>
+      ))}
       <span className="msg-meta">{t('chat.provider', { provider: answer.provider })}</span>
       {answer.feedbackEnabled && <FeedbackPrompt id={id} />}
     </div>

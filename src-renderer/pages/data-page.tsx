@@ -28,7 +28,7 @@ export function InvoiceStatusBadge({ invoice }: { invoice: Pick<InvoiceSummary, 
   const { t } = useT();
   const overdue = invoice.outstandingCents > 0 && invoice.status !== 'cancelled' && invoice.dueDate < localTodayIso();
   return (
-    <span className="row" style={{ gap: 4 }}>
+    <span className="row" style={{ gap: 4, flexWrap: 'nowrap' }}>
       <Badge tone={STATUS_TONE[invoice.status]} testId="invoice-status">
         {t(`data.status.${invoice.status}` as MessageKey)}
       </Badge>

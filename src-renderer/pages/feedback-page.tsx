@@ -44,7 +44,7 @@ export function FeedbackPage(): ReactElement {
         <span className="grow" />
         <ExportControls />
       </div>
-      <Async state={stats} onRetry={() => void loadStats()} rows={4}>
+      <Async state={stats} onRetry={() => void loadStats()} rows={4} framed>
         {(s) => (
           <>
             <div className="grid grid-4">
@@ -117,8 +117,18 @@ export function FeedbackPage(): ReactElement {
               <section className="card" aria-labelledby="fb-pred">
                 <div className="card-header">
                   <h2 id="fb-pred">{t('fb.predictions')}</h2>
-                  <span className="hint">{s.unprocessed.map((u) => t('fb.unprocessed', { model: u.model, count: u.count, version: u.activeVersion ?? '—' })).join(' · ')}</span>
+                  <span className="hint">
+                    {s.unprocessed
+                      .filter((u) => u.activeVersion)
+                      .map((u) => t('fb.unprocessed', { model: u.model, count: u.count, version: u.activeVersion ?? '' }))
+                      .join(' · ')}
+                  </span>
                 </div>
+                {s.predictionAccuracy.length === 0 ? (
+                  <EmptyState icon="forecast" title={t('fb.noPredictions')}>
+                    {t('fb.noPredictionsHint')}
+                  </EmptyState>
+                ) : (
                 <div className="table-wrap">
                   <table>
                     <thead>
@@ -147,6 +157,7 @@ export function FeedbackPage(): ReactElement {
                     </tbody>
                   </table>
                 </div>
+                )}
               </section>
             )}
           </>
@@ -198,7 +209,8 @@ function ExportControls(): ReactElement {
 function FeedbackList(): ReactElement {
   const { t, lang } = useT();
   const { list, filter, offset, setFilter, setOffset, loadList } = useFeedbackStore();
-  const agentTypes = useFeedbackStore((s) => s.stats.data?.byAgentType.map((a) => a.agentType) ?? []);
+  const byAgentType = useFeedbackStore((s) => s.stats.data?.byAgentType);
+  const agentTypes = (byAgentType ?? []).map((a) => a.agentType);
   const [search, setSearch] = useState(filter.search);
   useEffect(() => {
     if (search === filter.search) return;
@@ -235,7 +247,7 @@ function FeedbackList(): ReactElement {
             <option value="down">👎 {t('fb.down')}</option>
           </select>
         </label>
-        <label className="field" style={{ width: 130 }}>
+        <label className="field" style={{ width: 150 }}>
           <span className="field-label">{t('fb.minRating')}</span>
           <select className="input" value={filter.minRating} onChange={(e) => setFilter({ minRating: e.target.value === '' ? '' : Number(e.target.value) })}>
             <option value="">{t('common.all')}</option>

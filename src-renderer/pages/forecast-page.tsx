@@ -23,7 +23,7 @@ import { useUiStore } from '../stores/ui-store';
 
 export function ForecastPage(): ReactElement {
   const { t, lang } = useT();
-  const { days, forecast, training, setDays, load, trainFirst } = useForecastStore();
+  const { days, forecast, noModel, training, trainError, setDays, load, trainFirst } = useForecastStore();
   const [recording, setRecording] = useState<ForecastInvoice | null>(null);
   useEffect(() => watchForecast(), []);
   const f = forecast.data;
@@ -39,14 +39,24 @@ export function ForecastPage(): ReactElement {
           </span>
         )}
       </div>
-      {forecast.error && !f ? (
+      {noModel && !f ? (
+        <div className="card">
+          <EmptyState
+            icon="models"
+            title={t('forecast.noModel')}
+            action={
+              <button type="button" className="btn btn-primary" onClick={() => void trainFirst()} disabled={training}>
+                {training ? <span className="spinner" /> : <Icon name="models" size={15} />} {training ? t('forecast.training') : t('forecast.trainFirst')}
+              </button>
+            }
+          >
+            {t('forecast.noModelHint')}
+          </EmptyState>
+          {trainError && <Alert kind="error">{trainError}</Alert>}
+        </div>
+      ) : forecast.error && !f ? (
         <div className="card">
           <ErrorState message={forecast.error} onRetry={() => void load()} />
-          <div className="row" style={{ justifyContent: 'center' }}>
-            <button type="button" className="btn btn-primary" onClick={() => void trainFirst()} disabled={training}>
-              {training ? <span className="spinner" /> : <Icon name="models" size={15} />} {t('forecast.trainFirst')}
-            </button>
-          </div>
         </div>
       ) : !f ? (
         <div className="card">
@@ -135,6 +145,8 @@ function LateBadge({ days }: { days: number }): ReactElement {
 function ForecastChart({ f }: { f: Forecast }): ReactElement {
   const { t, lang } = useT();
   const rows = useMemo(() => chartRows(f), [f]);
+  // Recharts sizes the axis from bars and lines only; include the band's top so it is not clipped.
+  const top = Math.max(0, ...rows.map((r) => Math.max(r.band[1], r.expected)));
   const euro = (v: number) => formatCents(Math.round(v * 100));
   return (
     <div className="chart-box" data-testid="forecast-chart" role="img" aria-label={t('forecast.chartTitle', { days: f.horizonDays })}>
@@ -142,7 +154,7 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
         <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
           <XAxis dataKey="week" tickFormatter={(w: string) => formatShortDate(w, lang)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" />
-          <YAxis yAxisId="week" tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
+          <YAxis yAxisId="week" domain={[0, Math.ceil(top * 1.05)]} tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
           <YAxis yAxisId="cum" orientation="right" tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
           <Tooltip
             contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
@@ -150,7 +162,7 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
             formatter={(v, name) => [Array.isArray(v) ? `${euro(Number(v[0]))} – ${euro(Number(v[1]))}` : euro(Number(v)), String(name)]}
           />
           <Legend wrapperStyle={{ fontSize: 12, color: 'var(--text-muted)' }} />
-          <Area yAxisId="week" dataKey="band" name={t('forecast.band')} fill="var(--chart-band)" stroke="none" isAnimationActive={false} />
+          <Area yAxisId="week" dataKey="band" name={t('forecast.band')} fill="var(--chart-band)" stroke="var(--chart-1)" strokeOpacity={0.35} strokeDasharray="4 3" isAnimationActive={false} />
           <Bar yAxisId="week" dataKey="expected" name={t('forecast.weekly')} fill="var(--chart-1)" radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
           <Line yAxisId="cum" dataKey="cumulative" name={t('forecast.cumulative')} stroke="var(--chart-2)" strokeWidth={2.5} dot={false} isAnimationActive={false} />
         </ComposedChart>

@@ -36,7 +36,7 @@ export function KnowledgePage(): ReactElement {
   };
   return (
     <>
-      <Async state={status} onRetry={() => void refresh()} rows={2}>
+      <Async state={status} onRetry={() => void refresh()} rows={2} framed>
         {(st) => (
           <>
             <div className="card">

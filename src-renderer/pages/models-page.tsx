@@ -44,7 +44,7 @@ export function ModelsPage(): ReactElement {
   useEffect(() => watchModels(), []);
   return (
     <>
-      <Async state={cards} onRetry={() => void load()} rows={5}>
+      <Async state={cards} onRetry={() => void load()} rows={5} framed>
         {(list) =>
           list.length === 0 ? (
             <div className="card">
@@ -101,7 +101,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             {run && !run.dryRun ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('models.retrainNow')}
           </button>
         </div>
-        {card.health && <Alert kind="warning">{card.health}</Alert>}
+        {card.health && card.health !== 'ok' && <Alert kind="warning">{tr(t, 'models.health', card.health, card.health)}</Alert>}
         {(run || card.retraining) && (
           <div className="meter" aria-live="polite">
             <div className="meter-head">
@@ -241,7 +241,9 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
                     <th className="num">{tr(t, 'metric', primary, primary)}</th>
                     <th className="num">{t('models.rows')}</th>
                     <th>{t('models.created')}</th>
-                    <th className="num">{t('common.actions')}</th>
+                    <th>
+                      <span className="sr-only">{t('common.actions')}</span>
+                    </th>
                   </tr>
                 </thead>
                 <tbody>
@@ -333,7 +335,7 @@ function MetricChart({ card }: { card: ModelCard }): ReactElement {
 
 function RunsTable(): ReactElement {
   const { t, lang } = useT();
-  const runs = useModelsStore((s) => s.runs.data ?? []);
+  const runs = useModelsStore((s) => s.runs.data) ?? [];
   return (
     <div className="table-wrap" style={{ maxHeight: 420, overflowY: 'auto' }}>
       <table>

@@ -52,7 +52,7 @@ export function SettingsPage(): ReactElement {
     void load();
   }, [load]);
   return (
-    <Async state={{ data: snapshot, loading, error: loadError }} onRetry={() => void load()} rows={8}>
+    <Async state={{ data: snapshot, loading, error: loadError }} onRetry={() => void load()} rows={8} framed>
       {(snap) => {
         const groups = groupSettings(snap.settings);
         return (

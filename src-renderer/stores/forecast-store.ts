@@ -6,7 +6,7 @@ import type { Forecast } from '../../src-preload/contract/models-channels';
 import { isIsoDate, daysBetween } from '../format/dates';
 import { parseAmountInput } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
-import { call, emptySlice, errorText, subscribe, type Slice } from './call';
+import { ApiError, call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
 
 export const HORIZONS = [14, 30, 60, 90, 180] as const;
 
@@ -54,7 +54,10 @@ export function actualFeedbackArgs(
 interface ForecastState {
   days: number;
   forecast: Slice<Forecast>;
+  /** No model trained yet (NO_MODEL): the page offers to train the first one. */
+  noModel: boolean;
   training: boolean;
+  trainError: string | null;
   setDays: (days: number) => void;
   load: () => Promise<void>;
   trainFirst: () => Promise<void>;
@@ -64,7 +67,9 @@ interface ForecastState {
 export const useForecastStore = create<ForecastState>((set, get) => ({
   days: 30,
   forecast: emptySlice(),
+  noModel: false,
   training: false,
+  trainError: null,
   setDays: (days) => {
     set({ days });
     void get().load();
@@ -74,15 +79,18 @@ export const useForecastStore = create<ForecastState>((set, get) => ({
     set((s) => ({ forecast: { ...s.forecast, loading: true } }));
     try {
       const data = await call('forecast:get', { days });
-      if (get().days === days) set({ forecast: { data, loading: false, error: null } });
+      if (get().days === days) set({ forecast: { data, loading: false, error: null }, noModel: false });
     } catch (e) {
-      set({ forecast: { data: null, loading: false, error: errorText(e) } });
+      set({ forecast: { data: null, loading: false, error: errorText(e) }, noModel: e instanceof ApiError && e.code === 'NO_MODEL' });
     }
   },
   trainFirst: async () => {
-    set({ training: true });
+    set({ training: true, trainError: null });
     try {
-      await call('models:retrain', { model: 'cash_flow' });
+      const res = await call('models:retrain', { model: 'cash_flow' });
+      if (res.outcome !== 'deployed') set({ trainError: res.message });
+    } catch (e) {
+      set({ trainError: errorText(e) });
     } finally {
       set({ training: false });
       await get().load();
@@ -94,5 +102,12 @@ export const useForecastStore = create<ForecastState>((set, get) => ({
 /** A deployed or rolled-back model changes the numbers: reload while the page is open. */
 export function watchForecast(): () => void {
   void useForecastStore.getState().load();
-  return subscribe('models:deployed', () => void useForecastStore.getState().load());
+  const offDeployed = subscribe('models:deployed', () => void useForecastStore.getState().load());
+  const offConnection = onConnection((state) => {
+    if (state === 'open' && useForecastStore.getState().forecast.error) void useForecastStore.getState().load();
+  });
+  return () => {
+    offDeployed();
+    offConnection();
+  };
 }

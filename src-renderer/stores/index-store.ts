@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { IndexBatch, IndexStatus, PendingChange, SearchHit } from '../../src-preload/contract/index-channels';
-import { call, errorText, subscribe, type Slice, emptySlice } from './call';
+import { call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
 
 export type ReindexReport = ChannelResult<'index:reindex'>;
 
@@ -104,6 +104,7 @@ export function watchIndex(intervalMs = 3000): () => void {
         status: s.status.data ? { ...s.status, data: { ...s.status.data, pending } } : s.status,
       })),
     ),
+    onConnection((state) => state === 'open' && void store.getState().refresh()),
     subscribe('index:progress', (p) => store.setState((s) => ({ reindex: { ...s.reindex, running: s.reindex.running || p.current < p.total, step: p.step, current: p.current, total: p.total } }))),
   ];
   return () => {

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
-import { call, emptySlice, errorText, subscribe, type Slice } from './call';
+import { call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
 
 export type RetrainResult = ChannelResult<'models:retrain'>;
 export type TriggerState = ModelCard['triggers'][number];
@@ -107,10 +107,8 @@ export const useModelsStore = create<ModelsState>((set, get) => ({
 export function watchModels(intervalMs = 10_000): () => void {
   const store = useModelsStore;
   void store.getState().load();
-  const timer = setInterval(() => {
-    // Polling refreshes next-check times and trigger values; skip while a retrain is reporting live.
-    if (!Object.values(store.getState().retraining).some(Boolean)) void store.getState().load();
-  }, intervalMs);
+  // Polling refreshes next-check times and trigger values, and ends runs started elsewhere.
+  const timer = setInterval(() => void store.getState().load(), intervalMs);
   const offs = [
     subscribe('retrain:progress', (p) =>
       store.setState((s) => {
@@ -119,6 +117,8 @@ export function watchModels(intervalMs = 10_000): () => void {
       }),
     ),
     subscribe('models:deployed', () => void store.getState().load()),
+    // A run may have finished while the connection was down: catch up as soon as it is back.
+    onConnection((state) => state === 'open' && void store.getState().load()),
   ];
   return () => {
     clearInterval(timer);

@@ -69,6 +69,7 @@ const answer: AssistantAnswer = {
   intent: 'today',
   sources: [{ entityType: 'invoice', entityId: 12, title: 'Fattura 12/2025', snippet: null }],
   learnedFrom: [],
+  notes: [],
   provider: 'builtin',
   feedbackEnabled: true,
   promptTimeoutSeconds: 3,
