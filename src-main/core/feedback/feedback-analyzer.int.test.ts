@@ -50,8 +50,8 @@ describe('FeedbackAnalyzer', () => {
       ['cash_flow_predictor', 1, 1],
     ]);
     expect(s.weeklyTrend).toEqual([
-      { weekStart: '2025-03-03', total: 4, avgRating: 2.67, corrections: 3 },
-      { weekStart: '2025-03-10', total: 2, avgRating: 2, corrections: 1 },
+      { weekStart: '2025-03-03', total: 4, avgRating: 2.67, thumbsUp: 1, thumbsDown: 1, corrections: 3 },
+      { weekStart: '2025-03-10', total: 2, avgRating: 2, thumbsUp: 1, thumbsDown: 0, corrections: 1 },
     ]);
     expect(s.topCorrectedQuestions[0]).toMatchObject({ key: 'what s my revenue this month', count: 2, example: "WHAT'S my revenue this month", latestCorrection: 'Revenue is €12,700' });
     // "What's" and "what is" differ after normalisation; "What's" and "WHAT'S" do not.

@@ -33,6 +33,8 @@ export interface WeekStats {
   weekStart: string;
   total: number;
   avgRating: number | null;
+  thumbsUp: number;
+  thumbsDown: number;
   corrections: number;
 }
 
@@ -127,7 +129,7 @@ export class FeedbackAnalyzer {
     // One read transaction: every figure comes from the same snapshot.
     const r = read.deferred();
     const byAgent = new Map<string, AgentStats>();
-    const weeks = new Map<string, { total: number; ratingSum: number; ratings: number; corrections: number }>();
+    const weeks = new Map<string, { total: number; ratingSum: number; ratings: number; thumbsUp: number; thumbsDown: number; corrections: number }>();
     let ratingSum = 0;
     for (const d of r.daily) {
       const a = byAgent.get(d.agent_type) ?? { agentType: d.agent_type, total: 0, avgRating: null, ratings: 0, thumbsUp: 0, thumbsDown: 0, corrections: 0, correctionRate: null };
@@ -139,10 +141,12 @@ export class FeedbackAnalyzer {
       a.corrections += d.corrections;
       byAgent.set(d.agent_type, a);
       const wk = startOfWeek(d.day);
-      const w = weeks.get(wk) ?? { total: 0, ratingSum: 0, ratings: 0, corrections: 0 };
+      const w = weeks.get(wk) ?? { total: 0, ratingSum: 0, ratings: 0, thumbsUp: 0, thumbsDown: 0, corrections: 0 };
       w.total += d.total;
       w.ratingSum += d.rating_sum;
       w.ratings += d.rating_count;
+      w.thumbsUp += d.thumbs_up;
+      w.thumbsDown += d.thumbs_down;
       w.corrections += d.corrections;
       weeks.set(wk, w);
       ratingSum += d.rating_sum;
@@ -181,7 +185,7 @@ export class FeedbackAnalyzer {
       },
       weeklyTrend: [...weeks.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([weekStart, w]) => ({ weekStart, total: w.total, avgRating: w.ratings ? round(w.ratingSum / w.ratings, 2) : null, corrections: w.corrections })),
+        .map(([weekStart, w]) => ({ weekStart, total: w.total, avgRating: w.ratings ? round(w.ratingSum / w.ratings, 2) : null, thumbsUp: w.thumbsUp, thumbsDown: w.thumbsDown, corrections: w.corrections })),
       topCorrectedQuestions: r.topCorrectedQuestions,
       lowRatedPatterns: r.lowRatedPatterns,
       commonIssues: r.commonIssues,
