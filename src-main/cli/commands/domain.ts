@@ -225,7 +225,7 @@ function printInvoiceList(rows: InvoiceSummary[]): void {
   if (rows.length) {
     const total = rows.reduce((s, r) => s + r.total_cents, 0);
     const open = rows.reduce((s, r) => s + r.outstanding_cents, 0);
-    process.stdout.write(`\n${rows.length} fatture — totale ${formatEuro(total)}, da incassare ${formatEuro(open)}\n`);
+    process.stdout.write(`\n${rows.length} ${rows.length === 1 ? 'fattura' : 'fatture'} — totale ${formatEuro(total)}, da incassare ${formatEuro(open)}\n`);
   }
 }
 
@@ -533,7 +533,7 @@ interface InvoiceCreateFlags {
 }
 
 function registerInvoiceCommands(program: Command): void {
-  const fattura = program.command('fattura').alias('invoice').description('invoices: crea|create, lista|list, mostra|show, paga|pay, elimina|delete');
+  const fattura = program.command('fattura').alias('invoice').description('invoices: crea|create, lista|list, mostra|show, paga|pay, emetti|issue, elimina|delete');
 
   fattura
     .command('crea')
@@ -677,6 +677,20 @@ function registerInvoiceCommands(program: Command): void {
           `Pagamento di ${formatEuro(result.appliedCents)} registrato il ${result.outcome.paidDate} sulla fattura ${i.number}/${i.year} (${i.client_name}).\n` +
             (result.outcome.fullyPaid ? 'La fattura è pagata.\n' : `Resta da incassare ${formatEuro(i.outstanding_cents)}.\n`),
         );
+      });
+    });
+
+  fattura
+    .command('emetti')
+    .alias('issue')
+    .description('issue a draft invoice (created with --bozza), so payments can be recorded')
+    .argument('<fattura>', 'NUMERO/ANNO (e.g. 12/2025) or id')
+    .option('--json', 'print the invoice as JSON')
+    .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
+      await withApp(cmd, async (app) => {
+        const inv = withFlags(INVOICE_FLAGS, () => app.invoices.issue(app.invoices.resolve(ref)));
+        if (o.json) printJson(inv);
+        else process.stdout.write(`Fattura ${inv.number}/${inv.year} (${inv.client_name}) emessa.\n`);
       });
     });
 

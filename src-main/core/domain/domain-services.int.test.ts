@@ -206,6 +206,15 @@ describe('invoices and payments', () => {
     expect((database.sqlite.prepare('SELECT COUNT(*) AS n FROM payments').get() as { n: number }).n).toBe(0);
   });
 
+  it('a draft takes no payments until it is issued', () => {
+    const c = makeClient();
+    const d = invoices.create({ clientId: c.id, issueDate: '2025-01-10', status: 'draft', lines: [{ description: 'x', quantity: 1, unitPriceCents: 1000, vatRate: 22 }] });
+    expectInputError(() => payments.record({ invoiceId: d.invoice.id, date: '2025-01-20' }), 'invoice', /is a draft/);
+    expect(invoices.issue('1/2025').status).toBe('issued');
+    expectInputError(() => invoices.issue(d.invoice.id), 'invoice', /is not a draft/);
+    expect(payments.record({ invoiceId: d.invoice.id, date: '2025-01-20' }).invoice.status).toBe('paid');
+  });
+
   it('fills a line from a product and splits instalments', () => {
     const c = makeClient();
     const p = products.create({ code: 'SVIL', description: 'Sviluppo software', unitPriceCents: 45000, vatRate: 22 });

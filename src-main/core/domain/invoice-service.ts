@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { dueDateFor, isIsoDate, todayIso } from '../dates';
+import { nowIso } from '../db/database';
 import type { InvoiceLinesTable, InvoicesTable, InvoiceStatus, PaymentsTable } from '../db/schema';
 import { InputError, NotFoundError } from '../errors';
 import type { Client, ClientService } from './client-service';
@@ -281,6 +282,17 @@ export class InvoiceService {
 
   count(): number {
     return (this.sqlite.prepare('SELECT COUNT(*) AS n FROM invoices').get() as { n: number }).n;
+  }
+
+  /** Issues a draft: from now on payments can be recorded against it. */
+  issue(ref: string | number): InvoiceSummary {
+    return this.sqlite.transaction(() => {
+      const id = typeof ref === 'number' ? ref : this.resolve(ref);
+      const inv = this.get(id);
+      if (inv.status !== 'draft') throw new InputError(`invoice: ${inv.number}/${inv.year} is not a draft (status ${inv.status})`, 'invoice');
+      this.sqlite.prepare("UPDATE invoices SET status = 'issued', updated_at = ? WHERE id = ?").run(nowIso(), id);
+      return this.get(id);
+    }).immediate();
   }
 
   /** Deletes an invoice with its lines and instalments. Paid or part-paid invoices need `force`. */
