@@ -25,7 +25,7 @@ import type {
 import { BuiltinProvider, writeLearned, type ProseProvider } from './builtin-provider';
 import { BusinessQueries, CREDIT_NOTE_TYPE, signedTotal, type InvoiceFigures } from './business-queries';
 import { ClientMatcher, type ClientMatch } from './client-matcher';
-import { CorrectionMemory, type CorrectionMemoryOptions } from './correction-memory';
+import { contentTokens, CorrectionMemory, type CorrectionMemoryOptions } from './correction-memory';
 import { parseIntent, type Lang, type ParsedQuestion } from './parse-intent';
 import { describePeriod, type Period } from './parse-period';
 
@@ -412,12 +412,12 @@ export class Assistant {
       note = errorMessage(e);
       notes.push(note);
     }
-    const labelled = await this.labelHits(hits, lang);
+    const labelled = await this.labelHits(hits, question, lang);
     const facts: AnswerFacts = { intent: 'search', retrieval: 'hybrid', note, hits: labelled };
     return { facts, sources: labelled.map((h): AnswerSource => ({ entityType: h.entityType, entityId: h.entityId, label: h.label })) };
   }
 
-  private async labelHits(hits: Awaited<ReturnType<Retriever['search']>>, lang: Lang) {
+  private async labelHits(hits: Awaited<ReturnType<Retriever['search']>>, question: string, lang: Lang) {
     const out: Extract<AnswerFacts, { intent: 'search' }>['hits'] = [];
     for (const h of hits) {
       let label = `${h.entityType} #${h.entityId}`;
@@ -439,7 +439,7 @@ export class Assistant {
         if (!p) continue;
         label = `${p.code} — ${p.description}`;
       }
-      const text = h.text.replace(/\s+/g, ' ').trim();
+      const text = bestPassage(h.text, question);
       out.push({
         entityType: h.entityType,
         entityId: h.entityId,
@@ -451,6 +451,22 @@ export class Assistant {
     }
     return out;
   }
+}
+
+/** The line of a retrieved document sharing most words with the question (its first line when none does). */
+function bestPassage(text: string, question: string): string {
+  const words = contentTokens(question);
+  const lines = text.split(/\n+/).map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
+  let best = lines[0] ?? '';
+  let bestScore = 0;
+  for (const line of lines) {
+    const score = [...contentTokens(line)].filter((t) => words.has(t)).length;
+    if (score > bestScore) {
+      best = line;
+      bestScore = score;
+    }
+  }
+  return best;
 }
 
 function providerNote(lang: Lang, provider: string, error: string): string {

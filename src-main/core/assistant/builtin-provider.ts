@@ -229,7 +229,20 @@ export function writeFacts(f: AnswerFacts, lang: Lang): string {
             : '. You can ask about revenue over a period, the average invoice, unpaid or overdue invoices, top clients, invoices created today, a client’s history, or the cash-flow forecast.')
         );
       }
-      return (it ? 'Ecco i record più pertinenti:' : 'Here are the most relevant records:') + '\n' + bullet(f.hits.map((h) => `${h.label} — ${h.snippet}`));
+      const count = (type: string, one: string, many: string) => {
+        const k = f.hits.filter((h) => h.entityType === type).length;
+        return k ? [`${k} ${k === 1 ? one : many}`] : [];
+      };
+      const kinds = [
+        ...count('invoice', it ? 'fattura' : 'invoice', it ? 'fatture' : 'invoices'),
+        ...count('client', it ? 'cliente' : 'client', it ? 'clienti' : 'clients'),
+        ...count('product', it ? 'prodotto' : 'product', it ? 'prodotti' : 'products'),
+      ].join(', ');
+      return (
+        (it ? `I record più pertinenti (${kinds}), dal più vicino alla domanda:` : `The most relevant records (${kinds}), closest first:`) +
+        '\n' +
+        bullet(f.hits.map((h) => `${h.label} — ${h.snippet}`))
+      );
     }
   }
 }
