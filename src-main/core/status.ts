@@ -6,6 +6,7 @@ import { feedbackStatusSection } from './feedback/feedback-status-section';
 import { feedbackStatusSection } from './feedback/feedback-status-section';
 import { mlRetrainingStatusSection } from './ml/retraining/ml-retraining-status-section';
 import { ragAutoUpdateStatusSection } from './rag/auto-update-stats';
+import { assistantStatusSection } from './assistant/assistant-status-section';
 
 export interface StatusRow {
   label: string;
@@ -45,5 +46,6 @@ export async function systemStatus(app: App): Promise<SystemStatus> {
   sections.push(feedbackStatusSection(app.database.sqlite, s));
   sections.push(feedbackStatusSection(app.database.sqlite, s));
   sections.push(ragAutoUpdateStatusSection(app.database.sqlite, s));
+  sections.push(assistantStatusSection(app));
   return { dataDir: app.paths.dataDir, sections };
 }

@@ -1,0 +1,33 @@
+// The "Assistant" section of `ai status`: who writes the answers (built-in or an OpenAI-compatible
+// server), how corrections are matched to new questions, and how many corrections it learns from.
+import type { App } from '../app';
+import type { StatusSection } from '../status';
+import { ASSISTANT_AGENT_TYPES, DEFAULT_COSINE_THRESHOLD, DEFAULT_JACCARD_THRESHOLD } from './correction-memory';
+
+export function assistantStatusSection(app: App): StatusSection {
+  const s = app.settings;
+  const corrections = app.database.sqlite
+    .prepare(
+      `SELECT COUNT(*) AS n FROM user_feedback
+        WHERE agent_type IN (SELECT value FROM json_each(?)) AND user_correction IS NOT NULL AND trim(user_correction) != ''`,
+    )
+    .get(JSON.stringify(ASSISTANT_AGENT_TYPES)) as { n: number };
+  const embedder = app.rag.embedder.status();
+  const matching =
+    embedder.state === 'unavailable'
+      ? `shared words (Jaccard ≥ ${DEFAULT_JACCARD_THRESHOLD}): embedding model unavailable`
+      : `embeddings of ${embedder.model} (cosine ≥ ${DEFAULT_COSINE_THRESHOLD}), or the same reading of the question`;
+  return {
+    id: 'assistant',
+    title: 'Assistant',
+    rows: [
+      {
+        label: 'Provider',
+        value: s.AI_PROVIDER === 'openai' ? `OpenAI-compatible: ${s.AI_MODEL} at ${s.AI_BASE_URL} (built-in prose if it fails)` : 'built-in (offline templates)',
+      },
+      ...(s.AI_PROVIDER === 'openai' ? [{ label: 'API key', value: s.AI_API_KEY ? 'set' : 'not set' }] : []),
+      { label: 'Corrections learned from', value: corrections.n },
+      { label: 'Correction matching', value: matching },
+    ],
+  };
+}
