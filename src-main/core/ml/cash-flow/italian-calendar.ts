@@ -42,9 +42,8 @@ export function isItalianHoliday(iso: string): boolean {
   return italianHolidays(Number(iso.slice(0, 4))).includes(toDayNumber(iso));
 }
 
-/** Days from `day` (a day number) to the next national holiday on or after it. */
-export function daysToNextHoliday(day: number): number {
-  const year = Number(fromDayNumber(day).slice(0, 4));
+/** Days from `day` (a day number in `year`) to the next national holiday on or after it. */
+export function daysToNextHoliday(day: number, year: number = Number(fromDayNumber(day).slice(0, 4))): number {
   for (const y of [year, year + 1]) {
     for (const h of italianHolidays(y)) if (h >= day) return h - day;
   }

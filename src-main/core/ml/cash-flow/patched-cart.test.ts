@@ -2,6 +2,7 @@
 // regression trees as the original exhaustive search on tie-free data, and is much faster.
 import { describe, expect, it } from 'vitest';
 import { DecisionTreeRegression } from 'ml-cart';
+import { RandomForestRegression } from 'ml-random-forest';
 import { seededRandom } from './synthetic-history';
 
 interface TreeNodeJson {
@@ -87,6 +88,42 @@ describe('patched ml-cart regression trees', () => {
       expect(JSON.stringify(patched.toJSON().root)).toBe(JSON.stringify(original.toJSON().root));
       const probe = dataset(rnd, 50, x[0]!.length).x;
       expect(patched.predict(probe)).toEqual(original.predict(probe));
+    }
+  });
+
+  it('grows identical trees on features with many repeated values (flags, months, counts), the histogram path', () => {
+    const rnd = seededRandom(31);
+    const cardinalities = [2, 7, 12, 40, 500];
+    for (let t = 0; t < 40; t++) {
+      const n = 30 + Math.floor(rnd() * 250);
+      const cards = Array.from({ length: 1 + Math.floor(rnd() * 6) }, () => cardinalities[Math.floor(rnd() * cardinalities.length)]!);
+      const x = Array.from({ length: n }, () => cards.map((c) => Math.floor(rnd() * c)));
+      const y = x.map((r) => 3 * r[0]! + (r[1] ?? 0) + rnd() * 20);
+      const options = { maxDepth: 1 + Math.floor(rnd() * 10), minNumSamples: 1 + Math.floor(rnd() * 5) };
+      const original = makeTree({ ...options, fastSplit: false });
+      const patched = makeTree(options);
+      original.train(x, y);
+      patched.train(x, y);
+      expect(JSON.stringify(patched.toJSON().root)).toBe(JSON.stringify(original.toJSON().root));
+    }
+  });
+
+  it('the forest trains from columns with the same bootstrap and feature draws: identical forests', () => {
+    const rnd = seededRandom(77);
+    for (let t = 0; t < 8; t++) {
+      const n = 60 + Math.floor(rnd() * 150);
+      const cards = [2, 12, 1e9, 40, 1e9].slice(0, 2 + Math.floor(rnd() * 4));
+      const x = Array.from({ length: n }, () => cards.map((c) => (c > 1e6 ? rnd() * 100 : Math.floor(rnd() * c))));
+      const y = x.map((r) => 2 * r[0]! + r[1]! + rnd() * 15);
+      const forest = (treeOptions: Record<string, unknown>) => {
+        const f = new RandomForestRegression({ nEstimators: 6, seed: 11 + t, maxFeatures: 0.8, replacement: false, useSampleBagging: true, noOOB: true, treeOptions: { maxDepth: 6, minNumSamples: 3, ...treeOptions } });
+        f.train(x, y);
+        return f.toJSON() as unknown as { baseModel: { indexes: number[][]; estimators: { root: unknown }[] } };
+      };
+      const original = forest({ fastSplit: false });
+      const patched = forest({});
+      expect(patched.baseModel.indexes).toEqual(original.baseModel.indexes);
+      expect(JSON.stringify(patched.baseModel.estimators.map((e) => e.root))).toBe(JSON.stringify(original.baseModel.estimators.map((e) => e.root)));
     }
   });
 

@@ -3,7 +3,8 @@
 // for training, "today" for forecasts — from payments made strictly before it (DESIGN §4: no
 // leakage). One read of invoices and payments, then one pass in date order.
 import type BetterSqlite3 from 'better-sqlite3';
-import { daysBetween, endOfMonth, fromDayNumber, isIsoDate, toDayNumber, weekday } from '../../dates';
+import { isIsoDate, toDayNumber } from '../../dates';
+import { daysInMonth, isoToDay, weekdayOfDay } from './day-numbers';
 import { InputError } from '../../errors';
 import { daysToNextHoliday, italianHolidays } from './italian-calendar';
 import { PaymentHistory } from './payment-history';
@@ -97,85 +98,90 @@ interface InvoiceFacts {
   dueCents: number;
   /** Payments with a paid date, in date order. */
   paid: { day: number; cents: number }[];
-  /** Day of full payment, or null while open. */
+  /** Day (and ISO date) of full payment, or null while open. */
   paidDay: number | null;
+  paidDate: string | null;
 }
 
-interface InvoiceRow {
-  id: number;
-  client_id: number;
-  issue_date: string;
-  due_date: string;
-  total_cents: number;
-  ritenuta_cents: number;
-  payment_terms_eom: number;
-  disputed: number;
-  document_type: string;
-  line_count: number;
-}
+type InvoiceRow = [
+  id: number,
+  clientId: number,
+  issueDate: string,
+  dueDate: string,
+  totalCents: number,
+  ritenutaCents: number,
+  termsEom: number,
+  disputed: number,
+  documentType: string,
+  lineCount: number,
+];
 
-interface PaymentRow {
-  invoice_id: number;
-  amount_cents: number;
-  paid_date: string | null;
-  paid_amount_cents: number;
-}
+type PaymentRow = [invoiceId: number, amountCents: number, paidDate: string | null, paidAmountCents: number];
 
-/** Reads every issued invoice with its payments, sorted by issue date (then id). */
+/** Reads every issued invoice with its payments, sorted by issue date (then id). Raw rows: this runs over the whole history. */
 function loadInvoices(sqlite: BetterSqlite3.Database): InvoiceFacts[] {
   const invoices = sqlite
     .prepare(
       `SELECT i.id, i.client_id, i.issue_date, i.due_date, i.total_cents, i.ritenuta_cents, i.payment_terms_eom,
-              i.disputed, i.document_type,
-              (SELECT COUNT(*) FROM invoice_lines l WHERE l.invoice_id = i.id) AS line_count
+              i.disputed, i.document_type, COALESCE(l.n, 0)
          FROM invoices i
+         LEFT JOIN (SELECT invoice_id, COUNT(*) AS n FROM invoice_lines GROUP BY invoice_id) l ON l.invoice_id = i.id
         WHERE i.status NOT IN ('draft', 'cancelled')
         ORDER BY i.issue_date, i.id`,
     )
+    .raw()
     .all() as InvoiceRow[];
   const payments = sqlite
     .prepare(`SELECT invoice_id, amount_cents, paid_date, paid_amount_cents FROM payments ORDER BY invoice_id, paid_date, id`)
+    .raw()
     .all() as PaymentRow[];
   const byInvoice = new Map<number, PaymentRow[]>();
   for (const p of payments) {
-    let list = byInvoice.get(p.invoice_id);
-    if (!list) byInvoice.set(p.invoice_id, (list = []));
+    let list = byInvoice.get(p[0]);
+    if (!list) byInvoice.set(p[0], (list = []));
     list.push(p);
   }
   const out: InvoiceFacts[] = [];
-  for (const r of invoices) {
-    if (!isIsoDate(r.issue_date) || !isIsoDate(r.due_date)) continue;
-    const rows = byInvoice.get(r.id) ?? [];
-    const dueCents = rows.length ? rows.reduce((s, p) => s + p.amount_cents, 0) : r.total_cents - r.ritenuta_cents;
+  for (const [id, clientId, issueDate, dueDate, totalCents, ritenutaCents, termsEom, disputed, documentType, lineCount] of invoices) {
+    const issueDay = isoToDay(issueDate);
+    const dueDay = isoToDay(dueDate);
+    if (issueDay === null || dueDay === null) continue;
+    const rows = byInvoice.get(id) ?? [];
+    const dueCents = rows.length ? rows.reduce((s, p) => s + p[1], 0) : totalCents - ritenutaCents;
     // Credit notes and zero invoices are never "paid" by the client: nothing to learn or forecast.
     if (dueCents <= 0) continue;
-    const paid = rows
-      .filter((p) => p.paid_date !== null && p.paid_amount_cents > 0 && isIsoDate(p.paid_date))
-      .map((p) => ({ day: toDayNumber(p.paid_date!), cents: p.paid_amount_cents }))
-      .sort((a, b) => a.day - b.day);
+    const paid: { day: number; cents: number; date: string }[] = [];
+    for (const p of rows) {
+      const day = p[2] === null || p[3] <= 0 ? null : isoToDay(p[2]);
+      if (day !== null) paid.push({ day, cents: p[3], date: p[2]! });
+    }
+    paid.sort((a, b) => a.day - b.day);
     let cum = 0;
     let paidDay: number | null = null;
+    let paidDate: string | null = null;
     for (const p of paid) {
       cum += p.cents;
       if (cum >= dueCents) {
         paidDay = p.day;
+        paidDate = p.date;
         break;
       }
     }
     out.push({
-      id: r.id,
-      clientId: r.client_id,
-      issueDate: r.issue_date,
-      dueDate: r.due_date,
-      issueDay: toDayNumber(r.issue_date),
-      dueDay: toDayNumber(r.due_date),
-      termsEom: r.payment_terms_eom ? 1 : 0,
-      disputed: r.disputed ? 1 : 0,
-      documentType: r.document_type,
-      lineCount: r.line_count,
+      id,
+      clientId,
+      issueDate,
+      dueDate,
+      issueDay,
+      dueDay,
+      termsEom: termsEom ? 1 : 0,
+      disputed: disputed ? 1 : 0,
+      documentType,
+      lineCount,
       dueCents,
       paid,
       paidDay,
+      paidDate,
     });
   }
   return out;
@@ -188,11 +194,13 @@ function documentTypeCode(t: string): number {
 
 /** Features of the invoice itself (amount, terms, calendar) — fixed at issue. */
 function invoiceFeatures(inv: InvoiceFacts): number[] {
+  const year = Number(inv.issueDate.slice(0, 4));
   const month = Number(inv.issueDate.slice(5, 7));
   const dom = Number(inv.issueDate.slice(8, 10));
+  const dueYear = Number(inv.dueDate.slice(0, 4));
   const dueMonth = Number(inv.dueDate.slice(5, 7));
   let holidaysInTerms = 0;
-  for (let y = Number(inv.issueDate.slice(0, 4)); y <= Number(inv.dueDate.slice(0, 4)); y++) {
+  for (let y = year; y <= dueYear; y++) {
     for (const h of italianHolidays(y)) if (h > inv.issueDay && h <= inv.dueDay) holidaysInTerms++;
   }
   return [
@@ -200,11 +208,11 @@ function invoiceFeatures(inv: InvoiceFacts): number[] {
     inv.dueDay - inv.issueDay,
     inv.termsEom,
     month,
-    weekday(inv.issueDate),
+    weekdayOfDay(inv.issueDay),
     dom,
-    daysBetween(inv.issueDate, endOfMonth(inv.issueDate)),
-    weekday(inv.dueDate),
-    Math.min(60, daysToNextHoliday(inv.dueDay)),
+    daysInMonth(year, month) - dom,
+    weekdayOfDay(inv.dueDay),
+    Math.min(60, daysToNextHoliday(inv.dueDay, dueYear)),
     dueMonth === 8 ? 1 : 0,
     dueMonth === 12 ? 1 : 0,
     holidaysInTerms,
@@ -293,7 +301,7 @@ export function buildTrainingSet(sqlite: BetterSqlite3.Database, filter: Trainin
       clientId: inv.clientId,
       issueDate: inv.issueDate,
       dueDate: inv.dueDate,
-      paidDate: fromDayNumber(inv.paidDay),
+      paidDate: inv.paidDate!,
       amountCents: inv.dueCents,
       features: fullFeatures(inv, client, global, inv.issueDay),
       target: inv.paidDay - inv.issueDay,
