@@ -133,9 +133,12 @@ describe('demo data generator', () => {
   it('appends to an existing database, continuing the numbering', async () => {
     const db = freshDb();
     generateDemo(db.sqlite, { clients: 5, invoices: 50, seed: 1, today: '2025-06-30' });
-    generateDemo(db.sqlite, { clients: 5, invoices: 50, seed: 2, today: '2025-06-30' });
+    // The same seed again: names and P.IVAs must not collide with the first run's.
+    generateDemo(db.sqlite, { clients: 5, invoices: 50, seed: 1, today: '2025-06-30' });
     expect(checkDomainConsistency(db.sqlite).problems).toEqual([]);
     expect((db.sqlite.prepare('SELECT COUNT(*) AS n FROM invoices').get() as { n: number }).n).toBe(100);
+    const dupes = db.sqlite.prepare('SELECT denominazione FROM clients GROUP BY denominazione HAVING COUNT(*) > 1').all();
+    expect(dupes).toEqual([]);
     await db.close();
   });
 });

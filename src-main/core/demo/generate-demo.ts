@@ -173,7 +173,8 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
 
   const maxClientId = (sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM clients').get() as { n: number }).n;
   const takenPiva = new Set((sqlite.prepare('SELECT partita_iva FROM clients WHERE partita_iva IS NOT NULL').all() as { partita_iva: string }[]).map((r) => r.partita_iva));
-  const clients = planClients(rng, o.clients, maxClientId, takenPiva, startDay, span);
+  const takenNames = new Set((sqlite.prepare('SELECT denominazione FROM clients').all() as { denominazione: string }[]).map((r) => r.denominazione));
+  const clients = planClients(rng, o.clients, maxClientId, takenPiva, takenNames, startDay, span);
 
   const driftClient = o.driftClient !== undefined ? resolveDriftClient(clients, o.driftClient) : null;
   const driftFromDay = o.driftFrom ? toDayNumber(o.driftFrom) : startDay + Math.round(span * 0.75);
@@ -259,8 +260,7 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
   return summarise(o.seed, today, clients, invoices, productIds.added, driftClient && o.driftDays !== undefined ? { client: driftClient, days: o.driftDays, from: fromDayNumber(driftFromDay), affected: driftAffected } : null);
 }
 
-function planClients(rng: SeededRandom, n: number, maxId: number, takenPiva: Set<string>, startDay: number, span: number): PlannedClient[] {
-  const names = new Set<string>();
+function planClients(rng: SeededRandom, n: number, maxId: number, takenPiva: Set<string>, names: Set<string>, startDay: number, span: number): PlannedClient[] {
   const out: PlannedClient[] = [];
   for (let i = 0; i < n; i++) {
     let name = '';
