@@ -183,7 +183,6 @@ export const MESSAGES = {
   'chat.sources': m('Fonti', 'Sources'),
   'chat.provider': m('Risposta di: {provider}', 'Answered by: {provider}'),
   'chat.learned': m('Imparato dalla tua correzione del {date}', 'Learned from your correction on {date}'),
-  'chat.learnedCorrection': m('Correzione applicata:', 'Correction applied:'),
   'fbp.question': m('Risposta utile?', 'Was this helpful?'),
   'fbp.up': m('Utile', 'Helpful'),
   'fbp.down': m('Non utile', 'Not helpful'),
@@ -573,6 +572,8 @@ export const MESSAGES = {
   'forecast.noModel': m('Il modello di cassa non è ancora addestrato', 'The cash-flow model is not trained yet'),
   'forecast.noModelHint': m('Addestralo sui pagamenti già registrati: servono almeno 25 fatture pagate. Richiede qualche secondo.', 'Train it on the payments already recorded: it needs at least 25 paid invoices. It takes a few seconds.'),
   'forecast.training': m('Addestramento in corso…', 'Training…'),
+  'chat.moreSources': m('+{count} altre', '+{count} more'),
+  'chat.fewerSources': m('Mostra meno', 'Show fewer'),
 };
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -18,6 +18,9 @@ import { promptDrawsAttention, useChatStore, type ChatMessage } from '../stores/
 import { useDataStore } from '../stores/data-store';
 import { useUiStore } from '../stores/ui-store';
 
+/** Chips shown before "+N more": an aggregate answer can cite dozens of invoices. */
+const SOURCES_SHOWN = 6;
+
 const SUGGESTIONS: MessageKey[] = ['chat.suggest.today', 'chat.suggest.revenue', 'chat.suggest.overdue', 'chat.suggest.forecast', 'chat.suggest.top'];
 
 export function AssistantPage(): ReactElement {
@@ -114,6 +117,7 @@ function AnswerMessage({ id, answer }: { id: string; answer: AssistantAnswer }):
   const { t, lang } = useT();
   const setPage = useUiStore((s) => s.setPage);
   const setDataTab = useUiStore((s) => s.setDataTab);
+  const [allSources, setAllSources] = useState(false);
   const openSource = (s: AssistantAnswer['sources'][number]) => {
     const data = useDataStore.getState();
     if (s.entityType === 'client') {
@@ -143,24 +147,20 @@ function AnswerMessage({ id, answer }: { id: string; answer: AssistantAnswer }):
       <div className="msg-bubble" data-testid="answer-text">
         {answer.answer}
       </div>
-      {answer.learnedFrom.length > 0 && (
-        <div className="small muted">
-          {answer.learnedFrom.map((l) => (
-            <div key={l.feedbackId}>
-              {t('chat.learnedCorrection')} <em>{l.correction}</em>
-            </div>
-          ))}
-        </div>
-      )}
       {answer.sources.length > 0 && (
         <div className="sources" role="group" aria-label={t('chat.sources')}>
           <span className="xs faint">{t('chat.sources')}:</span>
-          {answer.sources.map((s) => (
+          {(allSources ? answer.sources : answer.sources.slice(0, SOURCES_SHOWN)).map((s) => (
             <button key={`${s.entityType}-${s.entityId}`} type="button" className="chip" onClick={() => openSource(s)} title={s.snippet ?? s.title} data-testid="source-chip">
               <Icon name={s.entityType === 'client' ? 'client' : s.entityType === 'product' ? 'product' : 'invoice'} size={13} />
               {s.title}
             </button>
           ))}
+          {answer.sources.length > SOURCES_SHOWN && (
+            <button type="button" className="btn btn-ghost btn-sm" aria-expanded={allSources} onClick={() => setAllSources(!allSources)}>
+              {allSources ? t('chat.fewerSources') : t('chat.moreSources', { count: answer.sources.length - SOURCES_SHOWN })}
+            </button>
+          )}
         </div>
       )}
       {answer.notes.map((n) => (

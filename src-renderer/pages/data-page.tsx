@@ -363,9 +363,11 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
         {serverError && <Alert kind="error">{serverError}</Alert>}
         <div className="grid grid-3">
-          <label className="field">
-            <span className="field-label">{t('data.col.client')}</span>
-            <select className="input" value={draft.clientId} aria-invalid={!!errors.clientId} aria-describedby={errId('clientId')} onChange={(e) => update({ ...draft, clientId: e.target.value })}>
+          <div className="field">
+            <label className="field-label" htmlFor="inv-client">
+              {t('data.col.client')}
+            </label>
+            <select id="inv-client" className="input" value={draft.clientId} aria-invalid={!!errors.clientId} aria-describedby={errId('clientId')} onChange={(e) => update({ ...draft, clientId: e.target.value })}>
               <option value="">{clients.data ? t('data.pickClient') : t('common.loading')}</option>
               {clients.data?.items.map((c) => (
                 <option key={c.id} value={c.id}>
@@ -374,17 +376,21 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
               ))}
             </select>
             <FieldError id="err-clientId" error={errors.clientId} />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('data.col.issueDate')}</span>
-            <input className="input" type="date" value={draft.issueDate} aria-invalid={!!errors.issueDate} aria-describedby={errId('issueDate')} onChange={(e) => update({ ...draft, issueDate: e.target.value })} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="inv-issue">
+              {t('data.col.issueDate')}
+            </label>
+            <input id="inv-issue" className="input" type="date" value={draft.issueDate} aria-invalid={!!errors.issueDate} aria-describedby={errId('issueDate')} onChange={(e) => update({ ...draft, issueDate: e.target.value })} />
             <FieldError id="err-issueDate" error={errors.issueDate} />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('data.col.dueDate')}</span>
-            <input className="input" type="date" value={draft.dueDate} aria-invalid={!!errors.dueDate} aria-describedby={errId('dueDate') ?? 'due-help'} onChange={(e) => update({ ...draft, dueDate: e.target.value })} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="inv-due">
+              {t('data.col.dueDate')}
+            </label>
+            <input id="inv-due" className="input" type="date" value={draft.dueDate} aria-invalid={!!errors.dueDate} aria-describedby={errId('dueDate') ?? 'due-help'} onChange={(e) => update({ ...draft, dueDate: e.target.value })} />
             {errors.dueDate ? <FieldError id="err-dueDate" error={errors.dueDate} /> : <span className="field-help" id="due-help">{t('data.dueHelp')}</span>}
-          </label>
+          </div>
         </div>
         <div className="stack">
           <div className="row">
@@ -397,9 +403,8 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
           {draft.lines.map((l, i) => {
             const n = i + 1;
             return (
-              <div key={i} className="grid" style={{ gridTemplateColumns: '150px minmax(0,1fr) 80px 120px 80px 110px 34px', alignItems: 'start' }} data-testid="line-row">
+              <div key={i} className="grid" style={{ gridTemplateColumns: '130px minmax(0,1fr) 76px 116px 70px 110px 34px', alignItems: 'start' }} data-testid="line-row">
                 <label className="field">
-                  <span className="sr-only">{t('data.lineProduct', { n })}</span>
                   <select className="input" value={l.productId ?? ''} onChange={(e) => pickProduct(i, e.target.value)} aria-label={t('data.lineProduct', { n })}>
                     <option value="">{t('data.freeLine')}</option>
                     {products.data?.items.map((p) => (
@@ -409,26 +414,22 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
                     ))}
                   </select>
                 </label>
-                <label className="field">
-                  <span className="sr-only">{t('data.lineDescription', { n })}</span>
+                <div className="field">
                   <input className="input" aria-label={t('data.lineDescription', { n })} placeholder={t('data.col.description')} value={l.description} aria-invalid={!!errors[`lines.${i}.description`]} onChange={(e) => setLine(i, { description: e.target.value })} />
                   <FieldError id={`err-lines-${i}-description`} error={errors[`lines.${i}.description`]} />
-                </label>
-                <label className="field">
-                  <span className="sr-only">{t('data.lineQuantity', { n })}</span>
+                </div>
+                <div className="field">
                   <input className="input num" inputMode="decimal" aria-label={t('data.lineQuantity', { n })} value={l.quantity} aria-invalid={!!errors[`lines.${i}.quantity`]} onChange={(e) => setLine(i, { quantity: e.target.value })} />
                   <FieldError id={`err-lines-${i}-quantity`} error={errors[`lines.${i}.quantity`]} />
-                </label>
-                <label className="field">
-                  <span className="sr-only">{t('data.linePrice', { n })}</span>
+                </div>
+                <div className="field">
                   <input className="input num" inputMode="decimal" aria-label={t('data.linePrice', { n })} placeholder="0,00 €" value={l.unitPrice} aria-invalid={!!errors[`lines.${i}.unitPrice`]} onChange={(e) => setLine(i, { unitPrice: e.target.value })} />
                   <FieldError id={`err-lines-${i}-unitPrice`} error={errors[`lines.${i}.unitPrice`]} />
-                </label>
-                <label className="field">
-                  <span className="sr-only">{t('data.lineVat', { n })}</span>
+                </div>
+                <div className="field">
                   <input className="input num" inputMode="decimal" aria-label={t('data.lineVat', { n })} value={l.vatRate} aria-invalid={!!errors[`lines.${i}.vatRate`]} onChange={(e) => setLine(i, { vatRate: e.target.value })} />
                   <FieldError id={`err-lines-${i}-vatRate`} error={errors[`lines.${i}.vatRate`]} />
-                </label>
+                </div>
                 <div className="num small" style={{ paddingTop: 8 }}>
                   {formatCents(totals.perLine[i]?.total ?? 0)}
                 </div>
@@ -503,16 +504,20 @@ function PaymentDialog({ invoice, onClose }: { invoice: InvoiceSummary; onClose:
         </p>
         {serverError && <Alert kind="error">{serverError}</Alert>}
         <div className="grid grid-2">
-          <label className="field">
-            <span className="field-label">{t('data.paymentAmount')}</span>
-            <input className="input num" inputMode="decimal" value={draft.amount} aria-invalid={!!errors.amount} aria-describedby={errors.amount ? 'err-amount' : undefined} onChange={(e) => setDraft({ ...draft, amount: e.target.value })} />
+          <div className="field">
+            <label className="field-label" htmlFor="pay-amount">
+              {t('data.paymentAmount')}
+            </label>
+            <input id="pay-amount" className="input num" inputMode="decimal" value={draft.amount} aria-invalid={!!errors.amount} aria-describedby={errors.amount ? 'err-amount' : undefined} onChange={(e) => setDraft({ ...draft, amount: e.target.value })} />
             <FieldError id="err-amount" error={errors.amount} />
-          </label>
-          <label className="field">
-            <span className="field-label">{t('data.paidDate')}</span>
-            <input className="input" type="date" value={draft.paidDate} aria-invalid={!!errors.paidDate} aria-describedby={errors.paidDate ? 'err-paidDate' : undefined} onChange={(e) => setDraft({ ...draft, paidDate: e.target.value })} />
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="pay-date">
+              {t('data.paidDate')}
+            </label>
+            <input id="pay-date" className="input" type="date" value={draft.paidDate} aria-invalid={!!errors.paidDate} aria-describedby={errors.paidDate ? 'err-paidDate' : undefined} onChange={(e) => setDraft({ ...draft, paidDate: e.target.value })} />
             <FieldError id="err-paidDate" error={errors.paidDate} />
-          </label>
+          </div>
           <label className="field">
             <span className="field-label">{t('data.method')}</span>
             <select className="input" value={draft.method} onChange={(e) => setDraft({ ...draft, method: e.target.value as PaymentDraft['method'] })}>

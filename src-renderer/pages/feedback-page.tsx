@@ -369,15 +369,17 @@ function CleanupCard(): ReactElement {
         <span className="hint">{t('fb.cleanupHint')}</span>
       </div>
       <div className="toolbar">
-        <label className="field" style={{ width: 220 }}>
-          <span className="field-label">{t('fb.olderThan')}</span>
-          <input className="input num" inputMode="numeric" value={days} aria-invalid={!!error} aria-describedby={error ? 'fb-cleanup-err' : undefined} onChange={(e) => setDays(e.target.value)} />
+        <div className="field" style={{ width: 220 }}>
+          <label className="field-label" htmlFor="fb-older-than">
+            {t('fb.olderThan')}
+          </label>
+          <input id="fb-older-than" className="input num" inputMode="numeric" value={days} aria-invalid={!!error} aria-describedby={error ? 'fb-cleanup-err' : undefined} onChange={(e) => setDays(e.target.value)} />
           {error && (
             <span className="field-error" id="fb-cleanup-err">
               {error}
             </span>
           )}
-        </label>
+        </div>
         <button type="button" className="btn btn-danger" onClick={ask} style={{ marginBottom: error ? 22 : 0 }}>
           <Icon name="trash" size={15} /> {t('fb.cleanupButton')}
         </button>

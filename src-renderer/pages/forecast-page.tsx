@@ -206,16 +206,28 @@ function ActualDialog({ f, inv, onClose }: { f: Forecast; inv: ForecastInvoice; 
         <Alert kind="info">{t('forecast.actualHint')}</Alert>
         {serverError && <Alert kind="error">{serverError}</Alert>}
         <div className="grid grid-2">
-          <label className="field">
-            <span className="field-label">{t('data.paidDate')}</span>
-            <input className="input" type="date" value={draft.paidDate} aria-invalid={!!errors.paidDate} onChange={(e) => setDraft({ ...draft, paidDate: e.target.value })} />
-            {errors.paidDate && <span className="field-error">{t(errors.paidDate)}</span>}
-          </label>
-          <label className="field">
-            <span className="field-label">{t('data.paymentAmount')}</span>
-            <input className="input num" inputMode="decimal" value={draft.amount} aria-invalid={!!errors.amount} onChange={(e) => setDraft({ ...draft, amount: e.target.value })} />
-            {errors.amount && <span className="field-error">{t(errors.amount)}</span>}
-          </label>
+          <div className="field">
+            <label className="field-label" htmlFor="actual-date">
+              {t('data.paidDate')}
+            </label>
+            <input id="actual-date" className="input" type="date" value={draft.paidDate} aria-invalid={!!errors.paidDate} aria-describedby={errors.paidDate ? 'actual-date-err' : undefined} onChange={(e) => setDraft({ ...draft, paidDate: e.target.value })} />
+            {errors.paidDate && (
+              <span className="field-error" id="actual-date-err">
+                {t(errors.paidDate)}
+              </span>
+            )}
+          </div>
+          <div className="field">
+            <label className="field-label" htmlFor="actual-amount">
+              {t('data.paymentAmount')}
+            </label>
+            <input id="actual-amount" className="input num" inputMode="decimal" value={draft.amount} aria-invalid={!!errors.amount} aria-describedby={errors.amount ? 'actual-amount-err' : undefined} onChange={(e) => setDraft({ ...draft, amount: e.target.value })} />
+            {errors.amount && (
+              <span className="field-error" id="actual-amount-err">
+                {t(errors.amount)}
+              </span>
+            )}
+          </div>
         </div>
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose} data-close>
