@@ -218,6 +218,29 @@ describe('Assistant on real SQLite', () => {
     expect(f.answer).toMatch(/cash-flow model isn't trained yet/);
   });
 
+  it('answers short follow-ups in the same session: another period, then another client', async () => {
+    const first = await assistant.ask({ question: "What's my revenue this month?" });
+    const lastMonth = await assistant.ask({ question: 'And last month?', sessionId: first.sessionId });
+    if (lastMonth.facts.intent !== 'revenue') throw new Error(`wrong intent ${lastMonth.intent}`);
+    const [y, m] = TODAY.split('-').map(Number) as [number, number];
+    const from = new Date(Date.UTC(y, m - 2, 1)).toISOString().slice(0, 10);
+    expect(lastMonth.facts.period.from).toBe(from);
+    const forRossi = await assistant.ask({ question: 'e per Rossi?', sessionId: first.sessionId });
+    if (forRossi.facts.intent !== 'revenue') throw new Error(`wrong intent ${forRossi.intent}`);
+    expect(forRossi.facts.client?.id).toBe(fx.clientIds.rossi);
+    expect(forRossi.facts.period.from).toBe(from);
+    const expected = one<{ total: number }>(
+      `SELECT COALESCE(SUM(CASE WHEN document_type = 'TD04' THEN -total_cents ELSE total_cents END), 0) AS total FROM invoices
+       WHERE client_id = ? AND status NOT IN ('draft','cancelled') AND issue_date BETWEEN ? AND ?`,
+      fx.clientIds.rossi,
+      from,
+      forRossi.facts.period.to,
+    );
+    expect(forRossi.facts.totalCents).toBe(expected.total);
+    // Without the session, the same words are not a revenue question.
+    expect((await assistant.ask({ question: 'And last month?' })).intent).toBe('search');
+  });
+
   it('rejects bad questions naming the field', async () => {
     await expect(assistant.ask({ question: '   ' })).rejects.toThrow(/question: must not be empty/);
     await expect(assistant.ask({ question: 'x'.repeat(5000) })).rejects.toThrow(/question: longer than/);

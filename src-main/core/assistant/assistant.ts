@@ -26,7 +26,7 @@ import { BuiltinProvider, writeLearned, type ProseProvider } from './builtin-pro
 import { BusinessQueries, CREDIT_NOTE_TYPE, signedTotal, type InvoiceFigures } from './business-queries';
 import { ClientMatcher, type ClientMatch } from './client-matcher';
 import { contentTokens, CorrectionMemory, type CorrectionMemoryOptions } from './correction-memory';
-import { parseIntent, type Lang, type ParsedQuestion } from './parse-intent';
+import { parseIntent, type Intent, type Lang, type ParsedQuestion } from './parse-intent';
 import { describePeriod, type Period } from './parse-period';
 
 export const MAX_QUESTION_LENGTH = 2_000;
@@ -34,6 +34,9 @@ export const MAX_QUESTION_LENGTH = 2_000;
 export const MAX_SOURCES = 25;
 const DEFAULT_FORECAST_DAYS = 30;
 const HISTORY_TURNS = 6;
+const FOLLOW_UP_MAX_WORDS = 8;
+/** Conversations remembered at once (a long-running app forgets the least recently used). */
+const MAX_SESSIONS = 500;
 
 export interface AssistantOptions {
   db: Kysely<DB>;
@@ -54,6 +57,7 @@ export class Assistant {
   private readonly memory: CorrectionMemory;
   private readonly builtin = new BuiltinProvider();
   private readonly sessions = new Map<string, { question: string; answer: string }[]>();
+  private readonly lastReadings = new Map<string, { intent: Intent; period: Period | null; client: ClientRef | null }>();
 
   constructor(private readonly options: AssistantOptions) {
     this.queries = new BusinessQueries(options.db);
@@ -69,8 +73,17 @@ export class Assistant {
     const sessionId = input.sessionId ?? randomUUID();
     const notes: string[] = [];
 
-    const match = await this.clientsMatcher.match(question, parsed);
-    const { facts, sources } = await this.answerFacts(parsed, match, question, lang, today, notes);
+    let match = await this.clientsMatcher.match(question, parsed);
+    // A short follow-up ("and last month?", "e per Rossi?") keeps the session's previous question
+    // and changes only the period or the client it names.
+    let reading = parsed;
+    const previous = this.lastReadings.get(sessionId);
+    if (previous && parsed.intent === 'search' && (parsed.period || match.client) && question.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS) {
+      reading = { ...parsed, intent: previous.intent, period: parsed.period ?? previous.period };
+      if (!match.client && previous.client) match = { client: previous.client, candidates: [] };
+    }
+    const { facts, sources } = await this.answerFacts(reading, match, question, lang, today, notes);
+    remember(this.lastReadings, sessionId, { intent: facts.intent, period: reading.period, client: match.client });
     const learned = await this.memory.find(question, today);
     if (learned.note) notes.push(learned.note);
 
@@ -103,7 +116,7 @@ export class Assistant {
       answer += writeLearned(learned.matches, lang);
     }
     history.push({ question, answer });
-    this.sessions.set(sessionId, history.slice(-HISTORY_TURNS));
+    remember(this.sessions, sessionId, history.slice(-HISTORY_TURNS));
 
     return {
       answer,
@@ -124,6 +137,7 @@ export class Assistant {
   /** Forgets a session's turns (the GUI's "new chat"). */
   endSession(sessionId: string): void {
     this.sessions.delete(sessionId);
+    this.lastReadings.delete(sessionId);
   }
 
   private async answerFacts(
@@ -451,6 +465,12 @@ export class Assistant {
     }
     return out;
   }
+}
+
+function remember<V>(map: Map<string, V>, key: string, value: V): void {
+  map.delete(key);
+  map.set(key, value);
+  if (map.size > MAX_SESSIONS) map.delete(map.keys().next().value!);
 }
 
 /** The line of a retrieved document sharing most words with the question (its first line when none does). */
