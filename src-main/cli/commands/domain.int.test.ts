@@ -80,6 +80,8 @@ describe('domain CLI', () => {
     const client = await run(dir, ['cliente', 'crea', '--denominazione', 'Rossi Impianti Srl', '--piva', 'IT00159560366', '--termini', '30', '--fine-mese', '--cap', '20121', '--provincia', 'mi', '--json']);
     expect(client.code).toBe(0);
     expect(JSON.parse(client.stdout)).toMatchObject({ partita_iva: '00159560366', province: 'MI', payment_terms_eom: 1 });
+    const updated = await run(dir, ['client', 'update', '00159560366', '--email', 'amministrazione@rossi-impianti.it', '--json']);
+    expect(JSON.parse(updated.stdout)).toMatchObject({ email: 'amministrazione@rossi-impianti.it', payment_terms_days: 30 });
     const created = await run(dir, ['fattura', 'crea', '--cliente', 'Rossi Impianti', '--riga', 'Consulenza tecnica;2,5;85,00;22', '--riga', 'Formazione;1;700;0', '--data', '2025-03-14']);
     expect(created.code).toBe(0);
     expect(created.stdout).toContain('Fattura 1/2025');
@@ -97,6 +99,8 @@ describe('domain CLI', () => {
     const over = await run(dir, ['invoice', 'pay', '1/2025', '--importo', '461,26']);
     expect(over.code).toBe(2);
     expect(over.stderr).toMatch(/--importo: 461,26\s€ exceeds the 461,25\s€ still open on invoice 1\/2025/);
+    const shownClient = JSON.parse((await run(dir, ['cliente', 'mostra', 'Rossi', '--json'])).stdout) as { invoices: number; outstandingCents: number };
+    expect(shownClient).toMatchObject({ invoices: 1, outstandingCents: 46125 });
     const del = await run(dir, ['fattura', 'elimina', '1/2025']);
     expect(del.code).toBe(2);
     expect(del.stderr).toContain('--force');
