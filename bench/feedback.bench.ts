@@ -73,6 +73,7 @@ async function insertBench() {
   const cpu = process.cpuUsage(c0);
   const batchedCpuSecs = (cpu.user + cpu.system) / 1e6;
   await d.close();
+  fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
 
   const b = openDatabase(tmp());
   const base = new FeedbackService(b.sqlite, settings);
@@ -82,6 +83,7 @@ async function insertBench() {
   const baselineSecs = (performance.now() - t1) / 1000;
   const bcpu = process.cpuUsage(c1);
   await b.close();
+  fs.rmSync(path.dirname(b.path), { recursive: true, force: true });
   return {
     batchedRate: INSERT_ROWS / batchedSecs,
     batchedSecs,
@@ -140,7 +142,6 @@ async function statsBench() {
     s.prepare(`SELECT strftime('%Y-%W', created_at) AS w, count(*), avg(rating), sum(user_correction IS NOT NULL) FROM user_feedback NOT INDEXED GROUP BY w`).all();
     s.prepare(`SELECT lower(trim(user_input)) AS q, count(*) AS n FROM user_feedback NOT INDEXED WHERE user_correction IS NOT NULL GROUP BY q ORDER BY n DESC LIMIT 10`).all();
     s.prepare(`SELECT lower(trim(user_input)) AS q, count(*) AS n, avg(rating) FROM user_feedback NOT INDEXED WHERE rating <= 2 GROUP BY q ORDER BY n DESC LIMIT 10`).all();
-    s.prepare(`SELECT lower(trim(ai_response)) AS q, count(*) AS n FROM user_feedback NOT INDEXED WHERE user_correction IS NOT NULL GROUP BY q ORDER BY n DESC LIMIT 10`).all();
     s.prepare(`SELECT model_name, model_version, source, count(*), avg(was_accurate), avg(abs(error_days)) FROM model_prediction_feedback NOT INDEXED GROUP BY 1, 2, 3`).all();
   };
   const naiveMs = time(naive, 2);

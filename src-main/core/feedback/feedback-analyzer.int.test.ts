@@ -61,7 +61,8 @@ describe('FeedbackAnalyzer', () => {
       ['what is my revenue this month', 1, 1],
       ["What's my revenue this month?", 1, 2],
     ]);
-    expect(s.commonIssues[0]).toMatchObject({ example: 'Your revenue is €10,000', count: 3, latestCorrection: 'Revenue is €12,700' });
+    expect(s.commonIssues[0]).toMatchObject({ example: 'Your revenue is €10,000', count: 2, latestCorrection: 'Revenue is €12,700' });
+    expect(s.commonIssues.map((i) => i.example)).toEqual(['Your revenue is €10,000', '2025-04-01', 'Your revenue is €10,000']);
     expect(s.predictions.byVersion).toEqual([
       { model: 'cash_flow', version: '1.1.0', source: 'auto-outcome', total: 2, evaluated: 2, accurate: 1, accuracy: 0.5, meanAbsErrorDays: 7.5 },
       { model: 'cash_flow', version: '1.1.0', source: 'user', total: 1, evaluated: 1, accurate: 0, accuracy: 0, meanAbsErrorDays: null },

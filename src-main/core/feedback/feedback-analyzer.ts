@@ -41,8 +41,10 @@ export interface WeekStats {
 export interface QuestionPattern {
   /** Normalised grouping key. */
   key: string;
-  /** The most recent original wording in the group. */
+  /** The most recent original wording in the group (for common issues: the answer that was corrected). */
   example: string;
+  /** The most recent answer given in the group. */
+  answer: string;
   count: number;
   latestCorrection: string | null;
   avgRating: number | null;
@@ -85,7 +87,7 @@ export interface FeedbackStats {
   weeklyTrend: WeekStats[];
   topCorrectedQuestions: QuestionPattern[];
   lowRatedPatterns: QuestionPattern[];
-  /** The seed's "Common issues": the answers most frequently corrected. */
+  /** The seed's "Common issues": the most frequently corrected responses, grouped by the question they answered. */
   commonIssues: QuestionPattern[];
   predictions: {
     total: number;
@@ -122,7 +124,6 @@ export class FeedbackAnalyzer {
       daily: this.daily(from, to),
       topCorrectedQuestions: this.patterns('corrected_q', from, to, top),
       lowRatedPatterns: this.patterns('low_rated', from, to, top),
-      commonIssues: this.patterns('corrected_r', from, to, top),
       byVersion: this.accuracy(from, to),
       unprocessedSinceActive: this.unprocessed(),
     }));
@@ -188,7 +189,7 @@ export class FeedbackAnalyzer {
         .map(([weekStart, w]) => ({ weekStart, total: w.total, avgRating: w.ratings ? round(w.ratingSum / w.ratings, 2) : null, thumbsUp: w.thumbsUp, thumbsDown: w.thumbsDown, corrections: w.corrections })),
       topCorrectedQuestions: r.topCorrectedQuestions,
       lowRatedPatterns: r.lowRatedPatterns,
-      commonIssues: r.commonIssues,
+      commonIssues: r.topCorrectedQuestions.map((p) => ({ ...p, example: p.answer })),
       predictions: { total: [...byModel.values()].reduce((s, m) => s + m.total, 0), byModel: [...byModel.values()], byVersion: r.byVersion },
       unprocessedSinceActive: r.unprocessedSinceActive,
     };
@@ -201,11 +202,10 @@ export class FeedbackAnalyzer {
   }
 
   /** Groups by the normalised text through the matching partial index, then fetches one example per group. */
-  private patterns(kind: 'corrected_q' | 'corrected_r' | 'low_rated', from: string, to: string, top: number): QuestionPattern[] {
+  private patterns(kind: 'corrected_q' | 'low_rated', from: string, to: string, top: number): QuestionPattern[] {
     const spec = {
-      corrected_q: { index: 'user_feedback_corrected_q', key: 'question_norm', where: 'user_correction IS NOT NULL', text: 'user_input' },
-      corrected_r: { index: 'user_feedback_corrected_r', key: 'response_norm', where: 'user_correction IS NOT NULL', text: 'ai_response' },
-      low_rated: { index: 'user_feedback_low_rated', key: 'question_norm', where: 'rating <= 2', text: 'user_input' },
+      corrected_q: { index: 'user_feedback_corrected_q', key: 'question_norm', where: 'user_correction IS NOT NULL' },
+      low_rated: { index: 'user_feedback_low_rated', key: 'question_norm', where: 'rating <= 2' },
     }[kind];
     const groups = this.sqlite
       .prepare(
@@ -213,14 +213,14 @@ export class FeedbackAnalyzer {
          WHERE ${spec.where} AND created_at >= ? AND created_at < ? GROUP BY ${spec.key} ORDER BY n DESC, last_id DESC LIMIT ?`,
       )
       .all(from, to, top) as { key: string | null; n: number; last_id: number }[];
-    const example = this.sqlite.prepare(`SELECT ${spec.text} AS text, user_correction, created_at FROM user_feedback WHERE id = ?`);
+    const example = this.sqlite.prepare('SELECT user_input, ai_response, user_correction, created_at FROM user_feedback WHERE id = ?');
     const avg = this.sqlite.prepare(
       `SELECT avg(rating) AS r FROM user_feedback INDEXED BY ${spec.index} WHERE ${spec.where} AND ${spec.key} IS ? AND created_at >= ? AND created_at < ?`,
     );
     return groups.map((g) => {
-      const e = example.get(g.last_id) as { text: string; user_correction: string | null; created_at: string };
+      const e = example.get(g.last_id) as { user_input: string; ai_response: string; user_correction: string | null; created_at: string };
       const a = avg.get(g.key, from, to) as { r: number | null };
-      return { key: g.key ?? '', example: e.text, count: g.n, latestCorrection: e.user_correction, avgRating: round(a.r, 2), lastAt: e.created_at };
+      return { key: g.key ?? '', example: e.user_input, answer: e.ai_response, count: g.n, latestCorrection: e.user_correction, avgRating: round(a.r, 2), lastAt: e.created_at };
     });
   }
 

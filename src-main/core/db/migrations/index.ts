@@ -1,6 +1,7 @@
 // Ordered list of every migration. Static imports (not a folder scan) so bundled builds carry them.
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-feedback-analytics';
+import { migration0003 } from './0003-feedback-lean-indexes';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
