@@ -159,6 +159,22 @@ describe('interactive fattura crea', () => {
     }
   });
 
+  it('keeps answers typed ahead or pasted in one go', async () => {
+    const dir = dataDir();
+    const app = await App.open({ settings: loadSettings({ env: {}, flags: { DATA_DIR: dir } }), host: 'test' });
+    try {
+      const client = app.clients.create({ denominazione: 'Colombo Logistica Srl' });
+      const input = new PassThrough();
+      const output = new PassThrough();
+      output.resume();
+      input.end('Trasferta;\n2\n150\n10\n\n2025-06-03\n\n');
+      const result = await promptInvoice(app, { client, lines: [] }, { input, output });
+      expect(result).toEqual({ clientId: client.id, issueDate: '2025-06-03', lines: [{ description: 'Trasferta;', quantity: 2, unitPriceCents: 15000, vatRate: 10 }] });
+    } finally {
+      await app.close();
+    }
+  });
+
   it('ends without writing when the input closes', async () => {
     const dir = dataDir();
     const app = await App.open({ settings: loadSettings({ env: {}, flags: { DATA_DIR: dir } }), host: 'test' });

@@ -1,7 +1,7 @@
 // `cliente|client`, `prodotto|product`, `fattura|invoice` (DESIGN §8): the seed's Italian command
 // names with English aliases. `fattura crea` takes flags or, on a terminal without them, asks
 // interactively. Bad input exits 2 with a message naming the flag; nothing is written.
-import readline from 'node:readline/promises';
+import readline from 'node:readline';
 import type { Command } from 'commander';
 import type { App } from '../../core/app';
 import { isIsoDate, todayIso } from '../../core/dates';
@@ -243,10 +243,29 @@ class PromptClosed extends Error {}
  * then shows the totals and asks for confirmation. Returns null when the user declines.
  */
 export async function promptInvoice(app: App, given: { client?: Client; lines: InvoiceInput['lines']; issueDate?: string }, io: PromptIo): Promise<InvoiceInput | null> {
-  const rl = readline.createInterface({ input: io.input, output: io.output, terminal: false });
-  const closed = new Promise<never>((_, reject) => rl.once('close', () => reject(new PromptClosed('input closed'))));
-  closed.catch(() => undefined);
-  const ask = async (q: string): Promise<string> => (await Promise.race([rl.question(q), closed])).trim();
+  // Lines are queued as they arrive, so answers typed ahead or pasted in one go are not lost.
+  const rl = readline.createInterface({ input: io.input, terminal: false });
+  const queued: string[] = [];
+  let waiting: { resolve: (line: string) => void; reject: (e: Error) => void } | null = null;
+  let ended = false;
+  rl.on('line', (line) => {
+    if (waiting) {
+      const w = waiting;
+      waiting = null;
+      w.resolve(line);
+    } else queued.push(line);
+  });
+  rl.once('close', () => {
+    ended = true;
+    waiting?.reject(new PromptClosed('input closed'));
+    waiting = null;
+  });
+  const ask = async (q: string): Promise<string> => {
+    io.output.write(q);
+    if (queued.length) return queued.shift()!.trim();
+    if (ended) throw new PromptClosed('input closed');
+    return (await new Promise<string>((resolve, reject) => (waiting = { resolve, reject }))).trim();
+  };
   const say = (s: string) => io.output.write(s + '\n');
   try {
     let client = given.client;
