@@ -57,8 +57,10 @@ async function main(): Promise<void> {
   const db = openDatabase(':memory:');
   writeSyntheticHistory(db.sqlite, { invoices: INVOICES, clients: Math.round(INVOICES / 80), years: 5, seed: 42 });
   let t0 = performance.now();
+  const c0 = process.cpuUsage();
   const all = buildTrainingSet(db.sqlite);
   const featuresMs = performance.now() - t0;
+  const featuresCpu = process.cpuUsage(c0);
   await db.close();
   const cut = Math.floor(all.length * 0.8);
   const train = all.slice(0, cut);
@@ -86,7 +88,7 @@ async function main(): Promise<void> {
     { encoding: 'utf8' },
   );
   fs.rmSync(tmp, { recursive: true, force: true });
-  const sk = py.status === 0 ? (JSON.parse(py.stdout.trim().split('\n').pop()!) as { fullSeconds: number; mae: number }) : null;
+  const sk = py.status === 0 ? (JSON.parse(py.stdout.trim().split('\n').pop()!) as { fullSeconds: number; fullCpuSeconds: number; mae: number }) : null;
   if (!sk) console.error(`scikit-learn reference failed (install python3-sklearn for /usr/bin/python3):\n${py.stderr}`);
 
   const small = all.slice(0, BASELINE_ROWS);
@@ -95,11 +97,13 @@ async function main(): Promise<void> {
 
   const figures: BenchFigure[] = [
     { metric: `train ${all.length}×${FEATURE_NAMES.length}, ${OPTIONS.nEstimators} trees, in the worker`, value: workerMs / 1000, unit: 's', ...(sk ? { baseline: { label: 'scikit-learn, 1 core', value: sk.fullSeconds } } : {}), target: '≤ 10 s', met: workerMs <= 10_000 },
-    { metric: 'of which training inside the worker', value: full.ms / 1000, unit: 's' },
+    { metric: 'of which training inside the worker (wall)', value: full.ms / 1000, unit: 's' },
+    { metric: 'worker CPU time for that training', value: full.cpuMs / 1000, unit: 's', ...(sk ? { baseline: { label: 'scikit-learn CPU time', value: sk.fullCpuSeconds } } : {}), target: '≤ 10 s', met: full.cpuMs <= 10_000 },
     { metric: `patched vs unpatched ml-cart, ${small.length} rows, ${BASELINE_TREES} trees`, value: patchedSmallMs / 1000, unit: 's', baseline: { label: 'unpatched', value: unpatchedMs / 1000 } },
     { metric: `MAE on the last ${test.length} invoices (trained on ${train.length})`, value: jsMae, unit: 'days', ...(sk ? { baseline: { label: 'scikit-learn', value: sk.mae } } : {}) },
     { metric: 'main-thread event-loop lag p99 while training', value: lag.percentile(99) / 1e6, unit: 'ms', target: '< 50 ms', met: lag.percentile(99) / 1e6 < 50 },
-    { metric: `features for ${all.length} invoices (buildTrainingSet)`, value: featuresMs, unit: 'ms' },
+    { metric: `features for ${all.length} invoices (buildTrainingSet, wall)`, value: featuresMs, unit: 'ms' },
+    { metric: 'the same, CPU time', value: (featuresCpu.user + featuresCpu.system) / 1000, unit: 'ms', target: '< 1000 ms', met: (featuresCpu.user + featuresCpu.system) / 1000 < 1000 },
   ];
   report({
     bench: 'training',

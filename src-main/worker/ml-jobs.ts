@@ -5,10 +5,12 @@ import { registerJob } from './jobs';
 
 registerJob('ml.cashflow.train', ({ rows, options }, ctx) => {
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const model = CashFlowModel.train(rows, options, (p) => ctx.progress(p));
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(c0);
   ctx.log('info', `Cash-flow model trained on ${rows.length} rows in ${(ms / 1000).toFixed(1)}s`, { trees: model.options.nEstimators });
-  return { artifact: model.toJSON(), ms };
+  return { artifact: model.toJSON(), ms, cpuMs: (cpu.user + cpu.system) / 1000 };
 });
 
 registerJob('ml.cashflow.predict', ({ artifact, features }) => CashFlowModel.fromJSON(artifact).predict(features));

@@ -11,8 +11,9 @@ export interface CashFlowTrainJobArgs {
 
 export interface CashFlowTrainJobResult {
   artifact: CashFlowArtifact;
-  /** Training time inside the worker, in milliseconds. */
+  /** Training time inside the worker, in milliseconds (wall clock, and CPU time of the worker). */
   ms: number;
+  cpuMs: number;
 }
 
 declare module '../../worker/protocol' {

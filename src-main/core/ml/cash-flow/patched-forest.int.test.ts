@@ -1,11 +1,11 @@
-// The patched split search on real cash-flow features (many tied values: months, counts, flags):
+// The patched split search on the demo data's cash-flow features (many tied values: months, counts, flags):
 // the forest's accuracy must match the original exhaustive search within 1% MAE.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RandomForestRegression } from 'ml-random-forest';
 import { openDatabase, type Database } from '../../db/database';
 import { regressionMetrics } from '../metrics';
 import { buildTrainingSet, termsDaysOf, type TrainingRow } from './training-set';
-import { writeSyntheticHistory } from './synthetic-history';
+import { generateDemo } from '../../demo/generate-demo';
 
 let database: Database;
 let train: TrainingRow[];
@@ -13,9 +13,9 @@ let test: TrainingRow[];
 
 beforeAll(() => {
   database = openDatabase(':memory:');
-  writeSyntheticHistory(database.sqlite, { invoices: 500, clients: 10, seed: 77 });
-  train = buildTrainingSet(database.sqlite, { paidBefore: '2024-01-01' });
-  test = buildTrainingSet(database.sqlite, { issuedFrom: '2024-01-01' });
+  generateDemo(database.sqlite, { invoices: 500, clients: 20, years: 2, seed: 77, today: '2026-06-30' });
+  train = buildTrainingSet(database.sqlite, { paidBefore: '2025-10-01' });
+  test = buildTrainingSet(database.sqlite, { issuedFrom: '2025-10-01' });
 });
 afterAll(() => database.close());
 
@@ -37,7 +37,7 @@ function forestMae(fastSplit: boolean): { mae: number; ms: number } {
 }
 
 describe('patched ml-cart inside the random forest', () => {
-  it('matches the original MAE within 1% on cash-flow data, faster', () => {
+  it('matches the original MAE within 1% on the demo data, faster', () => {
     expect(train.length).toBeGreaterThan(250);
     expect(test.length).toBeGreaterThan(50);
     const original = forestMae(false);
