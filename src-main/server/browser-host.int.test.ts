@@ -66,7 +66,7 @@ beforeAll(async () => {
   fs.writeFileSync(path.join(staticDir, 'assets', 'app.js'), 'console.log("app")');
   fs.writeFileSync(path.join(dir, 'secret.txt'), 'outside the renderer folder');
   const settings = loadSettings({ env: {}, cwd: dir, flags: { DATA_DIR: path.join(dir, 'data') } });
-  running = await serveApp({ settings, version: 't', port: 0, staticDir, consoleLevel: 'silent' });
+  running = await serveApp({ settings, version: 't', port: 0, staticDir, consoleLevel: 'silent', heartbeatMs: 200 });
   base = `http://127.0.0.1:${running.server.port}`;
   token = running.server.token;
 });
@@ -153,6 +153,18 @@ describe('WebSocket', () => {
       expect(unknown.result).toMatchObject({ ok: false, error: { code: 'UNKNOWN_CHANNEL' } });
     } finally {
       sock.close();
+    }
+  });
+
+  it('a live socket survives heartbeats (it answers pings)', async () => {
+    const ws = (await connect(`?token=${token}`, { Origin: origin() })) as WebSocket;
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      expect(ws.readyState).toBe(WebSocket.OPEN);
+      const r = await request(ws, { id: 5, channel: 'status:get', args: {} });
+      expect(r.result.ok).toBe(true);
+    } finally {
+      ws.close();
     }
   });
 

@@ -27,6 +27,8 @@ export interface BrowserHostOptions {
   token?: string;
   /** Largest WebSocket frame accepted, in bytes. */
   maxPayload?: number;
+  /** Ping interval; a socket that missed the previous ping is closed. */
+  heartbeatMs?: number;
 }
 
 const MIME: Record<string, string> = {
@@ -60,6 +62,8 @@ function readCookie(header: string | undefined, name: string): string | null {
 
 export class BrowserHost {
   private readonly sockets = new Set<WebSocket>();
+  /** Sockets that answered the last ping (or connected since); the others are dropped. */
+  private readonly alive = new WeakSet<WebSocket>();
   private unsubscribe: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -125,22 +129,17 @@ export class BrowserHost {
       for (const ws of this.sockets) if (ws.readyState === ws.OPEN) ws.send(text);
     });
     // Drop sockets whose peer vanished (laptop sleep, killed tab) so pushes do not pile up.
-    const alive = new WeakSet<WebSocket>();
     this.heartbeat = setInterval(() => {
       for (const ws of this.sockets) {
-        if (!alive.has(ws)) {
+        if (!this.alive.has(ws)) {
           ws.terminate();
           continue;
         }
-        alive.delete(ws);
+        this.alive.delete(ws);
         ws.ping();
       }
-    }, 30_000);
+    }, this.options.heartbeatMs ?? 30_000);
     this.heartbeat.unref();
-    this.wss.on('connection', (ws) => {
-      alive.add(ws);
-      ws.on('pong', () => alive.add(ws));
-    });
   }
 
   private tokenMatches(candidate: string | null): boolean {
@@ -171,6 +170,8 @@ export class BrowserHost {
 
   private onSocket(ws: WebSocket): void {
     this.sockets.add(ws);
+    this.alive.add(ws);
+    ws.on('pong', () => this.alive.add(ws));
     ws.on('close', () => this.sockets.delete(ws));
     ws.on('error', () => this.sockets.delete(ws));
     ws.on('message', (data, isBinary) => {

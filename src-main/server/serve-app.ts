@@ -16,6 +16,7 @@ export interface ServeOptions {
   consoleLevel?: LogLevel;
   staticDir?: string;
   token?: string;
+  heartbeatMs?: number;
 }
 
 export interface RunningServe {
@@ -31,7 +32,7 @@ export async function serveApp(options: ServeOptions): Promise<RunningServe> {
   try {
     const staticDir = options.staticDir ?? (await ensureRendererBuilt(app.logger));
     router = createAppRouter(app, { version: options.version });
-    const server = await BrowserHost.start({ router, staticDir, logger: app.logger, host: options.host, port: options.port, token: options.token });
+    const server = await BrowserHost.start({ router, staticDir, logger: app.logger, host: options.host, port: options.port, token: options.token, heartbeatMs: options.heartbeatMs });
     let stopping: Promise<void> | null = null;
     const r = router;
     return {
