@@ -101,19 +101,21 @@ registerJob('rag.embed', async (args: EmbedJobArgs, ctx): Promise<EmbedJobResult
   }
   const m = await model(args.model, ctx);
   const t0 = performance.now();
-  const vectors: string[] = [];
+  const vectors: string[] = new Array(args.texts.length);
   let dim = 0;
-  // Sub-batches bound the tensor size; progress after each one.
+  // Sub-batches bound the tensor size. A batch is padded to its longest text, so texts of similar
+  // length are batched together (sorted by length) and the results put back in input order.
+  const order = args.texts.map((t, i) => [t.length, i] as const).sort((a, b) => a[0] - b[0]).map(([, i]) => i);
   const step = 32;
-  for (let i = 0; i < args.texts.length; i += step) {
-    const chunk = args.texts.slice(i, i + step);
-    const out = await m.extractor(chunk, { pooling: 'mean', normalize: true });
+  for (let i = 0; i < order.length; i += step) {
+    const idx = order.slice(i, i + step);
+    const out = await m.extractor(idx.map((j) => args.texts[j]!), { pooling: 'mean', normalize: true });
     dim = out.dims[out.dims.length - 1]!;
-    for (let j = 0; j < chunk.length; j++) {
+    idx.forEach((target, j) => {
       const v = out.data.subarray(j * dim, (j + 1) * dim);
-      vectors.push(Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64'));
-    }
-    if (args.texts.length > step) ctx.progress({ step: 'embed', current: Math.min(i + step, args.texts.length), total: args.texts.length });
+      vectors[target] = Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64');
+    });
+    if (order.length > step) ctx.progress({ step: 'embed', current: Math.min(i + step, order.length), total: order.length });
   }
   return { vectors, dim, ms: performance.now() - t0, source: m.source, location: m.location, loadMs: m.loadMs };
 });

@@ -136,7 +136,7 @@ describe('without an embedding model', () => {
     try {
       const r = await app2.rag.indexer.reindexAll();
       expect(r).toMatchObject({ added: 0, updated: 2, embeddingPending: 0, failed: 0 });
-      expect((await app2.rag.retriever.search('bathroom renovation', { k: 1, mode: 'vector' }))[0]).toMatchObject({ entityType: 'invoice', foundBy: ['vector'] });
+      expect((await app2.rag.retriever.search('bathroom renovation', { k: 1, mode: 'vector', types: ['invoice'] }))[0]).toMatchObject({ entityType: 'invoice', foundBy: ['vector'] });
     } finally {
       await app2.close();
     }

@@ -301,7 +301,7 @@ export class RagIndexer {
    */
   async reindexAll(options: { types?: RagEntityType[]; onProgress?: (p: ReindexProgress) => void; chunkSize?: number } = {}): Promise<IndexResult & { entities: number }> {
     const types = options.types ?? trackedTypes(this.settings());
-    const chunk = options.chunkSize ?? 64;
+    const chunk = options.chunkSize ?? 128;
     const t0 = performance.now();
     this.embedder.retry();
     const maxChange = this.sqlite.prepare<[], { m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get()!.m;
