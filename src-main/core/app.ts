@@ -142,6 +142,7 @@ export class App {
         stopTimeoutMs: 10_000,
       });
     }
+    this.events.on('settings:changed', () => this.models.updateSettings(this.settings));
     void background;
   }
 

@@ -5,6 +5,7 @@ import type { MainToWorker, WorkerToMain } from '../core/worker/protocol';
 import './basic-jobs';
 import './rag-jobs';
 import './ml-jobs';
+import './serialized-model-jobs';
 import { jobHandler } from './jobs';
 
 interface ParentPort {

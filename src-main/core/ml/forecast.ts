@@ -6,7 +6,8 @@ import type { Database } from '../db/database';
 import { addDays, daysBetween, startOfWeek, todayIso } from '../dates';
 import { AppError, InputError } from '../errors';
 import type { WorkerHost } from '../worker/worker-host';
-import { buildForecastRows, predictCashFlowInWorker, type CashFlowArtifact } from './cash-flow';
+import { buildForecastRows } from './cash-flow';
+import { predictSerializedInWorker } from './registry/serialized-model-jobs';
 import { CASH_FLOW } from './registry/cash-flow-spec';
 import type { ModelVersionManager } from './registry/model-version-manager';
 
@@ -82,7 +83,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
   const end = addDays(today, options.days - 1);
   const sqlite = deps.database.sqlite;
   const rows = buildForecastRows(sqlite, today, options.clientId === undefined ? {} : { clientId: options.clientId });
-  const predictions = rows.length ? await predictCashFlowInWorker(deps.worker, JSON.parse(loaded.artifact) as CashFlowArtifact, rows.map((r) => r.features)) : [];
+  const predictions = rows.length ? await predictSerializedInWorker(deps.worker, loaded.artifact, rows.map((r) => r.features)) : [];
   const meta = new Map(
     (
       sqlite

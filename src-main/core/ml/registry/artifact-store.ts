@@ -4,6 +4,7 @@
 // verifies it, so a truncated or edited file is detected instead of served.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors';
 
@@ -48,26 +49,28 @@ export class ArtifactStore {
     return path.resolve(this.modelsDir, relativePath);
   }
 
-  write(model: string, version: string, content: string): StoredArtifact {
+  /** Asynchronous so a multi-megabyte write and its fsyncs never block the main thread's event loop. */
+  async write(model: string, version: string, content: string): Promise<StoredArtifact> {
     const relativePath = this.relativePathFor(model, version);
     const target = this.absolute(relativePath);
     const dir = path.dirname(target);
-    fs.mkdirSync(dir, { recursive: true });
+    await fsp.mkdir(dir, { recursive: true });
     const data = Buffer.from(content, 'utf8');
+    const digest = sha256(data);
     const tmp = path.join(dir, `.${version}.json.${process.pid}.tmp`);
-    const fd = fs.openSync(tmp, 'w');
+    const file = await fsp.open(tmp, 'w');
     try {
       const half = Math.floor(data.length / 2);
-      fs.writeSync(fd, data, 0, half, 0);
+      await file.write(data, 0, half, 0);
       faultPause('artifact-write-pause');
-      fs.writeSync(fd, data, half, data.length - half, half);
-      fs.fsyncSync(fd);
+      await file.write(data, half, data.length - half, half);
+      await file.sync();
     } finally {
-      fs.closeSync(fd);
+      await file.close();
     }
-    fs.renameSync(tmp, target);
-    fsyncDir(dir);
-    return { relativePath, sha256: sha256(data), bytes: data.length };
+    await fsp.rename(tmp, target);
+    await fsyncDir(dir);
+    return { relativePath, sha256: digest, bytes: data.length };
   }
 
   /** Reads and verifies; throws ArtifactError('missing' | 'corrupt'). */
@@ -118,16 +121,16 @@ export class ArtifactStore {
   }
 }
 
-function fsyncDir(dir: string): void {
+async function fsyncDir(dir: string): Promise<void> {
   // Directory fsync makes the rename durable; some filesystems refuse it (EINVAL/EISDIR): the rename still happened.
-  let fd: number | undefined;
+  let handle: fsp.FileHandle | undefined;
   try {
-    fd = fs.openSync(dir, 'r');
-    fs.fsyncSync(fd);
+    handle = await fsp.open(dir, 'r');
+    await handle.sync();
   } catch {
     /* best effort on filesystems without directory fsync */
   } finally {
-    if (fd !== undefined) fs.closeSync(fd);
+    await handle?.close();
   }
 }
 

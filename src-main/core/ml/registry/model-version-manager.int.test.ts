@@ -30,10 +30,10 @@ const version = (status: NewVersion['status'], artifact: string, extra: Partial<
 });
 
 describe('ModelVersionManager', () => {
-  it('numbers 1.0.0 then minor bumps, writes checksummed artifacts, and keeps one active version', () => {
+  it('numbers 1.0.0 then minor bumps, writes checksummed artifacts, and keeps one active version', async () => {
     const { vm, store } = setup();
-    const a = vm.register(version('active', '{"a":1}'));
-    const b = vm.register(version('active', '{"b":2}'));
+    const a = await vm.register(version('active', '{"a":1}'));
+    const b = await vm.register(version('active', '{"b":2}'));
     expect([a.version, b.version]).toEqual(['1.0.0', '1.1.0']);
     expect(vm.get('m', '1.0.0')!.status).toBe('retired');
     expect(vm.active('m')!.version).toBe('1.1.0');
@@ -45,11 +45,11 @@ describe('ModelVersionManager', () => {
     expect(vm.loadActive('m')!.artifact).toBe('{"b":2}');
   });
 
-  it('falls back to the newest healthy version when the active artifact is corrupt, with an ERROR and a recorded event', () => {
+  it('falls back to the newest healthy version when the active artifact is corrupt, with an ERROR and a recorded event', async () => {
     const { vm, store } = setup();
-    vm.register(version('active', '{"v":"1.0.0"}'));
-    vm.register(version('active', '{"v":"1.1.0"}'));
-    vm.register(version('active', '{"v":"1.2.0"}'));
+    await vm.register(version('active', '{"v":"1.0.0"}'));
+    await vm.register(version('active', '{"v":"1.1.0"}'));
+    await vm.register(version('active', '{"v":"1.2.0"}'));
     fs.writeFileSync(store.absolute('m/1.2.0.json'), '{"v":"1.2.X"}'); // same size, different bytes
     fs.rmSync(store.absolute('m/1.1.0.json')); // the next one is missing too
     const loaded = vm.loadActive('m')!;
@@ -64,10 +64,10 @@ describe('ModelVersionManager', () => {
     expect(fb.error).toMatch(/corrupt/);
   });
 
-  it('prunes the oldest versions beyond MAX_VERSIONS but never the active one (rows and files)', () => {
+  it('prunes the oldest versions beyond MAX_VERSIONS but never the active one (rows and files)', async () => {
     const { vm, store } = setup();
-    vm.register(version('active', '{"v":0}'));
-    for (let i = 1; i <= 4; i++) vm.register(version('rejected', `{"v":${i}}`));
+    await vm.register(version('active', '{"v":0}'));
+    for (let i = 1; i <= 4; i++) await vm.register(version('rejected', `{"v":${i}}`));
     // Active is the oldest (1.0.0): pruning to 2 keeps it and the newest other.
     expect(vm.prune('m', 2)).toEqual(['1.3.0', '1.2.0', '1.1.0']);
     expect(vm.list('m').map((v) => `${v.version}:${v.status}`)).toEqual(['1.4.0:rejected', '1.0.0:active']);
@@ -79,10 +79,10 @@ describe('ModelVersionManager', () => {
     expect(vm.nextVersion('m')).toBe('1.1.0');
   });
 
-  it('rolls back to an earlier version without creating one, logged as a rollback run', () => {
+  it('rolls back to an earlier version without creating one, logged as a rollback run', async () => {
     const { vm } = setup();
-    vm.register(version('active', '{"v":0}'));
-    vm.register(version('active', '{"v":1}'));
+    await vm.register(version('active', '{"v":0}'));
+    await vm.register(version('active', '{"v":1}'));
     const r = vm.rollback('m', '1.0.0');
     expect(r.from).toBe('1.1.0');
     expect(vm.active('m')!.version).toBe('1.0.0');
@@ -92,9 +92,9 @@ describe('ModelVersionManager', () => {
     expect(fx.log.lines.some((l) => l.includes('Rolled back m model from 1.1.0 to 1.0.0'))).toBe(true);
   });
 
-  it('rejects bad rollbacks naming --version, changing nothing', () => {
+  it('rejects bad rollbacks naming --version, changing nothing', async () => {
     const { vm } = setup();
-    vm.register(version('active', '{"v":0}'));
+    await vm.register(version('active', '{"v":0}'));
     expect(() => vm.rollback('m', '9.9.0')).toThrowError(NotFoundError);
     expect(() => vm.rollback('m', '9.9.0')).toThrowError(/--version: m has no version 9\.9\.0 \(versions: 1\.0\.0\)/);
     expect(() => vm.rollback('m', '1.0.0')).toThrowError(InputError);
@@ -102,14 +102,14 @@ describe('ModelVersionManager', () => {
     expect(fx.database.sqlite.prepare("SELECT COUNT(*) AS n FROM retraining_runs").get()).toEqual({ n: 0 });
   });
 
-  it('marks the feedback a deployed version learnt from as consumed by it', () => {
+  it('marks the feedback a deployed version learnt from as consumed by it', async () => {
     const { vm } = setup();
     const ins = fx.database.sqlite.prepare("INSERT INTO model_prediction_feedback (model_name, prediction, was_accurate, created_at) VALUES ('m', '{}', 1, ?)");
     ins.run('2020-01-01T00:00:00.000Z');
     ins.run('2099-01-01T00:00:00.000Z');
-    vm.register(version('rejected', '{"v":0}', { consumeFeedbackUpTo: new Date().toISOString() }));
+    await vm.register(version('rejected', '{"v":0}', { consumeFeedbackUpTo: new Date().toISOString() }));
     expect(fx.database.sqlite.prepare('SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE consumed_by_version IS NOT NULL').get()).toEqual({ n: 0 });
-    vm.register(version('active', '{"v":1}', { consumeFeedbackUpTo: new Date().toISOString() }));
+    await vm.register(version('active', '{"v":1}', { consumeFeedbackUpTo: new Date().toISOString() }));
     expect(fx.database.sqlite.prepare('SELECT created_at, consumed_by_version FROM model_prediction_feedback ORDER BY id').all()).toEqual([
       { created_at: '2020-01-01T00:00:00.000Z', consumed_by_version: '1.1.0' },
       { created_at: '2099-01-01T00:00:00.000Z', consumed_by_version: null },

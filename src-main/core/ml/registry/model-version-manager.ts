@@ -147,10 +147,12 @@ export class ModelVersionManager {
    * Writes the artifact atomically, then records the version in one transaction; an 'active' version
    * replaces the current one (retired) and consumes the feedback it learnt from.
    */
-  register(input: NewVersion): VersionInfo {
+  async register(input: NewVersion): Promise<VersionInfo> {
     this.store.removeStaleTempFiles(input.model);
     const version = this.nextVersion(input.model);
-    const stored = this.store.write(input.model, version, input.artifact);
+    const stored = await this.store.write(input.model, version, input.artifact);
+    // The number was free before the write; one retrain per model runs at a time (retrain lock).
+    if (this.get(input.model, version)) throw new AppError('VERSION_TAKEN', `${input.model} ${version} was registered meanwhile`);
     const deployedAt = input.status === 'active' ? now() : null;
     this.sqlite
       .transaction(() => {

@@ -215,7 +215,7 @@ export class ModelRetrainer extends EventEmitter {
       deployed = await spec.train(ctx, { cutoff: trainingCutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'refit' }) });
     }
     progress({ step: 'save', current: 0, total: 1 });
-    const saved: VersionInfo = versions.register({
+    const saved: VersionInfo = await versions.register({
       model,
       artifact: deployed.artifact,
       status: outcome === 'deployed' ? 'active' : outcome === 'dry-run' ? 'candidate' : 'rejected',
