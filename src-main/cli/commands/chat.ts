@@ -29,7 +29,7 @@ export function registerChatCommand(ai: Command): void {
     .description('ask the assistant about your invoices, clients and cash flow (Italian or English); rate or correct each answer')
     .option('-m, --message <text>', 'ask one question and exit (otherwise an interactive session)')
     .option('--json', 'with --message: print the answer, its sources, facts and learned corrections as JSON')
-    .option('--session <id>', 'continue a conversation (follow-up questions share its history)')
+    .option('--session <id>', 'conversation id stored with the answer and its feedback (follow-ups such as "and last month?" are understood within one interactive session)')
     .option('--lang <lang>', 'answer language: it or en (default: the language of the question)', parseLang)
     .option('--no-feedback', 'do not ask for feedback after answers')
     .action(async (opts: ChatOpts, cmd: Command) => {
