@@ -115,6 +115,8 @@ export function AppShell(): ReactElement {
   useEffect(() => {
     document.title = `${t(NAV[page].label)} · OpenFatture`;
   }, [page, t]);
+  // A page starts at its top, not at the scroll position of the page before.
+  useEffect(() => window.scrollTo(0, 0), [page]);
   const Page = PAGE_COMPONENTS[page];
   return (
     <div className="shell">

@@ -574,6 +574,7 @@ export const MESSAGES = {
   'forecast.training': m('Addestramento in corso…', 'Training…'),
   'chat.moreSources': m('+{count} altre', '+{count} more'),
   'chat.fewerSources': m('Mostra meno', 'Show fewer'),
+  'kb.detached': m('Connessione interrotta: la reindicizzazione continua in background e l’avanzamento riprende appena la connessione torna.', 'Connection interrupted: the reindex goes on in the background and progress resumes as soon as the connection is back.'),
 };
 
 export type MessageKey = keyof typeof MESSAGES;

@@ -69,6 +69,7 @@ export function KnowledgePage(): ReactElement {
                     </span>
                   )}
                   {reindex.error && <Alert kind="error">{reindex.error}</Alert>}
+                  {reindex.detached && <Alert kind="warning">{t('kb.detached')}</Alert>}
                 </div>
               )}
               <div className="meter">

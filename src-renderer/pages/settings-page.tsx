@@ -170,19 +170,43 @@ function SettingControl({ s, id, title, disabled, invalid, onCommit, onEdit }: {
   const { t } = useT();
   const [text, setText] = useState(String(s.value));
   const [reveal, setReveal] = useState(false);
+  // Switches and lists show the new choice at once; a rejected value snaps back to the saved one.
+  const [choice, setChoice] = useState(s.value);
   useEffect(() => setText(String(s.value)), [s.value]);
+  useEffect(() => setChoice(s.value), [s.value, invalid]);
   const describedBy = invalid ? `${id}-error` : undefined;
   if (s.kind === 'bool') {
     return (
       <label className="checkbox">
-        <input id={id} type="checkbox" checked={s.value === true} disabled={disabled} onChange={(e) => onCommit(e.target.checked)} aria-describedby={describedBy} />
-        {s.value === true ? t('settings.on') : t('settings.off')}
+        <input
+          id={id}
+          type="checkbox"
+          checked={choice === true}
+          disabled={disabled}
+          onChange={(e) => {
+            setChoice(e.target.checked);
+            onCommit(e.target.checked);
+          }}
+          aria-describedby={describedBy}
+        />
+        {choice === true ? t('settings.on') : t('settings.off')}
       </label>
     );
   }
   if (s.kind === 'enum') {
     return (
-      <select id={id} className="input" value={String(s.value)} disabled={disabled} aria-invalid={invalid} aria-describedby={describedBy} onChange={(e) => onCommit(e.target.value)}>
+      <select
+        id={id}
+        className="input"
+        value={String(choice)}
+        disabled={disabled}
+        aria-invalid={invalid}
+        aria-describedby={describedBy}
+        onChange={(e) => {
+          setChoice(e.target.value);
+          onCommit(e.target.value);
+        }}
+      >
         {(s.values ?? []).map((v) => (
           <option key={v} value={v}>
             {enumLabel(t, s.key, v)}

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { IndexBatch, IndexStatus, PendingChange, SearchHit } from '../../src-preload/contract/index-channels';
-import { call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
+import { ApiError, call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
 
 export type ReindexReport = ChannelResult<'index:reindex'>;
 
@@ -25,7 +25,8 @@ interface IndexState {
   pending: Slice<{ items: PendingChange[]; total: number }>;
   batches: Slice<IndexBatch[]>;
   toggling: boolean;
-  reindex: { running: boolean; step: string; current: number; total: number; report: ReindexReport | null; error: string | null };
+  /** `detached`: the reply was lost with the connection; the run goes on in main and its progress events end it. */
+  reindex: { running: boolean; detached: boolean; step: string; current: number; total: number; report: ReindexReport | null; error: string | null };
   search: { query: string; running: boolean; hits: SearchHit[] | null; vectorAvailable: boolean; error: string | null };
   refresh: () => Promise<void>;
   pause: () => Promise<void>;
@@ -39,7 +40,7 @@ export const useIndexStore = create<IndexState>((set, get) => ({
   pending: emptySlice(),
   batches: emptySlice(),
   toggling: false,
-  reindex: { running: false, step: '', current: 0, total: 0, report: null, error: null },
+  reindex: { running: false, detached: false, step: '', current: 0, total: 0, report: null, error: null },
   search: { query: '', running: false, hits: null, vectorAvailable: true, error: null },
   refresh: async () => {
     const [status, pending, batches] = await Promise.allSettled([call('index:status', {}), call('index:pending', { limit: 100 }), call('index:batches', { limit: 20 })]);
@@ -69,12 +70,13 @@ export const useIndexStore = create<IndexState>((set, get) => ({
   },
   reindexAll: async () => {
     if (get().reindex.running) return;
-    set({ reindex: { running: true, step: '', current: 0, total: 0, report: null, error: null } });
+    set({ reindex: { running: true, detached: false, step: '', current: 0, total: 0, report: null, error: null } });
     try {
       const report = await call('index:reindex', {});
-      set((s) => ({ reindex: { ...s.reindex, running: false, report } }));
+      set((s) => ({ reindex: { ...s.reindex, running: false, detached: false, report } }));
     } catch (e) {
-      set((s) => ({ reindex: { ...s.reindex, running: false, error: errorText(e) } }));
+      const lost = e instanceof ApiError && (e.code === 'DISCONNECTED' || e.code === 'NETWORK');
+      set((s) => ({ reindex: lost ? { ...s.reindex, detached: true } : { ...s.reindex, running: false, error: errorText(e) } }));
     }
     void get().refresh();
   },
@@ -105,7 +107,14 @@ export function watchIndex(intervalMs = 3000): () => void {
       })),
     ),
     onConnection((state) => state === 'open' && void store.getState().refresh()),
-    subscribe('index:progress', (p) => store.setState((s) => ({ reindex: { ...s.reindex, running: s.reindex.running || p.current < p.total, step: p.step, current: p.current, total: p.total } }))),
+    subscribe('index:progress', (p) =>
+      store.setState((s) => {
+        const done = p.total > 0 && p.current >= p.total;
+        // A run started elsewhere (CLI, another window) or whose reply was lost ends with its last progress event.
+        const ownReplyPending = s.reindex.running && !s.reindex.detached;
+        return { reindex: { ...s.reindex, running: ownReplyPending || !done, detached: ownReplyPending ? s.reindex.detached : false, step: p.step, current: p.current, total: p.total } };
+      }),
+    ),
   ];
   return () => {
     clearInterval(timer);

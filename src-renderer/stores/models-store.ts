@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
-import { call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
+import { ApiError, call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
 
 export type RetrainResult = ChannelResult<'models:retrain'>;
 export type TriggerState = ModelCard['triggers'][number];
@@ -85,13 +85,16 @@ export const useModelsStore = create<ModelsState>((set, get) => ({
     set((s) => ({ retraining: { ...s.retraining, [model]: { dryRun, progress: null } }, lastResult: { ...s.lastResult, [model]: undefined } }));
     try {
       const result = await call('models:retrain', { model, dryRun });
-      set((s) => ({ lastResult: { ...s.lastResult, [model]: result } }));
+      set((s) => ({ lastResult: { ...s.lastResult, [model]: result }, retraining: { ...s.retraining, [model]: undefined } }));
     } catch (e) {
-      set((s) => ({ lastResult: { ...s.lastResult, [model]: { error: errorText(e) } } }));
-    } finally {
-      set((s) => ({ retraining: { ...s.retraining, [model]: undefined } }));
-      await get().load();
+      if (e instanceof ApiError && (e.code === 'DISCONNECTED' || e.code === 'NETWORK')) {
+        // The run goes on in main; it ends when the model card stops reporting it (see load()).
+        set((s) => ({ retraining: { ...s.retraining, [model]: { dryRun, progress: s.retraining[model]?.progress ?? null, external: true } } }));
+      } else {
+        set((s) => ({ lastResult: { ...s.lastResult, [model]: { error: errorText(e) } }, retraining: { ...s.retraining, [model]: undefined } }));
+      }
     }
+    await get().load();
   },
   rollback: async (model, version) => {
     set({ rollingBack: version });

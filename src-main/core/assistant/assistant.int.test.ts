@@ -237,6 +237,10 @@ describe('Assistant on real SQLite', () => {
       forRossi.facts.period.to,
     );
     expect(forRossi.facts.totalCents).toBe(expected.total);
+    // A follow-up with no clear language keeps the conversation's.
+    const it_ = await assistant.ask({ question: 'Fatturato di questo mese?' });
+    const q2 = await assistant.ask({ question: 'E Q2 2026?', sessionId: it_.sessionId });
+    expect([q2.intent, q2.language]).toEqual(['revenue', 'it']);
     // Without the session, the same words are not a revenue question.
     expect((await assistant.ask({ question: 'And last month?' })).intent).toBe('search');
   });

@@ -57,7 +57,7 @@ export class Assistant {
   private readonly memory: CorrectionMemory;
   private readonly builtin = new BuiltinProvider();
   private readonly sessions = new Map<string, { question: string; answer: string }[]>();
-  private readonly lastReadings = new Map<string, { intent: Intent; period: Period | null; client: ClientRef | null }>();
+  private readonly lastReadings = new Map<string, { intent: Intent; period: Period | null; client: ClientRef | null; lang: Lang }>();
 
   constructor(private readonly options: AssistantOptions) {
     this.queries = new BusinessQueries(options.db);
@@ -68,22 +68,23 @@ export class Assistant {
   async ask(input: AskInput): Promise<AssistantAnswer> {
     const question = validateQuestion(input);
     const today = (this.options.today ?? todayIso)();
-    const parsed = parseIntent(question, today, input.language ?? 'en');
-    const lang: Lang = input.language ?? parsed.lang;
     const sessionId = input.sessionId ?? randomUUID();
+    const previous = this.lastReadings.get(sessionId);
+    // Words of no clear language ("ok, and Q2?") keep the conversation's language.
+    const parsed = parseIntent(question, today, input.language ?? previous?.lang ?? 'en');
+    const lang: Lang = input.language ?? parsed.lang;
     const notes: string[] = [];
 
     let match = await this.clientsMatcher.match(question, parsed);
     // A short follow-up ("and last month?", "e per Rossi?") keeps the session's previous question
     // and changes only the period or the client it names.
     let reading = parsed;
-    const previous = this.lastReadings.get(sessionId);
     if (previous && parsed.intent === 'search' && (parsed.period || match.client) && question.split(/\s+/).length <= FOLLOW_UP_MAX_WORDS) {
       reading = { ...parsed, intent: previous.intent, period: parsed.period ?? previous.period };
       if (!match.client && previous.client) match = { client: previous.client, candidates: [] };
     }
     const { facts, sources } = await this.answerFacts(reading, match, question, lang, today, notes);
-    remember(this.lastReadings, sessionId, { intent: facts.intent, period: reading.period, client: match.client });
+    remember(this.lastReadings, sessionId, { intent: facts.intent, period: reading.period, client: match.client, lang });
     const learned = await this.memory.find(question, today);
     if (learned.note) notes.push(learned.note);
 
