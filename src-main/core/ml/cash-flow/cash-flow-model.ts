@@ -53,7 +53,7 @@ interface TreeJson {
   right?: TreeJson;
 }
 
-/** The JSON shape of the forest as ml-random-forest serialises it (the fields we read). */
+/** The parts of ml-random-forest's RandomForestRegression we use (its bundled types lack the patched train callback). */
 interface ForestWithValues {
   predictionValues(x: number[][]): { rows: number; getRow(i: number): number[] };
   toJSON(): unknown;
