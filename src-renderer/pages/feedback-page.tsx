@@ -88,8 +88,8 @@ export function FeedbackPage(): ReactElement {
                 ) : (
                   <div className="stack small">
                     {s.commonIssues.map((i) => (
-                      <div key={i} className="alert warning">
-                        {i}
+                      <div key={i} className="alert warning" title={i}>
+                        <span style={{ display: '-webkit-box', WebkitLineClamp: 3, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}>{i}</span>
                       </div>
                     ))}
                     {s.topCorrectedQuestions.length > 0 && <h3 className="muted small">{t('fb.topCorrected')}</h3>}
@@ -243,8 +243,8 @@ function FeedbackList(): ReactElement {
           <span className="field-label">{t('fb.thumb')}</span>
           <select className="input" value={filter.thumb} onChange={(e) => setFilter({ thumb: e.target.value as '' | 'up' | 'down' })}>
             <option value="">{t('common.all')}</option>
-            <option value="up">👍 {t('fb.up')}</option>
-            <option value="down">👎 {t('fb.down')}</option>
+            <option value="up">{t('fb.up')}</option>
+            <option value="down">{t('fb.down')}</option>
           </select>
         </label>
         <label className="field" style={{ width: 150 }}>
@@ -307,7 +307,11 @@ function FeedbackList(): ReactElement {
                           {f.comment && <div className="faint xs">{f.comment}</div>}
                         </td>
                         <td className="nowrap">
-                          {f.thumb && <Badge tone={f.thumb === 'up' ? 'success' : 'danger'}>{f.thumb === 'up' ? `👍 ${t('fb.up')}` : `👎 ${t('fb.down')}`}</Badge>} {f.rating !== null && <span title={t('fb.stars', { n: f.rating })}>{'★'.repeat(f.rating)}<span className="faint">{'★'.repeat(5 - f.rating)}</span></span>}
+                          {f.thumb && (
+                            <Badge tone={f.thumb === 'up' ? 'success' : 'danger'}>
+                              <Icon name={f.thumb === 'up' ? 'thumbUp' : 'thumbDown'} size={12} /> {f.thumb === 'up' ? t('fb.up') : t('fb.down')}
+                            </Badge>
+                          )} {f.rating !== null && <span title={t('fb.stars', { n: f.rating })}>{'★'.repeat(f.rating)}<span className="faint">{'★'.repeat(5 - f.rating)}</span></span>}
                         </td>
                       </tr>
                     ))}
