@@ -8,7 +8,10 @@ import { cleanupFeedback, FeedbackRetention } from './feedback-retention';
 
 const opened: Database[] = [];
 afterEach(async () => {
-  for (const d of opened.splice(0)) await d.close();
+  for (const d of opened.splice(0)) {
+    await d.close();
+    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
+  }
 });
 
 function setup() {

@@ -14,7 +14,10 @@ function setup(settings: Partial<FeedbackSettings> = {}) {
   return { d, svc: new FeedbackService(d.sqlite, () => s) };
 }
 afterEach(async () => {
-  for (const d of opened.splice(0)) await d.close();
+  for (const d of opened.splice(0)) {
+    await d.close();
+    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
+  }
 });
 const count = (d: Database, table: string) => (d.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 

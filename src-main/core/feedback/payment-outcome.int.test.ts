@@ -13,7 +13,10 @@ import { predictionOutcomeHook } from './prediction-outcome';
 
 const opened: Database[] = [];
 afterEach(async () => {
-  for (const d of opened.splice(0)) await d.close();
+  for (const d of opened.splice(0)) {
+    await d.close();
+    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
+  }
 });
 
 describe('payment of an invoice with a served forecast', () => {

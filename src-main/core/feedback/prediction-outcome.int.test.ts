@@ -7,7 +7,10 @@ import { resolvePredictionOutcome } from './prediction-outcome';
 
 const opened: Database[] = [];
 afterEach(async () => {
-  for (const d of opened.splice(0)) await d.close();
+  for (const d of opened.splice(0)) {
+    await d.close();
+    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
+  }
 });
 
 function setup() {
