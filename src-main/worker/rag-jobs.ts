@@ -95,6 +95,17 @@ async function model(spec: EmbeddingModelSpec, ctx: JobContext): Promise<LoadedM
   return loaded;
 }
 
+/**
+ * One model run at a time: concurrent calls (batches in flight) would otherwise run onnxruntime
+ * sessions side by side, each with its own thread pool, oversubscribing the cores.
+ */
+let modelRuns: Promise<unknown> = Promise.resolve();
+function serialised<T>(fn: () => Promise<T>): Promise<T> {
+  const run = modelRuns.then(fn, fn);
+  modelRuns = run.catch(() => undefined);
+  return run;
+}
+
 registerJob('rag.embed', async (args: EmbedJobArgs, ctx): Promise<EmbedJobResult> => {
   if (!Array.isArray(args.texts) || args.texts.some((t) => typeof t !== 'string')) {
     throw new AppError('BAD_INPUT', 'texts: expected an array of strings');
@@ -109,7 +120,7 @@ registerJob('rag.embed', async (args: EmbedJobArgs, ctx): Promise<EmbedJobResult
   const step = 32;
   for (let i = 0; i < order.length; i += step) {
     const idx = order.slice(i, i + step);
-    const out = await m.extractor(idx.map((j) => args.texts[j]!), { pooling: 'mean', normalize: true });
+    const out = await serialised(() => m.extractor(idx.map((j) => args.texts[j]!), { pooling: 'mean', normalize: true }));
     dim = out.dims[out.dims.length - 1]!;
     idx.forEach((target, j) => {
       const v = out.data.subarray(j * dim, (j + 1) * dim);
