@@ -4,7 +4,8 @@
 // navigation "Main navigation"/"Navigazione principale" with aria-current="page" on the active one;
 // the header is a banner whose h1 is the page title; indicators carry data-testid
 // "indicator-worker" / "indicator-index" / "indicator-model".
-import { useEffect, type ReactElement } from 'react';
+import { lazy, Suspense, useEffect, type ComponentType, type ReactElement } from 'react';
+import { LoadingState } from '../components/states';
 import { Icon, type IconName } from '../components/icons';
 import { useT } from '../i18n/translate';
 import type { MessageKey } from '../i18n/catalog';
@@ -12,10 +13,7 @@ import { PAGES, pageFromHash, resolveTheme, useUiStore, type PageId } from '../s
 import { useSettingsStore, watchSettings } from '../stores/settings-store';
 import { useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
 import { AssistantPage } from '../pages/assistant-page';
-import { ForecastPage } from '../pages/forecast-page';
-import { ModelsPage } from '../pages/models-page';
 import { KnowledgePage } from '../pages/knowledge-page';
-import { FeedbackPage } from '../pages/feedback-page';
 import { DataPage } from '../pages/data-page';
 import { SettingsPage } from '../pages/settings-page';
 
@@ -29,7 +27,12 @@ const NAV: Record<PageId, { icon: IconName; label: MessageKey; subtitle: Message
   settings: { icon: 'settings', label: 'nav.settings', subtitle: 'page.settings.subtitle' },
 };
 
-const PAGE_COMPONENTS: Record<PageId, () => ReactElement> = {
+// Pages with charts load on first visit, so the charts library stays out of the first paint.
+const ForecastPage = lazy(() => import('../pages/forecast-page').then((m) => ({ default: m.ForecastPage })));
+const ModelsPage = lazy(() => import('../pages/models-page').then((m) => ({ default: m.ModelsPage })));
+const FeedbackPage = lazy(() => import('../pages/feedback-page').then((m) => ({ default: m.FeedbackPage })));
+
+const PAGE_COMPONENTS: Record<PageId, ComponentType> = {
   assistant: AssistantPage,
   forecast: ForecastPage,
   models: ModelsPage,
@@ -148,7 +151,9 @@ export function AppShell(): ReactElement {
         </header>
         <main className="content" id="content">
           <div className="content-inner">
-            <Page key={page} />
+            <Suspense fallback={<LoadingState rows={6} />}>
+              <Page key={page} />
+            </Suspense>
           </div>
         </main>
       </div>

@@ -85,7 +85,7 @@ export function ForecastPage(): ReactElement {
             {f.invoices.length === 0 ? (
               <EmptyState icon="invoice" title={t('forecast.noOpen')} />
             ) : (
-              <div className="table-wrap">
+              <div className="table-wrap" style={{ maxHeight: 560, overflowY: 'auto' }}>
                 <table>
                   <thead>
                     <tr>
