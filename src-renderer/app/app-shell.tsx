@@ -69,6 +69,9 @@ function Indicators(): ReactElement {
     if (index.paused) {
       indexText = t('ind.index.paused');
       indexDot = 'warn';
+    } else if (!index.running) {
+      indexText = t('ind.index.stopped');
+      indexDot = 'bad';
     } else if (index.pending > 0) {
       indexText = t('ind.index.pending', { count: index.pending });
       indexDot = 'busy';

@@ -575,6 +575,7 @@ export const MESSAGES = {
   'chat.moreSources': m('+{count} altre', '+{count} more'),
   'chat.fewerSources': m('Mostra meno', 'Show fewer'),
   'kb.detached': m('Connessione interrotta: la reindicizzazione continua in background e l’avanzamento riprende appena la connessione torna.', 'Connection interrupted: the reindex goes on in the background and progress resumes as soon as the connection is back.'),
+  'ind.index.stopped': m('Indice: fermo', 'Index: stopped'),
 };
 
 export type MessageKey = keyof typeof MESSAGES;
