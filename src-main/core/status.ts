@@ -3,7 +3,6 @@
 import type { App } from './app';
 import { currentSchemaVersion, latestSchemaVersion } from './db/migrator';
 import { feedbackStatusSection } from './feedback/feedback-status-section';
-import { feedbackStatusSection } from './feedback/feedback-status-section';
 import { mlRetrainingStatusSection } from './ml/retraining/ml-retraining-status-section';
 import { ragAutoUpdateStatusSection } from './rag/auto-update-stats';
 import { assistantStatusSection } from './assistant/assistant-status-section';
@@ -43,7 +42,6 @@ export async function systemStatus(app: App): Promise<SystemStatus> {
     },
   ];
   sections.push(mlRetrainingStatusSection(app.models));
-  sections.push(feedbackStatusSection(app.database.sqlite, s));
   sections.push(feedbackStatusSection(app.database.sqlite, s));
   sections.push(ragAutoUpdateStatusSection(app.database.sqlite, s));
   sections.push(assistantStatusSection(app));
