@@ -74,23 +74,24 @@ export function registerRagCommands(ai: Command): void {
     .option('--json', 'print the counts as JSON')
     .action(async (opts: { type?: RagEntityType[]; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
-        const bar = process.stderr.isTTY || process.env.OPENFATTURE_PROGRESS === '1'
-          ? new cliProgress.SingleBar({ format: 'Reindexing [{bar}] {percentage}% | {value}/{total} entities | ETA {eta}s', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 1000 }, cliProgress.Presets.shades_classic)
-          : null;
+        // On stderr, so `--json` output on stdout stays machine-readable; without a TTY it prints a line every 2 s.
+        const bar = new cliProgress.SingleBar(
+          { format: 'Reindexing [{bar}] {percentage}% | {value}/{total} entities | ETA {eta}s', stream: process.stderr, hideCursor: true, noTTYOutput: true, notTTYSchedule: 2000 },
+          cliProgress.Presets.shades_classic,
+        );
         let started = false;
         await app.rag.vectors();
         const t0 = performance.now();
         const r = await app.rag.indexer.reindexAll({
           types: opts.type,
           onProgress: (p) => {
-            if (!bar) return;
             if (!started) {
               bar.start(p.total, p.current);
               started = true;
             } else bar.update(p.current);
           },
         });
-        if (started) bar?.stop();
+        if (started) bar.stop();
         const saved = await app.rag.saveIndex('ai rag reindex');
         const st = app.rag.embedder.status();
         const result = { entities: r.entities, added: r.added, updated: r.updated, skipped: r.skipped, deleted: r.deleted, failed: r.failed, embeddingPending: r.embeddingPending, seconds: (performance.now() - t0) / 1000, indexFileWritten: saved, model: st };
