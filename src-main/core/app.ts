@@ -49,7 +49,6 @@ export class App {
   readonly rag: RagService;
   /** The RAG auto-update service; present only in background hosts with RAG_AUTO_UPDATE_ENABLED. */
   autoIndexing: AutoIndexingService | null = null;
-  readonly events = new EventEmitter<AppEvents>();
   readonly clients: ClientService;
   readonly products: ProductService;
   readonly invoices: InvoiceService;
@@ -57,6 +56,7 @@ export class App {
   readonly feedback: FeedbackService;
   /** Model registry, retraining triggers, champion/challenger retrains and the scheduler. */
   readonly models: ModelLifecycle;
+  readonly events = new EventEmitter<AppEvents>();
   private constructor(
     readonly options: AppOptions,
     readonly logger: Logger,
@@ -122,28 +122,57 @@ export class App {
     this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
     // Feedback retention (AI_FEEDBACK_RETENTION_DAYS > 0; 0 keeps everything): at startup and daily while a long-running host runs.
     if (background) this.lifespan.add(new FeedbackRetention(() => this.database.sqlite, () => this.settings.AI_FEEDBACK_RETENTION_DAYS, this.logger));
-    if (background && this.settings.RAG_AUTO_UPDATE_ENABLED) {
-      const service = new AutoIndexingService(this.database.sqlite, this.rag, () => this.settings, this.paths, this.logger);
-      this.autoIndexing = service;
-      // Debounce, batch size, tracking… set in the settings panel apply from the next tick (DESIGN §6).
-      this.events.on('settings:changed', () => service.updateSettings(() => this.settings));
+    if (background) {
+      // Both can be switched on and off in the settings panel without a restart (DESIGN §6).
       // Stop waits for in-flight batches and writes the queue snapshot before the worker and database close.
-      this.lifespan.add({ name: 'auto-indexing', start: () => service.start(), stop: () => service.stop(), stopTimeoutMs: 20_000 });
-    }
-    // Last (DESIGN §7): the retraining scheduler, only for long-running hosts that enable it.
-    if (background && this.settings.ML_RETRAINING_ENABLED) {
-      this.lifespan.add({
-        name: 'retraining-scheduler',
-        start: () => {
-          this.logger.info('ML retraining enabled, starting scheduler');
-          this.models.scheduler.start();
-        },
-        stop: () => this.models.scheduler.stop(),
-        stopTimeoutMs: 10_000,
+      this.lifespan.add({ name: 'auto-indexing', start: () => this.syncAutoIndexing(), stop: () => this.stopAutoIndexing(), stopTimeoutMs: 20_000 });
+      // Last (DESIGN §7): the retraining scheduler.
+      this.lifespan.add({ name: 'retraining-scheduler', start: () => this.syncScheduler(), stop: () => this.models.scheduler.stop(), stopTimeoutMs: 10_000 });
+      this.events.on('settings:changed', () => {
+        // Debounce, batch size, tracking… apply from the next tick; the enable switches start or stop the services.
+        this.autoIndexing?.updateSettings(() => this.settings);
+        void this.syncAutoIndexing().catch((e) => this.logger.error({ err: e }, `Failed to apply RAG auto-update setting: ${(e as Error).message}`));
+        this.syncScheduler();
       });
     }
     this.events.on('settings:changed', () => this.models.updateSettings(this.settings));
     void background;
+  }
+
+  private autoIndexingChange: Promise<void> = Promise.resolve();
+
+  /** Starts or stops auto-indexing to match RAG_AUTO_UPDATE_ENABLED; changes are serialised. */
+  private syncAutoIndexing(): Promise<void> {
+    this.autoIndexingChange = this.autoIndexingChange.then(async () => {
+      const want = this.settings.RAG_AUTO_UPDATE_ENABLED;
+      if (want && !this.autoIndexing) {
+        const service = new AutoIndexingService(this.database.sqlite, this.rag, () => this.settings, this.paths, this.logger);
+        await service.start();
+        this.autoIndexing = service;
+      } else if (!want && this.autoIndexing) {
+        await this.stopAutoIndexing();
+        this.logger.info('RAG auto-update disabled, service stopped');
+      }
+    });
+    return this.autoIndexingChange;
+  }
+
+  private async stopAutoIndexing(): Promise<void> {
+    const service = this.autoIndexing;
+    this.autoIndexing = null;
+    await service?.stop();
+  }
+
+  /** Starts or stops the retraining scheduler to match ML_RETRAINING_ENABLED. */
+  private syncScheduler(): void {
+    const running = this.models.scheduler.status().running;
+    if (this.settings.ML_RETRAINING_ENABLED && !running) {
+      this.logger.info('ML retraining enabled, starting scheduler');
+      this.models.scheduler.start();
+    } else if (!this.settings.ML_RETRAINING_ENABLED && running) {
+      void this.models.scheduler.stop();
+      this.logger.info('ML retraining disabled, scheduler stopped');
+    }
   }
 
   async close(): Promise<void> {
