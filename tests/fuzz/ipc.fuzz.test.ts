@@ -56,12 +56,16 @@ const DROP = Symbol('drop');
 function setAt(value: unknown, p: Path, replacement: unknown): unknown {
   if (!p.length) return replacement;
   const [head, ...rest] = p;
-  const copy: Record<string | number, unknown> = Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) };
-  if (!rest.length && replacement === DROP) {
-    if (Array.isArray(copy)) copy.splice(head as number, 1);
-    else delete copy[head!];
-  } else copy[head!] = setAt(copy[head!], rest, replacement);
-  return copy;
+  if (Array.isArray(value)) {
+    const arr = [...(value as unknown[])];
+    if (!rest.length && replacement === DROP) arr.splice(head as number, 1);
+    else arr[head as number] = setAt(arr[head as number], rest, replacement);
+    return arr;
+  }
+  const obj: Record<string | number, unknown> = { ...(value as Record<string, unknown>) };
+  if (!rest.length && replacement === DROP) delete obj[head!];
+  else obj[head!] = setAt(obj[head!], rest, replacement);
+  return obj;
 }
 
 /** Values a field may get: anything, the contract's known wrong values, and boundary junk. */

@@ -138,13 +138,13 @@ export async function createBackup(
 
 /** Extracts a backup to a temporary folder and verifies its manifest; throws naming the first problem. */
 export async function verifyBackup(file: string): Promise<{ stage: string; manifest: BackupManifest }> {
-  if (!fs.existsSync(file)) throw new InputError(`backup file ${file} does not exist`, 'file');
+  if (!fs.existsSync(file)) throw new InputError(`file: backup file ${file} does not exist`, 'file');
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'openfatture-restore-'));
   try {
     await tar.x({ file, cwd: stage, strict: true });
   } catch (e) {
     fs.rmSync(stage, { recursive: true, force: true });
-    throw new InputError(`${file} is not a readable backup archive: ${(e as Error).message}`, 'file');
+    throw new InputError(`file: ${file} is not a readable backup archive: ${(e as Error).message}`, 'file');
   }
   const fail = (msg: string): never => {
     fs.rmSync(stage, { recursive: true, force: true });
