@@ -1,5 +1,6 @@
 // `ai feedback submit|submit-prediction|stats|export|import|cleanup` (DESIGN §8), with the seed's
 // command lines working verbatim. Bad input exits 2 with a message naming the flag; nothing is written.
+import { MODEL_NAMES } from '../../core/ml/registry/model-names';
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
 import { FeedbackAnalyzer, type FeedbackStats, type QuestionPattern } from '../../core/feedback/feedback-analyzer';
@@ -181,7 +182,7 @@ export function registerFeedbackCommands(ai: Command): void {
 
   fb.command('submit-prediction')
     .description('store feedback on a model prediction: what was predicted, what happened, whether it was accurate')
-    .option('--model <name>', 'model name (cash_flow, payment_matcher)')
+    .option('--model <name>', `model name (${MODEL_NAMES.join(', ')})`)
     .option('--version <semver>', 'model version (default: the active one)')
     .option('--prediction <json>', 'the prediction as a JSON object')
     .option('--actual <json>', 'the actual outcome as a JSON object')

@@ -4,7 +4,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, isIsoDate, startOfWeek, todayIso } from '../dates';
 import { InputError } from '../errors';
-import { KNOWN_MODELS } from './known-models';
+import { MODEL_NAMES } from '../ml/registry/model-names';
 
 export interface StatsPeriod {
   /** Last N days including today. */
@@ -248,7 +248,7 @@ export class FeedbackAnalyzer {
 
   /** Per model: prediction feedback no training run has consumed yet, counted since the active version was deployed. */
   private unprocessed(): UnprocessedStats[] {
-    const names = new Set<string>(KNOWN_MODELS);
+    const names = new Set<string>(MODEL_NAMES);
     for (const r of this.sqlite.prepare('SELECT DISTINCT model_name FROM model_versions').all() as { model_name: string }[]) names.add(r.model_name);
     const active = this.sqlite.prepare("SELECT version, deployed_at, created_at FROM model_versions WHERE model_name = ? AND status = 'active'");
     const count = this.sqlite.prepare(

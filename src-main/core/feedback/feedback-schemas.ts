@@ -2,7 +2,7 @@
 // Messages name the field and the problem; nothing is written unless the whole input is valid.
 import { z } from 'zod';
 import { InputError } from '../errors';
-import { KNOWN_MODELS, isKnownModel } from './known-models';
+import { MODEL_NAMES, isModelName } from '../ml/registry/model-names';
 
 const MAX_TEXT = 20_000;
 const MAX_JSON = 100_000;
@@ -82,7 +82,7 @@ export const predictionFeedbackSchema = z
       .string({ required_error: 'model: required', invalid_type_error: 'model: expected text' })
       .transform((s) => s.trim())
       .refine((s) => s.length > 0, { message: 'model: must not be empty' })
-      .refine(isKnownModel, (s) => ({ message: `model: unknown model "${s}" (known: ${KNOWN_MODELS.join(', ')})` })),
+      .refine(isModelName, (s) => ({ message: `model: unknown model "${s}" (known: ${MODEL_NAMES.join(', ')})` })),
     version: z
       .string({ invalid_type_error: 'version: expected text' })
       .refine((s) => SEMVER.test(s), { message: 'version: expected a semantic version like 1.2.0' })
