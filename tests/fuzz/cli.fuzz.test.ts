@@ -158,7 +158,7 @@ function specs(): Spec[] {
     { cmd: ['fattura', 'mostra'], positional: j, flags: {} },
     { cmd: ['fattura', 'elimina'], positional: j, flags: {} },
     { cmd: ['cliente', 'crea'], base: ['--denominazione', 'Fuzz Srl'], flags: { '--denominazione': j, '--piva': j, '--cf': j, '--email': j, '--pec': j, '--sdi': j, '--provincia': j, '--cap': j, '--paese': j, '--termini': j } },
-    { cmd: ['prodotto', 'crea'], base: ['--descrizione', 'Servizio'], flags: { '--codice': j, '--descrizione': j, '--prezzo': j, '--iva': j, '--unita': j } },
+    { cmd: ['prodotto', 'crea'], base: ['--codice', 'FZ1', '--descrizione', 'Servizio', '--prezzo', '10'], flags: { '--codice': j, '--descrizione': j, '--prezzo': j, '--iva': j, '--unita': j, '--categoria': j } },
     {
       cmd: ['demo', 'seed'],
       base: ['--clients', '2', '--invoices', '3'],
@@ -166,7 +166,7 @@ function specs(): Spec[] {
     },
     {
       cmd: ['ai', 'feedback', 'submit'],
-      base: ['--agent-type', 'chat', '--input', 'q', '--response', 'a'],
+      base: ['--agent-type', 'chat', '--input', 'q', '--response', 'a', '--thumb', 'up'],
       flags: { '--agent-type': j, '--input': j, '--response': j, '--correction': j, '--rating': j, '--thumb': j, '--comment': j, '--context': j, '--session-id': j, '--message-id': j },
     },
     {
@@ -181,12 +181,12 @@ function specs(): Spec[] {
     { cmd: ['ai', 'backtest'], flags: { '--split-date': junk.filter((v) => !isDate(v)), '--trees': badInt(1, 1000) } },
     { cmd: ['ai', 'retrain', 'status'], flags: { '--model': j } },
     { cmd: ['ai', 'retrain', 'list-versions'], flags: { '--model': j } },
-    { cmd: ['ai', 'retrain', 'rollback'], flags: { '--model': j, '--version': j } },
+    { cmd: ['ai', 'retrain', 'rollback'], base: ['--version', '9.9.9'], flags: { '--model': j, '--version': j } },
     { cmd: ['ai', 'rag', 'search'], base: ['--mode', 'keyword'], positional: j, flags: { '--k': j, '--type': j, '--mode': junk.filter((v) => !['hybrid', 'keyword', 'vector'].includes(v)) } },
     { cmd: ['ai', 'auto-update', 'pending'], flags: { '--limit': j } },
     { cmd: ['ai', 'auto-update', 'status'], flags: { '--bogus': j } },
     { cmd: ['ai', 'auto-update', 'run'], flags: { '--bogus': j } },
-    { cmd: ['import', 'invoices'], positional: fc.constant('CSV'), flags: { '--map': j, '--date-format': j, '--delimiter': j } },
+    { cmd: ['import', 'invoices'], base: ['--map', 'client_name=Cliente,issue_date=Data,total=Importo'], positional: fc.constant('CSV'), flags: { '--map': j, '--date-format': j, '--delimiter': j } },
     { cmd: ['config', 'show'], flags: { '--bogus': j } },
     { cmd: ['backup'], flags: { '--output': badBackupPath } },
     { cmd: ['restore'], positional: badRestoreFile, flags: {} },
@@ -199,7 +199,7 @@ function commandLine(all: Spec[]): fc.Arbitrary<{ args: string[]; target: string
     const flagNames = Object.keys(s.flags);
     const choices: fc.Arbitrary<{ args: string[]; target: string }>[] = [];
     const positional = s.positional ?? null;
-    const fixedPositional = s.cmd[0] === 'import' ? [csvFile] : s.cmd[0] === 'fattura' ? ['1'] : s.cmd[1] === 'rag' ? ['Rossi'] : [];
+    const fixedPositional = s.cmd[0] === 'import' ? [csvFile] : s.cmd[0] === 'fattura' && s.positional ? ['1'] : s.cmd[1] === 'rag' ? ['Rossi'] : [];
     if (flagNames.length) {
       choices.push(
         fc.record({ flag: fc.constantFrom(...flagNames), eq: fc.boolean() }).chain(({ flag, eq }) =>
