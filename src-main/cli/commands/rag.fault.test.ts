@@ -4,7 +4,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect } from 'vitest';
+import { faultCase } from '../../../tests/faults/fault-table';
 import { openDatabase } from '../../core/db/database';
 import { createLogger } from '../../core/logger';
 import { VectorIndex } from '../../core/rag/vector-index';
@@ -37,7 +38,7 @@ function startService(dir: string): { child: ChildProcess; log: () => string } {
 }
 
 describe('kill -9 of the auto-indexing service mid-batch', () => {
-  it('after a restart every change is indexed exactly once', async () => {
+  faultCase('mid reindex batch (kill -9 of the auto-indexing service)', async (check) => {
     const dir = tempDataDir('of-rag-kill-');
     dirs.push(dir);
     const database = openDatabase(path.join(dir, 'openfatture.db'));
@@ -61,6 +62,7 @@ describe('kill -9 of the auto-indexing service mid-batch', () => {
     expect(docsAtKill).toBeGreaterThan(0);
     expect(docsAtKill).toBeLessThan(CLIENTS + INVOICES);
     expect(count('SELECT COUNT(*) AS n FROM rag_changes')).toBeGreaterThan(0);
+    check(`killed with ${docsAtKill} of ${CLIENTS + INVOICES} documents indexed`);
 
     const second = startService(dir);
     await waitFor(() => count('SELECT COUNT(*) AS n FROM rag_changes') === 0 && count('SELECT COUNT(*) AS n FROM rag_documents') === CLIENTS + INVOICES, 240_000, 100);
@@ -76,6 +78,7 @@ describe('kill -9 of the auto-indexing service mid-batch', () => {
     const vi = new VectorIndex(path.join(dir, '.vectors'), 'all-MiniLM-L6-v2', createLogger({ consoleLevel: 'silent' }));
     await vi.open(db);
     expect(vi.size).toBe(CLIENTS + INVOICES);
+    check(`after restart: ${CLIENTS + INVOICES} documents, one each, batches add up to one per entity, outbox empty, index ${vi.size} vectors`);
     await database.close();
   });
 });

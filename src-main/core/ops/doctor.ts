@@ -1,12 +1,15 @@
 // `openfatture doctor`: checks a data dir and says what is wrong and how to fix it. Each check may
 // carry a safe repair, applied with --fix. Domains contribute checks (index, model artifacts,
 // embedding model) through `DoctorCheck` functions registered in doctorChecks().
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app';
 import { currentSchemaVersion, latestSchemaVersion, migrate } from '../db/migrator';
 import { errorMessage } from '../errors';
 import { isSettingKey, parseSettingValue, type SettingKey } from '../config/settings';
+import { embeddingModelSpec, localModelLocation } from '../rag/embedder';
+import { readGeneration, VectorIndex } from '../rag/vector-index';
 
 export type CheckStatus = 'ok' | 'warn' | 'error';
 
@@ -135,9 +138,162 @@ export const coreChecks: DoctorCheck[] = [
   },
 ];
 
+/** Whether the index file on disk matches rag_documents; null when it does, else why not. */
+function indexMismatch(app: App): { reason: string | null; stored: number } {
+  const vi = new VectorIndex(app.paths.vectorDir, app.rag.embedder.modelId, app.logger);
+  const sqlite = app.database.sqlite;
+  const stored = vi.storedCount(sqlite);
+  const generation = readGeneration(sqlite);
+  const meta = vi.readMeta();
+  if (!meta || !fs.existsSync(vi.file)) return { reason: stored ? `no index file for ${stored} stored embeddings` : null, stored };
+  if (meta.generation !== generation) return { reason: `index generation ${meta.generation}, database generation ${generation}`, stored };
+  if (meta.count !== stored) return { reason: `index holds ${meta.count} vectors, database ${stored}`, stored };
+  if (meta.model !== app.rag.embedder.modelId) return { reason: `index built for ${meta.model}, the database's embeddings are ${app.rag.embedder.modelId}`, stored };
+  const buf = fs.readFileSync(vi.file);
+  if (buf.length !== meta.bytes || crypto.createHash('sha256').update(buf).digest('hex') !== meta.sha256) {
+    return { reason: `index file ${vi.file} is corrupt (size or checksum differs from its meta)`, stored };
+  }
+  return { reason: null, stored };
+}
+
+/** Broken model versions already marked as such (by a fall-back or by doctor --fix). */
+const isMarkedBroken = (notes: string | null): boolean => !!notes && /^artifact (corrupt|missing)/.test(notes);
+
+export const domainChecks: DoctorCheck[] = [
+  {
+    id: 'rag.index',
+    title: 'Vector index vs database',
+    async run(app, { fix }) {
+      const { reason, stored } = indexMismatch(app);
+      if (!reason) return { status: 'ok', detail: `index file matches the database (${stored} vectors)` };
+      if (!fix) {
+        return { status: 'error', detail: reason, fix: 'doctor --fix rebuilds it from the stored embeddings (no re-embedding)', fixable: true };
+      }
+      // Without its meta the file counts as absent: opening rebuilds from rag_documents and the save
+      // below writes a fresh file (the meta alone may still describe a file that was damaged since).
+      fs.rmSync(new VectorIndex(app.paths.vectorDir, app.rag.embedder.modelId, app.logger).metaFile, { force: true });
+      await app.rag.vectors();
+      const saved = await app.rag.saveIndex('doctor');
+      if (!saved) return { status: 'error', detail: `${reason}; another running process holds the index file`, fix: 'Close the app and run doctor --fix again' };
+      const after = indexMismatch(app);
+      if (after.reason) return { status: 'error', detail: `rebuilt but still: ${after.reason}`, fix: 'openfatture ai rag reindex --full' };
+      return { status: 'ok', detail: `rebuilt from ${after.stored} stored embeddings (was: ${reason})`, fixed: true };
+    },
+  },
+  {
+    id: 'ml.artifacts',
+    title: 'Model artifacts',
+    run(app, { fix }) {
+      const versions = app.models.versions;
+      const problems: string[] = [];
+      const fixedNotes: string[] = [];
+      let checked = 0;
+      let marked = 0;
+      let activeBroken = false;
+      for (const model of app.models.modelNames()) {
+        if (fix) {
+          const fb = versions.ensureHealthyActive(model);
+          if (fb) fixedNotes.push(`${model}: active ${fb.from} (${fb.health}) → ${fb.to ?? 'none healthy'}`);
+        }
+        for (const v of versions.list(model)) {
+          checked++;
+          const health = versions.health(v);
+          if (health === 'ok') continue;
+          if (v.status === 'active') {
+            activeBroken = true;
+            problems.push(`${model} ${v.version} (active) is ${health}`);
+          } else if (isMarkedBroken(v.notes)) {
+            marked++;
+          } else if (fix) {
+            app.database.sqlite
+              .prepare('UPDATE model_versions SET notes = ? WHERE model_name = ? AND version = ?')
+              .run(`artifact ${health}: found by doctor ${new Date().toISOString()}`, model, v.version);
+            fixedNotes.push(`${model} ${v.version} marked ${health}`);
+            marked++;
+          } else {
+            problems.push(`${model} ${v.version} (${v.status}) is ${health}`);
+          }
+        }
+      }
+      const markedNote = marked ? `; ${marked} version(s) marked broken (never loaded)` : '';
+      if (problems.length) {
+        return {
+          status: activeBroken ? 'error' : 'warn',
+          detail: problems.join('; ') + markedNote,
+          fix: activeBroken
+            ? 'doctor --fix falls back to the newest healthy version (or retrain: openfatture ai retrain)'
+            : 'doctor --fix marks the broken versions so they are never rolled back to',
+          fixable: true,
+        };
+      }
+      if (fixedNotes.length) return { status: 'ok', detail: `${fixedNotes.join('; ')}; ${checked} version(s) checked`, fixed: true };
+      return { status: 'ok', detail: `${checked} version(s) match their checksums${markedNote}` };
+    },
+  },
+  {
+    id: 'rag.embedding-model',
+    title: 'Embedding model',
+    run(app) {
+      const s = app.settings;
+      const spec = embeddingModelSpec(s, app.paths);
+      const found = localModelLocation(spec);
+      const howTo = 'Set OPENFATTURE_RAG_EMBEDDING_MODEL_PATH to the folder holding the model (its config.json and onnx/)';
+      if (s.RAG_EMBEDDING_MODEL_PATH) {
+        const wanted = path.resolve(app.paths.dataDir, s.RAG_EMBEDDING_MODEL_PATH);
+        if (!localModelLocation({ ...spec, localDirs: [wanted] })) {
+          return {
+            status: found ? 'warn' : 'error',
+            detail: `OPENFATTURE_RAG_EMBEDDING_MODEL_PATH=${s.RAG_EMBEDDING_MODEL_PATH} holds no ${s.RAG_EMBEDDING_MODEL} (looked in ${wanted})${found ? `; using ${found} instead` : ''}`,
+            fix: howTo,
+          };
+        }
+      }
+      if (found) return { status: 'ok', detail: `${s.RAG_EMBEDDING_MODEL} found in ${found}` };
+      return {
+        status: 'warn',
+        detail: `no local copy of ${s.RAG_EMBEDDING_MODEL} (looked in ${spec.localDirs.join(', ')}); it would be downloaded on first use`,
+        fix: howTo,
+      };
+    },
+  },
+  {
+    id: 'rag.pending',
+    title: 'Pending reindex changes',
+    run(app, { fix }) {
+      const sqlite = app.database.sqlite;
+      const failing = sqlite
+        .prepare<[], { n: number; attempts: number | null }>('SELECT COUNT(*) AS n, MAX(attempts) AS attempts FROM rag_changes WHERE last_error IS NOT NULL OR attempts > 0')
+        .get()!;
+      const last = sqlite.prepare<[], { last_error: string | null }>('SELECT last_error FROM rag_changes WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1').get();
+      const docs = sqlite.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM rag_documents WHERE embedding IS NULL AND last_error IS NOT NULL').get()!;
+      const pending = sqlite.prepare<[], { n: number }>('SELECT COUNT(DISTINCT entity_type || entity_id) AS n FROM rag_changes').get()!.n;
+      if (!failing.n && !docs.n) return { status: 'ok', detail: `${pending} change(s) waiting, none failing` };
+      if (fix) {
+        sqlite
+          .transaction(() => {
+            sqlite.prepare('UPDATE rag_changes SET attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE last_error IS NOT NULL OR attempts > 0').run();
+            // A document whose embedding failed gets a fresh change so the next batch embeds it again.
+            sqlite
+              .prepare("INSERT INTO rag_changes(entity_type, entity_id, op) SELECT entity_type, entity_id, 'upsert' FROM rag_documents WHERE embedding IS NULL AND last_error IS NOT NULL")
+              .run();
+            sqlite.prepare('UPDATE rag_documents SET attempts = 0, last_error = NULL WHERE embedding IS NULL AND last_error IS NOT NULL').run();
+          })
+          .immediate();
+        return { status: 'ok', detail: `reset the back-off of ${failing.n + docs.n} failed change(s); they are retried by the next batch`, fixed: true };
+      }
+      return {
+        status: 'warn',
+        detail: `${failing.n} change(s) failing (up to ${failing.attempts ?? 0} attempts)${docs.n ? `, ${docs.n} document(s) without embedding` : ''}; last error: ${last?.last_error ?? 'none recorded'}`,
+        fix: 'Fix the cause above, then doctor --fix retries them now (or wait for the back-off)',
+        fixable: true,
+      };
+    },
+  },
+];
+
 /** Every registered check, core first. */
 export function doctorChecks(): DoctorCheck[] {
-  return [...coreChecks];
+  return [...coreChecks, ...domainChecks];
 }
 
 export async function runDoctor(app: App, options: { fix: boolean; checks?: DoctorCheck[] }): Promise<CheckResult[]> {

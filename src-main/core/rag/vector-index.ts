@@ -173,7 +173,8 @@ export class VectorIndex {
         }
       }
     }
-    if (reason !== 'no index file' || count > 0) this.logger.warn(`Vector index out of date (${reason}); rebuilding from stored embeddings`);
+    if (/corrupt|cannot be read/.test(reason)) this.logger.error(`Vector index file ${this.file}: ${reason}; rebuilding from stored embeddings`);
+    else if (reason !== 'no index file' || count > 0) this.logger.warn(`Vector index out of date (${reason}); rebuilding from stored embeddings`);
     await this.rebuild(sqlite);
     return reason;
   }

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors';
+import { diskFullPoint, faultPoint } from '../../faults';
 
 export type ArtifactHealth = 'ok' | 'missing' | 'corrupt';
 
@@ -28,14 +29,6 @@ export interface StoredArtifact {
 
 export function sha256(data: string | Buffer): string {
   return crypto.createHash('sha256').update(data).digest('hex');
-}
-
-/** Test-only fault hook: OPENFATTURE_FAULT=artifact-write-pause stops half-way through the temp file. */
-function faultPause(point: string): void {
-  if (process.env.OPENFATTURE_FAULT !== point) return;
-  process.stderr.write(`FAULT | paused at ${point} (pid ${process.pid})\n`);
-  // A synchronous sleep: the point is that the process is frozen mid-write until killed.
-  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 120_000);
 }
 
 export class ArtifactStore {
@@ -60,14 +53,19 @@ export class ArtifactStore {
     const tmp = path.join(dir, `.${version}.json.${process.pid}.tmp`);
     const file = await fsp.open(tmp, 'w');
     try {
+      diskFullPoint('artifact-write');
       const half = Math.floor(data.length / 2);
       await file.write(data, 0, half, 0);
-      faultPause('artifact-write-pause');
+      faultPoint('artifact-write-pause');
       await file.write(data, half, data.length - half, half);
       await file.sync();
-    } finally {
+    } catch (e) {
+      // A failed write (a full disk) must not leave its partial temp file behind.
       await file.close();
+      await fsp.rm(tmp, { force: true });
+      throw e;
     }
+    await file.close();
     await fsp.rename(tmp, target);
     await fsyncDir(dir);
     return { relativePath, sha256: digest, bytes: data.length };

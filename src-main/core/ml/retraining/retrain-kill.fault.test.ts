@@ -5,7 +5,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
+import { faultCase } from '../../../../tests/faults/fault-table';
 import { openDatabase } from '../../db/database';
 import { generateDemo } from '../../demo/generate-demo';
 import { sha256 } from '../registry/artifact-store';
@@ -82,20 +83,22 @@ beforeAll(() => {
 });
 
 describe('kill -9 during a retrain', () => {
-  it('while the worker trains: the registry stays on 1.0.0, its file intact; the run is left interrupted', async () => {
+  faultCase('mid retrain (kill -9 while the worker trains)', async (check) => {
     await killRetrainAt(/Training cash_flow candidate on \d+ examples/, {}, 300);
     expectIntactOn100();
     expect(registry().runs.at(-1)!.outcome).toBe('running');
     expect(registry().files).toEqual(['1.0.0.json']);
+    check('1.0.0 active, checksum intact, served by retrain status; run left running; only 1.0.0.json on disk');
   });
 
-  it('half-way through the artifact write: no torn artifact is ever referenced; the next retrain recovers', async () => {
+  faultCase('mid artifact write (kill -9 half-way through the file)', async (check) => {
     const stderr = await killRetrainAt(/FAULT \| paused at artifact-write-pause/, { OPENFATTURE_FAULT: 'artifact-write-pause' });
     expect(stderr).toContain('Training cash_flow candidate');
     expectIntactOn100();
     const torn = registry().files.filter((f) => f.endsWith('.tmp'));
     expect(torn).toHaveLength(1); // the half-written temp file proves the kill landed mid-write
     expect(torn[0]).toMatch(/^\.1\.1\.0\.json\.\d+\.tmp$/);
+    check('1.0.0 still active and intact; the torn temp file is never referenced');
 
     const again = cliSync(['ai', 'retrain', '--model', 'cash_flow', '--json']);
     expect(again.status, again.stderr).toBe(0);
@@ -108,5 +111,6 @@ describe('kill -9 during a retrain', () => {
     // Both killed runs are recorded as interrupted failures; the last one finished.
     expect(after.runs.map((r) => r.outcome)).toEqual(['deployed', 'failed', 'failed', result.outcome]);
     expect(after.runs[1]!.error).toMatch(/^interrupted/);
+    check(`next retrain: temp file removed, 1.1.0 written, every checksum verified, killed runs marked interrupted`);
   });
 });
