@@ -1,11 +1,18 @@
 // Retrieval quality on the demo data (DESIGN §5): a labelled set of queries — invoice numbers, VAT
 // numbers, client names, Italian descriptions, paraphrases in English and Italian — scored as
 // recall@5 for hybrid, keyword-only and vector-only retrieval, all in the same run.
-// Run: npx tsx bench/rag-retrieval.ts
+// Run: npx tsx bench/rag-retrieval.bench.ts [invoices=800] [clients=60]
+//      (or BENCH_INVOICES / BENCH_CLIENTS; the issue sets no corpus size for this figure)
 import fs from 'node:fs';
 import { generateDemo } from '../src-main/core/demo/generate-demo';
 import { openTestApp, tempDataDir } from '../src-main/core/rag/testing/rag-fixtures';
 import type { RagEntityType } from '../src-main/core/db/schema';
+import { report } from './report';
+
+const INVOICES = Number(process.argv[2] ?? process.env.BENCH_INVOICES ?? 800);
+const CLIENTS = Number(process.argv[3] ?? process.env.BENCH_CLIENTS ?? 60);
+if (!Number.isInteger(INVOICES) || INVOICES < 100) throw new Error(`invoices must be an integer ≥ 100, got ${process.argv[2] ?? process.env.BENCH_INVOICES}`);
+if (!Number.isInteger(CLIENTS) || CLIENTS < 20) throw new Error(`clients must be an integer ≥ 20, got ${process.argv[3] ?? process.env.BENCH_CLIENTS}`);
 
 interface Labelled {
   kind: 'number' | 'vat' | 'name' | 'description' | 'paraphrase';
@@ -51,10 +58,11 @@ async function main(): Promise<void> {
   const app = await openTestApp(dir, { OPENFATTURE_RAG_AUTO_UPDATE_TRACK_PRODUCTS: 'true', OPENFATTURE_LOG_LEVEL: 'warn' });
   try {
     const db = app.database.sqlite;
-    const demo = generateDemo(db, { clients: 60, invoices: 800, seed: 11, today: '2025-11-26' });
+    const demo = generateDemo(db, { clients: CLIENTS, invoices: INVOICES, seed: 11, today: '2025-11-26' });
     const t0 = performance.now();
     const r = await app.rag.indexer.reindexAll();
-    process.stdout.write(`Indexed ${r.entities} demo documents (${JSON.stringify(demo).slice(0, 80)}…) in ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
+    const indexS = (performance.now() - t0) / 1000;
+    process.stdout.write(`Indexed ${r.entities} demo documents (${JSON.stringify(demo).slice(0, 80)}…) in ${indexS.toFixed(1)}s\n`);
 
     // The labelled set, drawn deterministically from the data (every 7th row) plus hand-written queries.
     const set: Labelled[] = [];
@@ -111,6 +119,26 @@ async function main(): Promise<void> {
     process.stdout.write(`Hybrid vs keyword-only: ${(recall('hybrid') / recall('keyword')).toFixed(2)}x; hybrid vs vector-only: ${(recall('hybrid') / recall('vector')).toFixed(2)}x\n`);
     process.stdout.write(`Target hybrid recall@5 >= 0.90: ${recall('hybrid') >= 0.9 ? 'MET' : 'NOT MET'}\n`);
     if (misses.length) process.stdout.write(`Hybrid misses:\n  ${misses.join('\n  ')}\n`);
+
+    const byKind = (mode: string) => Object.keys(totals).map((k) => `${k} ${recall(mode, k).toFixed(2)}`).join(', ');
+    report({
+      bench: 'rag-retrieval',
+      title: 'RAG retrieval quality (hybrid vs keyword-only vs vector-only)',
+      command: `npx tsx bench/rag-retrieval.bench.ts ${INVOICES} ${CLIENTS}`,
+      settings: { invoices: INVOICES, clients: CLIENTS, documents: r.entities, queries: set.length, k: 5, demoSeed: 11 },
+      figures: [
+        { metric: 'hybrid recall@5', value: recall('hybrid'), unit: '', baseline: { label: 'keyword-only', value: recall('keyword') }, target: '≥ 0.9', met: recall('hybrid') >= 0.9 },
+        { metric: 'hybrid recall@5 vs vector-only', value: recall('hybrid'), unit: '', baseline: { label: 'vector-only', value: recall('vector') }, target: '≥ 0.9', met: recall('hybrid') >= 0.9 },
+        { metric: 'hybrid query p50', value: p50(latency.hybrid!), unit: 'ms', baseline: { label: 'keyword-only', value: p50(latency.keyword!) } },
+        { metric: 'vector-only query p50', value: p50(latency.vector!), unit: 'ms', baseline: { label: 'keyword-only', value: p50(latency.keyword!) } },
+        { metric: 'full index of the demo documents', value: indexS, unit: 's' },
+      ],
+      notes: [
+        `Demo data (seed 11): ${CLIENTS} clients, ${INVOICES} invoices, products tracked = ${r.entities} documents; ${set.length} labelled queries (${Object.entries(totals).map(([k, n]) => `${k} ${n}`).join(', ')}). A hit is a relevant document in the top 5 (the invoice, the client, or for descriptions/paraphrases the product or any invoice carrying that line).`,
+        `recall@5 by kind — hybrid: ${byKind('hybrid')}; keyword-only: ${byKind('keyword')}; vector-only: ${byKind('vector')}.`,
+        misses.length ? `Hybrid misses: ${misses.join('; ')}.` : 'Hybrid missed no query.',
+      ],
+    });
   } finally {
     await app.close();
     fs.rmSync(dir, { recursive: true, force: true });
