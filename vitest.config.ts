@@ -5,11 +5,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     pool: 'forks',
+    // Integration files mostly wait on child processes, timers and debounces: run three files at a
+    // time (the default on 2 cores would be one).
+    maxWorkers: 3,
     projects: [
       { test: { name: 'unit', include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/node_modules/**'], testTimeout: 20_000 } },
-      // Integration files mostly wait on child processes, timers and debounces: run three at a time
-      // (the default on 2 cores would be one).
-      { test: { name: 'integration', include: ['src-main/**/*.int.test.ts', 'tests/**/*.int.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, maxWorkers: 3 } },
+      { test: { name: 'integration', include: ['src-main/**/*.int.test.ts', 'tests/**/*.int.test.ts'], testTimeout: 180_000, hookTimeout: 120_000 } },
       { test: { name: 'faults', include: ['src-main/**/*.fault.test.ts', 'tests/**/*.fault.test.ts'], testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false, globalSetup: ['tests/faults/fault-table-setup.ts'] } },
     ],
   },
