@@ -116,7 +116,7 @@ function main(): void {
       { metric: 'index build', value: base.length / buildS, unit: 'vectors/s' },
     ],
     notes: [
-      `Real all-MiniLM-L6-v2 embeddings of demo invoices and clients cached by bench/rag-pipeline.bench.ts${meta.invoices ? ` (${meta.invoices} invoices, ${meta.clients} clients)` : ''}; every ${stride}-th vector is a held-out query (not indexed); recall@10 = share of the exact top-10 found by HNSW.`,
+      `Real all-MiniLM-L6-v2 embeddings of demo invoices and clients cached by bench/rag-pipeline.bench.ts${meta.invoices ? ` (${meta.invoices} invoices, ${meta.clients} clients)` : ''}; one vector in every ${stride} is a held-out query (not indexed); recall@10 = share of the exact top-10 found by HNSW.`,
       belowSize
         ? `Size used: ${base.length} indexed vectors — BELOW the issue's required ${REQUIRED_VECTORS.toLocaleString('en')}; at this size the figures say little about 20k. Run \`npx tsx bench/rag-pipeline.bench.ts 20000\` then \`npx tsx bench/rag-hnsw.bench.ts\` on a quiet machine.`
         : `Size used: ${base.length} indexed vectors (the issue requires ${REQUIRED_VECTORS.toLocaleString('en')}).`,
