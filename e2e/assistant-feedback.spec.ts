@@ -1,7 +1,7 @@
 // What a user sees: an invoice created in Data reaches the knowledge index within debounce + 3 s and
 // is among "today's invoices" in the assistant, cited as a source.
 import { expect, test, type Page } from '@playwright/test';
-import { indexSettled, startHost, type RunningHost, openPage } from './serve-fixture';
+import { indexSettled, startHost, type RunningHost } from './serve-fixture';
 
 const DEBOUNCE_S = 1;
 let host: RunningHost;
@@ -28,7 +28,7 @@ async function ask(page: Page, question: string) {
 
 test('an invoice created in Data is among today’s invoices in the assistant', async ({ page }) => {
   const client = (await host.call('clients:list', { limit: 1 })).items[0]!;
-  await openPage(page, `${host.url}#/data`);
+  await page.goto(`${host.url}#/data`);
   await page.getByTestId('new-invoice').click();
   const dialog = page.getByTestId('invoice-dialog');
   await dialog.getByLabel('Client', { exact: true }).selectOption(String(client.id));
@@ -53,7 +53,7 @@ test('an invoice created in Data is among today’s invoices in the assistant', 
   expect(Date.now() - createdAt).toBeLessThanOrEqual((DEBOUNCE_S + 3) * 1000 + 500);
 
   // And the assistant lists it among today's invoices, citing it as a source.
-  await openPage(page, `${host.url}#/assistant`);
+  await page.goto(`${host.url}#/assistant`);
   const answer = await ask(page, 'What invoices did I create today?');
   await expect(answer.getByTestId('answer-text')).toContainText(label);
   await expect(answer.getByRole('group', { name: 'Sources' }).getByRole('button', { name: new RegExp(label.replace('/', '\\/')) })).toBeVisible();

@@ -1,7 +1,7 @@
 // What a user sees on the Knowledge index page: Pause auto-update, create invoices (the pending count
 // grows while paused), Resume, and the queue drains to 0 with a new batch row.
 import { expect, test } from '@playwright/test';
-import { indexSettled, startHost, type RunningHost, openPage } from './serve-fixture';
+import { indexSettled, startHost, type RunningHost } from './serve-fixture';
 
 let host: RunningHost;
 
@@ -17,7 +17,7 @@ test.afterAll(async () => {
 
 test('pause lets changes accumulate; resume drains them to 0', async ({ page }) => {
   test.setTimeout(180_000);
-  await openPage(page, `${host.url}#/knowledge`);
+  await page.goto(`${host.url}#/knowledge`);
   const pending = page.getByTestId('pending-count');
   await expect(pending).toHaveText('0');
   await page.getByRole('button', { name: 'Pause' }).click();

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { REPO_ROOT, startHost, type RunningHost, openPage } from './serve-fixture';
+import { REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
 
 const PAGES = ['assistant', 'forecast', 'models', 'knowledge', 'feedback', 'data', 'settings'] as const;
 const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
@@ -41,7 +41,7 @@ for (const theme of ['light', 'dark'] as const) {
     });
     await host.call('settings:set', { key: 'UI_THEME', value: theme });
     for (const id of PAGES) {
-      await openPage(page, `${host.url}#/${id}`);
+      await page.goto(`${host.url}#/${id}`);
       await settle(page);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       await page.screenshot({ path: path.join(OUT, `${theme}-${id}.png`), fullPage: true });

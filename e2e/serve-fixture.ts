@@ -157,9 +157,3 @@ export async function until(what: string, check: () => Promise<boolean>, timeout
 export async function indexSettled(host: RunningHost, timeoutMs = 240_000): Promise<void> {
   await until('the knowledge index to catch up', async () => (await host.call('index:status', {})).pending === 0, timeoutMs);
 }
-
-/** Opens a page of the app with a full load (a hash-only change would reuse the running page). */
-export async function openPage(page: import('@playwright/test').Page, url: string): Promise<void> {
-  await page.goto('about:blank');
-  await page.goto(url);
-}

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import { startHost, type RunningHost, openPage } from './serve-fixture';
+import { startHost, type RunningHost } from './serve-fixture';
 
 let host: RunningHost;
 
@@ -17,7 +17,7 @@ test.afterAll(async () => {
 });
 
 test('bad value: inline error, not saved; good value: persists across reload', async ({ page }) => {
-  await openPage(page, `${host.url}#/settings`);
+  await page.goto(`${host.url}#/settings`);
   const row = page.getByTestId('setting-RAG_AUTO_UPDATE_BATCH_SIZE');
   const input = row.locator('input');
   await expect(input).toHaveValue('50');
@@ -42,7 +42,7 @@ test('bad value: inline error, not saved; good value: persists across reload', a
 });
 
 test('a setting fixed by the environment is locked', async ({ page }) => {
-  await openPage(page, `${host.url}#/settings`);
+  await page.goto(`${host.url}#/settings`);
   await expect(page.getByTestId('setting-lock-ML_TOLERANCE_DAYS')).toBeVisible();
   await expect(page.getByTestId('setting-ML_TOLERANCE_DAYS').locator('input')).toBeDisabled();
   await expect(page.getByTestId('setting-source-ML_TOLERANCE_DAYS')).toContainText('environment');

@@ -121,8 +121,11 @@ export function AppShell(): ReactElement {
   useEffect(() => {
     document.title = `${t(NAV[page].label)} · OpenFatture`;
   }, [page, t]);
-  // A page starts at its top, not at the scroll position of the page before.
-  useEffect(() => window.scrollTo(0, 0), [page]);
+  // A page starts at its top, not at the scroll position of the page before. Braces: scroll methods
+  // return a Promise in current Chromium, and an effect may only return its cleanup function.
+  useEffect(() => {
+    window.scrollTo(0, 0);
+  }, [page]);
   const Page = PAGE_COMPONENTS[page];
   return (
     <div className="shell">

@@ -32,7 +32,9 @@ export function AssistantPage(): ReactElement {
   useEffect(() => {
     logRef.current?.scrollTo({ top: logRef.current.scrollHeight, behavior: 'smooth' });
   }, [messages.length, asking]);
-  useEffect(() => inputRef.current?.focus(), []);
+  useEffect(() => {
+    inputRef.current?.focus();
+  }, []);
   const send = (q: string) => {
     if (!q.trim()) return;
     setText('');

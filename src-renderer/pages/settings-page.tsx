@@ -172,8 +172,12 @@ function SettingControl({ s, id, title, disabled, invalid, onCommit, onEdit }: {
   const [reveal, setReveal] = useState(false);
   // Switches and lists show the new choice at once; a rejected value snaps back to the saved one.
   const [choice, setChoice] = useState(s.value);
-  useEffect(() => setText(String(s.value)), [s.value]);
-  useEffect(() => setChoice(s.value), [s.value, invalid]);
+  useEffect(() => {
+    setText(String(s.value));
+  }, [s.value]);
+  useEffect(() => {
+    setChoice(s.value);
+  }, [s.value, invalid]);
   const describedBy = invalid ? `${id}-error` : undefined;
   if (s.kind === 'bool') {
     return (
