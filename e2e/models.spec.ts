@@ -1,0 +1,76 @@
+// What a user sees on Models and Forecast: "Retrain now" adds a new version row and makes it active;
+// "Rollback" (after the confirm dialog) makes the old version active again, and the forecast's
+// numbers change back to what the old version predicted.
+// Set-up (as the drift integration scenario): three years of demo data up to today where the largest
+// client pays 40 days later from 210 days ago on; the first model (1.0.0) is trained as of that day,
+// so the payments since then are known outcomes on which the retrained model is measurably better
+// and the champion/challenger check deploys it.
+import { expect, test, type Page } from '@playwright/test';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { runCli, startHost, type RunningHost } from './serve-fixture';
+
+const isoDaysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
+
+let host: RunningHost;
+
+test.beforeAll(async () => {
+  test.setTimeout(300_000);
+  // History up to today, so payments recorded after the first model's cutoff are known outcomes
+  // that the champion/challenger check can compare both models on.
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-e2e-'));
+  runCli(dataDir, ['demo', 'seed', '--clients', '12', '--invoices', '1000', '--years', '3', '--seed', '9', '--drift-client', 'largest', '--drift-days', '40', '--drift-from', isoDaysAgo(210)]);
+  const past = await startHost({ dataDir, env: { OPENFATTURE_TODAY: isoDaysAgo(210), OPENFATTURE_RAG_AUTO_UPDATE_ENABLED: 'false' } });
+  const first = await past.call('models:retrain', { model: 'cash_flow' });
+  expect(first.activeVersion).toBe('1.0.0');
+  await past.stop({ keepData: true });
+  host = await startHost({ dataDir, store: { UI_LANGUAGE: 'en', UI_THEME: 'light', ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0 }, env: { OPENFATTURE_RAG_AUTO_UPDATE_ENABLED: 'false' } });
+});
+
+test.afterAll(async () => {
+  await host?.stop();
+});
+
+async function forecastTotal(page: Page): Promise<string> {
+  await page.goto(`${host.url}#/forecast`);
+  await page.getByRole('group', { name: 'Horizon' }).getByRole('button', { name: '90 days' }).click();
+  const total = page.getByTestId('forecast-total');
+  await expect(total).toBeVisible();
+  await expect(page.getByTestId('forecast-row').first()).toBeVisible();
+  return `${await total.innerText()} | ${await page.getByTestId('predicted-date').first().innerText()}`;
+}
+
+test('retrain adds a version; rollback restores the old one and its forecast', async ({ page }) => {
+  test.setTimeout(240_000);
+  const before = await forecastTotal(page);
+  await expect(page.getByTestId('forecast-version')).toContainText('1.0.0');
+
+  await page.goto(`${host.url}#/models`);
+  const card = page.getByTestId('model-card-cash_flow');
+  await expect(card.getByTestId('active-version')).toContainText('1.0.0');
+  await expect(page.getByTestId('version-row')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Retrain now' }).click();
+  await expect(page.getByTestId('retrain-result')).toBeVisible({ timeout: 180_000 });
+  await expect(page.getByTestId('retrain-result')).toContainText(/deployed/i);
+  await expect(page.getByTestId('version-row')).toHaveCount(2);
+  await expect(page.locator('[data-testid="version-row"][data-version="1.1.0"]')).toHaveAttribute('data-status', 'active');
+  await expect(card.getByTestId('active-version')).toContainText('1.1.0');
+  await expect(page.getByTestId('run-row').first()).toContainText(/deployed/i);
+
+  const retrained = await forecastTotal(page);
+  await expect(page.getByTestId('forecast-version')).toContainText('1.1.0');
+  expect(retrained).not.toBe(before);
+
+  await page.goto(`${host.url}#/models`);
+  await page.locator('[data-testid="version-row"][data-version="1.0.0"]').getByRole('button', { name: 'Roll back to 1.0.0' }).click();
+  const confirm = page.getByTestId('confirm-dialog');
+  await expect(confirm).toContainText('Roll back to version 1.0.0?');
+  await confirm.getByRole('button', { name: 'Activate 1.0.0' }).click();
+  await expect(page.locator('[data-testid="version-row"][data-version="1.0.0"]')).toHaveAttribute('data-status', 'active');
+  await expect(card.getByTestId('active-version')).toContainText('1.0.0');
+
+  const rolledBack = await forecastTotal(page);
+  await expect(page.getByTestId('forecast-version')).toContainText('1.0.0');
+  expect(rolledBack).toBe(before);
+});
