@@ -34,7 +34,21 @@ export default tseslint.config(
       'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
     },
   },
-  { files: ['src-renderer/**/*.tsx', 'src-renderer/**/*.ts'], plugins: { 'react-hooks': reactHooks }, rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'warn' } },
+  {
+    files: ['src-renderer/**/*.tsx', 'src-renderer/**/*.ts'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'warn',
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        // An expression-bodied effect returns its value as the cleanup: React then calls a non-function
+        // (window.scrollTo returns a Promise in current Chromium) and the page goes blank.
+        { selector: "CallExpression[callee.name=/^use(Layout)?Effect$/] > ArrowFunctionExpression[expression=true]:first-child", message: 'Give the effect a block body: whatever it returns becomes its cleanup.' },
+      ],
+    },
+  },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } } },
   { files: ['eslint.config.js', 'vite.config.ts', 'vitest.config.ts', 'playwright.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
   ...layerRules,

@@ -25,7 +25,9 @@ export function ForecastPage(): ReactElement {
   const { t, lang } = useT();
   const { days, forecast, noModel, training, trainError, setDays, load, trainFirst } = useForecastStore();
   const [recording, setRecording] = useState<ForecastInvoice | null>(null);
-  useEffect(() => watchForecast(), []);
+  useEffect(() => {
+    return watchForecast();
+  }, []);
   const f = forecast.data;
   return (
     <>

@@ -24,7 +24,9 @@ export function KnowledgePage(): ReactElement {
   const { t, lang } = useT();
   const { status, pending, batches, toggling, reindex, pause, resume, reindexAll, refresh } = useIndexStore();
   const toast = useUiStore((s) => s.toast);
-  useEffect(() => watchIndex(), []);
+  useEffect(() => {
+    return watchIndex();
+  }, []);
   const s = status.data;
   const toggle = async () => {
     try {

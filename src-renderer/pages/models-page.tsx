@@ -41,7 +41,9 @@ export function formatMetric(name: string, v: number | null, lang: 'it' | 'en'):
 export function ModelsPage(): ReactElement {
   const { t } = useT();
   const { cards, runs, load } = useModelsStore();
-  useEffect(() => watchModels(), []);
+  useEffect(() => {
+    return watchModels();
+  }, []);
   return (
     <>
       <Async state={cards} onRetry={() => void load()} rows={5} framed>
