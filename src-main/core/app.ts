@@ -26,6 +26,11 @@ import { registeredModelSpecs } from './ml/registry/registered-models';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
 
+/** Long-running hosts own their data dir (app.lock): a second window/host on it, or a restore by another process, is refused. */
+export function ownsDataDir(host: HostKind): boolean {
+  return host === 'serve' || host === 'electron';
+}
+
 export interface AppOptions {
   settings: LoadedSettings;
   host: HostKind;
@@ -96,8 +101,7 @@ export class App {
         fileLevel: options.settings.values.LOG_LEVEL as LogLevel,
         consoleLevel: options.consoleLevel ?? 'warn',
       });
-    // Long-running hosts own the data dir: a second window/host on it, or a restore, is refused.
-    const lock = options.host === 'serve' || options.host === 'electron' ? InstanceLock.acquire(paths.dataDir, options.host) : null;
+    const lock = ownsDataDir(options.host) ? InstanceLock.acquire(paths.dataDir, options.host) : null;
     let database: Database;
     try {
       database = openDatabase(paths.database);

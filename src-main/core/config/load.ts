@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { dataPaths, type DataPaths } from './paths';
-import { resolveSettings, SettingsError, type ResolvedSettings, type SettingKey, type SettingsLayers } from './settings';
+import { resolveSettings, SETTING_KEYS, SettingsError, type ResolvedSettings, type SettingKey, type SettingsLayers } from './settings';
 import { confSettingsStore, type SettingsStore } from './settings-store';
 
 export interface LoadSettingsOptions {
@@ -54,4 +54,16 @@ export function loadSettings(options: LoadSettingsOptions = {}): LoadedSettings 
     store,
     envFile,
   };
+}
+
+/**
+ * The same process's settings after its store file was replaced underneath (a restored backup):
+ * values fixed by a flag, the environment or the env file keep their value and source; every other
+ * setting comes from the store as it is now, or its default. Throws like loadSettings on a bad value.
+ */
+export function reloadSettingsStore(loaded: LoadedSettings): LoadedSettings {
+  const fixed = SETTING_KEYS.filter((k) => loaded.sources[k] === 'flag' || loaded.sources[k] === 'env' || loaded.sources[k] === 'env-file');
+  const resolved = resolveSettings({ flags: Object.fromEntries(fixed.map((k) => [k, loaded.values[k]])), store: loaded.store.all() });
+  for (const k of fixed) resolved.sources[k] = loaded.sources[k];
+  return { ...loaded, ...resolved, paths: dataPaths(resolved.values.DATA_DIR, resolved.values.RAG_AUTO_UPDATE_QUEUE_PERSIST_PATH) };
 }

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { dataPaths } from '../config/paths';
 import { openDatabase } from '../db/database';
 import { InstanceLock } from '../lifespan/instance-lock';
-import { createBackup, restoreBackup, rowCounts, sha256File, verifyBackup } from './backup';
+import { applyVerifiedBackup, createBackup, discardVerified, restoreBackup, rowCounts, sha256File, verifyBackup } from './backup';
 import * as tar from 'tar';
 
 function setup() {
@@ -94,5 +94,25 @@ describe('backup and restore', () => {
     await expect(restoreBackup(bad, paths)).rejects.toThrow('checksum mismatch');
     expect(fs.existsSync(path.join(paths.dataDir, '.pre-restore'))).toBe(false);
     await expect(restoreBackup(path.join(dir, 'missing.tar.gz'), paths)).rejects.toThrow('does not exist');
+  });
+
+  it('a failure while replacing files puts the current data back', async () => {
+    const { dir, paths, d } = setup();
+    const out = path.join(dir, 'b.tar.gz');
+    await createBackup(d.sqlite, paths, { output: out, appVersion: 'test' });
+    d.sqlite.prepare("INSERT INTO clients(denominazione) VALUES ('Dopo il backup')").run();
+    await d.close();
+    const artifact = path.join(paths.modelsDir, 'cash_flow', '1.0.0.json');
+    const artifactSha = sha256File(artifact);
+    const verified = await verifyBackup(out);
+    // The last file of the backup vanishes after verification: its copy fails midway.
+    fs.rmSync(path.join(verified.stage, verified.manifest.files.at(-1)!.path));
+    expect(() => applyVerifiedBackup(verified, paths)).toThrow(/Restore failed while replacing files, the data is unchanged/);
+    discardVerified(verified);
+    const again = openDatabase(paths.database);
+    expect((again.sqlite.prepare('SELECT COUNT(*) AS n FROM clients').get() as { n: number }).n).toBe(21);
+    await again.close();
+    expect(sha256File(artifact)).toBe(artifactSha);
+    expect(fs.readdirSync(path.join(paths.dataDir, '.pre-restore'))).toEqual([]);
   });
 });
