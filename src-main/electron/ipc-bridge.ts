@@ -4,7 +4,7 @@
 import { BrowserWindow, ipcMain, type WebFrameMain } from 'electron';
 import { IPC_EVENT, IPC_INVOKE } from '../../src-preload/contract/bridge-api';
 import { fail } from '../../src-preload/contract/result';
-import type { IpcRouter } from '../ipc/ipc-router';
+import type { RequestRouter } from '../ipc/ipc-router';
 
 export const APP_ORIGIN = 'app://openfatture';
 
@@ -18,7 +18,7 @@ export function isTrustedFrame(frame: WebFrameMain | null | undefined): boolean 
   }
 }
 
-export function registerIpc(router: IpcRouter): () => void {
+export function registerIpc(router: RequestRouter): () => void {
   ipcMain.handle(IPC_INVOKE, async (event, channel: unknown, args: unknown) => {
     if (!isTrustedFrame(event.senderFrame)) return fail('FORBIDDEN', `sender: ${event.senderFrame?.url ?? 'unknown frame'} may not call OpenFatture`);
     return router.invoke(channel, args);

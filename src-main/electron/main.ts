@@ -1,28 +1,26 @@
 // Electron main process entry (bundled to dist-electron/main.cjs): one instance per user, the core
-// App with background services on the user's data folder, the IPC bridge, the window and the menu.
+// App with background services on the user's data folder behind an AppSession (which also restores
+// a backup into it from Settings → Data), the IPC bridge, the window and the menu.
 // Quitting stops everything in order (queue persisted, scheduler, worker, database) before exit.
 import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
 import ElectronStore from 'electron-store';
-import { App } from '../core/app';
 import { loadSettings } from '../core/config/load';
 import { settingsStoreFrom } from '../core/config/settings-store';
 import { errorMessage } from '../core/errors';
-import { createAppRouter } from '../ipc/create-app-router';
-import type { IpcRouter } from '../ipc/ipc-router';
+import { AppSession } from '../ipc/app-session';
 import { installAppMenu } from './app-menu';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpc } from './ipc-bridge';
 import { createMainWindow } from './main-window';
 import { utilityWorkerSpawner } from './utility-worker';
 
-let core: App | null = null;
-let router: IpcRouter | null = null;
+let core: AppSession | null = null;
 let unregisterIpc: (() => void) | null = null;
 let window: BrowserWindow | null = null;
 let stopped = false;
 
-async function startCore(): Promise<App> {
+async function startCore(): Promise<AppSession> {
   // The data folder: OPENFATTURE_DATA_DIR when set, otherwise Electron's per-user folder.
   const flags = process.env.OPENFATTURE_DATA_DIR ? {} : { DATA_DIR: app.getPath('userData') };
   const settings = loadSettings({
@@ -30,7 +28,7 @@ async function startCore(): Promise<App> {
     flags,
     store: (dataDir) => settingsStoreFrom(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'settings' })),
   });
-  return App.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' });
+  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion() });
 }
 
 async function onReady(): Promise<void> {
@@ -41,17 +39,15 @@ async function onReady(): Promise<void> {
     app.exit(1);
     return;
   }
-  router = createAppRouter(core, { version: app.getVersion() });
-  unregisterIpc = registerIpc(router);
+  unregisterIpc = registerIpc(core);
   serveRenderer(path.join(__dirname, '..', 'dist-renderer'));
-  installAppMenu({ dataDir: core.paths.dataDir, logsDir: core.paths.logsDir });
+  installAppMenu({ dataDir: core.app.paths.dataDir, logsDir: core.app.paths.logsDir });
   window = createMainWindow();
   window.on('closed', () => (window = null));
 }
 
 async function stopCore(): Promise<void> {
   unregisterIpc?.();
-  router?.dispose();
   await core?.close();
 }
 

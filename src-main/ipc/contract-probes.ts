@@ -67,6 +67,9 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'settings:set': { key: 'RAG_AUTO_UPDATE_BATCH_SIZE', value: 20 },
   'settings:reset': { key: 'RAG_AUTO_UPDATE_BATCH_SIZE' },
   'status:get': {},
+  'ops:backup': { output: '/no-such-folder/openfatture-backup.tar.gz' },
+  'ops:listBackups': {},
+  'ops:restore': { file: '/no-such-folder/openfatture-backup.tar.gz' },
 };
 
 /** Every malformed variant of a channel's arguments, each naming the field its error must mention. */

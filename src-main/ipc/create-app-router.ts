@@ -7,11 +7,14 @@ import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
+import { opsHandlers, type RestoreIntoHost } from './handlers/ops-handlers';
 import { settingsHandlers } from './handlers/settings-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
 export interface RouterInfo {
   version: string;
+  /** Given by a host that owns the App and can stop, restore and reopen it (see AppSession). */
+  restore?: RestoreIntoHost;
 }
 
 export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
@@ -28,6 +31,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     ...indexHandlers(app, emit),
     ...settingsHandlers(app),
     ...statusHandlers(app, { version: info.version, startedAt }),
+    ...opsHandlers(app, emit, { version: info.version, restore: info.restore }),
   };
   router = new IpcRouter(handlers, app.logger);
   const r = router;

@@ -19,7 +19,13 @@ export type EventListener = <E extends EventName>(event: E, payload: EventPayloa
 /** How the router pushes an event; handler modules get it to forward service events. */
 export type EmitEvent = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
-export class IpcRouter {
+/** What a transport (Electron's ipcMain, the browser host's sockets) needs: requests in, pushes out. */
+export interface RequestRouter {
+  invoke(channel: unknown, args: unknown): Promise<IpcResult<unknown>>;
+  onEvent(listener: EventListener): () => void;
+}
+
+export class IpcRouter implements RequestRouter {
   private readonly bus = new EventEmitter();
   private readonly disposers: (() => void)[] = [];
 

@@ -10,12 +10,12 @@ import path from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { TOKEN_PARAM, WS_PATH, type WsPush, type WsResponse } from '../../src-preload/contract/bridge-api';
 import { fail } from '../../src-preload/contract/result';
-import type { IpcRouter } from '../ipc/ipc-router';
+import type { RequestRouter } from '../ipc/ipc-router';
 import type { Logger } from '../core/logger';
 import { securityHeaders } from './security-headers';
 
 export interface BrowserHostOptions {
-  router: IpcRouter;
+  router: RequestRouter;
   /** Folder holding the built renderer (index.html + assets/). */
   staticDir: string;
   logger: Logger;

@@ -1,10 +1,10 @@
-// Composes the browser host: the App with its background services, the IPC router on top, the HTTP +
-// WebSocket server in front. Used by `openfatture serve`, the e2e specs and the cold-start bench.
-import { App } from '../core/app';
+// Composes the browser host: the App with its background services behind an AppSession (which can
+// restore a backup into it and reopen it), the HTTP + WebSocket server in front. Used by
+// `openfatture serve`, the e2e specs and the cold-start bench.
+import type { App } from '../core/app';
 import type { LoadedSettings } from '../core/config/load';
-import type { LogLevel } from '../core/logger';
-import { createAppRouter } from '../ipc/create-app-router';
-import type { IpcRouter } from '../ipc/ipc-router';
+import type { Logger, LogLevel } from '../core/logger';
+import { AppSession } from '../ipc/app-session';
 import { BrowserHost } from './browser-host';
 import { ensureRendererBuilt } from './renderer-bundle';
 
@@ -20,35 +20,35 @@ export interface ServeOptions {
 }
 
 export interface RunningServe {
-  app: App;
-  router: IpcRouter;
+  session: AppSession;
+  /** The App being served (a restore from Settings → Data replaces it). */
+  readonly app: App;
+  logger: Logger;
   server: BrowserHost;
   stop(): Promise<void>;
 }
 
 export async function serveApp(options: ServeOptions): Promise<RunningServe> {
-  const app = await App.open({ settings: options.settings, host: 'serve', background: true, consoleLevel: options.consoleLevel ?? 'info' });
-  let router: IpcRouter | null = null;
+  const session = await AppSession.open({ settings: options.settings, host: 'serve', background: true, consoleLevel: options.consoleLevel ?? 'info' }, { version: options.version });
   try {
-    const staticDir = options.staticDir ?? (await ensureRendererBuilt(app.logger));
-    router = createAppRouter(app, { version: options.version });
-    const server = await BrowserHost.start({ router, staticDir, logger: app.logger, host: options.host, port: options.port, token: options.token, heartbeatMs: options.heartbeatMs });
+    const staticDir = options.staticDir ?? (await ensureRendererBuilt(session.logger));
+    const server = await BrowserHost.start({ router: session, staticDir, logger: session.logger, host: options.host, port: options.port, token: options.token, heartbeatMs: options.heartbeatMs });
     let stopping: Promise<void> | null = null;
-    const r = router;
     return {
-      app,
-      router: r,
+      session,
+      get app() {
+        return session.app;
+      },
+      logger: session.logger,
       server,
       stop: () =>
         (stopping ??= (async () => {
           await server.close();
-          r.dispose();
-          await app.close();
+          await session.close();
         })()),
     };
   } catch (e) {
-    router?.dispose();
-    await app.close();
+    await session.close();
     throw e;
   }
 }

@@ -6,6 +6,7 @@ import { dataChannels } from './data-channels';
 import { feedbackChannels } from './feedback-channels';
 import { indexChannels } from './index-channels';
 import { modelsChannels } from './models-channels';
+import { opsChannels } from './ops-channels';
 import { settingsChannels } from './settings-channels';
 import { statusChannels } from './status-channels';
 
@@ -17,6 +18,7 @@ export const channels = {
   ...indexChannels,
   ...settingsChannels,
   ...statusChannels,
+  ...opsChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -2,6 +2,7 @@
 // browser host's WebSocket alike.
 import { z } from 'zod';
 import { IndexBatch, IndexStatus } from './index-channels';
+import { BackupCounts } from './ops-channels';
 
 export const Progress = z.object({ step: z.string(), current: z.number(), total: z.number() });
 
@@ -17,6 +18,10 @@ export const events = {
     reason: z.enum(['retrain', 'rollback']),
   }),
   'settings:changed': z.object({ keys: z.array(z.string()) }),
+  /** Backup and restore steps (restore: verify → stop → files → reopen). */
+  'ops:progress': Progress.extend({ operation: z.enum(['backup', 'restore']) }),
+  /** The app now runs on restored data: every window reloads what it shows. */
+  'ops:restored': z.object({ file: z.string(), counts: BackupCounts }),
 } as const;
 
 export type EventName = keyof typeof events;

@@ -37,14 +37,14 @@ export function registerServeCommand(program: Command): void {
         throw e;
       });
       const url = running.server.url;
-      running.app.logger.info(`Browser host listening on ${running.server.host}:${running.server.port}`);
+      running.logger.info(`Browser host listening on ${running.server.host}:${running.server.port}`);
       process.stdout.write(`OpenFatture is running at ${url}\nOpen that address in a browser (it carries this run's access token). Press Ctrl+C to stop.\n`);
       if (opts.open && !openBrowser(url)) process.stderr.write('Could not open a browser; open the address above yourself.\n');
       const signal = await new Promise<NodeJS.Signals>((resolve) => {
         process.once('SIGINT', () => resolve('SIGINT'));
         process.once('SIGTERM', () => resolve('SIGTERM'));
       });
-      running.app.logger.info(`Received ${signal}, shutting down`);
+      running.logger.info(`Received ${signal}, shutting down`);
       await running.stop();
     });
 }
