@@ -43,14 +43,14 @@ async function main(): Promise<void> {
     const clients = (db.prepare('SELECT COUNT(*) AS n FROM clients').get() as { n: number }).n;
     process.stdout.write(`Demo data: ${INVOICES} invoices, ${clients} clients (${((performance.now() - t0) / 1000).toFixed(1)}s)\n`);
 
-    // Raw model baseline on a sample of the very texts the pipeline embeds (random ids, fixed seed).
+    // Raw model baseline on a sample of the very texts the pipeline embeds (each document's embed text; random ids, fixed seed).
     const builder = new DocumentBuilder(db);
     // Same mix of document kinds as the reindex (invoices and clients), so the texts are comparable.
     const clientShare = clients / (clients + INVOICES);
     const nClients = Math.max(1, Math.round(SAMPLE * clientShare));
     const ids = Array.from({ length: SAMPLE - nClients }, (_, i) => 1 + ((i * 7919) % INVOICES));
     const cids = Array.from({ length: nClients }, (_, i) => 1 + ((i * 131) % clients));
-    const texts = [...builder.build('invoice', ids).values(), ...builder.build('client', cids).values()];
+    const texts = [...builder.build('invoice', ids).values(), ...builder.build('client', cids).values()].map((d) => d.embedText);
     const { env, pipeline } = await import('@xenova/transformers');
     env.allowRemoteModels = false;
     env.localModelPath = SHARED_MODELS + path.sep;

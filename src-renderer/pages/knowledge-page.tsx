@@ -143,6 +143,11 @@ export function KnowledgePage(): ReactElement {
                         <tr key={b.id} data-testid="batch-row" title={b.error ?? undefined}>
                           <td className="nowrap" title={formatTimestamp(b.finishedAt, lang)}>
                             {formatRelative(b.finishedAt, lang)} <span className="faint xs">· {t('kb.entities', { count: b.entities })}</span>
+                            {b.error && (
+                              <div className="field-error wrap" data-testid="batch-error">
+                                {b.error}
+                              </div>
+                            )}
                           </td>
                           <td className="num">{b.added}</td>
                           <td className="num">{b.updated}</td>

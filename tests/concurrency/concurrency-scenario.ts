@@ -319,7 +319,7 @@ export async function checkIndex(dataDir: string, env: Record<string, string>): 
       );
       for (const id of ids) {
         const d = docs.get(id);
-        const text = texts.get(id)!;
+        const text = texts.get(id)!.text;
         if (!d) problems.push(`${type} ${id}: no document`);
         else if (d.n !== 1) problems.push(`${type} ${id}: ${d.n} documents`);
         else if (d.text !== text || d.content_hash !== contentHash(text, modelId)) problems.push(`${type} ${id}: document is stale (hash ${d.content_hash.slice(0, 8)} ≠ ${contentHash(text, modelId).slice(0, 8)})`);

@@ -170,6 +170,12 @@ describe('fault injection: damaged files and failing components', () => {
       const batches = readDb(dir, (db) => db.prepare('SELECT SUM(added + updated) AS indexed, SUM(failed) AS failed FROM reindex_batches WHERE id > ?').get(batchesBefore) as { indexed: number; failed: number });
       expect(batches.indexed).toBe(changed);
       check(`after the retry: ${changed} documents re-embedded exactly once (batches: ${batches.indexed} indexed, ${batches.failed} failed)`);
+      // What the GUI's batch list and `ai auto-update stats` show: the batch record carries the crash.
+      const shown = readDb(dir, (db) => db.prepare('SELECT error FROM reindex_batches WHERE id > ? AND error IS NOT NULL').all(batchesBefore) as { error: string }[]);
+      expect(shown.map((b) => b.error)).toEqual([expect.stringMatching(/worker crashed while running rag\.embed.*retried one by one: 3 embedded, 0 failed/)]);
+      const stats = cliJson<{ lastError: string | null }>(dir, ['ai', 'auto-update', 'stats']);
+      expect(stats.lastError).toBe(shown[0]!.error);
+      check(`the error is on the batch record (batch list in the GUI) and in \`ai auto-update stats\`: "${shown[0]!.error.slice(0, 60)}…"`);
     } finally {
       app.child.kill('SIGTERM');
       await app.exited;

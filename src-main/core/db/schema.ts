@@ -237,6 +237,8 @@ export interface RagDocumentsTable {
   content_hash: string;
   text: string;
   embedding: Buffer | null;
+  /** Content hash of the embed text the vector was computed from (migration 0005). */
+  embedding_hash: string | null;
   model_id: string | null;
   indexed_at: Generated<string>;
   attempts: Generated<number>;

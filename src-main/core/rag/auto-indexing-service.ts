@@ -22,6 +22,7 @@ export const SERVICE_KEY = 'rag.auto_update.service';
 export interface BatchReport extends IndexCounts {
   entities: number;
   durationMs: number;
+  /** Why the batch failed, or an error it recovered from (worker crash retried). */
   error: string | null;
   kind: 'batch' | 'reconcile';
 }
@@ -244,21 +245,24 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     let report: BatchReport;
     try {
       let counts: IndexCounts;
+      let warning: string | null;
       if (!s.RAG_AUTO_UPDATE_INCREMENTAL_UPDATES) {
         // Full rebuild of every type this batch touches; it acknowledges the outbox itself.
         const types = [...new Set(entities.map((e) => e.type))];
         const r = await this.rag.indexer.reindexAll({ types, onProgress: (p) => this.emit('progress', p) });
         counts = r;
-        this.recordBatch(startedAt, entities.length, counts, performance.now() - t0, null);
+        warning = r.warning;
+        this.recordBatch(startedAt, entities.length, counts, performance.now() - t0, warning);
       } else {
         const r = await this.rag.indexer.process(entities, {
-          inTransaction: (c, failures) => {
+          inTransaction: (c, failures, w) => {
             const failed = new Set(failures.map(entityKey));
             this.tracker.ack(entities.filter((e) => !failed.has(entityKey(e))));
-            this.recordBatch(startedAt, entities.length, c, performance.now() - t0, null);
+            this.recordBatch(startedAt, entities.length, c, performance.now() - t0, w);
           },
         });
         counts = r;
+        warning = r.warning;
         // Failures keep their outbox rows, with the error and a backoff.
         for (const f of r.failures) {
           const e = entities.find((x) => entityKey(x) === entityKey(f));
@@ -266,7 +270,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
         }
       }
       const ms = performance.now() - t0;
-      report = { ...counts, entities: entities.length, durationMs: ms, error: null, kind: 'batch' };
+      report = { ...counts, entities: entities.length, durationMs: ms, error: warning, kind: 'batch' };
       this.logger.info({ added: counts.added, updated: counts.updated, skipped: counts.skipped, deleted: counts.deleted, failed: counts.failed }, `Reindexed ${entities.length} entities in ${(ms / 1000).toFixed(1)}s`);
       this.scheduleIndexSave();
     } catch (e) {
@@ -292,9 +296,9 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
       try {
         const r = await this.rag.indexer.reindexAll({ onProgress: (p) => this.emit('progress', p) });
         const ms = performance.now() - t0;
-        this.recordBatch(startedAt, r.entities, r, ms, null);
+        this.recordBatch(startedAt, r.entities, r, ms, r.warning);
         this.logger.info(`Reindexed ${r.entities} entities in ${(ms / 1000).toFixed(1)}s (reconcile pass: ${r.added} added, ${r.updated} updated, ${r.skipped} unchanged, ${r.deleted} deleted, ${r.failed} failed)`);
-        this.emit('batch', { ...r, entities: r.entities, durationMs: ms, error: null, kind: 'reconcile' });
+        this.emit('batch', { ...r, entities: r.entities, durationMs: ms, error: r.warning, kind: 'reconcile' });
         this.scheduleIndexSave();
       } catch (e) {
         this.logger.error({ err: e }, `Error processing reindex batch: ${errorMessage(e)}`);

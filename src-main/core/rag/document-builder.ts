@@ -1,12 +1,23 @@
 // The text the assistant's index holds for each entity (DESIGN §5): invoice, client and product
 // documents built from the database, and their content hash. Text never depends on the current
 // date, so an unchanged record always hashes the same and is never re-embedded.
+// Each document has two texts: the full `text` (stored, keyword-indexed, shown as a source) and the
+// shorter `embedText` the vector is computed from — what the record is about (who, what, its
+// state), without the figures and dates that keyword search matches exactly anyway. It is a quarter
+// of the tokens (about 4× faster to embed), and a payment or a client's changing totals leave it
+// unchanged, so those changes update the text without re-embedding. Every field of `embedText` is
+// also in `text`, so the content hash of `text` covers both.
 import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
 import { formatEuro } from '../money';
 
 export const RAG_ENTITY_TYPES: readonly RagEntityType[] = ['invoice', 'client', 'product'];
+
+export interface BuiltDocument {
+  text: string;
+  embedText: string;
+}
 
 export function contentHash(text: string, modelId: string): string {
   return crypto.createHash('sha256').update(modelId).update('\u0000').update(text).digest('hex');
@@ -151,7 +162,7 @@ export class DocumentBuilder {
   }
 
   /** Documents for the given ids; an id whose entity no longer exists is absent from the result. */
-  build(type: RagEntityType, ids: readonly number[]): Map<number, string> {
+  build(type: RagEntityType, ids: readonly number[]): Map<number, BuiltDocument> {
     if (ids.length === 0) return new Map();
     const json = JSON.stringify(ids);
     switch (type) {
@@ -189,12 +200,12 @@ export class DocumentBuilder {
     return invoiceIds.length ? this.stmts.clientsOfInvoices.all(JSON.stringify(invoiceIds)).map((r) => r.client_id) : [];
   }
 
-  private invoiceDocs(json: string): Map<number, string> {
+  private invoiceDocs(json: string): Map<number, BuiltDocument> {
     const lines = new Map<number, LineRow[]>();
     for (const l of this.stmts.lines.all(json)) (lines.get(l.invoice_id) ?? lines.set(l.invoice_id, []).get(l.invoice_id)!).push(l);
     const pays = new Map<number, PaymentRow[]>();
     for (const p of this.stmts.payments.all(json)) (pays.get(p.invoice_id) ?? pays.set(p.invoice_id, []).get(p.invoice_id)!).push(p);
-    const out = new Map<number, string>();
+    const out = new Map<number, BuiltDocument>();
     for (const i of this.stmts.invoices.all(json)) {
       const parts: string[] = [];
       parts.push(`Fattura n. ${i.number}/${i.year} (FT-${i.number}/${i.year}, ${i.document_type}) — invoice ${i.number}/${i.year}`);
@@ -221,17 +232,20 @@ export class DocumentBuilder {
       const ls = lines.get(i.id) ?? [];
       if (ls.length) parts.push('Righe: ' + ls.map((l) => `${l.description} (${formatEuro(l.total_cents)})`).join('; '));
       if (i.notes) parts.push(`Note: ${i.notes}`);
-      out.set(i.id, parts.join('\n'));
+      const status = `${STATUS_IT[i.status] ?? i.status}${i.disputed ? ', contestata (disputed)' : ''}`;
+      const about = [`Fattura ${i.number}/${i.year}`, i.denominazione + (i.city ? ` (${i.city})` : ''), status, ls.map((l) => l.description).join('; '), i.notes ?? ''];
+      out.set(i.id, { text: parts.join('\n'), embedText: about.filter(Boolean).join(' — ') });
     }
     return out;
   }
 
-  private clientDocs(json: string): Map<number, string> {
+  private clientDocs(json: string): Map<number, BuiltDocument> {
     const byClient = new Map<number, ClientInvoiceRow[]>();
     for (const r of this.stmts.clientInvoices.all(json)) (byClient.get(r.client_id) ?? byClient.set(r.client_id, []).get(r.client_id)!).push(r);
-    const out = new Map<number, string>();
+    const out = new Map<number, BuiltDocument>();
     for (const c of this.stmts.clients.all(json)) {
       const parts: string[] = [`Cliente ${c.denominazione} (client)`];
+      const about: string[] = [`Cliente ${c.denominazione}`, [c.city, c.province ? `(${c.province})` : ''].filter(Boolean).join(' ')];
       const ids = [c.partita_iva ? `P.IVA ${c.partita_iva}` : '', c.codice_fiscale ? `C.F. ${c.codice_fiscale}` : ''].filter(Boolean);
       if (ids.length) parts.push(ids.join(', '));
       const place = [c.address, c.cap, c.city, c.province ? `(${c.province})` : '', c.country].filter(Boolean).join(' ');
@@ -264,26 +278,31 @@ export class DocumentBuilder {
         if (paidCount) {
           const mean = delaySum / paidCount;
           const behaviour = mean <= 0 ? 'paga puntuale (pays on time)' : mean <= 15 ? 'paga con lieve ritardo (pays slightly late)' : 'paga in ritardo (pays late)';
+          about.push(behaviour);
           parts.push(
             `Pagamenti: ${behaviour}; ritardo medio ${mean.toFixed(1)} giorni rispetto alla scadenza, ${late} su ${paidCount} fatture pagate in ritardo`,
           );
         } else parts.push('Pagamenti: nessuna fattura ancora saldata');
       } else parts.push('Fatture: nessuna');
-      if (c.notes) parts.push(`Note: ${c.notes}`);
-      out.set(c.id, parts.join('\n'));
+      if (c.notes) {
+        parts.push(`Note: ${c.notes}`);
+        about.push(c.notes);
+      }
+      out.set(c.id, { text: parts.join('\n'), embedText: about.filter(Boolean).join(' — ') });
     }
     return out;
   }
 
-  private productDocs(json: string): Map<number, string> {
-    const out = new Map<number, string>();
+  private productDocs(json: string): Map<number, BuiltDocument> {
+    const out = new Map<number, BuiltDocument>();
     for (const p of this.stmts.products.all(json)) {
       const parts = [
         `${p.is_service ? 'Servizio' : 'Prodotto'} ${p.code}: ${p.description} (product)`,
         `Prezzo ${formatEuro(p.unit_price_cents)} per ${p.unit}, IVA ${p.vat_rate}%`,
       ];
       if (p.category) parts.push(`Categoria: ${p.category}`);
-      out.set(p.id, parts.join('\n'));
+      const about = [`${p.is_service ? 'Servizio' : 'Prodotto'} ${p.code}: ${p.description}`, p.category ?? ''];
+      out.set(p.id, { text: parts.join('\n'), embedText: about.filter(Boolean).join(' — ') });
     }
     return out;
   }

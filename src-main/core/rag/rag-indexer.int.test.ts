@@ -56,6 +56,34 @@ describe('RAG indexing with the real model, SQLite and HNSW', () => {
     expect((await app.rag.retriever.search('consegna citta', { k: 1, mode: 'keyword' }))[0]).toMatchObject({ entityId: inv12 });
   });
 
+  it("a change to figures only (a client's totals after a new invoice) updates the text and keeps the vector, without the model", async () => {
+    const db = app.database.sqlite;
+    const doc = () => db.prepare("SELECT text, embedding, embedding_hash FROM rag_documents WHERE entity_type = 'client' AND entity_id = ?").get(rossi) as { text: string; embedding: Buffer; embedding_hash: string };
+    await app.rag.indexer.reindexAll();
+    const before = doc();
+    const inv = insertInvoice(db, { number: 15, year: 2025, clientId: rossi, description: 'Sostituzione quadro elettrico', cents: 200_000 });
+    const embedded: string[] = [];
+    const embed = app.rag.embedder.embed.bind(app.rag.embedder);
+    app.rag.embedder.embed = async (texts, onProgress) => {
+      embedded.push(...texts);
+      return embed(texts, onProgress);
+    };
+    try {
+      const r = await app.rag.indexer.process([{ type: 'invoice', id: inv, op: 'upsert' }, { type: 'client', id: rossi, op: 'upsert' }]);
+      expect(r).toMatchObject({ added: 1, updated: 1, failed: 0 });
+    } finally {
+      app.rag.embedder.embed = embed;
+    }
+    const after = doc();
+    expect(after.text).not.toBe(before.text);
+    expect(after.text).toMatch(/Fatture: 2/);
+    expect(after.embedding.equals(before.embedding)).toBe(true);
+    expect(after.embedding_hash).toBe(before.embedding_hash);
+    // Only the new invoice went through the model, as its short embed text.
+    expect(embedded).toHaveLength(1);
+    expect(embedded[0]).toMatch(/^Fattura 15\/2025 — Rossi Impianti Srl \(Milano\) — .*Sostituzione quadro elettrico/);
+  });
+
   it('a rolled-back transaction queues nothing; a committed one queues its entity', () => {
     const db = app.database.sqlite;
     const before = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get() as { m: number }).m;

@@ -39,11 +39,13 @@ export interface IndexResult extends IndexCounts {
   embeddingPending: number;
   /** Derived refreshes queued in the outbox (a client's invoices, an invoice's client). */
   cascaded: number;
+  /** An error the batch recovered from (e.g. the worker crashed and the texts were retried one by one). */
+  warning: string | null;
 }
 
 export interface ProcessOptions {
   /** Runs inside the commit transaction with the batch's final counts (e.g. acknowledging outbox rows, recording the batch). */
-  inTransaction?: (counts: IndexCounts, failures: readonly EntityFailure[]) => void;
+  inTransaction?: (counts: IndexCounts, failures: readonly EntityFailure[], warning: string | null) => void;
   /** Queue derived refreshes (client ↔ invoices) in the outbox. Default true. */
   cascade?: boolean;
 }
@@ -65,6 +67,7 @@ interface ExistingDoc {
   entity_id: number;
   label: number;
   content_hash: string;
+  embedding_hash: string | null;
   has_embedding: number;
 }
 
@@ -73,7 +76,11 @@ interface Planned {
   id: number;
   text: string;
   hash: string;
+  embedText: string;
+  embedHash: string;
   existing: ExistingDoc | undefined;
+  /** The stored vector is of the same embed text: only the text changes. */
+  keepsVector: boolean;
   vector: Float32Array | null;
   fromCache: boolean;
 }
@@ -101,17 +108,19 @@ export class RagIndexer {
     this.builder = new DocumentBuilder(sqlite);
     this.stmts = {
       existing: sqlite.prepare<[string, string], ExistingDoc>(
-        `SELECT id, entity_id, label, content_hash, embedding IS NOT NULL AS has_embedding FROM rag_documents
+        `SELECT id, entity_id, label, content_hash, embedding_hash, embedding IS NOT NULL AS has_embedding FROM rag_documents
           WHERE entity_type = ? AND entity_id IN (SELECT value FROM json_each(?))`,
       ),
       nextLabel: sqlite.prepare<[], { l: number }>('SELECT COALESCE(MAX(label), 0) + 1 AS l FROM rag_documents'),
       insert: sqlite.prepare(
-        `INSERT INTO rag_documents(entity_type, entity_id, label, content_hash, text, embedding, model_id, indexed_at, attempts, last_error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ${NOW}, 0, ?)`,
+        `INSERT INTO rag_documents(entity_type, entity_id, label, content_hash, text, embedding, embedding_hash, model_id, indexed_at, attempts, last_error)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${NOW}, 0, ?)`,
       ),
       update: sqlite.prepare(
-        `UPDATE rag_documents SET content_hash = ?, text = ?, embedding = ?, model_id = ?, indexed_at = ${NOW}, attempts = 0, last_error = ? WHERE id = ?`,
+        `UPDATE rag_documents SET content_hash = ?, text = ?, embedding = ?, embedding_hash = ?, model_id = ?, indexed_at = ${NOW}, attempts = 0, last_error = ? WHERE id = ?`,
       ),
+      updateText: sqlite.prepare(`UPDATE rag_documents SET content_hash = ?, text = ?, indexed_at = ${NOW}, attempts = 0, last_error = NULL WHERE id = ?`),
+      byEntity: sqlite.prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?'),
       delete: sqlite.prepare('DELETE FROM rag_documents WHERE id = ?'),
       enqueue: sqlite.prepare(`INSERT INTO rag_changes(entity_type, entity_id, op) VALUES (?, ?, 'upsert')`),
     };
@@ -143,36 +152,40 @@ export class RagIndexer {
       const all = [...g.upserts, ...g.deletes];
       const existing = new Map(this.stmts.existing.all(type, JSON.stringify(all)).map((d) => [d.entity_id, d]));
       for (const id of g.upserts) {
-        const text = built.get(id);
-        if (text === undefined) {
+        const doc = built.get(id);
+        if (doc === undefined) {
           deletes.push({ type, id });
           continue;
         }
-        const hash = contentHash(text, this.modelId);
+        const hash = contentHash(doc.text, this.modelId);
+        const embedHash = contentHash(doc.embedText, this.modelId);
         const ex = existing.get(id);
         if (ex && ex.content_hash === hash && (ex.has_embedding || !canEmbed)) {
           counts.skipped++;
           continue;
         }
-        planned.push({ type, id, text, hash, existing: ex, vector: null, fromCache: false });
+        const keepsVector = !!ex?.has_embedding && ex.embedding_hash === embedHash;
+        planned.push({ type, id, text: doc.text, hash, embedText: doc.embedText, embedHash, existing: ex, keepsVector, vector: null, fromCache: false });
       }
       for (const id of g.deletes) deletes.push({ type, id });
     }
 
-    // Vectors: cache first, then the worker for the rest.
-    const cached = this.embedder.cached(planned.map((p) => p.hash));
-    for (const p of planned) {
-      const v = cached.get(p.hash);
+    // Vectors: kept when the embed text is unchanged, else from the cache, else from the worker.
+    const needVector = planned.filter((p) => !p.keepsVector);
+    const cached = this.embedder.cached(needVector.map((p) => p.embedHash));
+    for (const p of needVector) {
+      const v = cached.get(p.embedHash);
       if (v) {
         p.vector = v;
         p.fromCache = true;
       }
     }
-    const toEmbed = planned.filter((p) => !p.vector);
+    const toEmbed = needVector.filter((p) => !p.vector);
     const failedKeys = new Set<Planned>();
+    let warning: string | null = null;
     if (toEmbed.length && canEmbed) {
       try {
-        const vs = await this.embedder.embed(toEmbed.map((p) => p.text));
+        const vs = await this.embedder.embed(toEmbed.map((p) => p.embedText));
         toEmbed.forEach((p, i) => (p.vector = vs[i] ?? null));
       } catch (e) {
         if (!(e instanceof EmbeddingUnavailableError)) {
@@ -180,13 +193,15 @@ export class RagIndexer {
           this.logger.warn(`Embedding a batch of ${toEmbed.length} failed (${errorMessage(e)}); retrying one by one`);
           for (const p of toEmbed) {
             try {
-              p.vector = (await this.embedder.embed([p.text]))[0] ?? null;
+              p.vector = (await this.embedder.embed([p.embedText]))[0] ?? null;
             } catch (e2) {
               if (e2 instanceof EmbeddingUnavailableError) break;
               failedKeys.add(p);
               failures.push({ type: p.type, id: p.id, error: errorMessage(e2) });
             }
           }
+          // Kept with the batch record, so the error shows even when every retry succeeded.
+          warning = `Embedding a batch of ${toEmbed.length} failed (${errorMessage(e)}); retried one by one: ${toEmbed.length - failures.length} embedded, ${failures.length} failed`;
         }
       }
     }
@@ -203,37 +218,33 @@ export class RagIndexer {
       const fresh: { hash: string; vector: Float32Array }[] = [];
       for (const p of planned) {
         if (failedKeys.has(p)) continue;
-        const blob = p.vector ? vectorToBlob(p.vector) : null;
-        const err = p.vector ? null : pendingMsg;
-        if (!p.vector) embeddingPending++;
-        else if (!p.fromCache) fresh.push({ hash: p.hash, vector: p.vector });
-        if (p.existing) {
-          this.stmts.update.run(p.hash, p.text, blob, p.vector ? this.modelId : null, err, p.existing.id);
-          counts.updated++;
-          vectorOps.push(p.vector ? { kind: 'upsert', label: p.existing.label, vector: p.vector } : { kind: 'remove', label: p.existing.label });
-        } else {
-          // Upsert semantics guard against another process having added it meanwhile.
-          const row = this.sqlite
-            .prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?')
-            .get(p.type, p.id);
-          if (row) {
-            this.stmts.update.run(p.hash, p.text, blob, p.vector ? this.modelId : null, err, row.id);
-            counts.updated++;
-            vectorOps.push(p.vector ? { kind: 'upsert', label: row.label, vector: p.vector } : { kind: 'remove', label: row.label });
-          } else {
-            this.stmts.insert.run(p.type, p.id, label, p.hash, p.text, blob, p.vector ? this.modelId : null, err);
-            counts.added++;
-            if (p.vector) vectorOps.push({ kind: 'upsert', label, vector: p.vector });
-            label++;
-          }
-        }
         if (p.type === 'invoice') changedInvoices.push(p.id);
         if (p.type === 'client') changedClients.push(p.id);
+        if (p.keepsVector && p.existing) {
+          this.stmts.updateText.run(p.hash, p.text, p.existing.id);
+          counts.updated++;
+          continue;
+        }
+        const blob = p.vector ? vectorToBlob(p.vector) : null;
+        const err = p.vector ? null : pendingMsg;
+        const embedHash = p.vector ? p.embedHash : null;
+        if (!p.vector) embeddingPending++;
+        else if (!p.fromCache) fresh.push({ hash: p.embedHash, vector: p.vector });
+        // Upsert semantics guard against another process having added it meanwhile.
+        const row = p.existing ?? this.stmts.byEntity.get(p.type, p.id);
+        if (row) {
+          this.stmts.update.run(p.hash, p.text, blob, embedHash, p.vector ? this.modelId : null, err, row.id);
+          counts.updated++;
+          vectorOps.push(p.vector ? { kind: 'upsert', label: row.label, vector: p.vector } : { kind: 'remove', label: row.label });
+        } else {
+          this.stmts.insert.run(p.type, p.id, label, p.hash, p.text, blob, embedHash, p.vector ? this.modelId : null, err);
+          counts.added++;
+          if (p.vector) vectorOps.push({ kind: 'upsert', label, vector: p.vector });
+          label++;
+        }
       }
       for (const d of deletes) {
-        const row = this.sqlite
-          .prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?')
-          .get(d.type, d.id);
+        const row = this.stmts.byEntity.get(d.type, d.id);
         if (row && s.RAG_AUTO_UPDATE_DELETE_ON_REMOVAL) {
           this.stmts.delete.run(row.id);
           counts.deleted++;
@@ -243,12 +254,12 @@ export class RagIndexer {
       this.embedder.remember(fresh);
       if (options.cascade !== false) cascaded = this.cascade(changedInvoices, changedClients);
       const gens = vectorOps.length ? bumpGeneration(this.sqlite) : null;
-      options.inTransaction?.({ ...counts }, failures);
+      options.inTransaction?.({ ...counts }, failures, warning);
       return gens;
     });
     const gens = commit.immediate();
     if (gens) await this.applyVectors(gens, vectorOps);
-    return { ...counts, failures, embeddingPending, cascaded };
+    return { ...counts, failures, embeddingPending, cascaded, warning };
   }
 
   /**
@@ -319,9 +330,15 @@ export class RagIndexer {
     }
     const total = types.reduce((n, t) => n + this.builder.count(t), 0) + orphans.length;
     let done = 0;
-    let result: IndexResult = { ...emptyCounts(), failures: [], embeddingPending: 0, cascaded: 0 };
+    let result: IndexResult = { ...emptyCounts(), failures: [], embeddingPending: 0, cascaded: 0, warning: null };
     const merge = (r: IndexResult, n: number) => {
-      result = { ...addCounts(result, r), failures: [...result.failures, ...r.failures], embeddingPending: result.embeddingPending + r.embeddingPending, cascaded: 0 };
+      result = {
+        ...addCounts(result, r),
+        failures: [...result.failures, ...r.failures],
+        embeddingPending: result.embeddingPending + r.embeddingPending,
+        cascaded: 0,
+        warning: r.warning ?? result.warning,
+      };
       done += n;
       options.onProgress?.({ step: 'reindex', current: done, total });
     };

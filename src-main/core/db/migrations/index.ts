@@ -3,6 +3,7 @@ import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-feedback-analytics';
 import { migration0003 } from './0003-feedback-lean-indexes';
 import { migration0004 } from './0004-invoice-year-index';
+import { migration0005 } from './0005-rag-embedding-hash';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005];
