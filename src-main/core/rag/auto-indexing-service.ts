@@ -171,11 +171,11 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     };
   }
 
-  /** Processes everything due now, ignoring the debounce, and waits for it (ASYNC_PROCESSING=false, shutdown, tests). */
+  /** Processes everything due now, ignoring the debounce and deferred refreshes, and waits for it (ASYNC_PROCESSING=false, shutdown, tests). */
   async flush(): Promise<void> {
     for (;;) {
       await Promise.allSettled([...this.batches, this.reconciling ?? Promise.resolve()]);
-      const next = this.tracker.take(this.settings().RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()));
+      const next = this.tracker.take(this.settings().RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()), { ignoreDeferral: true });
       if (next.length === 0 && this.batches.size === 0) return;
       if (next.length) await this.runBatch(next);
     }

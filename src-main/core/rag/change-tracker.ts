@@ -2,6 +2,10 @@
 // rolled-back changes never appear and changes from any process are seen), applies the TRACK_*
 // settings, coalesces per entity (the latest op wins), and acknowledges or reschedules rows.
 // Rows are deleted only by `ack`, inside the transaction that committed their documents.
+// `next_attempt_at` means two things: on a row that failed (attempts > 0) it is the backoff; on a
+// fresh row it defers a derived refresh (a client's totals after its invoices changed), so a
+// stream of invoice changes refreshes each client once per window instead of once per batch.
+// An entity is due when its backoff has passed and one of its fresh rows is due.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Settings } from '../config/settings';
 import type { RagEntityType } from '../db/schema';
@@ -37,14 +41,26 @@ interface Row {
   next_at: string | null;
 }
 
+// Per entity: backoff_at = the latest backoff of its failed rows; fresh_at = the earliest time one
+// of its fresh rows is due ('' = now; NULL = no fresh row). Both NULL-safe in the comparisons below.
+const ENTITIES = `
+  SELECT entity_type, entity_id, MAX(id) AS max_id, MIN(id) AS min_id, COUNT(*) AS n, MIN(changed_at) AS first_at, MAX(attempts) AS attempts,
+         MAX(CASE WHEN attempts > 0 THEN next_attempt_at END) AS backoff_at,
+         MIN(CASE WHEN attempts = 0 THEN COALESCE(next_attempt_at, '') END) AS fresh_at
+    FROM rag_changes WHERE entity_type IN (SELECT value FROM json_each(?))
+   GROUP BY entity_type, entity_id`;
+
+/** Due at `now` (backoff) and `freshNow` (deferral; a far-future time ignores deferrals). */
+const DUE = `(g.backoff_at IS NULL OR g.backoff_at <= ?) AND (g.fresh_at IS NULL OR g.fresh_at <= ?)`;
+
 const GROUPED = `
-  SELECT g.entity_type, g.entity_id, r.op, g.max_id, g.n, g.first_at, g.attempts, g.next_at,
+  SELECT g.entity_type, g.entity_id, r.op, g.max_id, g.n, g.first_at, g.attempts,
+         NULLIF(MAX(COALESCE(g.backoff_at, ''), COALESCE(g.fresh_at, '')), '') AS next_at,
          (SELECT last_error FROM rag_changes e WHERE e.entity_type = g.entity_type AND e.entity_id = g.entity_id AND e.last_error IS NOT NULL ORDER BY e.id DESC LIMIT 1) AS last_error
-    FROM (SELECT entity_type, entity_id, MAX(id) AS max_id, MIN(id) AS min_id, COUNT(*) AS n, MIN(changed_at) AS first_at,
-                 MAX(attempts) AS attempts, MAX(next_attempt_at) AS next_at
-            FROM rag_changes WHERE entity_type IN (SELECT value FROM json_each(?))
-           GROUP BY entity_type, entity_id) g
+    FROM (${ENTITIES}) g
     JOIN rag_changes r ON r.id = g.max_id`;
+
+const FAR_FUTURE = '9999-12-31T00:00:00.000Z';
 
 export class ChangeTracker {
   private readonly stmts;
@@ -55,15 +71,10 @@ export class ChangeTracker {
   ) {
     this.stmts = {
       maxId: sqlite.prepare<[], { m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes'),
-      due: sqlite.prepare<[string, string, number], Row>(`${GROUPED} WHERE (g.next_at IS NULL OR g.next_at <= ?) ORDER BY g.min_id LIMIT ?`),
+      due: sqlite.prepare<[string, string, string, number], Row>(`${GROUPED} WHERE ${DUE} ORDER BY g.min_id LIMIT ?`),
       list: sqlite.prepare<[string, number], Row>(`${GROUPED} ORDER BY g.min_id LIMIT ?`),
-      counts: sqlite.prepare<[string, string], { total: number; due: number; failing: number }>(
-        `SELECT COUNT(*) AS total, COALESCE(SUM(next_at IS NULL OR next_at <= ?), 0) AS due, COALESCE(SUM(attempts > 0), 0) AS failing
-           FROM (SELECT MAX(next_attempt_at) AS next_at, MAX(attempts) AS attempts FROM rag_changes
-                  WHERE entity_type IN (SELECT value FROM json_each(?)) GROUP BY entity_type, entity_id)`,
-      ),
-      nextAttempt: sqlite.prepare<[string, string], { t: string | null }>(
-        `SELECT MIN(next_attempt_at) AS t FROM rag_changes WHERE next_attempt_at > ? AND entity_type IN (SELECT value FROM json_each(?))`,
+      counts: sqlite.prepare<[string, string, string], { total: number; due: number; failing: number }>(
+        `SELECT COUNT(*) AS total, COALESCE(SUM(${DUE}), 0) AS due, COALESCE(SUM(g.attempts > 0), 0) AS failing FROM (${ENTITIES}) g`,
       ),
       ack: sqlite.prepare('DELETE FROM rag_changes WHERE entity_type = ? AND entity_id = ? AND id <= ?'),
       fail: sqlite.prepare('UPDATE rag_changes SET attempts = ?, last_error = ?, next_attempt_at = ? WHERE entity_type = ? AND entity_id = ? AND id <= ?'),
@@ -80,11 +91,15 @@ export class ChangeTracker {
     return this.stmts.maxId.get()!.m;
   }
 
-  /** Up to `limit` due entities of tracked types (oldest first), skipping those in `exclude`. */
-  take(limit: number, exclude: ReadonlySet<string>, now = new Date()): PendingEntity[] {
+  /**
+   * Up to `limit` due entities of tracked types (oldest first), skipping those in `exclude`.
+   * `ignoreDeferral` also takes deferred refreshes (a flush); backoffs are always respected.
+   */
+  take(limit: number, exclude: ReadonlySet<string>, options: { now?: Date; ignoreDeferral?: boolean } = {}): PendingEntity[] {
     const out: PendingEntity[] = [];
+    const now = (options.now ?? new Date()).toISOString();
     // Over-fetch by the excluded count so in-flight entities cannot starve the batch.
-    for (const r of this.stmts.due.all(this.types(), now.toISOString(), limit + exclude.size)) {
+    for (const r of this.stmts.due.all(this.types(), now, options.ignoreDeferral ? FAR_FUTURE : now, limit + exclude.size)) {
       const e = toPending(r);
       if (exclude.has(entityKey(e))) continue;
       out.push(e);
@@ -99,12 +114,7 @@ export class ChangeTracker {
 
   /** Distinct pending entities of tracked types: all of them, those due now, and those that failed before. */
   counts(now = new Date()): { total: number; due: number; failing: number } {
-    return this.stmts.counts.get(now.toISOString(), this.types())!;
-  }
-
-  nextAttemptAt(now = new Date()): number | null {
-    const t = this.stmts.nextAttempt.get(now.toISOString(), this.types())!.t;
-    return t ? Date.parse(t) : null;
+    return this.stmts.counts.get(now.toISOString(), now.toISOString(), this.types())!;
   }
 
   /** Deletes the acknowledged rows; call inside the transaction that committed their documents. */

@@ -84,6 +84,22 @@ describe('RAG indexing with the real model, SQLite and HNSW', () => {
     expect(embedded[0]).toMatch(/^Fattura 15\/2025 — Rossi Impianti Srl \(Milano\) — .*Sostituzione quadro elettrico/);
   });
 
+  it("invoice changes queue one deferred refresh of their client's totals per window", async () => {
+    const db = app.database.sqlite;
+    db.prepare("DELETE FROM rag_changes WHERE entity_type = 'client'").run();
+    const a = insertInvoice(db, { number: 16, year: 2025, clientId: rossi, description: 'Audit sicurezza rete', cents: 30_000 });
+    const b = insertInvoice(db, { number: 17, year: 2025, clientId: rossi, description: 'Audit sicurezza server', cents: 40_000 });
+    const t0 = Date.now();
+    expect((await app.rag.indexer.process([{ type: 'invoice', id: a, op: 'upsert' }])).cascaded).toBe(1);
+    expect((await app.rag.indexer.process([{ type: 'invoice', id: b, op: 'upsert' }])).cascaded).toBe(1);
+    const rows = db.prepare("SELECT entity_id, next_attempt_at FROM rag_changes WHERE entity_type = 'client'").all() as { entity_id: number; next_attempt_at: string }[];
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.entity_id).toBe(rossi);
+    // Debounce 5 s by default: the refresh waits 5 s, then reads both invoices at once.
+    expect(Date.parse(rows[0]!.next_attempt_at) - t0).toBeGreaterThanOrEqual(4_900);
+    expect(Date.parse(rows[0]!.next_attempt_at) - t0).toBeLessThan(5_000 + (Date.now() - t0));
+  });
+
   it('a rolled-back transaction queues nothing; a committed one queues its entity', () => {
     const db = app.database.sqlite;
     const before = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get() as { m: number }).m;

@@ -94,6 +94,16 @@ export function trackedTypes(s: Settings): RagEntityType[] {
   return RAG_ENTITY_TYPES.filter((t) => (t === 'invoice' ? s.RAG_AUTO_UPDATE_TRACK_INVOICES : t === 'client' ? s.RAG_AUTO_UPDATE_TRACK_CLIENTS : s.RAG_AUTO_UPDATE_TRACK_PRODUCTS));
 }
 
+/**
+ * How long a client's refresh after its invoices changed waits, so a stream of invoice changes
+ * refreshes each client once per window: the debounce, at least 5 s, at most the maximum wait;
+ * none when processing is synchronous (ASYNC_PROCESSING=false).
+ */
+export function derivedRefreshDelayMs(s: Settings): number {
+  if (!s.RAG_AUTO_UPDATE_ASYNC_PROCESSING) return 0;
+  return Math.min(s.RAG_AUTO_UPDATE_MAX_WAIT_SECONDS, Math.max(s.RAG_AUTO_UPDATE_DEBOUNCE_SECONDS, 5)) * 1000;
+}
+
 export class RagIndexer {
   readonly builder: DocumentBuilder;
   private readonly stmts;
@@ -123,6 +133,11 @@ export class RagIndexer {
       byEntity: sqlite.prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?'),
       delete: sqlite.prepare('DELETE FROM rag_documents WHERE id = ?'),
       enqueue: sqlite.prepare(`INSERT INTO rag_changes(entity_type, entity_id, op) VALUES (?, ?, 'upsert')`),
+      // A deferred refresh, unless one is already waiting (it will read the data as of its time).
+      enqueueDeferred: sqlite.prepare<{ type: string; id: number; at: string; now: string }>(
+        `INSERT INTO rag_changes(entity_type, entity_id, op, next_attempt_at) SELECT @type, @id, 'upsert', @at
+          WHERE NOT EXISTS (SELECT 1 FROM rag_changes WHERE entity_type = @type AND entity_id = @id AND attempts = 0 AND next_attempt_at > @now)`,
+      ),
     };
   }
 
@@ -265,16 +280,22 @@ export class RagIndexer {
   /**
    * A changed invoice changes its client's totals; a changed client identity changes its invoices'
    * text. Both are queued in the outbox (same transaction), and only when text really changed, so
-   * the cascade stops at the first unchanged document.
+   * the cascade stops at the first unchanged document. Clients' totals are refreshed after a short
+   * deferral (see derivedRefreshDelayMs), once for all the invoice changes of that window.
    */
   private cascade(invoices: number[], clients: number[]): number {
-    const tracked = trackedTypes(this.settings());
+    const s = this.settings();
+    const tracked = trackedTypes(s);
     let n = 0;
     if (tracked.includes('client') && invoices.length) {
       // (A deleted invoice no longer names its client; that client's totals refresh on its next change or a reindex.)
       const clientIds = new Set(this.builder.clientIdsOfInvoices(invoices));
+      const delay = derivedRefreshDelayMs(s);
+      const now = new Date();
+      const at = new Date(now.getTime() + delay).toISOString();
       for (const id of clientIds) {
-        this.stmts.enqueue.run('client', id);
+        if (delay === 0) this.stmts.enqueue.run('client', id);
+        else this.stmts.enqueueDeferred.run({ type: 'client', id, at, now: now.toISOString() });
         n++;
       }
     }
