@@ -12,6 +12,7 @@ import type { MessageKey } from '../i18n/catalog';
 import { PAGES, pageFromHash, resolveTheme, useUiStore, type PageId } from '../stores/ui-store';
 import { useSettingsStore, watchSettings } from '../stores/settings-store';
 import { useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
+import { watchRestores } from '../stores/backup-store';
 import { AssistantPage } from '../pages/assistant-page';
 import { KnowledgePage } from '../pages/knowledge-page';
 import { DataPage } from '../pages/data-page';
@@ -110,11 +111,13 @@ export function AppShell(): ReactElement {
     void useSettingsStore.getState().load();
     const stopSettings = watchSettings();
     const stopSystem = watchSystem();
+    const stopRestores = watchRestores();
     const onHash = () => useUiStore.setState({ page: pageFromHash(location.hash) });
     window.addEventListener('hashchange', onHash);
     return () => {
       stopSettings();
       stopSystem();
+      stopRestores();
       window.removeEventListener('hashchange', onHash);
     };
   }, []);

@@ -1,6 +1,7 @@
-// Settings page: every setting grouped (general, feedback, retraining, auto-update, RAG, assistant),
-// each with its source, a lock when the environment fixes it, inline validation (a bad value shows
-// its error and is not saved), live apply, secrets masked.
+// Settings page: the data folder and its Data section (backup and restore, settings-data-section.tsx),
+// then every setting grouped (general, feedback, retraining, auto-update, RAG, assistant), each with
+// its source, a lock when the environment fixes it, inline validation (a bad value shows its error
+// and is not saved), live apply, secrets masked.
 // e2e handles: each setting is data-testid "setting-KEY" (e.g. "setting-RAG_AUTO_UPDATE_BATCH_SIZE");
 // its control is labelled with the setting's title; errors are data-testid "setting-error-KEY";
 // the source badge is data-testid "setting-source-KEY"; locked settings show data-testid
@@ -13,6 +14,7 @@ import { Badge, type Tone } from '../components/widgets';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { checkDraft, groupSettings, SETTING_GROUPS, useSettingsStore, type DraftCheck } from '../stores/settings-store';
+import { SettingsDataSection } from './settings-data-section';
 
 const SOURCE_TONE: Record<SettingInfo['source'], Tone> = { flag: 'warning', env: 'warning', 'env-file': 'warning', store: 'primary', default: 'neutral' };
 
@@ -66,6 +68,7 @@ export function SettingsPage(): ReactElement {
               </dl>
               <p className="small muted">{t('settings.precedence')}</p>
             </div>
+            <SettingsDataSection />
             {SETTING_GROUPS.filter((g) => groups[g].length > 0).map((g) => (
               <section key={g} className="card" aria-labelledby={`group-${g}`}>
                 <div className="card-header">

@@ -1,0 +1,263 @@
+// Settings → Data: Create backup (progress, resulting file and size), the backups in the data dir's
+// backups/ folder (date, size, counts; unreadable files with the reason) each with Restore, and
+// Restore from a file path. A restore asks first (current data kept as a safety copy, the app
+// reloads), shows its steps, then — after the reload — the restored row counts.
+// e2e handles: section data-testid "settings-data"; button "Crea backup"/"Create backup"; progress
+// bars named "Avanzamento backup"/"Backup progress" and "Avanzamento ripristino"/"Restore progress";
+// backup result data-testid "backup-result"; rows data-testid "backup-row" with data-name; row
+// buttons named "Ripristina il backup del …"/"Restore the backup of …"; the path field labelled
+// "Ripristina da file"/"Restore from file"; confirm dialog data-testid "confirm-dialog"; restore
+// result data-testid "restore-result"; errors data-testid "backup-error" / "restore-error".
+import { useEffect, useState, type ReactElement } from 'react';
+import type { BackupEntry } from '../../src-preload/contract/ops-channels';
+import { ConfirmDialog } from '../components/dialog';
+import { Icon } from '../components/icons';
+import { Alert, Async, EmptyState } from '../components/states';
+import { Badge, ProgressBar } from '../components/widgets';
+import { formatTimestamp } from '../format/dates';
+import { MESSAGES, type MessageKey } from '../i18n/catalog';
+import { useT, type Translate } from '../i18n/translate';
+import { formatBytes, useBackupStore, watchBackups, type OpsProgress } from '../stores/backup-store';
+
+function stepLabel(t: Translate, operation: 'backup' | 'restore', step: string): string {
+  const key = `backup.step.${operation}.${step}` as MessageKey;
+  return key in MESSAGES ? t(key) : step;
+}
+
+function OpsMeter({ operation, progress, label }: { operation: 'backup' | 'restore'; progress: OpsProgress | null; label: string }): ReactElement {
+  const { t } = useT();
+  return (
+    <div className="meter" aria-live="polite">
+      <div className="meter-head">
+        <span>
+          <span className="spinner" style={{ width: 12, height: 12 }} /> {progress ? stepLabel(t, operation, progress.step) : t(operation === 'backup' ? 'backup.creating' : 'backup.restoring')}
+        </span>
+        {progress && progress.total > 1 && (
+          <span className="num">
+            {progress.current}/{progress.total}
+          </span>
+        )}
+      </div>
+      <ProgressBar label={label} value={progress?.current ?? 0} max={progress?.total ?? 0} indeterminate={!progress || progress.total === 0} />
+    </div>
+  );
+}
+
+type Pending = { file: string; name: string; entry: BackupEntry | null };
+
+export function SettingsDataSection(): ReactElement {
+  const { t, lang } = useT();
+  const { list, creating, backupProgress, lastBackup, backupError, restoring, restoreProgress, restoreError, restored, load, createBackup, restore, clearRestored } = useBackupStore();
+  const [confirm, setConfirm] = useState<Pending | null>(null);
+  const [path, setPath] = useState('');
+  const [pathError, setPathError] = useState<string | null>(null);
+  useEffect(() => {
+    return watchBackups();
+  }, []);
+  const busy = creating || restoring !== null;
+  const folder = list.data?.folder;
+  const startRestore = (p: Pending) => {
+    setConfirm(null);
+    void restore(p.file);
+  };
+  const askFromFile = () => {
+    const file = path.trim();
+    if (!file) {
+      setPathError(t('backup.pathRequired'));
+      return;
+    }
+    setPathError(null);
+    setConfirm({ file, name: file.split(/[\\/]/).pop() ?? file, entry: null });
+  };
+  // A failed restore from the path field shows its reason under the field; one from the table above it.
+  const fileError = restoreError && restoreError.file === path.trim() && !list.data?.items.some((b) => b.file === restoreError.file) ? restoreError.message : null;
+  return (
+    <section className="card" aria-labelledby="settings-data-title" data-testid="settings-data">
+      <div className="card-header">
+        <h2 id="settings-data-title">{t('backup.title')}</h2>
+        <span className="hint">{t('backup.hint')}</span>
+      </div>
+
+      {restored && (
+        <div data-testid="restore-result" style={{ position: 'relative' }}>
+          <Alert kind={restored.mismatched.length ? 'warning' : 'success'}>
+            <strong>{t('backup.restored', { invoices: restored.counts.invoices, clients: restored.counts.clients, feedback: restored.counts.feedback })}</strong>{' '}
+            {t('backup.restoredFrom', { date: formatTimestamp(restored.backupCreatedAt, lang) })}
+            <div className="xs">
+              {t('backup.safetyCopy')} <span className="mono">{restored.safetyCopy}</span>
+            </div>
+            {restored.mismatched.length > 0 && <div>{t('backup.mismatch', { tables: restored.mismatched.join(', ') })}</div>}
+          </Alert>
+          <button type="button" className="btn btn-ghost btn-sm btn-icon" style={{ position: 'absolute', top: 6, right: 6 }} onClick={clearRestored} aria-label={t('common.dismiss')}>
+            <Icon name="x" size={14} />
+          </button>
+        </div>
+      )}
+
+      <div className="stack">
+        <div className="row">
+          <button type="button" className="btn btn-primary" onClick={() => void createBackup()} disabled={busy}>
+            {creating ? <span className="spinner" /> : <Icon name="download" size={15} />} {t('backup.create')}
+          </button>
+          <span className="small muted grow">
+            {folder ? (
+              <>
+                {t('backup.folder')} <span className="mono">{folder}</span>
+              </>
+            ) : null}
+          </span>
+        </div>
+        {creating && <OpsMeter operation="backup" progress={backupProgress} label={t('backup.progress')} />}
+        {lastBackup && !creating && (
+          <div data-testid="backup-result">
+            <Alert kind="success">
+              <strong>{t('backup.created', { name: lastBackup.name, size: formatBytes(lastBackup.bytes, lang) })}</strong>
+              <div className="xs mono">{lastBackup.file}</div>
+            </Alert>
+          </div>
+        )}
+        {backupError && (
+          <div data-testid="backup-error">
+            <Alert kind="error">{backupError}</Alert>
+          </div>
+        )}
+      </div>
+
+      <div className="stack">
+        <h3 className="small muted">{t('backup.list')}</h3>
+        {restoring && <OpsMeter operation="restore" progress={restoreProgress} label={t('backup.restoreProgress')} />}
+        {restoreError && !fileError && (
+          <div data-testid="restore-error">
+            <Alert kind="error">{restoreError.message}</Alert>
+          </div>
+        )}
+        <Async state={list} onRetry={() => void load()} rows={3}>
+          {(data) =>
+            data.items.length === 0 ? (
+              <EmptyState icon="inbox" title={t('backup.none')}>
+                {t('backup.noneHint')}
+              </EmptyState>
+            ) : (
+              <div className="table-wrap">
+                <table>
+                  <thead>
+                    <tr>
+                      <th>{t('common.date')}</th>
+                      <th>{t('backup.col.file')}</th>
+                      <th className="num">{t('backup.col.size')}</th>
+                      <th className="num">{t('backup.col.invoices')}</th>
+                      <th className="num">{t('backup.col.clients')}</th>
+                      <th className="num">{t('backup.col.feedback')}</th>
+                      <th>{t('backup.col.version')}</th>
+                      <th>
+                        <span className="sr-only">{t('common.actions')}</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {data.items.map((b) => (
+                      <tr key={b.file} data-testid="backup-row" data-name={b.name}>
+                        <td className="nowrap">{formatTimestamp(b.createdAt, lang)}</td>
+                        <td className="small">
+                          <span className="mono">{b.name}</span>
+                          {b.unreadable && (
+                            <div className="field-error">
+                              <Badge tone="danger">{t('backup.unreadable')}</Badge> {b.unreadable}
+                            </div>
+                          )}
+                        </td>
+                        <td className="num nowrap">{formatBytes(b.bytes, lang)}</td>
+                        <td className="num">{b.counts?.invoices ?? '—'}</td>
+                        <td className="num">{b.counts?.clients ?? '—'}</td>
+                        <td className="num">{b.counts?.feedback ?? '—'}</td>
+                        <td className="small nowrap">{b.appVersion ? `${b.appVersion} · ${t('backup.schema', { version: b.schemaVersion ?? '—' })}` : '—'}</td>
+                        <td className="num">
+                          {!b.unreadable && (
+                            <button
+                              type="button"
+                              className="btn btn-sm"
+                              disabled={busy}
+                              onClick={() => setConfirm({ file: b.file, name: b.name, entry: b })}
+                              aria-label={t('backup.restoreAria', { date: formatTimestamp(b.createdAt, lang) })}
+                            >
+                              <Icon name="rollback" size={14} /> {t('backup.restore')}
+                            </button>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )
+          }
+        </Async>
+      </div>
+
+      <div className="field">
+        <label htmlFor="restore-path" className="field-label">
+          {t('backup.fromFile')}
+        </label>
+        <div className="row" style={{ flexWrap: 'nowrap' }}>
+          <input
+            id="restore-path"
+            className="input mono grow"
+            type="text"
+            value={path}
+            placeholder={t('backup.pathPlaceholder')}
+            autoComplete="off"
+            spellCheck={false}
+            aria-invalid={!!(pathError ?? fileError)}
+            aria-describedby={pathError || fileError ? 'restore-path-error' : 'restore-path-help'}
+            onChange={(e) => {
+              setPath(e.target.value);
+              setPathError(null);
+            }}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') askFromFile();
+            }}
+          />
+          <button type="button" className="btn" onClick={askFromFile} disabled={busy}>
+            <Icon name="rollback" size={15} /> {t('backup.restoreFile')}
+          </button>
+        </div>
+        {pathError || fileError ? (
+          <span className="field-error" id="restore-path-error" role="alert" data-testid="restore-error">
+            {pathError ?? fileError}
+          </span>
+        ) : (
+          <span className="field-help" id="restore-path-help">
+            {t('backup.fromFileHint')}
+          </span>
+        )}
+      </div>
+
+      {confirm && (
+        <ConfirmDialog
+          title={t('backup.confirmTitle')}
+          message={
+            <div className="stack">
+              <p>{t('backup.confirmMessage', { name: confirm.name })}</p>
+              {confirm.entry?.counts && (
+                <dl className="kv">
+                  <dt>{t('common.date')}</dt>
+                  <dd>{formatTimestamp(confirm.entry.createdAt, lang)}</dd>
+                  <dt>{t('backup.col.invoices')}</dt>
+                  <dd>{confirm.entry.counts.invoices}</dd>
+                  <dt>{t('backup.col.clients')}</dt>
+                  <dd>{confirm.entry.counts.clients}</dd>
+                  <dt>{t('backup.col.feedback')}</dt>
+                  <dd>{confirm.entry.counts.feedback}</dd>
+                </dl>
+              )}
+            </div>
+          }
+          confirmLabel={t('backup.confirm')}
+          danger
+          onConfirm={() => startRestore(confirm)}
+          onCancel={() => setConfirm(null)}
+        />
+      )}
+    </section>
+  );
+}
