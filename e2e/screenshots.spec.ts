@@ -6,6 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
 
 const PAGES = ['assistant', 'forecast', 'models', 'knowledge', 'feedback', 'data', 'settings'] as const;
+const SECTIONS: Partial<Record<(typeof PAGES)[number], string[]>> = { settings: ['settings-data'] };
 const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
 
 let host: RunningHost;
@@ -19,6 +20,8 @@ test.beforeAll(async () => {
   const a = await host.call('assistant:ask', { question: 'Qual è il fatturato di questo mese?' });
   await host.call('feedback:submit', { agentType: 'chat', userInput: a.question, aiResponse: a.answer, thumb: 'up', rating: 5, sessionId: a.sessionId, messageId: a.messageId });
   await host.call('feedback:submit', { agentType: 'chat', userInput: 'Quante fatture sono scadute?', aiResponse: 'Nessuna', thumb: 'down', rating: 2, userCorrection: 'Tre fatture sono scadute' });
+  // A backup, so Settings → Data shows its table.
+  await host.call('ops:backup', {});
 });
 
 test.afterAll(async () => {
@@ -45,6 +48,8 @@ for (const theme of ['light', 'dark'] as const) {
       await settle(page);
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
       await page.screenshot({ path: path.join(OUT, `${theme}-${id}.png`), fullPage: true });
+      // Sections of a page worth a close-up.
+      for (const section of SECTIONS[id] ?? []) await page.getByTestId(section).screenshot({ path: path.join(OUT, `${theme}-${id}-${section}.png`) });
     }
     expect(errors).toEqual([]);
   });
