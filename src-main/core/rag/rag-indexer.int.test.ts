@@ -100,6 +100,21 @@ describe('RAG indexing with the real model, SQLite and HNSW', () => {
     expect(Date.parse(rows[0]!.next_attempt_at) - t0).toBeLessThan(5_000 + (Date.now() - t0));
   });
 
+  it('a document whose vector predates embed texts (migration 0005) is re-embedded although its text is unchanged', async () => {
+    const db = app.database.sqlite;
+    await app.rag.indexer.reindexAll();
+    const doc = () => db.prepare("SELECT embedding, embedding_hash FROM rag_documents WHERE entity_type = 'invoice' AND entity_id = ?").get(inv12) as { embedding: Buffer; embedding_hash: string | null };
+    const current = doc();
+    // What an upgraded database holds: the full text's vector, no embedding hash.
+    const old = (await app.rag.embedder.embed([(db.prepare("SELECT text FROM rag_documents WHERE entity_type = 'invoice' AND entity_id = ?").get(inv12) as { text: string }).text]))[0]!;
+    db.prepare("UPDATE rag_documents SET embedding = ?, embedding_hash = NULL WHERE entity_type = 'invoice' AND entity_id = ?").run(Buffer.from(old.buffer), inv12);
+    const r = await app.rag.indexer.process([{ type: 'invoice', id: inv12, op: 'upsert' }]);
+    expect(r).toMatchObject({ updated: 1, skipped: 0 });
+    expect(doc().embedding_hash).toBe(current.embedding_hash);
+    expect(doc().embedding.equals(current.embedding)).toBe(true);
+    expect((await app.rag.indexer.reindexAll()).updated).toBe(0);
+  });
+
   it('a rolled-back transaction queues nothing; a committed one queues its entity', () => {
     const db = app.database.sqlite;
     const before = (db.prepare('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get() as { m: number }).m;

@@ -175,7 +175,8 @@ export class RagIndexer {
         const hash = contentHash(doc.text, this.modelId);
         const embedHash = contentHash(doc.embedText, this.modelId);
         const ex = existing.get(id);
-        if (ex && ex.content_hash === hash && (ex.has_embedding || !canEmbed)) {
+        // A vector of another embed text (one made before migration 0005) is replaced even when the text is unchanged.
+        if (ex && ex.content_hash === hash && ((ex.has_embedding && ex.embedding_hash === embedHash) || !canEmbed)) {
           counts.skipped++;
           continue;
         }
