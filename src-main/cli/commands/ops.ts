@@ -5,19 +5,17 @@ import { runDoctor } from '../../core/ops/doctor';
 import { cliSettings, ExitError, EXIT_FAILURE, printJson, withApp } from '../context';
 import { stderrProgress } from '../progress';
 
-const APP_VERSION = '0.1.0';
-
 export function registerOpsCommands(program: Command): void {
   program
     .command('backup')
     .description('write a consistent .tar.gz of the database, models, vector index, queue snapshot and settings (safe while the app runs)')
-    .option('-o, --output <file>', 'backup file (default: ./openfatture-backup-<date>.tar.gz)')
+    .option('-o, --output <file>', 'new backup file (default: <data dir>/backups/openfatture-backup-<date>.tar.gz, listed in Settings → Data)')
     .option('--json', 'print the result as JSON')
     .action(async (opts: { output?: string; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const result = await createBackup(app.database.sqlite, app.paths, {
           output: opts.output,
-          appVersion: APP_VERSION,
+          appVersion: cmd.parent?.version() ?? '0.0.0',
           progress: opts.json ? undefined : stderrProgress(),
         });
         if (opts.json) printJson(result);

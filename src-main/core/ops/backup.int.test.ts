@@ -58,6 +58,19 @@ describe('backup and restore', () => {
     await again.close();
   });
 
+  it('writes to the backups folder by default, never overwrites, and names --output when refusing', async () => {
+    const { dir, paths, d } = setup();
+    const a = await createBackup(d.sqlite, paths, { appVersion: 'test' });
+    const b = await createBackup(d.sqlite, paths, { appVersion: 'test' });
+    expect(path.dirname(a.file)).toBe(path.join(dir, 'backups'));
+    expect(b.file).not.toBe(a.file);
+    const sha = sha256File(a.file);
+    await expect(createBackup(d.sqlite, paths, { output: a.file, appVersion: 'test' })).rejects.toThrow(/^--output: .* already exists; choose another name$/);
+    expect(sha256File(a.file)).toBe(sha);
+    expect(fs.readdirSync(path.join(dir, 'backups')).sort()).toEqual([path.basename(a.file), path.basename(b.file)].sort());
+    await d.close();
+  });
+
   it('refuses to restore while an app holds the data dir, and leaves the data alone', async () => {
     const { dir, paths, d } = setup();
     const out = path.join(dir, 'b.tar.gz');

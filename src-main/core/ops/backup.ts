@@ -101,14 +101,22 @@ export interface BackupResult {
   manifest: BackupManifest;
 }
 
+function newBackupInFolder(paths: DataPaths): string {
+  const dir = backupsDir(paths);
+  fs.mkdirSync(dir, { recursive: true });
+  return nextBackupFile(dir);
+}
+
 export async function createBackup(
   sqlite: BetterSqlite3.Database,
   paths: DataPaths,
   options: { output?: string; appVersion: string; progress?: OpsProgress },
 ): Promise<BackupResult> {
-  const output = path.resolve(options.output ?? defaultBackupName());
+  // By default a new file in the data dir's backups folder (where the GUI lists them); never an overwrite.
+  const output = options.output ? path.resolve(options.output) : newBackupInFolder(paths);
   if (!BACKUP_FILE.test(output)) throw new InputError(`--output: the backup file must end in .tar.gz or .tgz, got "${output}"`, 'output');
   if (!fs.existsSync(path.dirname(output))) throw new InputError(`--output: folder ${path.dirname(output)} does not exist`, 'output');
+  if (fs.existsSync(output)) throw new InputError(`--output: ${output} already exists; choose another name`, 'output');
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'openfatture-backup-'));
   try {
     const progress = options.progress ?? (() => undefined);

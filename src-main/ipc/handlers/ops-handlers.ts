@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../../core/app';
 import { AppError, InputError } from '../../core/errors';
-import { backupsDir, createBackup, listBackups, nextBackupFile, type BackupListing, type BackupManifest, type OpsProgress } from '../../core/ops/backup';
+import { backupsDir, createBackup, listBackups, type BackupListing, type BackupManifest, type OpsProgress } from '../../core/ops/backup';
 import type { RunningAppRestore } from '../../core/ops/restore-running-app';
 import type { BackupCounts, BackupEntry, RestoreReport } from '../../../src-preload/contract/ops-channels';
 import type { EmitEvent, PartialHandlers } from '../ipc-router';
@@ -55,10 +55,8 @@ export function opsHandlers(app: App, emit: EmitEvent, options: { version: strin
       emit('ops:progress', { operation, step, current, total });
   return {
     'ops:backup': async ({ output }) => {
-      const dir = backupsDir(app.paths);
-      const file = output ? checkOutput(output) : (fs.mkdirSync(dir, { recursive: true }), nextBackupFile(dir));
       const t0 = performance.now();
-      const r = await createBackup(app.database.sqlite, app.paths, { output: file, appVersion: options.version, progress: progressOf('backup') });
+      const r = await createBackup(app.database.sqlite, app.paths, { output: output && checkOutput(output), appVersion: options.version, progress: progressOf('backup') });
       return { ...entry(r.file, r.bytes, r.manifest, r.manifest.createdAt, null), files: r.manifest.files.length, durationMs: performance.now() - t0 };
     },
     'ops:listBackups': async () => {
