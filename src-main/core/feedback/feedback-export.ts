@@ -8,6 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { isIsoDate } from '../dates';
 import { InputError } from '../errors';
+import { commitTempFile, tempPathFor } from '../fs/atomic-file';
 import { normalizeText } from './normalize-text';
 import {
   CHAT_COLUMNS,
@@ -63,7 +64,7 @@ export function exportFeedback(sqlite: BetterSqlite3.Database, options: ExportOp
   const dir = path.dirname(file);
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`output: folder ${dir} does not exist`, 'output');
   const since = options.since ?? '';
-  const tmp = path.join(dir, `.${path.basename(file)}.${process.pid}.tmp`);
+  const tmp = tempPathFor(file);
   const fd = fs.openSync(tmp, 'w');
   const result: ExportResult = { file, format, chat: 0, predictions: 0, written: 0 };
   try {
@@ -104,9 +105,8 @@ export function exportFeedback(sqlite: BetterSqlite3.Database, options: ExportOp
       fs.writeSync(fd, buffer);
       options.onProgress?.(result.written, total);
     }).deferred();
-    fs.fsyncSync(fd);
     fs.closeSync(fd);
-    fs.renameSync(tmp, file);
+    commitTempFile(tmp, file);
   } catch (e) {
     try {
       fs.closeSync(fd);

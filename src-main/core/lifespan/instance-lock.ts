@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
+import { writeFileAtomic } from '../fs/atomic-file';
 
 export interface InstanceLockInfo {
   pid: number;
@@ -41,9 +42,7 @@ export class InstanceLock {
       throw new AppError('APP_RUNNING', `Another OpenFatture app (${holder.host}, pid ${holder.pid}) is already running on ${dataDir}`);
     }
     const info: InstanceLockInfo = { pid: process.pid, host, startedAt: new Date().toISOString() };
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, JSON.stringify(info));
-    fs.renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(info));
     return new InstanceLock(file);
   }
 

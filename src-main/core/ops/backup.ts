@@ -10,6 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import * as tar from 'tar';
 import type { DataPaths } from '../config/paths';
 import { AppError, InputError } from '../errors';
+import { commitTempFile, tempPathFor } from '../fs/atomic-file';
 import { readInstanceLock } from '../lifespan/instance-lock';
 import { currentSchemaVersion, latestSchemaVersion } from '../db/migrator';
 
@@ -149,14 +150,11 @@ export async function createBackup(
     };
     staged.close();
     fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(manifest, null, 2));
-    const tmp = `${output}.${process.pid}.tmp`;
+    const tmp = tempPathFor(output);
     progress('archive', 0, 1);
     // manifest.json first, so a listing reads it without decompressing the rest.
     await tar.c({ gzip: true, file: tmp, cwd: stage, portable: true }, ['manifest.json', DB_NAME, ...items]);
-    const fd = fs.openSync(tmp, 'r');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, output);
+    commitTempFile(tmp, output);
     progress('archive', 1, 1);
     return { file: output, bytes: fs.statSync(output).size, manifest };
   } finally {

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { formatZodIssues } from '../errors';
+import { writeFileAtomic } from '../fs/atomic-file';
 
 const EntrySchema = z.object({
   entityType: z.enum(['invoice', 'client', 'product']),
@@ -26,15 +27,7 @@ export type QueueSnapshotEntry = z.infer<typeof EntrySchema>;
 export function writeQueueSnapshot(file: string, entries: QueueSnapshotEntry[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const snapshot: QueueSnapshot = { version: 1, savedAt: new Date().toISOString(), entries };
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, JSON.stringify(snapshot, null, 2));
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
+  writeFileAtomic(file, JSON.stringify(snapshot, null, 2));
 }
 
 export type ReadSnapshotResult =

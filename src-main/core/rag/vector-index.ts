@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
+import { commitTempFile, tempPathFor, writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../logger';
 import { blobToVector } from './embedding-protocol';
 import { EMBEDDING_DIM } from './embedder';
@@ -257,12 +258,9 @@ export class VectorIndex {
     fs.mkdirSync(this.dir, { recursive: true });
     const generation = this.generation;
     const count = this.labels.size;
-    const tmp = `${this.file}.${process.pid}.tmp`;
+    const tmp = tempPathFor(this.file);
     await this.index.writeIndex(tmp);
     const buf = fs.readFileSync(tmp);
-    const fd = fs.openSync(tmp, 'r+');
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
     const meta: VectorIndexMeta = {
       generation,
       count,
@@ -275,13 +273,8 @@ export class VectorIndex {
     };
     // Meta first would describe a file not yet in place; so: index file, then meta. A crash in
     // between leaves a checksum mismatch, which the next open detects and repairs.
-    fs.renameSync(tmp, this.file);
-    const metaTmp = `${this.metaFile}.${process.pid}.tmp`;
-    fs.writeFileSync(metaTmp, JSON.stringify(meta, null, 2));
-    const mfd = fs.openSync(metaTmp, 'r+');
-    fs.fsyncSync(mfd);
-    fs.closeSync(mfd);
-    fs.renameSync(metaTmp, this.metaFile);
+    commitTempFile(tmp, this.file);
+    writeFileAtomic(this.metaFile, JSON.stringify(meta, null, 2));
     return true;
   }
 }

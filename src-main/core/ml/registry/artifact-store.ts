@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors';
 import { diskFullPoint, faultPoint } from '../../faults';
+import { fsyncDirAsync, tempPathFor } from '../../fs/atomic-file';
 
 export type ArtifactHealth = 'ok' | 'missing' | 'corrupt';
 
@@ -50,7 +51,7 @@ export class ArtifactStore {
     await fsp.mkdir(dir, { recursive: true });
     const data = Buffer.from(content, 'utf8');
     const digest = sha256(data);
-    const tmp = path.join(dir, `.${version}.json.${process.pid}.tmp`);
+    const tmp = tempPathFor(target);
     const file = await fsp.open(tmp, 'w');
     try {
       diskFullPoint('artifact-write');
@@ -67,7 +68,7 @@ export class ArtifactStore {
     }
     await file.close();
     await fsp.rename(tmp, target);
-    await fsyncDir(dir);
+    await fsyncDirAsync(dir);
     return { relativePath, sha256: digest, bytes: data.length };
   }
 
@@ -116,19 +117,6 @@ export class ArtifactStore {
       removed++;
     }
     return removed;
-  }
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Directory fsync makes the rename durable; some filesystems refuse it (EINVAL/EISDIR): the rename still happened.
-  let handle: fsp.FileHandle | undefined;
-  try {
-    handle = await fsp.open(dir, 'r');
-    await handle.sync();
-  } catch {
-    /* best effort on filesystems without directory fsync */
-  } finally {
-    await handle?.close();
   }
 }
 
