@@ -175,6 +175,8 @@ export interface ModelVersionsTable {
   parent_version: string | null;
   dry_run: Generated<Bool>;
   notes: string | null;
+  /** JSON RetrainingMessage[]: `notes` in structured form (NULL on rows older than migration 0006). */
+  notes_messages: string | null;
 }
 
 export type RetrainOutcome =
@@ -206,6 +208,10 @@ export interface RetrainingRunsTable {
   improvement: number | null;
   error: string | null;
   notes: string | null;
+  /** JSON RetrainingMessage[]: `notes` in structured form (NULL on rows older than migration 0006). */
+  notes_messages: string | null;
+  /** JSON RetrainingMessage[]: `error` in structured form, when the error has one. */
+  error_messages: string | null;
 }
 
 export interface RetrainLocksTable {

@@ -10,6 +10,7 @@ import { AppError, InputError, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
 import { compareSemver, nextVersion, parseSemver } from './semver';
+import { englishText, type RetrainingMessage } from '../retraining/retraining-message';
 
 export interface VersionInfo {
   id: number;
@@ -28,6 +29,8 @@ export interface VersionInfo {
   parentVersion: string | null;
   dryRun: boolean;
   notes: string | null;
+  /** `notes` in structured form; null for versions registered before it was recorded. */
+  notesMessages: RetrainingMessage[] | null;
 }
 
 interface VersionRow {
@@ -47,6 +50,7 @@ interface VersionRow {
   parent_version: string | null;
   dry_run: number;
   notes: string | null;
+  notes_messages: string | null;
 }
 
 export interface NewVersion {
@@ -61,6 +65,7 @@ export interface NewVersion {
   parentVersion: string | null;
   dryRun: boolean;
   notes?: string | null;
+  notesMessages?: RetrainingMessage[] | null;
   /** Unconsumed prediction feedback created up to this instant is marked consumed by an activated version. */
   consumeFeedbackUpTo?: string;
 }
@@ -96,7 +101,18 @@ function toInfo(r: VersionRow): VersionInfo {
     parentVersion: r.parent_version,
     dryRun: r.dry_run === 1,
     notes: r.notes,
+    notesMessages: parseMessages(r.notes_messages),
   };
+}
+
+function parseMessages(json: string | null): RetrainingMessage[] | null {
+  if (!json) return null;
+  try {
+    const v = JSON.parse(json) as unknown;
+    return Array.isArray(v) ? (v as RetrainingMessage[]) : null;
+  } catch {
+    return null;
+  }
 }
 
 const now = (): string => new Date().toISOString();
@@ -162,8 +178,8 @@ export class ModelVersionManager {
         this.sqlite
           .prepare(
             `INSERT INTO model_versions (model_name, version, status, trigger_reasons, training_rows, training_cutoff, metrics,
-               baseline_accuracy, artifact_path, artifact_sha256, created_at, deployed_at, parent_version, dry_run, notes)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               baseline_accuracy, artifact_path, artifact_sha256, created_at, deployed_at, parent_version, dry_run, notes, notes_messages)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             input.model,
@@ -181,6 +197,7 @@ export class ModelVersionManager {
             input.parentVersion,
             input.dryRun ? 1 : 0,
             input.notes ?? null,
+            input.notesMessages ? JSON.stringify(input.notesMessages) : null,
           );
         if (input.status === 'active' && input.consumeFeedbackUpTo) {
           this.sqlite
@@ -239,7 +256,7 @@ export class ModelVersionManager {
           const still = this.active(model);
           if (!still || still.version !== broken.version) return false; // another process already fell back
           this.activate(model, v.version, broken.version, {
-            notes: `automatic fall-back: artifact of ${broken.version} ${cause.health}`,
+            notes: { code: 'automatic-fallback', params: { version: broken.version, health: cause.health } },
             error: cause.message,
             brokenNotes: `artifact ${cause.health}: ${cause.message}`,
           });
@@ -266,24 +283,24 @@ export class ModelVersionManager {
     const health = this.health(target);
     if (health !== 'ok') throw new AppError('ARTIFACT_' + health.toUpperCase(), `cannot roll back to ${model} ${version}: its artifact is ${health}`);
     const from = this.active(model)?.version ?? null;
-    this.sqlite.transaction(() => this.activate(model, version, from, { notes: 'manual rollback' })).immediate();
+    this.sqlite.transaction(() => this.activate(model, version, from, { notes: { code: 'manual-rollback', params: {} } })).immediate();
     this.logger.info(`Rolled back ${model} model from ${from ?? '(none)'} to ${version}`);
     return { from, to: this.get(model, version)! };
   }
 
-  private activate(model: string, version: string, from: string | null, o: { notes: string; error?: string; brokenNotes?: string }): void {
+  private activate(model: string, version: string, from: string | null, o: { notes: RetrainingMessage; error?: string; brokenNotes?: string }): void {
     const at = now();
     if (o.brokenNotes && from) {
-      this.sqlite.prepare("UPDATE model_versions SET status = 'retired', notes = ? WHERE model_name = ? AND version = ?").run(o.brokenNotes, model, from);
+      this.sqlite.prepare("UPDATE model_versions SET status = 'retired', notes = ?, notes_messages = NULL WHERE model_name = ? AND version = ?").run(o.brokenNotes, model, from);
     }
     this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(model);
     this.sqlite.prepare("UPDATE model_versions SET status = 'active', deployed_at = ? WHERE model_name = ? AND version = ?").run(at, model, version);
     this.sqlite
       .prepare(
-        `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, outcome, active_version, candidate_version, error, notes)
-         VALUES (?, 'rollback', ?, ?, 0, '[]', 'rolled-back', ?, ?, ?, ?)`,
+        `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, outcome, active_version, candidate_version, error, notes, notes_messages)
+         VALUES (?, 'rollback', ?, ?, 0, '[]', 'rolled-back', ?, ?, ?, ?, ?)`,
       )
-      .run(model, at, at, from, version, o.error ?? null, o.notes);
+      .run(model, at, at, from, version, o.error ?? null, englishText(o.notes), JSON.stringify([o.notes]));
   }
 
   /** Keeps at most `max` versions: the active one always, then the newest others. Returns removed versions. */

@@ -38,23 +38,27 @@ describe('champion/challenger holdout', () => {
       expect(plan.insufficientTraining).toBe(false);
       expect(plan.reason).toContain('only 5 outcome(s) known since');
       expect(plan.reason).toContain(`${MIN_HOLDOUT_ROWS} are needed`);
+      expect(plan.message).toEqual({ code: 'holdout-too-small', params: { count: 5, cutoff: addDays('2024-01-01', 30 + 195), needed: MIN_HOLDOUT_ROWS } });
     }
   });
 });
 
 describe('deployment decision', () => {
-  const base = { baseline: evalWithMae(30), baselineLabel: 'due-date baseline', activeVersion: '1.0.0', minImprovement: 0.02 };
+  const base = { baseline: evalWithMae(30), baselineLabel: 'due-date baseline', model: 'cash_flow', activeVersion: '1.0.0', minImprovement: 0.02 };
 
   it('deploys when MAE improves by at least the minimum, relative to the active model', () => {
     const d = decide({ ...base, candidate: evalWithMae(9.7), active: evalWithMae(10) });
     expect(d.outcome).toBe('deploy');
     expect(d.improvement).toBeCloseTo(0.03, 10);
+    expect(d.message).toEqual({ code: 'improvement-met', params: { candidateMae: expect.closeTo(9.7, 9) as number, activeMae: 10, activeVersion: '1.0.0', improvement: d.improvement, required: 0.02 } });
+    expect(d.reason).toBe('MAE 9.70 vs 10.00 of 1.0.0: improvement 3.0% ≥ 2.0% required');
   });
 
   it('keeps the current model below the minimum and records the figures in the reason', () => {
     const d = decide({ ...base, candidate: evalWithMae(9.9), active: evalWithMae(10) });
     expect(d.outcome).toBe('keep');
     expect(d.reason).toContain('improvement 1.0% < 2.0% required');
+    expect(d.message).toMatchObject({ code: 'improvement-below-threshold', params: { candidateMae: expect.closeTo(9.9, 9) as number, activeMae: 10, activeVersion: '1.0.0', required: 0.02 } });
     const worse = decide({ ...base, candidate: evalWithMae(12), active: evalWithMae(10) });
     expect(worse.outcome).toBe('keep');
     expect(worse.improvement).toBeLessThan(0);
@@ -65,5 +69,6 @@ describe('deployment decision', () => {
     const lose = decide({ ...base, active: null, candidate: evalWithMae(31) });
     expect(lose.outcome).toBe('keep');
     expect(lose.reason).toContain('does not beat the due-date baseline');
+    expect(lose.message).toEqual({ code: 'first-model-keep', params: { candidateMae: 31, baselineMae: 30, model: 'cash_flow', baseline: 'due-date baseline' } });
   });
 });

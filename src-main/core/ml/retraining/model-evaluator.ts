@@ -4,7 +4,7 @@
 // retrainer does the I/O. A candidate that wins is refit on every outcome known today before it is
 // deployed (the retrainer), so the most recent behaviour is never left out of the live model.
 import type { Evaluation, LabelledExample } from '../model-spec';
-import { pct } from './trigger-evaluator';
+import { englishText, type RetrainingMessage } from './retraining-message';
 
 /** Fewer holdout rows than this and a comparison says nothing. */
 export const MIN_HOLDOUT_ROWS = 10;
@@ -15,7 +15,7 @@ export const MIN_CANDIDATE_TRAINING_ROWS = 10;
 
 export type HoldoutPlan =
   | { ok: true; cutoff: string; holdoutIds: number[]; trainingRows: number }
-  | { ok: false; reason: string; insufficientTraining: boolean };
+  | { ok: false; reason: string; message: RetrainingMessage; insufficientTraining: boolean };
 
 /**
  * Time decides what each model saw: a model trained "at cutoff C" learnt only outcomes known before
@@ -29,11 +29,8 @@ export function planHoldout(examples: readonly LabelledExample[], activeCutoff: 
   const sorted = [...examples].sort((a, b) => (a.outcomeDate < b.outcomeDate ? -1 : a.outcomeDate > b.outcomeDate ? 1 : a.entityId - b.entityId));
   const eligible = activeCutoff ? sorted.filter((e) => e.outcomeDate >= activeCutoff) : sorted;
   if (eligible.length < MIN_HOLDOUT_ROWS) {
-    return {
-      ok: false,
-      insufficientTraining: false,
-      reason: `only ${eligible.length} outcome(s) known since the active model's cutoff ${activeCutoff}; ${MIN_HOLDOUT_ROWS} are needed to compare models on unseen data`,
-    };
+    const message: RetrainingMessage = { code: 'holdout-too-small', params: { count: eligible.length, cutoff: activeCutoff, needed: MIN_HOLDOUT_ROWS } };
+    return { ok: false, insufficientTraining: false, reason: englishText(message), message };
   }
   const share = Math.ceil(sorted.length * HOLDOUT_SHARE);
   const size = Math.max(MIN_HOLDOUT_ROWS, activeCutoff ? Math.min(share, Math.floor(eligible.length / 2)) : share);
@@ -42,14 +39,18 @@ export function planHoldout(examples: readonly LabelledExample[], activeCutoff: 
   const holdoutIds = sorted.filter((e) => e.outcomeDate >= cutoff).map((e) => e.entityId);
   const trainingRows = sorted.length - holdoutIds.length;
   if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
-    return { ok: false, insufficientTraining: true, reason: `only ${trainingRows} outcome(s) known before the holdout cutoff ${cutoff}; at least ${MIN_CANDIDATE_TRAINING_ROWS} are needed to train` };
+    const message: RetrainingMessage = { code: 'training-too-small', params: { count: trainingRows, cutoff, needed: MIN_CANDIDATE_TRAINING_ROWS } };
+    return { ok: false, insufficientTraining: true, reason: englishText(message), message };
   }
   return { ok: true, cutoff, holdoutIds, trainingRows };
 }
 
-export type Decision =
-  | { outcome: 'deploy'; improvement: number; reason: string }
-  | { outcome: 'keep'; improvement: number; reason: string };
+/** `reason` is the English sentence of `message`. */
+export type Decision = { outcome: 'deploy' | 'keep'; improvement: number; reason: string; message: RetrainingMessage };
+
+function decision(outcome: Decision['outcome'], improvement: number, message: RetrainingMessage): Decision {
+  return { outcome, improvement, reason: englishText(message), message };
+}
 
 /** Relative MAE improvement of `candidate` over `reference` (positive = better). */
 export function improvementOver(reference: number, candidate: number): number {
@@ -64,23 +65,21 @@ export function decide(input: {
   activeVersion: string | null;
   baseline: Evaluation;
   baselineLabel: string;
+  /** The model's name, so the UI can name its baseline in its own language. */
+  model: string;
   minImprovement: number;
 }): Decision {
   const c = input.candidate.metrics.mae;
   if (!input.active) {
     const b = input.baseline.metrics.mae;
     const improvement = improvementOver(b, c);
-    if (c < b) return { outcome: 'deploy', improvement, reason: `first model: MAE ${c.toFixed(2)} beats the ${input.baselineLabel} (${b.toFixed(2)}) by ${pct(improvement)}` };
-    return { outcome: 'keep', improvement, reason: `first model does not beat the ${input.baselineLabel}: MAE ${c.toFixed(2)} vs ${b.toFixed(2)}` };
+    const named = { model: input.model, baseline: input.baselineLabel };
+    if (c < b) return decision('deploy', improvement, { code: 'first-model-deploy', params: { candidateMae: c, baselineMae: b, improvement, ...named } });
+    return decision('keep', improvement, { code: 'first-model-keep', params: { candidateMae: c, baselineMae: b, ...named } });
   }
   const a = input.active.metrics.mae;
   const improvement = improvementOver(a, c);
-  if (improvement >= input.minImprovement) {
-    return { outcome: 'deploy', improvement, reason: `MAE ${c.toFixed(2)} vs ${a.toFixed(2)} of ${input.activeVersion}: improvement ${pct(improvement)} ≥ ${pct(input.minImprovement)} required` };
-  }
-  return {
-    outcome: 'keep',
-    improvement,
-    reason: `MAE ${c.toFixed(2)} vs ${a.toFixed(2)} of ${input.activeVersion} on the same ${input.candidate.metrics.n} unseen rows: improvement ${pct(improvement)} < ${pct(input.minImprovement)} required`,
-  };
+  const figures = { candidateMae: c, activeMae: a, activeVersion: input.activeVersion ?? '', improvement, required: input.minImprovement };
+  if (improvement >= input.minImprovement) return decision('deploy', improvement, { code: 'improvement-met', params: figures });
+  return decision('keep', improvement, { code: 'improvement-below-threshold', params: { ...figures, n: input.candidate.metrics.n } });
 }

@@ -9,7 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
 import { addDays, todayIso } from '../../dates';
-import { AppError, errorMessage } from '../../errors';
+import { errorMessage } from '../../errors';
 import type { Logger } from '../../logger';
 import type { WorkerHost } from '../../worker/worker-host';
 import type { Progress } from '../../worker/protocol';
@@ -17,7 +17,7 @@ import type { Evaluation, ModelMetrics, ModelSpec, SpecContext } from '../model-
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
 import { decide, planHoldout } from './model-evaluator';
 import { RetrainLock } from './retrain-lock';
-import { pct } from './trigger-evaluator';
+import { RetrainingError, englishText, englishTexts, messagesOfError, pct, type RetrainingMessage } from './retraining-message';
 
 export type RetrainOutcome = 'deployed' | 'kept-current' | 'rejected' | 'dry-run' | 'failed';
 
@@ -33,7 +33,9 @@ export interface RetrainResult {
   runId: number;
   model: string;
   outcome: RetrainOutcome;
+  /** English, for logs and the CLI; `reasonMessages` is the same in structured form. */
   reason: string;
+  reasonMessages: RetrainingMessage[];
   activeVersion: string | null;
   previousVersion: string | null;
   candidateVersion: string | null;
@@ -51,13 +53,14 @@ export interface RetrainProgress extends Progress {
 }
 
 /** Not enough labelled examples: the seed's "Model retraining failed: insufficient data". */
-export class InsufficientDataError extends AppError {
+export class InsufficientDataError extends RetrainingError {
   constructor(
     readonly needed: number,
     readonly found: number,
     label: string,
+    model: string,
   ) {
-    super('INSUFFICIENT_DATA', `insufficient data (needs ≥${needed} ${label}, found ${found})`);
+    super('INSUFFICIENT_DATA', [{ code: 'insufficient-data', params: { needed, found, model, label } }]);
   }
 }
 
@@ -69,6 +72,8 @@ export interface RetrainerDeps {
   logger: Logger;
   spec: (model: string) => ModelSpec;
 }
+
+const INTERRUPTED: RetrainingMessage = { code: 'interrupted', params: {} };
 
 /** Training seed: fixed so the same data gives the same model (reproducible versions). */
 export const TRAINING_SEED = 42;
@@ -89,8 +94,8 @@ export class ModelRetrainer extends EventEmitter {
   /** Runs marked 'running' whose process is gone: the lock is ours now, so nobody is running them. */
   private markInterrupted(model: string): void {
     const n = this.sqlite
-      .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = 'interrupted: the process ended before the retrain finished' WHERE model_name = ? AND outcome = 'running'")
-      .run(new Date().toISOString(), model).changes;
+      .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ?, error_messages = ? WHERE model_name = ? AND outcome = 'running'")
+      .run(new Date().toISOString(), englishText(INTERRUPTED), JSON.stringify([INTERRUPTED]), model).changes;
     if (n) this.deps.logger.warn(`Marked ${n} interrupted retrain run(s) of ${model} as failed`);
   }
 
@@ -110,10 +115,11 @@ export class ModelRetrainer extends EventEmitter {
     try {
       this.markInterrupted(model);
       const activeBefore = versions.active(model);
+      const notes: RetrainingMessage[] = options.checkRunId ? [{ code: 'fired-by-check', params: { checkRunId: options.checkRunId } }] : [];
       runId = Number(
         this.sqlite
-          .prepare(`INSERT INTO retraining_runs (model_name, kind, started_at, fired, reasons, outcome, active_version, notes) VALUES (?, 'retrain', ?, 1, ?, 'running', ?, ?)`)
-          .run(model, startedAt, JSON.stringify(options.reasons), activeBefore?.version ?? null, options.checkRunId ? `fired by check #${options.checkRunId}` : null).lastInsertRowid,
+          .prepare(`INSERT INTO retraining_runs (model_name, kind, started_at, fired, reasons, outcome, active_version, notes, notes_messages) VALUES (?, 'retrain', ?, 1, ?, 'running', ?, ?, ?)`)
+          .run(model, startedAt, JSON.stringify(options.reasons), activeBefore?.version ?? null, notes.length ? englishTexts(notes) : null, JSON.stringify(notes)).lastInsertRowid,
       );
       const result = await this.run(spec, runId, startedAt, options.reasons, dryRun, progress);
       result.durationMs = performance.now() - t0;
@@ -124,7 +130,10 @@ export class ModelRetrainer extends EventEmitter {
       const message = errorMessage(e);
       logger.error({ err: e }, `Retraining failed: ${message}`);
       if (runId) {
-        this.sqlite.prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), message, runId);
+        const structured = messagesOfError(e);
+        this.sqlite
+          .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ?, error_messages = ? WHERE id = ?")
+          .run(new Date().toISOString(), message, structured ? JSON.stringify(structured) : null, runId);
       }
       this.emit('failed', { model, runId, error: message });
       throw e;
@@ -140,10 +149,10 @@ export class ModelRetrainer extends EventEmitter {
     const settings = ctx.settings;
     progress({ step: 'collect', current: 0, total: 1 });
     const examples = await spec.labelledExamples(ctx);
-    if (examples.length < spec.minTrainingRows) throw new InsufficientDataError(spec.minTrainingRows, examples.length, spec.examplesLabel);
+    if (examples.length < spec.minTrainingRows) throw new InsufficientDataError(spec.minTrainingRows, examples.length, spec.examplesLabel, model);
     const active = versions.loadActive(model);
     const plan = planHoldout(examples, active?.version.trainingCutoff ?? null);
-    const base: Omit<RetrainResult, 'outcome' | 'reason'> = {
+    const base: Omit<RetrainResult, 'outcome' | 'reason' | 'reasonMessages'> = {
       runId,
       model,
       activeVersion: active?.version.version ?? null,
@@ -158,10 +167,10 @@ export class ModelRetrainer extends EventEmitter {
       durationMs: 0,
     };
     if (!plan.ok) {
-      if (plan.insufficientTraining) throw new AppError('INSUFFICIENT_DATA', `insufficient data: ${plan.reason}`);
-      this.finish(runId, { outcome: 'kept-current', notes: plan.reason });
+      if (plan.insufficientTraining) throw new RetrainingError('INSUFFICIENT_DATA', [{ code: 'insufficient-data-because', params: {} }, plan.message]);
+      this.finish(runId, { outcome: 'kept-current', notes: [plan.message] });
       logger.info(`Keeping ${model} ${active?.version.version ?? ''}: ${plan.reason}`);
-      return { ...base, outcome: 'kept-current', reason: plan.reason };
+      return { ...base, outcome: 'kept-current', reason: plan.reason, reasonMessages: [plan.message] };
     }
     const holdout = { from: plan.cutoff, entityIds: plan.holdoutIds };
     logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.cutoff}; holdout ${plan.holdoutIds.length} rows`);
@@ -182,13 +191,17 @@ export class ModelRetrainer extends EventEmitter {
       activeVersion: active?.version.version ?? null,
       baseline,
       baselineLabel: spec.baselineLabel,
+      model,
       minImprovement: settings.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
     });
     const outcome: RetrainOutcome = dryRun ? 'dry-run' : decision.outcome === 'deploy' ? 'deployed' : active ? 'kept-current' : 'rejected';
-    const reason = dryRun ? `dry run (would ${decision.outcome === 'deploy' ? 'deploy' : 'keep the current model'}): ${decision.reason}` : decision.reason;
+    const reasonMessages: RetrainingMessage[] = dryRun ? [{ code: 'dry-run', params: { would: decision.outcome } }, decision.message] : [decision.message];
+    const reason = englishTexts(reasonMessages);
     // Re-check under the lock that the active version did not change (a rollback from another process).
     const activeNow = versions.active(model)?.version ?? null;
-    if (activeNow !== (active?.version.version ?? null)) throw new AppError('ACTIVE_CHANGED', `the active ${model} version changed during the retrain (${active?.version.version ?? 'none'} → ${activeNow}); nothing was deployed`);
+    if (activeNow !== (active?.version.version ?? null)) {
+      throw new RetrainingError('ACTIVE_CHANGED', [{ code: 'active-changed', params: { model, from: active?.version.version ?? null, to: activeNow } }]);
+    }
     const metrics = {
       trainingStartedAt: startedAt,
       holdoutFrom: plan.cutoff,
@@ -202,9 +215,9 @@ export class ModelRetrainer extends EventEmitter {
     if (outcome === 'rejected') {
       // No model was ever deployed: a candidate that loses to the baseline gets no version number,
       // so the first deployed model is always 1.0.0. The run keeps its figures.
-      this.finish(runId, { outcome, candidateMetrics: candidate.metrics, improvement: decision.improvement, notes: reason });
+      this.finish(runId, { outcome, candidateMetrics: candidate.metrics, improvement: decision.improvement, notes: reasonMessages });
       logger.info(`Not deploying a first ${model} model: ${reason}`);
-      return { ...base, outcome, reason, improvement: decision.improvement, candidate: candidate.metrics, baseline: baseline.metrics, holdout: { from: plan.cutoff, rows: plan.holdoutIds.length }, trainingRows: trained.trainingRows };
+      return { ...base, outcome, reason, reasonMessages, improvement: decision.improvement, candidate: candidate.metrics, baseline: baseline.metrics, holdout: { from: plan.cutoff, rows: plan.holdoutIds.length }, trainingRows: trained.trainingRows };
     }
     // A winner is refit on every outcome known today before it goes live: the holdout's outcomes are
     // the most recent behaviour, and leaving them out would delay learning a drift by a whole cycle.
@@ -227,6 +240,7 @@ export class ModelRetrainer extends EventEmitter {
       parentVersion: active?.version.version ?? null,
       dryRun,
       notes: reason,
+      notesMessages: reasonMessages,
       consumeFeedbackUpTo: startedAt,
     });
     progress({ step: 'save', current: 1, total: 1 });
@@ -237,7 +251,7 @@ export class ModelRetrainer extends EventEmitter {
       activeMetrics: activeEval?.metrics ?? null,
       candidateMetrics: candidate.metrics,
       improvement: decision.improvement,
-      notes: reason,
+      notes: reasonMessages,
     });
     if (outcome === 'deployed') {
       logger.info(`Model retrained successfully, version: ${saved.version}, improvement: ${(decision.improvement * 100).toFixed(1)}%`);
@@ -248,6 +262,7 @@ export class ModelRetrainer extends EventEmitter {
       ...base,
       outcome,
       reason,
+      reasonMessages,
       activeVersion: versions.active(model)?.version ?? null,
       candidateVersion: saved.version,
       improvement: decision.improvement,
@@ -259,14 +274,21 @@ export class ModelRetrainer extends EventEmitter {
     };
   }
 
+  /** The structured notes a run has so far (a run begun before they were recorded has none). */
+  private notesOf(runId: number): RetrainingMessage[] {
+    const row = this.sqlite.prepare('SELECT notes_messages FROM retraining_runs WHERE id = ?').get(runId) as { notes_messages: string | null } | undefined;
+    return row?.notes_messages ? (JSON.parse(row.notes_messages) as RetrainingMessage[]) : [];
+  }
+
   private finish(
     runId: number,
-    f: { outcome: RetrainOutcome; candidateVersion?: string; activeMetrics?: ModelMetrics | null; candidateMetrics?: ModelMetrics; improvement?: number; notes: string },
+    f: { outcome: RetrainOutcome; candidateVersion?: string; activeMetrics?: ModelMetrics | null; candidateMetrics?: ModelMetrics; improvement?: number; notes: RetrainingMessage[] },
   ): void {
     this.sqlite
       .prepare(
         `UPDATE retraining_runs SET outcome = ?, finished_at = ?, candidate_version = ?, active_metrics = ?, candidate_metrics = ?, improvement = ?,
-           notes = COALESCE(notes || '; ', '') || ? WHERE id = ?`,
+           notes = COALESCE(notes || '; ', '') || ?,
+           notes_messages = ? WHERE id = ?`,
       )
       .run(
         f.outcome,
@@ -275,7 +297,8 @@ export class ModelRetrainer extends EventEmitter {
         f.activeMetrics ? JSON.stringify(f.activeMetrics) : null,
         f.candidateMetrics ? JSON.stringify(f.candidateMetrics) : null,
         f.improvement !== undefined && Number.isFinite(f.improvement) ? f.improvement : null,
-        f.notes,
+        englishTexts(f.notes),
+        JSON.stringify([...this.notesOf(runId), ...f.notes]),
         runId,
       );
   }

@@ -8,6 +8,9 @@ import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
 import type { Logger } from '../../logger';
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
+import { englishText, type RetrainingMessage } from './retraining-message';
+
+export { pct } from './retraining-message';
 
 export type TriggerName = 'min_feedback_count' | 'max_days_since_training' | 'performance_degradation' | 'no_active_model';
 
@@ -17,7 +20,9 @@ export interface TriggerValue {
   value: number | null;
   threshold: number;
   fired: boolean;
+  /** The English sentence of `message`, for logs and the CLI. */
   detail: string;
+  message: RetrainingMessage;
 }
 
 export interface TriggerEvaluation {
@@ -91,48 +96,49 @@ export class TriggerEvaluator {
     const active = this.versions.active(model);
     const feedback = this.feedbackSince(model, active);
     const triggers: TriggerValue[] = [];
-    triggers.push({
+    const push = (t: Omit<TriggerValue, 'detail'>) => triggers.push({ ...t, detail: englishText(t.message) });
+    push({
       name: 'min_feedback_count',
       value: feedback,
       threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
       fired: feedback >= s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
-      detail: `${feedback} new feedback/outcomes since ${active ? `${active.version} was trained` : 'the start'} (threshold ${s.ML_RETRAINING_MIN_FEEDBACK_COUNT})`,
+      message: { code: 'trigger-feedback-count', params: { count: feedback, threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT, version: active?.version ?? null } },
     });
     let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, baselineAccuracy: active?.baselineAccuracy ?? null };
     if (!active) {
-      triggers.push({ name: 'no_active_model', value: null, threshold: 0, fired: true, detail: `no ${model} model has been deployed yet` });
+      push({ name: 'no_active_model', value: null, threshold: 0, fired: true, message: { code: 'trigger-no-active-model', params: { model } } });
     } else {
       const days = (at.getTime() - Date.parse(active.createdAt)) / DAY_MS;
-      triggers.push({
+      push({
         name: 'max_days_since_training',
         value: round(days, 2),
         threshold: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
         fired: days >= s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
-        detail: `${round(days, 1)} days since ${active.version} was trained (threshold ${s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING})`,
+        message: { code: 'trigger-model-age', params: { days: round(days, 1), threshold: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING, version: active.version } },
       });
       const acc = this.liveAccuracy(model, active);
       live = { ...acc, baselineAccuracy: active.baselineAccuracy };
       const base = active.baselineAccuracy;
       const threshold = s.ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD;
       if (acc.accuracy === null || base === null || base <= 0) {
-        triggers.push({
+        push({
           name: 'performance_degradation',
           value: null,
           threshold,
           fired: false,
-          detail:
+          message:
             acc.accuracy === null
-              ? `${acc.sample} resolved predictions of ${active.version} (needs ${LIVE_ACCURACY_MIN_SAMPLE} to measure live accuracy)`
-              : `${active.version} has no baseline accuracy`,
+              ? { code: 'trigger-accuracy-unmeasured', params: { sample: acc.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } }
+              : { code: 'trigger-no-baseline', params: { version: active.version } },
         });
       } else {
         const drop = (base - acc.accuracy) / base;
-        triggers.push({
+        push({
           name: 'performance_degradation',
           value: round(drop, 4),
           threshold,
           fired: drop > threshold,
-          detail: `live accuracy ${pct(acc.accuracy)} over the latest ${acc.sample} resolved predictions vs baseline ${pct(base)}: ${drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(drop))} (threshold ${pct(threshold)})`,
+          message: { code: 'trigger-accuracy-drift', params: { accuracy: acc.accuracy, sample: acc.sample, baseline: base, drop, threshold } },
         });
       }
     }
@@ -149,7 +155,7 @@ export class TriggerEvaluator {
       runId: null,
     };
     if (record) {
-      const values = Object.fromEntries(triggers.map((t) => [t.name, { value: t.value, threshold: t.threshold, fired: t.fired, detail: t.detail }]));
+      const values = Object.fromEntries(triggers.map((t) => [t.name, { value: t.value, threshold: t.threshold, fired: t.fired, detail: t.detail, message: t.message }]));
       const info = this.sqlite
         .prepare(
           `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, trigger_values, outcome, active_version)
@@ -167,8 +173,4 @@ export class TriggerEvaluator {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-export function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
 }
