@@ -157,6 +157,8 @@ describe('models', () => {
     const r = await call('models:retrain', { model: 'cash_flow' });
     expect(r.outcome).toBe('deployed');
     expect(r.activeVersion).toBe('1.0.0');
+    expect(r.messages).toEqual([{ code: 'first-model-deploy', params: expect.objectContaining({ model: 'cash_flow', baseline: 'due-date baseline' }) as object }]);
+    expect(r.message).toMatch(/^first model: MAE \d+\.\d\d beats the due-date baseline/);
     expect(pushes.some((p) => p.event === 'retrain:progress')).toBe(true);
     expect(pushes.find((p) => p.event === 'models:deployed')?.payload).toMatchObject({ model: 'cash_flow', version: '1.0.0', reason: 'retrain' });
     const versions = await call('models:versions', { model: 'cash_flow' });
@@ -166,7 +168,8 @@ describe('models', () => {
     expect(status.models[0]).toMatchObject({ name: 'cash_flow', activeVersion: '1.0.0', primaryMetric: 'mae' });
     expect(status.models[0]!.triggers.length).toBeGreaterThan(0);
     const runs = await call('models:runs', { model: 'cash_flow' });
-    expect(runs.items[0]).toMatchObject({ kind: 'retrain', outcome: 'deployed', candidateVersion: '1.0.0' });
+    expect(runs.items[0]).toMatchObject({ kind: 'retrain', outcome: 'deployed', candidateVersion: '1.0.0', notes: r.message, notesMessages: r.messages, errorMessages: null });
+    expect(versions.items[0]!.notesMessages).toEqual(r.messages);
     const forecast = await call('forecast:get', { days: 30 });
     expect(forecast.version).toBe('1.0.0');
     expect(forecast.invoices.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 // Forecast and model-registry channels (Forecast and Models pages).
 import { z } from 'zod';
 import { Cents, Id, IsoDate, IsoTimestamp, Limit, Metrics, ModelName, NoArgs, Semver } from './common';
+import { RetrainingMessage, RetrainingMessages } from './retraining-messages';
 
 export const ForecastInvoice = z.object({
   invoiceId: Id,
@@ -34,7 +35,9 @@ export type Forecast = z.infer<typeof Forecast>;
 
 export const TriggerState = z.object({
   id: z.string(),
+  /** The trigger's figures as an English sentence; `message` is the same in structured form. */
   label: z.string(),
+  message: RetrainingMessage.nullable(),
   current: z.number().nullable(),
   threshold: z.number(),
   unit: z.string(),
@@ -70,6 +73,8 @@ export const ModelVersion = z.object({
   parentVersion: z.string().nullable(),
   dryRun: z.boolean(),
   notes: z.string().nullable(),
+  /** `notes` in structured form; null on versions older than it (show `notes`). */
+  notesMessages: RetrainingMessages,
 });
 export type ModelVersion = z.infer<typeof ModelVersion>;
 
@@ -87,6 +92,9 @@ export const RetrainingRun = z.object({
   improvement: z.number().nullable(),
   error: z.string().nullable(),
   notes: z.string().nullable(),
+  /** `error` and `notes` in structured form; null on rows older than it (show the English text). */
+  errorMessages: RetrainingMessages,
+  notesMessages: RetrainingMessages,
 });
 export type RetrainingRun = z.infer<typeof RetrainingRun>;
 
@@ -108,7 +116,9 @@ export const modelsChannels = {
       version: z.string().nullable(),
       activeVersion: z.string().nullable(),
       improvement: z.number().nullable(),
+      /** English; `messages` is the same in structured form. */
       message: z.string(),
+      messages: RetrainingMessages,
     }),
   },
   'models:rollback': {

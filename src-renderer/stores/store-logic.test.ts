@@ -139,7 +139,7 @@ describe('dashboards', () => {
   });
 
   it('orders versions for the metric chart oldest first', () => {
-    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null });
+    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null });
     const series = metricSeries([v('1.10.0', '2025-03-02', 9, 'active'), v('1.2.0', '2025-03-01', 11), v('1.9.0', '2025-03-01', null)], 'mae');
     expect(series).toEqual([
       { version: '1.2.0', value: 11, active: false },

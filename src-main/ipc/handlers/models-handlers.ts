@@ -5,7 +5,9 @@ import type { App } from '../../core/app';
 import { forecastCashFlow } from '../../core/ml/forecast';
 import type { VersionInfo } from '../../core/ml/registry/model-version-manager';
 import type { TriggerValue } from '../../core/ml/retraining/trigger-evaluator';
+import type { RetrainingMessage as CoreMessage } from '../../core/ml/retraining/retraining-message';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
+import { RetrainingMessages, type KnownRetrainingMessage } from '../../../src-preload/contract/retraining-messages';
 import type { EmitEvent, PartialHandlers } from '../ipc-router';
 
 type ModelsChannel = 'forecast:get' | 'models:status' | 'models:versions' | 'models:runs' | 'models:retrain' | 'models:rollback';
@@ -32,6 +34,22 @@ export function flattenMetrics(metrics: Record<string, unknown> | null | undefin
   return out;
 }
 
+/** The services' messages on the wire; typed against the contract's codes, so the two cannot drift apart. */
+const toWire = (m: CoreMessage): KnownRetrainingMessage => m;
+
+/** Stored structured messages, checked against the contract; null (the English text is shown) when absent or malformed. */
+export function storedMessages(value: string | readonly CoreMessage[] | null): RetrainingMessages {
+  if (value === null) return null;
+  let parsed: unknown;
+  try {
+    parsed = typeof value === 'string' ? JSON.parse(value) : value;
+  } catch {
+    return null;
+  }
+  const checked = RetrainingMessages.safeParse(parsed);
+  return checked.success ? checked.data : null;
+}
+
 function toVersion(v: VersionInfo): ModelVersion {
   return {
     version: v.version,
@@ -45,6 +63,7 @@ function toVersion(v: VersionInfo): ModelVersion {
     parentVersion: v.parentVersion,
     dryRun: v.dryRun,
     notes: v.notes,
+    notesMessages: storedMessages(v.notesMessages),
   };
 }
 
@@ -71,7 +90,7 @@ export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
           trainingRows: s.trainingRows,
           metrics: flattenMetrics(s.activeMetrics),
           primaryMetric: app.models.spec(name).primaryMetric,
-          triggers: s.triggers.map((t) => ({ id: t.name, label: t.detail, current: t.value, threshold: t.threshold, unit: TRIGGER_UNITS[t.name], fired: t.fired })),
+          triggers: s.triggers.map((t) => ({ id: t.name, label: t.detail, message: toWire(t.message), current: t.value, threshold: t.threshold, unit: TRIGGER_UNITS[t.name], fired: t.fired })),
           lastCheckAt: s.lastCheckAt,
           nextCheckAt: s.nextCheckAt,
           retraining: s.retrainRunning !== null,
@@ -108,6 +127,8 @@ export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
             improvement: r.improvement,
             error: r.error,
             notes: r.notes,
+            errorMessages: storedMessages(r.error_messages),
+            notesMessages: storedMessages(r.notes_messages),
           }),
         ),
       };
@@ -115,7 +136,7 @@ export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
     'models:retrain': async ({ model, dryRun }) => {
       app.models.spec(model, 'model');
       const r = await app.models.retrain(model, { reasons: ['manual'], dryRun });
-      return { outcome: r.outcome, version: r.candidateVersion, activeVersion: r.activeVersion, improvement: r.improvement, message: r.reason };
+      return { outcome: r.outcome, version: r.candidateVersion, activeVersion: r.activeVersion, improvement: r.improvement, message: r.reason, messages: r.reasonMessages.map(toWire) };
     },
     'models:rollback': ({ model, version }) => {
       app.models.spec(model, 'model');

@@ -1,0 +1,80 @@
+// The models channels carry retraining texts in structured form (code + params) next to their English
+// text, checked by the contract: a failed retrain's error, trigger details, run notes; rows written
+// before the structured form, or holding a code or params the contract does not know, keep the
+// English text and no structured form, so the renderer falls back to it.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App } from '../core/app';
+import { loadSettings } from '../core/config/load';
+import type { ChannelArgs, Channel, ChannelResult } from '../../src-preload/contract/channels';
+import { knownRetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import { createAppRouter } from './create-app-router';
+import type { IpcRouter } from './ipc-router';
+
+let dir: string;
+let app: App;
+let router: IpcRouter;
+
+async function call<C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> {
+  const r = await router.invoke(channel, args);
+  if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
+  return r.value as ChannelResult<C>;
+}
+
+beforeAll(async () => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-models-msg-'));
+  app = await App.open({ settings: loadSettings({ env: {}, cwd: dir, flags: { DATA_DIR: dir } }), host: 'cli', consoleLevel: 'silent' });
+  router = createAppRouter(app, { version: 't' });
+}, 60_000);
+
+afterAll(async () => {
+  router?.dispose();
+  await app?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('models channels: structured retraining texts', () => {
+  it('gives every trigger its detail as a known code with its figures', async () => {
+    const { models } = await call('models:status', {});
+    const triggers = models[0]!.triggers;
+    expect(triggers.map((t) => t.message?.code)).toEqual(['trigger-feedback-count', 'trigger-no-active-model']);
+    expect(triggers[0]!.message).toEqual({ code: 'trigger-feedback-count', params: { count: 0, threshold: 25, version: null } });
+    expect(triggers[0]!.label).toBe('0 new feedback/outcomes since the start (threshold 25)');
+    for (const t of triggers) expect(knownRetrainingMessage(t.message!)).not.toBeNull();
+  });
+
+  it('records a failed retrain’s error in structured form next to its English text', async () => {
+    const r = await router.invoke('models:retrain', { model: 'cash_flow' });
+    expect(r).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_DATA' } });
+    const { items } = await call('models:runs', { model: 'cash_flow' });
+    expect(items[0]).toMatchObject({
+      kind: 'retrain',
+      outcome: 'failed',
+      error: 'insufficient data (needs ≥25 paid invoices, found 0)',
+      errorMessages: [{ code: 'insufficient-data', params: { needed: 25, found: 0, model: 'cash_flow', label: 'paid invoices' } }],
+      notesMessages: [],
+    });
+  });
+
+  it('sends old rows and rows it cannot vouch for with their English text only', async () => {
+    const insert = app.database.sqlite.prepare(
+      "INSERT INTO retraining_runs (model_name, kind, fired, reasons, outcome, notes, notes_messages) VALUES ('cash_flow', 'rollback', 0, '[]', 'rolled-back', ?, ?)",
+    );
+    insert.run('manual rollback (old row)', null);
+    insert.run('from a newer version', JSON.stringify([{ code: 'some-new-code', params: { x: 1 } }]));
+    insert.run('broken', '{not json');
+    insert.run('wrong shape', JSON.stringify([{ code: 'manual-rollback', params: { nested: { a: 1 } } }]));
+    insert.run('manual rollback', JSON.stringify([{ code: 'manual-rollback', params: {} }]));
+    const { items } = await call('models:runs', { model: 'cash_flow' });
+    const byNotes = Object.fromEntries(items.map((r) => [r.notes, r.notesMessages]));
+    expect(byNotes['manual rollback (old row)']).toBeNull();
+    // An unknown code passes the contract (the renderer falls back on it), malformed data does not.
+    expect(byNotes['from a newer version']).toEqual([{ code: 'some-new-code', params: { x: 1 } }]);
+    expect(knownRetrainingMessage(byNotes['from a newer version']![0]!)).toBeNull();
+    expect(byNotes['broken']).toBeNull();
+    expect(byNotes['wrong shape']).toBeNull();
+    expect(byNotes['manual rollback']).toEqual([{ code: 'manual-rollback', params: {} }]);
+  });
+});

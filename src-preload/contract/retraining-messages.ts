@@ -1,0 +1,62 @@
+// Retraining texts in structured form (trigger details, the champion/challenger decision, run notes,
+// known errors): a stable code plus the figures it quotes, so the renderer can say them in the UI's
+// language. The wire shape is lenient (any code, flat params) so a code this renderer does not know
+// never breaks a page: `knownRetrainingMessage` checks the code and its params, and the caller shows
+// the English text that travels alongside when it answers null.
+import { z } from 'zod';
+
+export const RetrainingMessage = z.object({
+  code: z.string().min(1).max(64),
+  params: z.record(z.string(), z.union([z.string().max(500), z.number(), z.null()])),
+});
+export type RetrainingMessage = z.infer<typeof RetrainingMessage>;
+
+/** A list of messages as stored; null when the row predates the structured form. */
+export const RetrainingMessages = z.array(RetrainingMessage).max(20).nullable();
+export type RetrainingMessages = z.infer<typeof RetrainingMessages>;
+
+const Version = z.string().max(50);
+/** A figure that may be missing (NaN/Infinity become null in JSON). */
+const Figure = z.number().nullable();
+const Empty = z.object({}).strict();
+
+export const RETRAINING_MESSAGE_PARAMS = {
+  'trigger-feedback-count': z.object({ count: z.number(), threshold: z.number(), version: Version.nullable() }),
+  'trigger-no-active-model': z.object({ model: z.string() }),
+  'trigger-model-age': z.object({ days: z.number(), threshold: z.number(), version: Version }),
+  'trigger-accuracy-unmeasured': z.object({ sample: z.number(), needed: z.number(), version: Version }),
+  'trigger-no-baseline': z.object({ version: Version }),
+  'trigger-accuracy-drift': z.object({ accuracy: z.number(), sample: z.number(), baseline: z.number(), drop: z.number(), threshold: z.number() }),
+  'first-model-deploy': z.object({ candidateMae: Figure, baselineMae: Figure, improvement: Figure, model: z.string(), baseline: z.string() }),
+  'first-model-keep': z.object({ candidateMae: Figure, baselineMae: Figure, model: z.string(), baseline: z.string() }),
+  'improvement-met': z.object({ candidateMae: Figure, activeMae: Figure, activeVersion: Version, improvement: Figure, required: z.number() }),
+  'improvement-below-threshold': z.object({ candidateMae: Figure, activeMae: Figure, activeVersion: Version, improvement: Figure, required: z.number(), n: z.number() }),
+  'holdout-too-small': z.object({ count: z.number(), cutoff: z.string().nullable(), needed: z.number() }),
+  'training-too-small': z.object({ count: z.number(), cutoff: z.string(), needed: z.number() }),
+  'dry-run': z.object({ would: z.enum(['deploy', 'keep']) }),
+  'fired-by-check': z.object({ checkRunId: z.number() }),
+  'manual-rollback': Empty,
+  'automatic-fallback': z.object({ version: Version, health: z.string() }),
+  interrupted: Empty,
+  'insufficient-data': z.object({ needed: z.number(), found: z.number(), model: z.string(), label: z.string() }),
+  'insufficient-data-because': Empty,
+  'active-changed': z.object({ model: z.string(), from: Version.nullable(), to: Version.nullable() }),
+} as const;
+
+export type RetrainingMessageCode = keyof typeof RETRAINING_MESSAGE_PARAMS;
+export const RETRAINING_MESSAGE_CODES = Object.keys(RETRAINING_MESSAGE_PARAMS) as RetrainingMessageCode[];
+
+/** Codes that introduce the message after them ("dry run (would deploy): …"). */
+export const INTRO_MESSAGE_CODES: ReadonlySet<string> = new Set<RetrainingMessageCode>(['dry-run', 'insufficient-data-because']);
+
+export type KnownRetrainingMessage = {
+  [C in RetrainingMessageCode]: { code: C; params: z.infer<(typeof RETRAINING_MESSAGE_PARAMS)[C]> };
+}[RetrainingMessageCode];
+
+/** The message with its params checked against its code; null for an unknown code or params that do not fit. */
+export function knownRetrainingMessage(m: RetrainingMessage): KnownRetrainingMessage | null {
+  if (!Object.hasOwn(RETRAINING_MESSAGE_PARAMS, m.code)) return null;
+  const code = m.code as RetrainingMessageCode;
+  const params = RETRAINING_MESSAGE_PARAMS[code].safeParse(m.params);
+  return params.success ? ({ code, params: params.data } as KnownRetrainingMessage) : null;
+}
