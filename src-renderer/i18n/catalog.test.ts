@@ -5,6 +5,7 @@ import { PAGES } from '../stores/ui-store';
 import { PAYMENT_METHODS } from '../stores/data-store';
 import { SETTING_GROUPS } from '../stores/settings-store';
 import { EXPORT_FORMATS } from '../stores/feedback-store';
+import { RETRAINING_MESSAGE_CODES } from '../../src-preload/contract/retraining-messages';
 
 const keys = Object.keys(MESSAGES) as MessageKey[];
 
@@ -47,6 +48,8 @@ describe('i18n catalog', () => {
       ...['invoice', 'client', 'product'].map((s) => `kb.type.${s}`),
       ...['active', 'candidate', 'retired', 'rejected'].map((s) => `models.status.${s}`),
       ...EXPORT_FORMATS.map((f) => `fb.format.${f}`),
+      ...RETRAINING_MESSAGE_CODES.map((c) => `models.msg.${c}`),
+      ...['min_feedback_count', 'max_days_since_training', 'performance_degradation', 'no_active_model'].flatMap((id) => [`models.trigger.${id}`, `models.reason.${id}`]),
     ];
     expect(families.filter((k) => !(k in MESSAGES))).toEqual([]);
   });

@@ -15,6 +15,7 @@ import { Alert, EmptyState, ErrorState, LoadingState } from '../components/state
 import { Badge, Segmented, StatCard } from '../components/widgets';
 import { formatDate, formatShortDate, formatTimestamp, localTodayIso } from '../format/dates';
 import { centsToInput, formatCents, formatCentsCompact } from '../format/money';
+import { formatRetrainingMessages } from '../format/retraining-messages';
 import { useT } from '../i18n/translate';
 import { errorText } from '../stores/call';
 import { actualFeedbackArgs, chartRows, HORIZONS, useForecastStore, watchForecast, type ActualDraft, type ForecastInvoice } from '../stores/forecast-store';
@@ -54,7 +55,7 @@ export function ForecastPage(): ReactElement {
           >
             {t('forecast.noModelHint')}
           </EmptyState>
-          {trainError && <Alert kind="error">{trainError}</Alert>}
+          {trainError && <Alert kind="error">{formatRetrainingMessages(trainError.messages, trainError.text, lang)}</Alert>}
         </div>
       ) : forecast.error && !f ? (
         <div className="card">

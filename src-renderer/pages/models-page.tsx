@@ -17,6 +17,7 @@ import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
 import { formatNumber } from '../format/money';
+import { formatRetrainingMessage, formatRetrainingMessages } from '../format/retraining-messages';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
@@ -128,7 +129,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               <Alert kind={result.outcome === 'deployed' ? 'success' : result.outcome === 'failed' ? 'error' : 'info'}>
                 <strong>{tr(t, 'models.outcome', result.outcome, result.outcome)}</strong>
                 {result.version && ` · ${result.version}`}
-                {result.improvement !== null && ` · ${t('models.improvement', { value: `${formatNumber(result.improvement * 100, lang, 1)}%` })}`} — {result.message}
+                {result.improvement !== null && ` · ${t('models.improvement', { value: `${formatNumber(result.improvement * 100, lang, 1)}%` })}`} — {formatRetrainingMessages(result.messages, result.message, lang)}
               </Alert>
             )}
           </div>
@@ -168,7 +169,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             {card.triggers.map((trg) => {
               const f = triggerFigures(trg, fmt);
               return (
-                <div key={trg.id} className="trigger" data-testid={`trigger-${trg.id}`}>
+                <div key={trg.id} className="trigger" data-testid={`trigger-${trg.id}`} title={formatRetrainingMessage(trg.message, trg.label, lang)}>
                   <div className="meter-head small">
                     <span>
                       {tr(t, 'models.trigger', trg.id, trg.label)} {trg.fired && <Badge tone="warning">{t('models.fired')}</Badge>}
@@ -250,7 +251,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
                 </thead>
                 <tbody>
                   {items.map((v) => (
-                    <tr key={v.version} data-testid="version-row" data-version={v.version} data-status={v.status} title={[v.triggerReasons.join(', '), v.notes].filter(Boolean).join(' — ') || undefined}>
+                    <tr key={v.version} data-testid="version-row" data-version={v.version} data-status={v.status} title={[v.triggerReasons.map((x) => tr(t, 'models.reason', x, x)).join(', '), formatRetrainingMessages(v.notesMessages, v.notes, lang)].filter(Boolean).join(' — ') || undefined}>
                       <td className="mono">
                         {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>}
                       </td>
@@ -368,8 +369,8 @@ function RunsTable(): ReactElement {
               <td className="num">{r.improvement === null ? '—' : `${formatNumber(r.improvement * 100, lang, 1)}%`}</td>
               <td className="small">
                 {r.reasons.length > 0 ? r.reasons.map((x) => tr(t, 'models.reason', x, x)).join(', ') : <span className="faint">{t('models.noReason')}</span>}
-                {r.error && <div className="field-error">{r.error}</div>}
-                {r.notes && <div className="faint xs">{r.notes}</div>}
+                {r.error && <div className="field-error">{formatRetrainingMessages(r.errorMessages, r.error, lang)}</div>}
+                {r.notes && <div className="faint xs">{formatRetrainingMessages(r.notesMessages, r.notes, lang)}</div>}
               </td>
             </tr>
           ))}

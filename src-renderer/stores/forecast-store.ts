@@ -3,6 +3,7 @@
 import { create } from 'zustand';
 import type { ChannelArgs } from '../../src-preload/contract/channels';
 import type { Forecast } from '../../src-preload/contract/models-channels';
+import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
 import { isIsoDate, daysBetween } from '../format/dates';
 import { parseAmountInput } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
@@ -57,7 +58,8 @@ interface ForecastState {
   /** No model trained yet (NO_MODEL): the page offers to train the first one. */
   noModel: boolean;
   training: boolean;
-  trainError: string | null;
+  /** Why the first training deployed nothing: English text, and the structured form when known. */
+  trainError: { text: string; messages: RetrainingMessages } | null;
   setDays: (days: number) => void;
   load: () => Promise<void>;
   trainFirst: () => Promise<void>;
@@ -88,9 +90,9 @@ export const useForecastStore = create<ForecastState>((set, get) => ({
     set({ training: true, trainError: null });
     try {
       const res = await call('models:retrain', { model: 'cash_flow' });
-      if (res.outcome !== 'deployed') set({ trainError: res.message });
+      if (res.outcome !== 'deployed') set({ trainError: { text: res.message, messages: res.messages } });
     } catch (e) {
-      set({ trainError: errorText(e) });
+      set({ trainError: { text: errorText(e), messages: null } });
     } finally {
       set({ training: false });
       await get().load();

@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import type { RetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import { formatRetrainingMessage, formatRetrainingMessages } from './retraining-messages';
+
+const msg = (code: string, params: RetrainingMessage['params'] = {}): RetrainingMessage => ({ code, params });
+
+describe('retraining messages in the UI language', () => {
+  const deploy = msg('improvement-met', { candidateMae: 4.1, activeMae: 5.2, activeVersion: '1.0.0', improvement: 0.2115, required: 0.05 });
+  const keep = msg('improvement-below-threshold', { candidateMae: 9.9, activeMae: 10, activeVersion: '1.1.0', improvement: 0.01, required: 0.02, n: 12345 });
+
+  it('says why a candidate was deployed, with the locale’s decimals and percentages', () => {
+    expect(formatRetrainingMessages([deploy], 'x', 'it')).toBe('MAE 4,1 contro 5,2 della versione 1.0.0: miglioramento 21,2%, minimo richiesto 5%');
+    expect(formatRetrainingMessages([deploy], 'x', 'en')).toBe('MAE 4.1 vs 5.2 of 1.0.0: improvement 21.2% ≥ 5% required');
+  });
+
+  it('says why the current model was kept, with thousands grouped', () => {
+    expect(formatRetrainingMessages([keep], 'x', 'it')).toBe('MAE 9,9 contro 10 della versione 1.1.0 sulle stesse 12.345 righe mai viste: miglioramento 1%, sotto il minimo richiesto (2%)');
+    expect(formatRetrainingMessages([keep], 'x', 'en')).toBe('MAE 9.9 vs 10 of 1.1.0 on the same 12,345 unseen rows: improvement 1% < 2% required');
+  });
+
+  it('names the first model’s baseline and joins a check, the dry-run intro and the decision', () => {
+    const first = msg('first-model-deploy', { candidateMae: 12.345, baselineMae: 20, improvement: 0.38275, model: 'cash_flow', baseline: 'due-date baseline' });
+    const notes = [msg('fired-by-check', { checkRunId: 7 }), msg('dry-run', { would: 'deploy' }), first];
+    expect(formatRetrainingMessages(notes, 'x', 'it')).toBe('Avviato dal controllo n. 7; prova a secco (avrebbe pubblicato la candidata): primo modello: MAE 12,35 contro 20 del riferimento basato sulla scadenza (miglioramento 38,3%)');
+    expect(formatRetrainingMessages(notes, 'x', 'en')).toBe('Fired by check #7; dry run (would deploy): first model: MAE 12.35 beats the due-date baseline (20) by 38.3%');
+    const lose = msg('first-model-keep', { candidateMae: 31, baselineMae: 30, model: 'other_model', baseline: 'mean baseline' });
+    expect(formatRetrainingMessages([lose], 'x', 'it')).toBe('Il primo modello non batte il mean baseline: MAE 31 contro 30');
+  });
+
+  it('describes each trigger in Italian and English', () => {
+    const cases: [RetrainingMessage, string, string][] = [
+      [msg('trigger-feedback-count', { count: 18, threshold: 25, version: '1.0.0' }), '18 nuovi feedback/esiti da quando la versione 1.0.0 è stata addestrata (soglia 25)', '18 new feedback/outcomes since 1.0.0 was trained (threshold 25)'],
+      [msg('trigger-feedback-count', { count: 3, threshold: 25, version: null }), '3 nuovi feedback/esiti dall’inizio (soglia 25)', '3 new feedback/outcomes since the start (threshold 25)'],
+      [msg('trigger-no-active-model', { model: 'cash_flow' }), 'Nessun modello cash_flow è ancora stato pubblicato', 'No cash_flow model has been deployed yet'],
+      [msg('trigger-model-age', { days: 12.5, threshold: 7, version: '1.2.0' }), '12,5 giorni da quando la versione 1.2.0 è stata addestrata (soglia 7)', '12.5 days since 1.2.0 was trained (threshold 7)'],
+      [msg('trigger-accuracy-unmeasured', { sample: 4, needed: 20, version: '1.2.0' }), '4 previsioni verificate della versione 1.2.0: ne servono 20 per misurare l’accuratezza reale', '4 resolved predictions of 1.2.0 (needs 20 to measure live accuracy)'],
+      [msg('trigger-no-baseline', { version: '1.2.0' }), 'La versione 1.2.0 non ha un’accuratezza di riferimento', '1.2.0 has no baseline accuracy'],
+      [
+        msg('trigger-accuracy-drift', { accuracy: 0.45, sample: 100, baseline: 0.6, drop: 0.25, threshold: 0.1 }),
+        'Accuratezza reale 45% sulle ultime 100 previsioni verificate contro 60% di riferimento (calo 25%, soglia 10%)',
+        'Live accuracy 45% over the latest 100 resolved predictions vs baseline 60%: drop of 25% (threshold 10%)',
+      ],
+      [
+        msg('trigger-accuracy-drift', { accuracy: 0.655, sample: 50, baseline: 0.6, drop: -0.0917, threshold: 0.1 }),
+        'Accuratezza reale 65,5% sulle ultime 50 previsioni verificate contro 60% di riferimento (aumento 9,2%, soglia 10%)',
+        'Live accuracy 65.5% over the latest 50 resolved predictions vs baseline 60%: gain of 9.2% (threshold 10%)',
+      ],
+    ];
+    for (const [m, it, en] of cases) {
+      expect(formatRetrainingMessage(m, 'x', 'it')).toBe(it);
+      expect(formatRetrainingMessage(m, 'x', 'en')).toBe(en);
+    }
+  });
+
+  it('explains errors and rollbacks with dates and translated names', () => {
+    const because = [msg('insufficient-data-because'), msg('training-too-small', { count: 4, cutoff: '2025-03-01', needed: 10 })];
+    expect(formatRetrainingMessages(because, 'x', 'it')).toMatch(/^Dati insufficienti: solo 4 esiti noti prima dell’inizio del periodo di verifica \(.*2025\): ne servono almeno 10 per addestrare$/);
+    expect(formatRetrainingMessages([msg('insufficient-data', { needed: 25, found: 3, model: 'cash_flow', label: 'paid invoices' })], 'x', 'it')).toBe('Dati insufficienti: servono almeno 25 fatture pagate, ce ne sono 3');
+    expect(formatRetrainingMessages([msg('automatic-fallback', { version: '1.1.0', health: 'corrupt' })], 'x', 'it')).toBe('Ripristino automatico: il file della versione 1.1.0 è corrotto');
+    expect(formatRetrainingMessages([msg('interrupted')], 'x', 'en')).toBe('Interrupted: the process ended before the retrain finished');
+  });
+
+  it('shows the stored English text for old rows, unknown codes and params that do not fit', () => {
+    const old = 'MAE 4.10 vs 5.20 of 1.0.0: improvement 21.2% ≥ 2.0% required';
+    expect(formatRetrainingMessages(null, old, 'it')).toBe(old);
+    expect(formatRetrainingMessages([], old, 'it')).toBe(old);
+    expect(formatRetrainingMessages([deploy, msg('from-a-newer-version', { x: 1 })], old, 'it')).toBe(old);
+    expect(formatRetrainingMessages([msg('improvement-met', { candidateMae: 'four' })], old, 'it')).toBe(old);
+    expect(formatRetrainingMessages(null, null, 'it')).toBeNull();
+  });
+});

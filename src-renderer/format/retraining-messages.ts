@@ -1,0 +1,112 @@
+// Retraining texts (trigger details, the champion/challenger decision, run notes, known errors) in
+// the UI's language: each structured message becomes its catalog sentence with its figures in the
+// locale's number, percent and date formats. A row older than the structured form, or a code this
+// renderer does not know, shows the English text that main sent alongside.
+import { INTRO_MESSAGE_CODES, knownRetrainingMessage, type KnownRetrainingMessage, type RetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import { MESSAGES, type Language, type MessageKey } from '../i18n/catalog';
+import { translate, type Vars } from '../i18n/translate';
+import { formatDate } from './dates';
+import { formatNumber, formatPercent } from './money';
+
+type Figure = number | null;
+
+/** A catalog message whose key is built from data, or `fallback` when the catalog lacks it. */
+function named(lang: Language, key: string, fallback: string): string {
+  return key in MESSAGES ? translate(lang, key as MessageKey, undefined) : fallback;
+}
+
+function sentence(m: KnownRetrainingMessage, lang: Language): string {
+  const num = (n: Figure, digits = 0) => (n === null || !Number.isFinite(n) ? '—' : formatNumber(n, lang, digits));
+  const mae = (n: Figure) => num(n, 2);
+  const pct = (n: Figure) => (n === null || !Number.isFinite(n) ? '—' : formatPercent(n, lang, 1));
+  const say = (key: MessageKey, vars: Vars = {}) => translate(lang, key, vars);
+  switch (m.code) {
+    case 'trigger-feedback-count': {
+      const { count, threshold, version } = m.params;
+      return version === null
+        ? say('models.msg.trigger-feedback-count.start', { count: num(count), threshold: num(threshold) })
+        : say('models.msg.trigger-feedback-count', { count: num(count), threshold: num(threshold), version });
+    }
+    case 'trigger-no-active-model':
+      return say('models.msg.trigger-no-active-model', { model: m.params.model });
+    case 'trigger-model-age':
+      return say('models.msg.trigger-model-age', { days: num(m.params.days, 1), threshold: num(m.params.threshold), version: m.params.version });
+    case 'trigger-accuracy-unmeasured':
+      return say('models.msg.trigger-accuracy-unmeasured', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
+    case 'trigger-no-baseline':
+      return say('models.msg.trigger-no-baseline', { version: m.params.version });
+    case 'trigger-accuracy-drift': {
+      const p = m.params;
+      const vars = { accuracy: pct(p.accuracy), sample: num(p.sample), baseline: pct(p.baseline), drop: pct(Math.abs(p.drop)), threshold: pct(p.threshold) };
+      return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drift' : 'models.msg.trigger-accuracy-drift.gain', vars);
+    }
+    case 'first-model-deploy': {
+      const p = m.params;
+      const baseline = named(lang, `models.baseline.${p.model}`, p.baseline);
+      return say('models.msg.first-model-deploy', { candidateMae: mae(p.candidateMae), baselineMae: mae(p.baselineMae), improvement: pct(p.improvement), baseline });
+    }
+    case 'first-model-keep': {
+      const p = m.params;
+      const baseline = named(lang, `models.baseline.${p.model}`, p.baseline);
+      return say('models.msg.first-model-keep', { candidateMae: mae(p.candidateMae), baselineMae: mae(p.baselineMae), baseline });
+    }
+    case 'improvement-met': {
+      const p = m.params;
+      return say('models.msg.improvement-met', { candidateMae: mae(p.candidateMae), activeMae: mae(p.activeMae), activeVersion: p.activeVersion, improvement: pct(p.improvement), required: pct(p.required) });
+    }
+    case 'improvement-below-threshold': {
+      const p = m.params;
+      return say('models.msg.improvement-below-threshold', {
+        candidateMae: mae(p.candidateMae),
+        activeMae: mae(p.activeMae),
+        activeVersion: p.activeVersion,
+        improvement: pct(p.improvement),
+        required: pct(p.required),
+        n: num(p.n),
+      });
+    }
+    case 'holdout-too-small':
+      return say('models.msg.holdout-too-small', { count: num(m.params.count), cutoff: m.params.cutoff ? formatDate(m.params.cutoff, lang) : '—', needed: num(m.params.needed) });
+    case 'training-too-small':
+      return say('models.msg.training-too-small', { count: num(m.params.count), cutoff: formatDate(m.params.cutoff, lang), needed: num(m.params.needed) });
+    case 'dry-run':
+      return say(m.params.would === 'deploy' ? 'models.msg.dry-run' : 'models.msg.dry-run.keep');
+    case 'fired-by-check':
+      return say('models.msg.fired-by-check', { checkRunId: m.params.checkRunId });
+    case 'manual-rollback':
+      return say('models.msg.manual-rollback');
+    case 'automatic-fallback':
+      return say('models.msg.automatic-fallback', { version: m.params.version, health: named(lang, `models.artifactHealth.${m.params.health}`, m.params.health) });
+    case 'interrupted':
+      return say('models.msg.interrupted');
+    case 'insufficient-data': {
+      const p = m.params;
+      return say('models.msg.insufficient-data', { needed: num(p.needed), found: num(p.found), label: named(lang, `models.examples.${p.model}`, p.label) });
+    }
+    case 'insufficient-data-because':
+      return say('models.msg.insufficient-data-because');
+    case 'active-changed':
+      return say('models.msg.active-changed', { model: m.params.model, from: m.params.from ?? '—', to: m.params.to ?? '—' });
+  }
+}
+
+/**
+ * The messages as one text in `lang` (an intro such as "dry run" joins the next message with ": ",
+ * others are separated by "; "), or `fallback` when there are none or one of them is not known.
+ */
+export function formatRetrainingMessages(messages: readonly RetrainingMessage[] | null | undefined, fallback: string | null, lang: Language): string | null {
+  if (!messages || messages.length === 0) return fallback;
+  const known = messages.map(knownRetrainingMessage);
+  if (known.some((m) => m === null)) return fallback;
+  let text = '';
+  known.forEach((m, i) => {
+    const prev = known[i - 1];
+    text += (i === 0 ? '' : prev && INTRO_MESSAGE_CODES.has(prev.code) ? ': ' : '; ') + sentence(m!, lang);
+  });
+  return text.charAt(0).toLocaleUpperCase(lang) + text.slice(1);
+}
+
+/** One message (a trigger's detail), or `fallback`. */
+export function formatRetrainingMessage(message: RetrainingMessage | null | undefined, fallback: string, lang: Language): string {
+  return formatRetrainingMessages(message ? [message] : null, fallback, lang) ?? fallback;
+}
