@@ -74,3 +74,19 @@ test('retrain adds a version; rollback restores the old one and its forecast', a
   await expect(page.getByTestId('forecast-version')).toContainText('1.0.0');
   expect(rolledBack).toBe(before);
 });
+
+test('in Italian the run history gives each run’s reason in Italian, with Italian decimals', async ({ page }) => {
+  await host.call('settings:set', { key: 'UI_LANGUAGE', value: 'it' });
+  try {
+    await page.goto(`${host.url}#/models`);
+    await expect(page.getByRole('heading', { name: 'Storico esecuzioni' })).toBeVisible();
+    const deployed = page.locator('[data-testid="run-row"][data-outcome="deployed"]');
+    await expect(deployed).toHaveCount(2);
+    // The retrain that made 1.1.0 (champion/challenger) and the first model (against the baseline).
+    await expect(deployed.first()).toContainText(/MAE \d+(,\d+)? contro \d+(,\d+)? della versione 1\.0\.0: miglioramento -?\d+(,\d+)?%, minimo richiesto 0%/);
+    await expect(deployed.last()).toContainText(/Primo modello: MAE \d+(,\d+)? contro \d+(,\d+)? del riferimento basato sulla scadenza/);
+    await expect(page.locator('[data-testid="run-row"][data-outcome="rolled-back"]').first()).toContainText('Rollback manuale');
+  } finally {
+    await host.call('settings:set', { key: 'UI_LANGUAGE', value: 'en' });
+  }
+});
