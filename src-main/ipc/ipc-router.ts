@@ -9,6 +9,7 @@ import { events, type EventName, type EventPayload } from '../../src-preload/con
 import { fail, ok, type IpcResult } from '../../src-preload/contract/result';
 import { errorCode, errorMessage, formatZodIssues } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { messagesOfError } from '../core/ml/retraining/retraining-message';
 
 export type ChannelHandler<C extends Channel> = (args: ParsedArgs<C>) => Promise<ChannelResult<C>> | ChannelResult<C>;
 export type HandlerMap = { [C in Channel]: ChannelHandler<C> };
@@ -57,7 +58,7 @@ export class IpcRouter implements RequestRouter {
     } catch (e) {
       const code = errorCode(e);
       if (code === 'INTERNAL') this.logger.error({ err: e }, `${channel} failed: ${errorMessage(e)}`);
-      return fail(code, errorMessage(e));
+      return fail(code, errorMessage(e), messagesOfError(e));
     }
   }
 

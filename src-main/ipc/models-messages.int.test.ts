@@ -47,7 +47,15 @@ describe('models channels: structured retraining texts', () => {
 
   it('records a failed retrain’s error in structured form next to its English text', async () => {
     const r = await router.invoke('models:retrain', { model: 'cash_flow' });
-    expect(r).toMatchObject({ ok: false, error: { code: 'INSUFFICIENT_DATA' } });
+    // The call's own error carries the structured form too (the Forecast and Models pages word it).
+    expect(r).toMatchObject({
+      ok: false,
+      error: { code: 'INSUFFICIENT_DATA', message: 'insufficient data (needs ≥25 paid invoices, found 0)', messages: [{ code: 'insufficient-data', params: { needed: 25, found: 0 } }] },
+    });
+    // Errors without a structured form stay as they were.
+    const bad = await router.invoke('models:retrain', { model: 'nope' } as never);
+    expect(bad.ok).toBe(false);
+    expect(Object.keys(bad.ok ? {} : bad.error).sort()).toEqual(['code', 'message']);
     const { items } = await call('models:runs', { model: 'cash_flow' });
     expect(items[0]).toMatchObject({
       kind: 'retrain',

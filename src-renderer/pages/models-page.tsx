@@ -124,7 +124,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
         {result && (
           <div data-testid="retrain-result">
             {'error' in result ? (
-              <Alert kind="error">{result.error}</Alert>
+              <Alert kind="error">{formatRetrainingMessages(result.errorMessages, result.error, lang)}</Alert>
             ) : (
               <Alert kind={result.outcome === 'deployed' ? 'success' : result.outcome === 'failed' ? 'error' : 'info'}>
                 <strong>{tr(t, 'models.outcome', result.outcome, result.outcome)}</strong>

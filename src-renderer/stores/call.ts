@@ -4,12 +4,15 @@
 // browser page (the client connects to its host as soon as it loads).
 import type { OpenFattureApi } from '../api/client';
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract/channels';
+import type { RetrainingMessage } from '../../src-preload/contract/retraining-messages';
 import type { EventName, EventPayload } from '../../src-preload/contract/push-events';
 
 export class ApiError extends Error {
   constructor(
     readonly code: string,
     message: string,
+    /** The structured form of a retraining error (worded by the UI in its language), when main sent one. */
+    readonly messages: RetrainingMessage[] | null = null,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -29,7 +32,7 @@ export async function call<C extends Channel>(channel: C, args: ChannelArgs<C>):
   } catch (e) {
     throw new ApiError('NETWORK', e instanceof Error ? e.message : String(e));
   }
-  if (!result.ok) throw new ApiError(result.error.code, result.error.message);
+  if (!result.ok) throw new ApiError(result.error.code, result.error.message, result.error.messages ?? null);
   return result.value;
 }
 
@@ -53,6 +56,11 @@ export function subscribe<E extends EventName>(event: E, cb: (payload: EventPayl
 /** Follows the transport (the browser host's WebSocket reconnects on its own). */
 export function onConnection(cb: (state: 'connecting' | 'open' | 'closed') => void): () => void {
   return later((api) => api.onConnection(cb));
+}
+
+/** The structured messages of a failed call, for formatRetrainingMessages (null: use errorText). */
+export function errorMessages(e: unknown): RetrainingMessage[] | null {
+  return e instanceof ApiError ? e.messages : null;
 }
 
 export function errorText(e: unknown): string {

@@ -7,7 +7,7 @@ import type { RetrainingMessages } from '../../src-preload/contract/retraining-m
 import { isIsoDate, daysBetween } from '../format/dates';
 import { parseAmountInput } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
-import { ApiError, call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
+import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
 
 export const HORIZONS = [14, 30, 60, 90, 180] as const;
 
@@ -92,7 +92,7 @@ export const useForecastStore = create<ForecastState>((set, get) => ({
       const res = await call('models:retrain', { model: 'cash_flow' });
       if (res.outcome !== 'deployed') set({ trainError: { text: res.message, messages: res.messages } });
     } catch (e) {
-      set({ trainError: { text: errorText(e), messages: null } });
+      set({ trainError: { text: errorText(e), messages: errorMessages(e) } });
     } finally {
       set({ training: false });
       await get().load();

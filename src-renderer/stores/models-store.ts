@@ -4,7 +4,8 @@
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
-import { ApiError, call, emptySlice, errorText, onConnection, subscribe, type Slice } from './call';
+import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
+import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
 
 export type RetrainResult = ChannelResult<'models:retrain'>;
 export type TriggerState = ModelCard['triggers'][number];
@@ -44,7 +45,7 @@ interface ModelsState {
   runs: Slice<RetrainingRun[]>;
   /** Runs in progress; `external` ones were started elsewhere (scheduler, CLI) and end when the card says so. */
   retraining: Record<string, { dryRun: boolean; progress: Progress | null; external?: boolean } | undefined>;
-  lastResult: Record<string, RetrainResult | { error: string } | undefined>;
+  lastResult: Record<string, RetrainResult | { error: string; errorMessages: RetrainingMessages } | undefined>;
   rollingBack: string | null;
   load: () => Promise<void>;
   loadVersions: (model: string) => Promise<void>;
@@ -91,7 +92,7 @@ export const useModelsStore = create<ModelsState>((set, get) => ({
         // The run goes on in main; it ends when the model card stops reporting it (see load()).
         set((s) => ({ retraining: { ...s.retraining, [model]: { dryRun, progress: s.retraining[model]?.progress ?? null, external: true } } }));
       } else {
-        set((s) => ({ lastResult: { ...s.lastResult, [model]: { error: errorText(e) } }, retraining: { ...s.retraining, [model]: undefined } }));
+        set((s) => ({ lastResult: { ...s.lastResult, [model]: { error: errorText(e), errorMessages: errorMessages(e) } }, retraining: { ...s.retraining, [model]: undefined } }));
       }
     }
     await get().load();
