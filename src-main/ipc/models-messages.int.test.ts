@@ -85,4 +85,14 @@ describe('models channels: structured retraining texts', () => {
     expect(byNotes['wrong shape']).toBeNull();
     expect(byNotes['manual rollback']).toEqual([{ code: 'manual-rollback', params: {} }]);
   });
+
+  it('gives the model card the last automatic fall-back as from/to versions and the technical error', async () => {
+    app.database.sqlite
+      .prepare(
+        "INSERT INTO retraining_runs (model_name, kind, fired, reasons, outcome, active_version, candidate_version, notes, error) VALUES ('cash_flow', 'rollback', 0, '[]', 'rolled-back', '1.1.0', '1.0.0', 'automatic fall-back: 1.1.0 artifact corrupt', 'checksum mismatch for cash_flow/1.1.0.json')",
+      )
+      .run();
+    const card = (await call('models:status', {})).models.find((m) => m.name === 'cash_flow')!;
+    expect(card.fallback).toEqual({ from: '1.1.0', to: '1.0.0', error: 'checksum mismatch for cash_flow/1.1.0.json' });
+  });
 });

@@ -58,6 +58,8 @@ export const ModelCard = z.object({
   schedulerEnabled: z.boolean(),
   dryRunSetting: z.boolean(),
   health: z.string().nullable(),
+  /** The last automatic fall-back from a broken artifact (the UI words it; `error` is the technical detail). */
+  fallback: z.object({ from: z.string().nullable(), to: z.string().nullable(), error: z.string().nullable() }).nullable(),
 });
 export type ModelCard = z.infer<typeof ModelCard>;
 

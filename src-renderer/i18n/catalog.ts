@@ -545,6 +545,10 @@ export const MESSAGES = {
   'metric.lateAuc': m('AUC ritardi', 'Late-payment AUC'),
   'metric.lateF1': m('F1 ritardi', 'Late-payment F1'),
   'metric.n': m('Righe di verifica', 'Holdout rows'),
+  'models.fellBack': m(
+    'Il file della versione {from} non è integro: è tornata attiva automaticamente la versione {to}',
+    'The file of version {from} is not intact: version {to} was made active again automatically',
+  ),
   'models.health.missing': m('Il file del modello attivo manca: in uso l’ultima versione integra', 'The active model file is missing: the newest healthy version is in use'),
   'models.health.corrupt': m('Il file del modello attivo è corrotto: in uso l’ultima versione integra', 'The active model file is corrupt: the newest healthy version is in use'),
   'metric.accuracy': m('Entro tolleranza', 'Within tolerance'),

@@ -104,7 +104,14 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             {run && !run.dryRun ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('models.retrainNow')}
           </button>
         </div>
-        {card.health && card.health !== 'ok' && <Alert kind="warning">{tr(t, 'models.health', card.health, card.health)}</Alert>}
+        {card.fallback ? (
+          <Alert kind="warning">
+            <div data-testid="model-fallback">{t('models.fellBack', { from: card.fallback.from ?? '—', to: card.fallback.to ?? '—' })}</div>
+            {card.fallback.error && <div className="xs muted">{card.fallback.error}</div>}
+          </Alert>
+        ) : (
+          card.health && card.health !== 'ok' && <Alert kind="warning">{tr(t, 'models.health', card.health, card.health)}</Alert>
+        )}
         {(run || card.retraining) && (
           <div className="meter" aria-live="polite">
             <div className="meter-head">

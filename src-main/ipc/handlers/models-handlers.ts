@@ -97,6 +97,7 @@ export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
           schedulerEnabled: s.enabled,
           dryRunSetting: s.dryRun,
           health: s.lastFallback ? `fell back from ${s.lastFallback.from ?? '—'} to ${s.lastFallback.to ?? '—'}: ${s.lastFallback.error ?? ''}` : s.activeHealth,
+          fallback: s.lastFallback ? { from: s.lastFallback.from, to: s.lastFallback.to, error: s.lastFallback.error } : null,
         };
       }),
     }),
