@@ -15,16 +15,13 @@ import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/cont
 import type { EventName } from '../../src-preload/contract/push-events';
 import type { IpcResult } from '../../src-preload/contract/result';
 import { AppSession } from './app-session';
+import { callChannel } from './testing/call-channel';
 
 let dir: string;
 let session: AppSession;
 const pushes: { event: EventName; payload: unknown }[] = [];
 
-async function call<C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> {
-  const r = await session.invoke(channel, args);
-  if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
-  return r.value as ChannelResult<C>;
-}
+const call = <C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> => callChannel(session, channel, args);
 
 const failure = (r: IpcResult<unknown>) => (r.ok ? null : r.error);
 

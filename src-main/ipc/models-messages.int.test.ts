@@ -12,16 +12,13 @@ import type { ChannelArgs, Channel, ChannelResult } from '../../src-preload/cont
 import { knownRetrainingMessage } from '../../src-preload/contract/retraining-messages';
 import { createAppRouter } from './create-app-router';
 import type { IpcRouter } from './ipc-router';
+import { callChannel } from './testing/call-channel';
 
 let dir: string;
 let app: App;
 let router: IpcRouter;
 
-async function call<C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> {
-  const r = await router.invoke(channel, args);
-  if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
-  return r.value as ChannelResult<C>;
-}
+const call = <C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> => callChannel(router, channel, args);
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-models-msg-'));

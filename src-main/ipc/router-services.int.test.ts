@@ -13,6 +13,7 @@ import type { ChannelArgs, Channel, ChannelResult } from '../../src-preload/cont
 import type { EventName } from '../../src-preload/contract/push-events';
 import { createAppRouter } from './create-app-router';
 import type { IpcRouter } from './ipc-router';
+import { callChannel } from './testing/call-channel';
 
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const SHARED_MODELS = path.resolve(REPO_ROOT, '../shared/models');
@@ -22,11 +23,7 @@ let app: App;
 let router: IpcRouter;
 const pushes: { event: EventName; payload: unknown }[] = [];
 
-async function call<C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> {
-  const r = await router.invoke(channel, args);
-  if (!r.ok) throw new Error(`${channel} failed: ${r.error.code} ${r.error.message}`);
-  return r.value as ChannelResult<C>;
-}
+const call = <C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> => callChannel(router, channel, args);
 
 async function waitFor(what: string, check: () => Promise<boolean> | boolean, ms = 20_000): Promise<void> {
   const t0 = Date.now();
