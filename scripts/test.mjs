@@ -1,6 +1,6 @@
-// The README's test command: typecheck, lint, unit + integration tests, the fault-injection suite,
-// and the Playwright e2e specs (Debian Chromium through the browser host). Stops at the first failure
-// and exits non-zero.
+// The README's test command: typecheck, lint, unit + integration tests, the fault-injection suite, the
+// security suite and the Playwright e2e specs (Debian Chromium through the browser host). Stops at the
+// first failure and exits non-zero.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { ensureNodeNative } from './ensure-native.mjs';
@@ -13,6 +13,7 @@ const steps = [
   ['unit + integration', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'integration']],
 ];
 steps.push(['fault injection', 'npm', ['run', '-s', 'test:faults']]);
+steps.push(['security', 'npm', ['run', '-s', 'test:security']]);
 const hasE2e = fs.existsSync('e2e') && fs.readdirSync('e2e').some((f) => f.endsWith('.spec.ts'));
 if (hasE2e) steps.push(['e2e', 'npm', ['run', '-s', 'test:e2e']]);
 

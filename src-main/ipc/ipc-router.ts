@@ -26,6 +26,12 @@ export interface RequestRouter {
   onEvent(listener: EventListener): () => void;
 }
 
+/** Names a rejected channel without calling anything on it (a frame may carry `{toString: 1}`). */
+function describeChannel(channel: unknown): string {
+  if (typeof channel !== 'string') return `expected a channel name (string), got ${channel === null ? 'null' : Array.isArray(channel) ? 'an array' : typeof channel}`;
+  return `unknown channel ${JSON.stringify(channel.slice(0, 100))}`;
+}
+
 export class IpcRouter implements RequestRouter {
   private readonly bus = new EventEmitter();
   private readonly disposers: (() => void)[] = [];
@@ -40,7 +46,7 @@ export class IpcRouter implements RequestRouter {
   /** Runs one request. Never throws: every failure is an `{ok:false,error}` result. */
   async invoke(channel: unknown, args: unknown): Promise<IpcResult<unknown>> {
     if (!isChannel(channel)) {
-      return fail('UNKNOWN_CHANNEL', `channel: unknown channel ${JSON.stringify(String(channel)).slice(0, 120)}`);
+      return fail('UNKNOWN_CHANNEL', `channel: ${describeChannel(channel)}`);
     }
     const spec = channels[channel];
     const parsed = spec.args.safeParse(args === undefined ? {} : args);
