@@ -23,6 +23,7 @@ import { FeedbackRetention } from './feedback/feedback-retention';
 import { predictionOutcomeHook } from './feedback/prediction-outcome';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
 import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
+import { errorMessage } from './errors';
 import { registeredModelSpecs } from './ml/registry/registered-models';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
