@@ -79,7 +79,7 @@ describe(`openfatture import invoices with ${REJECTED} rejected rows`, () => {
     expect(json.rejects).toHaveLength(VALID + REJECTED);
     expect(json.rejects.slice(0, VALID).map((x) => x.reason)).toEqual([1, 2, 3].map((n) => expect.stringMatching(new RegExp(`${n}/2024 already exists`))));
     expect(invoiceCount(dataDir)).toBe(VALID);
-  });
+  }, 900_000);
 
   it('--json lists every rejected row in parseable JSON and exits 0 for a partial import', () => {
     const dataDir = tmpDir();
@@ -92,5 +92,5 @@ describe(`openfatture import invoices with ${REJECTED} rejected rows`, () => {
     expect(json.rejects[0]).toMatchObject({ line: VALID + 2, field: 'issue_date', column: 'issue_date' });
     expect(json.rejects.at(-1)).toMatchObject({ line: VALID + REJECTED + 1, field: 'total', column: 'total' });
     expect(json.rejects.filter((x) => x.field === 'issue_date')).toHaveLength(BAD_DATES);
-  });
+  }, 600_000);
 });

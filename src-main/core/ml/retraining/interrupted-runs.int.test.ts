@@ -1,7 +1,8 @@
 // A retrain killed mid-run leaves its run 'running'; the next start of the app marks it failed
 // (interrupted), and the Models page and `ai retrain status` give that reason. A run a live process
 // is still working on (it holds the retrain lock) is left running. Real `ai retrain` processes, frozen
-// half-way through writing the new artifact (OPENFATTURE_FAULT), then killed or kept alive.
+// half-way through writing the new artifact (OPENFATTURE_FAULT) and stopped there (SIGSTOP: alive,
+// holding the lock, however long the checks take on a loaded machine), then killed.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -42,12 +43,14 @@ async function frozenRetrain(): Promise<ChildProcess> {
   children.push(child);
   let stderr = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the retrain never reached the artifact write; stderr:\n${stderr}`)), 150_000);
+    const timer = setTimeout(() => reject(new Error(`the retrain never reached the artifact write; stderr:\n${stderr}`)), 400_000);
     child.on('exit', (code, signal) => reject(new Error(`the retrain ended (${code ?? signal}) before the artifact write; stderr:\n${stderr}`)));
     child.stderr!.on('data', (d: Buffer) => {
       stderr += d.toString();
       if (/FAULT \| paused at artifact-write-pause/.test(stderr)) {
         clearTimeout(timer);
+        // The fault point only waits so long; a stopped process stays mid-retrain until it is killed.
+        child.kill('SIGSTOP');
         resolve();
       }
     });
@@ -99,7 +102,7 @@ function retrainStatus(): { json: { lastRun: { outcome: string; error: string | 
       cwd: dir,
       env: { ...process.env, OPENFATTURE_TODAY: TODAY },
       encoding: 'utf8',
-      timeout: 120_000,
+      timeout: 300_000,
     });
     expect(r.status, r.stderr).toBe(0);
     return r.stdout;
@@ -145,5 +148,5 @@ describe('retrain runs interrupted by a killed process', () => {
       [killed[0]!.id, 'failed', 'interrupted: the process ended before the retrain finished'],
       [liveRun.id, 'failed', 'interrupted: the process ended before the retrain finished'],
     ]);
-  });
+  }, 900_000);
 });
