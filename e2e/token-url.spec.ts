@@ -26,7 +26,8 @@ test('after load the address has no token; a reload still works; the bare addres
   const address = new URL(page.url());
   expect(address.search).toBe('');
   expect(address.hash).toBe('#/knowledge');
-  expect(await page.evaluate(() => sessionStorage.getItem('openfatture.token'))).toBe(host.token);
+  const kept = await page.evaluate(() => (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('openfatture.token'));
+  expect(kept).toBe(host.token);
 
   await page.reload();
   await expect(page.getByRole('banner').getByRole('heading', { level: 1 })).toHaveText('Knowledge index');
