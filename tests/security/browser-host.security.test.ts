@@ -396,6 +396,45 @@ describe('browser host: flood control', () => {
     }
   });
 
+  securityCase('browser host: a socket that never reads its replies stops being served at its unsent-reply budget', async (check) => {
+    const N = 200;
+    const reader = await Client.open();
+    const stalled = await Client.open();
+    // Stop reading at the TCP level: the host's replies pile up in its send buffer.
+    const tcp = (stalled.ws as unknown as { _socket: import('node:net').Socket })._socket;
+    tcp.pause();
+    try {
+      const started0 = running.server.requestLoad.started;
+      for (let i = 1; i <= N; i++) stalled.send(`{"id":${i},"channel":"invoices:list","args":{"limit":1000}}`);
+      // Wait until the host stops serving it: no request started for 1 s.
+      let last = -1;
+      let stableSince = Date.now();
+      await until('the host to stop serving the stalled socket', () => {
+        const now = running.server.requestLoad.started;
+        if (now !== last) {
+          last = now;
+          stableSince = Date.now();
+        }
+        return Date.now() - stableSince > 1_000;
+      });
+      const servedWhileStalled = running.server.requestLoad.started - started0;
+      const stillQueued = running.server.requestLoad.queued;
+      expect(servedWhileStalled).toBeLessThan(N);
+      expect(stillQueued).toBe(N - servedWhileStalled);
+      const ok = await reader.request({ id: 1, channel: 'status:get', args: {} });
+      expect(ok.result.ok).toBe(true);
+      // Reading again, it gets every answer.
+      tcp.resume();
+      await until(`all ${N} answers after resuming`, () => stalled.replies.length === N);
+      expect(stalled.replies.every((r) => r.result.ok)).toBe(true);
+      check(`${N} invoices:list (limit 1000) on a socket that stopped reading: ${servedWhileStalled} run, ${stillQueued} held (unsent-reply budget ${DEFAULT_HOST_LIMITS.maxUnsentReplyBytes} bytes); another socket served meanwhile; all ${N} answered once it read again`);
+    } finally {
+      tcp.resume();
+      reader.close();
+      stalled.close();
+    }
+  });
+
   securityCase('browser host: the queued requests of a closed socket are dropped without running', async (check) => {
     const N = 200;
     const frame = (i: number) => JSON.stringify({ id: i, channel: 'feedback:submit', args: { agentType: 'chat', userInput: `question ${i}`, aiResponse: `answer ${i}`, thumb: 'up' } });
