@@ -27,6 +27,7 @@ export interface ScheduledJob {
 export type SubmitOutcome = { accepted: true } | { accepted: false; reason: string };
 
 export interface SchedulerLoad {
+  /** Open connections that have sent requests. */
   connections: number;
   queued: number;
   inFlight: number;

@@ -23,7 +23,7 @@ export function registerServeCommand(program: Command): void {
     .description('run the app in your browser: serves the UI and its API on 127.0.0.1 with a per-run access token')
     .option('--port <n>', `port to listen on (0 = any free port; default ${DEFAULT_SERVE_PORT})`, parse.int('--port', 0, 65535))
     .option('--host <address>', 'interface to bind (anything but loopback exposes the app to your network; the token still applies)', '127.0.0.1')
-    .option('--open', 'open the address in the default browser')
+    .option('--open', 'open the app in the default browser (through a private redirect page in the data folder, so the token never appears on a command line)')
     .action(async (opts: ServeFlags, cmd: Command) => {
       const settings = cliSettings(cmd);
       const verbose = globalOptions(cmd).verbose;
