@@ -13,6 +13,7 @@ import { installAppMenu } from './app-menu';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { registerIpc } from './ipc-bridge';
 import { createMainWindow } from './main-window';
+import { nativeDialogs } from './native-dialogs';
 import { utilityWorkerSpawner } from './utility-worker';
 
 let core: AppSession | null = null;
@@ -28,7 +29,7 @@ async function startCore(): Promise<AppSession> {
     flags,
     store: (dataDir) => settingsStoreFrom(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'settings' })),
   });
-  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion() });
+  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion(), dialogs: nativeDialogs() });
 }
 
 async function onReady(): Promise<void> {
