@@ -1,12 +1,12 @@
 // Settings channels: read every setting with its source and lock, change one (validated, applied
 // live), reset to default. Definitions travel as data so the renderer builds the form from them.
 import { z } from 'zod';
-import { LimitedText, NoArgs, TextLimits, tooLongMessage } from './common';
+import { LimitedText, NoArgs, tooLongMessage } from './common';
 
-// The length check sits outside the union, so an over-long value is reported with its limit rather
-// than as "Invalid input" (a path is the longest text a setting holds).
-export const SettingValue = z.union([z.string(), z.number().finite(), z.boolean()]).superRefine((v, ctx) => {
-  if (typeof v === 'string' && v.length > TextLimits.path) ctx.addIssue({ code: 'custom', message: tooLongMessage('path') });
+// A path is the longest text a setting holds. A string fails the union only by its length, so that
+// failure is worded with the limit instead of zod's "Invalid input".
+export const SettingValue = z.union([LimitedText('path'), z.number().finite(), z.boolean()], {
+  errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' && typeof ctx.data === 'string' ? tooLongMessage('path') : ctx.defaultError }),
 });
 export type SettingValue = z.infer<typeof SettingValue>;
 

@@ -118,8 +118,10 @@ export function checkOutputPath(requested: unknown, options: OutputPathOptions):
   let stat: fs.Stats | null = null;
   try {
     stat = fs.lstatSync(real);
-  } catch {
-    stat = null;
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENAMETOOLONG') throw new InputError(`${field}: the file name "${base.slice(0, 80)}…" is too long for the file system`, field);
+    if (code !== 'ENOENT') throw new InputError(`${field}: cannot write ${file} (${code ?? (e as Error).message})`, field);
   }
   const candidates = [file, real];
   if (stat?.isSymbolicLink()) {
