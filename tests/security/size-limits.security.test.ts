@@ -19,6 +19,7 @@ import { chatFeedbackSchema } from '../../src-main/core/feedback/feedback-schema
 import { EXAMPLE_ARGS } from '../../src-main/ipc/contract-probes';
 import { createAppRouter } from '../../src-main/ipc/create-app-router';
 import type { IpcRouter } from '../../src-main/ipc/ipc-router';
+import { callChannel } from '../../src-main/ipc/testing/call-channel';
 import { CHANNEL_NAMES, channels, type Channel } from '../../src-preload/contract/channels';
 import { TextLimits } from '../../src-preload/contract/common';
 import { securityCase } from './security-case';
@@ -189,8 +190,8 @@ describe('size limits', () => {
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toMatch(new RegExp(`^file: line 2: user_input: longer than the limit of ${TextLimits.longText} characters`));
     expect(feedbackRows()).toBe(before);
-    const listed = await router.invoke('feedback:list', {});
-    expect(listed.ok && listed.value.items.every((i) => i.userInput.length <= TextLimits.longText)).toBe(true);
+    const listed = await callChannel(router, 'feedback:list', {});
+    expect(listed.items.every((i) => i.userInput.length <= TextLimits.longText)).toBe(true);
     check(
       `${SAME.length} feedback fields: same limit over IPC, CLI/core and import; CLI --input of ${TextLimits.longText + 1} chars → exit 2 naming --input and the limit; ` +
         `import of a ${big.toLocaleString('en')}-character user_input → "file: line 2: user_input: longer than the limit", 0 rows stored`,
