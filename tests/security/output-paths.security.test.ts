@@ -278,7 +278,7 @@ describe('outputs: generated paths', () => {
           if (c.writer === 'export') {
             written = exportFeedback(database.sqlite, { output: c.file, format: c.format, force: c.force, paths }).file;
           } else {
-            written = (await createBackup(database.sqlite, paths, { output: c.file, force: c.force, appVersion: '0.0.0-sec' })).file;
+            written = (await createBackup(database.sqlite, paths, { output: c.file, force: c.force, field: 'output', appVersion: '0.0.0-sec' })).file;
           }
         } catch (e) {
           error = e;

@@ -117,7 +117,7 @@ export async function createBackup(
     progress?: OpsProgress;
     /** Replace an existing output file (never one of the data folder's managed files). */
     force?: boolean;
-    /** The flag or argument `output` came from, named in messages (default `output`). */
+    /** The flag or argument `output` came from, named in messages (default `--output`, the CLI's). */
     field?: string;
     /** How the caller's user forces a replacement, for the "already exists" message. */
     forceHint?: string;
@@ -126,7 +126,7 @@ export async function createBackup(
   // By default a new file in the data dir's backups folder (where the GUI lists them). An explicit
   // output is checked like every user-named output: never a managed file, never an existing file
   // unless forced, and the archive is committed without replacing anything that appeared meanwhile.
-  const outputOptions = { field: options.field ?? 'output', forceHint: options.forceHint };
+  const outputOptions = { field: options.field ?? '--output', forceHint: options.forceHint };
   const target = checkOutputPath(options.output ?? newBackupInFolder(paths), {
     ...outputOptions,
     extensions: ['.tar.gz', '.tgz'],
