@@ -325,6 +325,38 @@ describe('outputs: generated paths', () => {
   });
 });
 
+describe('outputs: the queue snapshot path', () => {
+  securityCase('QUEUE_PERSIST_PATH aimed at the database: settings:set refused, a running app neither sets it aside nor writes it', async (check) => {
+    const dir = path.join(root, 'snapshot-data');
+    fs.mkdirSync(dir);
+    const db = path.join(dir, 'openfatture.db');
+    // From the settings panel: refused before it is stored.
+    const plain = await App.open({ settings: loadSettings({ env: {}, cwd: dir, flags: { DATA_DIR: dir } }), host: 'test', consoleLevel: 'silent' });
+    const r = createAppRouter(plain, { version: '0.0.0-sec' });
+    plain.database.sqlite.prepare("INSERT INTO clients (denominazione) VALUES ('Rossi Srl')").run();
+    const refused: string[] = [];
+    for (const value of ['openfatture.db', 'settings.json', db, '.models/cash_flow/1.0.0.json', 'queue.txt']) {
+      const res = await r.invoke('settings:set', { key: 'RAG_AUTO_UPDATE_QUEUE_PERSIST_PATH', value });
+      expect(res, value).toMatchObject({ ok: false, error: { code: 'BAD_INPUT', message: expect.stringMatching(/^value: OPENFATTURE_RAG_AUTO_UPDATE_QUEUE_PERSIST_PATH: /) } });
+      refused.push(value);
+    }
+    expect(fs.existsSync(path.join(dir, 'settings.json'))).toBe(false);
+    r.dispose();
+    await plain.close();
+    // From the environment, with auto-update on: the app starts and stops without touching the database file.
+    const env = { OPENFATTURE_RAG_AUTO_UPDATE_ENABLED: 'true', OPENFATTURE_RAG_AUTO_UPDATE_QUEUE_PERSIST_PATH: 'openfatture.db' };
+    const running = await App.open({ settings: loadSettings({ env, cwd: dir, flags: { DATA_DIR: dir } }), host: 'test', background: true, consoleLevel: 'silent' });
+    expect(running.autoIndexing).toBeTruthy();
+    await running.close();
+    expect(fs.readdirSync(dir).filter((f) => f.includes('corrupt'))).toEqual([]);
+    const reopened = openDatabase(db);
+    const clients = (reopened.sqlite.prepare('SELECT denominazione FROM clients').all() as { denominazione: string }[]).map((c) => c.denominazione);
+    await reopened.close();
+    expect(clients).toEqual(['Rossi Srl']);
+    check(`${refused.length} snapshot paths from the settings panel (the database, settings.json, a model artifact, a non-.json name) → BAD_INPUT; started and stopped with the snapshot path on the database: no file set aside, the client row still there`);
+  });
+});
+
 describe('outputs: paths from the renderer', () => {
   let dir: string;
   let app: App;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dataPaths } from '../config/paths';
 import { InputError } from '../errors';
-import { checkOutputPath, managedItemAt, writeOutput, type OutputPathOptions } from './output-path';
+import { checkOutputPath, managedItemAt, queueSnapshotPathProblem, writeOutput, type OutputPathOptions } from './output-path';
 
 const dirs: string[] = [];
 const tmpDir = () => {
@@ -79,5 +79,14 @@ describe('user-named output paths', () => {
     writeOutput(checkOutputPath(path.join(root, 'new.jsonl'), opts), opts, (tmp) => fs.writeFileSync(tmp, 'export'));
     expect(fs.readFileSync(path.join(root, 'new.jsonl'), 'utf8')).toBe('export');
     expect(fs.readdirSync(root).sort()).toEqual(['data', 'new.jsonl', 'race.jsonl']);
+  });
+
+  it('accepts the queue snapshot only as a .json file of its own', () => {
+    const { data } = setup();
+    expect(queueSnapshotPathProblem(dataPaths(data))).toBeNull();
+    expect(queueSnapshotPathProblem(dataPaths(data, '/elsewhere/queue.json'))).toBeNull();
+    expect(queueSnapshotPathProblem(dataPaths(data, 'openfatture.db'))).toBe(`${path.join(data, 'openfatture.db')} is not a .json file`);
+    expect(queueSnapshotPathProblem(dataPaths(data, 'settings.json'))).toBe(`${path.join(data, 'settings.json')} is the settings store of the data folder ${data}`);
+    expect(queueSnapshotPathProblem(dataPaths(data, '.models/cash_flow/1.0.0.json'))).toMatch(/is the model artifacts folder/);
   });
 });

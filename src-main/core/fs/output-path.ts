@@ -56,23 +56,47 @@ export function managedItems(paths: DataPaths): ManagedItem[] {
     { label: 'the database journal', at: [...under(`${db}-wal`), ...under(`${db}-shm`), ...under(`${db}-journal`)], folder: false },
     { label: 'the model artifacts folder', at: under(rel(paths.modelsDir)), folder: true },
     { label: 'the vector index folder', at: under(rel(paths.vectorDir)), folder: true },
-    { label: 'the cache folder', at: under(rel(paths.cacheDir)), folder: true },
+    { label: CACHE_FOLDER, at: under(rel(paths.cacheDir)), folder: true },
     { label: 'the logs folder', at: under(rel(paths.logsDir)), folder: true },
     { label: 'the settings store', at: under(rel(paths.settingsFile)), folder: false },
     { label: 'the instance lock', at: under(LOCK_FILE), folder: false },
     { label: 'the safety copies of restores', at: under(PRE_RESTORE_DIR), folder: true },
     // The snapshot may be configured outside the data folder: it is the app's file wherever it is.
-    { label: 'the queue snapshot', at: both(paths.queuePersistPath), folder: false },
+    { label: QUEUE_SNAPSHOT, at: both(paths.queuePersistPath), folder: false },
   ];
   return items;
 }
 
-/** Which managed item `p` is or lies in, or null. `p` must be absolute and normalised. */
-export function managedItemAt(p: string, paths: DataPaths): string | null {
+const QUEUE_SNAPSHOT = 'the queue snapshot';
+const CACHE_FOLDER = 'the cache folder';
+
+/**
+ * Which managed item `p` is or lies in, or null. `p` must be absolute and normalised. `forQueueSnapshot`
+ * leaves out the snapshot itself and the cache folder it lives in by default.
+ */
+export function managedItemAt(p: string, paths: DataPaths, options: { forQueueSnapshot?: boolean } = {}): string | null {
   for (const item of managedItems(paths)) {
+    if (options.forQueueSnapshot && (item.label === QUEUE_SNAPSHOT || item.label === CACHE_FOLDER)) continue;
     for (const at of item.at) {
       if (item.folder ? isSameOrInside(at, p) : comparable(at) === comparable(p)) return item.label;
     }
+  }
+  return null;
+}
+
+/**
+ * Why the configured queue snapshot path (QUEUE_PERSIST_PATH, which the settings panel can change)
+ * must not be used, or null: it is written on shutdown and set aside when unreadable at startup, so
+ * it must be a .json file that is none of the data folder's other managed files (the cache folder,
+ * where it lives by default, is the app's own).
+ */
+export function queueSnapshotPathProblem(paths: DataPaths): string | null {
+  const file = paths.queuePersistPath;
+  if (!file.toLowerCase().endsWith('.json')) return `${file} is not a .json file`;
+  const realDir = realOrNull(path.dirname(file));
+  for (const c of [file, ...(realDir ? [path.join(realDir, path.basename(file))] : []), ...[realOrNull(file)].filter((x): x is string => x !== null)]) {
+    const other = managedItemAt(c, paths, { forQueueSnapshot: true });
+    if (other) return `${file} is ${other} of the data folder ${paths.dataDir}`;
   }
   return null;
 }
