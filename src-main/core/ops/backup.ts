@@ -225,7 +225,7 @@ function checkManifest(raw: unknown, allow: RestoreAllowList): { manifest: Backu
 function dataDirProblem(paths: DataPaths, manifest: BackupManifest, allow: RestoreAllowList): string | null {
   for (const f of manifest.files) {
     const problem = restorePathProblem(f.path, allow) ?? destinationProblem(paths.dataDir, f.path);
-    if (problem) return `${quoteEntry(f.path)}: ${problem}`;
+    if (problem) return `manifest entry ${quoteEntry(f.path)} cannot be restored: ${problem}`;
   }
   const safety = path.join(paths.dataDir, SAFETY_DIR);
   if (fs.existsSync(safety) || isLink(safety)) {

@@ -308,7 +308,7 @@ export async function extractArchive<M>(
         return;
       }
       entries++;
-      if (entries > caps.maxEntries + 1) return fail(`the archive has more than ${caps.maxEntries} files (entry cap)`);
+      if (entries > caps.maxEntries + 1) return fail(`the archive has more than ${caps.maxEntries} entries besides manifest.json (entry cap)`);
       const rel = entry.path;
       if (entry.type === 'Directory') {
         const problem = restoreFolderProblem(rel, allow);
