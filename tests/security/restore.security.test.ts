@@ -17,7 +17,7 @@ import { openDatabase } from '../../src-main/core/db/database';
 import { isProcessAlive } from '../../src-main/core/lifespan/instance-lock';
 import { applyVerifiedBackup, createBackup, discardVerified, listSafetyCopies, restoreBackup, verifyBackup } from '../../src-main/core/ops/backup';
 import { runDoctor } from '../../src-main/core/ops/doctor';
-import { opsTempRoot } from '../../src-main/core/ops/ops-temp';
+import { makeOpsTemp, opsTempRoot } from '../../src-main/core/ops/ops-temp';
 import { quoteEntry, RESTORE_CAPS } from '../../src-main/core/ops/restore-archive';
 import { CLI, cli, ROOT } from '../faults/fault-fixture';
 import { fuzzRuns, recordFuzz } from '../fuzz/fuzz-counter';
@@ -319,7 +319,7 @@ describe('restore: caps', () => {
       const lying = manifestFor([described('openfatture.db', w.db), { path: '.vectors/index.hnsw', bytes: 1024, sha256: zeroSha }]);
       const liar = path.join(w.root, 'attacks', 'bomb-lying.tar.gz');
       writeHostileArchive(liar, [{ path: 'manifest.json', body: JSON.stringify(lying) }, { path: 'openfatture.db', body: w.db }, { path: '.vectors/index.hnsw', zeros: bomb }]);
-      await expectRefused(w, liar, `archive entry ".vectors/index.hnsw" is ${bomb} bytes, the manifest says 1024`);
+      await expectRefused(w, liar, `checksum mismatch for .vectors/index.hnsw: the archive entry is ${bomb} bytes, the manifest says 1024`);
 
       // Many 8 MiB entries before the manifest: streamed until the running cap, then stopped.
       const piece = 8 * 1024 * 1024;
@@ -554,7 +554,7 @@ describe('backup and restore working folders', () => {
       try {
         fs.mkdirSync(leftover!, { mode: 0o700 });
         fs.writeFileSync(path.join(leftover!, 'openfatture.db'), Buffer.alloc(4096));
-        const live = fs.mkdtempSync(path.join(root, `backup-${process.pid}-`));
+        const live = makeOpsTemp(w.dataDir, 'backup');
         const checks = (await import('../../src-main/core/ops/doctor')).doctorChecks().filter((c) => c.id === 'ops.temp');
         const first = (await runDoctor(app, { fix: false, checks }))[0];
         expect(first).toMatchObject({ status: 'warn', fixable: true });

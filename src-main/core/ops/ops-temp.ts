@@ -11,6 +11,8 @@ export const OPS_TEMP_DIR = '.tmp';
 export type OpsTempKind = 'backup' | 'restore';
 
 const OWNED = /^(backup|restore)-(\d+)-[A-Za-z0-9]+$/;
+/** Folders this process made: one with this pid but not made here is a previous process's (a reused pid). */
+const madeHere = new Set<string>();
 
 export function opsTempRoot(dataDir: string): string {
   return path.join(dataDir, OPS_TEMP_DIR);
@@ -36,6 +38,7 @@ function ensureRoot(dataDir: string): string {
 export function makeOpsTemp(dataDir: string, kind: OpsTempKind): string {
   const dir = fs.mkdtempSync(path.join(ensureRoot(dataDir), `${kind}-${process.pid}-`));
   fs.chmodSync(dir, 0o700);
+  madeHere.add(dir);
   return dir;
 }
 
@@ -55,7 +58,7 @@ function sizeOf(p: string): number {
   return fs.readdirSync(p).reduce((sum, name) => sum + sizeOf(path.join(p, name)), 0);
 }
 
-/** What `<data>/.tmp` holds; a folder of a live process (this one included) is in use, anything else is stale. */
+/** What `<data>/.tmp` holds; a folder of a live process (or made by this one) is in use, anything else is stale. */
 export function listOpsTemp(dataDir: string): OpsTempEntry[] {
   const root = opsTempRoot(dataDir);
   let st: fs.Stats;
@@ -75,7 +78,8 @@ export function listOpsTemp(dataDir: string): OpsTempEntry[] {
     } catch {
       /* removed meanwhile */
     }
-    return { name, path: p, pid, stale: pid === null || (pid !== process.pid && !isProcessAlive(pid)), bytes };
+    const inUse = pid !== null && (pid === process.pid ? madeHere.has(p) : isProcessAlive(pid));
+    return { name, path: p, pid, stale: !inUse, bytes };
   });
 }
 

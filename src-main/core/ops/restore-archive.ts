@@ -327,7 +327,7 @@ export async function extractArchive<M>(
       if (expected) {
         const want = expected.get(rel);
         if (!want) return fail(`archive entry ${quoteEntry(rel)} is not named by the manifest`);
-        if (entry.size !== want.bytes) return fail(`archive entry ${quoteEntry(rel)} is ${entry.size} bytes, the manifest says ${want.bytes}`);
+        if (entry.size !== want.bytes) return fail(`checksum mismatch for ${rel}: the archive entry is ${entry.size} bytes, the manifest says ${want.bytes}`);
       } else {
         const problem = restorePathProblem(rel, allow);
         if (problem) return fail(`archive entry ${quoteEntry(rel)} cannot be restored: ${problem}`);
