@@ -328,7 +328,7 @@ describe('restore: caps', () => {
       const manyBytes = writeHostileArchive(many, Array.from({ length: pieces }, (_, i) => ({ path: `.models/bomb/${i}.json`, zeros: piece })));
       const c = await expectRefused(w, many, `archive entry ".models/bomb/${RESTORE_CAPS.ratioFloorBytes / piece}.json" (8.0 MiB) takes the files before manifest.json past 256.0 MiB`);
       check(
-        `${(archiveBytes / 1e6).toFixed(1)} MB archive declaring ${(bomb / 1e9).toFixed(1)} GB → refused in ${Math.round(ms)} ms (ratio cap, 0 bytes written); ` +
+        `${(archiveBytes / 1e6).toFixed(1)} MB archive declaring ${(bomb / 1e9).toFixed(1)} GB → refused in ${Math.round(ms)} ms (ratio cap, at the manifest, before any file entry); ` +
           `the same before the manifest and with a lying manifest → refused at the header; ${pieces} × 8 MiB in a ${(manyBytes / 1e6).toFixed(1)} MB archive → stopped at 256 MiB; ` +
           `working folder removed each time (${c.files} files checked)`,
       );
