@@ -1,7 +1,7 @@
 // The working folders of backup and restore: `<data>/.tmp/<kind>-<pid>-<random>`, mode 0700, on the
 // data folder's own file system (so a restore moves its extracted files into place by rename, and a
-// killed backup's copy of the database never lands in a shared /tmp). A folder whose process is gone
-// is stale: the next start, backup or restore removes it, and `doctor --fix` does too.
+// killed backup's copy of the database never lands in the system's shared temp folder). A folder
+// whose process is gone is stale: the next start, backup or restore removes it, and `doctor --fix`.
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppError } from '../errors';
