@@ -1,11 +1,16 @@
 // `openfatture import invoices FILE.csv --map field=Column,… [--date-format F] [--delimiter C]
 // [--strict] [--json]`: brings invoice and payment history from another system.
+// `openfatture import fatturapa PATH… [--firm P.IVA] [--dry-run] [--json]`: FatturaPA files, folders
+// and zip archives. Exit codes: 0 everything imported (or already there), 2 nothing imported (bad
+// input), 3 imported with rejected documents or rows.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors';
 import { IMPORT_FIELDS, importInvoicesCsv, parseMapSpec, type ImportResult } from '../../core/import/invoice-csv-import';
-import { EXIT_BAD_INPUT, ExitError, printJson, printTable, withApp } from '../context';
+import { importFatturaPa } from '../../core/import/fatturapa-import';
+import type { ImportSummary } from '../../core/import/import-summary';
+import { EXIT_BAD_INPUT, EXIT_PARTIAL, ExitError, printJson, printTable, withApp } from '../context';
 import { stderrProgress } from '../progress';
 
 interface ImportFlags {
@@ -38,8 +43,77 @@ function printResult(file: string, r: ImportResult, strict: boolean): void {
   }
 }
 
+/** Rows of a table printed in full before the rest is summarised (the JSON output has them all). */
+const MAX_PRINTED = 50;
+
+function printSummary(s: ImportSummary): void {
+  const verb = s.dryRun ? 'Dry run — would add' : 'Added';
+  process.stdout.write(
+    `${verb} ${s.added} invoice(s)${s.received ? ` (${s.received} received, kept apart)` : ''}, updated ${s.updated}, skipped ${s.skipped}, rejected ${s.rejected}` +
+      `${s.ignored ? `, ignored ${s.ignored} other file(s)` : ''}; ${s.clientsCreated} new client(s). ${s.files} file(s), ${s.documents} document(s) in ${(s.durationMs / 1000).toFixed(1)} s.\n`,
+  );
+  if (s.firm) process.stdout.write(`Your firm: ${s.firm.name}${s.firm.partitaIva ? ` (P.IVA ${s.firm.partitaIva})` : ''}.\n`);
+  if (s.added === 0 && s.skipped > 0 && s.rejected === 0 && !s.dryRun) process.stdout.write('Nothing new: everything was already imported.\n');
+  const show = (title: string, rows: ImportSummary['items']) => {
+    if (!rows.length) return;
+    process.stdout.write(`\n${title}:\n`);
+    printTable(rows.slice(0, MAX_PRINTED), [
+      { header: 'File', value: (x) => x.source },
+      { header: 'Invoice', value: (x) => x.ref ?? '' },
+      { header: 'Reason', value: (x) => x.reason ?? x.notes.join('; ') },
+    ]);
+    if (rows.length > MAX_PRINTED) process.stdout.write(`… and ${rows.length - MAX_PRINTED} more (see --json).\n`);
+  };
+  show('Rejected', s.items.filter((i) => i.outcome === 'rejected'));
+  show('Tolerated (imported as the meaning was clear)', s.items.filter((i) => i.outcome === 'added' && i.notes.length));
+}
+
+/** 0 all in (or already there), 2 nothing imported and something rejected, 3 partly imported. */
+export function importExitCode(s: Pick<ImportSummary, 'added' | 'updated' | 'rejected' | 'needsFirm'>): number {
+  if (s.needsFirm) return EXIT_BAD_INPUT;
+  if (s.rejected === 0) return 0;
+  return s.added + s.updated > 0 ? EXIT_PARTIAL : EXIT_BAD_INPUT;
+}
+
+interface FatturaPaFlags {
+  firm?: string;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
 export function registerImportCommands(program: Command): void {
   const imp = program.command('import').description('import data from other systems');
+  imp
+    .command('fatturapa <paths...>')
+    .description('import FatturaPA e-invoices: .xml (any declared encoding), signed .xml.p7m (DER or Base64), folders and .zip archives; issued invoices join your history, received ones are kept apart')
+    .option('--firm <piva>', "your firm's P.IVA or codice fiscale: invoices it issued are yours, those it received are kept apart (asked once, then remembered)")
+    .option('--dry-run', 'read and check everything, print what would be added, skipped and rejected, write nothing')
+    .option('--json', 'print the summary as JSON')
+    .addHelpText('after', '\nRe-importing the same files adds nothing: a document is known by issuer, type, number and date.\nExit codes: 0 all imported, 2 nothing imported (bad input), 3 imported with rejected documents.')
+    .action(async (paths: string[], opts: FatturaPaFlags, cmd: Command) => {
+      const summary = await withApp(cmd, async (app) => {
+        const progress = opts.json ? () => undefined : stderrProgress();
+        return importFatturaPa(
+          { sqlite: app.database.sqlite, clients: app.clients, worker: app.worker, logger: app.logger },
+          paths.map((p) => ({ kind: 'path' as const, path: path.resolve(p) })),
+          { dryRun: !!opts.dryRun, firm: opts.firm, onProgress: (p) => progress(p.step, p.current, p.total) },
+        );
+      });
+      if (opts.json) printJson(summary);
+      else if (summary.needsFirm) {
+        process.stdout.write('Which of these is your firm? Rerun with --firm and its P.IVA (remembered from then on):\n');
+        printTable(summary.firmCandidates, [
+          { header: 'Name', value: (c) => c.name },
+          { header: 'P.IVA / C.F.', value: (c) => c.partitaIva ?? c.codiceFiscale ?? '' },
+          { header: 'Issuer in', value: (c) => c.asIssuer, align: 'right' },
+          { header: 'Customer in', value: (c) => c.asCustomer, align: 'right' },
+        ]);
+        const best = summary.firmCandidates[0];
+        if (best) process.stdout.write(`\ne.g. openfatture import fatturapa ${paths.join(' ')} --firm ${best.partitaIva ?? best.codiceFiscale}\n`);
+      } else printSummary(summary);
+      const code = importExitCode(summary);
+      if (code !== 0) throw new ExitError(code);
+    });
   imp
     .command('invoices <file>')
     .description('import invoices and payments from a CSV file (clients are created on the fly)')
