@@ -15,14 +15,21 @@ import { stderrProgress } from '../progress';
 
 interface ImportFlags {
   map: string[];
-  dateFormat: string;
+  dateFormat?: string;
   delimiter?: string;
   strict?: boolean;
+  dryRun?: boolean;
   json?: boolean;
 }
 
+/** Rows of a table printed in full before the rest is summarised (the JSON output has them all). */
+const MAX_PRINTED = 50;
+
 function printResult(file: string, r: ImportResult, strict: boolean): void {
-  if (r.nothingWritten) {
+  const counts = `${r.added} added, ${r.updated} updated, ${r.skipped} skipped (already imported), ${r.rejected} rejected`;
+  if (r.dryRun) {
+    process.stdout.write(`Dry run of ${file} (${r.rows} row(s), dates as ${r.dateFormat}): would be ${counts}; ${r.clientsCreated} new client(s). Nothing was written.\n`);
+  } else if (r.nothingWritten) {
     process.stdout.write(
       strict && r.rejected < r.rows
         ? `Nothing imported from ${file}: --strict and ${r.rejected} of ${r.rows} row(s) rejected.\n`
@@ -30,21 +37,29 @@ function printResult(file: string, r: ImportResult, strict: boolean): void {
     );
   } else {
     process.stdout.write(
-      `Imported ${r.imported} of ${r.rows} invoice(s) from ${file}: ${r.clientsCreated} new client(s), ${r.paymentsRecorded} payment(s); ${r.rejected} row(s) rejected.\n`,
+      `Imported ${r.imported} of ${r.rows} invoice(s) from ${file} (dates as ${r.dateFormat}): ${counts}; ${r.clientsCreated} new client(s), ${r.paymentsRecorded} payment(s).\n`,
     );
+    if (r.imported === 0 && r.skipped > 0) process.stdout.write('Nothing new: every row was already imported.\n');
+  }
+  if (r.notes.length) {
+    process.stdout.write('\nNotes:\n');
+    printTable(r.notes.slice(0, MAX_PRINTED), [
+      { header: 'Line', value: (x) => x.line, align: 'right' },
+      { header: 'Field', value: (x) => x.field },
+      { header: 'Note', value: (x) => x.message },
+    ]);
+    if (r.notes.length > MAX_PRINTED) process.stdout.write(`… and ${r.notes.length - MAX_PRINTED} more (see --json).\n`);
   }
   if (r.rejects.length) {
     process.stdout.write('\nRejected rows:\n');
-    printTable(r.rejects, [
+    printTable(r.rejects.slice(0, MAX_PRINTED), [
       { header: 'Line', value: (x) => x.line, align: 'right' },
       { header: 'Field', value: (x) => (x.column ? `${x.field} (${x.column})` : x.field) },
       { header: 'Reason', value: (x) => x.reason },
     ]);
+    if (r.rejects.length > MAX_PRINTED) process.stdout.write(`… and ${r.rejects.length - MAX_PRINTED} more (see --json).\n`);
   }
 }
-
-/** Rows of a table printed in full before the rest is summarised (the JSON output has them all). */
-const MAX_PRINTED = 50;
 
 function printSummary(s: ImportSummary): void {
   const verb = s.dryRun ? 'Dry run — would add' : 'Added';
@@ -118,10 +133,18 @@ export function registerImportCommands(program: Command): void {
     .command('invoices <file>')
     .description('import invoices and payments from a CSV file (clients are created on the fly)')
     .option('--map <pairs>', `field=Column pairs, comma separated (fields: ${IMPORT_FIELDS.join(', ')}); repeatable`, (v: string, prev: string[]) => [...prev, v], [] as string[])
-    .option('--date-format <format>', 'how dates are written, e.g. DD/MM/YYYY, MM/DD/YYYY, YYYY-MM-DD', 'YYYY-MM-DD')
+    .option(
+      '--date-format <format>',
+      'how dates are written: YYYY-MM-DD (ISO), D/M/YYYY (Italian), M/D/YYYY (US), or any mix of DD/D, MM/M, YYYY/YY and separators (default: detected from every date in the file; asks when day and month cannot be told apart)',
+    )
     .option('--delimiter <char>', 'column separator: , ; or tab (default: detected from the header)')
     .option('--strict', 'reject the whole file if any row is invalid (nothing is written)')
+    .option('--dry-run', 'check every row and print what would be added, updated, skipped and rejected; write nothing')
     .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nRe-importing a file adds nothing: a row is known by its client, number and issue date; a changed row updates its invoice.\n`client` may be any id of your other system (e.g. 6627-ELFBK); `client_id` is this app\'s client id.\nExit codes: 0 all imported, 2 nothing imported (bad input), 3 imported with rejected rows.',
+    )
     .action(async (file: string, opts: ImportFlags, cmd: Command) => {
       const map = parseMapSpec(opts.map);
       const delimiter = opts.delimiter === undefined ? undefined : ['tab', '\\t'].includes(opts.delimiter) ? '\t' : opts.delimiter;
@@ -136,11 +159,12 @@ export function registerImportCommands(program: Command): void {
         return importInvoicesCsv(
           { sqlite: app.database.sqlite, clients: app.clients, invoices: app.invoices, payments: app.payments },
           text,
-          { map, dateFormat: opts.dateFormat, delimiter, strict: !!opts.strict, source: path.basename(file), onProgress: (d, t) => progress('importing', d, t) },
+          { map, dateFormat: opts.dateFormat, delimiter, strict: !!opts.strict, dryRun: !!opts.dryRun, source: path.basename(file), onProgress: (d, t) => progress('importing', d, t) },
         );
       });
       if (opts.json) printJson(result);
       else printResult(file, result, !!opts.strict);
-      if (result.nothingWritten) throw new ExitError(EXIT_BAD_INPUT);
+      const code = opts.strict && result.rejected ? EXIT_BAD_INPUT : importExitCode({ added: result.added, updated: result.updated, rejected: result.rejected, needsFirm: false });
+      if (code !== 0) throw new ExitError(code);
     });
 }
