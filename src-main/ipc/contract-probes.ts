@@ -70,6 +70,14 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'ops:backup': { output: '/no-such-folder/openfatture-backup.tar.gz' },
   'ops:listBackups': {},
   'ops:restore': { file: '/no-such-folder/openfatture-backup.tar.gz' },
+  'import:begin': {},
+  'import:upload': { sessionId: '0123456789abcdef0123456789abcdef', name: 'fattura.xml', offset: 0, data: 'PGEvPg==' },
+  'import:discard': { sessionId: '0123456789abcdef0123456789abcdef' },
+  'import:firm': {},
+  'import:setFirm': { name: 'Rossi Srl', partitaIva: '01234567897' },
+  'import:csvPreview': { sessionId: '0123456789abcdef0123456789abcdef', file: 'storico.csv' },
+  'import:analyze': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'csv', file: 'storico.csv', csv: { map: { total: 'Importo' }, dateFormat: 'D/M/YYYY' } },
+  'import:run': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'fatturapa' },
 };
 
 /** Every malformed variant of a channel's arguments, each naming the field its error must mention. */

@@ -42,6 +42,8 @@ export interface ImportSummary {
   items: ImportItem[];
   invoiceIds: number[];
   durationMs: number;
+  /** CSV: the date format used (given or detected). */
+  dateFormat: string | null;
 }
 
 export function emptySummary(kind: ImportSummary['kind'], dryRun: boolean): ImportSummary {
@@ -64,22 +66,11 @@ export function emptySummary(kind: ImportSummary['kind'], dryRun: boolean): Impo
     items: [],
     invoiceIds: [],
     durationMs: 0,
+    dateFormat: null,
   };
 }
 
 export function addItem(summary: ImportSummary, item: ImportItem): void {
   summary.items.push(item);
   summary[item.outcome]++;
-}
-
-/** The summary as CSV for a spreadsheet: one row per item, formulas neutralised. */
-export function summaryToCsv(summary: ImportSummary): string {
-  const cell = (v: string | null) => {
-    let s = v ?? '';
-    if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-    return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const rows = [['source', 'invoice', 'outcome', 'direction', 'reason', 'notes']];
-  for (const i of summary.items) rows.push([i.source, i.ref ?? '', i.outcome, i.direction ?? '', i.reason ?? '', i.notes.join(' | ')]);
-  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
 }
