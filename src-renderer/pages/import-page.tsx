@@ -29,6 +29,12 @@ function download(summary: ImportSummary): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+/** The file's own name (archive and folders are in the tooltip): "a.zip › 2024/IT01_1.xml (body 1 of 2)" → "IT01_1.xml (body 1 of 2)". */
+export function shortName(source: string): string {
+  const last = source.split(' › ').pop() ?? source;
+  return last.slice(last.lastIndexOf('/') + 1);
+}
+
 export function ImportPanel(): ReactElement {
   const { t } = useT();
   const s = useImportStore();
@@ -223,13 +229,15 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
             <tbody>
               {shown.map((i, k) => (
                 <tr key={k} data-testid="import-item">
-                  <td className="wrap-anywhere">{i.source}</td>
+                  <td className="wrap-anywhere" title={i.source}>
+                    {shortName(i.source)}
+                  </td>
                   <td className="nowrap">{i.ref ?? '—'}</td>
                   <td>
                     <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
                     {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
                   </td>
-                  <td className="sm">
+                  <td className="sm wrap">
                     {i.reason}
                     {i.notes.length > 0 && <div className="faint xs">{i.notes.join(' · ')}</div>}
                   </td>

@@ -92,19 +92,27 @@ export function directionOf(firm: Firm, invoice: Pick<FatturaInvoice, 'issuer' |
 
 /** Parties ranked by how many documents name them: the proposal for "which one is your firm?". */
 export function firmCandidates(invoices: readonly Pick<FatturaInvoice, 'issuer' | 'customer'>[], max = 5): FirmCandidate[] {
-  const byKey = new Map<string, FirmCandidate>();
+  // One candidate per party, whichever of its identifiers a document uses (a firm may appear under
+  // its P.IVA in one file and its codice fiscale in another).
+  const byId = new Map<string, FirmCandidate>();
+  const all: FirmCandidate[] = [];
   const count = (p: FatturaParty, role: 'asIssuer' | 'asCustomer') => {
-    const key = partyIds(p)[0] ?? `name:${p.name.toLowerCase()}`;
-    const c =
-      byKey.get(key) ??
-      ({ name: p.name, partitaIva: p.vatCode && (p.vatCountry ?? 'IT') === 'IT' ? normalizePartitaIva(p.vatCode) : null, codiceFiscale: p.codiceFiscale, documents: 0, asIssuer: 0, asCustomer: 0 } satisfies FirmCandidate);
+    const ids = partyIds(p);
+    if (!ids.length) ids.push(`name:${p.name.toLowerCase()}`);
+    let c = ids.map((id) => byId.get(id)).find(Boolean);
+    const piva = p.vatCode && (p.vatCountry ?? 'IT') === 'IT' ? normalizePartitaIva(p.vatCode) : null;
+    if (!c) {
+      c = { name: p.name, partitaIva: piva, codiceFiscale: p.codiceFiscale, documents: 0, asIssuer: 0, asCustomer: 0 };
+      all.push(c);
+    } else if (piva && checkPartitaIva(piva).ok && !(c.partitaIva && checkPartitaIva(c.partitaIva).ok)) c.partitaIva = piva;
+    c.codiceFiscale ??= p.codiceFiscale;
+    for (const id of ids) byId.set(id, c);
     c.documents++;
     c[role]++;
-    byKey.set(key, c);
   };
   for (const inv of invoices) {
     count(inv.issuer, 'asIssuer');
     count(inv.customer, 'asCustomer');
   }
-  return [...byKey.values()].sort((a, b) => b.documents - a.documents || b.asIssuer - a.asIssuer || a.name.localeCompare(b.name)).slice(0, max);
+  return all.sort((a, b) => b.documents - a.documents || b.asIssuer - a.asIssuer || a.name.localeCompare(b.name)).slice(0, max);
 }
