@@ -5,6 +5,7 @@ import { IpcRouter, type HandlerMap } from './ipc-router';
 import { assistantHandlers } from './handlers/assistant-handlers';
 import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
+import { importHandlers } from './handlers/import-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
@@ -37,6 +38,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     ...settingsHandlers(app),
     ...statusHandlers(app, { version: info.version, startedAt }),
     ...opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
+    ...importHandlers(app, emit),
   };
   router = new IpcRouter(handlers, app.logger);
   const r = router;

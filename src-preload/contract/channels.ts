@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { assistantChannels } from './assistant-channels';
 import { dataChannels } from './data-channels';
 import { feedbackChannels } from './feedback-channels';
+import { importChannels } from './import-channels';
 import { indexChannels } from './index-channels';
 import { modelsChannels } from './models-channels';
 import { opsChannels } from './ops-channels';
@@ -19,6 +20,7 @@ export const channels = {
   ...settingsChannels,
   ...statusChannels,
   ...opsChannels,
+  ...importChannels,
 } as const;
 
 export type Channels = typeof channels;

@@ -4,6 +4,8 @@
 // vectors, fused by reciprocal rank. With no model, vectors are skipped and keywords still answer.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
+import { invoiceNumberCandidates } from '../domain/invoice-number';
+import { findInvoicesByNumber } from '../domain/invoice-service';
 import type { Embedder } from './embedder';
 import type { VectorIndex } from './vector-index';
 
@@ -83,8 +85,6 @@ export class HybridRetriever {
       byLabels: sqlite.prepare<[string], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE label IN (SELECT value FROM json_each(?))`),
       byEntity: sqlite.prepare<[string, number], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE entity_type = ? AND entity_id = ?`),
       labelTypes: sqlite.prepare<[], { label: number; entity_type: RagEntityType }>(`SELECT label, entity_type FROM rag_documents WHERE embedding IS NOT NULL`),
-      invoiceByNumber: sqlite.prepare<[number, number], { id: number }>(`SELECT id FROM invoices WHERE number = ? AND year = ?`),
-      invoicesByNumber: sqlite.prepare<[number], { id: number }>(`SELECT id FROM invoices WHERE number = ? ORDER BY year DESC LIMIT 5`),
       clientByVat: sqlite.prepare<[string, string, string], { id: number }>(`SELECT id FROM clients WHERE partita_iva IN (?, ?) OR upper(codice_fiscale) = ?`),
       clientsByName: sqlite.prepare<[string], { id: number }>(
         `SELECT id FROM clients WHERE length(denominazione) >= 3 AND instr(?, lower(denominazione)) > 0 ORDER BY length(denominazione) DESC LIMIT 5`,
@@ -153,11 +153,9 @@ export class HybridRetriever {
         out.push(d);
       }
     };
-    for (const m of query.matchAll(/(?:\bft\s*-?\s*)?\b(\d{1,6})\s*\/\s*(\d{4})\b/gi)) {
-      for (const r of [this.stmts.invoiceByNumber.get(Number(m[1]), Number(m[2]))].filter(Boolean)) push('invoice', r!.id);
-    }
-    for (const m of query.matchAll(/\b(?:ft\s*-?\s*|(?:fattura|invoice)\s+(?:n\.?\s*|nr\.?\s*|no\.?\s*|#\s*)?)(\d{1,6})\b(?!\s*\/\s*\d)/gi)) {
-      for (const r of this.stmts.invoicesByNumber.all(Number(m[1]))) push('invoice', r.id);
+    // Invoice numbers as printed ("2025/A/0007", "FPR 12/2025") or NUMBER/YEAR ("12/2025", "FT-12/2025").
+    for (const ref of invoiceNumberCandidates(query)) {
+      for (const r of findInvoicesByNumber(this.sqlite, ref).slice(0, 5)) push('invoice', r.id);
     }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
       for (const r of this.stmts.clientByVat.all(m[1]!, `IT${m[1]}`, m[1]!)) push('client', r.id);
