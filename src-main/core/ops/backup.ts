@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import * as tar from 'tar';
 import type { DataPaths } from '../config/paths';
 import { AppError, InputError } from '../errors';
 import { commitTempFile, tempPathFor } from '../fs/atomic-file';
@@ -152,6 +151,7 @@ export async function createBackup(
     fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(manifest, null, 2));
     const tmp = tempPathFor(output);
     progress('archive', 0, 1);
+    const tar = await import('tar');
     // manifest.json first, so a listing reads it without decompressing the rest.
     await tar.c({ gzip: true, file: tmp, cwd: stage, portable: true }, ['manifest.json', DB_NAME, ...items]);
     commitTempFile(tmp, output);
@@ -192,6 +192,7 @@ export async function verifyBackup(file: string, progress: OpsProgress = () => u
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'openfatture-restore-'));
   progress('verify', 0, 1);
   try {
+    const tar = await import('tar');
     await tar.x({ file, cwd: stage, strict: true });
   } catch (e) {
     fs.rmSync(stage, { recursive: true, force: true });
@@ -230,7 +231,8 @@ export function discardVerified(verified: VerifiedBackup): void {
 }
 
 /** Reads only the manifest of a backup (the first entry of the archives we write), without verifying files. */
-export function readBackupManifest(file: string): Promise<BackupManifest> {
+export async function readBackupManifest(file: string): Promise<BackupManifest> {
+  const tar = await import('tar');
   return new Promise((resolve, reject) => {
     let settled = false;
     const input = fs.createReadStream(file);
