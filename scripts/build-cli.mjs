@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLI_DIST = path.join(root, 'dist-cli');
 const MANIFEST = path.join(CLI_DIST, 'build.json');
+const METAFILE = path.join(CLI_DIST, 'meta.json');
 const LOCK = path.join(CLI_DIST, '.build.lock');
 
 export const CLI_EXTERNALS = [
@@ -94,8 +95,11 @@ export async function buildCli() {
   // then the entries, then the manifest: a CLI starting meanwhile sees an old or a new build, whole.
   const order = [...result.outputFiles].sort((a, b) => rank(a.path) - rank(b.path));
   for (const file of order) writeAtomically(file.path, file.contents);
+  // esbuild's record of what each output holds and imports, statically or on demand
+  // (scripts/build-cli.test.ts checks from it what each command loads).
+  writeAtomically(METAFILE, JSON.stringify(result.metafile));
   writeAtomically(MANIFEST, JSON.stringify({ builtAt: startedAt, inputs, outputs: written }, null, 1) + '\n');
-  pruneOldChunks(new Set([...written, 'build.json']));
+  pruneOldChunks(new Set([...written, path.basename(MANIFEST), path.basename(METAFILE)]));
   return { ms: Date.now() - startedAt, files: written.length, bytes: result.outputFiles.reduce((n, f) => n + f.contents.length, 0) };
 }
 
