@@ -128,24 +128,27 @@ function pruneOldChunks(keep) {
   }
 }
 
-/** True when dist-cli/ holds a build at least as new as every source it was built from. */
-export function cliBundleFresh() {
+/**
+ * True when dist-cli/ holds a build at least as new as every source it was built from and as the
+ * installed packages. (`dist` and `from` point elsewhere in tests.)
+ */
+export function cliBundleFresh({ dist = CLI_DIST, from = root } = {}) {
   let manifest;
   try {
-    manifest = JSON.parse(fs.readFileSync(MANIFEST, 'utf8'));
+    manifest = JSON.parse(fs.readFileSync(path.join(dist, 'build.json'), 'utf8'));
   } catch {
     return false;
   }
   // npm records every install in this file: a dependency changed since the build.
-  if (mtimeOf(path.join(root, 'node_modules/.package-lock.json')) > manifest.builtAt) return false;
+  if (mtimeOf(path.join(from, 'node_modules/.package-lock.json')) > manifest.builtAt) return false;
   for (const rel of manifest.inputs) {
     try {
-      if (fs.statSync(path.join(root, rel)).mtimeMs > manifest.builtAt) return false;
+      if (fs.statSync(path.join(from, rel)).mtimeMs > manifest.builtAt) return false;
     } catch {
       return false; // a source was moved or deleted
     }
   }
-  return manifest.outputs.every((f) => fs.existsSync(path.join(CLI_DIST, f)));
+  return manifest.outputs.every((f) => fs.existsSync(path.join(dist, f)));
 }
 
 function mtimeOf(file) {

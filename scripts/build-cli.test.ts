@@ -5,9 +5,10 @@
 // worker is its own entry. Start-up time follows from this (bench/cli-startup.bench.ts measures it).
 import fs from 'node:fs';
 import { isBuiltin } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { CLI_DIST, cliBundleFresh } from './build-cli.mjs';
 
 interface Metafile {
@@ -76,5 +77,53 @@ describe('the CLI bundle', () => {
     const { inputs } = staticClosure([worker]);
     expect(packagesIn(inputs)).not.toContain('commander');
     expect(inputs).toEqual(expect.arrayContaining(['src-main/worker/rag-jobs.ts', 'src-main/worker/ml-jobs.ts']));
+  });
+});
+
+describe('cliBundleFresh (when bin/openfatture.js rebuilds)', () => {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  function project() {
+    const from = fs.mkdtempSync(path.join(os.tmpdir(), 'of-bundle-fresh-'));
+    dirs.push(from);
+    const dist = path.join(from, 'dist-cli');
+    fs.mkdirSync(path.join(from, 'src'), { recursive: true });
+    fs.mkdirSync(path.join(from, 'node_modules'), { recursive: true });
+    fs.mkdirSync(dist);
+    const past = (Date.now() - 60_000) / 1000;
+    for (const f of ['src/a.ts', 'src/b.ts', 'node_modules/.package-lock.json']) {
+      fs.writeFileSync(path.join(from, f), '');
+      fs.utimesSync(path.join(from, f), past, past);
+    }
+    fs.writeFileSync(path.join(dist, 'openfatture.mjs'), '');
+    fs.writeFileSync(path.join(dist, 'build.json'), JSON.stringify({ builtAt: Date.now() - 30_000, inputs: ['src/a.ts', 'src/b.ts'], outputs: ['openfatture.mjs'] }));
+    const touch = (f: string) => fs.utimesSync(path.join(from, f), new Date(), new Date());
+    return { from, dist, touch, fresh: () => cliBundleFresh({ dist, from }) };
+  }
+
+  it('is fresh when every source and the installed packages are older than the build', () => {
+    expect(project().fresh()).toBe(true);
+  });
+  it('is stale after a source is edited', () => {
+    const p = project();
+    p.touch('src/b.ts');
+    expect(p.fresh()).toBe(false);
+  });
+  it('is stale after a source is deleted or moved', () => {
+    const p = project();
+    fs.rmSync(path.join(p.from, 'src/a.ts'));
+    expect(p.fresh()).toBe(false);
+  });
+  it('is stale after an npm install', () => {
+    const p = project();
+    p.touch('node_modules/.package-lock.json');
+    expect(p.fresh()).toBe(false);
+  });
+  it('is stale when an output is missing or there was never a build', () => {
+    const p = project();
+    fs.rmSync(path.join(p.dist, 'openfatture.mjs'));
+    expect(p.fresh()).toBe(false);
+    fs.rmSync(path.join(p.dist, 'build.json'));
+    expect(p.fresh()).toBe(false);
   });
 });
