@@ -1,7 +1,8 @@
 // Proves each lint rule bites: every fixture in lint-fixtures/ breaks one rule (an import across the
 // layers of DESIGN §2 in the wrong direction, a package no layer rule names, a node module in the
 // contract or the renderer, electron or the HTTP stack outside their hosts, a file no layer claims,
-// a floating or a misused promise) and fails with that rule's message; the clean fixtures pass.
+// a floating or a misused promise, an argument spread of a data-sized array) and fails with that
+// rule's message; the clean fixtures pass.
 import { ESLint } from 'eslint';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -61,6 +62,15 @@ describe('promises (type-aware)', () => {
       expect.stringMatching(/void return was expected/),
       expect.stringMatching(/boolean conditional/),
     ]);
+  });
+});
+
+describe('argument spreads that overflow the call stack on large arrays', () => {
+  it('rejects Math.max/min(...xs), push/unshift(...xs) and fromCharCode(...xs)', () => {
+    const found = messages('core/spreads-data.ts', 'no-restricted-syntax');
+    expect(found.filter((m) => m.startsWith('push(...array)'))).toHaveLength(2);
+    expect(found.filter((m) => m.startsWith('Math.max/min(...array)'))).toHaveLength(2);
+    expect(found.filter((m) => m.startsWith('String.fromCharCode(...array)'))).toHaveLength(1);
   });
 });
 
