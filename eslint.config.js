@@ -18,9 +18,10 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 
 const pkg = JSON.parse(fs.readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
-// Tests and tooling may use any declared package, and ml-cart: the forest's tree builder, patched in
-// patches/ and tested directly.
-const DECLARED_PACKAGES = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), 'ml-cart'];
+// Tests and tooling may use any declared package, and the internals they test directly: ml-cart (the
+// forest's tree builder, patched in patches/) and electron-builder's own packages (its fuses and
+// packaging settings).
+const DECLARED_PACKAGES = [...Object.keys({ ...pkg.dependencies, ...pkg.devDependencies }), 'ml-cart', 'app-builder-lib', 'builder-util'];
 
 /** Layers, by folder; the first that contains a file gives its layer (the contract before the rest of src-preload). */
 export const LAYERS = [
@@ -70,7 +71,7 @@ export const LAYER_PACKAGES = {
   core: ['better-sqlite3', 'kysely', 'zod', 'pino', 'rotating-file-stream', 'conf', 'dotenv', 'csv-parse', 'tar', 'hnswlib-node', 'ml-random-forest'],
   worker: ['@xenova/transformers', 'better-sqlite3'],
   ipc: ['zod'],
-  server: ['ws', 'vite'],
+  server: ['ws', 'vite', 'zod'],
   electron: ['electron', 'electron-store'],
   cli: ['commander', 'cli-progress'],
   test: DECLARED_PACKAGES,

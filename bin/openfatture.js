@@ -17,6 +17,8 @@ if (process.env.OPENFATTURE_CLI_FROM_SOURCE === '1') {
 } else {
   let bundled = cliBundleFresh();
   if (!bundled) {
+    // Said on a terminal only: scripts and pipes get the command's own output, nothing else.
+    if (process.stderr.isTTY) process.stderr.write('openfatture: the CLI bundle is missing or older than the sources; building it ...\n');
     try {
       await ensureCliBundle();
       bundled = true;
