@@ -14,6 +14,7 @@ import { installAppMenu } from './app-menu';
 import { registerAppScheme, serveRenderer } from './app-protocol';
 import { APP_ORIGIN, registerIpc } from './ipc-bridge';
 import { createMainWindow } from './main-window';
+import { nativeDialogs } from './native-dialogs';
 import { installShellSecurity } from './security';
 import { utilityWorkerSpawner } from './utility-worker';
 
@@ -30,7 +31,7 @@ async function startCore(): Promise<AppSession> {
     flags,
     store: (dataDir) => settingsStoreFrom(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'settings' })),
   });
-  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion() });
+  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion(), dialogs: nativeDialogs() });
 }
 
 async function onReady(): Promise<void> {
