@@ -3,7 +3,6 @@
 // the answer it returns, and the visible fallback to the built-in prose on HTTP errors, timeouts,
 // refused connections and a bad base URL. Also wired from the settings through the App.
 import fs from 'node:fs';
-// eslint-disable-next-line no-restricted-imports -- a test server standing in for an OpenAI-compatible endpoint
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
