@@ -13,6 +13,7 @@ import { ImportedInvoiceStore } from '../domain/imported-invoices';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { InputError } from '../errors';
 import type { FatturaFileResult, FatturaInvoice } from '../fatturapa/fatturapa-types';
+import { appMethodOf } from '../fatturapa/payment-methods';
 import type { Logger } from '../logger';
 import type { Progress } from '../worker/protocol';
 import type { WorkerHost } from '../worker/worker-host';
@@ -39,12 +40,6 @@ export interface FatturaPaImportOptions {
   readChunk?: number;
   writeChunk?: number;
 }
-
-/** ModalitaPagamento → the app's payment methods. */
-const METHOD: Record<string, string> = {
-  MP01: 'contanti', MP02: 'assegno', MP03: 'assegno', MP05: 'bonifico', MP07: 'altro', MP08: 'carta',
-  MP09: 'rid', MP10: 'rid', MP11: 'rid', MP12: 'riba', MP19: 'rid', MP20: 'rid', MP21: 'rid',
-};
 
 class DryRunRollback extends Error {}
 
@@ -241,7 +236,7 @@ function writeDocument(
   if (client.created) clientCreated(client.key);
   const credit = inv.documentType === 'TD04' || inv.documentType === 'TD08';
   const dueAmount = inv.totalCents - inv.ritenutaCents;
-  let instalments = inv.instalments.filter((p) => p.amountCents > 0).map((p) => ({ dueDate: p.dueDate, amountCents: p.amountCents, method: METHOD[p.method] ?? 'altro', iban: p.iban }));
+  let instalments = inv.instalments.filter((p) => p.amountCents > 0).map((p) => ({ dueDate: p.dueDate, amountCents: p.amountCents, method: appMethodOf(p.method), iban: p.iban }));
   const undated = instalments.filter((p) => p.dueDate === null).length;
   if (undated) notes.push(`${undated} instalment(s) without a due date: due on the issue date`);
   if (credit) {
