@@ -5,7 +5,7 @@ import { IpcRouter, type HandlerMap } from './ipc-router';
 import { assistantHandlers } from './handlers/assistant-handlers';
 import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
-import { importHandlers } from './handlers/import-handlers';
+import { createImportUploads, importHandlers } from './handlers/import-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
@@ -29,6 +29,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
   // type (HandlerMap), so a channel added to the contract without a handler fails the typecheck.
   let router: IpcRouter | null = null;
   const emit: IpcRouter['emit'] = (event, payload) => router?.emit(event, payload);
+  const uploads = createImportUploads();
   const handlers: HandlerMap = {
     ...dataHandlers(app),
     ...assistantHandlers(app),
@@ -38,7 +39,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     ...settingsHandlers(app),
     ...statusHandlers(app, { version: info.version, startedAt }),
     ...opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
-    ...importHandlers(app, emit),
+    ...importHandlers(app, emit, uploads),
   };
   router = new IpcRouter(handlers, app.logger);
   const r = router;
@@ -47,5 +48,6 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
   r.addDisposer(() => app.events.off('settings:changed', onSettings));
   r.addDisposer(bindIndexEvents(app, r.emit));
   r.addDisposer(bindModelEvents(app, r.emit));
+  r.addDisposer(() => uploads.dispose());
   return r;
 }

@@ -1,18 +1,19 @@
 // `openfatture import fatturapa PATH…` and the Import page: FatturaPA files, folders and zip archives
 // → invoices. Three steps, so the main thread never blocks: (1) expand the sources into files (async
 // folder walk, archives inflated off-thread by zlib), (2) read them in the worker process in chunks
-// (signatures, encodings, XML), (3) write the documents in small transactions, yielding between them.
+// (signatures, encodings, XML), (3) write the documents in transactions of a few milliseconds each,
+// yielding to the event loop between them. The reading can be kept and written again (dry run, then import).
 // Idempotent on the natural key (issuer, document type, number, date): a document already imported
 // with the same content is skipped, one with the same key and other content is reported, never
-// merged. Each transaction holds whole files, so a killed import keeps what it committed and a re-run
-// skips it. A dry run goes through exactly the same steps and rolls every transaction back.
+// merged. Each transaction holds whole documents, so a killed import keeps what it committed and a
+// re-run skips it. A dry run goes through exactly the same steps and rolls every transaction back.
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, daysBetween } from '../dates';
 import type { ClientService } from '../domain/client-service';
 import { ImportedInvoiceStore } from '../domain/imported-invoices';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { InputError } from '../errors';
-import type { FatturaFileResult, FatturaInvoice } from '../fatturapa/fatturapa-types';
+import type { FatturaInvoice } from '../fatturapa/fatturapa-types';
 import { appMethodOf } from '../fatturapa/payment-methods';
 import type { Logger } from '../logger';
 import type { Progress } from '../worker/protocol';
@@ -36,56 +37,107 @@ export interface FatturaPaImportOptions {
   firm?: string;
   onProgress?: (p: Progress) => void;
   budget?: ArchiveBudget;
-  /** Files per worker call and documents per transaction (benchmarks tune them). */
+  /** Files per worker call (benchmarks tune it). */
   readChunk?: number;
-  writeChunk?: number;
+  /**
+   * Milliseconds of writing per transaction before it commits and yields to the event loop (at least
+   * one document each): what keeps the main thread responsive on a slow or loaded machine.
+   */
+  writeBudgetMs?: number;
 }
+
+/** Writing yields after this long: well under a frame budget of the UI's 50 ms. */
+export const DEFAULT_WRITE_BUDGET_MS = 8;
 
 class DryRunRollback extends Error {}
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-interface Doc {
+/** One document read from a file: a file with several bodies gives several. */
+export interface Doc {
   file: string;
   invoice: FatturaInvoice;
 }
 
-/** Reads, classifies and writes FatturaPA sources; returns the summary (counts, one item per document). */
-export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readonly ImportSource[], options: FatturaPaImportOptions = {}): Promise<ImportSummary> {
+/**
+ * What the sources contain, read once: their documents and the files that could not be read or are
+ * not invoices. The Import page keeps it between the dry run and the import of the same files, so the
+ * files are read once however many times the summary is asked for.
+ */
+export interface FatturaPaReading {
+  files: number;
+  /** Files rejected or ignored while reading (one item each). */
+  items: ImportItem[];
+  docs: readonly Doc[];
+}
+
+/** Expands folders and archives and reads every file in the worker, a chunk at a time. */
+export async function readFatturaPaSources(worker: WorkerHost, sources: readonly ImportSource[], options: Pick<FatturaPaImportOptions, 'onProgress' | 'budget' | 'readChunk'> = {}): Promise<FatturaPaReading> {
+  const progress = options.onProgress ?? (() => undefined);
+  const readChunk = options.readChunk ?? 100;
+  const items: ImportItem[] = [];
+  const docs: Doc[] = [];
+  let found = 0;
+  let read = 0;
+  let unreadable = 0;
+  // Expanding folders and archives (main thread, async) overlaps with reading (the worker): chunks
+  // are sent as they fill, with up to two in flight so the worker never waits for the next one, and
+  // their results are taken in the order they were sent.
+  const inFlight: Promise<void>[] = [];
+  const send = (chunk: { name: string; bytes: Uint8Array }[]) => {
+    const done = readFatturaInWorker(worker, chunk).then(
+      (results) => results,
+      (e: unknown) => chunk.map((f) => ({ name: f.name, status: 'rejected' as const, reason: `could not be read: ${(e as Error).message}` })),
+    );
+    const previous = inFlight[inFlight.length - 1] ?? Promise.resolve();
+    inFlight.push(
+      Promise.all([previous, done]).then(([, results]) => {
+        for (const r of results) {
+          if (r.status === 'ok') for (const invoice of r.invoices) docs.push({ file: r.invoices.length > 1 ? `${r.name} (body ${invoice.body} of ${invoice.bodies})` : r.name, invoice });
+          else items.push({ source: r.name, ref: null, outcome: r.status, direction: null, reason: r.reason, notes: [] });
+        }
+        read += chunk.length;
+        progress({ step: 'reading', current: read, total: found });
+      }),
+    );
+  };
+  const drainTo = async (max: number) => {
+    while (inFlight.length > max) await inFlight.shift();
+  };
+  let chunk: { name: string; bytes: Uint8Array }[] = [];
+  progress({ step: 'reading', current: 0, total: 0 });
+  for await (const e of expandSources(sources, options.budget ?? DEFAULT_BUDGET)) {
+    if (e.bytes) {
+      found++;
+      chunk.push({ name: e.name, bytes: e.bytes });
+      if (chunk.length >= readChunk) {
+        await drainTo(1);
+        send(chunk);
+        chunk = [];
+      }
+    } else if (e.problem) {
+      items.push({ source: e.name, ref: null, outcome: 'rejected', direction: null, reason: e.problem, notes: [] });
+      unreadable++;
+    } else items.push({ source: e.name, ref: null, outcome: 'ignored', direction: null, reason: e.ignored, notes: [] });
+  }
+  if (chunk.length) send(chunk);
+  await drainTo(0);
+  return { files: found + unreadable, items, docs };
+}
+
+const isReading = (x: readonly ImportSource[] | FatturaPaReading): x is FatturaPaReading => !Array.isArray(x);
+
+/** Reads (unless given a reading), classifies and writes FatturaPA sources; returns the summary (counts, one item per document). */
+export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly ImportSource[] | FatturaPaReading, options: FatturaPaImportOptions = {}): Promise<ImportSummary> {
   const t0 = performance.now();
   const dryRun = options.dryRun ?? false;
   const summary = emptySummary('fatturapa', dryRun);
   const progress = options.onProgress ?? (() => undefined);
-
-  // 1. Expand folders and archives.
-  const files: { name: string; bytes: Uint8Array }[] = [];
-  for await (const e of expandSources(sources, options.budget ?? DEFAULT_BUDGET)) {
-    if (e.bytes) files.push({ name: e.name, bytes: e.bytes });
-    else if (e.problem) addItem(summary, { source: e.name, ref: null, outcome: 'rejected', direction: null, reason: e.problem, notes: [] });
-    else addItem(summary, { source: e.name, ref: null, outcome: 'ignored', direction: null, reason: e.ignored, notes: [] });
-    if (files.length % 500 === 0) progress({ step: 'collecting', current: files.length, total: 0 });
-  }
-  summary.files = files.length + summary.rejected;
-
-  // 2. Read them in the worker, a chunk at a time (bounded messages, steady progress).
-  const readChunk = options.readChunk ?? 100;
-  const docs: Doc[] = [];
-  progress({ step: 'reading', current: 0, total: files.length });
-  for (let i = 0; i < files.length; i += readChunk) {
-    const chunk = files.slice(i, i + readChunk);
-    let results: FatturaFileResult[];
-    try {
-      results = await readFatturaInWorker(deps.worker, chunk);
-    } catch (e) {
-      results = chunk.map((f) => ({ name: f.name, status: 'rejected' as const, reason: `could not be read: ${(e as Error).message}` }));
-    }
-    for (const r of results) {
-      if (r.status === 'ok') for (const invoice of r.invoices) docs.push({ file: r.invoices.length > 1 ? `${r.name} (body ${invoice.body} of ${invoice.bodies})` : r.name, invoice });
-      else addItem(summary, { source: r.name, ref: null, outcome: r.status, direction: null, reason: r.reason, notes: [] });
-    }
-    progress({ step: 'reading', current: Math.min(i + readChunk, files.length), total: files.length });
-  }
-  files.length = 0;
+  const reading = isReading(input) ? input : await readFatturaPaSources(deps.worker, input, options);
+  if (isReading(input)) progress({ step: 'reading', current: reading.docs.length, total: reading.docs.length });
+  for (const item of reading.items) addItem(summary, item);
+  summary.files = reading.files;
+  const docs = reading.docs;
   summary.documents = docs.length;
 
   // 3. Which party is the user's firm.
@@ -115,35 +167,40 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
   const resolver = new PartyClientResolver(deps.sqlite, deps.clients);
   const seen = new Map<string, { hash: string; file: string }>();
   const createdClients = new Set<string>();
-  const writeChunk = options.writeChunk ?? 20;
-  progress({ step: 'importing', current: 0, total: docs.length });
-  for (let i = 0; i < docs.length; i += writeChunk) {
-    const batch = docs.slice(i, i + writeChunk);
-    const items: ImportItem[] = [];
-    const ids: number[] = [];
-    let clientsCreated = 0;
-    const run = deps.sqlite.transaction(() => {
-      for (const d of batch) {
-        const before = { clientsCreated };
-        try {
-          deps.sqlite.transaction(() => {
-            const item = writeDocument(d, firm!, store, resolver, seen, (key) => {
-              if (!createdClients.has(key)) {
-                createdClients.add(key);
-                clientsCreated++;
-              }
-            }, ids);
-            items.push(item);
-          })();
-        } catch (e) {
-          clientsCreated = before.clientsCreated;
-          items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, reason: `could not be written: ${(e as Error).message}`, notes: d.invoice.tolerated });
-        }
+  const budget = options.writeBudgetMs ?? DEFAULT_WRITE_BUDGET_MS;
+  let items: ImportItem[] = [];
+  let ids: number[] = [];
+  let clientsCreated = 0;
+  let i = 0;
+  const countClient = (key: string) => {
+    if (!createdClients.has(key)) {
+      createdClients.add(key);
+      clientsCreated++;
+    }
+  };
+  // Each document in its own savepoint: one failing half-way leaves nothing behind.
+  const writeOne = deps.sqlite.transaction((d: Doc) => items.push(writeDocument(d, firm!, store, resolver, seen, countClient, ids)));
+  const writeSome = deps.sqlite.transaction((started: number) => {
+    // Whole documents only, until the time budget is spent: a killed import keeps what it committed.
+    do {
+      const d = docs[i++]!;
+      const before = clientsCreated;
+      try {
+        writeOne(d);
+      } catch (e) {
+        clientsCreated = before;
+        items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, reason: `could not be written: ${(e as Error).message}`, notes: d.invoice.tolerated });
       }
-      if (dryRun) throw new DryRunRollback();
-    });
+    } while (i < docs.length && performance.now() - started < budget);
+    if (dryRun) throw new DryRunRollback();
+  });
+  progress({ step: 'importing', current: 0, total: docs.length });
+  while (i < docs.length) {
+    items = [];
+    ids = [];
+    clientsCreated = 0;
     try {
-      run.immediate();
+      writeSome.immediate(performance.now());
     } catch (e) {
       if (!(e instanceof DryRunRollback)) throw e;
     }
@@ -153,7 +210,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
     }
     summary.clientsCreated += clientsCreated;
     if (!dryRun) for (const id of ids) summary.invoiceIds.push(id);
-    progress({ step: 'importing', current: Math.min(i + writeChunk, docs.length), total: docs.length });
+    progress({ step: 'importing', current: i, total: docs.length });
     await tick();
   }
   summary.durationMs = performance.now() - t0;
