@@ -5,8 +5,11 @@
 // another system's client id (`client`), P.IVA or exact name, and created on the fly. Idempotent:
 // the natural key (client, number, issue date) updates a changed row and skips an unchanged one,
 // never duplicates. A row reports every problem it has; a blank due date is defaulted and said so.
-// Rows go through the domain services; the valid rows are written in one transaction (nothing in
-// strict mode or a dry run).
+// Rows go through the domain services. The file is parsed and checked in slices and the rows are
+// written in transactions of a few milliseconds, yielding to the event loop between them, so a large
+// file never blocks the app; a killed import keeps the rows it committed and a re-run skips them.
+// Strict mode is all-or-nothing: every row in one transaction, rolled back on any rejected row.
+import { parse as parseCsvStream } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError, errorMessage, InputError } from '../errors';
@@ -47,11 +50,19 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** One character; undefined = detect from the header (`,` `;` or tab). */
   delimiter?: string;
+  /** All or nothing: one transaction for the whole file, rolled back if any row is rejected. */
   strict: boolean;
   /** Label for line descriptions and messages (the file name). */
   source: string;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, step: 'reading' | 'importing') => void;
+  /** Milliseconds of work between yields to the event loop (parsing, checking, one write transaction). */
+  sliceMs?: number;
 }
+
+/** Work between yields: well under the 50 ms a UI can wait for an answer. */
+export const DEFAULT_SLICE_MS = 8;
+const CSV_SLICE_CHARS = 64 * 1024;
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ImportReject {
   line: number;
@@ -89,6 +100,8 @@ export interface ImportResult {
   outcomes: { line: number; ref: string | null; outcome: 'added' | 'updated' | 'skipped' | 'rejected' }[];
   rejects: ImportReject[];
   invoiceIds: number[];
+  /** The file's header row (the Import page remembers the column map per header). */
+  header: string[];
 }
 
 export interface ImportServices {
@@ -96,6 +109,17 @@ export interface ImportServices {
   clients: ClientService;
   invoices: InvoiceService;
   payments: PaymentService;
+}
+
+const statements = new WeakMap<BetterSqlite3.Database, Map<string, BetterSqlite3.Statement>>();
+
+/** The connection's prepared statement for `sql`: compiling costs several times running it, and an import runs each one per row. */
+function stmt(sqlite: BetterSqlite3.Database, sql: string): BetterSqlite3.Statement {
+  let cache = statements.get(sqlite);
+  if (!cache) statements.set(sqlite, (cache = new Map()));
+  let st = cache.get(sql);
+  if (!st) cache.set(sql, (st = sqlite.prepare(sql)));
+  return st;
 }
 
 /** An invalid row: which field, and why (a row may have several). */
@@ -188,21 +212,74 @@ interface ParsedRow {
 
 const DATE_FIELDS = ['issue_date', 'due_date', 'paid_date'] as const;
 
-/** Reads the CSV text into header + records with their line numbers. */
-export function readCsvRecords(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>): { header: string[]; rows: { record: string[]; line: number }[]; delimiter: string } {
+type CsvRecords = { header: string[]; rows: { record: string[]; line: number }[]; delimiter: string };
+
+function csvOptions(text: string, options: Pick<ImportOptions, 'delimiter'>) {
   if (options.delimiter !== undefined && options.delimiter.length !== 1) {
     throw new InputError(`--delimiter: expected one character (or "tab"), got "${options.delimiter}"`, '--delimiter');
   }
   const delimiter = options.delimiter ?? detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
+  return { delimiter, parse: { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true } as const };
+}
+
+type ParsedRecord = { record: string[]; info: { lines: number } };
+
+function toRecords(records: ParsedRecord[], delimiter: string, source: string): CsvRecords {
+  if (!records.length) throw new InputError(`${source}: the file is empty (expected a header row)`, 'file');
+  const rows = records.slice(1).map(({ record, info }) => ({ record, line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0) }));
+  return { header: records[0]!.record, rows, delimiter };
+}
+
+/** Reads the CSV text into header + records with their line numbers, at once. */
+export function readCsvRecords(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>): CsvRecords {
+  const { delimiter, parse } = csvOptions(text, options);
+  let records: ParsedRecord[];
   try {
-    records = parseCsv(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parseCsv(text, parse) as unknown as ParsedRecord[];
   } catch (e) {
     throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(e)})`, 'file');
   }
-  if (!records.length) throw new InputError(`${options.source}: the file is empty (expected a header row)`, 'file');
-  const rows = records.slice(1).map(({ record, info }) => ({ record, line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0) }));
-  return { header: records[0]!.record, rows, delimiter };
+  return toRecords(records, delimiter, options.source);
+}
+
+/** The header and the first `maxRows` rows, reading only the start of the file (a preview). */
+export function readCsvHead(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>, maxRows: number): CsvRecords {
+  const { delimiter, parse } = csvOptions(text, options);
+  let records: ParsedRecord[];
+  try {
+    records = parseCsv(text, { ...parse, to: maxRows + 1 }) as unknown as ParsedRecord[];
+  } catch (e) {
+    throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(e)})`, 'file');
+  }
+  return toRecords(records, delimiter, options.source);
+}
+
+/** Like readCsvRecords, parsing CSV_SLICE_CHARS at a time and yielding to the event loop in between. */
+export async function readCsvRecordsInSlices(text: string, options: Pick<ImportOptions, 'delimiter' | 'source' | 'onProgress'>): Promise<CsvRecords> {
+  const { delimiter, parse } = csvOptions(text, options);
+  const parser = parseCsvStream(parse);
+  const records: ParsedRecord[] = [];
+  let failure: unknown = null;
+  parser.on('readable', () => {
+    let r: ParsedRecord | null;
+    while ((r = parser.read() as ParsedRecord | null) !== null) records.push(r);
+  });
+  const ended = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('error', (e) => {
+      failure = e;
+      resolve();
+    });
+  });
+  for (let i = 0; i < text.length && failure === null; i += CSV_SLICE_CHARS) {
+    parser.write(text.slice(i, i + CSV_SLICE_CHARS));
+    options.onProgress?.(Math.min(i + CSV_SLICE_CHARS, text.length), text.length, 'reading');
+    await tick();
+  }
+  if (failure === null) parser.end();
+  await ended;
+  if (failure !== null) throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(failure)})`, 'file');
+  return toRecords(records, delimiter, options.source);
 }
 
 /** Which header column each field reads: the map, else a header named like the field. */
@@ -245,8 +322,9 @@ export function chooseDateFormat(rows: { record: string[] }[], columns: Map<Impo
   return compileDateFormat(found.best ?? 'YYYY-MM-DD');
 }
 
-export function importInvoicesCsv(services: ImportServices, text: string, options: ImportOptions): ImportResult {
-  const { header, rows } = readCsvRecords(text, options);
+export async function importInvoicesCsv(services: ImportServices, text: string, options: ImportOptions): Promise<ImportResult> {
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+  const { header, rows } = await readCsvRecordsInSlices(text, options);
   const columnIndex = resolveColumns(header, options.map);
   const columnName = new Map<ImportField, string>([...columnIndex].map(([f, i]) => [f, header[i]!]));
   const dateFormat = chooseDateFormat(rows, columnIndex, header, options.dateFormat);
@@ -264,49 +342,88 @@ export function importInvoicesCsv(services: ImportServices, text: string, option
   };
 
   const parsed: ParsedRow[] = [];
-  for (const { record, line } of rows) {
-    try {
-      parsed.push(parseRow(record, line, header, columnIndex, dateFormat));
-    } catch (e) {
-      rejectAll(line, e);
-    }
+  for (let i = 0; i < rows.length; ) {
+    const started = performance.now();
+    do {
+      const { record, line } = rows[i++]!;
+      try {
+        parsed.push(parseRow(record, line, header, columnIndex, dateFormat));
+      } catch (e) {
+        rejectAll(line, e);
+      }
+    } while (i < rows.length && performance.now() - started < sliceMs);
+    await tick();
   }
 
   const result: ImportResult = {
     rows: total, imported: 0, added: 0, updated: 0, skipped: 0, rejected: 0, dryRun: !!options.dryRun, dateFormat: dateFormat.text,
-    notes: [], clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [], outcomes: [],
+    notes: [], clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [], outcomes: [], header,
   };
   const { sqlite } = services;
   const seen = new Map<string, ParsedRow>();
-  const run = sqlite.transaction(() => {
-    parsed.forEach((row, i) => {
-      const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded, notes: result.notes.length };
-      try {
-        // Each row in its own savepoint: a row failing half-way leaves nothing behind.
-        const outcome = sqlite.transaction(() => writeRow(services, row, options.source, result, seen))();
-        result.outcomes.push({ line: row.line, ref: row.number ? invoiceLabel(row.number, Number(row.issueDate.slice(0, 4))) : null, outcome });
-      } catch (e) {
-        Object.assign(result, { clientsCreated: before.clientsCreated, paymentsRecorded: before.paymentsRecorded });
-        result.notes.length = before.notes;
-        rejectAll(row.line, e);
-      }
-      if ((i + 1) % 100 === 0 || i + 1 === parsed.length) options.onProgress?.(i + 1, parsed.length);
-    });
-    if (options.strict && rejects.length) throw new StrictAbort();
-    if (options.dryRun) throw new StrictAbort();
-  });
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof StrictAbort)) throw e;
-    result.nothingWritten = true;
-    if (!options.dryRun) {
-      result.added = result.updated = result.skipped = 0;
-      result.clientsCreated = 0;
-      result.paymentsRecorded = 0;
-      result.outcomes = [];
+  // A dry run rolls every transaction back, so a client "created" by one is created again by the
+  // next: known and counted by what names it in the file.
+  const fresh: NewClients = { counted: new Set(), keyOfId: new Map(), row: [] };
+  let done = 0;
+  const writeOne = (row: ParsedRow) => {
+    const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded, notes: result.notes.length, ids: result.invoiceIds.length };
+    fresh.row = [];
+    try {
+      // Each row in its own savepoint: a row failing half-way leaves nothing behind.
+      const outcome = sqlite.transaction(() => writeRow(services, row, options.source, result, seen, fresh))();
+      result.outcomes.push({ line: row.line, ref: row.number ? invoiceLabel(row.number, Number(row.issueDate.slice(0, 4))) : null, outcome });
+    } catch (e) {
+      Object.assign(result, { clientsCreated: before.clientsCreated, paymentsRecorded: before.paymentsRecorded });
+      result.notes.length = before.notes;
+      result.invoiceIds.length = before.ids;
+      for (const key of fresh.row) fresh.counted.delete(key);
+      rejectAll(row.line, e);
     }
-    result.invoiceIds = [];
+    done++;
+    if (done % 100 === 0 || done === parsed.length) options.onProgress?.(done, parsed.length, 'importing');
+  };
+
+  if (options.strict) {
+    // All or nothing: one transaction, rolled back once every row has been checked if any was rejected.
+    const run = sqlite.transaction(() => {
+      parsed.forEach(writeOne);
+      if (rejects.length || options.dryRun) throw new StrictAbort();
+    });
+    try {
+      run();
+    } catch (e) {
+      if (!(e instanceof StrictAbort)) throw e;
+      result.nothingWritten = true;
+      if (!options.dryRun) {
+        result.added = result.updated = result.skipped = 0;
+        result.clientsCreated = 0;
+        result.paymentsRecorded = 0;
+        result.outcomes = [];
+      }
+      result.invoiceIds = [];
+    }
+  } else {
+    // Row by row in short transactions, yielding between them; a dry run rolls each one back.
+    let i = 0;
+    const writeSome = sqlite.transaction((started: number) => {
+      do writeOne(parsed[i++]!);
+      while (i < parsed.length && performance.now() - started < sliceMs);
+      if (options.dryRun) throw new StrictAbort();
+    });
+    while (i < parsed.length) {
+      try {
+        writeSome.immediate(performance.now());
+      } catch (e) {
+        if (!(e instanceof StrictAbort)) throw e;
+        // Rolled back: the ids of its new clients will be given again.
+        fresh.keyOfId.clear();
+      }
+      await tick();
+    }
+    if (options.dryRun) {
+      result.nothingWritten = true;
+      result.invoiceIds = [];
+    }
   }
   rejects.sort((a, b) => a.line - b.line);
   const badLines = [...new Set(rejects.map((r) => r.line))];
@@ -392,24 +509,42 @@ function parseRow(record: string[], line: number, header: readonly string[], col
   return { line, year, ...content, issueDate: issueDate!, totalCents: totalCents!, disputed: disputed!, hash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex') };
 }
 
-function resolveClient(s: ImportServices, row: ParsedRow, result: ImportResult): number {
+/**
+ * Clients this import created, by what names them in the file (the ids of a dry run's rolled-back
+ * transactions are reused, so they cannot tell two new clients apart). `keyOfId` holds the ids of the
+ * current transaction's new clients; `counted` counts each new client once.
+ */
+interface NewClients {
+  counted: Set<string>;
+  keyOfId: Map<number, string>;
+  /** Keys counted by the row being written (uncounted again if it fails). */
+  row: string[];
+}
+
+function newClientKey(row: ParsedRow): string {
+  if (row.clientRef) return `ref:${row.clientRef}`;
+  if (row.clientPiva) return `piva:${normalizePartitaIva(row.clientPiva)}`;
+  return `name:${(row.clientName ?? '').toLowerCase()}`;
+}
+
+function resolveClient(s: ImportServices, row: ParsedRow, result: ImportResult, fresh: NewClients): number {
   if (row.clientId !== undefined) {
-    const exists = s.sqlite.prepare('SELECT id FROM clients WHERE id = ?').get(row.clientId) as { id: number } | undefined;
+    const exists = stmt(s.sqlite, 'SELECT id FROM clients WHERE id = ?').get(row.clientId) as { id: number } | undefined;
     if (!exists) throw new RowError('client_id', `no client with id ${row.clientId}`);
     return exists.id;
   }
   if (row.clientRef) {
-    const byRef = s.sqlite.prepare('SELECT id FROM clients WHERE external_ref = ?').get(row.clientRef) as { id: number } | undefined;
+    const byRef = stmt(s.sqlite, 'SELECT id FROM clients WHERE external_ref = ?').get(row.clientRef) as { id: number } | undefined;
     if (byRef) return byRef.id;
   }
   if (row.clientPiva) {
     const piva = normalizePartitaIva(row.clientPiva);
-    const byPiva = s.sqlite.prepare('SELECT id FROM clients WHERE partita_iva = ?').get(piva) as { id: number } | undefined;
+    const byPiva = stmt(s.sqlite, 'SELECT id FROM clients WHERE partita_iva = ?').get(piva) as { id: number } | undefined;
     if (byPiva) return byPiva.id;
   }
   const name = row.clientName ?? row.clientRef;
   if (name) {
-    const byName = s.sqlite.prepare('SELECT id, partita_iva, external_ref FROM clients WHERE denominazione = ? COLLATE NOCASE ORDER BY id').all(name) as {
+    const byName = stmt(s.sqlite, 'SELECT id, partita_iva, external_ref FROM clients WHERE denominazione = ? COLLATE NOCASE ORDER BY id').all(name) as {
       id: number;
       partita_iva: string | null;
       external_ref: string | null;
@@ -417,23 +552,30 @@ function resolveClient(s: ImportServices, row: ParsedRow, result: ImportResult):
     // A same-named client with a different P.IVA (or another system's id) is another company: do not merge them.
     const match = byName.find((c) => (!row.clientPiva || c.partita_iva === null) && (!row.clientRef || c.external_ref === null || c.external_ref === row.clientRef));
     if (match) {
-      if (row.clientRef) s.sqlite.prepare('UPDATE clients SET external_ref = ? WHERE id = ? AND external_ref IS NULL').run(row.clientRef, match.id);
+      if (row.clientRef) stmt(s.sqlite, 'UPDATE clients SET external_ref = ? WHERE id = ? AND external_ref IS NULL').run(row.clientRef, match.id);
       return match.id;
     }
   }
   if (!name) throw new RowError('client_name', `is required to create the client with P.IVA ${row.clientPiva}`);
   const created = s.clients.create({ denominazione: name, ...(row.clientPiva ? { partitaIva: row.clientPiva } : {}) });
-  if (row.clientRef) s.sqlite.prepare('UPDATE clients SET external_ref = ? WHERE id = ?').run(row.clientRef, created.id);
-  result.clientsCreated++;
+  if (row.clientRef) stmt(s.sqlite, 'UPDATE clients SET external_ref = ? WHERE id = ?').run(row.clientRef, created.id);
+  const key = newClientKey(row);
+  fresh.keyOfId.set(created.id, key);
+  if (!fresh.counted.has(key)) {
+    fresh.counted.add(key);
+    fresh.row.push(key);
+    result.clientsCreated++;
+  }
   return created.id;
 }
 
 type RowOutcome = 'added' | 'updated' | 'skipped';
 
-function writeRow(s: ImportServices, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>): RowOutcome {
-  const clientId = resolveClient(s, row, result);
+function writeRow(s: ImportServices, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>, fresh: NewClients): RowOutcome {
+  const clientId = resolveClient(s, row, result, fresh);
   const year = Number(row.issueDate.slice(0, 4));
-  const key = row.number !== undefined ? `${clientId}|${row.number}|${row.issueDate}` : `${clientId}|${row.issueDate}|${row.hash}`;
+  const who = fresh.keyOfId.get(clientId) ?? `id:${clientId}`;
+  const key = row.number !== undefined ? `${who}|${row.number}|${row.issueDate}` : `${who}|${row.issueDate}|${row.hash}`;
   const earlier = seen.get(key);
   if (earlier) {
     if (earlier.hash === row.hash) {
@@ -446,8 +588,8 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
   type Existing = { id: number; client_id: number; issue_date: string; source: string; source_hash: string | null; client_name: string };
   const existing =
     row.number !== undefined
-      ? (s.sqlite.prepare('SELECT i.id, i.client_id, i.issue_date, i.source, i.source_hash, c.denominazione AS client_name FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.year = ? AND i.number = ?').get(year, row.number) as Existing | undefined)
-      : (s.sqlite.prepare("SELECT i.id, i.client_id, i.issue_date, i.source, i.source_hash, c.denominazione AS client_name FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.client_id = ? AND i.issue_date = ? AND i.source = 'csv' AND i.source_hash = ?").get(clientId, row.issueDate, row.hash) as Existing | undefined);
+      ? (stmt(s.sqlite, 'SELECT i.id, i.client_id, i.issue_date, i.source, i.source_hash, c.denominazione AS client_name FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.year = ? AND i.number = ?').get(year, row.number) as Existing | undefined)
+      : (stmt(s.sqlite, "SELECT i.id, i.client_id, i.issue_date, i.source, i.source_hash, c.denominazione AS client_name FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.client_id = ? AND i.issue_date = ? AND i.source = 'csv' AND i.source_hash = ?").get(clientId, row.issueDate, row.hash) as Existing | undefined);
   if (existing) {
     if (existing.client_id !== clientId || existing.issue_date !== row.issueDate) {
       throw new RowError('number', `${invoiceLabel(row.number!, year)} is already used by the invoice of ${existing.issue_date} to ${existing.client_name}`);
@@ -495,7 +637,7 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
 
 /** A changed row of an invoice this import wrote before: its figures follow the file; payments recorded since are kept. */
 function updateRow(s: ImportServices, id: number, row: ParsedRow, result: ImportResult): void {
-  const paid = (s.sqlite.prepare('SELECT COALESCE(SUM(paid_amount_cents), 0) AS n FROM payments WHERE invoice_id = ?').get(id) as { n: number }).n;
+  const paid = (stmt(s.sqlite, 'SELECT COALESCE(SUM(paid_amount_cents), 0) AS n FROM payments WHERE invoice_id = ?').get(id) as { n: number }).n;
   if (paid > row.totalCents) throw new RowError('total', `${(row.totalCents / 100).toFixed(2)} is less than the ${(paid / 100).toFixed(2)} already paid on this invoice`);
   const inv = s.invoices.get(id);
   const client = s.clients.get(row.clientId ?? inv.client_id);
@@ -507,11 +649,11 @@ function updateRow(s: ImportServices, id: number, row: ParsedRow, result: Import
   s.sqlite
     .prepare('UPDATE invoice_lines SET description = COALESCE(?, description), unit_price_cents = ?, net_cents = ?, vat_cents = 0, total_cents = ? WHERE invoice_id = ? AND line_no = 1')
     .run(row.description ?? null, row.totalCents, row.totalCents, row.totalCents, id);
-  s.sqlite.prepare('DELETE FROM payments WHERE invoice_id = ? AND paid_amount_cents = 0').run(id);
-  s.sqlite.prepare('UPDATE payments SET amount_cents = paid_amount_cents WHERE invoice_id = ?').run(id);
+  stmt(s.sqlite, 'DELETE FROM payments WHERE invoice_id = ? AND paid_amount_cents = 0').run(id);
+  stmt(s.sqlite, 'UPDATE payments SET amount_cents = paid_amount_cents WHERE invoice_id = ?').run(id);
   const open = row.totalCents - paid;
-  if (open > 0) s.sqlite.prepare('INSERT INTO payments (invoice_id, due_date, amount_cents) VALUES (?, ?, ?)').run(id, dueDate, open);
-  s.sqlite.prepare("UPDATE invoices SET status = CASE WHEN ? = 0 THEN 'paid' WHEN ? > 0 THEN 'partially_paid' ELSE 'issued' END WHERE id = ?").run(open, paid, id);
+  if (open > 0) stmt(s.sqlite, 'INSERT INTO payments (invoice_id, due_date, amount_cents) VALUES (?, ?, ?)').run(id, dueDate, open);
+  stmt(s.sqlite, "UPDATE invoices SET status = CASE WHEN ? = 0 THEN 'paid' WHEN ? > 0 THEN 'partially_paid' ELSE 'issued' END WHERE id = ?").run(open, paid, id);
   const wanted = row.paidCents ?? 0;
   if (wanted > paid && row.paidDate) {
     s.payments.record({ invoiceId: id, amountCents: Math.min(wanted - paid, open), date: row.paidDate });

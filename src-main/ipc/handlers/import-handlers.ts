@@ -10,7 +10,7 @@ import { importFatturaPa, readFatturaPaSources, type FatturaPaReading } from '..
 import { getFirm, setFirm } from '../../core/import/firm';
 import type { ImportSummary as CoreSummary } from '../../core/import/import-summary';
 import { kindOfName } from '../../core/import/import-sources';
-import { importInvoicesCsv, readCsvRecords, type ImportField } from '../../core/import/invoice-csv-import';
+import { importInvoicesCsv, readCsvHead, type ImportField } from '../../core/import/invoice-csv-import';
 import { UploadSessions, type UploadLimits } from '../../core/import/upload-sessions';
 import { IMPORT_CHUNK_BYTES, IMPORT_SESSION_BYTES, type ImportSummary } from '../../../src-preload/contract/import-channels';
 import type { EmitEvent, PartialHandlers } from '../ipc-router';
@@ -61,12 +61,12 @@ export function importHandlers(app: App, emit: EmitEvent, uploads: ImportUploads
       const text = bytesOf(s, file).toString('utf8');
       const map = args.csv?.map ?? {};
       const t0 = performance.now();
-      const result = importInvoicesCsv(
+      const result = await importInvoicesCsv(
         { sqlite: app.database.sqlite, clients: app.clients, invoices: app.invoices, payments: app.payments },
         text,
-        { map, dateFormat: args.csv?.dateFormat, strict: false, dryRun, source: file, onProgress: (d, t) => progress('importing', d, t) },
+        { map, dateFormat: args.csv?.dateFormat, strict: false, dryRun, source: file, onProgress: (d, t, step) => progress(step, d, t) },
       );
-      if (!dryRun && result.imported > 0) rememberCsvMap(app.database.sqlite, readCsvRecords(text, { source: file }).header, map);
+      if (!dryRun && result.imported > 0) rememberCsvMap(app.database.sqlite, result.header, map);
       return toContract(csvResultToSummary(file, result, performance.now() - t0));
     } finally {
       s.busy = false;
@@ -82,7 +82,7 @@ export function importHandlers(app: App, emit: EmitEvent, uploads: ImportUploads
     'import:setFirm': (args) => setFirm(app.database.sqlite, args, true),
     'import:csvPreview': ({ sessionId, file }) => {
       const s = session(sessionId);
-      const { header, rows, delimiter } = readCsvRecords(bytesOf(s, file).toString('utf8'), { source: file });
+      const { header, rows, delimiter } = readCsvHead(bytesOf(s, file).toString('utf8'), { source: file }, 10);
       const remembered = rememberedCsvMap(app.database.sqlite, header);
       return {
         header,
