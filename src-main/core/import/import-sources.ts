@@ -53,6 +53,14 @@ class Budget {
 
 const entry = (name: string, over: Partial<SourceEntry>): SourceEntry => ({ name, bytes: null, problem: null, ignored: null, ...over });
 
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A name as a label that cannot break a line or turn text around: control and direction characters as \u{…}. */
+export function printable(name: string): string {
+  return name.replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
+
 function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, decodeStrings: false, validateEntrySizes: true }, (err, zip) =>
@@ -108,10 +116,10 @@ async function* expandZip(label: string, bytes: Uint8Array, budget: Budget, dept
       if (!next) return;
       const raw = next.fileName as unknown as Buffer;
       const name = yauzl.getFileNameLowLevel(next.generalPurposeBitFlag, raw, next.extraFields, false);
-      const shown = `${label} › ${name}`;
+      const shown = `${label} › ${printable(name)}`;
       if (name.endsWith('/')) continue;
       budget.count(label);
-      const bad = yauzl.validateFileName(name);
+      const bad = yauzl.validateFileName(name) ?? (printable(name) !== name ? 'control or text-direction characters' : null);
       if (bad) {
         yield entry(shown, { problem: `unsafe name in the archive (${bad})` });
         continue;
@@ -155,7 +163,7 @@ async function* walk(dir: string, label: string, budget: Budget): AsyncGenerator
   for (const d of names) {
     if (d.name.startsWith('.')) continue;
     const full = path.join(dir, d.name);
-    const shown = `${label}/${d.name}`;
+    const shown = `${label}/${printable(d.name)}`;
     if (d.isSymbolicLink()) {
       yield entry(shown, { ignored: 'symbolic link, not followed' });
       continue;
@@ -206,7 +214,7 @@ export async function* expandSources(sources: readonly ImportSource[], limits: A
     } catch (e) {
       throw new InputError(`path: cannot read "${s.path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'path');
     }
-    const label = path.basename(s.path);
+    const label = printable(path.basename(s.path));
     if (stat.isDirectory()) yield* walk(s.path, label, budget);
     else yield* fromFile(s.path, label, budget);
   }
