@@ -23,7 +23,8 @@ import type {
   SourceType,
 } from './assistant-types';
 import { BuiltinProvider, writeLearned, type ProseProvider } from './builtin-provider';
-import { BusinessQueries, CREDIT_NOTE_TYPE, signedTotal, type InvoiceFigures } from './business-queries';
+import { BusinessQueries, signedTotal, type InvoiceFigures } from './business-queries';
+import { isCreditNote, signedCents } from '../domain/document-types';
 import { ClientMatcher, type ClientMatch } from './client-matcher';
 import { contentTokens, CorrectionMemory, type CorrectionMemoryOptions } from './correction-memory';
 import { parseIntent, type Intent, type Lang, type ParsedQuestion } from './parse-intent';
@@ -188,13 +189,13 @@ export class Assistant {
       period: periodFacts(period, lang),
       client,
       invoiceCount: issued.length,
-      creditNoteCount: issued.filter((f) => f.documentType === CREDIT_NOTE_TYPE).length,
+      creditNoteCount: issued.filter((f) => isCreditNote(f.documentType)).length,
       totalCents: sum(issued, signedTotal),
-      netCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? -f.netCents : f.netCents)),
-      vatCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? -f.vatCents : f.vatCents)),
-      paidCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? 0 : f.paidCents)),
+      netCents: sum(issued, (f) => (signedCents(f.documentType, f.netCents))),
+      vatCents: sum(issued, (f) => (signedCents(f.documentType, f.vatCents))),
+      paidCents: sum(issued, (f) => (isCreditNote(f.documentType) ? 0 : f.paidCents)),
       outstandingCents: sum(issued, (f) => f.outstandingCents),
-      ritenutaCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? 0 : f.ritenutaCents)),
+      ritenutaCents: sum(issued, (f) => (isCreditNote(f.documentType) ? 0 : f.ritenutaCents)),
       collectedInPeriodCents: collectedForClient,
       draftsExcluded: all.filter((f) => f.status === 'draft').length,
     };
@@ -216,7 +217,7 @@ export class Assistant {
 
   private async average(period: Period | null, client: ClientRef | null, lang: Lang, today: string) {
     const rows = (await this.queries.invoices({ issuedFrom: period?.from, issuedTo: period?.to, clientId: client?.id, issuedOnly: true }, today)).filter(
-      (f) => f.documentType !== CREDIT_NOTE_TYPE,
+      (f) => !isCreditNote(f.documentType),
     );
     const totals = rows.map((f) => f.totalCents).sort((a, b) => a - b);
     const total = totals.reduce((s, x) => s + x, 0);
@@ -308,7 +309,8 @@ export class Assistant {
       return { facts, sources: match.candidates.map((c): AnswerSource => ({ entityType: 'client', entityId: c.id, label: c.name })) };
     }
     const row = (await this.queries.client(match.client.id))!;
-    const rows = (await this.queries.invoices({ clientId: row.id, issuedOnly: true }, today)).filter((f) => f.documentType !== CREDIT_NOTE_TYPE);
+    const issued = await this.queries.invoices({ clientId: row.id, issuedOnly: true }, today);
+    const rows = issued.filter((f) => !isCreditNote(f.documentType));
     const paid = rows.filter((f) => f.paidDate);
     const toPay = paid.map((f) => daysBetween(f.issueDate, f.paidDate!));
     const late = paid.map((f) => daysBetween(f.dueDate, f.paidDate!));
@@ -318,7 +320,8 @@ export class Assistant {
       client: { id: row.id, name: row.denominazione, partitaIva: row.partita_iva, city: row.city, paymentTermsDays: row.payment_terms_days, email: row.email },
       candidates: [],
       invoiceCount: rows.length,
-      totalInvoicedCents: sum(rows, (f) => f.totalCents),
+      // Net of the client's credit notes (TD04, TD08).
+      totalInvoicedCents: sum(issued, signedTotal),
       paidCents: sum(rows, (f) => f.paidCents),
       outstandingCents: sum(rows, (f) => f.outstandingCents),
       overdueCents: sum(rows, (f) => f.overdueCents),
@@ -553,7 +556,7 @@ function invoiceSources(rows: readonly InvoiceFigures[], lang: Lang): AnswerSour
   return rows.map((f) => ({
     entityType: 'invoice' as SourceType,
     entityId: f.id,
-    label: `${f.documentType === CREDIT_NOTE_TYPE ? (lang === 'it' ? 'Nota di credito' : 'Credit note') : lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(f.number, f.year)} — ${f.clientName}`,
+    label: `${isCreditNote(f.documentType) ? (lang === 'it' ? 'Nota di credito' : 'Credit note') : lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(f.number, f.year)} — ${f.clientName}`,
   }));
 }
 

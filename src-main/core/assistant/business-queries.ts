@@ -1,12 +1,12 @@
 // Read-only business figures the assistant answers from: invoices with their payment state
 // (due, paid, outstanding, overdue as of a day), clients, and the aggregates built on them. Nothing
-// here writes. "Issued" means every invoice that is not a draft or cancelled; credit notes (TD04)
-// count negatively in revenue.
+// here writes. "Issued" means every invoice that is not a draft or cancelled; credit notes (TD04,
+// TD08) count negatively in revenue.
 import { sql, type Kysely } from 'kysely';
 import { daysBetween } from '../dates';
 import type { DB, InvoiceStatus } from '../db/schema';
+import { CREDIT_NOTE_TYPES, isCreditNote, signedCents } from '../domain/document-types';
 
-export const CREDIT_NOTE_TYPE = 'TD04';
 const NOT_ISSUED: InvoiceStatus[] = ['draft', 'cancelled'];
 
 export interface InvoiceFigures {
@@ -138,7 +138,7 @@ export class BusinessQueries {
         'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
       ])
       .where('i.status', 'not in', [...NOT_ISSUED, 'paid'])
-      .where('i.document_type', '!=', CREDIT_NOTE_TYPE);
+      .where('i.document_type', 'not in', [...CREDIT_NOTE_TYPES]);
     if (clientId !== undefined) q = q.where('i.client_id', '=', clientId);
     const rows = await q.orderBy('i.due_date').orderBy('i.id').execute();
     return (await this.withPayments(rows, asOf)).filter((f) => f.outstandingCents > 0);
@@ -228,7 +228,7 @@ export class BusinessQueries {
     return rows.map((r) => {
       const agg = aggs.get(r.id);
       const issued = !NOT_ISSUED.includes(r.status);
-      const credit = r.document_type === CREDIT_NOTE_TYPE;
+      const credit = isCreditNote(r.document_type);
       const dueAmountCents = agg ? agg.amount : r.total_cents - r.ritenuta_cents;
       const paidCents = agg ? agg.paid : r.status === 'paid' ? dueAmountCents : 0;
       let outstandingCents = 0;
@@ -274,5 +274,5 @@ export class BusinessQueries {
 
 /** Signed amount of an invoice for revenue: credit notes subtract. */
 export function signedTotal(f: Pick<InvoiceFigures, 'documentType' | 'totalCents'>): number {
-  return f.documentType === CREDIT_NOTE_TYPE ? -f.totalCents : f.totalCents;
+  return signedCents(f.documentType, f.totalCents);
 }

@@ -15,8 +15,6 @@ export const DOCUMENT_TYPES = new Set([
   'TD01', 'TD02', 'TD03', 'TD04', 'TD05', 'TD06', 'TD07', 'TD08', 'TD09', 'TD16', 'TD17', 'TD18', 'TD19', 'TD20',
   'TD21', 'TD22', 'TD23', 'TD24', 'TD25', 'TD26', 'TD27', 'TD28', 'TD29',
 ]);
-/** Credit notes (ordinary TD04, simplified TD08): they reduce revenue. */
-export const CREDIT_NOTE_TYPES = new Set(['TD04', 'TD08']);
 
 /** Root elements of the SDI's receipts and metadata files, which travel with invoices in bulk downloads. */
 const SDI_NOTICES = new Set([

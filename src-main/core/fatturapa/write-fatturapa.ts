@@ -7,6 +7,7 @@
 // client without an address or tax identifier) is refused with FatturaWriteError naming the field.
 // Amounts are written from the stored cents, so the file imports back to the same figures.
 import type { InvoiceForExport } from '../domain/invoice-export-repository';
+import { isCreditNote } from '../domain/document-types';
 import { DEFAULT_MODALITA_PAGAMENTO, modalitaPagamentoOf } from './payment-methods';
 
 export const FATTURAPA_NAMESPACE = 'http://ivaservizi.agenziaentrate.gov.it/docs/xsd/fatture/v1.2';
@@ -275,7 +276,7 @@ export function writeFatturaPa(invoice: InvoiceForExport, issuer: FatturaIssuer,
   const ritenutaRate = invoice.netCents !== 0 ? (invoice.ritenutaCents * 100) / invoice.netCents : 0;
   const person = issuer.codiceFiscale !== null && issuer.codiceFiscale.length === 16;
   const causale = invoice.notes ? t.parts(invoice.notes, 200, 'notes') : [];
-  const credit = invoice.documentType === 'TD04';
+  const credit = isCreditNote(invoice.documentType);
   const instalments = credit ? [] : invoice.instalments.filter((p) => p.amountCents > 0);
   const payments = instalments.map((p, i) => {
     // An open instalment has no method yet: the app's default (a bank transfer) is what is asked for.

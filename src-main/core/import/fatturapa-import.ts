@@ -23,6 +23,7 @@ import { addItem, emptySummary, type ImportItem, type ImportSummary } from './im
 import { DEFAULT_BUDGET, expandSources, type ArchiveBudget, type ImportSource } from './import-sources';
 import { readFatturaInWorker } from './fatturapa-jobs';
 import { PartyClientResolver } from './party-client';
+import { isCreditNote } from '../domain/document-types';
 
 export interface FatturaPaImportDeps {
   sqlite: BetterSqlite3.Database;
@@ -291,7 +292,7 @@ function writeDocument(
   const client = resolver.resolve(inv.customer);
   for (const n of client.notes) notes.push(n);
   if (client.created) clientCreated(client.key);
-  const credit = inv.documentType === 'TD04' || inv.documentType === 'TD08';
+  const credit = isCreditNote(inv.documentType);
   const dueAmount = inv.totalCents - inv.ritenutaCents;
   let instalments = inv.instalments.filter((p) => p.amountCents > 0).map((p) => ({ dueDate: p.dueDate, amountCents: p.amountCents, method: appMethodOf(p.method), iban: p.iban }));
   const undated = instalments.filter((p) => p.dueDate === null).length;

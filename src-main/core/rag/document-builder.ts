@@ -11,6 +11,7 @@ import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
 import { formatEuro } from '../money';
+import { isCreditNote } from '../domain/document-types';
 import { invoiceLabel } from '../domain/invoice-number';
 
 export const RAG_ENTITY_TYPES: readonly RagEntityType[] = ['invoice', 'client', 'product'];
@@ -91,6 +92,7 @@ interface ClientRow {
 interface ClientInvoiceRow {
   client_id: number;
   total_cents: number;
+  document_type: string;
   issue_date: string;
   due_date: string;
   status: string;
@@ -137,7 +139,7 @@ export class DocumentBuilder {
       payments: p<PaymentRow>(`SELECT invoice_id, due_date, amount_cents, paid_date, paid_amount_cents FROM payments WHERE invoice_id IN ${IN_IDS} ORDER BY invoice_id, due_date, id`),
       clients: p<ClientRow>(`SELECT * FROM clients WHERE id IN ${IN_IDS}`),
       clientInvoices: p<ClientInvoiceRow>(
-        `SELECT i.client_id, i.total_cents, i.issue_date, i.due_date, i.status,
+        `SELECT i.client_id, i.total_cents, i.document_type, i.issue_date, i.due_date, i.status,
                 SUM(p.paid_amount_cents) AS paid_cents, MAX(p.paid_date) AS last_paid
            FROM invoices i LEFT JOIN payments p ON p.invoice_id = i.id
           WHERE i.client_id IN ${IN_IDS} AND i.status NOT IN ('cancelled','draft')
@@ -259,11 +261,17 @@ export class DocumentBuilder {
       const inv = byClient.get(c.id) ?? [];
       if (inv.length) {
         let total = 0;
+        let credited = 0;
         let paid = 0;
         let paidCount = 0;
         let late = 0;
         let delaySum = 0;
         for (const r of inv) {
+          // A credit note (TD04, TD08) reduces what was invoiced; nothing is collected on it.
+          if (isCreditNote(r.document_type)) {
+            credited += r.total_cents;
+            continue;
+          }
           total += r.total_cents;
           paid += Math.min(r.paid_cents ?? 0, r.total_cents);
           const settled = r.status === 'paid' || (r.paid_cents ?? 0) >= r.total_cents;
@@ -275,7 +283,7 @@ export class DocumentBuilder {
           }
         }
         parts.push(
-          `Fatture: ${inv.length}, fatturato totale ${formatEuro(total)}, incassato ${formatEuro(paid)}, da incassare ${formatEuro(total - paid)}`,
+          `Fatture: ${inv.length}, fatturato totale ${formatEuro(total - credited)}${credited ? ` (al netto di note di credito per ${formatEuro(credited)})` : ''}, incassato ${formatEuro(paid)}, da incassare ${formatEuro(total - paid)}`,
         );
         parts.push(`Prima fattura ${inv[0]!.issue_date}, ultima fattura ${inv[inv.length - 1]!.issue_date}`);
         if (paidCount) {
