@@ -5,6 +5,7 @@
 // (remembered per file shape); FatturaPA imports need the user's firm, asked once.
 import { z } from 'zod';
 import { LimitedText, NoArgs } from './common';
+import { ImportMessage } from './import-messages';
 
 export { IMPORT_CHUNK_BYTES } from './common';
 /** Bytes per upload session (all its files). */
@@ -41,6 +42,10 @@ export const ImportItem = z.object({
   direction: z.enum(['issued', 'received']).nullable(),
   reason: z.string().nullable(),
   notes: z.array(z.string()),
+  /** `reason` as a code with its figures, for the UI's language (absent or null: show `reason`). */
+  reasonMessage: ImportMessage.nullable().optional(),
+  /** One per note: its code, or null (show the note's text). */
+  noteMessages: z.array(ImportMessage.nullable()).optional(),
 });
 export type ImportItem = z.infer<typeof ImportItem>;
 

@@ -12,8 +12,9 @@ import { importSummaryCsv, type ImportItem, type ImportSummary } from '../../src
 import { Icon } from '../components/icons';
 import { Alert } from '../components/states';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
-import type { MessageKey } from '../i18n/catalog';
+import type { Language, MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
+import { importItemTexts } from '../format/import-messages';
 import { CSV_FIELD_LIST, useImportStore } from '../stores/import-store';
 
 const OUTCOME_TONE: Record<ImportItem['outcome'], Tone> = { added: 'success', updated: 'info', skipped: 'neutral', rejected: 'danger', ignored: 'neutral' };
@@ -187,7 +188,7 @@ function FirmQuestion({ summary }: { summary: ImportSummary }): ReactElement {
 }
 
 function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const run = useImportStore((s) => s.run);
   const step = useImportStore((s) => s.step);
   const items = [...summary.items].sort((a, b) => ORDER.indexOf(a.outcome) - ORDER.indexOf(b.outcome));
@@ -237,10 +238,7 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
                     <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
                     {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
                   </td>
-                  <td className="sm wrap">
-                    {i.reason}
-                    {i.notes.length > 0 && <div className="faint xs">{i.notes.join(' · ')}</div>}
-                  </td>
+                  <ItemReason item={i} lang={lang} />
                 </tr>
               ))}
             </tbody>
@@ -259,5 +257,15 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
         )}
       </div>
     </div>
+  );
+}
+
+function ItemReason({ item, lang }: { item: ImportItem; lang: Language }): ReactElement {
+  const { reason, notes } = importItemTexts(item, lang);
+  return (
+    <td className="sm wrap">
+      {reason}
+      {notes.length > 0 && <div className="faint xs">{notes.join(' · ')}</div>}
+    </td>
   );
 }

@@ -402,6 +402,8 @@ describe('import uploads: signed and XML content', () => {
     const expected = [...cases.map((c) => c.name), 'laughs.zip › inner/laughs.xml'];
     expect(s.items.map((i) => i.source).sort()).toEqual(expected.sort());
     for (const i of s.items) expect(`${i.source}: ${i.outcome} ${i.reason}`).toBe(`${i.source}: rejected contains a DOCTYPE or ENTITY declaration, which FatturaPA does not allow`);
+    // The same reason with its code, which the page says in the UI's language.
+    for (const i of s.items) expect(i.reasonMessage).toEqual({ code: 'xml-doctype', params: {} });
     expect(JSON.stringify(s)).not.toContain('TOP-SECRET');
     expect(s.documents).toBe(0);
     check(`${expected.length} files (billion laughs plain, UTF-16 and zipped; file and parameter XXE; internal entity; external DTD) → rejected by name in ${(seconds * 1000).toFixed(0)} ms, the secret file's content nowhere in the answer`);

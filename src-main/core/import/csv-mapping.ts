@@ -79,8 +79,10 @@ export function csvResultToSummary(file: string, r: ImportResult, durationMs: nu
   s.dateFormat = r.dateFormat;
   for (const o of r.outcomes) {
     const reasons = r.rejects.filter((x) => x.line === o.line).map((x) => (x.column ? `${x.field} (${x.column}): ${x.reason}` : x.reason));
-    const notes = r.notes.filter((n) => n.line === o.line).map((n) => `${n.field}: ${n.message}`);
-    s.items.push({ source: `${file}, line ${o.line}`, ref: o.ref, outcome: o.outcome, direction: o.outcome === 'rejected' ? null : 'issued', reason: reasons.join('; ') || null, notes });
+    const lineNotes = r.notes.filter((n) => n.line === o.line);
+    const notes = lineNotes.map((n) => `${n.field}: ${n.message}`);
+    const noteMessages = lineNotes.map((n) => (n.code ? { code: n.code.code, params: { ...n.code.params, field: n.field } } : null));
+    s.items.push({ source: `${file}, line ${o.line}`, ref: o.ref, outcome: o.outcome, direction: o.outcome === 'rejected' ? null : 'issued', reason: reasons.join('; ') || null, notes, noteMessages });
   }
   return s;
 }

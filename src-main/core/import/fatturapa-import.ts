@@ -24,6 +24,10 @@ import { DEFAULT_BUDGET, expandSources, type ArchiveBudget, type ImportSource } 
 import { readFatturaInWorker } from './fatturapa-jobs';
 import { PartyClientResolver } from './party-client';
 import { isCreditNote } from '../domain/document-types';
+import { coded, type CodedText } from './import-message';
+
+/** An item's reason: the English text and its code. */
+const said = (c: CodedText | null): Pick<ImportItem, 'reason' | 'reasonMessage'> => ({ reason: c?.text ?? null, reasonMessage: c?.message ?? null });
 
 export interface FatturaPaImportDeps {
   sqlite: BetterSqlite3.Database;
@@ -88,14 +92,17 @@ export async function readFatturaPaSources(worker: WorkerHost, sources: readonly
   const send = (chunk: { name: string; bytes: Uint8Array }[]) => {
     const done = readFatturaInWorker(worker, chunk).then(
       (results) => results,
-      (e: unknown) => chunk.map((f) => ({ name: f.name, status: 'rejected' as const, reason: `could not be read: ${(e as Error).message}` })),
+      (e: unknown) => chunk.map((f) => {
+        const c = coded('read-failed', { detail: (e as Error).message });
+        return { name: f.name, status: 'rejected' as const, reason: c.text, message: c.message };
+      }),
     );
     const previous = inFlight[inFlight.length - 1] ?? Promise.resolve();
     inFlight.push(
       Promise.all([previous, done]).then(([, results]) => {
         for (const r of results) {
           if (r.status === 'ok') for (const invoice of r.invoices) docs.push({ file: r.invoices.length > 1 ? `${r.name} (body ${invoice.body} of ${invoice.bodies})` : r.name, invoice });
-          else items.push({ source: r.name, ref: null, outcome: r.status, direction: null, reason: r.reason, notes: [] });
+          else items.push({ source: r.name, ref: null, outcome: r.status, direction: null, reason: r.reason, reasonMessage: r.message ?? null, notes: [] });
         }
         read += chunk.length;
         progress({ step: 'reading', current: read, total: found });
@@ -117,9 +124,9 @@ export async function readFatturaPaSources(worker: WorkerHost, sources: readonly
         chunk = [];
       }
     } else if (e.problem) {
-      items.push({ source: e.name, ref: null, outcome: 'rejected', direction: null, reason: e.problem, notes: [] });
+      items.push({ source: e.name, ref: null, outcome: 'rejected', direction: null, reason: e.problem, reasonMessage: e.message ?? null, notes: [] });
       unreadable++;
-    } else items.push({ source: e.name, ref: null, outcome: 'ignored', direction: null, reason: e.ignored, notes: [] });
+    } else items.push({ source: e.name, ref: null, outcome: 'ignored', direction: null, reason: e.ignored, reasonMessage: e.message ?? null, notes: [] });
   }
   if (chunk.length) send(chunk);
   await drainTo(0);
@@ -190,7 +197,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly
         writeOne(d);
       } catch (e) {
         clientsCreated = before;
-        items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, reason: `could not be written: ${(e as Error).message}`, notes: d.invoice.tolerated });
+        items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, ...said(coded('write-failed', { detail: (e as Error).message })), notes: d.invoice.tolerated });
       }
     } while (i < docs.length && performance.now() - started < budget);
     if (dryRun) throw new DryRunRollback();
@@ -234,21 +241,21 @@ function writeDocument(
   const year = Number(inv.issueDate.slice(0, 4));
   const ref = invoiceLabel(inv.number, year);
   const notes = [...inv.tolerated];
-  const item = (outcome: ImportItem['outcome'], direction: ImportItem['direction'], reason: string | null): ImportItem => ({ source: d.file, ref, outcome, direction, reason, notes });
+  const item = (outcome: ImportItem['outcome'], direction: ImportItem['direction'], reason: CodedText | null): ImportItem => ({ source: d.file, ref, outcome, direction, ...said(reason), notes });
   const direction = directionOf(firm, inv);
   if (!direction) {
-    return item('rejected', null, `neither the issuer (${inv.issuer.name}) nor the customer (${inv.customer.name}) is your firm (${firm.name}${firm.partitaIva ? `, P.IVA ${firm.partitaIva}` : ''})`);
+    return item('rejected', null, coded('not-your-firm', { issuer: inv.issuer.name, customer: inv.customer.name, firm: `${firm.name}${firm.partitaIva ? `, P.IVA ${firm.partitaIva}` : ''}` }));
   }
   const numberProblem = invoiceNumberProblem(inv.number);
-  if (numberProblem) return item('rejected', direction, `Numero ${numberProblem}`);
-  if (inv.currency !== 'EUR') return item('rejected', direction, `amounts are in ${inv.currency}; only EUR invoices can be imported`);
+  if (numberProblem) return item('rejected', direction, coded('number-invalid', { detail: numberProblem }));
+  if (inv.currency !== 'EUR') return item('rejected', direction, coded('not-eur', { currency: inv.currency }));
   const supplierKey = inv.issuer.vatCode ? `${inv.issuer.vatCountry ?? 'IT'}${inv.issuer.vatCode}` : inv.issuer.codiceFiscale!;
   const key = direction === 'issued' ? `I|${inv.documentType}|${inv.number}|${inv.issueDate}` : `R|${supplierKey}|${inv.documentType}|${inv.number}|${inv.issueDate}`;
   const earlier = seen.get(key);
   if (earlier) {
     return earlier.hash === inv.hash
-      ? item('skipped', direction, `same invoice as ${earlier.file}`)
-      : item('rejected', direction, `same issuer, type, number and date as ${earlier.file}, but different content: not merged`);
+      ? item('skipped', direction, coded('same-as-earlier-file', { file: earlier.file }))
+      : item('rejected', direction, coded('conflicts-with-earlier-file', { file: earlier.file }));
   }
   seen.set(key, { hash: inv.hash, file: d.file });
 
@@ -256,8 +263,8 @@ function writeDocument(
     const existing = store.received(supplierKey, inv.documentType, inv.number, inv.issueDate);
     if (existing) {
       return existing.source_hash === inv.hash
-        ? item('skipped', direction, 'already imported')
-        : item('rejected', direction, 'already imported with different content (the file changed): not merged');
+        ? item('skipped', direction, coded('already-imported'))
+        : item('rejected', direction, coded('changed-since-import'));
     }
     store.insertReceived({
       supplierName: inv.issuer.name,
@@ -285,9 +292,9 @@ function writeDocument(
 
   const existing = store.issued(year, inv.number, inv.documentType);
   if (existing) {
-    if (existing.issue_date !== inv.issueDate) return item('rejected', direction, `number ${ref} (${inv.documentType}) is already used by the invoice of ${existing.issue_date}`);
-    if (existing.source !== 'fatturapa') return item('rejected', direction, `invoice ${ref} of ${inv.issueDate} already exists (${existing.source === 'app' ? 'created in the app' : 'imported from CSV'}): not merged`);
-    return existing.source_hash === inv.hash ? item('skipped', direction, 'already imported') : item('rejected', direction, 'already imported with different content (the file changed): not merged');
+    if (existing.issue_date !== inv.issueDate) return item('rejected', direction, coded('number-used', { ref, type: inv.documentType, date: existing.issue_date }));
+    if (existing.source !== 'fatturapa') return item('rejected', direction, coded(existing.source === 'app' ? 'exists-from-app' : 'exists-from-csv', { ref, date: inv.issueDate }));
+    return existing.source_hash === inv.hash ? item('skipped', direction, coded('already-imported')) : item('rejected', direction, coded('changed-since-import'));
   }
   const client = resolver.resolve(inv.customer);
   for (const n of client.notes) notes.push(n);

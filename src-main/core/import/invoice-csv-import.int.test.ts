@@ -202,7 +202,9 @@ describe('CSV import for a new user', () => {
       { number: '1234567891', issue_date: '2024-03-01', denominazione: '6627-ELFBK', external_ref: '6627-ELFBK' },
       { number: '1234567892', issue_date: '2024-12-28', denominazione: '7590-VHVEG', external_ref: '7590-VHVEG' },
     ]);
-    expect(r.notes).toEqual([{ line: 3, field: 'due_date', message: "blank: defaulted to 2024-03-31 (issue date + 30 days, the client's terms)" }]);
+    expect(r.notes).toEqual([
+      { line: 3, field: 'due_date', message: "blank: defaulted to 2024-03-31 (issue date + 30 days, the client's terms)", code: { code: 'due-defaulted', params: { date: '2024-03-31', days: 30 } } },
+    ]);
     // The app's own numbering is untouched by a 10-digit imported number.
     expect(s.invoices.nextNumber(2024)).toBe('1');
   });

@@ -22,6 +22,7 @@ import { dueDateFor } from '../dates';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { compileDateFormat, detectDateFormat, suggestDateFormat, type DateFormat } from './csv-date-format';
 import crypto from 'node:crypto';
+import { coded, type ImportMessage } from './import-message';
 
 export const IMPORT_FIELDS = [
   'number',
@@ -75,6 +76,8 @@ export interface ImportNote {
   line: number;
   field: ImportField;
   message: string;
+  /** The message's code and figures (the Import page says it in the UI's language). */
+  code?: ImportMessage;
 }
 
 export interface ImportResult {
@@ -607,7 +610,8 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
   const client = s.clients.get(clientId);
   if (!row.dueDate) {
     const due = dueDateFor(row.issueDate, client.payment_terms_days, client.payment_terms_eom === 1);
-    result.notes.push({ line: row.line, field: 'due_date', message: `blank: defaulted to ${due} (issue date + ${client.payment_terms_days} days${client.payment_terms_eom ? ', end of month' : ''}, the client's terms)` });
+    const c = coded(client.payment_terms_eom ? 'due-defaulted-eom' : 'due-defaulted', { date: due, days: client.payment_terms_days });
+    result.notes.push({ line: row.line, field: 'due_date', message: c.text, code: c.message });
   }
   const detail = s.invoices.create(
     {
@@ -659,6 +663,7 @@ function updateRow(s: ImportServices, id: number, row: ParsedRow, result: Import
     s.payments.record({ invoiceId: id, amountCents: Math.min(wanted - paid, open), date: row.paidDate });
     result.paymentsRecorded++;
   } else if (wanted < paid) {
-    result.notes.push({ line: row.line, field: 'paid_amount', message: `payments recorded since the last import are kept (${(paid / 100).toFixed(2)} paid, the file says ${(wanted / 100).toFixed(2)})` });
+    const c = coded('payments-kept', { paid: (paid / 100).toFixed(2), file: (wanted / 100).toFixed(2) });
+    result.notes.push({ line: row.line, field: 'paid_amount', message: c.text, code: c.message });
   }
 }
