@@ -4,7 +4,9 @@
 // vectors, fused by reciprocal rank. With no model, vectors are skipped and keywords still answer.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
+import { DocumentSourceRepository } from './document-source-repository';
 import type { Embedder } from './embedder';
+import { RagDocumentRepository, type DocumentHit } from './rag-document-repository';
 import type { VectorIndex } from './vector-index';
 
 export type FoundBy = 'keyword' | 'vector';
@@ -43,12 +45,12 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-interface DocRow {
-  id: number;
-  entity_type: RagEntityType;
-  entity_id: number;
-  label: number;
-  text: string;
+type DocRow = DocumentHit;
+
+/** A document's first line is its title (e.g. "Fattura 12/2025 — Rossi Srl"); the rest, joined, is the snippet. */
+export function titleAndSnippet(text: string): { title: string; snippet: string } {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return { title: (lines[0] ?? '').slice(0, 200), snippet: lines.slice(1).join(' · ').slice(0, 300) };
 }
 
 /** Turns free text into a safe FTS5 query: each word (or identifier like 12/2025) a quoted phrase, OR-ed. */
@@ -65,31 +67,17 @@ export function toFtsQuery(query: string): string | null {
 }
 
 export class HybridRetriever {
-  private readonly stmts;
+  private readonly documents: RagDocumentRepository;
+  private readonly sources: DocumentSourceRepository;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly embedder: Embedder,
     /** Loads (or returns) the in-memory vector index; null when vectors are unusable. */
     private readonly vectorIndex: () => Promise<VectorIndex | null>,
   ) {
-    this.stmts = {
-      fts: sqlite.prepare<[string, string, number], DocRow>(
-        `SELECT d.id, d.entity_type, d.entity_id, d.label, d.text FROM rag_fts
-           JOIN rag_documents d ON d.id = rag_fts.rowid
-          WHERE rag_fts MATCH ? AND d.entity_type IN (SELECT value FROM json_each(?))
-          ORDER BY bm25(rag_fts) LIMIT ?`,
-      ),
-      byLabels: sqlite.prepare<[string], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE label IN (SELECT value FROM json_each(?))`),
-      byEntity: sqlite.prepare<[string, number], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE entity_type = ? AND entity_id = ?`),
-      labelTypes: sqlite.prepare<[], { label: number; entity_type: RagEntityType }>(`SELECT label, entity_type FROM rag_documents WHERE embedding IS NOT NULL`),
-      invoiceByNumber: sqlite.prepare<[number, number], { id: number }>(`SELECT id FROM invoices WHERE number = ? AND year = ?`),
-      invoicesByNumber: sqlite.prepare<[number], { id: number }>(`SELECT id FROM invoices WHERE number = ? ORDER BY year DESC LIMIT 5`),
-      clientByVat: sqlite.prepare<[string, string, string], { id: number }>(`SELECT id FROM clients WHERE partita_iva IN (?, ?) OR upper(codice_fiscale) = ?`),
-      clientsByName: sqlite.prepare<[string], { id: number }>(
-        `SELECT id FROM clients WHERE length(denominazione) >= 3 AND instr(?, lower(denominazione)) > 0 ORDER BY length(denominazione) DESC LIMIT 5`,
-      ),
-    };
+    this.documents = new RagDocumentRepository(connection);
+    this.sources = new DocumentSourceRepository(connection);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<RagHit[]> {
@@ -115,7 +103,7 @@ export class HybridRetriever {
     if (mode !== 'vector') {
       this.exactMatches(query, types).forEach((d, i) => add(d, 'exact', i + 1, EXACT_WEIGHT));
       const fts = toFtsQuery(query);
-      if (fts) this.stmts.fts.all(fts, JSON.stringify(types), depth).forEach((d, i) => add(d, 'keyword', i + 1));
+      if (fts) this.documents.keywordSearch(fts, types, depth).forEach((d, i) => add(d, 'keyword', i + 1));
     }
     if (mode !== 'keyword') {
       const index = await this.vectorIndex();
@@ -123,11 +111,11 @@ export class HybridRetriever {
       if (index && vector) {
         let filter: ((label: number) => boolean) | undefined;
         if (types.length < 3) {
-          const allowed = new Set(this.stmts.labelTypes.all().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
+          const allowed = new Set(this.documents.labelTypes().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
           filter = (label) => allowed.has(label);
         }
         const found = index.search(vector, depth, filter);
-        const docs = new Map(this.stmts.byLabels.all(JSON.stringify(found.map((f) => f.label))).map((d) => [d.label, d]));
+        const docs = new Map(this.documents.byLabels(found.map((f) => f.label)).map((d) => [d.label, d]));
         let rank = 0;
         for (const f of found) {
           const d = docs.get(f.label);
@@ -147,25 +135,26 @@ export class HybridRetriever {
     const seen = new Set<number>();
     const push = (type: RagEntityType, id: number) => {
       if (!types.includes(type)) return;
-      const d = this.stmts.byEntity.get(type, id);
+      const d = this.documents.byEntity(type, id);
       if (d && !seen.has(d.id)) {
         seen.add(d.id);
         out.push(d);
       }
     };
     for (const m of query.matchAll(/(?:\bft\s*-?\s*)?\b(\d{1,6})\s*\/\s*(\d{4})\b/gi)) {
-      for (const r of [this.stmts.invoiceByNumber.get(Number(m[1]), Number(m[2]))].filter(Boolean)) push('invoice', r!.id);
+      const id = this.sources.invoiceByNumber(Number(m[1]), Number(m[2]));
+      if (id !== undefined) push('invoice', id);
     }
     for (const m of query.matchAll(/\b(?:ft\s*-?\s*|(?:fattura|invoice)\s+(?:n\.?\s*|nr\.?\s*|no\.?\s*|#\s*)?)(\d{1,6})\b(?!\s*\/\s*\d)/gi)) {
-      for (const r of this.stmts.invoicesByNumber.all(Number(m[1]))) push('invoice', r.id);
+      for (const id of this.sources.invoicesByNumber(Number(m[1]))) push('invoice', id);
     }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
-      for (const r of this.stmts.clientByVat.all(m[1]!, `IT${m[1]}`, m[1]!)) push('client', r.id);
+      for (const id of this.sources.clientsByTaxId(m[1]!, m[1]!)) push('client', id);
     }
     for (const m of query.matchAll(/\b([A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z])\b/gi)) {
-      for (const r of this.stmts.clientByVat.all(m[1]!.toUpperCase(), m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', r.id);
+      for (const id of this.sources.clientsByTaxId(m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', id);
     }
-    for (const r of this.stmts.clientsByName.all(query.toLowerCase())) push('client', r.id);
+    for (const id of this.sources.clientsNamedIn(query.toLowerCase())) push('client', id);
     return out;
   }
 }

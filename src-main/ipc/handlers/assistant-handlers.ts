@@ -2,9 +2,9 @@
 // the past corrections it learned from; plus whether and how long the feedback prompt shows.
 import type { App } from '../../core/app';
 import { assistantFor } from '../../core/assistant/assistant-for-app';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 
-export function assistantHandlers(app: App): PartialHandlers<'assistant:ask'> {
+export function assistantHandlers(app: App): DomainHandlers<'assistant'> {
   return {
     'assistant:ask': async ({ question, sessionId, language }) => {
       const a = await assistantFor(app).ask({ question, sessionId, language });

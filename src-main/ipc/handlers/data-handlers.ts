@@ -6,7 +6,7 @@ import type { Client } from '../../core/domain/client-service';
 import type { InvoiceSummary as InvoiceRow } from '../../core/domain/invoice-service';
 import type { Product } from '../../core/domain/product-service';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src-preload/contract/data-channels';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
   return {
@@ -68,9 +68,8 @@ function invoiceMatches(r: InvoiceRow, q: string): boolean {
     .every((w) => hay.includes(w));
 }
 
-type DataChannel = 'invoices:list' | 'invoices:create' | 'payments:record' | 'clients:list' | 'products:list';
 
-export function dataHandlers(app: App): PartialHandlers<DataChannel> {
+export function dataHandlers(app: App): DomainHandlers<'data'> {
   return {
     'invoices:list': ({ search, status, clientId, from, to, limit, offset }) => {
       const filter = { status, clientId, from, to };

@@ -9,15 +9,8 @@ import { exportFeedback } from '../../core/feedback/feedback-export';
 import { FeedbackAnalyzer } from '../../core/feedback/feedback-analyzer';
 import { cleanupFeedback } from '../../core/feedback/feedback-retention';
 import type { FeedbackItem, FeedbackStats } from '../../../src-preload/contract/feedback-channels';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 
-type FeedbackChannel =
-  | 'feedback:submit'
-  | 'feedback:submitPrediction'
-  | 'feedback:stats'
-  | 'feedback:list'
-  | 'feedback:export'
-  | 'feedback:cleanup';
 
 const EXPORT_TYPES = {
   json: { ext: 'json', mime: 'application/json' },
@@ -48,7 +41,7 @@ async function weeklyThumbs(app: App, since: string | null, until: string | null
   return weeks;
 }
 
-export function feedbackHandlers(app: App): PartialHandlers<FeedbackChannel> {
+export function feedbackHandlers(app: App): DomainHandlers<'feedback'> {
   const analyzer = new FeedbackAnalyzer(app.database.sqlite);
   return {
     'feedback:submit': (a) => {

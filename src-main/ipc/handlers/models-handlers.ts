@@ -8,9 +8,8 @@ import type { TriggerValue } from '../../core/ml/retraining/trigger-evaluator';
 import type { RetrainingMessage as CoreMessage } from '../../core/ml/retraining/retraining-message';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
 import { RetrainingMessages, type KnownRetrainingMessage } from '../../../src-preload/contract/retraining-messages';
-import type { EmitEvent, PartialHandlers } from '../ipc-router';
+import type { EmitEvent, DomainHandlers } from '../ipc-router';
 
-type ModelsChannel = 'forecast:get' | 'models:status' | 'models:versions' | 'models:runs' | 'models:retrain' | 'models:rollback';
 
 const TRIGGER_UNITS: Record<TriggerValue['name'], string> = {
   min_feedback_count: 'count',
@@ -76,7 +75,7 @@ const parseList = (json: string): string[] => {
   }
 };
 
-export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
+export function modelsHandlers(app: App): DomainHandlers<'models'> {
   return {
     'forecast:get': ({ days, clientId }) =>
       forecastCashFlow({ database: app.database, worker: app.worker, versions: app.models.versions }, { days, ...(clientId ? { clientId } : {}) }),

@@ -9,9 +9,8 @@ import { AppError, InputError } from '../../core/errors';
 import { backupsDir, createBackup, listBackups, type BackupListing, type BackupManifest, type OpsProgress } from '../../core/ops/backup';
 import type { RunningAppRestore } from '../../core/ops/restore-running-app';
 import type { BackupCounts, BackupEntry, RestoreReport } from '../../../src-preload/contract/ops-channels';
-import type { EmitEvent, PartialHandlers } from '../ipc-router';
+import type { EmitEvent, DomainHandlers } from '../ipc-router';
 
-type OpsChannel = 'ops:backup' | 'ops:listBackups' | 'ops:restore';
 
 /** Restores a backup into the host's running App and swaps in the reopened one. */
 export type RestoreIntoHost = (file: string, progress: OpsProgress) => Promise<Omit<RunningAppRestore, 'app'>>;
@@ -48,7 +47,7 @@ function checkBackupFile(file: string): void {
   if (!fs.statSync(file).isFile()) throw new InputError(`file: ${file} is not a file`, 'file');
 }
 
-export function opsHandlers(app: App, emit: EmitEvent, options: { version: string; restore?: RestoreIntoHost }): PartialHandlers<OpsChannel> {
+export function opsHandlers(app: App, emit: EmitEvent, options: { version: string; restore?: RestoreIntoHost }): DomainHandlers<'ops'> {
   const progressOf =
     (operation: 'backup' | 'restore'): OpsProgress =>
     (step, current, total) =>
