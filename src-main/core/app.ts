@@ -22,6 +22,8 @@ import { FeedbackService } from './feedback/feedback-service';
 import { FeedbackRetention } from './feedback/feedback-retention';
 import { predictionOutcomeHook } from './feedback/prediction-outcome';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
+import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
+import { errorMessage } from './errors';
 import { registeredModelSpecs } from './ml/registry/registered-models';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
@@ -122,6 +124,8 @@ export class App {
     const background = this.options.background ?? false;
     this.lifespan.add({ name: 'settings', start: () => this.logger.debug('Settings loaded'), stop: () => undefined });
     this.lifespan.add({ name: 'database', start: () => undefined, stop: () => this.database.close(), stopTimeoutMs: 5_000 });
+    // Before anything can start a retrain: runs a killed process left 'running' become failed (interrupted).
+    this.lifespan.add({ name: 'interrupted-retrains', start: () => this.markInterruptedRetrains(), stop: () => undefined });
     // The worker process starts lazily on its first job, so short CLI commands do not pay for it.
     this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
     // Feedback retention (AI_FEEDBACK_RETENTION_DAYS > 0; 0 keeps everything): at startup and daily while a long-running host runs.
@@ -165,6 +169,15 @@ export class App {
     const service = this.autoIndexing;
     this.autoIndexing = null;
     await service?.stop();
+  }
+
+  /** Housekeeping, not a reason to refuse to start: on failure the runs stay 'running' until the next retrain marks them. */
+  private markInterruptedRetrains(): void {
+    try {
+      markInterruptedRuns(this.database, this.logger);
+    } catch (e) {
+      this.logger.warn({ err: e }, `Interrupted retrain runs not marked: ${errorMessage(e)}`);
+    }
   }
 
   /** Starts or stops the retraining scheduler to match ML_RETRAINING_ENABLED. */

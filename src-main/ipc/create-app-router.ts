@@ -8,7 +8,8 @@ import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
-import { opsHandlers, type RestoreIntoHost } from './handlers/ops-handlers';
+import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
+import type { PathGrants } from '../core/fs/path-grants';
 import { settingsHandlers } from './handlers/settings-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
@@ -16,6 +17,10 @@ export interface RouterInfo {
   version: string;
   /** Given by a host that owns the App and can stop, restore and reopen it (see AppSession). */
   restore?: RestoreIntoHost;
+  /** The host's native file dialogs (the desktop host only). */
+  dialogs?: HostDialogs;
+  /** Paths the dialogs granted to the renderer; a host keeps one registry across routers. */
+  grants?: PathGrants;
 }
 
 export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
@@ -33,7 +38,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     index: indexHandlers(app, emit),
     settings: settingsHandlers(app),
     status: statusHandlers(app, { version: info.version, startedAt }),
-    ops: opsHandlers(app, emit, { version: info.version, restore: info.restore }),
+    ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
   };
   const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;
   router = new IpcRouter(handlers, app.logger);

@@ -9,12 +9,16 @@ export function registerOpsCommands(program: Command): void {
   program
     .command('backup')
     .description('write a consistent .tar.gz of the database, models, vector index, queue snapshot and settings (safe while the app runs)')
-    .option('-o, --output <file>', 'new backup file (default: <data dir>/backups/openfatture-backup-<date>.tar.gz, listed in Settings → Data)')
+    .option('-o, --output <file>', 'new backup file, .tar.gz or .tgz (default: <data dir>/backups/openfatture-backup-<date>.tar.gz, listed in Settings → Data)')
+    .option('--force', 'replace the output file if it exists (never one of the data folder’s own files)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { output?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { output?: string; force?: boolean; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const result = await createBackup(app.database.sqlite, app.paths, {
           output: opts.output,
+          force: opts.force,
+          field: '--output',
+          forceHint: 'add --force to replace it',
           appVersion: cmd.parent?.version() ?? '0.0.0',
           progress: opts.json ? undefined : stderrProgress(),
         });

@@ -10,7 +10,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import * as tar from 'tar';
 import type { DataPaths } from '../config/paths';
 import { AppError, InputError } from '../errors';
-import { commitTempFile, tempPathFor } from '../fs/atomic-file';
+import { checkOutputPath, writeOutputAsync } from '../fs/output-path';
 import { readInstanceLock } from '../lifespan/instance-lock';
 import { currentSchemaVersion, latestSchemaVersion } from '../db/migrator';
 
@@ -111,13 +111,30 @@ function newBackupInFolder(paths: DataPaths): string {
 export async function createBackup(
   sqlite: BetterSqlite3.Database,
   paths: DataPaths,
-  options: { output?: string; appVersion: string; progress?: OpsProgress },
+  options: {
+    output?: string;
+    appVersion: string;
+    progress?: OpsProgress;
+    /** Replace an existing output file (never one of the data folder's managed files). */
+    force?: boolean;
+    /** The flag or argument `output` came from, named in messages (default `--output`, the CLI's). */
+    field?: string;
+    /** How the caller's user forces a replacement, for the "already exists" message. */
+    forceHint?: string;
+  },
 ): Promise<BackupResult> {
-  // By default a new file in the data dir's backups folder (where the GUI lists them); never an overwrite.
-  const output = options.output ? path.resolve(options.output) : newBackupInFolder(paths);
-  if (!BACKUP_FILE.test(output)) throw new InputError(`--output: the backup file must end in .tar.gz or .tgz, got "${output}"`, 'output');
-  if (!fs.existsSync(path.dirname(output))) throw new InputError(`--output: folder ${path.dirname(output)} does not exist`, 'output');
-  if (fs.existsSync(output)) throw new InputError(`--output: ${output} already exists; choose another name`, 'output');
+  // By default a new file in the data dir's backups folder (where the GUI lists them). An explicit
+  // output is checked like every user-named output: never a managed file, never an existing file
+  // unless forced, and the archive is committed without replacing anything that appeared meanwhile.
+  const outputOptions = { field: options.field ?? '--output', forceHint: options.forceHint };
+  const target = checkOutputPath(options.output ?? newBackupInFolder(paths), {
+    ...outputOptions,
+    extensions: ['.tar.gz', '.tgz'],
+    writing: 'a backup',
+    paths,
+    force: options.force,
+  });
+  const output = target.file;
   const stage = fs.mkdtempSync(path.join(os.tmpdir(), 'openfatture-backup-'));
   try {
     const progress = options.progress ?? (() => undefined);
@@ -150,13 +167,11 @@ export async function createBackup(
     };
     staged.close();
     fs.writeFileSync(path.join(stage, 'manifest.json'), JSON.stringify(manifest, null, 2));
-    const tmp = tempPathFor(output);
     progress('archive', 0, 1);
     // manifest.json first, so a listing reads it without decompressing the rest.
-    await tar.c({ gzip: true, file: tmp, cwd: stage, portable: true }, ['manifest.json', DB_NAME, ...items]);
-    commitTempFile(tmp, output);
+    await writeOutputAsync(target, outputOptions, (tmp) => tar.c({ gzip: true, file: tmp, cwd: stage, portable: true }, ['manifest.json', DB_NAME, ...items]));
     progress('archive', 1, 1);
-    return { file: output, bytes: fs.statSync(output).size, manifest };
+    return { file: output, bytes: fs.statSync(target.real).size, manifest };
   } finally {
     fs.rmSync(stage, { recursive: true, force: true });
   }
