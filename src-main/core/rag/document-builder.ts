@@ -83,7 +83,9 @@ export class DocumentBuilder {
    */
   staleInvoicesOfClients(clientIds: readonly number[]): number[] {
     const out: number[] = [];
-    for (const c of this.sources.clients(clientIds)) out.push(...this.sources.invoicesNotShowing(c.id, invoiceClientLine(c) + '\n'));
+    for (const c of this.sources.clients(clientIds)) {
+      for (const id of this.sources.invoicesNotShowing(c.id, invoiceClientLine(c) + '\n')) out.push(id);
+    }
     return out;
   }
 
