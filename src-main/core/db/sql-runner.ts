@@ -75,6 +75,16 @@ export function template<P extends object, R>(build: (p: P) => Query<R>): Templa
   return new Template(build);
 }
 
+/**
+ * `{k: p.k}` for each key: a template's placeholders as a row for `values()` or `set()` (kysely
+ * reads a row's own keys, which a placeholder object does not have).
+ */
+export function placeholders<P extends object, K extends keyof P>(p: P, keys: readonly K[]): Pick<P, K> {
+  const row = {} as Pick<P, K>;
+  for (const k of keys) row[k] = p[k];
+  return row;
+}
+
 function compileQuery<R>(q: Query<R>): CompiledQuery<R> {
   return 'isRawBuilder' in q ? q.compile(qb) : q.compile();
 }
