@@ -25,12 +25,23 @@ import { ModelLifecycle } from './ml/retraining/model-lifecycle';
 import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
 import { errorMessage } from './errors';
 import { registeredModelSpecs } from './ml/registry/registered-models';
+import { sweepStaleOpsTemp } from './ops/ops-temp';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
 
 /** Long-running hosts own their data dir (app.lock): a second window/host on it, or a restore by another process, is refused. */
 export function ownsDataDir(host: HostKind): boolean {
   return host === 'serve' || host === 'electron';
+}
+
+/** A backup or restore killed midway leaves its working folder (a copy of the database): remove it at start. */
+function sweepOpsTemp(dataDir: string, logger: Logger): void {
+  try {
+    const swept = sweepStaleOpsTemp(dataDir);
+    if (swept.length) logger.info(`Removed ${swept.length} working folder(s) left by an interrupted backup or restore: ${swept.map((e) => e.name).join(', ')}`);
+  } catch (e) {
+    logger.warn({ err: e }, `Could not clean the backup/restore working folders: ${(e as Error).message} (doctor reports them)`);
+  }
 }
 
 export interface AppOptions {
@@ -103,6 +114,7 @@ export class App {
         fileLevel: options.settings.values.LOG_LEVEL as LogLevel,
         consoleLevel: options.consoleLevel ?? 'warn',
       });
+    sweepOpsTemp(paths.dataDir, logger);
     const lock = ownsDataDir(options.host) ? InstanceLock.acquire(paths.dataDir, options.host) : null;
     let database: Database;
     try {

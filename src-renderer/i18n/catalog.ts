@@ -295,6 +295,11 @@ export const MESSAGES = {
   'settingHelp.UI_LANGUAGE': m('Lingua di questa finestra', 'Language of this window'),
   'setting.UI_THEME': m('Tema', 'Theme'),
   'settingHelp.UI_THEME': m('Chiaro, scuro o come il sistema operativo', 'Light, dark or like the operating system'),
+  'setting.BACKUP_PRE_RESTORE_KEEP': m('Copie di sicurezza conservate', 'Safety copies kept'),
+  'settingHelp.BACKUP_PRE_RESTORE_KEEP': m(
+    'Copie dei dati precedenti a un ripristino conservate in .pre-restore; le più vecchie vengono eliminate',
+    'Copies of the data from before a restore kept in .pre-restore; older ones are deleted',
+  ),
   'setting.AI_FEEDBACK_ENABLED': m('Raccolta feedback', 'Feedback collection'),
   'settingHelp.AI_FEEDBACK_ENABLED': m('Chiedi una valutazione dopo risposte e previsioni', 'Ask for a rating after answers and predictions'),
   'setting.AI_FEEDBACK_PROMPT_TIMEOUT': m('Durata richiesta feedback (s)', 'Feedback prompt time (s)'),

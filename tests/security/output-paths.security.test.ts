@@ -52,7 +52,11 @@ function cli(dataDir: string, args: string[]): Promise<Run> {
 const sha = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 const SEED_SUBMIT = ['ai', 'feedback', 'submit', '--agent-type', 'chat', '--input', "What's my revenue this month?", '--response', 'Your revenue is €10,000', '--rating', '3'];
 
-/** Every file, folder and symlink under `root` (symlinks not followed), with file contents hashed. SQLite's shared-memory index is not data. */
+/**
+ * Every file, folder and symlink under `root` (symlinks not followed), with file contents hashed.
+ * SQLite's shared-memory index is not data, nor is the empty working-folder root (`<data>/.tmp`) a
+ * backup leaves behind once its own working folder is removed.
+ */
 function snapshot(root: string): Map<string, string> {
   const out = new Map<string, string>();
   const walk = (rel: string) => {
@@ -60,6 +64,7 @@ function snapshot(root: string): Map<string, string> {
       const r = path.join(rel, e.name);
       const abs = path.join(root, r);
       if (e.isSymbolicLink()) out.set(r, `link:${fs.readlinkSync(abs)}`);
+      else if (e.isDirectory() && e.name === '.tmp' && fs.readdirSync(abs).length === 0) continue;
       else if (e.isDirectory()) {
         out.set(r, 'dir');
         walk(r);
