@@ -94,6 +94,10 @@ const Q = {
   ),
   byLabels: template((p: { labels: string }) => qb.selectFrom('rag_documents').select(hit).where('label', 'in', inJson<number>(p.labels))),
   labelTypes: template(() => qb.selectFrom('rag_documents').select(['label', 'entity_type']).where('embedding', 'is not', null)),
+  failedEmbeddings: template(() =>
+    qb.selectFrom('rag_documents').select((eb) => eb.fn.countAll<number>().as('n')).where('embedding', 'is', null).where('last_error', 'is not', null),
+  ),
+  clearEmbeddingErrors: template(() => qb.updateTable('rag_documents').set({ attempts: 0, last_error: null }).where('embedding', 'is', null).where('last_error', 'is not', null)),
   cacheGet: template((p: { hash: string; model: string }) => qb.selectFrom('embedding_cache').select('embedding').where('content_hash', '=', p.hash).where('model_id', '=', p.model)),
   cachePut: template((p: { hash: string; model: string; embedding: Buffer }) =>
     qb.insertInto('embedding_cache').orIgnore().values({ content_hash: p.hash, model_id: p.model, embedding: p.embedding }),
@@ -188,6 +192,15 @@ export class RagDocumentRepository {
         WHERE rag_fts MATCH ${ftsQuery} AND d.entity_type IN (SELECT value FROM json_each(${JSON.stringify(types)}))
         ORDER BY bm25(rag_fts) LIMIT ${limit}`,
     );
+  }
+
+  /** Documents stored without a vector because embedding them failed. */
+  failedEmbeddingCount(): number {
+    return this.sql.first(Q.failedEmbeddings, {})!.n;
+  }
+
+  clearEmbeddingErrors(): void {
+    this.sql.run(Q.clearEmbeddingErrors, {});
   }
 
   cachedEmbedding(contentHash: string, modelId: string): Buffer | undefined {

@@ -14,6 +14,7 @@ import type { RagEntityType } from '../db/schema';
 import { inJson, SQL_NOW } from '../db/sql-helpers';
 import { qb, SqlRunner, template } from '../db/sql-runner';
 import { RAG_ENTITY_TYPES } from './document-builder';
+import { RagDocumentRepository } from './rag-document-repository';
 
 export interface EntityChange {
   type: RagEntityType;
@@ -196,6 +197,26 @@ const Q = {
       ),
   ),
   acknowledgeUpTo: template((p: { maxId: number; types: string }) => qb.deleteFrom('rag_changes').where('id', '<=', p.maxId).where('entity_type', 'in', inJson<RagEntityType>(p.types))),
+  failureSummary: template(() =>
+    qb
+      .selectFrom('rag_changes')
+      .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max<number | null>('attempts').as('attempts')])
+      .where((eb) => eb.or([eb('last_error', 'is not', null), eb('attempts', '>', 0)])),
+  ),
+  lastError: template(() => qb.selectFrom('rag_changes').select('last_error').where('last_error', 'is not', null).orderBy('id', 'desc').limit(1)),
+  pendingEntities: template(() => qb.selectFrom('rag_changes').select(sql<number>`COUNT(DISTINCT entity_type || entity_id)`.as('n'))),
+  resetBackoff: template(() =>
+    qb
+      .updateTable('rag_changes')
+      .set({ attempts: 0, next_attempt_at: null, last_error: null })
+      .where((eb) => eb.or([eb('last_error', 'is not', null), eb('attempts', '>', 0)])),
+  ),
+  requeueFailedEmbeddings: template(() =>
+    qb
+      .insertInto('rag_changes')
+      .columns(['entity_type', 'entity_id', 'op'])
+      .expression(qb.selectFrom('rag_documents').select(['entity_type', 'entity_id', sql<'upsert'>`'upsert'`.as('op')]).where('embedding', 'is', null).where('last_error', 'is not', null)),
+  ),
   requeueFailed: template((p: { type: RagEntityType; id: number; error: string }) =>
     qb.insertInto('rag_changes').values({ entity_type: p.type, entity_id: p.id, op: 'upsert', attempts: 1, last_error: p.error, next_attempt_at: SQL_NOW }),
   ),
@@ -284,6 +305,24 @@ export class RagOutbox {
   /** Queues a derived refresh due at `at`, unless one is already waiting (it will read the data as of its time). */
   enqueueDeferredRefresh(type: RagEntityType, id: number, at: Date, now: Date): void {
     this.sql.run(Q.deferredRefresh, { type, id, at: at.toISOString(), now: now.toISOString() });
+  }
+
+  /** Rows that failed (of any type, tracked or not): how many, the most attempts, the latest error; and distinct entities pending. */
+  failureSummary(): { failing: number; maxAttempts: number | null; lastError: string | null; pendingEntities: number } {
+    const f = this.sql.first(Q.failureSummary, {})!;
+    return { failing: f.n, maxAttempts: f.attempts, lastError: this.sql.first(Q.lastError, {})?.last_error ?? null, pendingEntities: this.sql.first(Q.pendingEntities, {})!.n };
+  }
+
+  /**
+   * Retries everything now (doctor --fix): failed rows lose their back-off, and each document whose
+   * embedding failed gets a fresh change so the next batch embeds it again.
+   */
+  retryFailuresNow(): void {
+    this.sql.transaction(() => {
+      this.sql.run(Q.resetBackoff, {});
+      this.sql.run(Q.requeueFailedEmbeddings, {});
+      new RagDocumentRepository(this.sql.connection).clearEmbeddingErrors();
+    }, 'immediate');
   }
 
   /**

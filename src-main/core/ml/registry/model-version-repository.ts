@@ -7,6 +7,9 @@ const Q = {
   active: template((p: { model: string }) =>
     qb.selectFrom('model_versions').select(['version', 'deployed_at', 'created_at']).where('model_name', '=', p.model).where('status', '=', 'active'),
   ),
+  setNotes: template((p: { model: string; version: string; notes: string }) =>
+    qb.updateTable('model_versions').set({ notes: p.notes }).where('model_name', '=', p.model).where('version', '=', p.version),
+  ),
   modelNames: template(() => qb.selectFrom('model_versions').select('model_name').distinct()),
 };
 
@@ -20,6 +23,10 @@ export class ModelVersionRepository {
   /** The active version of a model, if any. */
   active(model: string): { version: string; deployed_at: string | null; created_at: string } | undefined {
     return this.sql.first(Q.active, { model });
+  }
+
+  setNotes(model: string, version: string, notes: string): void {
+    this.sql.run(Q.setNotes, { model, version, notes });
   }
 
   /** Every model that has at least one version. */
