@@ -1,6 +1,8 @@
 // Lint, including the layer rules of DESIGN §2: only src-main/electron imports electron; only
-// src-main/server imports the HTTP/WebSocket stack; the contract imports nothing from node,
-// electron or the DOM; the renderer imports no node module. A wrong import fails `npm run lint`
+// src-main/server imports the HTTP/WebSocket stack; the contract and the shared domain schemas
+// (src-shared) import nothing from node, electron or the DOM; the renderer imports no node module;
+// the adapters (ipc, cli, server) write no SQL: queries live in the core's repositories
+// (docs/architecture.md). A wrong import or a query in an adapter fails `npm run lint`
 // (lint-fixtures/ holds files that prove each rule bites; see scripts/lint-rules.test.ts).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -22,11 +24,41 @@ const noDataSpread = [
 ];
 const noDefaultExport = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
 
+// Query builders, statement preparation and SQL text: the data layer's tools, never an adapter's.
+const SQL_CALLS = new Set(['prepare', 'pragma', 'selectFrom', 'selectNoFrom', 'insertInto', 'replaceInto', 'updateTable', 'deleteFrom', 'mergeInto']);
+const isSqlTag = (node) => (node.type === 'Identifier' && node.name === 'sql') || (node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === 'sql');
+export const dataLayer = {
+  rules: {
+    'no-sql-in-adapters': {
+      meta: { type: 'problem', schema: [], messages: { sql: '{{what}}: SQL belongs in a repository of src-main/core (docs/architecture.md); call the core service or read model instead.' } },
+      create(context) {
+        return {
+          CallExpression(node) {
+            const c = node.callee;
+            if (c.type === 'MemberExpression' && c.property.type === 'Identifier' && SQL_CALLS.has(c.property.name)) context.report({ node, messageId: 'sql', data: { what: `${c.property.name}()` } });
+            else if (c.type === 'MemberExpression' && isSqlTag(c)) context.report({ node, messageId: 'sql', data: { what: 'sql helper' } });
+          },
+          TaggedTemplateExpression(node) {
+            if (isSqlTag(node.tag)) context.report({ node, messageId: 'sql', data: { what: 'sql`…`' } });
+          },
+        };
+      },
+    },
+  },
+};
+
 export const layerRules = [
   { files: ['src-main/core/**/*.ts', 'src-main/worker/**/*.ts', 'src-main/ipc/**/*.ts', 'lint-fixtures/core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, httpStack] }] } },
   { files: ['src-main/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron] }] } },
   { files: ['src-main/server/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron] }] } },
-  { files: ['src-preload/contract/**/*.ts', 'lint-fixtures/contract/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, nodeOnly] }] } },
+  { files: ['src-preload/contract/**/*.ts', 'src-shared/**/*.ts', 'lint-fixtures/contract/**/*.ts', 'lint-fixtures/shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, nodeOnly] }] } },
+  {
+    files: ['src-main/ipc/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'lint-fixtures/adapters/**/*.ts'],
+    // Tests read the database directly to check what is on disk.
+    ignores: ['**/*.test.ts'],
+    plugins: { 'data-layer': dataLayer },
+    rules: { 'data-layer/no-sql-in-adapters': 'error' },
+  },
   { files: ['src-renderer/**/*.ts', 'src-renderer/**/*.tsx', 'lint-fixtures/renderer/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, nodeOnly, renderer] }] } },
 ];
 

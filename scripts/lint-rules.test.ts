@@ -19,12 +19,26 @@ describe('layer lint rules (DESIGN §2)', () => {
   it('rejects node modules in the contract', async () => {
     expect((await lint('lint-fixtures/contract/imports-fs.ts')).join()).toMatch(/no node modules/);
   });
+  it('rejects node modules in the shared domain schemas', async () => {
+    expect((await lint('lint-fixtures/shared/imports-fs.ts')).join()).toMatch(/no node modules/);
+  });
   it('rejects native modules in the renderer', async () => {
     expect((await lint('lint-fixtures/renderer/imports-sqlite.ts')).join()).toMatch(/no node modules/);
   });
   it('accepts allowed imports in the core', async () => {
     expect(await lint('lint-fixtures/core/clean.ts')).toEqual([]);
     expect(await lint('lint-fixtures/core/clean.ts', 'no-restricted-syntax')).toEqual([]);
+  });
+});
+
+describe('SQL only in the data layer', () => {
+  it('rejects prepare(), query builders and sql templates in an adapter', async () => {
+    const messages = await lint('lint-fixtures/adapters/sql-in-handler.ts', 'data-layer/no-sql-in-adapters');
+    expect(messages.map((m) => m.split(':')[0])).toEqual(['prepare()', 'selectFrom()', 'sql`…`', 'sql helper']);
+    expect(messages[0]).toMatch(/belongs in a repository of src-main\/core/);
+  });
+  it('accepts an adapter that calls the core (and RegExp.exec)', async () => {
+    expect(await lint('lint-fixtures/adapters/clean-handler.ts', 'data-layer/no-sql-in-adapters')).toEqual([]);
   });
 });
 

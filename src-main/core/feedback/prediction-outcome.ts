@@ -5,13 +5,8 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nowIso } from '../db/database';
 import { daysBetween, isIsoDate } from '../dates';
+import type { AfterPaymentHook, PaymentOutcome } from '../domain/payment-service';
 import { PredictionRepository } from './prediction-repository';
-
-export interface PaymentSettlement {
-  fullyPaid: boolean;
-  /** Date of the payment that settled the invoice (YYYY-MM-DD). */
-  paidDate: string;
-}
 
 export interface ResolvedOutcome {
   feedbackId: number;
@@ -32,7 +27,7 @@ export interface ResolvedOutcome {
 export function resolvePredictionOutcome(
   sqlite: BetterSqlite3.Database,
   invoiceId: number,
-  info: PaymentSettlement,
+  info: PaymentOutcome,
   toleranceDays: number,
 ): ResolvedOutcome | null {
   if (!info.fullyPaid) return null;
@@ -86,10 +81,8 @@ export function resolvePredictionOutcome(
   };
 }
 
-/** The hook shape the payment service calls inside its transaction. */
-export type PaymentSettledHook = (sqlite: BetterSqlite3.Database, invoiceId: number, info: PaymentSettlement) => void;
-
-export function predictionOutcomeHook(toleranceDays: () => number): PaymentSettledHook {
+/** The payment service's after-payment hook that resolves the served prediction of a settled invoice. */
+export function predictionOutcomeHook(toleranceDays: () => number): AfterPaymentHook {
   return (sqlite, invoiceId, info) => {
     resolvePredictionOutcome(sqlite, invoiceId, info, toleranceDays());
   };
