@@ -16,6 +16,8 @@ export interface GlobalOptions {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
+/** Partly done: something was written, some input was rejected (DESIGN §8). */
+export const EXIT_PARTIAL = 3;
 
 /** Thrown to end a command with a given exit code after it has printed what it needed to. */
 export class ExitError extends Error {

@@ -6,6 +6,7 @@ import { IpcRouter, type DomainHandlers, type HandlerMap } from './ipc-router';
 import { assistantHandlers } from './handlers/assistant-handlers';
 import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
+import { importHandlers } from './handlers/import-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
@@ -39,6 +40,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     settings: settingsHandlers(app),
     status: statusHandlers(app, { version: info.version, startedAt }),
     ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
+    import: importHandlers(app, emit),
   };
   const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;
   router = new IpcRouter(handlers, app.logger);

@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { assistantChannels } from './assistant-channels';
 import { dataChannels } from './data-channels';
 import { feedbackChannels } from './feedback-channels';
+import { importChannels } from './import-channels';
 import { indexChannels } from './index-channels';
 import { modelsChannels } from './models-channels';
 import { opsChannels } from './ops-channels';
@@ -20,6 +21,7 @@ export const channelDomains = {
   settings: settingsChannels,
   status: statusChannels,
   ops: opsChannels,
+  import: importChannels,
 } as const;
 
 type ChannelDomains = typeof channelDomains;

@@ -9,6 +9,12 @@ import { z } from 'zod';
  * imported files. Strings count UTF-16 characters (what a text box counts); JSON counts the UTF-8
  * bytes of its serialized form.
  */
+/**
+ * Bytes per import upload call (before Base64): encoded, a chunk and its frame stay under the browser
+ * host's 1 MiB frame limit (MAX_FRAME_BYTES).
+ */
+export const IMPORT_CHUNK_BYTES = 512 * 1024;
+
 export const TextLimits = {
   /** Names, ids, keys, versions, labels, search boxes. */
   name: 200,
@@ -22,6 +28,10 @@ export const TextLimits = {
   jsonBytes: 65_536,
   /** A file path. */
   path: 4_096,
+  /** A file's own name (no folders), as file systems allow. */
+  fileName: 255,
+  /** One upload chunk of an import, Base64 (IMPORT_CHUNK_BYTES of bytes). */
+  uploadChunk: Math.ceil(IMPORT_CHUNK_BYTES / 3) * 4 + 4,
 } as const;
 export type TextLimit = keyof typeof TextLimits;
 

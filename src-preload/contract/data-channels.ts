@@ -11,9 +11,10 @@ export const PaymentMethod = z.enum(PAYMENT_METHODS);
 
 export const InvoiceSummary = z.object({
   id: Id,
-  number: z.number().int(),
+  /** The number as printed on the invoice, up to 20 characters ("12", "FPR 12/2025", "2025/A/0007"). */
+  number: z.string().min(1).max(20),
   year: z.number().int(),
-  /** "12/2025" as printed on the invoice. */
+  /** How the UI names it: the number, with "/year" when the number does not carry it ("12/2025"). */
   label: z.string(),
   clientId: Id,
   clientName: z.string(),

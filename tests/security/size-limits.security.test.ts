@@ -55,6 +55,8 @@ function leaves(t: z.ZodTypeAny, at: Path = []): Leaf[] {
   if (base instanceof z.ZodObject) return Object.entries(base.shape as Record<string, z.ZodTypeAny>).flatMap(([k, v]) => leaves(v, [...at, k]));
   if (base instanceof z.ZodArray) return leaves(base.element as z.ZodTypeAny, [...at, 0]);
   if (base instanceof z.ZodUnion) return (base.options as z.ZodTypeAny[]).flatMap((o) => leaves(o, at));
+  // A record keyed by a fixed set of names (a column map) is a set of text fields; any other record is free JSON.
+  if (base instanceof z.ZodRecord && base.keySchema instanceof z.ZodEnum) return leaves(base.valueSchema as z.ZodTypeAny, [...at, (base.keySchema.options as string[])[0]!]);
   if (base instanceof z.ZodRecord) return [{ path: at, kind: 'json', max: TextLimits.jsonBytes, fixed: false }];
   return [];
 }

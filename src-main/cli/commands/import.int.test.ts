@@ -1,7 +1,8 @@
 // `openfatture import invoices` on a file with 250,000 rejected rows (Math.max(...widths) of the
 // table overflowed the call stack from about 125,000 on Node 20): the terminal gets
 // the first 50 and a summary per field, `--json` gets every one (streamed, parseable), and the exit
-// codes stay those of any import (0 when some rows were imported, 2 when nothing was written).
+// codes stay those of any import (3 when some rows were imported and others rejected, 2 when nothing
+// was written).
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -52,13 +53,13 @@ describe(`openfatture import invoices with ${REJECTED} rejected rows`, () => {
   const dir = tmpDir();
   const file = writeCsv(dir);
 
-  it('prints the first 50 rejected rows and a summary, and exits 0 when some rows were imported', () => {
+  it('prints the first 50 rejected rows and a summary, and exits 3 when some rows were imported', () => {
     const dataDir = tmpDir();
     const r = cli(dataDir, file);
     expect(r.stderr).not.toMatch(/Maximum call stack/);
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toContain(`Imported ${VALID} of ${VALID + REJECTED} invoice(s)`);
-    expect(r.stdout).toContain(`${REJECTED} row(s) rejected`);
+    expect(r.stdout).toContain(`${REJECTED} rejected;`);
     expect(r.stdout).toContain(`Rejected rows (the first 50 of ${REJECTED}):`);
     const tableRows = r.stdout.split('\n').filter((l) => /^\s*\d+\s+(issue_date|total)\b/.test(l));
     expect(tableRows).toHaveLength(50);
@@ -71,20 +72,20 @@ describe(`openfatture import invoices with ${REJECTED} rejected rows`, () => {
     expect(r.stdout.split('\n').length).toBeLessThan(70);
     expect(invoiceCount(dataDir)).toBe(VALID);
 
-    // The same file again: the valid rows' numbers now exist, so every row is rejected and nothing is written.
+    // The same file again: the valid rows are already imported (skipped), the rest still rejected, so
+    // nothing new is written and the exit code says so.
     const again = cli(dataDir, file, '--json');
     expect(again.code, again.stderr).toBe(2);
-    const json = JSON.parse(again.stdout) as { rows: number; imported: number; rejected: number; nothingWritten: boolean; rejects: { line: number; field: string; reason: string }[] };
-    expect(json).toMatchObject({ rows: VALID + REJECTED, imported: 0, rejected: VALID + REJECTED, nothingWritten: true });
-    expect(json.rejects).toHaveLength(VALID + REJECTED);
-    expect(json.rejects.slice(0, VALID).map((x) => x.reason)).toEqual([1, 2, 3].map((n) => expect.stringMatching(new RegExp(`${n}/2024 already exists`))));
+    const json = JSON.parse(again.stdout) as { rows: number; imported: number; skipped: number; rejected: number; rejects: { line: number; field: string; reason: string }[] };
+    expect(json).toMatchObject({ rows: VALID + REJECTED, imported: 0, skipped: VALID, rejected: REJECTED });
+    expect(json.rejects).toHaveLength(REJECTED);
     expect(invoiceCount(dataDir)).toBe(VALID);
   }, 900_000);
 
-  it('--json lists every rejected row in parseable JSON and exits 0 for a partial import', () => {
+  it('--json lists every rejected row in parseable JSON and exits 3 for a partial import', () => {
     const dataDir = tmpDir();
     const r = cli(dataDir, file, '--json');
-    expect(r.code, r.stderr).toBe(0);
+    expect(r.code, r.stderr).toBe(3);
     const json = JSON.parse(r.stdout) as { imported: number; rejected: number; nothingWritten: boolean; rejects: { line: number; field: string; column: string | null }[]; invoiceIds: number[] };
     expect(json).toMatchObject({ imported: VALID, rejected: REJECTED, nothingWritten: false });
     expect(json.invoiceIds).toHaveLength(VALID);

@@ -28,6 +28,7 @@ import { ClientMatcher, type ClientMatch } from './client-matcher';
 import { contentTokens, CorrectionMemory, type CorrectionMemoryOptions } from './correction-memory';
 import { parseIntent, type Intent, type Lang, type ParsedQuestion } from './parse-intent';
 import { describePeriod, type Period } from './parse-period';
+import { invoiceLabel } from '../domain/invoice-number';
 
 export const MAX_QUESTION_LENGTH = 2_000;
 /** Sources listed with one answer; the facts keep the full counts. */
@@ -444,7 +445,7 @@ export class Assistant {
           .where('i.id', '=', h.entityId)
           .executeTakeFirst();
         if (!inv) continue; // deleted since it was indexed
-        label = `${lang === 'it' ? 'Fattura' : 'Invoice'} ${inv.number}/${inv.year} — ${inv.denominazione}`;
+        label = `${lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(inv.number, inv.year)} — ${inv.denominazione}`;
       } else if (h.entityType === 'client') {
         const c = await this.queries.client(h.entityId);
         if (!c) continue;
@@ -535,7 +536,7 @@ function sum<T>(rows: readonly T[], f: (r: T) => number): number {
 function brief(f: InvoiceFigures): InvoiceBrief {
   return {
     id: f.id,
-    ref: `${f.number}/${f.year}`,
+    ref: invoiceLabel(f.number, f.year),
     clientId: f.clientId,
     clientName: f.clientName,
     issueDate: f.issueDate,
@@ -552,7 +553,7 @@ function invoiceSources(rows: readonly InvoiceFigures[], lang: Lang): AnswerSour
   return rows.map((f) => ({
     entityType: 'invoice' as SourceType,
     entityId: f.id,
-    label: `${f.documentType === CREDIT_NOTE_TYPE ? (lang === 'it' ? 'Nota di credito' : 'Credit note') : lang === 'it' ? 'Fattura' : 'Invoice'} ${f.number}/${f.year} — ${f.clientName}`,
+    label: `${f.documentType === CREDIT_NOTE_TYPE ? (lang === 'it' ? 'Nota di credito' : 'Credit note') : lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(f.number, f.year)} — ${f.clientName}`,
   }));
 }
 

@@ -11,7 +11,7 @@ const NOT_ISSUED: InvoiceStatus[] = ['draft', 'cancelled'];
 
 export interface InvoiceFigures {
   id: number;
-  number: number;
+  number: string;
   year: number;
   clientId: number;
   clientName: string;
@@ -187,7 +187,7 @@ export class BusinessQueries {
 
   private async withPayments(
     rows: {
-      id: number; number: number; year: number; client_id: number; denominazione: string; partita_iva: string | null;
+      id: number; number: string; year: number; client_id: number; denominazione: string; partita_iva: string | null;
       document_type: string; status: InvoiceStatus; issue_date: string; due_date: string; created_at: string;
       net_cents: number; vat_cents: number; total_cents: number; ritenuta_cents: number;
     }[],

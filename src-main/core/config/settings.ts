@@ -207,7 +207,7 @@ export function resolveSettings(layers: SettingsLayers): ResolvedSettings {
 export function unknownEnvNames(env: Record<string, string | undefined>): string[] {
   // Variables that are not settings: a pinned "today" for demos/tests, fault injection, diagnostics.
   const ours = new Set([
-    'OPENFATTURE_ENV_FILE', 'OPENFATTURE_TODAY', 'OPENFATTURE_FAULT', 'OPENFATTURE_FAULT_TABLE', 'OPENFATTURE_DEBUG_STACK',
+    'OPENFATTURE_ENV_FILE', 'OPENFATTURE_TODAY', 'OPENFATTURE_FAULT', 'OPENFATTURE_CASE_TABLE', 'OPENFATTURE_DEBUG_STACK',
     'OPENFATTURE_FUZZ_RUNS', 'OPENFATTURE_PROGRESS', 'OPENFATTURE_CHROMIUM',
   ]);
   return Object.keys(env).filter(

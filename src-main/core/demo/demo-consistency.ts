@@ -2,6 +2,7 @@
 // invoice has lines, stored totals equal the sum of its lines, instalments add up to what the client
 // owes, and statuses agree with the payments.
 import type BetterSqlite3 from 'better-sqlite3';
+import { invoiceLabel } from '../domain/invoice-number';
 
 export interface ConsistencyReport {
   integrity: string;
@@ -26,11 +27,11 @@ export function checkDomainConsistency(sqlite: BetterSqlite3.Database): Consiste
        FROM invoices i`,
     )
     .all() as {
-    id: number; number: number; year: number; status: string; net_cents: number; vat_cents: number; total_cents: number; bollo_cents: number;
+    id: number; number: string; year: number; status: string; net_cents: number; vat_cents: number; total_cents: number; bollo_cents: number;
     ritenuta_cents: number; line_count: number; lines_net: number; lines_vat: number; payment_count: number; scheduled: number; paid: number;
   }[];
   for (const r of rows) {
-    const label = `invoice ${r.number}/${r.year}`;
+    const label = `invoice ${invoiceLabel(r.number, r.year)}`;
     if (r.line_count === 0) problems.push(`${label} has no lines`);
     if (r.lines_net !== r.net_cents || r.lines_vat !== r.vat_cents) problems.push(`${label} totals differ from its lines`);
     if (r.total_cents !== r.net_cents + r.vat_cents + r.bollo_cents) problems.push(`${label} total ≠ net + VAT + bollo`);

@@ -12,6 +12,7 @@ import { InputError } from '../errors';
 import { partitaIvaCheckDigit } from '../domain/italian-ids';
 import { invoiceTotals } from '../domain/invoice-totals';
 import { parseInput } from '../domain/parse-input';
+import { formatInvoiceNumber } from '../domain/invoice-number';
 import {
   DEMO_CITIES,
   DEMO_PEC_DOMAINS,
@@ -180,7 +181,8 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
   const driftFromDay = o.driftFrom ? toDayNumber(o.driftFrom) : startDay + Math.round(span * 0.75);
 
   const nextNumber = new Map<number, number>();
-  for (const r of sqlite.prepare('SELECT year, MAX(number) AS n FROM invoices GROUP BY year').all() as { year: number; n: number }[]) nextNumber.set(r.year, r.n + 1);
+  // Demo invoices continue the plain yearly sequence (series '') of what is already there.
+  for (const r of sqlite.prepare("SELECT year, MAX(seq) AS n FROM invoices WHERE series = '' GROUP BY year").all() as { year: number; n: number | null }[]) nextNumber.set(r.year, (r.n ?? 0) + 1);
 
   const issueDays = planIssueDays(rng, o.invoices, startDay, todayDay);
   const invoices: PlannedInvoice[] = [];
@@ -218,9 +220,9 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
   })();
 
   const insertInvoice = sqlite.prepare(
-    `INSERT INTO invoices (number, year, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom, net_cents, vat_cents,
+    `INSERT INTO invoices (number, year, series, seq, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom, net_cents, vat_cents,
        total_cents, ritenuta_cents, bollo_cents, status, disputed, notes, created_at, updated_at)
-     VALUES (@number, @year, @client, 'TD01', @issue, @due, @termsDays, @termsEom, @net, @vat, @total, 0, @bollo, @status, @disputed, @notes, @createdAt, @updatedAt)`,
+     VALUES (@number, @year, '', @seq, @client, 'TD01', @issue, @due, @termsDays, @termsEom, @net, @vat, @total, 0, @bollo, @status, @disputed, @notes, @createdAt, @updatedAt)`,
   );
   const insertLine = sqlite.prepare(
     `INSERT INTO invoice_lines (invoice_id, line_no, description, product_id, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
@@ -234,7 +236,7 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
     for (const inv of batch) {
       const id = Number(
         insertInvoice.run({
-          number: inv.number, year: inv.year, client: inv.client.id, issue: inv.issueDate, due: inv.dueDate, termsDays: inv.termsDays,
+          number: formatInvoiceNumber('', inv.number, inv.year), seq: inv.number, year: inv.year, client: inv.client.id, issue: inv.issueDate, due: inv.dueDate, termsDays: inv.termsDays,
           termsEom: inv.termsEom ? 1 : 0, net: inv.netCents, vat: inv.vatCents, total: inv.totalCents, bollo: inv.bolloCents, status: inv.status,
           disputed: inv.disputed ? 1 : 0, notes: inv.notes, createdAt: inv.createdAt, updatedAt: inv.updatedAt,
         }).lastInsertRowid,

@@ -37,7 +37,9 @@ const clientFields = {
     .string({ required_error: 'is required (company or person name)', invalid_type_error: 'expected text' })
     .trim()
     .min(1, 'must not be empty')
-    .max(200, 'at most 200 characters'),
+    .max(200, 'at most 200 characters')
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+    .refine((s) => !/[\u0000-\u001f\u007f]/.test(s), 'must not contain control characters (NUL, tab, line breaks)'),
   partitaIva: optChecked(normalizePartitaIva, (s) => {
     const c = checkPartitaIva(s);
     return c.ok ? null : `invalid P.IVA: ${c.problem}`;

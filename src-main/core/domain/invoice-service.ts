@@ -1,7 +1,8 @@
-// Invoices (fatture) with their lines and instalments: validated creation (number per year, totals in
-// cents, due dates from payment terms, one payments row per instalment), listing with filters,
-// detail, and deletion. Every multi-row write is one synchronous IMMEDIATE transaction: the write lock is
-// taken before the next number is read, so the CLI and a running app never race for the same number.
+// Invoices (fatture) with their lines and instalments: validated creation (a text number from a
+// per-year, per-series sequence, or the one given; totals in cents, due dates from payment terms, one
+// payments row per instalment), listing with filters, detail, and deletion. Every multi-row write is
+// one synchronous IMMEDIATE transaction: the write lock is taken before the next number is read, so
+// the CLI and a running app never race for the same number.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Selectable } from 'kysely';
 import { z } from 'zod';
@@ -10,6 +11,7 @@ import { nowIso } from '../db/database';
 import type { InvoiceLinesTable, InvoicesTable, InvoiceStatus, PaymentsTable } from '../db/schema';
 import { InputError, NotFoundError } from '../errors';
 import type { Client, ClientService } from './client-service';
+import { formatInvoiceNumber, invoiceLabel, invoiceNumberProblem, parseAppNumber, seriesProblem } from './invoice-number';
 import { invoiceTotals, splitInstalments } from './invoice-totals';
 import { parseInput } from './parse-input';
 import { vatRateSchema, type Product } from './product-service';
@@ -64,7 +66,25 @@ export const invoiceInputSchema = z
   .object({
     clientId: z.number({ required_error: 'is required', invalid_type_error: 'expected a client id' }).int('expected a client id').positive('expected a client id'),
     issueDate: isoDate('date').optional(),
-    number: z.number({ invalid_type_error: 'expected a whole number' }).int('expected a whole number').positive('must be 1 or more').max(9_999_999, 'is too large').optional(),
+    /** The number as printed ("FPR 12/2025"); default: the next of `series` in the issue year. A whole number is taken as its text. */
+    number: z
+      .union([z.string({ invalid_type_error: 'expected text' }).trim(), z.number().int('expected a whole number').positive('must be 1 or more').transform(String)], {
+        invalid_type_error: 'expected the invoice number as text',
+      })
+      .superRefine((v, ctx) => {
+        const problem = invoiceNumberProblem(v);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      })
+      .optional(),
+    /** Numbering series for a new number ('' = the plain yearly sequence). */
+    series: z
+      .string({ invalid_type_error: 'expected text' })
+      .trim()
+      .superRefine((v, ctx) => {
+        const problem = seriesProblem(v);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      })
+      .optional(),
     documentType: z
       .string({ invalid_type_error: 'expected text' })
       .regex(/^TD\d{2}$/, 'must be a FatturaPA document type like TD01')
@@ -99,6 +119,13 @@ export const invoiceInputSchema = z
     });
   });
 export type InvoiceInput = z.input<typeof invoiceInputSchema>;
+
+/** Where an invoice came from, for imports: a re-import compares `hash` to skip or update it. */
+export interface InvoiceOrigin {
+  source: 'app' | 'csv' | 'fatturapa';
+  hash?: string | null;
+  name?: string | null;
+}
 
 export type InvoiceListStatus = InvoiceStatus | 'unpaid' | 'overdue';
 
@@ -141,7 +168,7 @@ export class InvoiceService {
     private readonly clients: ClientService,
   ) {}
 
-  create(input: unknown): InvoiceDetail {
+  create(input: unknown, origin: InvoiceOrigin = { source: 'app' }): InvoiceDetail {
     const v = parseInput(invoiceInputSchema, input, 'invoice');
     const issueDate = v.issueDate ?? todayIso();
     if (v.dueDate && v.dueDate < issueDate) throw new InputError(`dueDate: ${v.dueDate} is before the issue date ${issueDate}`, 'dueDate');
@@ -159,22 +186,35 @@ export class InvoiceService {
         };
       });
       const totals = invoiceTotals(lines, { ritenutaRate: v.ritenutaRate, bollo: v.bollo });
-      const number = v.number ?? this.nextNumber(year);
-      const clash = this.sqlite.prepare('SELECT id FROM invoices WHERE number = ? AND year = ?').get(number, year) as { id: number } | undefined;
-      if (clash) throw new InputError(`number: invoice ${number}/${year} already exists (id ${clash.id}); omit the number to get the next free one (${this.nextNumber(year)})`, 'number');
+      const series = v.series ?? '';
+      const number = v.number ?? this.nextNumber(year, series);
+      // A number in this app's format advances its sequence; any other format is kept as it is.
+      const app = parseAppNumber(number, year);
+      const clash = this.sqlite.prepare('SELECT id, issue_date FROM invoices WHERE number = ? AND year = ?').get(number, year) as { id: number; issue_date: string } | undefined;
+      if (clash) {
+        throw new InputError(
+          `number: invoice ${invoiceLabel(number, year)} already exists (id ${clash.id}, issued ${clash.issue_date}); omit the number to get the next free one (${invoiceLabel(this.nextNumber(year, series), year)})`,
+          'number',
+        );
+      }
       const termsDays = v.paymentTermsDays ?? client.payment_terms_days;
       const termsEom = v.paymentTermsEom ?? client.payment_terms_eom === 1;
       const dueDate = v.dueDate ?? dueDateFor(issueDate, termsDays, termsEom);
       const info = this.sqlite
         .prepare(
-          `INSERT INTO invoices (number, year, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom,
-             net_cents, vat_cents, total_cents, ritenuta_cents, bollo_cents, status, disputed, notes)
-           VALUES (@number, @year, @client_id, @document_type, @issue_date, @due_date, @terms_days, @terms_eom,
-             @net, @vat, @total, @ritenuta, @bollo, @status, @disputed, @notes)`,
+          `INSERT INTO invoices (number, year, series, seq, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom,
+             net_cents, vat_cents, total_cents, ritenuta_cents, bollo_cents, status, disputed, notes, source, source_hash, source_name)
+           VALUES (@number, @year, @series, @seq, @client_id, @document_type, @issue_date, @due_date, @terms_days, @terms_eom,
+             @net, @vat, @total, @ritenuta, @bollo, @status, @disputed, @notes, @source, @source_hash, @source_name)`,
         )
         .run({
           number,
           year,
+          series: app?.series ?? '',
+          seq: app?.seq ?? null,
+          source: origin.source,
+          source_hash: origin.hash ?? null,
+          source_name: origin.name ?? null,
           client_id: client.id,
           document_type: v.documentType ?? 'TD01',
           issue_date: issueDate,
@@ -213,27 +253,34 @@ export class InvoiceService {
     return this.show(id);
   }
 
-  /** Next free number in a year (numbering restarts each year). */
-  nextNumber(year: number): number {
-    const row = this.sqlite.prepare('SELECT MAX(number) AS n FROM invoices WHERE year = ?').get(year) as { n: number | null };
-    return (row.n ?? 0) + 1;
+  /** Next free number of a series in a year (numbering restarts each year), as text. */
+  nextNumber(year: number, series = ''): string {
+    const row = this.sqlite.prepare('SELECT MAX(seq) AS n FROM invoices WHERE year = ? AND series = ?').get(year, series) as { n: number | null };
+    let seq = (row.n ?? 0) + 1;
+    // An imported number in another format can still occupy the text this sequence would produce.
+    const taken = this.sqlite.prepare('SELECT 1 FROM invoices WHERE year = ? AND number = ?');
+    while (taken.get(year, formatInvoiceNumber(series, seq, year))) seq++;
+    return formatInvoiceNumber(series, seq, year);
   }
 
-  /** Resolves what a user types: "12/2025" (number/year) or an id. */
+  /**
+   * Resolves what a user types: the number as printed ("FPR 12/2025", "2025/A/0007"), NUMBER/YEAR
+   * ("12/2025"), or an id (digits only).
+   */
   resolve(ref: string | number, field = 'invoice'): number {
     const text = String(ref).trim();
-    const m = /^(\d{1,7})\s*\/\s*(\d{4})$/.exec(text);
-    if (m) {
-      const row = this.sqlite.prepare('SELECT id FROM invoices WHERE number = ? AND year = ?').get(Number(m[1]), Number(m[2])) as { id: number } | undefined;
-      if (!row) throw new NotFoundError(`${field}: no invoice ${m[1]}/${m[2]}`, field);
-      return row.id;
+    const ids = findInvoicesByNumber(this.sqlite, text);
+    if (ids.length === 1) return ids[0]!.id;
+    if (ids.length > 1) {
+      throw new InputError(`${field}: several invoices have the number "${text}" (${ids.map((r) => invoiceLabel(text, r.year)).join(', ')}); add the year, e.g. ${invoiceLabel(text, ids[0]!.year)}`, field);
     }
     if (/^\d{1,10}$/.test(text)) {
       const row = this.sqlite.prepare('SELECT id FROM invoices WHERE id = ?').get(Number(text)) as { id: number } | undefined;
       if (!row) throw new NotFoundError(`${field}: no invoice with id ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
       return row.id;
     }
-    throw new InputError(`${field}: expected an invoice id or NUMBER/YEAR like 12/2025, got "${text}"`, field);
+    if (text === '' || text.length > 40) throw new InputError(`${field}: expected an invoice id, its number or NUMBER/YEAR like 12/2025, got "${text}"`, field);
+    throw new NotFoundError(`${field}: no invoice ${text}`, field);
   }
 
   get(id: number): InvoiceSummary {
@@ -276,7 +323,7 @@ export class InvoiceService {
     }
     const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
     const sql = `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} GROUP BY i.id
-      ${having.length ? 'HAVING ' + having.join(' AND ') : ''} ORDER BY i.issue_date ${dir}, i.year ${dir}, i.number ${dir} LIMIT @limit OFFSET @offset`;
+      ${having.length ? 'HAVING ' + having.join(' AND ') : ''} ORDER BY i.issue_date ${dir}, i.year ${dir}, i.series ${dir}, i.seq ${dir}, i.number ${dir} LIMIT @limit OFFSET @offset`;
     return this.sqlite.prepare(sql).all(p) as InvoiceSummary[];
   }
 
@@ -289,7 +336,7 @@ export class InvoiceService {
     return this.sqlite.transaction(() => {
       const id = typeof ref === 'number' ? ref : this.resolve(ref);
       const inv = this.get(id);
-      if (inv.status !== 'draft') throw new InputError(`invoice: ${inv.number}/${inv.year} is not a draft (status ${inv.status})`, 'invoice');
+      if (inv.status !== 'draft') throw new InputError(`invoice: ${invoiceLabel(inv.number, inv.year)} is not a draft (status ${inv.status})`, 'invoice');
       this.sqlite.prepare("UPDATE invoices SET status = 'issued', updated_at = ? WHERE id = ?").run(nowIso(), id);
       return this.get(id);
     }).immediate();
@@ -302,7 +349,7 @@ export class InvoiceService {
       const inv = this.get(id);
       if (!options.force && inv.paid_cents > 0) {
         throw new InputError(
-          `invoice: ${inv.number}/${inv.year} has payments recorded (${(inv.paid_cents / 100).toFixed(2)} EUR); use --force to delete it anyway`,
+          `invoice: ${invoiceLabel(inv.number, inv.year)} has payments recorded (${(inv.paid_cents / 100).toFixed(2)} EUR); use --force to delete it anyway`,
           'invoice',
         );
       }
@@ -316,4 +363,23 @@ export class InvoiceService {
     if (!row) throw new NotFoundError(`${field}: no product with id ${id}`, field);
     return row;
   }
+}
+
+/**
+ * Invoices a typed reference names: the number exactly as printed (in any year), or NUMBER/YEAR where
+ * the number is the text before the last "/" ("12/2025", "FPR 12/2025/2025"). Ids are not matched here.
+ */
+export function findInvoicesByNumber(sqlite: BetterSqlite3.Database, ref: string): { id: number; year: number }[] {
+  const text = ref.trim();
+  if (text === '' || text.length > 40) return [];
+  // Case-insensitive, as people type them ("fpr 12/2025"); the index on number is NOCASE too.
+  const exact = sqlite.prepare('SELECT id, year FROM invoices WHERE number = ? COLLATE NOCASE ORDER BY year DESC, id').all(text) as { id: number; year: number }[];
+  if (exact.length) return exact;
+  const slash = text.lastIndexOf('/');
+  const year = text.slice(slash + 1).trim();
+  const number = text.slice(0, slash).trim();
+  if (slash > 0 && /^\d{4}$/.test(year) && number !== '') {
+    return sqlite.prepare('SELECT id, year FROM invoices WHERE number = ? COLLATE NOCASE AND year = ? ORDER BY id').all(number, Number(year)) as { id: number; year: number }[];
+  }
+  return [];
 }

@@ -12,6 +12,7 @@ import { formatEuro } from '../money';
 import { allocatePayment, openCents, type AllocationStep, type OpenInstalment } from './allocate-payment';
 import type { InvoiceService, InvoiceSummary } from './invoice-service';
 import { parseInput } from './parse-input';
+import { invoiceLabel } from './invoice-number';
 
 export interface PaymentOutcome {
   /** The invoice is now fully paid. */
@@ -66,7 +67,7 @@ export class PaymentService {
     const date = v.date ?? todayIso();
     return this.sqlite.transaction((): PaymentResult => {
       const inv = this.invoices.get(v.invoiceId);
-      const label = `${inv.number}/${inv.year}`;
+      const label = invoiceLabel(inv.number, inv.year);
       if (inv.status === 'draft') throw new InputError(`invoice: ${label} is a draft; issue it before recording payments`, 'invoice');
       if (inv.status === 'cancelled') throw new InputError(`invoice: ${label} is cancelled`, 'invoice');
       if (date < inv.issue_date) throw new InputError(`date: ${date} is before the invoice's issue date ${inv.issue_date}`, 'date');

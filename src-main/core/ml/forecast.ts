@@ -10,6 +10,7 @@ import { buildForecastRows } from './cash-flow';
 import { predictSerializedInWorker } from './registry/serialized-model-jobs';
 import { CASH_FLOW } from './registry/cash-flow-spec';
 import type { ModelVersionManager } from './registry/model-version-manager';
+import { invoiceLabel } from '../domain/invoice-number';
 
 export interface ForecastInvoice {
   invoiceId: number;
@@ -88,7 +89,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
     (
       sqlite
         .prepare(`SELECT i.id, i.number, i.year, c.denominazione FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(rows.map((r) => r.invoiceId))) as { id: number; number: number; year: number; denominazione: string }[]
+        .all(JSON.stringify(rows.map((r) => r.invoiceId))) as { id: number; number: string; year: number; denominazione: string }[]
     ).map((m) => [m.id, m]),
   );
   const atLeastToday = (d: string) => (d < today ? today : d);
@@ -101,7 +102,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
       const m = meta.get(r.invoiceId);
       return {
         invoiceId: r.invoiceId,
-        label: m ? `${m.number}/${m.year}` : String(r.invoiceId),
+        label: m ? invoiceLabel(m.number, m.year) : String(r.invoiceId),
         clientId: r.clientId,
         clientName: m?.denominazione ?? '',
         issueDate: r.issueDate,

@@ -19,7 +19,7 @@ function setup() {
   d.sqlite.transaction(() => {
     for (let i = 1; i <= 20; i++) {
       const c = client.run(`Cliente ${i} Srl`, String(10000000000 + i)).lastInsertRowid as number;
-      inv.run(i, c, i * 1000);
+      inv.run(String(i), c, i * 1000);
     }
     d.sqlite.prepare("INSERT INTO user_feedback(agent_type, user_input, ai_response, rating) VALUES ('chat', 'q', 'a', 4)").run();
   })();

@@ -305,7 +305,7 @@ export async function verifyBackup(file: string, paths: DataPaths, progress: Ops
     return { file, stage, manifest };
   } catch (e) {
     fs.rmSync(stage, { recursive: true, force: true });
-    if (e instanceof RestoreRefusal) throw new InputError(`${file}: ${e.message}`, 'file');
+    if (e instanceof RestoreRefusal) throw new InputError(`file: ${file}: ${e.message}`, 'file');
     throw e;
   }
 }

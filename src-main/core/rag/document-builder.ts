@@ -17,6 +17,7 @@ import {
   type LineSourceRow,
   type PaymentSourceRow,
 } from './document-source-repository';
+import { invoiceLabel } from '../domain/invoice-number';
 
 export const RAG_ENTITY_TYPES: readonly RagEntityType[] = ['invoice', 'client', 'product'];
 
@@ -101,7 +102,9 @@ export class DocumentBuilder {
     const out = new Map<number, BuiltDocument>();
     for (const i of this.sources.invoices(ids)) {
       const parts: string[] = [];
-      parts.push(`Fattura n. ${i.number}/${i.year} (FT-${i.number}/${i.year}, ${i.document_type}) — invoice ${i.number}/${i.year}`);
+      // The number exactly as printed, and with the year when the number does not carry it.
+      const label = invoiceLabel(i.number, i.year);
+      parts.push(`Fattura n. ${label} (FT-${label}, ${i.document_type}) — invoice ${label}${label === i.number ? '' : ` — numero ${i.number} del ${i.year}`}`);
       parts.push(invoiceClientLine(i));
       parts.push(`Data emissione ${i.issue_date}, scadenza ${i.due_date}`);
       let amounts = `Imponibile ${formatEuro(i.net_cents)}, IVA ${formatEuro(i.vat_cents)}, totale ${formatEuro(i.total_cents)}`;
@@ -126,7 +129,7 @@ export class DocumentBuilder {
       if (ls.length) parts.push('Righe: ' + ls.map((l) => `${l.description} (${formatEuro(l.total_cents)})`).join('; '));
       if (i.notes) parts.push(`Note: ${i.notes}`);
       const status = `${STATUS_IT[i.status] ?? i.status}${i.disputed ? ', contestata (disputed)' : ''}`;
-      const about = [`Fattura ${i.number}/${i.year}`, i.denominazione + (i.city ? ` (${i.city})` : ''), status, ls.map((l) => l.description).join('; '), i.notes ?? ''];
+      const about = [`Fattura ${label}`, i.denominazione + (i.city ? ` (${i.city})` : ''), status, ls.map((l) => l.description).join('; '), i.notes ?? ''];
       out.set(i.id, { text: parts.join('\n'), embedText: about.filter(Boolean).join(' — ') });
     }
     return out;

@@ -93,8 +93,6 @@ const Q = {
     client: template(() => qb.selectFrom('clients').select((eb) => eb.fn.countAll<number>().as('n'))),
     product: template(() => qb.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n'))),
   },
-  invoiceByNumber: template((p: { number: number; year: number }) => qb.selectFrom('invoices').select('id').where('number', '=', p.number).where('year', '=', p.year)),
-  invoicesByNumber: template((p: { number: number }) => qb.selectFrom('invoices').select('id').where('number', '=', p.number).orderBy('year', 'desc').limit(5)),
   clientsByTaxId: template((p: { vat: string; vatIt: string; cf: string }) =>
     qb
       .selectFrom('clients')
@@ -171,15 +169,6 @@ export class DocumentSourceRepository {
 
   count(type: RagEntityType): number {
     return this.sql.first(Q.count[type], {})!.n;
-  }
-
-  invoiceByNumber(number: number, year: number): number | undefined {
-    return this.sql.first(Q.invoiceByNumber, { number, year })?.id;
-  }
-
-  /** The latest five invoices with this number, newest year first. */
-  invoicesByNumber(number: number): number[] {
-    return this.sql.all(Q.invoicesByNumber, { number }).map((r) => r.id);
   }
 
   /** Clients whose P.IVA is `vat` (with or without the IT prefix) or whose codice fiscale is `cf` (case-insensitive). */

@@ -4,6 +4,8 @@
 // vectors, fused by reciprocal rank. With no model, vectors are skipped and keywords still answer.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
+import { invoiceNumberCandidates } from '../domain/invoice-number';
+import { findInvoicesByNumber } from '../domain/invoice-service';
 import { DocumentSourceRepository } from './document-source-repository';
 import type { Embedder } from './embedder';
 import { RagDocumentRepository, type DocumentHit } from './rag-document-repository';
@@ -71,7 +73,7 @@ export class HybridRetriever {
   private readonly sources: DocumentSourceRepository;
 
   constructor(
-    connection: BetterSqlite3.Database,
+    private readonly connection: BetterSqlite3.Database,
     private readonly embedder: Embedder,
     /** Loads (or returns) the in-memory vector index; null when vectors are unusable. */
     private readonly vectorIndex: () => Promise<VectorIndex | null>,
@@ -141,12 +143,9 @@ export class HybridRetriever {
         out.push(d);
       }
     };
-    for (const m of query.matchAll(/(?:\bft\s*-?\s*)?\b(\d{1,6})\s*\/\s*(\d{4})\b/gi)) {
-      const id = this.sources.invoiceByNumber(Number(m[1]), Number(m[2]));
-      if (id !== undefined) push('invoice', id);
-    }
-    for (const m of query.matchAll(/\b(?:ft\s*-?\s*|(?:fattura|invoice)\s+(?:n\.?\s*|nr\.?\s*|no\.?\s*|#\s*)?)(\d{1,6})\b(?!\s*\/\s*\d)/gi)) {
-      for (const id of this.sources.invoicesByNumber(Number(m[1]))) push('invoice', id);
+    // Invoice numbers as printed ("2025/A/0007", "FPR 12/2025") or NUMBER/YEAR ("12/2025", "FT-12/2025").
+    for (const ref of invoiceNumberCandidates(query)) {
+      for (const r of findInvoicesByNumber(this.connection, ref).slice(0, 5)) push('invoice', r.id);
     }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
       for (const id of this.sources.clientsByTaxId(m[1]!, m[1]!)) push('client', id);

@@ -7,13 +7,14 @@ import type { InvoiceSummary as InvoiceRow } from '../../core/domain/invoice-ser
 import type { Product } from '../../core/domain/product-service';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src-preload/contract/data-channels';
 import type { DomainHandlers } from '../ipc-router';
+import { invoiceLabel } from '../../core/domain/invoice-number';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
   return {
     id: r.id,
     number: r.number,
     year: r.year,
-    label: `${r.number}/${r.year}`,
+    label: invoiceLabel(r.number, r.year),
     clientId: r.client_id,
     clientName: r.client_name,
     documentType: r.document_type,
@@ -61,7 +62,7 @@ const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').t
 
 /** Free-text match on what the Data page shows: number/year, client name, P.IVA, notes. */
 function invoiceMatches(r: InvoiceRow, q: string): boolean {
-  const hay = fold([`${r.number}/${r.year}`, r.client_name, r.client_partita_iva ?? '', r.notes ?? '', r.document_type].join(' '));
+  const hay = fold([invoiceLabel(r.number, r.year), r.client_name, r.client_partita_iva ?? '', r.notes ?? '', r.document_type].join(' '));
   return fold(q)
     .split(/\s+/)
     .filter(Boolean)
