@@ -472,12 +472,7 @@ function registerClientCommands(program: Command): void {
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const c = withFlags(CLIENT_FLAGS, () => app.clients.find(ref, 'client'));
-        const invoices = app.invoices.list({ clientId: c.id });
-        const stats = {
-          invoices: invoices.length,
-          totalCents: invoices.reduce((s, i) => s + i.total_cents, 0),
-          outstandingCents: invoices.reduce((s, i) => s + i.outstanding_cents, 0),
-        };
+        const stats = app.invoices.clientTotals(c.id);
         if (o.json) return printJson({ client: c, ...stats });
         printClient(c);
         process.stdout.write(`\nFatture: ${stats.invoices} — totale ${formatEuro(stats.totalCents)}, da incassare ${formatEuro(stats.outstandingCents)}\n`);

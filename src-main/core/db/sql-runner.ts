@@ -17,6 +17,7 @@ import {
   type RawBuilder,
 } from 'kysely';
 import type { DB } from './schema';
+import { registerSqlFunctions } from './sql-functions';
 
 /** A kysely query (builder or `sql` template) whose rows are `R`. */
 export type Query<R> = Compilable<R> | RawBuilder<R>;
@@ -98,7 +99,9 @@ const runners = new WeakMap<BetterSqlite3.Database, SqlRunner>();
 export class SqlRunner {
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
 
-  private constructor(readonly connection: BetterSqlite3.Database) {}
+  private constructor(readonly connection: BetterSqlite3.Database) {
+    registerSqlFunctions(connection);
+  }
 
   /** The runner of a connection (one per connection, so its statement cache is shared by every repository). */
   static of(connection: BetterSqlite3.Database): SqlRunner {

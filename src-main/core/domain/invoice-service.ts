@@ -4,33 +4,21 @@
 // one synchronous IMMEDIATE transaction: the write lock is taken before the next number is read, so
 // the CLI and a running app never race for the same number.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { dueDateFor, isIsoDate, todayIso } from '../dates';
 import { nowIso } from '../db/database';
-import type { InvoiceLinesTable, InvoicesTable, InvoiceStatus, PaymentsTable } from '../db/schema';
+import type { InvoiceStatus } from '../db/schema';
+import { SqlRunner } from '../db/sql-runner';
 import { InputError, NotFoundError } from '../errors';
 import type { Client, ClientService } from './client-service';
 import { formatInvoiceNumber, invoiceLabel, invoiceNumberProblem, parseAppNumber, seriesProblem } from './invoice-number';
 import { invoiceTotals, splitInstalments } from './invoice-totals';
 import { parseInput } from './parse-input';
-import { vatRateSchema, type Product } from './product-service';
+import { InvoiceRepository, type InvoiceLine, type InvoiceSummary, type Payment } from './invoice-repository';
+import { ProductRepository, type Product } from './product-repository';
+import { vatRateSchema } from './product-service';
 
-export type Invoice = Selectable<InvoicesTable>;
-export type InvoiceLine = Selectable<InvoiceLinesTable>;
-export type Payment = Selectable<PaymentsTable>;
-
-/** An invoice row plus its client's name and what has been paid of it. */
-export interface InvoiceSummary extends Invoice {
-  client_name: string;
-  client_partita_iva: string | null;
-  paid_cents: number;
-  outstanding_cents: number;
-  /** Earliest due date among open instalments (null when nothing is open). */
-  next_due_date: string | null;
-  /** Date of the latest receipt (null when nothing was paid). */
-  last_paid_date: string | null;
-}
+export type { Invoice, InvoiceLine, InvoiceSummary, Payment } from './invoice-repository';
 
 export interface InvoiceDetail {
   invoice: InvoiceSummary;
@@ -147,33 +135,42 @@ export interface InvoiceListFilter {
   order?: 'asc' | 'desc';
 }
 
+/** The Data page's query: filters, free text and a page. */
+export interface InvoiceSearch {
+  clientId?: number;
+  status?: InvoiceStatus;
+  from?: string;
+  to?: string;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
 export interface DeleteOptions {
   /** Delete even when payments were recorded. */
   force?: boolean;
 }
 
-const SUMMARY_SELECT = `
-SELECT i.*, c.denominazione AS client_name, c.partita_iva AS client_partita_iva,
-  COALESCE(SUM(p.paid_amount_cents), 0) AS paid_cents,
-  COALESCE(SUM(p.amount_cents - p.paid_amount_cents), 0) AS outstanding_cents,
-  MIN(CASE WHEN p.amount_cents > p.paid_amount_cents THEN p.due_date END) AS next_due_date,
-  MAX(p.paid_date) AS last_paid_date
-FROM invoices i
-JOIN clients c ON c.id = i.client_id
-LEFT JOIN payments p ON p.invoice_id = i.id`;
-
 export class InvoiceService {
+  private readonly sql: SqlRunner;
+  private readonly invoices: InvoiceRepository;
+  private readonly products: ProductRepository;
+
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly clients: ClientService,
-  ) {}
+  ) {
+    this.sql = SqlRunner.of(connection);
+    this.invoices = new InvoiceRepository(connection);
+    this.products = new ProductRepository(connection);
+  }
 
   create(input: unknown, origin: InvoiceOrigin = { source: 'app' }): InvoiceDetail {
     const v = parseInput(invoiceInputSchema, input, 'invoice');
     const issueDate = v.issueDate ?? todayIso();
     if (v.dueDate && v.dueDate < issueDate) throw new InputError(`dueDate: ${v.dueDate} is before the issue date ${issueDate}`, 'dueDate');
     const year = Number(issueDate.slice(0, 4));
-    const id = this.sqlite.transaction(() => {
+    const id = this.sql.transaction(() => {
       const client = this.clients.get(v.clientId, 'clientId');
       const lines = v.lines.map((l, i) => {
         const product = l.productId != null ? this.product(l.productId, `lines.${i}.productId`) : null;
@@ -190,7 +187,7 @@ export class InvoiceService {
       const number = v.number ?? this.nextNumber(year, series);
       // A number in this app's format advances its sequence; any other format is kept as it is.
       const app = parseAppNumber(number, year);
-      const clash = this.sqlite.prepare('SELECT id, issue_date FROM invoices WHERE number = ? AND year = ?').get(number, year) as { id: number; issue_date: string } | undefined;
+      const clash = this.invoices.byNumberInYear(number, year);
       if (clash) {
         throw new InputError(
           `number: invoice ${invoiceLabel(number, year)} already exists (id ${clash.id}, issued ${clash.issue_date}); omit the number to get the next free one (${invoiceLabel(this.nextNumber(year, series), year)})`,
@@ -200,66 +197,63 @@ export class InvoiceService {
       const termsDays = v.paymentTermsDays ?? client.payment_terms_days;
       const termsEom = v.paymentTermsEom ?? client.payment_terms_eom === 1;
       const dueDate = v.dueDate ?? dueDateFor(issueDate, termsDays, termsEom);
-      const info = this.sqlite
-        .prepare(
-          `INSERT INTO invoices (number, year, series, seq, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom,
-             net_cents, vat_cents, total_cents, ritenuta_cents, bollo_cents, status, disputed, notes, source, source_hash, source_name)
-           VALUES (@number, @year, @series, @seq, @client_id, @document_type, @issue_date, @due_date, @terms_days, @terms_eom,
-             @net, @vat, @total, @ritenuta, @bollo, @status, @disputed, @notes, @source, @source_hash, @source_name)`,
-        )
-        .run({
-          number,
-          year,
-          series: app?.series ?? '',
-          seq: app?.seq ?? null,
-          source: origin.source,
-          source_hash: origin.hash ?? null,
-          source_name: origin.name ?? null,
-          client_id: client.id,
-          document_type: v.documentType ?? 'TD01',
-          issue_date: issueDate,
-          due_date: dueDate,
-          terms_days: termsDays,
-          terms_eom: termsEom ? 1 : 0,
-          net: totals.netCents,
-          vat: totals.vatCents,
-          total: totals.totalCents,
-          ritenuta: totals.ritenutaCents,
-          bollo: totals.bolloCents,
-          status: v.status,
-          disputed: v.disputed ? 1 : 0,
-          notes: v.notes ?? null,
-        });
-      const invoiceId = Number(info.lastInsertRowid);
-      const insertLine = this.sqlite.prepare(
-        `INSERT INTO invoice_lines (invoice_id, line_no, description, product_id, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
+      const invoiceId = this.invoices.insert({
+        number,
+        year,
+        series: app?.series ?? '',
+        seq: app?.seq ?? null,
+        source: origin.source,
+        source_hash: origin.hash ?? null,
+        source_name: origin.name ?? null,
+        client_id: client.id,
+        document_type: v.documentType ?? 'TD01',
+        issue_date: issueDate,
+        due_date: dueDate,
+        payment_terms_days: termsDays,
+        payment_terms_eom: termsEom ? 1 : 0,
+        net_cents: totals.netCents,
+        vat_cents: totals.vatCents,
+        total_cents: totals.totalCents,
+        ritenuta_cents: totals.ritenutaCents,
+        bollo_cents: totals.bolloCents,
+        status: v.status,
+        disputed: v.disputed ? 1 : 0,
+        notes: v.notes ?? null,
+      });
       lines.forEach((l, i) => {
         const t = totals.lines[i]!;
-        insertLine.run(invoiceId, i + 1, l.description, l.productId, l.quantity, l.unitPriceCents, l.vatRate, t.netCents, t.vatCents, t.totalCents);
+        this.invoices.insertLine({
+          invoice_id: invoiceId,
+          line_no: i + 1,
+          description: l.description,
+          product_id: l.productId,
+          quantity: l.quantity,
+          unit_price_cents: l.unitPriceCents,
+          vat_rate: l.vatRate,
+          natura: null,
+          net_cents: t.netCents,
+          vat_cents: t.vatCents,
+          total_cents: t.totalCents,
+        });
       });
       if (totals.dueCents > 0) {
-        const insertPayment = this.sqlite.prepare('INSERT INTO payments (invoice_id, due_date, amount_cents) VALUES (?, ?, ?)');
         const instalments = Math.min(v.instalments, totals.dueCents);
         splitInstalments(totals.dueCents, instalments).forEach((cents, k) => {
           // Instalments fall every 30 days after the first due date ("30/60/90").
           const due = k === 0 ? dueDate : dueDateFor(issueDate, termsDays + 30 * k, termsEom);
-          insertPayment.run(invoiceId, due, cents);
+          this.invoices.insertInstalment({ invoice_id: invoiceId, due_date: due, amount_cents: cents, method: null, iban: null });
         });
       }
       return invoiceId;
-    }).immediate();
+    }, 'immediate');
     return this.show(id);
   }
 
   /** Next free number of a series in a year (numbering restarts each year), as text. */
   nextNumber(year: number, series = ''): string {
-    const row = this.sqlite.prepare('SELECT MAX(seq) AS n FROM invoices WHERE year = ? AND series = ?').get(year, series) as { n: number | null };
-    let seq = (row.n ?? 0) + 1;
+    let seq = (this.invoices.maxSeq(year, series) ?? 0) + 1;
     // An imported number in another format can still occupy the text this sequence would produce.
-    const taken = this.sqlite.prepare('SELECT 1 FROM invoices WHERE year = ? AND number = ?');
-    while (taken.get(year, formatInvoiceNumber(series, seq, year))) seq++;
+    while (this.invoices.byNumberInYear(formatInvoiceNumber(series, seq, year), year)) seq++;
     return formatInvoiceNumber(series, seq, year);
   }
 
@@ -269,22 +263,21 @@ export class InvoiceService {
    */
   resolve(ref: string | number, field = 'invoice'): number {
     const text = String(ref).trim();
-    const ids = findInvoicesByNumber(this.sqlite, text);
+    const ids = findInvoicesByNumber(this.invoices, text);
     if (ids.length === 1) return ids[0]!.id;
     if (ids.length > 1) {
       throw new InputError(`${field}: several invoices have the number "${text}" (${ids.map((r) => invoiceLabel(text, r.year)).join(', ')}); add the year, e.g. ${invoiceLabel(text, ids[0]!.year)}`, field);
     }
     if (/^\d{1,10}$/.test(text)) {
-      const row = this.sqlite.prepare('SELECT id FROM invoices WHERE id = ?').get(Number(text)) as { id: number } | undefined;
-      if (!row) throw new NotFoundError(`${field}: no invoice with id ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
-      return row.id;
+      if (!this.invoices.exists(Number(text))) throw new NotFoundError(`${field}: no invoice with id ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
+      return Number(text);
     }
     if (text === '' || text.length > 40) throw new InputError(`${field}: expected an invoice id, its number or NUMBER/YEAR like 12/2025, got "${text}"`, field);
     throw new NotFoundError(`${field}: no invoice ${text}`, field);
   }
 
   get(id: number): InvoiceSummary {
-    const row = this.sqlite.prepare(`${SUMMARY_SELECT} WHERE i.id = ? GROUP BY i.id`).get(id) as InvoiceSummary | undefined;
+    const row = this.invoices.summary(id);
     if (!row) throw new NotFoundError(`invoice: no invoice with id ${id}`, 'invoice');
     return row;
   }
@@ -295,56 +288,52 @@ export class InvoiceService {
     return {
       invoice,
       client: this.clients.get(invoice.client_id),
-      lines: this.sqlite.prepare('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no').all(id) as InvoiceLine[],
-      payments: this.sqlite.prepare("SELECT * FROM payments WHERE invoice_id = ? ORDER BY due_date, COALESCE(paid_date, '9999-12-31'), id").all(id) as Payment[],
+      lines: this.invoices.lines(id),
+      payments: this.invoices.instalments(id),
     };
   }
 
   list(filter: InvoiceListFilter = {}): InvoiceSummary[] {
-    const where: string[] = [];
-    const having: string[] = [];
-    const p: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
-    const add = (clause: string, key: string, value: unknown) => {
-      where.push(clause);
-      p[key] = value;
-    };
-    if (filter.year !== undefined) add('i.year = @year', 'year', filter.year);
-    if (filter.clientId !== undefined) add('i.client_id = @client', 'client', filter.clientId);
-    if (filter.status) add('i.status = @status', 'status', filter.status);
-    if (filter.from) add('i.issue_date >= @from', 'from', filter.from);
-    if (filter.to) add('i.issue_date <= @to', 'to', filter.to);
-    if (filter.unpaid || filter.overdue) {
-      where.push("i.status NOT IN ('draft','cancelled')");
-      having.push('outstanding_cents > 0');
-    }
-    if (filter.overdue) {
-      having.push('next_due_date < @today');
-      p.today = filter.today ?? todayIso();
-    }
-    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
-    const sql = `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} GROUP BY i.id
-      ${having.length ? 'HAVING ' + having.join(' AND ') : ''} ORDER BY i.issue_date ${dir}, i.year ${dir}, i.series ${dir}, i.seq ${dir}, i.number ${dir} LIMIT @limit OFFSET @offset`;
-    return this.sqlite.prepare(sql).all(p) as InvoiceSummary[];
+    const { limit, offset, ...query } = filter;
+    return this.invoices.list({ ...query, today: query.overdue ? (query.today ?? todayIso()) : query.today }, { limit, offset });
+  }
+
+  /**
+   * A page of invoices matching the filters and the free-text search (words looked up, accents and
+   * case ignored, in the number as printed, the client's name and P.IVA, the notes and the document
+   * type), with how many match in all: the Data page's list.
+   */
+  search(filter: InvoiceSearch): { items: InvoiceSummary[]; total: number } {
+    const { limit, offset, ...query } = filter;
+    const items = this.invoices.list(query, { limit, offset });
+    const total = offset === 0 && items.length < limit ? items.length : this.invoices.countMatching(query);
+    return { items, total };
   }
 
   count(): number {
-    return (this.sqlite.prepare('SELECT COUNT(*) AS n FROM invoices').get() as { n: number }).n;
+    return this.invoices.count();
+  }
+
+  /** A client's invoicing: how many invoices (any status), their total, and what is still open. */
+  clientTotals(clientId: number): { invoices: number; totalCents: number; outstandingCents: number } {
+    const t = this.invoices.clientTotals(clientId);
+    return { invoices: t.invoices, totalCents: t.total_cents, outstandingCents: t.outstanding_cents };
   }
 
   /** Issues a draft: from now on payments can be recorded against it. */
   issue(ref: string | number): InvoiceSummary {
-    return this.sqlite.transaction(() => {
+    return this.sql.transaction(() => {
       const id = typeof ref === 'number' ? ref : this.resolve(ref);
       const inv = this.get(id);
       if (inv.status !== 'draft') throw new InputError(`invoice: ${invoiceLabel(inv.number, inv.year)} is not a draft (status ${inv.status})`, 'invoice');
-      this.sqlite.prepare("UPDATE invoices SET status = 'issued', updated_at = ? WHERE id = ?").run(nowIso(), id);
+      this.invoices.setStatus(id, 'issued', nowIso());
       return this.get(id);
-    }).immediate();
+    }, 'immediate');
   }
 
   /** Deletes an invoice with its lines and instalments. Paid or part-paid invoices need `force`. */
   delete(ref: string | number, options: DeleteOptions = {}): InvoiceSummary {
-    return this.sqlite.transaction(() => {
+    return this.sql.transaction(() => {
       const id = typeof ref === 'number' ? ref : this.resolve(ref);
       const inv = this.get(id);
       if (!options.force && inv.paid_cents > 0) {
@@ -353,13 +342,13 @@ export class InvoiceService {
           'invoice',
         );
       }
-      this.sqlite.prepare('DELETE FROM invoices WHERE id = ?').run(id);
+      this.invoices.delete(id);
       return inv;
-    }).immediate();
+    }, 'immediate');
   }
 
   private product(id: number, field: string): Product {
-    const row = this.sqlite.prepare('SELECT * FROM products WHERE id = ?').get(id) as Product | undefined;
+    const row = this.products.byId(id);
     if (!row) throw new NotFoundError(`${field}: no product with id ${id}`, field);
     return row;
   }
@@ -369,17 +358,14 @@ export class InvoiceService {
  * Invoices a typed reference names: the number exactly as printed (in any year), or NUMBER/YEAR where
  * the number is the text before the last "/" ("12/2025", "FPR 12/2025/2025"). Ids are not matched here.
  */
-export function findInvoicesByNumber(sqlite: BetterSqlite3.Database, ref: string): { id: number; year: number }[] {
+export function findInvoicesByNumber(invoices: InvoiceRepository, ref: string): { id: number; year: number }[] {
   const text = ref.trim();
   if (text === '' || text.length > 40) return [];
-  // Case-insensitive, as people type them ("fpr 12/2025"); the index on number is NOCASE too.
-  const exact = sqlite.prepare('SELECT id, year FROM invoices WHERE number = ? COLLATE NOCASE ORDER BY year DESC, id').all(text) as { id: number; year: number }[];
+  const exact = invoices.byNumber(text);
   if (exact.length) return exact;
   const slash = text.lastIndexOf('/');
   const year = text.slice(slash + 1).trim();
   const number = text.slice(0, slash).trim();
-  if (slash > 0 && /^\d{4}$/.test(year) && number !== '') {
-    return sqlite.prepare('SELECT id, year FROM invoices WHERE number = ? COLLATE NOCASE AND year = ? ORDER BY id').all(number, Number(year)) as { id: number; year: number }[];
-  }
+  if (slash > 0 && /^\d{4}$/.test(year) && number !== '') return invoices.byNumber(number, Number(year));
   return [];
 }

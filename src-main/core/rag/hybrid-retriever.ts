@@ -5,6 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
 import { invoiceNumberCandidates } from '../domain/invoice-number';
+import { InvoiceRepository } from '../domain/invoice-repository';
 import { findInvoicesByNumber } from '../domain/invoice-service';
 import { DocumentSourceRepository } from './document-source-repository';
 import type { Embedder } from './embedder';
@@ -71,15 +72,17 @@ export function toFtsQuery(query: string): string | null {
 export class HybridRetriever {
   private readonly documents: RagDocumentRepository;
   private readonly sources: DocumentSourceRepository;
+  private readonly invoices: InvoiceRepository;
 
   constructor(
-    private readonly connection: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly embedder: Embedder,
     /** Loads (or returns) the in-memory vector index; null when vectors are unusable. */
     private readonly vectorIndex: () => Promise<VectorIndex | null>,
   ) {
     this.documents = new RagDocumentRepository(connection);
     this.sources = new DocumentSourceRepository(connection);
+    this.invoices = new InvoiceRepository(connection);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<RagHit[]> {
@@ -145,7 +148,7 @@ export class HybridRetriever {
     };
     // Invoice numbers as printed ("2025/A/0007", "FPR 12/2025") or NUMBER/YEAR ("12/2025", "FT-12/2025").
     for (const ref of invoiceNumberCandidates(query)) {
-      for (const r of findInvoicesByNumber(this.connection, ref).slice(0, 5)) push('invoice', r.id);
+      for (const r of findInvoicesByNumber(this.invoices, ref).slice(0, 5)) push('invoice', r.id);
     }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
       for (const id of this.sources.clientsByTaxId(m[1]!, m[1]!)) push('client', id);
