@@ -25,10 +25,10 @@ export interface LearnedCorrection {
   correction: string;
   /** ISO timestamp of the feedback. */
   createdAt: string;
-  /** Cosine of the question embeddings (or Jaccard of their words without a model). */
+  /** 1 for the same reading of the question, else the cosine of their embeddings or the overlap of their concepts. */
   similarity: number;
-  /** What matched: the embeddings, shared words, or the same parsed question (intent, period, client) across languages. */
-  method: 'embedding' | 'jaccard' | 'intent';
+  /** What matched: the same reading of the question (intent, period, client, restrictions), the embeddings, or the concepts. */
+  method: 'embedding' | 'concepts' | 'intent';
 }
 
 export interface PeriodFacts {
