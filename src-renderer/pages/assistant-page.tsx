@@ -128,12 +128,10 @@ function ConversationList({ activeId, onNew }: { activeId: string | null; onNew:
   };
   return (
     <aside className="card chat-sidebar" aria-label={t('chat.conversations')}>
-      <div className="chat-sidebar-head">
-        <h2>{t('chat.conversations')}</h2>
-        <button type="button" className="btn btn-sm" onClick={onNew} title={t('chat.newConversation')}>
-          <Icon name="plus" size={14} /> <span>{t('chat.newConversation')}</span>
-        </button>
-      </div>
+      <h2 className="chat-sidebar-head">{t('chat.conversations')}</h2>
+      <button type="button" className="btn btn-sm new-conversation" onClick={onNew}>
+        <Icon name="plus" size={14} /> {t('chat.newConversation')}
+      </button>
       {conversations.error && !items.length && (
         <Alert kind="error">
           {conversations.error}{' '}
