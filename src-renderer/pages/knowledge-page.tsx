@@ -114,7 +114,7 @@ export function KnowledgePage(): ReactElement {
           </>
         )}
       </Async>
-      <div className="grid grid-2">
+      <div className="grid grid-2 kb-queue-grid">
         <section className="card" aria-labelledby="kb-batches">
           <div className="card-header">
             <h2 id="kb-batches">{t('kb.recentBatches')}</h2>

@@ -607,13 +607,18 @@ export class Assistant {
   }
 }
 
-/** The line of a retrieved document sharing most words with the question (its first line when none does). */
+/**
+ * The line of a retrieved document sharing most words with the question. The first line is the
+ * document's title, which the source's label already says; without shared words, what the record
+ * is about: an invoice's lines, else the line after the title.
+ */
 function bestPassage(text: string, question: string): string {
   const words = contentTokens(question);
   const lines = text.split(/\n+/).map((l) => l.replace(/\s+/g, ' ').trim()).filter(Boolean);
-  let best = lines[0] ?? '';
+  const body = lines.length > 1 ? lines.slice(1) : lines;
+  let best = body.find((l) => /^(?:Righe|Lines):/i.test(l)) ?? body[0] ?? '';
   let bestScore = 0;
-  for (const line of lines) {
+  for (const line of body) {
     const score = [...contentTokens(line)].filter((t) => words.has(t)).length;
     if (score > bestScore) {
       best = line;

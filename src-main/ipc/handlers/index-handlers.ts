@@ -161,12 +161,15 @@ export function indexHandlers(app: App, emit: EmitEvent): PartialHandlers<IndexC
     },
     'index:search': async ({ query, k }) => {
       const hits = await app.rag.retriever.search(query, { k });
+      // Titles by name ("12/2025 — Rossi Srl"), as in the pending list; the type is shown beside them.
+      const names = entityLabels(app, hits.map((h) => ({ type: h.entityType, id: h.entityId })));
       return {
         hits: hits.map(
           (h): SearchHit => ({
             entityType: h.entityType,
             entityId: h.entityId,
             ...splitDocument(cleanDocumentText(h.text, app.settings.UI_LANGUAGE === 'en' ? 'en' : 'it')),
+            ...(names.has(`${h.entityType}:${h.entityId}`) ? { title: names.get(`${h.entityType}:${h.entityId}`)! } : {}),
             score: h.score,
             foundBy: h.foundBy,
             exact: h.exact,
