@@ -6,7 +6,6 @@
 // "Conti") counts only when written with a capital inside the sentence ("fatture di Pagano", not
 // "come pagano i clienti"). Several equally good matches are returned as candidates instead of guessing.
 import type { ClientRef } from './assistant-types';
-import type { BusinessQueries } from './business-queries';
 import { EN_WORDS, IT_WORDS, type ParsedQuestion } from './parse-intent';
 import { isVocabularyWord } from './question-concepts';
 import { foldText, wordSimilarity } from './text-folding';
@@ -62,14 +61,6 @@ function capitalisedWords(question: string): Set<string> {
     if (i > 0 && /^\p{Lu}/u.test(w)) for (const t of foldText(w).split(' ')) out.add(t);
   });
   return out;
-}
-
-export class ClientMatcher {
-  constructor(private readonly queries: BusinessQueries) {}
-
-  async match(question: string, parsed: ParsedQuestion): Promise<ClientMatch> {
-    return matchClient(await this.queries.clients(), question, parsed);
-  }
 }
 
 /** The client a question names, among `clients` (synchronous, so many questions can share one client list). */

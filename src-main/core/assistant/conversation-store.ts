@@ -36,7 +36,7 @@ export interface ConversationSummary {
   updatedAt: string;
 }
 
-export const CONVERSATION_TITLE_LENGTH = 80;
+const CONVERSATION_TITLE_LENGTH = 80;
 
 export function conversationTitle(question: string): string {
   const q = question.replace(/\s+/g, ' ').trim();

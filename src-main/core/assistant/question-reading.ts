@@ -38,7 +38,7 @@ export function effectivePeriod(intent: Intent, period: Period | null, today: st
   return null;
 }
 
-export function readParsed(parsed: ParsedQuestion, client: ClientMatch, today: string): QuestionReading {
+function readParsed(parsed: ParsedQuestion, client: ClientMatch, today: string): QuestionReading {
   let intent = parsed.intent;
   if (intent === 'payment_behaviour' && (client.client || client.candidates.length)) intent = 'client_history';
   if (intent === 'search') return { parsed, intent, client, key: null };
