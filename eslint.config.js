@@ -13,6 +13,15 @@ const httpStack = { group: ['ws', 'http', 'https', 'node:http', 'node:https', 'n
 const nodeOnly = { group: [...NODE_BUILTINS, ...NATIVE], message: 'This layer runs in the renderer or is the pure contract: no node modules (DESIGN §2).' };
 const renderer = { group: ['**/src-main/**', '../src-main/*', '../../src-main/*'], message: 'The renderer talks to main only through the contract and its API client.' };
 
+// Spreading an array into call arguments puts every element on the stack: past ~125,000 elements
+// (Node 20) it throws "Maximum call stack size exceeded". Data-sized arrays use a loop or reduce.
+const noDataSpread = [
+  { selector: "CallExpression[callee.object.name='Math'][callee.property.name=/^(max|min)$/] > SpreadElement", message: 'Math.max/min(...array) overflows the call stack on large arrays: use a loop or reduce.' },
+  { selector: 'CallExpression[callee.property.name=/^(push|unshift)$/] > SpreadElement', message: 'push(...array) overflows the call stack on large arrays: use a loop (or concat).' },
+  { selector: "CallExpression[callee.property.name='fromCharCode'] > SpreadElement", message: 'String.fromCharCode(...array) overflows the call stack on large arrays: decode in chunks.' },
+];
+const noDefaultExport = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
+
 export const layerRules = [
   { files: ['src-main/core/**/*.ts', 'src-main/worker/**/*.ts', 'src-main/ipc/**/*.ts', 'lint-fixtures/core/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron, httpStack] }] } },
   { files: ['src-main/cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', { patterns: [electron] }] } },
@@ -31,9 +40,11 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
-      'no-restricted-syntax': ['error', { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' }],
+      'no-restricted-syntax': ['error', noDefaultExport, ...noDataSpread],
     },
   },
+  // Tests and fixtures spread small, known arrays (log lines of one chunk, a handful of texts).
+  { files: ['**/*.test.ts', '**/*.fixture.ts', 'tests/**/*.ts', 'e2e/**/*.ts'], rules: { 'no-restricted-syntax': ['error', noDefaultExport] } },
   {
     files: ['src-renderer/**/*.tsx', 'src-renderer/**/*.ts'],
     plugins: { 'react-hooks': reactHooks },
@@ -42,7 +53,8 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'warn',
       'no-restricted-syntax': [
         'error',
-        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+        noDefaultExport,
+        ...noDataSpread,
         // An expression-bodied effect returns its value as the cleanup: React then calls a non-function
         // (window.scrollTo returns a Promise in current Chromium) and the page goes blank.
         { selector: "CallExpression[callee.name=/^use(Layout)?Effect$/] > ArrowFunctionExpression[expression=true]:first-child", message: 'Give the effect a block body: whatever it returns becomes its cleanup.' },

@@ -73,6 +73,8 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'ops:backup': { output: '/no-such-folder/openfatture-backup.tar.gz' },
   'ops:listBackups': {},
   'ops:restore': { file: '/no-such-folder/openfatture-backup.tar.gz' },
+  'ops:chooseBackupFile': {},
+  'ops:chooseRestoreFile': {},
 };
 
 /** Every malformed variant of a channel's arguments, each naming the field its error must mention. */

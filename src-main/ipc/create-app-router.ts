@@ -7,7 +7,8 @@ import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
-import { opsHandlers, type RestoreIntoHost } from './handlers/ops-handlers';
+import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
+import type { PathGrants } from '../core/fs/path-grants';
 import { settingsHandlers } from './handlers/settings-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
@@ -15,6 +16,10 @@ export interface RouterInfo {
   version: string;
   /** Given by a host that owns the App and can stop, restore and reopen it (see AppSession). */
   restore?: RestoreIntoHost;
+  /** The host's native file dialogs (the desktop host only). */
+  dialogs?: HostDialogs;
+  /** Paths the dialogs granted to the renderer; a host keeps one registry across routers. */
+  grants?: PathGrants;
 }
 
 export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
@@ -31,7 +36,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     ...indexHandlers(app, emit),
     ...settingsHandlers(app),
     ...statusHandlers(app, { version: info.version, startedAt }),
-    ...opsHandlers(app, emit, { version: info.version, restore: info.restore }),
+    ...opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
   };
   router = new IpcRouter(handlers, app.logger);
   const r = router;

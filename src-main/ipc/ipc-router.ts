@@ -32,6 +32,13 @@ function describeChannel(channel: unknown): string {
   return `unknown channel ${JSON.stringify(channel.slice(0, 100))}`;
 }
 
+/** BAD_INPUT messages quote what was sent (an unknown key, say): at most this many characters go back. */
+const BAD_INPUT_MESSAGE_MAX = 1000;
+
+function clipMessage(message: string): string {
+  return message.length > BAD_INPUT_MESSAGE_MAX ? `${message.slice(0, BAD_INPUT_MESSAGE_MAX)}… (${message.length - BAD_INPUT_MESSAGE_MAX} more characters)` : message;
+}
+
 export class IpcRouter implements RequestRouter {
   private readonly bus = new EventEmitter();
   private readonly disposers: (() => void)[] = [];
@@ -50,7 +57,7 @@ export class IpcRouter implements RequestRouter {
     }
     const spec = channels[channel];
     const parsed = spec.args.safeParse(args === undefined ? {} : args);
-    if (!parsed.success) return fail('BAD_INPUT', formatZodIssues(parsed.error.issues, 'args'));
+    if (!parsed.success) return fail('BAD_INPUT', clipMessage(formatZodIssues(parsed.error.issues, 'args')));
     try {
       const handler = this.handlers[channel] as (a: unknown) => unknown;
       const value = await handler(parsed.data);

@@ -1,6 +1,6 @@
 // assistant:ask — one question, one grounded answer with its sources and any learned correction.
 import { z } from 'zod';
-import { EntityType, Id, IsoTimestamp } from './common';
+import { EntityType, Id, IsoTimestamp, LimitedText } from './common';
 
 export const AssistantSource = z.object({ entityType: EntityType, entityId: Id, title: z.string(), snippet: z.string().nullable() });
 
@@ -53,8 +53,8 @@ export const assistantChannels = {
   'assistant:ask': {
     args: z
       .object({
-        question: z.string().trim().min(1).max(2000),
-        sessionId: z.string().trim().min(1).max(100).optional(),
+        question: LimitedText('shortText').trim().min(1),
+        sessionId: LimitedText('name').trim().min(1).optional(),
         language: z.enum(['it', 'en']).optional(),
       })
       .strict(),

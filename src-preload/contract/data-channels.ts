@@ -1,7 +1,7 @@
 // Data channels (the Data page): invoices, clients, products and payments. Shapes are what the UI
 // shows, in cents and ISO dates; the router maps the domain services onto them.
 import { z } from 'zod';
-import { Cents, Id, IsoDate, IsoTimestamp, Limit, Offset, Page } from './common';
+import { Cents, Id, IsoDate, IsoTimestamp, Limit, LimitedText, Offset, Page } from './common';
 
 export const InvoiceStatus = z.enum(['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled']);
 export const DocumentType = z.enum(['TD01', 'TD02', 'TD04', 'TD05', 'TD06', 'TD24', 'TD25']);
@@ -56,11 +56,11 @@ export const ProductSummary = z.object({
 });
 export type ProductSummary = z.infer<typeof ProductSummary>;
 
-const Search = z.string().trim().max(200);
+const Search = LimitedText('name').trim();
 
 export const InvoiceLineInput = z
   .object({
-    description: z.string().trim().min(1).max(1000),
+    description: LimitedText('invoiceLine').trim().min(1),
     quantity: z.number().finite().positive().max(1_000_000),
     unitPriceCents: z.number().int().min(0).max(1e11),
     vatRate: z.number().finite().min(0).max(100),
@@ -76,7 +76,7 @@ export const CreateInvoiceArgs = z
     /** Default: from the client's payment terms. */
     dueDate: IsoDate.optional(),
     documentType: DocumentType.optional(),
-    notes: z.string().max(2000).optional(),
+    notes: LimitedText('shortText').optional(),
     lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(200),
   })
   .strict();
@@ -105,7 +105,7 @@ export const dataChannels = {
         amountCents: z.number().int().positive().max(1e11),
         paidDate: IsoDate,
         method: PaymentMethod.optional(),
-        reference: z.string().trim().max(200).optional(),
+        reference: LimitedText('name').trim().optional(),
       })
       .strict(),
     result: z.object({ invoice: InvoiceSummary, appliedCents: Cents }),

@@ -1,6 +1,6 @@
 // Knowledge-index channels (auto-update queue, reindex, hybrid search).
 import { z } from 'zod';
-import { EntityType, Id, IsoTimestamp, Limit, NoArgs } from './common';
+import { EntityType, Id, IsoTimestamp, Limit, LimitedText, NoArgs } from './common';
 
 const Count = z.number().int().min(0);
 
@@ -81,7 +81,7 @@ export const indexChannels = {
   'index:resume': { args: NoArgs, result: IndexStatus },
   'index:reindex': { args: z.object({ entityTypes: z.array(EntityType).min(1).max(3).optional() }).strict(), result: ReindexReport },
   'index:search': {
-    args: z.object({ query: z.string().trim().min(1).max(500), k: z.number().int().min(1).max(50).default(5) }).strict(),
+    args: z.object({ query: LimitedText('shortText').trim().min(1), k: z.number().int().min(1).max(50).default(5) }).strict(),
     result: z.object({ hits: z.array(SearchHit), vectorAvailable: z.boolean() }),
   },
 } as const;

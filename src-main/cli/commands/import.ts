@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../core/errors';
-import { IMPORT_FIELDS, importInvoicesCsv, parseMapSpec, type ImportResult } from '../../core/import/invoice-csv-import';
-import { EXIT_BAD_INPUT, ExitError, printJson, printTable, withApp } from '../context';
+import { IMPORT_FIELDS, importInvoicesCsv, parseMapSpec, type ImportReject, type ImportResult } from '../../core/import/invoice-csv-import';
+import { EXIT_BAD_INPUT, ExitError, printJsonStreamed, printTable, withApp } from '../context';
 import { stderrProgress } from '../progress';
 
 interface ImportFlags {
@@ -14,6 +14,22 @@ interface ImportFlags {
   delimiter?: string;
   strict?: boolean;
   json?: boolean;
+}
+
+/** How many rejected rows a terminal gets; `--json` lists them all. */
+const REJECTS_PRINTED = 50;
+
+/** The field, and its CSV column when it is named otherwise. */
+const rejectField = (x: ImportReject): string => (x.column && x.column !== x.field ? `${x.field} (${x.column})` : x.field);
+
+/** "issue_date (Data) 119998, total (Importo) 2": counts per field, most frequent first. */
+function rejectSummary(rejects: readonly ImportReject[]): string {
+  const byField = new Map<string, number>();
+  for (const x of rejects) byField.set(rejectField(x), (byField.get(rejectField(x)) ?? 0) + 1);
+  return [...byField]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .map(([field, n]) => `${field} ${n}`)
+    .join(', ');
 }
 
 function printResult(file: string, r: ImportResult, strict: boolean): void {
@@ -29,12 +45,21 @@ function printResult(file: string, r: ImportResult, strict: boolean): void {
     );
   }
   if (r.rejects.length) {
-    process.stdout.write('\nRejected rows:\n');
-    printTable(r.rejects, [
-      { header: 'Line', value: (x) => x.line, align: 'right' },
-      { header: 'Field', value: (x) => (x.column ? `${x.field} (${x.column})` : x.field) },
-      { header: 'Reason', value: (x) => x.reason },
-    ]);
+    const shown = Math.min(r.rejects.length, REJECTS_PRINTED);
+    process.stdout.write(shown < r.rejects.length ? `\nRejected rows (the first ${shown} of ${r.rejects.length}):\n` : '\nRejected rows:\n');
+    printTable(
+      r.rejects,
+      [
+        { header: 'Line', value: (x) => x.line, align: 'right' },
+        { header: 'Field', value: rejectField },
+        { header: 'Reason', value: (x) => x.reason },
+      ],
+      '(none)',
+      REJECTS_PRINTED,
+    );
+    if (shown < r.rejects.length) {
+      process.stdout.write(`Rejected rows by field: ${rejectSummary(r.rejects)}. Run with --json for every rejected row.\n`);
+    }
   }
 }
 
@@ -65,7 +90,8 @@ export function registerImportCommands(program: Command): void {
           { map, dateFormat: opts.dateFormat, delimiter, strict: !!opts.strict, source: path.basename(file), onProgress: (d, t) => progress('importing', d, t) },
         );
       });
-      if (opts.json) printJson(result);
+      // Streamed: a file with hundreds of thousands of rejected rows must not become one string.
+      if (opts.json) await printJsonStreamed({ ...result });
       else printResult(file, result, !!opts.strict);
       if (result.nothingWritten) throw new ExitError(EXIT_BAD_INPUT);
     });

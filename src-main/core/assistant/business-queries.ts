@@ -112,8 +112,8 @@ export class BusinessQueries {
   async invoicesByIds(ids: readonly number[], asOf: string): Promise<InvoiceFigures[]> {
     const rows = [];
     for (let i = 0; i < ids.length; i += 500) {
-      rows.push(
-        ...(await this.db
+      // A loop, not push(...chunk): spreading a data-sized array overflows the call stack.
+      for (const row of await this.db
           .selectFrom('invoices as i')
           .innerJoin('clients as c', 'c.id', 'i.client_id')
           .select([
@@ -121,8 +121,9 @@ export class BusinessQueries {
             'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
           ])
           .where('i.id', 'in', ids.slice(i, i + 500))
-          .execute()),
-      );
+          .execute()) {
+        rows.push(row);
+      }
     }
     return this.withPayments(rows, asOf);
   }

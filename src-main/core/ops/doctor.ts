@@ -10,6 +10,9 @@ import { errorMessage } from '../errors';
 import { isSettingKey, parseSettingValue, type SettingKey } from '../config/settings';
 import { embeddingModelSpec, localModelLocation } from '../rag/embedder';
 import { readGeneration, VectorIndex } from '../rag/vector-index';
+import { listSafetyCopies, pruneSafetyCopies } from './backup';
+import { listOpsTemp, OPS_TEMP_DIR, opsTempRoot, sweepStaleOpsTemp } from './ops-temp';
+import { formatBytes } from './restore-archive';
 
 export type CheckStatus = 'ok' | 'warn' | 'error';
 
@@ -110,7 +113,8 @@ export const coreChecks: DoctorCheck[] = [
         if (!fs.existsSync(dir)) return;
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
           const p = path.join(dir, e.name);
-          if (e.isDirectory() && e.name !== '.pre-restore') walk(p);
+          // The safety copies are kept as they were; the working folders have their own check.
+          if (e.isDirectory() && e.name !== '.pre-restore' && p !== opsTempRoot(app.paths.dataDir)) walk(p);
           else if (e.isFile() && /\.tmp$/.test(e.name)) leftovers.push(p);
         }
       };
@@ -121,6 +125,76 @@ export const coreChecks: DoctorCheck[] = [
         return { status: 'ok', detail: `removed ${leftovers.length} temporary file(s) left by an interrupted write`, fixed: true };
       }
       return { status: 'warn', detail: `${leftovers.length} temporary file(s) from an interrupted write`, fix: 'doctor --fix removes them (they were never the live copy)', fixable: true };
+    },
+  },
+  {
+    id: 'ops.temp',
+    title: 'Backup and restore working folders',
+    run(app, { fix }) {
+      const root = opsTempRoot(app.paths.dataDir);
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(root);
+      } catch {
+        return { status: 'ok', detail: 'no working folders' };
+      }
+      if (!st.isDirectory()) {
+        const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a folder';
+        if (fix) {
+          // Unlinking a link removes the link only, never what it points to.
+          fs.unlinkSync(root);
+          return { status: 'ok', detail: `removed ${OPS_TEMP_DIR} (${what}); backups and restores make it again`, fixed: true };
+        }
+        return { status: 'error', detail: `${root} is ${what}: backups and restores refuse to work there`, fix: `doctor --fix removes it`, fixable: true };
+      }
+      const entries = listOpsTemp(app.paths.dataDir);
+      const stale = entries.filter((e) => e.stale);
+      const inUse = entries.filter((e) => !e.stale);
+      const busy = inUse.length ? `; ${inUse.length} in use (pid ${inUse.map((e) => e.pid).join(', ')})` : '';
+      const loose = (st.mode & 0o777) !== 0o700;
+      if (!stale.length && !loose) return { status: 'ok', detail: `no working folders left by an interrupted backup or restore${busy}` };
+      const bytes = stale.reduce((sum, e) => sum + e.bytes, 0);
+      const problem = [
+        stale.length ? `${stale.length} working folder(s) left by an interrupted backup or restore (${formatBytes(bytes)}, copies of your data): ${stale.map((e) => e.name).join(', ')}` : '',
+        loose ? `${OPS_TEMP_DIR} has mode ${(st.mode & 0o777).toString(8)}, not 700` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      if (fix) {
+        const removed = sweepStaleOpsTemp(app.paths.dataDir);
+        if (loose) fs.chmodSync(root, 0o700);
+        return { status: 'ok', detail: `removed ${removed.length} working folder(s) (${formatBytes(bytes)})${loose ? ', mode set to 700' : ''}${busy}`, fixed: true };
+      }
+      return { status: 'warn', detail: problem + busy, fix: 'doctor --fix removes them (nothing uses them)', fixable: true };
+    },
+  },
+  {
+    id: 'backup.safety-copies',
+    title: 'Safety copies from restores',
+    run(app, { fix }) {
+      const keep = app.settings.BACKUP_PRE_RESTORE_KEEP;
+      const root = path.join(app.paths.dataDir, '.pre-restore');
+      let st: fs.Stats | null = null;
+      try {
+        st = fs.lstatSync(root);
+      } catch {
+        /* none yet */
+      }
+      if (st && !st.isDirectory()) {
+        return { status: 'error', detail: `${root} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: restores refuse to keep safety copies there`, fix: 'Move it out of the data folder' };
+      }
+      const copies = listSafetyCopies(app.paths.dataDir);
+      if (copies.length <= keep) return { status: 'ok', detail: `${copies.length} safety copies (OPENFATTURE_BACKUP_PRE_RESTORE_KEEP=${keep})` };
+      if (fix) {
+        const removed = pruneSafetyCopies(app.paths.dataDir, keep);
+        return { status: 'ok', detail: `removed the ${removed.length} oldest safety copies, keeping ${keep}`, fixed: true };
+      }
+      return {
+        status: 'warn',
+        detail: `${copies.length} safety copies, more than OPENFATTURE_BACKUP_PRE_RESTORE_KEEP=${keep}`,
+        fix: 'doctor --fix removes the oldest (the next restore does too)',
+        fixable: true,
+      };
     },
   },
   {

@@ -8,6 +8,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { DataPaths } from '../config/paths';
 import type { Settings } from '../config/settings';
 import { errorMessage } from '../errors';
+import { queueSnapshotPathProblem } from '../fs/output-path';
 import type { Logger } from '../logger';
 import type { Progress } from '../worker/protocol';
 import { ChangeTracker, entityKey, type PendingEntity } from './change-tracker';
@@ -128,7 +129,10 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     await Promise.allSettled([...this.batches, this.reconciling ?? Promise.resolve()]);
     if (this.saveTimer) clearTimeout(this.saveTimer);
     await this.saveIndex();
-    if (this.settings().RAG_AUTO_UPDATE_PERSIST_QUEUE_ON_SHUTDOWN) {
+    const snapshotProblem = queueSnapshotPathProblem(this.paths);
+    if (this.settings().RAG_AUTO_UPDATE_PERSIST_QUEUE_ON_SHUTDOWN && snapshotProblem) {
+      this.logger.warn(`Queue snapshot not written: ${snapshotProblem}. The database outbox still holds every committed change.`);
+    } else if (this.settings().RAG_AUTO_UPDATE_PERSIST_QUEUE_ON_SHUTDOWN) {
       const entries = this.tracker.list(10_000_000).map((e) => ({ entityType: e.type, entityId: e.id, op: e.op, changedAt: e.firstChangedAt }));
       writeQueueSnapshot(this.paths.queuePersistPath, entries);
       if (entries.length) this.logger.info(`Persisted ${entries.length} pending changes to ${this.paths.queuePersistPath}`);
@@ -337,6 +341,12 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
 
   private importSnapshot(): void {
     const file = this.paths.queuePersistPath;
+    // Never read (or set aside as "corrupt") a file that is not a snapshot's to be: the database, the settings…
+    const problem = queueSnapshotPathProblem(this.paths);
+    if (problem) {
+      this.logger.warn(`Queue snapshot not read: ${problem}.`);
+      return;
+    }
     const r = readQueueSnapshot(file);
     if (r.kind === 'none') return;
     if (r.kind === 'corrupt') {

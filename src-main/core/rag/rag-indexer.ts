@@ -48,6 +48,8 @@ export interface ProcessOptions {
   inTransaction?: (counts: IndexCounts, failures: readonly EntityFailure[], warning: string | null) => void;
   /** Queue derived refreshes (client ↔ invoices) in the outbox. Default true. */
   cascade?: boolean;
+  /** Queue derived refreshes only of these types (default: every tracked type). */
+  cascadeTypes?: readonly RagEntityType[];
 }
 
 export interface ReindexProgress {
@@ -268,7 +270,7 @@ export class RagIndexer {
         } else counts.skipped++;
       }
       this.embedder.remember(fresh);
-      if (options.cascade !== false) cascaded = this.cascade(changedInvoices, changedClients);
+      if (options.cascade !== false) cascaded = this.cascade(changedInvoices, changedClients, options.cascadeTypes);
       const gens = vectorOps.length ? bumpGeneration(this.sqlite) : null;
       options.inTransaction?.({ ...counts }, failures, warning);
       return gens;
@@ -284,9 +286,9 @@ export class RagIndexer {
    * the cascade stops at the first unchanged document. Clients' totals are refreshed after a short
    * deferral (see derivedRefreshDelayMs), once for all the invoice changes of that window.
    */
-  private cascade(invoices: number[], clients: number[]): number {
+  private cascade(invoices: number[], clients: number[], only?: readonly RagEntityType[]): number {
     const s = this.settings();
-    const tracked = trackedTypes(s);
+    const tracked = trackedTypes(s).filter((t) => !only || only.includes(t));
     let n = 0;
     if (tracked.includes('client') && invoices.length) {
       // (A deleted invoice no longer names its client; that client's totals refresh on its next change or a reindex.)
@@ -328,12 +330,19 @@ export class RagIndexer {
   }
 
   /**
-   * Full idempotent pass over the given types: every entity rebuilt and hash-compared, orphaned
-   * documents and documents of untracked types deleted, outbox rows up to the pass's start
-   * acknowledged. A second run with no data change reports everything skipped.
+   * Full idempotent pass: every entity of the pass's types rebuilt and hash-compared, their
+   * orphaned documents deleted, their outbox rows up to the pass's start acknowledged. A second run
+   * with no data change reports everything skipped.
+   *
+   * Without `types` the pass covers every tracked type and also deletes the documents of untracked
+   * types. With `types` (a rebuild of the types one batch names, INCREMENTAL_UPDATES=false, or
+   * `ai rag reindex --type`) nothing outside those types is touched: their documents stay, and the
+   * derived refreshes the pass causes in them (a renamed client's invoices) are queued in the outbox.
    */
-  async reindexAll(options: { types?: RagEntityType[]; onProgress?: (p: ReindexProgress) => void; chunkSize?: number } = {}): Promise<IndexResult & { entities: number }> {
+  async reindexAll(options: { types?: readonly RagEntityType[]; onProgress?: (p: ReindexProgress) => void; chunkSize?: number } = {}): Promise<IndexResult & { entities: number }> {
+    const partial = options.types !== undefined;
     const types = options.types ?? trackedTypes(this.settings());
+    const others = RAG_ENTITY_TYPES.filter((t) => !types.includes(t));
     const chunk = options.chunkSize ?? 128;
     const t0 = performance.now();
     this.embedder.retry();
@@ -344,7 +353,7 @@ export class RagIndexer {
     for (const t of RAG_ENTITY_TYPES) {
       if (types.includes(t)) {
         for (const r of this.sqlite.prepare<[], { id: number }>(orphanSql(t)).all()) orphans.push({ type: t, id: r.id, op: 'delete' });
-      } else {
+      } else if (!partial) {
         for (const r of this.sqlite.prepare<[string], { id: number }>('SELECT entity_id AS id FROM rag_documents WHERE entity_type = ?').all(t)) {
           orphans.push({ type: t, id: r.id, op: 'delete' });
         }
@@ -358,7 +367,7 @@ export class RagIndexer {
         ...addCounts(result, r),
         failures: [...result.failures, ...r.failures],
         embeddingPending: result.embeddingPending + r.embeddingPending,
-        cascaded: 0,
+        cascaded: result.cascaded + r.cascaded,
         warning: r.warning ?? result.warning,
       };
       done += n;
@@ -368,7 +377,7 @@ export class RagIndexer {
     // Two chunks in flight: the main thread builds and commits one while the worker embeds the next.
     const inFlight = new Set<Promise<void>>();
     const run = async (changes: EntityChange[]) => {
-      const p = this.process(changes, { cascade: false }).then((r) => merge(r, changes.length));
+      const p = this.process(changes, partial ? { cascadeTypes: others } : { cascade: false }).then((r) => merge(r, changes.length));
       inFlight.add(p);
       void p.finally(() => inFlight.delete(p)).catch(() => undefined);
       if (inFlight.size >= 2) await Promise.race(inFlight);

@@ -1,11 +1,10 @@
 // feedback:* channels → FeedbackService (recording), FeedbackAnalyzer (stats), the export and the
-// retention cleanup of src-main/core/feedback. The export is written by the same code as
-// `ai feedback export` into a temp file and handed back as text for the renderer to save.
-import fs from 'node:fs';
-import path from 'node:path';
+// retention cleanup of src-main/core/feedback. The export is rendered in memory by the same code as
+// `ai feedback export` (CSV neutralised against formulas) and handed back as text for the renderer to
+// save where the user says: main writes no file for it.
 import type { App } from '../../core/app';
 import { addDays, startOfWeek, todayIso } from '../../core/dates';
-import { exportFeedback } from '../../core/feedback/feedback-export';
+import { renderFeedbackExportText } from '../../core/feedback/feedback-export';
 import { FeedbackAnalyzer } from '../../core/feedback/feedback-analyzer';
 import { cleanupFeedback } from '../../core/feedback/feedback-retention';
 import type { FeedbackItem, FeedbackStats } from '../../../src-preload/contract/feedback-channels';
@@ -151,14 +150,8 @@ export function feedbackHandlers(app: App): PartialHandlers<FeedbackChannel> {
     'feedback:export': ({ format, since }) => {
       const type = EXPORT_TYPES[format];
       const filename = `openfatture-feedback-${todayIso()}${format === 'openai-chat' ? '-openai-chat' : ''}.${type.ext}`;
-      fs.mkdirSync(app.paths.cacheDir, { recursive: true });
-      const tmp = path.join(app.paths.cacheDir, `export-${process.pid}-${Date.now()}.${type.ext}`);
-      try {
-        const r = exportFeedback(app.database.sqlite, { output: tmp, format, since });
-        return { filename, mimeType: type.mime, content: fs.readFileSync(tmp, 'utf8'), count: r.written };
-      } finally {
-        fs.rmSync(tmp, { force: true });
-      }
+      const r = renderFeedbackExportText(app.database.sqlite, { format, since });
+      return { filename, mimeType: type.mime, content: r.text, count: r.written };
     },
     'feedback:cleanup': ({ olderThanDays, force }) => {
       const r = cleanupFeedback(app.database.sqlite, { olderThanDays, force });
