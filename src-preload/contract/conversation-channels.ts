@@ -2,9 +2,10 @@
 // with its answers and the feedback already given on them, and deletion.
 import { z } from 'zod';
 import { AssistantAnswer } from './assistant-channels';
-import { Id, IsoTimestamp, Limit, Offset } from './common';
+import { Id, IsoTimestamp, Limit, LimitedText, Offset } from './common';
 
-const ConversationId = z.string().trim().min(1).max(100);
+/** The assistant's session id (the same limit as assistant:ask's sessionId). */
+const ConversationId = LimitedText('name').trim().min(1);
 
 export const ConversationSummary = z.object({
   id: z.string(),
