@@ -2,6 +2,7 @@
 // its argument and result schemas. Main validates arguments with these; the renderer gets the types.
 import type { z } from 'zod';
 import { assistantChannels } from './assistant-channels';
+import { conversationChannels } from './conversation-channels';
 import { dataChannels } from './data-channels';
 import { feedbackChannels } from './feedback-channels';
 import { importChannels } from './import-channels';
@@ -14,6 +15,7 @@ import { statusChannels } from './status-channels';
 export const channels = {
   ...dataChannels,
   ...assistantChannels,
+  ...conversationChannels,
   ...feedbackChannels,
   ...modelsChannels,
   ...indexChannels,

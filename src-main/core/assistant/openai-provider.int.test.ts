@@ -142,6 +142,32 @@ describe('OpenAI-compatible provider', () => {
     expect(badUrl.answer).toMatch(/top clients/i);
   });
 
+  it('puts the matched correction into the prompt as an example exchange, and keeps it visible if the model leaves it out', async () => {
+    const question = "Qual è l'importo medio delle fatture?";
+    const correction = 'Conta solo le fatture emesse nel 2025';
+    const info = fx.database.sqlite
+      .prepare("INSERT INTO user_feedback(agent_type, user_input, ai_response, user_correction, thumb) VALUES ('chat', ?, '…', ?, 'down')")
+      .run(question, correction);
+    try {
+      behaviour = { kind: 'ok', content: 'La media è calcolata.' };
+      const assistant = assistantWith(() => new OpenAiProvider({ baseUrl, model: 'test-model' }));
+      const r = await assistant.ask({ question: 'Mediamente quanto vale una fattura?' });
+      const messages = received[0]!.body.messages;
+      // system, the example (the corrected question and the user's answer to it), then the question.
+      expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(messages[1]).toEqual({ role: 'user', content: question });
+      expect(messages[2]).toEqual({ role: 'assistant', content: correction });
+      expect(messages[3]).toEqual({ role: 'user', content: 'Mediamente quanto vale una fattura?' });
+      expect(messages[0]!.content).toContain(`The user's correction “${correction}” restricts this question (solo le fatture emesse nel 2025); the facts were computed with it.`);
+      if (r.facts.intent !== 'average_invoice') throw new Error('wrong facts');
+      expect(r.facts.period).toMatchObject({ from: '2025-01-01', to: '2025-12-31' });
+      // The model's prose left the correction out: the answer still starts by saying it was applied.
+      expect(r.answer).toMatch(/^Applico la tua correzione del .*\n\nLa media è calcolata\.$/);
+    } finally {
+      fx.database.sqlite.prepare('DELETE FROM user_feedback WHERE id = ?').run(info.lastInsertRowid);
+    }
+  });
+
   it('is chosen by AI_PROVIDER=openai with AI_BASE_URL, AI_MODEL and AI_API_KEY', async () => {
     behaviour = { kind: 'ok', content: 'From the configured server.' };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-provider-'));

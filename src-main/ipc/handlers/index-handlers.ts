@@ -4,6 +4,7 @@
 import type { App } from '../../core/app';
 import { writePaused, readPaused } from '../../core/rag/auto-indexing-service';
 import { ChangeTracker } from '../../core/rag/change-tracker';
+import { cleanDocumentText } from '../../core/assistant/builtin-provider';
 import type { IndexBatch, IndexStatus, SearchHit } from '../../../src-preload/contract/index-channels';
 import type { EmitEvent, PartialHandlers } from '../ipc-router';
 
@@ -73,6 +74,38 @@ export async function indexStatus(app: App): Promise<IndexStatus> {
   };
 }
 
+/**
+ * What each pending record is called, from the database (a deleted record from the title of its
+ * last indexed document), so the queue reads "12/2025 — Rossi Srl" rather than "Invoice #48".
+ */
+export function entityLabels(app: App, entities: readonly { type: 'invoice' | 'client' | 'product'; id: number }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!entities.length) return out;
+  const db = app.database.sqlite;
+  const ids = (type: string) => JSON.stringify(entities.filter((e) => e.type === type).map((e) => e.id));
+  const rows = [
+    ...(db
+      .prepare(
+        `SELECT 'invoice' AS type, i.id, CAST(i.number AS TEXT) || '/' || i.year || ' — ' || c.denominazione AS label
+           FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(ids('invoice')) as { type: string; id: number; label: string }[]),
+    ...(db.prepare(`SELECT 'client' AS type, id, denominazione AS label FROM clients WHERE id IN (SELECT value FROM json_each(?))`).all(ids('client')) as { type: string; id: number; label: string }[]),
+    ...(db
+      .prepare(`SELECT 'product' AS type, id, code || ' — ' || description AS label FROM products WHERE id IN (SELECT value FROM json_each(?))`)
+      .all(ids('product')) as { type: string; id: number; label: string }[]),
+  ];
+  for (const r of rows) out.set(`${r.type}:${r.id}`, r.label);
+  const gone = entities.filter((e) => !out.has(`${e.type}:${e.id}`));
+  if (gone.length) {
+    const docs = db
+      .prepare(`SELECT entity_type AS type, entity_id AS id, text FROM rag_documents WHERE (entity_type || ':' || entity_id) IN (SELECT value FROM json_each(?))`)
+      .all(JSON.stringify(gone.map((e) => `${e.type}:${e.id}`))) as { type: string; id: number; text: string }[];
+    for (const d of docs) out.set(`${d.type}:${d.id}`, splitDocument(d.text).title);
+  }
+  return out;
+}
+
 /** First line of a document is its title (e.g. "Fattura 12/2025 — Rossi Srl"); the rest is the snippet. */
 function splitDocument(text: string): { title: string; snippet: string } {
   const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
@@ -95,11 +128,14 @@ export function indexHandlers(app: App, emit: EmitEvent): PartialHandlers<IndexC
     'index:status': () => indexStatus(app),
     'index:pending': ({ limit }) => {
       const tracker = new ChangeTracker(app.database.sqlite, () => app.settings);
+      const pending = tracker.list(limit);
+      const labels = entityLabels(app, pending.map((p) => ({ type: p.type, id: p.id })));
       return {
-        items: tracker.list(limit).map((p) => ({
+        items: pending.map((p) => ({
           entityType: p.type,
           entityId: p.id,
           op: p.op,
+          label: labels.get(`${p.type}:${p.id}`) ?? null,
           changedAt: p.firstChangedAt,
           attempts: p.attempts,
           lastError: p.lastError,
@@ -125,8 +161,24 @@ export function indexHandlers(app: App, emit: EmitEvent): PartialHandlers<IndexC
     },
     'index:search': async ({ query, k }) => {
       const hits = await app.rag.retriever.search(query, { k });
+      // Titles by name ("12/2025 — Rossi Srl"), as in the pending list; the type is shown beside them.
+      const names = entityLabels(app, hits.map((h) => ({ type: h.entityType, id: h.entityId })));
       return {
-        hits: hits.map((h): SearchHit => ({ entityType: h.entityType, entityId: h.entityId, ...splitDocument(h.text), score: h.score, foundBy: h.foundBy })),
+        hits: hits.map(
+          (h): SearchHit => ({
+            entityType: h.entityType,
+            entityId: h.entityId,
+            ...splitDocument(cleanDocumentText(h.text, app.settings.UI_LANGUAGE === 'en' ? 'en' : 'it')),
+            ...(names.has(`${h.entityType}:${h.entityId}`) ? { title: names.get(`${h.entityType}:${h.entityId}`)! } : {}),
+            score: h.score,
+            foundBy: h.foundBy,
+            exact: h.exact,
+            relevance: h.relevance,
+            keywordRank: h.ranks.keyword ?? null,
+            vectorRank: h.ranks.vector ?? null,
+            similarity: h.similarity === undefined ? null : Math.round(h.similarity * 1000) / 1000,
+          }),
+        ),
         vectorAvailable: app.rag.embedder.status().state !== 'unavailable',
       };
     },
