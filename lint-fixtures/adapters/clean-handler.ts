@@ -1,8 +1,8 @@
-// Must pass lint: an adapter calling a core read model, and a RegExp's exec (not SQL).
+// Must pass the SQL rule: an adapter calling a core read model, and a RegExp's exec (not SQL).
+import type { App } from '../../src-main/core/app';
 import { FeedbackAnalyzer } from '../../src-main/core/feedback/feedback-analyzer';
-import type BetterSqlite3 from 'better-sqlite3';
 
-export function weekly(sqlite: BetterSqlite3.Database, days: number) {
-  const m = /^(\d+)d$/.exec(`${days}d`);
-  return new FeedbackAnalyzer(sqlite).dashboard(Number(m?.[1] ?? days)).weekly;
+export function weekly(app: App, days: string) {
+  const m = /^(\d+)d$/.exec(days);
+  return new FeedbackAnalyzer(app.database.sqlite).dashboard(Number(m?.[1] ?? 7)).weekly;
 }

@@ -13,6 +13,7 @@ import { createLogger } from '../core/logger';
 import type { RequestRouter } from '../ipc/ipc-router';
 import { BrowserHost } from './browser-host';
 import { serveApp, type RunningServe } from './serve-app';
+import { nthEvent } from '../../tests/support/wait';
 
 let dir: string;
 let staticDir: string;
@@ -163,7 +164,8 @@ describe('WebSocket', () => {
   it('a live socket survives heartbeats (it answers pings)', async () => {
     const ws = (await connect(`?token=${token}`, { Origin: origin() })) as WebSocket;
     try {
-      await new Promise((r) => setTimeout(r, 1_000));
+      // Three pings: the host (heartbeat 200 ms here) pings only sockets that answered the previous one.
+      await nthEvent(ws, 'ping', 3);
       expect(ws.readyState).toBe(WebSocket.OPEN);
       const r = await request(ws, { id: 5, channel: 'status:get', args: {} });
       expect(r.result.ok).toBe(true);

@@ -2,6 +2,7 @@
 // its argument and result schemas. Main validates arguments with these; the renderer gets the types.
 import type { z } from 'zod';
 import { assistantChannels } from './assistant-channels';
+import { conversationChannels } from './conversation-channels';
 import { dataChannels } from './data-channels';
 import { feedbackChannels } from './feedback-channels';
 import { importChannels } from './import-channels';
@@ -14,7 +15,8 @@ import { statusChannels } from './status-channels';
 /** The contract by domain: main serves each domain's channels with one handler module (src-main/ipc/handlers). */
 export const channelDomains = {
   data: dataChannels,
-  assistant: assistantChannels,
+  /** The assistant and its stored conversations. */
+  assistant: { ...assistantChannels, ...conversationChannels },
   feedback: feedbackChannels,
   models: modelsChannels,
   index: indexChannels,

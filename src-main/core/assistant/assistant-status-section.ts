@@ -2,7 +2,7 @@
 // server), how corrections are matched to new questions, and how many corrections it learns from.
 import type { App } from '../app';
 import type { StatusSection } from '../status';
-import { ASSISTANT_AGENT_TYPES, DEFAULT_COSINE_THRESHOLD, DEFAULT_JACCARD_THRESHOLD } from './correction-memory';
+import { ASSISTANT_AGENT_TYPES, DEFAULT_CONCEPT_THRESHOLD, DEFAULT_COSINE_THRESHOLD } from './correction-memory';
 
 export function assistantStatusSection(app: App): StatusSection {
   const s = app.settings;
@@ -15,8 +15,8 @@ export function assistantStatusSection(app: App): StatusSection {
   const embedder = app.rag.embedder.status();
   const matching =
     embedder.state === 'unavailable'
-      ? `shared words (Jaccard ≥ ${DEFAULT_JACCARD_THRESHOLD}): embedding model unavailable`
-      : `embeddings of ${embedder.model} (cosine ≥ ${DEFAULT_COSINE_THRESHOLD}), or the same reading of the question`;
+      ? `the same reading of the question, or shared concepts (≥ ${DEFAULT_CONCEPT_THRESHOLD}); embedding model unavailable`
+      : `the same reading of the question, shared concepts (≥ ${DEFAULT_CONCEPT_THRESHOLD}), or embeddings of ${embedder.model} for English questions (cosine ≥ ${DEFAULT_COSINE_THRESHOLD})`;
   return {
     id: 'assistant',
     title: 'Assistant',

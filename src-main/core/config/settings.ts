@@ -205,10 +205,11 @@ export function resolveSettings(layers: SettingsLayers): ResolvedSettings {
 
 /** Unknown OPENFATTURE_* variables are most likely typos: report them instead of silently ignoring. */
 export function unknownEnvNames(env: Record<string, string | undefined>): string[] {
-  // Variables that are not settings: a pinned "today" for demos/tests, fault injection, diagnostics.
+  // Variables that are not settings: a pinned "today" for demos/tests, fault injection, diagnostics,
+  // how the CLI and its worker run (bin/openfatture.js, node-worker.ts).
   const ours = new Set([
     'OPENFATTURE_ENV_FILE', 'OPENFATTURE_TODAY', 'OPENFATTURE_FAULT', 'OPENFATTURE_CASE_TABLE', 'OPENFATTURE_DEBUG_STACK',
-    'OPENFATTURE_FUZZ_RUNS', 'OPENFATTURE_PROGRESS', 'OPENFATTURE_CHROMIUM',
+    'OPENFATTURE_FUZZ_RUNS', 'OPENFATTURE_PROGRESS', 'OPENFATTURE_CHROMIUM', 'OPENFATTURE_CLI_FROM_SOURCE', 'OPENFATTURE_WORKER_BUNDLE',
   ]);
   return Object.keys(env).filter(
     (n) => n.startsWith(ENV_PREFIX) && !ours.has(n) && !isSettingKey(n.slice(ENV_PREFIX.length)),

@@ -322,6 +322,25 @@ export interface AppStateTable {
   updated_at: Generated<string>;
 }
 
+export interface ConversationsTable {
+  id: string;
+  title: string;
+  language: 'it' | 'en' | null;
+  turn_count: Generated<number>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface ConversationTurnsTable {
+  id: Generated<number>;
+  conversation_id: string;
+  message_id: string;
+  question: string;
+  answer_json: string;
+  reading_json: string | null;
+  created_at: Generated<string>;
+}
+
 export interface DB {
   clients: ClientsTable;
   products: ProductsTable;
@@ -341,6 +360,8 @@ export interface DB {
   embedding_cache: EmbeddingCacheTable;
   reindex_batches: ReindexBatchesTable;
   app_state: AppStateTable;
+  conversations: ConversationsTable;
+  conversation_turns: ConversationTurnsTable;
 }
 
 export type Client = Selectable<ClientsTable>;

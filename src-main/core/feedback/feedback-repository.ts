@@ -4,6 +4,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Selectable } from 'kysely';
 import type { FeedbackDailyTable, UserFeedbackTable } from '../db/schema';
+import { inJson } from '../db/sql-helpers';
 import { placeholders, qb, SqlRunner, template } from '../db/sql-runner';
 
 /** One chat feedback row as written (columns of user_feedback). */
@@ -134,6 +135,14 @@ const Q = {
     sql<{ r: number | null }>`SELECT avg(rating) AS r FROM user_feedback INDEXED BY user_feedback_low_rated
        WHERE rating <= 2 AND question_norm IS ${p.key} AND created_at >= ${p.from} AND created_at < ${p.to}`,
   ),
+  onMessages: template((p: { ids: string }) =>
+    qb
+      .selectFrom('user_feedback')
+      .select(['id', 'message_id', 'thumb', 'rating', 'user_correction'])
+      .where('message_id', 'in', inJson<string>(p.ids))
+      .orderBy('id')
+      .$narrowType<{ message_id: string }>(),
+  ),
   countSince: template((p: { since: string }) => qb.selectFrom('user_feedback').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '>=', p.since)),
   countCorrectionsSince: template((p: { since: string }) =>
     qb.selectFrom('user_feedback').select((eb) => eb.fn.countAll<number>().as('n')).where('created_at', '>=', p.since).where('user_correction', 'is not', null),
@@ -220,6 +229,11 @@ export class FeedbackRepository {
 
   example(id: number): { user_input: string; ai_response: string; user_correction: string | null; created_at: string } | undefined {
     return this.sql.first(Q.example, { id });
+  }
+
+  /** The feedback rows given on these assistant messages, oldest first. */
+  onMessages(messageIds: readonly string[]): { id: number; message_id: string; thumb: 'up' | 'down' | null; rating: number | null; user_correction: string | null }[] {
+    return this.sql.all(Q.onMessages, { ids: JSON.stringify(messageIds) });
   }
 
   /** Rows created since `since` (every row, or only corrected ones), oldest first, streamed. */

@@ -30,6 +30,14 @@ export interface StoredFeedback {
   message: string;
 }
 
+/** What a user gave on one assistant message: the latest thumb, rating and correction, and the rows that hold them. */
+export interface SavedMessageFeedback {
+  thumb: 'up' | 'down' | null;
+  rating: number | null;
+  correction: string | null;
+  ids: number[];
+}
+
 /** The Feedback page's list: filters and a page. */
 export interface FeedbackListQuery {
   agentType?: string;
@@ -114,6 +122,22 @@ export class FeedbackService {
   insertChatRows(rows: readonly ChatFeedbackRow[]): { inserted: number; firstId: number | null } {
     const firstId = this.feedback.insertMany(rows.map(chatRow));
     return { inserted: rows.length, firstId };
+  }
+
+  /** The feedback saved on each assistant message, latest values winning (a later correction is its own record). */
+  savedOnMessages(messageIds: readonly string[]): Map<string, SavedMessageFeedback> {
+    const out = new Map<string, SavedMessageFeedback>();
+    if (!messageIds.length) return out;
+    for (const r of this.feedback.onMessages(messageIds)) {
+      const f = out.get(r.message_id) ?? { thumb: null, rating: null, correction: null, ids: [] };
+      out.set(r.message_id, {
+        thumb: r.thumb ?? f.thumb,
+        rating: r.rating ?? f.rating,
+        correction: r.user_correction?.trim() ? r.user_correction : f.correction,
+        ids: [...f.ids, r.id],
+      });
+    }
+    return out;
   }
 
   /** A page of stored chat feedback, newest first, with the number of matching rows (the Feedback page's list). */

@@ -6,7 +6,7 @@ import type { Database } from '../db/database';
 import { addDays, daysBetween, startOfWeek, todayIso } from '../dates';
 import { AppError, InputError } from '../errors';
 import type { WorkerHost } from '../worker/worker-host';
-import { buildForecastRows } from './cash-flow';
+import { buildForecastRows } from './cash-flow/training-set';
 import { predictSerializedInWorker } from './registry/serialized-model-jobs';
 import { CASH_FLOW } from './registry/cash-flow-spec';
 import type { ModelVersionManager } from './registry/model-version-manager';

@@ -7,6 +7,9 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { Settings } from '../config/settings';
 import type { RagEntityType } from '../db/schema';
 import { readPaused, runningAutoIndexing, writePaused, type AutoIndexingService } from './auto-indexing-service';
+import { cleanDocumentText } from '../assistant/builtin-provider';
+import { DocumentSourceRepository } from './document-source-repository';
+import { titleAndSnippet, type FoundBy } from './hybrid-retriever';
 import { RagDocumentRepository } from './rag-document-repository';
 import { RagOutbox } from './rag-outbox';
 import type { RagService } from './rag-service';
@@ -100,6 +103,8 @@ export interface PendingChangeView {
   entityType: RagEntityType;
   entityId: number;
   op: 'upsert' | 'delete';
+  /** What the record is called ("12/2025 — Rossi Srl"); for a deleted one its last indexed title; null when unknown. */
+  label: string | null;
   changedAt: string;
   attempts: number;
   lastError: string | null;
@@ -109,17 +114,72 @@ export interface PendingChangeView {
 /** The pending changes, coalesced per entity, with the errors of failing ones; and how many there are. */
 export function pendingChanges(sqlite: BetterSqlite3.Database, settings: Settings, limit: number): { items: PendingChangeView[]; total: number } {
   const outbox = new RagOutbox(sqlite, () => settings);
+  const pending = outbox.list(limit);
+  const labels = entityLabels(sqlite, pending);
   return {
-    items: outbox.list(limit).map((p) => ({
+    items: pending.map((p) => ({
       entityType: p.type,
       entityId: p.id,
       op: p.op,
+      label: labels.get(`${p.type}:${p.id}`) ?? null,
       changedAt: p.firstChangedAt,
       attempts: p.attempts,
       lastError: p.lastError,
       nextAttemptAt: p.nextAttemptAt,
     })),
     total: outbox.counts().total,
+  };
+}
+
+/**
+ * What each record is called, from the database (a deleted record from the title of its last
+ * indexed document), so the queue and the search read "12/2025 — Rossi Srl" rather than "Invoice #48".
+ */
+export function entityLabels(sqlite: BetterSqlite3.Database, entities: readonly { type: RagEntityType; id: number }[]): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!entities.length) return out;
+  const ids = (type: RagEntityType) => entities.filter((e) => e.type === type).map((e) => e.id);
+  for (const r of new DocumentSourceRepository(sqlite).labels(ids('invoice'), ids('client'), ids('product'))) out.set(`${r.type}:${r.id}`, r.label);
+  const gone = entities.filter((e) => !out.has(`${e.type}:${e.id}`));
+  for (const d of gone.length ? new RagDocumentRepository(sqlite).textsOf(gone) : []) out.set(`${d.type}:${d.id}`, titleAndSnippet(d.text).title);
+  return out;
+}
+
+export interface IndexSearchHit {
+  entityType: RagEntityType;
+  entityId: number;
+  title: string;
+  snippet: string;
+  score: number;
+  foundBy: FoundBy[];
+  exact: boolean;
+  relevance: number;
+  keywordRank: number | null;
+  vectorRank: number | null;
+  similarity: number | null;
+}
+
+/** The Knowledge page's search: hybrid hits titled by name, with the figures behind their relevance bar. */
+export async function searchIndex(rag: RagService, sqlite: BetterSqlite3.Database, settings: Settings, query: string, k: number): Promise<{ hits: IndexSearchHit[]; vectorAvailable: boolean }> {
+  const hits = await rag.retriever.search(query, { k });
+  // Titles by name ("12/2025 — Rossi Srl"), as in the pending list; the type is shown beside them.
+  const names = entityLabels(sqlite, hits.map((h) => ({ type: h.entityType, id: h.entityId })));
+  const language = settings.UI_LANGUAGE === 'en' ? 'en' : 'it';
+  return {
+    hits: hits.map((h) => ({
+      entityType: h.entityType,
+      entityId: h.entityId,
+      ...titleAndSnippet(cleanDocumentText(h.text, language)),
+      ...(names.has(`${h.entityType}:${h.entityId}`) ? { title: names.get(`${h.entityType}:${h.entityId}`)! } : {}),
+      score: h.score,
+      foundBy: h.foundBy,
+      exact: h.exact,
+      relevance: h.relevance,
+      keywordRank: h.ranks.keyword ?? null,
+      vectorRank: h.ranks.vector ?? null,
+      similarity: h.similarity === undefined ? null : Math.round(h.similarity * 1000) / 1000,
+    })),
+    vectorAvailable: rag.embedder.status().state !== 'unavailable',
   };
 }
 

@@ -30,7 +30,8 @@ export function contentHash(text: string, modelId: string): string {
   return crypto.createHash('sha256').update(modelId).update('\u0000').update(text).digest('hex');
 }
 
-const STATUS_IT: Record<string, string> = {
+/** An invoice state as documents write it: Italian, then English in brackets, so either language finds it. */
+export const DOCUMENT_STATUS_TEXT: Record<string, string> = {
   draft: 'bozza (draft)',
   issued: 'emessa, da incassare (issued, unpaid)',
   sent: 'inviata, da incassare (sent, unpaid)',
@@ -111,7 +112,7 @@ export class DocumentBuilder {
       if (i.ritenuta_cents) amounts += `, ritenuta d'acconto ${formatEuro(i.ritenuta_cents)}`;
       if (i.bollo_cents) amounts += `, bollo ${formatEuro(i.bollo_cents)}`;
       parts.push(amounts);
-      parts.push(`Stato: ${STATUS_IT[i.status] ?? i.status}${i.disputed ? ', contestata (disputed)' : ''}`);
+      parts.push(`Stato: ${DOCUMENT_STATUS_TEXT[i.status] ?? i.status}${i.disputed ? ', contestata (disputed)' : ''}`);
       const ps = pays.get(i.id) ?? [];
       if (ps.length) {
         parts.push(
@@ -128,7 +129,7 @@ export class DocumentBuilder {
       const ls = lines.get(i.id) ?? [];
       if (ls.length) parts.push('Righe: ' + ls.map((l) => `${l.description} (${formatEuro(l.total_cents)})`).join('; '));
       if (i.notes) parts.push(`Note: ${i.notes}`);
-      const status = `${STATUS_IT[i.status] ?? i.status}${i.disputed ? ', contestata (disputed)' : ''}`;
+      const status = `${DOCUMENT_STATUS_TEXT[i.status] ?? i.status}${i.disputed ? ', contestata (disputed)' : ''}`;
       const about = [`Fattura ${label}`, i.denominazione + (i.city ? ` (${i.city})` : ''), status, ls.map((l) => l.description).join('; '), i.notes ?? ''];
       out.set(i.id, { text: parts.join('\n'), embedText: about.filter(Boolean).join(' — ') });
     }

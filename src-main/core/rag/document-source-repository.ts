@@ -2,7 +2,7 @@
 // clients with their invoice history, products; plus the lookups that find entities named exactly
 // in a question (invoice numbers, VAT numbers, client names). Lists are bound as one JSON parameter.
 import type BetterSqlite3 from 'better-sqlite3';
-import { sql } from 'kysely';
+import { sql, type SqlBool } from 'kysely';
 import type { RagEntityType } from '../db/schema';
 import { inJson } from '../db/sql-helpers';
 import { qb, SqlRunner, template, type Template } from '../db/sql-runner';
@@ -93,6 +93,22 @@ const Q = {
     client: template(() => qb.selectFrom('clients').select((eb) => eb.fn.countAll<number>().as('n'))),
     product: template(() => qb.selectFrom('products').select((eb) => eb.fn.countAll<number>().as('n'))),
   },
+  // A bare token compared as text: invoice numbers may be text ("2025/A/0007") as FatturaPA allows.
+  invoicesNumbered: template((p: { number: string }) =>
+    qb.selectFrom('invoices').select('id').where(sql<SqlBool>`number = ${p.number} COLLATE NOCASE`).orderBy('year', 'desc').orderBy('id', 'desc').limit(5),
+  ),
+  productsCoded: template((p: { code: string }) => qb.selectFrom('products').select('id').where(sql<SqlBool>`lower(code) = lower(${p.code})`).limit(5)),
+  clientIdentities: template(() => qb.selectFrom('clients').select(['id', 'denominazione', 'partita_iva', 'codice_fiscale']).orderBy('id')),
+  latestInvoicesOf: template((p: { clientId: number }) => qb.selectFrom('invoices').select('id').where('client_id', '=', p.clientId).orderBy('issue_date', 'desc').orderBy('id', 'desc').limit(20)),
+  invoiceLabels: template((p: { ids: string }) =>
+    qb
+      .selectFrom('invoices as i')
+      .innerJoin('clients as c', 'c.id', 'i.client_id')
+      .select(['i.id', sql<string>`CAST(i.number AS TEXT) || '/' || i.year || ' — ' || c.denominazione`.as('label')])
+      .where('i.id', 'in', inJson<number>(p.ids)),
+  ),
+  clientLabels: template((p: { ids: string }) => qb.selectFrom('clients').select(['id', 'denominazione as label']).where('id', 'in', inJson<number>(p.ids))),
+  productLabels: template((p: { ids: string }) => qb.selectFrom('products').select(['id', sql<string>`code || ' — ' || description`.as('label')]).where('id', 'in', inJson<number>(p.ids))),
   clientsByTaxId: template((p: { vat: string; vatIt: string; cf: string }) =>
     qb
       .selectFrom('clients')
@@ -169,6 +185,35 @@ export class DocumentSourceRepository {
 
   count(type: RagEntityType): number {
     return this.sql.first(Q.count[type], {})!.n;
+  }
+
+  /** What records are called: "12/2025 — Rossi Srl", "Rossi Srl", "CONS-01 — Consulenza". Missing ids are absent. */
+  labels(invoiceIds: readonly number[], clientIds: readonly number[], productIds: readonly number[]): { type: RagEntityType; id: number; label: string }[] {
+    return [
+      ...this.sql.all(Q.invoiceLabels, { ids: JSON.stringify(invoiceIds) }).map((r) => ({ type: 'invoice' as const, ...r })),
+      ...this.sql.all(Q.clientLabels, { ids: JSON.stringify(clientIds) }).map((r) => ({ type: 'client' as const, ...r })),
+      ...this.sql.all(Q.productLabels, { ids: JSON.stringify(productIds) }).map((r) => ({ type: 'product' as const, ...r })),
+    ];
+  }
+
+  /** Up to five invoices with this number (case-insensitive), newest year first. */
+  invoicesNumbered(number: string): number[] {
+    return this.sql.all(Q.invoicesNumbered, { number }).map((r) => r.id);
+  }
+
+  /** Up to five products with this code (case-insensitive). */
+  productsCoded(code: string): number[] {
+    return this.sql.all(Q.productsCoded, { code }).map((r) => r.id);
+  }
+
+  /** Every client's name and tax ids, for matching a name written in a question. */
+  clientIdentities(): { id: number; denominazione: string; partita_iva: string | null; codice_fiscale: string | null }[] {
+    return this.sql.all(Q.clientIdentities, {});
+  }
+
+  /** A client's twenty latest invoices. */
+  latestInvoicesOf(clientId: number): number[] {
+    return this.sql.all(Q.latestInvoicesOf, { clientId }).map((r) => r.id);
   }
 
   /** Clients whose P.IVA is `vat` (with or without the IT prefix) or whose codice fiscale is `cf` (case-insensitive). */

@@ -1,13 +1,18 @@
 // Hybrid retrieval over the assistant's index (DESIGN §5): exact identifiers (invoice numbers like
-// "12/2025" or "FT-12", VAT numbers, client names) looked up directly, FTS5 keywords (diacritics
-// folded by the tokenizer; user input escaped into quoted phrases, never raw FTS syntax) and HNSW
-// vectors, fused by reciprocal rank. With no model, vectors are skipped and keywords still answer.
+// "12/2025", "358", "FT-12" or "2025/A/0007", VAT numbers, client names or one distinctive word of
+// them, product codes) looked up directly, FTS5 keywords (diacritics folded by the tokenizer; user
+// input escaped into quoted phrases, never raw FTS syntax) and HNSW vectors, fused by reciprocal
+// rank. An exact match always ranks above anything found only by keywords or meaning. Each hit
+// carries a relevance in [0, 1] for display: 1 for an exact match, otherwise its fused score over
+// the best a document can get (first in both lists). With no model, vectors are skipped and keywords
+// still answer.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
 import { invoiceNumberCandidates } from '../domain/invoice-number';
 import { InvoiceRepository } from '../domain/invoice-repository';
 import { findInvoicesByNumber } from '../domain/invoice-service';
 import { DocumentSourceRepository } from './document-source-repository';
+import { matchClient } from '../assistant/client-matcher';
 import type { Embedder } from './embedder';
 import { RagDocumentRepository, type DocumentHit } from './rag-document-repository';
 import type { VectorIndex } from './vector-index';
@@ -23,6 +28,10 @@ export interface RagHit {
   foundBy: FoundBy[];
   /** Rank (1-based) in each list that found it. */
   ranks: { exact?: number; keyword?: number; vector?: number };
+  /** Named exactly by the query (an invoice number, a VAT number, a client's name, a product code). */
+  exact: boolean;
+  /** For display: 1 for an exact match, else the fused score over the best possible (first in both lists). */
+  relevance: number;
   /** Cosine similarity when the vector index found it. */
   similarity?: number;
 }
@@ -38,6 +47,10 @@ export interface SearchOptions {
 const RRF_K = 60;
 /** Exact identifier matches outrank anything the fuzzy lists agree on. */
 const EXACT_WEIGHT = 3;
+/** A document first in both the keyword and the vector list. */
+const BEST_FUZZY_SCORE = 2 / (RRF_K + 1);
+/** "2024" alone is a year, not invoice number 2024 (unless written "fattura 2024"). */
+const YEAR_LIKE = /^(?:19|20)\d{2}$/;
 
 const STOPWORDS = new Set(
   (
@@ -94,12 +107,13 @@ export class HybridRetriever {
     const add = (doc: DocRow, list: 'exact' | 'keyword' | 'vector', rank: number, weight = 1, similarity?: number) => {
       let h = hits.get(doc.id);
       if (!h) {
-        h = { docId: doc.id, entityType: doc.entity_type, entityId: doc.entity_id, text: doc.text, score: 0, foundBy: [], ranks: {} };
+        h = { docId: doc.id, entityType: doc.entity_type, entityId: doc.entity_id, text: doc.text, score: 0, foundBy: [], ranks: {}, exact: false, relevance: 0 };
         hits.set(doc.id, h);
       }
       if (h.ranks[list] !== undefined) return;
       h.ranks[list] = rank;
       h.score += weight / (RRF_K + rank);
+      if (list === 'exact') h.exact = true;
       const by: FoundBy = list === 'vector' ? 'vector' : 'keyword';
       if (!h.foundBy.includes(by)) h.foundBy.push(by);
       if (similarity !== undefined) h.similarity = similarity;
@@ -129,9 +143,13 @@ export class HybridRetriever {
       }
     }
     return [...hits.values()]
-      .sort((a, b) => b.score - a.score || a.docId - b.docId)
+      .sort((a, b) => Number(b.exact) - Number(a.exact) || (a.ranks.exact ?? 0) - (b.ranks.exact ?? 0) || b.score - a.score || a.docId - b.docId)
       .slice(0, k)
-      .map(({ docId: _docId, ...h }) => ({ ...h, score: Math.round(h.score * 1e6) / 1e6 }));
+      .map(({ docId: _docId, ...h }) => ({
+        ...h,
+        score: Math.round(h.score * 1e6) / 1e6,
+        relevance: h.exact ? 1 : Math.round(Math.min(1, h.score / BEST_FUZZY_SCORE) * 1000) / 1000,
+      }));
   }
 
   /** Documents named exactly by the query: invoice numbers, VAT numbers / fiscal codes, client names. */
@@ -150,6 +168,13 @@ export class HybridRetriever {
     for (const ref of invoiceNumberCandidates(query)) {
       for (const r of findInvoicesByNumber(this.invoices, ref).slice(0, 5)) push('invoice', r.id);
     }
+    // Any other token that is an invoice number or a product code as written: "358", "FT-2025-12".
+    for (const token of query.split(/[\s,;()"“”]+/).map((t) => t.replace(/^[#.:]+|[.:?!]+$/g, '')).filter(Boolean)) {
+      if (!/\d/.test(token) || token.length > 20 || YEAR_LIKE.test(token) || /^\d{11}$/.test(token)) continue;
+      const written = /^\d+$/.test(token) ? [...new Set([token, String(Number(token))])] : [token];
+      for (const n of written) for (const id of this.sources.invoicesNumbered(n)) push('invoice', id);
+      for (const id of this.sources.productsCoded(token)) push('product', id);
+    }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
       for (const id of this.sources.clientsByTaxId(m[1]!, m[1]!)) push('client', id);
     }
@@ -157,6 +182,16 @@ export class HybridRetriever {
       for (const id of this.sources.clientsByTaxId(m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', id);
     }
     for (const id of this.sources.clientsNamedIn(query.toLowerCase())) push('client', id);
+    // A distinctive word of a client's name ("Rossi" for "Rossi & Figli S.r.l."); several clients
+    // sharing the word all match.
+    if (types.includes('client')) {
+      const named = matchClient(this.sources.clientIdentities(), query, { clientHint: null });
+      for (const c of named.client ? [named.client] : named.candidates) push('client', c.id);
+    }
+    // The invoices of a client named exactly, after the client itself.
+    if (types.includes('invoice')) {
+      for (const d of [...out]) if (d.entity_type === 'client') for (const id of this.sources.latestInvoicesOf(d.entity_id)) push('invoice', id);
+    }
     return out;
   }
 }

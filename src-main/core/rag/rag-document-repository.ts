@@ -94,6 +94,12 @@ const Q = {
   ),
   byLabels: template((p: { labels: string }) => qb.selectFrom('rag_documents').select(hit).where('label', 'in', inJson<number>(p.labels))),
   labelTypes: template(() => qb.selectFrom('rag_documents').select(['label', 'entity_type']).where('embedding', 'is not', null)),
+  textsOf: template((p: { keys: string }) =>
+    qb
+      .selectFrom('rag_documents')
+      .select(['entity_type as type', 'entity_id as id', 'text'])
+      .where(sql<string>`entity_type || ':' || entity_id`, 'in', inJson<string>(p.keys)),
+  ),
   failedEmbeddings: template(() =>
     qb.selectFrom('rag_documents').select((eb) => eb.fn.countAll<number>().as('n')).where('embedding', 'is', null).where('last_error', 'is not', null),
   ),
@@ -192,6 +198,11 @@ export class RagDocumentRepository {
         WHERE rag_fts MATCH ${ftsQuery} AND d.entity_type IN (SELECT value FROM json_each(${JSON.stringify(types)}))
         ORDER BY bm25(rag_fts) LIMIT ${limit}`,
     );
+  }
+
+  /** The stored text of these entities' documents (those that have one). */
+  textsOf(entities: readonly { type: RagEntityType; id: number }[]): { type: RagEntityType; id: number; text: string }[] {
+    return this.sql.all(Q.textsOf, { keys: JSON.stringify(entities.map((e) => `${e.type}:${e.id}`)) });
   }
 
   /** Documents stored without a vector because embedding them failed. */

@@ -7,7 +7,8 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
-import hnswlib, { type HierarchicalNSW } from 'hnswlib-node';
+import { createRequire } from 'node:module';
+import type { HierarchicalNSW } from 'hnswlib-node';
 import { AppStateRepository } from '../db/app-state-repository';
 import { SqlRunner } from '../db/sql-runner';
 import { commitTempFile, tempPathFor, writeFileAtomic } from '../fs/atomic-file';
@@ -40,6 +41,11 @@ export interface VectorHit {
   /** Cosine distance (1 − similarity). */
   distance: number;
 }
+
+// The native addon loads on the first index built or read, not with every module that imports this one.
+const requireHere = createRequire(import.meta.url);
+let hnswlibModule: typeof import('hnswlib-node') | undefined;
+const hnswlib = (): typeof import('hnswlib-node') => (hnswlibModule ??= requireHere('hnswlib-node') as typeof import('hnswlib-node'));
 
 const GENERATION_KEY = 'rag.index_generation';
 const WRITER_KEY = 'rag.index_writer';
@@ -116,7 +122,7 @@ export class VectorIndex {
   }
 
   private fresh(capacity: number): HierarchicalNSW {
-    const idx = new hnswlib.HierarchicalNSW('cosine', EMBEDDING_DIM);
+    const idx = new (hnswlib().HierarchicalNSW)('cosine', EMBEDDING_DIM);
     idx.initIndex({ maxElements: capacity, m: this.settings.m, efConstruction: this.settings.efConstruction, randomSeed: 100 });
     idx.setEf(this.settings.efSearch);
     return idx;
@@ -149,7 +155,7 @@ export class VectorIndex {
       if (buf.length !== meta.bytes || sha !== meta.sha256) reason = 'index file is corrupt (checksum mismatch)';
       else {
         try {
-          const idx = new hnswlib.HierarchicalNSW('cosine', EMBEDDING_DIM);
+          const idx = new (hnswlib().HierarchicalNSW)('cosine', EMBEDDING_DIM);
           await idx.readIndex(this.file);
           idx.setEf(this.settings.efSearch);
           // The file also lists deleted points; the live labels are the database's.

@@ -2,8 +2,7 @@
 // seed's Monitoring figures, the pending list with failures, recent batches, pause/resume
 // (persisted, also when this host runs no auto-update service), full reindex, hybrid search.
 import type { App } from '../../core/app';
-import { indexOverview, pendingChanges, recentBatches, setAutoIndexingPaused } from '../../core/rag/auto-update-stats';
-import { titleAndSnippet } from '../../core/rag/hybrid-retriever';
+import { indexOverview, pendingChanges, recentBatches, searchIndex, setAutoIndexingPaused } from '../../core/rag/auto-update-stats';
 import type { DomainHandlers, EmitEvent } from '../ipc-router';
 
 const overview = (app: App) => indexOverview(app.rag, app.autoIndexing, app.database.sqlite, app.settings);
@@ -26,13 +25,7 @@ export function indexHandlers(app: App, emit: EmitEvent): DomainHandlers<'index'
       emit('index:status', overview(app));
       return { added: r.added, updated: r.updated, skipped: r.skipped, deleted: r.deleted, failed: r.failed, durationMs: r.durationMs };
     },
-    'index:search': async ({ query, k }) => {
-      const hits = await app.rag.retriever.search(query, { k });
-      return {
-        hits: hits.map((h) => ({ entityType: h.entityType, entityId: h.entityId, ...titleAndSnippet(h.text), score: h.score, foundBy: h.foundBy })),
-        vectorAvailable: app.rag.embedder.status().state !== 'unavailable',
-      };
-    },
+    'index:search': ({ query, k }) => searchIndex(app.rag, app.database.sqlite, app.settings, query, k),
   };
 }
 
