@@ -36,6 +36,7 @@ const Q = {
   setExternalRefIfUnset: template((p: { id: number; ref: string }) =>
     qb.updateTable('clients').set({ external_ref: p.ref }).where('id', '=', p.id).where('external_ref', 'is', null),
   ),
+  identities: template(() => qb.selectFrom('clients').select(['id', 'denominazione', 'partita_iva', 'codice_fiscale']).orderBy('id')),
   count: template(() => qb.selectFrom('clients').select((eb) => eb.fn.countAll<number>().as('n'))),
 };
 
@@ -84,6 +85,11 @@ export class ClientRepository {
 
   update(id: number, row: Updateable<ClientsTable>): void {
     this.sql.run(qb.updateTable('clients').set(row).where('id', '=', id));
+  }
+
+  /** Every client's name and tax ids, oldest first (to match a name written in text). */
+  identities(): { id: number; denominazione: string; partita_iva: string | null; codice_fiscale: string | null }[] {
+    return this.sql.all(Q.identities, {});
   }
 
   count(): number {

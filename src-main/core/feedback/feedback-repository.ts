@@ -135,6 +135,26 @@ const Q = {
     sql<{ r: number | null }>`SELECT avg(rating) AS r FROM user_feedback INDEXED BY user_feedback_low_rated
        WHERE rating <= 2 AND question_norm IS ${p.key} AND created_at >= ${p.from} AND created_at < ${p.to}`,
   ),
+  latestCorrections: template((p: { agentTypes: string; limit: number }) =>
+    qb
+      .selectFrom('user_feedback')
+      .select(['id', 'user_input', 'user_correction', 'created_at'])
+      .where('agent_type', 'in', inJson<string>(p.agentTypes))
+      .where('user_correction', 'is not', null)
+      .where(sql<string>`trim(user_correction)`, '!=', '')
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(p.limit)
+      .$narrowType<{ user_correction: string }>(),
+  ),
+  countCorrections: template((p: { agentTypes: string }) =>
+    qb
+      .selectFrom('user_feedback')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('agent_type', 'in', inJson<string>(p.agentTypes))
+      .where('user_correction', 'is not', null)
+      .where(sql<string>`trim(user_correction)`, '!=', ''),
+  ),
   onMessages: template((p: { ids: string }) =>
     qb
       .selectFrom('user_feedback')
@@ -229,6 +249,16 @@ export class FeedbackRepository {
 
   example(id: number): { user_input: string; ai_response: string; user_correction: string | null; created_at: string } | undefined {
     return this.sql.first(Q.example, { id });
+  }
+
+  /** The latest `limit` non-blank corrections given to these agents, newest first. */
+  latestCorrections(agentTypes: readonly string[], limit: number): { id: number; user_input: string; user_correction: string; created_at: string }[] {
+    return this.sql.all(Q.latestCorrections, { agentTypes: JSON.stringify(agentTypes), limit });
+  }
+
+  /** How many non-blank corrections these agents have received. */
+  countCorrections(agentTypes: readonly string[]): number {
+    return this.sql.first(Q.countCorrections, { agentTypes: JSON.stringify(agentTypes) })!.n;
   }
 
   /** The feedback rows given on these assistant messages, oldest first. */
