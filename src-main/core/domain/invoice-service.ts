@@ -7,7 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import { dueDateFor, isIsoDate, todayIso } from '../dates';
 import { nowIso } from '../db/database';
-import type { InvoiceStatus } from '../db/schema';
+import { hasQuantityPrecision, INVOICE_LIMITS, type InvoiceStatus } from '../../../src-shared/invoice';
 import { SqlRunner } from '../db/sql-runner';
 import { InputError, NotFoundError } from '../errors';
 import type { Client, ClientService } from './client-service';
@@ -32,18 +32,18 @@ const isoDate = (what: string) =>
 
 const lineSchema = z
   .object({
-    description: z.string({ invalid_type_error: 'expected text' }).trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters').optional(),
+    description: z.string({ invalid_type_error: 'expected text' }).trim().min(1, 'must not be empty').max(INVOICE_LIMITS.lineDescription, `at most ${INVOICE_LIMITS.lineDescription} characters`).optional(),
     quantity: z
       .number({ required_error: 'is required', invalid_type_error: 'expected a number' })
       .finite('expected a number')
       .positive('must be greater than 0')
-      .max(1e7, 'is unreasonably large')
-      .refine((q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'at most 4 decimals'),
+      .max(INVOICE_LIMITS.quantity, 'is unreasonably large')
+      .refine(hasQuantityPrecision, `at most ${INVOICE_LIMITS.quantityDecimals} decimals`),
     unitPriceCents: z
       .number({ invalid_type_error: 'expected an amount in cents' })
       .int('expected whole cents')
       .min(0, 'must not be negative')
-      .max(1e11, 'is unreasonably large')
+      .max(INVOICE_LIMITS.unitPriceCents, 'is unreasonably large')
       .optional(),
     vatRate: vatRateSchema.optional(),
     productId: z.number({ invalid_type_error: 'expected a product id' }).int().positive().nullish(),
@@ -80,18 +80,23 @@ export const invoiceInputSchema = z
     paymentTermsDays: z.number({ invalid_type_error: 'expected a whole number of days' }).int('expected a whole number of days').min(0, 'must be between 0 and 365 days').max(365, 'must be between 0 and 365 days').optional(),
     paymentTermsEom: z.boolean({ invalid_type_error: 'expected true or false' }).optional(),
     dueDate: isoDate('due date').optional(),
-    instalments: z.number({ invalid_type_error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be between 1 and 12').max(12, 'must be between 1 and 12').default(1),
+    instalments: z
+      .number({ invalid_type_error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(1, `must be between 1 and ${INVOICE_LIMITS.instalments}`)
+      .max(INVOICE_LIMITS.instalments, `must be between 1 and ${INVOICE_LIMITS.instalments}`)
+      .default(1),
     ritenutaRate: z.number({ invalid_type_error: 'expected a percentage' }).min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').default(0),
     bollo: z.union([z.boolean(), z.literal('auto')], { invalid_type_error: "expected true, false or 'auto'" }).default('auto'),
     disputed: z.boolean({ invalid_type_error: 'expected true or false' }).default(false),
     notes: z
       .string({ invalid_type_error: 'expected text' })
       .trim()
-      .max(2000, 'at most 2000 characters')
+      .max(INVOICE_LIMITS.notes, `at most ${INVOICE_LIMITS.notes} characters`)
       .transform((s) => (s === '' ? null : s))
       .nullish(),
     status: z.enum(['draft', 'issued'], { invalid_type_error: "expected 'draft' or 'issued'" }).default('issued'),
-    lines: z.array(lineSchema, { required_error: 'at least one line is required', invalid_type_error: 'expected a list of lines' }).min(1, 'at least one line is required').max(500, 'at most 500 lines'),
+    lines: z.array(lineSchema, { required_error: 'at least one line is required', invalid_type_error: 'expected a list of lines' }).min(1, 'at least one line is required').max(INVOICE_LIMITS.lines, `at most ${INVOICE_LIMITS.lines} lines`),
   })
   .strict()
   .superRefine((v, ctx) => {

@@ -6,7 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import { isIsoDate, todayIso } from '../dates';
 import { nowIso } from '../db/database';
-import type { InvoiceStatus } from '../db/schema';
+import { PAYMENT_METHODS, type InvoiceStatus } from '../../../src-shared/invoice';
 import { InputError } from '../errors';
 import { formatEuro } from '../money';
 import { allocatePayment, openCents, type AllocationStep, type OpenInstalment } from './allocate-payment';
@@ -26,8 +26,6 @@ export interface PaymentOutcome {
 
 /** Runs inside the payment's transaction after its rows are written; throwing rolls the payment back. */
 export type AfterPaymentHook = (sqlite: BetterSqlite3.Database, invoiceId: number, info: PaymentOutcome) => void;
-
-export const PAYMENT_METHODS = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'] as const;
 
 export const paymentInputSchema = z
   .object({
