@@ -656,7 +656,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('mostra')
     .alias('show')
     .description('show an invoice with its lines and instalments')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
@@ -670,7 +670,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('paga')
     .alias('pay')
     .description('record a payment: settles the open instalments oldest first; partial amounts allowed')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--importo <euro>', 'amount received (default: everything still open)', euro('--importo'))
     .option('--data <YYYY-MM-DD>', 'date received (default today)', parse.date('--data'))
     .option('--metodo <metodo>', `payment method: ${PAYMENT_METHODS.join(', ')}`, 'bonifico')
@@ -703,7 +703,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('emetti')
     .alias('issue')
     .description('issue a draft invoice (created with --bozza), so payments can be recorded')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--json', 'print the invoice as JSON')
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
@@ -717,7 +717,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('elimina')
     .alias('delete')
     .description('delete an invoice with its lines and instalments (paid or part-paid ones need --force)')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--force', 'delete even if payments were recorded')
     .option('--json', 'print the deleted invoice as JSON')
     .action(async (ref: string, o: { force?: boolean; json?: boolean }, cmd: Command) => {

@@ -266,17 +266,38 @@ export class InvoiceService {
    * Resolves what a user types: the number as printed ("FPR 12/2025", "2025/A/0007"), NUMBER/YEAR
    * ("12/2025"), or an id (digits only).
    */
+  /**
+   * The invoice a user's reference names: its number as printed ("FPR 12/2025"), NUMBER/YEAR, the
+   * id written as `id:42`, or a bare id. A bare number that is both an invoice's number and another
+   * invoice's id is refused rather than guessed: paying or deleting the wrong invoice is worse than
+   * asking.
+   */
   resolve(ref: string | number, field = 'invoice'): number {
     const text = String(ref).trim();
+    const explicitId = /^id:\s*(\d{1,10})$/i.exec(text);
+    if (explicitId) {
+      const id = Number(explicitId[1]);
+      if (!this.invoices.exists(id)) throw new NotFoundError(`${field}: no invoice with id ${id}`, field);
+      return id;
+    }
     const ids = findInvoicesByNumber(this.invoices, text);
-    if (ids.length === 1) return ids[0]!.id;
+    const bareId = /^\d{1,10}$/.test(text) && this.invoices.exists(Number(text)) ? Number(text) : null;
     if (ids.length > 1) {
       throw new InputError(`${field}: several invoices have the number "${text}" (${ids.map((r) => invoiceLabel(text, r.year)).join(', ')}); add the year, e.g. ${invoiceLabel(text, ids[0]!.year)}`, field);
     }
-    if (/^\d{1,10}$/.test(text)) {
-      if (!this.invoices.exists(Number(text))) throw new NotFoundError(`${field}: no invoice with id ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
-      return Number(text);
+    if (ids.length === 1) {
+      const byNumber = ids[0]!;
+      if (bareId !== null && bareId !== byNumber.id) {
+        const other = this.get(bareId);
+        throw new InputError(
+          `${field}: "${text}" is the number of invoice ${invoiceLabel(text, byNumber.year)} and the id of invoice ${invoiceLabel(other.number, other.year)}; write ${invoiceLabel(text, byNumber.year)} for the first or id:${bareId} for the second`,
+          field,
+        );
+      }
+      return byNumber.id;
     }
+    if (bareId !== null) return bareId;
+    if (/^\d{1,10}$/.test(text)) throw new NotFoundError(`${field}: no invoice with id or number ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
     if (text === '' || text.length > 40) throw new InputError(`${field}: expected an invoice id, its number or NUMBER/YEAR like 12/2025, got "${text}"`, field);
     throw new NotFoundError(`${field}: no invoice ${text}`, field);
   }
