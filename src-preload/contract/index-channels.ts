@@ -43,6 +43,8 @@ export const PendingChange = z.object({
   entityType: EntityType,
   entityId: Id,
   op: z.enum(['upsert', 'delete']),
+  /** What the record is called ("12/2025 — Rossi Srl", "Rossi Srl", "CONS-01 — Consulenza"); for a deleted one, its last indexed title; null when unknown. */
+  label: z.string().nullable(),
   changedAt: IsoTimestamp,
   attempts: Count,
   lastError: z.string().nullable(),
@@ -58,6 +60,14 @@ export const SearchHit = z.object({
   score: z.number(),
   /** Which indexes found it: keyword (FTS5), vector (HNSW) or both. */
   foundBy: z.array(z.enum(['keyword', 'vector'])),
+  /** Named exactly by the query: an invoice number, a VAT number, a client's name, a product code. */
+  exact: z.boolean(),
+  /** 0–1 for the relevance bar: 1 for an exact match, else the fused score over the best possible. */
+  relevance: z.number().min(0).max(1),
+  /** Position in the keyword and vector lists, and the cosine similarity, for the bar's explanation. */
+  keywordRank: z.number().int().positive().nullable(),
+  vectorRank: z.number().int().positive().nullable(),
+  similarity: z.number().nullable(),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 

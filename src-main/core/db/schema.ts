@@ -1,6 +1,7 @@
 // Kysely table types for the whole data model (DESIGN §3). Mirrors migrations/0001-initial.ts.
 // JSON columns are stored as TEXT; booleans as 0/1 integers; money in integer cents.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { InvoiceStatus } from '../../../src-shared/invoice';
 
 export type Bool = 0 | 1;
 
@@ -39,7 +40,7 @@ export interface ProductsTable {
   updated_at: Generated<string>;
 }
 
-export type InvoiceStatus = 'draft' | 'issued' | 'sent' | 'partially_paid' | 'paid' | 'cancelled';
+export type { InvoiceStatus } from '../../../src-shared/invoice';
 
 export type InvoiceSource = 'app' | 'csv' | 'fatturapa';
 
@@ -322,6 +323,25 @@ export interface AppStateTable {
   updated_at: Generated<string>;
 }
 
+export interface ConversationsTable {
+  id: string;
+  title: string;
+  language: 'it' | 'en' | null;
+  turn_count: Generated<number>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface ConversationTurnsTable {
+  id: Generated<number>;
+  conversation_id: string;
+  message_id: string;
+  question: string;
+  answer_json: string;
+  reading_json: string | null;
+  created_at: Generated<string>;
+}
+
 export interface DB {
   clients: ClientsTable;
   products: ProductsTable;
@@ -341,6 +361,8 @@ export interface DB {
   embedding_cache: EmbeddingCacheTable;
   reindex_batches: ReindexBatchesTable;
   app_state: AppStateTable;
+  conversations: ConversationsTable;
+  conversation_turns: ConversationTurnsTable;
 }
 
 export type Client = Selectable<ClientsTable>;

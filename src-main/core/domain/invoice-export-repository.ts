@@ -2,6 +2,8 @@
 // (FatturaPA): drafts and cancelled invoices are not documents and are never read here. Pages by id so
 // a large history is read a slice at a time.
 import type BetterSqlite3 from 'better-sqlite3';
+import { sql } from 'kysely';
+import { SqlRunner, template } from '../db/sql-runner';
 
 export interface ExportClient {
   id: number;
@@ -101,38 +103,42 @@ interface InstalmentRow {
   iban: string | null;
 }
 
-/** Issued invoices with id > `afterId`, in id order, at most `limit` of them, each with its client, lines and instalments. */
-export function issuedInvoicesForExport(sqlite: BetterSqlite3.Database, afterId: number, limit: number): InvoiceForExport[] {
-  const rows = sqlite
-    .prepare<[number, number], InvoiceRow>(
-      `SELECT i.id, i.number, i.year, i.document_type, i.issue_date, i.due_date, i.currency, i.net_cents, i.vat_cents, i.total_cents,
+const Q = {
+  invoices: template(
+    (p: { afterId: number; limit: number }) =>
+      sql<InvoiceRow>`SELECT i.id, i.number, i.year, i.document_type, i.issue_date, i.due_date, i.currency, i.net_cents, i.vat_cents, i.total_cents,
               i.ritenuta_cents, i.bollo_cents, i.notes, c.id AS client_id, c.denominazione, c.partita_iva, c.codice_fiscale, c.pec,
               c.codice_destinatario, c.address, c.cap, c.city, c.province, c.country
          FROM invoices i JOIN clients c ON c.id = i.client_id
-        WHERE i.id > ? AND i.status NOT IN ('draft', 'cancelled')
-        ORDER BY i.id LIMIT ?`,
-    )
-    .all(afterId, limit);
+        WHERE i.id > ${p.afterId} AND i.status NOT IN ('draft', 'cancelled')
+        ORDER BY i.id LIMIT ${p.limit}`,
+  ),
+  lines: template(
+    (p: { first: number; last: number }) =>
+      sql<LineRow>`SELECT invoice_id, line_no, description, quantity, unit_price_cents, vat_rate, natura, net_cents, vat_cents
+         FROM invoice_lines WHERE invoice_id BETWEEN ${p.first} AND ${p.last} ORDER BY invoice_id, line_no`,
+  ),
+  instalments: template(
+    (p: { first: number; last: number }) =>
+      sql<InstalmentRow>`SELECT invoice_id, due_date, amount_cents, method, iban FROM payments WHERE invoice_id BETWEEN ${p.first} AND ${p.last} ORDER BY invoice_id, due_date, id`,
+  ),
+};
+
+/** Issued invoices with id > `afterId`, in id order, at most `limit` of them, each with its client, lines and instalments. */
+export function issuedInvoicesForExport(sqlite: BetterSqlite3.Database, afterId: number, limit: number): InvoiceForExport[] {
+  const runner = SqlRunner.of(sqlite);
+  const rows = runner.all(Q.invoices, { afterId, limit });
   if (rows.length === 0) return [];
   const first = rows[0]!.id;
   const last = rows[rows.length - 1]!.id;
   const lines = new Map<number, ExportLine[]>();
-  for (const l of sqlite
-    .prepare<[number, number], LineRow>(
-      `SELECT invoice_id, line_no, description, quantity, unit_price_cents, vat_rate, natura, net_cents, vat_cents
-         FROM invoice_lines WHERE invoice_id BETWEEN ? AND ? ORDER BY invoice_id, line_no`,
-    )
-    .all(first, last)) {
+  for (const l of runner.all(Q.lines, { first, last })) {
     const list = lines.get(l.invoice_id) ?? [];
     list.push({ lineNo: l.line_no, description: l.description, quantity: l.quantity, unitPriceCents: l.unit_price_cents, vatRate: l.vat_rate, natura: l.natura, netCents: l.net_cents, vatCents: l.vat_cents });
     lines.set(l.invoice_id, list);
   }
   const instalments = new Map<number, ExportInstalment[]>();
-  for (const p of sqlite
-    .prepare<[number, number], InstalmentRow>(
-      `SELECT invoice_id, due_date, amount_cents, method, iban FROM payments WHERE invoice_id BETWEEN ? AND ? ORDER BY invoice_id, due_date, id`,
-    )
-    .all(first, last)) {
+  for (const p of runner.all(Q.instalments, { first, last })) {
     const list = instalments.get(p.invoice_id) ?? [];
     list.push({ dueDate: p.due_date, amountCents: p.amount_cents, method: p.method, iban: p.iban });
     instalments.set(p.invoice_id, list);

@@ -10,7 +10,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, daysBetween } from '../dates';
 import type { ClientService } from '../domain/client-service';
-import { ImportedInvoiceStore } from '../domain/imported-invoices';
+import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { InputError } from '../errors';
 import type { FatturaInvoice } from '../fatturapa/fatturapa-types';
@@ -23,6 +23,7 @@ import { addItem, emptySummary, type ImportItem, type ImportSummary } from './im
 import { DEFAULT_BUDGET, expandSources, type ArchiveBudget, type ImportSource } from './import-sources';
 import { readFatturaInWorker } from './fatturapa-jobs';
 import { PartyClientResolver } from './party-client';
+import { SqlRunner } from '../db/sql-runner';
 import { isCreditNote } from '../domain/document-types';
 import { coded, type CodedText } from './import-message';
 
@@ -171,7 +172,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly
   }
 
   // 4. Write, a few documents per transaction.
-  const store = new ImportedInvoiceStore(deps.sqlite);
+  const store = new ImportedInvoiceRepository(deps.sqlite);
   const resolver = new PartyClientResolver(deps.sqlite, deps.clients);
   const seen = new Map<string, { hash: string; file: string }>();
   const createdClients = new Set<string>();
@@ -187,8 +188,9 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly
     }
   };
   // Each document in its own savepoint: one failing half-way leaves nothing behind.
-  const writeOne = deps.sqlite.transaction((d: Doc) => items.push(writeDocument(d, firm!, store, resolver, seen, countClient, ids)));
-  const writeSome = deps.sqlite.transaction((started: number) => {
+  const sql = SqlRunner.of(deps.sqlite);
+  const writeOne = (d: Doc) => sql.transaction(() => items.push(writeDocument(d, firm!, store, resolver, seen, countClient, ids)));
+  const writeSome = (started: number) => sql.transaction(() => {
     // Whole documents only, until the time budget is spent: a killed import keeps what it committed.
     do {
       const d = docs[i++]!;
@@ -201,14 +203,14 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly
       }
     } while (i < docs.length && performance.now() - started < budget);
     if (dryRun) throw new DryRunRollback();
-  });
+  }, 'immediate');
   progress({ step: 'importing', current: 0, total: docs.length });
   while (i < docs.length) {
     items = [];
     ids = [];
     clientsCreated = 0;
     try {
-      writeSome.immediate(performance.now());
+      writeSome(performance.now());
     } catch (e) {
       if (!(e instanceof DryRunRollback)) throw e;
     }
@@ -231,7 +233,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly
 function writeDocument(
   d: Doc,
   firm: Firm,
-  store: ImportedInvoiceStore,
+  store: ImportedInvoiceRepository,
   resolver: PartyClientResolver,
   seen: Map<string, { hash: string; file: string }>,
   clientCreated: (key: string) => void,
