@@ -218,7 +218,13 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
       </p>
       {shown.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="import-items">
+            <colgroup>
+              <col className="import-col-file" />
+              <col className="import-col-invoice" />
+              <col className="import-col-outcome" />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th>{t('import.col.file')}</th>
@@ -263,7 +269,7 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
 function ItemReason({ item, lang }: { item: ImportItem; lang: Language }): ReactElement {
   const { reason, notes } = importItemTexts(item, lang);
   return (
-    <td className="sm wrap">
+    <td className="sm wrap import-reason">
       {reason}
       {notes.length > 0 && <div className="faint xs">{notes.join(' · ')}</div>}
     </td>
