@@ -8,6 +8,7 @@ import { registerRagCommands } from './commands/rag';
 import { registerRetrainCommands } from './commands/retrain';
 import { registerForecastCommand } from './commands/forecast';
 import { registerBacktestCommand } from './commands/backtest';
+import { registerEvaluateCommand } from './commands/evaluate';
 import { registerImportCommands } from './commands/import';
 import { registerFeedbackCommands } from './commands/feedback';
 import { registerServeCommand } from './commands/serve';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerRetrainCommands(ai);
   registerForecastCommand(ai);
   registerBacktestCommand(ai);
+  registerEvaluateCommand(ai);
   registerImportCommands(program);
   registerFeedbackCommands(ai);
   registerServeCommand(program);

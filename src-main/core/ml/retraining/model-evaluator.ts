@@ -1,6 +1,6 @@
-// Champion/challenger (DESIGN §4): where to cut time so that the candidate, the active model and the
-// baseline are scored on the same rows none of them was trained on, and whether the candidate earns
-// deployment (relative MAE improvement ≥ MIN_IMPROVEMENT_PERCENTAGE). Pure functions: the
+// Champion/challenger (DESIGN §4): which rows to hold out so that the candidate, the active model and
+// the baseline are scored on rows the compared models were not trained on, and whether the candidate
+// earns deployment (relative MAE improvement ≥ MIN_IMPROVEMENT_PERCENTAGE). Pure functions: the
 // retrainer does the I/O. A candidate that wins is refit on every outcome known today before it is
 // deployed (the retrainer), so the most recent behaviour is never left out of the live model.
 import type { Evaluation, LabelledExample } from '../model-spec';
@@ -8,41 +8,52 @@ import { englishText, type RetrainingMessage } from './retraining-message';
 
 /** Fewer holdout rows than this and a comparison says nothing. */
 export const MIN_HOLDOUT_ROWS = 10;
-/** Share of all labelled examples held out (the most recent ones). */
+/** Share of all labelled examples held out (the most recent ones by issue date). */
 export const HOLDOUT_SHARE = 0.2;
 /** Fewer training rows than this before the cutoff and there is no model to speak of. */
 export const MIN_CANDIDATE_TRAINING_ROWS = 10;
 
 export type HoldoutPlan =
-  | { ok: true; cutoff: string; holdoutIds: number[]; trainingRows: number }
+  | {
+      ok: true;
+      /** Issue date of the first holdout row: the candidate trains on outcomes known before it. */
+      from: string;
+      holdoutIds: number[];
+      trainingRows: number;
+      /** Holdout rows whose outcome came after the active version's cutoff (it never saw them); null without an active version. */
+      unseenIds: number[] | null;
+    }
   | { ok: false; reason: string; message: RetrainingMessage; insufficientTraining: boolean };
 
 /**
- * Time decides what each model saw: a model trained "at cutoff C" learnt only outcomes known before
- * C. The holdout is the most recent outcomes — HOLDOUT_SHARE of all examples, but never more than
- * half of those that arrived after the active model's cutoff, so the candidate also learns from part
- * of the new data — and it starts no earlier than the active model's cutoff, so neither model was
- * trained on any holdout row. Features are dated at each row's own feature date, so scoring them
- * leaks nothing.
+ * The holdout is chosen from the data: the latest HOLDOUT_SHARE of the paid invoices by issue date
+ * (at least MIN_HOLDOUT_ROWS). The candidate is trained on the outcomes known before the first of
+ * them, so it never saw any holdout row, and a second retrain on the day of the first has rows to
+ * compare on. The active version may have been trained on some of them: `unseenIds` are those it was
+ * not (their outcome came on or after its cutoff) — the retrainer compares on those when there are
+ * enough, else through the active version's settings retrained on the candidate's data.
  */
 export function planHoldout(examples: readonly LabelledExample[], activeCutoff: string | null): HoldoutPlan {
-  const sorted = [...examples].sort((a, b) => (a.outcomeDate < b.outcomeDate ? -1 : a.outcomeDate > b.outcomeDate ? 1 : a.entityId - b.entityId));
-  const eligible = activeCutoff ? sorted.filter((e) => e.outcomeDate >= activeCutoff) : sorted;
-  if (eligible.length < MIN_HOLDOUT_ROWS) {
-    const message: RetrainingMessage = { code: 'holdout-too-small', params: { count: eligible.length, cutoff: activeCutoff, needed: MIN_HOLDOUT_ROWS } };
-    return { ok: false, insufficientTraining: false, reason: englishText(message), message };
-  }
-  const share = Math.ceil(sorted.length * HOLDOUT_SHARE);
-  const size = Math.max(MIN_HOLDOUT_ROWS, activeCutoff ? Math.min(share, Math.floor(eligible.length / 2)) : share);
-  let cutoff = eligible[Math.max(0, eligible.length - size)]!.outcomeDate;
-  if (activeCutoff && cutoff < activeCutoff) cutoff = activeCutoff;
-  const holdoutIds = sorted.filter((e) => e.outcomeDate >= cutoff).map((e) => e.entityId);
-  const trainingRows = sorted.length - holdoutIds.length;
-  if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
-    const message: RetrainingMessage = { code: 'training-too-small', params: { count: trainingRows, cutoff, needed: MIN_CANDIDATE_TRAINING_ROWS } };
+  const sorted = [...examples].sort((a, b) => (a.featureDate < b.featureDate ? -1 : a.featureDate > b.featureDate ? 1 : a.entityId - b.entityId));
+  const size = Math.max(MIN_HOLDOUT_ROWS, Math.ceil(sorted.length * HOLDOUT_SHARE));
+  if (sorted.length < size + MIN_CANDIDATE_TRAINING_ROWS) {
+    const message: RetrainingMessage = { code: 'training-too-small', params: { count: Math.max(0, sorted.length - size), cutoff: sorted.at(-size)?.featureDate ?? '', needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };
   }
-  return { ok: true, cutoff, holdoutIds, trainingRows };
+  const from = sorted[sorted.length - size]!.featureDate;
+  const holdout = sorted.filter((e) => e.featureDate >= from);
+  const trainingRows = sorted.filter((e) => e.outcomeDate < from).length;
+  if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
+    const message: RetrainingMessage = { code: 'training-too-small', params: { count: trainingRows, cutoff: from, needed: MIN_CANDIDATE_TRAINING_ROWS } };
+    return { ok: false, insufficientTraining: true, reason: englishText(message), message };
+  }
+  return {
+    ok: true,
+    from,
+    holdoutIds: holdout.map((e) => e.entityId),
+    trainingRows,
+    unseenIds: activeCutoff === null ? null : holdout.filter((e) => e.outcomeDate >= activeCutoff).map((e) => e.entityId),
+  };
 }
 
 /** `reason` is the English sentence of `message`. */

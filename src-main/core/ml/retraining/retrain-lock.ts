@@ -1,7 +1,8 @@
 // One retrain per model at a time across processes (DESIGN §4): a row in retrain_locks, taken in an
 // IMMEDIATE transaction, with an expiry refreshed while the retrain runs. A lock whose owner process
 // is gone, or whose expiry passed, is taken over, so a process killed mid-retrain never blocks the
-// next one.
+// next one. Unlike the rest of retraining, the expiry is wall-clock time on purpose: it guards
+// running processes, whatever date OPENFATTURE_TODAY pins for the data.
 import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';

@@ -1,10 +1,13 @@
 // RetrainingScheduler (DESIGN §4, §7): checks the triggers of every registered model every
 // CHECK_INTERVAL_HOURS, and at startup when the last check (persisted in app_state, so the interval
 // survives restarts) is overdue. A fired check runs the retrain (in the worker, under the
-// cross-process lock). Interval changes apply live through updateSettings().
+// cross-process lock); a check whose triggers are held (a pinned version, nothing new since the last
+// evaluation) runs none. Interval changes apply live through updateSettings(). Times are the app's
+// clock (OPENFATTURE_TODAY moves them), so a restart on a later pinned date finds the check overdue.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
+import { appNow, appNowIso } from '../../dates';
 import { errorMessage } from '../../errors';
 import type { Logger } from '../../logger';
 import type { ModelRetrainer, RetrainResult } from './model-retrainer';
@@ -35,7 +38,7 @@ export function readLastCheck(sqlite: BetterSqlite3.Database): string | null {
 }
 
 /** When the next check is due given the last one (now when never checked). */
-export function nextCheckAt(lastCheckAt: string | null, intervalHours: number, now = Date.now()): string {
+export function nextCheckAt(lastCheckAt: string | null, intervalHours: number, now = appNow().getTime()): string {
   if (!lastCheckAt) return new Date(now).toISOString();
   return new Date(Date.parse(lastCheckAt) + intervalHours * 3_600_000).toISOString();
 }
@@ -99,10 +102,10 @@ export class RetrainingScheduler {
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     const due = Date.parse(nextCheckAt(readLastCheck(this.sqlite), this.intervalHours));
-    const delay = Math.max(0, due - Date.now());
+    const delay = Math.max(0, due - appNow().getTime());
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (Date.now() + 5 < due) return this.arm(); // a long interval reached in steps
+      if (appNow().getTime() + 5 < due) return this.arm(); // a long interval reached in steps
       void this.checkNow().finally(() => {
         if (this.running) this.arm();
       });
@@ -118,7 +121,7 @@ export class RetrainingScheduler {
       // Recorded first: a check that crashes the process is not retried in a tight loop at restart.
       this.sqlite
         .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-        .run(LAST_CHECK_KEY, new Date().toISOString());
+        .run(LAST_CHECK_KEY, appNowIso());
       for (const model of this.models) {
         let evaluation: TriggerEvaluation;
         try {
