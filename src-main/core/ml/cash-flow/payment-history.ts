@@ -17,11 +17,13 @@ export class PaymentHistory {
   private sumDaysSq = 0;
   private sumLate = 0;
   private readonly sortedLate: number[] = [];
-  /** Recency-weighted sums (decayed to `recentRef`). */
+  /** Recency-weighted sums: payment i weighs 2^((day_i − firstDay)/half-life). The weighted mean is the
+   * same as with weights decaying from any later date (the factor cancels), and it does not depend on
+   * when it is read, so features are bit-for-bit reproducible. */
   private recentDays = 0;
   private recentLate = 0;
   private recentWeight = 0;
-  private recentRef = 0;
+  private firstDay: number | null = null;
   /** The latest payments, oldest first: [paidDay, days, late]. */
   private readonly recent: [number, number, number][] = [];
 
@@ -34,10 +36,11 @@ export class PaymentHistory {
     if (late > 0) this.lateCount++;
     if (disputed) this.disputedCount++;
     insertSorted(this.sortedLate, late);
-    this.decayTo(paidDay);
-    this.recentDays += days;
-    this.recentLate += late;
-    this.recentWeight += 1;
+    this.firstDay ??= paidDay;
+    const w = Math.pow(2, (paidDay - this.firstDay) / RECENCY_HALF_LIFE_DAYS);
+    this.recentDays += w * days;
+    this.recentLate += w * late;
+    this.recentWeight += w;
     this.recent.push([paidDay, days, late]);
     if (this.recent.length > TREND_WINDOW) this.recent.shift();
   }
@@ -71,10 +74,9 @@ export class PaymentHistory {
     return this.count ? this.disputedCount / this.count : 0;
   }
 
-  /** Exponentially recency-weighted mean days-to-pay and lateness as seen on `day` (≥ every payment day added). */
-  recentMeans(day: number): { days: number; late: number } {
+  /** Exponentially recency-weighted mean days-to-pay and lateness (half-life RECENCY_HALF_LIFE_DAYS of payment dates). */
+  recentMeans(): { days: number; late: number } {
     if (!this.recentWeight) return { days: 0, late: 0 };
-    this.decayTo(day);
     return { days: this.recentDays / this.recentWeight, late: this.recentLate / this.recentWeight };
   }
 
@@ -111,16 +113,6 @@ export class PaymentHistory {
     }
     if (sxx === 0) return 0;
     return Math.max(-60, Math.min(60, (sxy / sxx) * 30));
-  }
-
-  private decayTo(day: number): void {
-    if (this.recentWeight && day > this.recentRef) {
-      const f = Math.pow(0.5, (day - this.recentRef) / RECENCY_HALF_LIFE_DAYS);
-      this.recentDays *= f;
-      this.recentLate *= f;
-      this.recentWeight *= f;
-    }
-    if (day > this.recentRef || !this.recentWeight) this.recentRef = day;
   }
 }
 

@@ -334,7 +334,7 @@ class Replay {
     const band = this.bands.get(sizeBand(inv.dueCents));
     const prior = band && band.count > 0 ? band.meanLate() : g.meanLate();
     const src = h ?? g;
-    const recent = src.recentMeans(day);
+    const recent = src.recentMeans();
     const last3 = src.last3();
     put(h ? h.count : 0);
     put(src.meanDays());
@@ -380,7 +380,7 @@ class Replay {
     put(prior);
     put(band && band.count > 0 ? band.shareLate() : g.shareLate());
     put(g.meanLate());
-    put(g.recentMeans(day).late);
+    put(g.recentMeans().late);
     return f;
   }
 }

@@ -146,7 +146,7 @@ export class QuantileForest {
     return { quantiles, event };
   }
 
-  /** How often each feature splits a node, weighted by the training weight routed (sums to 1). */
+  /** Mean decrease in squared error brought by each feature's splits (sums to 1). */
   featureImportance(): Float64Array {
     const totals = new Float64Array(this.cols);
     for (const t of this.trees) {
@@ -158,8 +158,12 @@ export class QuantileForest {
           for (let e = t.leafStart[node]!; e < t.leafStart[node]! + t.leafCount[node]!; e++) w += t.entryW[e]!;
           weight[node] = w;
         } else {
-          weight[node] = weight[t.left[node]!]! + weight[t.right[node]!]!;
-          totals[t.feature[node]!]! += weight[node]!;
+          const l = t.left[node]!;
+          const r = t.right[node]!;
+          weight[node] = weight[l]! + weight[r]!;
+          const mean = t.value[node]!;
+          // Weighted squared error removed by the split: Σ_children W_c (mean_c − mean)².
+          totals[t.feature[node]!]! += weight[l]! * (t.value[l]! - mean) ** 2 + weight[r]! * (t.value[r]! - mean) ** 2;
         }
       }
     }
