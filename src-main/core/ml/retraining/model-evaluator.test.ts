@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../dates';
 import { evaluationFrom, type LabelledExample } from '../model-spec';
-import { decide, HOLDOUT_SHARE, MIN_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
+import { decide, HOLDOUT_SHARE, MIN_CANDIDATE_TRAINING_ROWS, MIN_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
 
 /** One example per day from 2024-01-01, each paid `delay` days after its feature date. */
 function examples(n: number, delay = 30): LabelledExample[] {
@@ -11,34 +11,46 @@ function examples(n: number, delay = 30): LabelledExample[] {
 const evalWithMae = (mae: number) => evaluationFrom(Array.from({ length: 20 }, (_, i) => ({ entityId: i, predicted: mae, actual: 0 })), 7);
 
 describe('champion/challenger holdout', () => {
-  it('holds out the most recent outcomes; the candidate only learns outcomes known before the cutoff', () => {
+  it('holds out the latest paid invoices by issue date; the candidate only learns outcomes known before the first of them', () => {
     const ex = examples(100);
     const plan = planHoldout(ex, null);
     if (!plan.ok) throw new Error(plan.reason);
-    expect(plan.holdoutIds.length).toBe(Math.ceil(100 * HOLDOUT_SHARE));
-    expect(plan.cutoff).toBe(addDays('2024-01-01', 80 + 30));
-    expect(plan.trainingRows).toBe(80);
-    for (const id of plan.holdoutIds) expect(ex[id - 1]!.outcomeDate >= plan.cutoff).toBe(true);
+    expect(plan.holdoutIds).toEqual(Array.from({ length: Math.ceil(100 * HOLDOUT_SHARE) }, (_, i) => 81 + i));
+    expect(plan.from).toBe(addDays('2024-01-01', 80));
+    // Examples 1..50 were paid before day 80 (30 days after their issue).
+    expect(plan.trainingRows).toBe(50);
+    expect(plan.unseenIds).toBeNull();
   });
 
-  it('never holds out outcomes the active model learnt, and leaves half of the new outcomes to the candidate', () => {
+  it('marks the holdout rows the active version never saw (paid on or after its cutoff)', () => {
     const ex = examples(200);
-    const activeCutoff = addDays('2024-01-01', 30 + 170); // the active model knew outcomes of examples 1..170
+    const activeCutoff = addDays('2024-01-01', 30 + 170); // it knew the outcomes of examples 1..170
     const plan = planHoldout(ex, activeCutoff);
     if (!plan.ok) throw new Error(plan.reason);
-    expect(plan.cutoff >= activeCutoff).toBe(true);
-    expect(plan.holdoutIds).toEqual(Array.from({ length: 15 }, (_, i) => 186 + i));
-    expect(plan.trainingRows).toBe(185);
+    expect(plan.holdoutIds).toEqual(Array.from({ length: 40 }, (_, i) => 161 + i));
+    expect(plan.unseenIds).toEqual(Array.from({ length: 30 }, (_, i) => 171 + i));
   });
 
-  it('refuses to compare on fewer than the minimum unseen outcomes, saying why', () => {
-    const plan = planHoldout(examples(200), addDays('2024-01-01', 30 + 195));
+  it('still has a holdout on the day of the first deployment, when the active version saw every outcome', () => {
+    const ex = examples(200);
+    const plan = planHoldout(ex, addDays('2024-01-01', 400));
+    expect(plan.ok).toBe(true);
+    if (plan.ok) {
+      expect(plan.holdoutIds).toHaveLength(40);
+      expect(plan.unseenIds).toEqual([]);
+    }
+  });
+
+  it('keeps at least the minimum holdout and refuses to train on too little, saying why', () => {
+    const small = planHoldout(examples(30, 1), null);
+    if (!small.ok) throw new Error(small.reason);
+    expect(small.holdoutIds).toHaveLength(MIN_HOLDOUT_ROWS);
+    const plan = planHoldout(examples(40, 35), null);
     expect(plan.ok).toBe(false);
     if (!plan.ok) {
-      expect(plan.insufficientTraining).toBe(false);
-      expect(plan.reason).toContain('only 5 outcome(s) known since');
-      expect(plan.reason).toContain(`${MIN_HOLDOUT_ROWS} are needed`);
-      expect(plan.message).toEqual({ code: 'holdout-too-small', params: { count: 5, cutoff: addDays('2024-01-01', 30 + 195), needed: MIN_HOLDOUT_ROWS } });
+      expect(plan.insufficientTraining).toBe(true);
+      expect(plan.reason).toBe(`only 0 outcome(s) known before the holdout cutoff ${addDays('2024-01-01', 30)}; at least ${MIN_CANDIDATE_TRAINING_ROWS} are needed to train`);
+      expect(plan.message).toEqual({ code: 'training-too-small', params: { count: 0, cutoff: addDays('2024-01-01', 30), needed: MIN_CANDIDATE_TRAINING_ROWS } });
     }
   });
 });
