@@ -136,7 +136,7 @@ export class CashFlowModel {
       selection = { ...options.reuse.selection, method: 'reused' };
       calibration = options.reuse.calibration;
     } else {
-      const sel = await selectHyperparameters(rows, fixedOf(options), seed, ctx.grower, (p) => ctx.onProgress?.({ step: 'select', current: Math.round(p.done), total: Math.round(p.total) }), ctx.signal);
+      const sel = await selectHyperparameters(rows, fixedOf(options), seed, ctx.grower, (p) => ctx.onProgress?.({ step: 'select', current: p.done, total: p.total }), ctx.signal);
       hp = sel.chosen;
       selection = sel.report;
       calibration = sel.outOfTime ? fitCalibration(sel.outOfTime.quantiles, sel.outOfTime.actual, sel.outOfTime.rawLate, sel.outOfTime.late) : IDENTITY_CALIBRATION;

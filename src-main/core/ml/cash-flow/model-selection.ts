@@ -87,6 +87,7 @@ export interface OutOfTime {
 
 export type FixedHyperparameters = Partial<Hyperparameters>;
 
+/** Forests fitted so far, of `total`. */
 export interface SelectionProgress {
   done: number;
   total: number;
@@ -188,23 +189,22 @@ export async function selectHyperparameters(
   const middle = <T>(list: readonly T[]): T => list[Math.floor((list.length - 1) / 2)]!;
   const screenings = depths.length * leaves.length + fpsList.length - 1;
   const needScreening = screenings > 0 && depths.length * leaves.length * fpsList.length > 1;
-  const total = (needScreening ? screenings * screenTrees : 0) + finalTrees;
+  // Progress counts fitted forests: one per fold for each shape screened, and for the final comparison.
+  const total = ((needScreening ? screenings : 0) + 1) * folds.length;
   let done = 0;
   const candidates: CandidateScore[] = [];
 
-  const fit = async (config: Config, trees: number, fold: Fold, foldIndex: number): Promise<QuantileForest> => {
-    const base = done;
-    const forest = await QuantileForest.train(
+  // Progress once per fitted forest: per tree it would be thousands of messages for one selection.
+  const fit = (config: Config, trees: number, fold: Fold, foldIndex: number): Promise<QuantileForest> =>
+    QuantileForest.train(
       fold.x,
       fold.y,
       FEATURE_COUNT,
       { trees, seed: seed + 1000 * (foldIndex + 1), maxDepth: config.maxDepth, minLeaf: config.minLeaf, featuresPerSplit: featuresFor(config.featuresPerSplit) },
       grower,
-      (t) => onProgress?.({ done: base + (t / folds.length) * 1, total }),
+      undefined,
       signal,
     );
-    return forest;
-  };
   const screen = async (config: Config): Promise<CandidateScore> => {
     const foldMae: number[] = [];
     let sum = 0;
@@ -212,8 +212,7 @@ export async function selectHyperparameters(
     for (let f = 0; f < folds.length; f++) {
       const fold = folds[f]!;
       const forest = await fit(config, screenTrees, fold, f);
-      done += screenTrees / folds.length;
-      onProgress?.({ done, total });
+      onProgress?.({ done: ++done, total });
       const mean = forest.mean(forest.leaves(fold.vx, fold.vn), fold.vn);
       const m = maeOf(mean, fold.vy);
       foldMae.push(m);
@@ -243,44 +242,44 @@ export async function selectHyperparameters(
 
   // The chosen shape with the largest forest: tree counts and point predictions compared on its prefixes.
   const L = LEVELS.length;
-  const perFold: { forest: QuantileForest; leaves: Int32Array; fold: Fold }[] = [];
+  const perFold: { forest: QuantileForest; fold: Fold }[] = [];
   for (let f = 0; f < folds.length; f++) {
     const fold = folds[f]!;
     const forest = await fit(best, finalTrees, fold, f);
-    done += finalTrees / folds.length;
-    onProgress?.({ done, total });
-    perFold.push({ forest, leaves: forest.leaves(fold.vx, fold.vn), fold });
+    onProgress?.({ done: ++done, total });
+    perFold.push({ forest, fold });
   }
-  const points: Hyperparameters['point'][] = fixed.point ? [fixed.point] : ['mean', 'median'];
   const totalValid = folds.reduce((s, f) => s + f.vn, 0);
-  const evaluations: { trees: number; point: Hyperparameters['point']; score: CandidateScore; quantiles: Float64Array[]; rawLate: Float64Array[] }[] = [];
-  for (const trees of [...treeList].sort((a, b) => a - b)) {
-    const quantiles: Float64Array[] = [];
-    const rawLate: Float64Array[] = [];
-    const means: Float64Array[] = [];
-    for (const { forest, fold } of perFold) {
-      const sub = forest.prefix(trees);
-      const lv = sub.leaves(fold.vx, fold.vn);
-      means.push(sub.mean(lv, fold.vn));
-      const d = sub.distribution(lv, fold.vn, LEVELS, 0);
-      quantiles.push(d.quantiles);
-      rawLate.push(d.event);
-    }
-    for (const point of points) {
-      const foldMae = perFold.map(({ fold }, f) => {
-        const pred = point === 'mean' ? means[f]! : Float64Array.from({ length: fold.vn }, (_, r) => quantiles[f]![r * L + LEVELS.indexOf(0.5)]!);
-        return maeOf(pred, fold.vy);
+  const pooled = (foldMae: number[]) => foldMae.reduce((s, m, f) => s + m * perFold[f]!.fold.vn, 0) / totalValid;
+  // Tree counts compared on the forest's mean (cheap): the smallest within tolerance of the best.
+  const byTrees = [...treeList]
+    .sort((a, b) => a - b)
+    .map((trees) => {
+      const foldMae = perFold.map(({ forest, fold }) => {
+        const sub = forest.prefix(trees);
+        return maeOf(sub.mean(sub.leaves(fold.vx, fold.vn), fold.vn), fold.vy);
       });
-      const mae = foldMae.reduce((s, m, f) => s + m * perFold[f]!.fold.vn, 0) / totalValid;
-      const score: CandidateScore = { ...best, trees, point, mae, foldMae };
+      const score: CandidateScore = { ...best, trees, point: 'mean', mae: pooled(foldMae), foldMae };
       candidates.push(score);
-      evaluations.push({ trees, point, score, quantiles, rawLate });
-    }
+      return score;
+    });
+  const bestMean = Math.min(...byTrees.map((c) => c.mae));
+  const trees = byTrees.find((c) => c.mae <= bestMean * (1 + SEARCH.treesTolerance))!.trees;
+  // At that size, the leaf distributions: the median as a point rule, and the calibration slice.
+  const quantiles: Float64Array[] = [];
+  const rawLate: Float64Array[] = [];
+  for (const { forest, fold } of perFold) {
+    const sub = forest.prefix(trees);
+    const d = sub.distribution(sub.leaves(fold.vx, fold.vn), fold.vn, LEVELS, 0);
+    quantiles.push(d.quantiles);
+    rawLate.push(d.event);
   }
-  const bestMae = Math.min(...evaluations.map((e) => e.score.mae));
-  // The smallest forest within tolerance of the best, then the better point rule for it.
-  const trees = Math.min(...evaluations.filter((e) => e.score.mae <= bestMae * (1 + SEARCH.treesTolerance)).map((e) => e.trees));
-  const pick = evaluations.filter((e) => e.trees === trees).sort((a, b) => a.score.mae - b.score.mae)[0]!;
+  const median = LEVELS.indexOf(0.5);
+  const medianFolds = perFold.map(({ fold }, f) => maeOf(Float64Array.from({ length: fold.vn }, (_, r) => quantiles[f]![r * L + median]!), fold.vy));
+  const medianScore: CandidateScore = { ...best, trees, point: 'median', mae: pooled(medianFolds), foldMae: medianFolds };
+  candidates.push(medianScore);
+  const meanScore = byTrees.find((c) => c.trees === trees)!;
+  const pick = fixed.point === 'mean' ? meanScore : fixed.point === 'median' ? medianScore : medianScore.mae < meanScore.mae ? medianScore : meanScore;
   const chosen: Hyperparameters = { ...best, trees, point: pick.point };
   const outOfTime: OutOfTime = {
     quantiles: new Float64Array(totalValid * L),
@@ -291,16 +290,16 @@ export async function selectHyperparameters(
   let r = 0;
   perFold.forEach(({ fold }, f) => {
     for (let i = 0; i < fold.vn; i++, r++) {
-      outOfTime.quantiles.set(pick.quantiles[f]!.subarray(i * L, (i + 1) * L), r * L);
+      outOfTime.quantiles.set(quantiles[f]!.subarray(i * L, (i + 1) * L), r * L);
       outOfTime.actual[r] = fold.vy[i]!;
-      outOfTime.rawLate[r] = pick.rawLate[f]![i]!;
+      outOfTime.rawLate[r] = rawLate[f]![i]!;
       outOfTime.late.push(fold.vy[i]! > 0);
     }
   });
   onProgress?.({ done: total, total });
   return {
     chosen,
-    report: { method: allFixed ? 'fixed' : 'rolling-origin-cv', reason: null, folds: folds.map((f) => f.info), followUpDays: plan.followUpDays, candidates, chosen, cvMae: pick.score.mae },
+    report: { method: allFixed ? 'fixed' : 'rolling-origin-cv', reason: null, folds: folds.map((f) => f.info), followUpDays: plan.followUpDays, candidates, chosen, cvMae: pick.mae },
     outOfTime,
   };
 }

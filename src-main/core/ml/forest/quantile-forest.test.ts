@@ -120,6 +120,32 @@ describe('quantile regression forest', () => {
     for (let i = 0; i < 2000; i++) expect(quantiles[i * 3]!).toBeLessThanOrEqual(quantiles[i * 3 + 2]!);
   });
 
+  it('walks the mixture of leaf distributions exactly: the same quantiles and event mass as sorting their union', async () => {
+    const { x, y } = data(600, 8, 4);
+    const forest = await QuantileForest.train(x, y, 3, { trees: 15, seed: 4, maxDepth: 6, minLeaf: 6, featuresPerSplit: 2 });
+    const levels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95];
+    const rows = 50;
+    const leaves = forest.leaves(x, rows);
+    const got = forest.distribution(leaves, rows, levels, 7);
+    for (let r = 0; r < rows; r++) {
+      const pairs: [number, number][] = [];
+      forest.trees.forEach((t, k) => {
+        const leaf = leaves[r * forest.trees.length + k]!;
+        let total = 0;
+        for (let e = t.leafStart[leaf]!; e < t.leafStart[leaf]! + t.leafCount[leaf]!; e++) total += t.entryW[e]!;
+        for (let e = t.leafStart[leaf]!; e < t.leafStart[leaf]! + t.leafCount[leaf]!; e++) pairs.push([t.entryY[e]!, t.entryW[e]! / total / forest.trees.length]);
+      });
+      pairs.sort((a, b) => a[0] - b[0]);
+      let cum = 0;
+      let q = 0;
+      for (const [v, w] of pairs) {
+        cum += w;
+        while (q < levels.length && cum >= levels[q]! - 1e-12) expect(got.quantiles[r * levels.length + q++]).toBe(v);
+      }
+      expect(got.event[r]).toBeCloseTo(pairs.filter(([v]) => v > 7).reduce((s, [, w]) => s + w, 0), 12);
+    }
+  });
+
   it('serialises to JSON and back with identical predictions; prefixes use the first trees', async () => {
     const { x, y } = data(800, 6);
     const forest = await QuantileForest.train(x, y, 3, { trees: 12, seed: 9, maxDepth: 8, minLeaf: 4, featuresPerSplit: 2 });

@@ -89,59 +89,107 @@ export class QuantileForest {
     return out;
   }
 
+  /** Per tree, each leaf's total bootstrap weight (computed once per forest). */
+  private leafWeights: Float64Array[] | null = null;
+
+  private weights(): Float64Array[] {
+    if (!this.leafWeights) {
+      this.leafWeights = this.trees.map((t) => {
+        const w = new Float64Array(t.feature.length);
+        for (let node = 0; node < t.feature.length; node++) {
+          if (t.feature[node]! >= 0) continue;
+          let total = 0;
+          for (let e = t.leafStart[node]!; e < t.leafStart[node]! + t.leafCount[node]!; e++) total += t.entryW[e]!;
+          w[node] = total;
+        }
+        return w;
+      });
+    }
+    return this.leafWeights;
+  }
+
   /**
    * Per row: the weighted quantiles of the leaf distributions at `levels` (ascending, in (0, 1)),
    * and the probability mass strictly above `eventAbove`. quantiles[r * levels.length + k].
+   * Each leaf's targets are stored sorted, so the mixture is walked in order by merging the
+   * row's leaves (a binary heap of one cursor per tree) instead of sorting their union.
    */
   distribution(leaves: Int32Array, rows: number, levels: readonly number[], eventAbove: number): { quantiles: Float64Array; event: Float64Array } {
     const T = this.trees.length;
     const L = levels.length;
     const quantiles = new Float64Array(rows * L);
     const event = new Float64Array(rows);
-    let ys = new Float64Array(1024);
-    let ws = new Float64Array(1024);
-    let order = new Int32Array(1024);
+    const leafWeight = this.weights();
+    // Heap of cursors: tree index, current entry, end entry, weight per unit count.
+    const heapTree = new Int32Array(T);
+    const pos = new Int32Array(T);
+    const end = new Int32Array(T);
+    const unit = new Float64Array(T);
     for (let r = 0; r < rows; r++) {
-      // Gather the (target, weight) pairs of the row's leaves.
-      let k = 0;
+      let size = 0;
       let above = 0;
       for (let t = 0; t < T; t++) {
         const tree = this.trees[t]!;
         const leaf = leaves[r * T + t]!;
-        const start = tree.leafStart[leaf]!;
-        const count = tree.leafCount[leaf]!;
-        let total = 0;
-        for (let e = start; e < start + count; e++) total += tree.entryW[e]!;
+        const total = leafWeight[t]![leaf]!;
         if (!total) continue;
-        if (k + count > ys.length) {
-          const size = Math.max(ys.length * 2, k + count);
-          const ny = new Float64Array(size);
-          ny.set(ys.subarray(0, k));
-          ys = ny;
-          const nw = new Float64Array(size);
-          nw.set(ws.subarray(0, k));
-          ws = nw;
-          order = new Int32Array(size);
+        const start = tree.leafStart[leaf]!;
+        const stop = start + tree.leafCount[leaf]!;
+        unit[t] = 1 / (total * T);
+        pos[t] = start;
+        end[t] = stop;
+        // Mass above the event level: the tail of the sorted leaf.
+        for (let e = stop - 1; e >= start && tree.entryY[e]! > eventAbove; e--) above += tree.entryW[e]! * unit[t]!;
+        // Sift up into the heap by current value.
+        let i = size++;
+        const y = tree.entryY[start]!;
+        while (i > 0) {
+          const parent = (i - 1) >> 1;
+          const pt = heapTree[parent]!;
+          if (this.trees[pt]!.entryY[pos[pt]!]! <= y) break;
+          heapTree[i] = pt;
+          i = parent;
         }
-        for (let e = start; e < start + count; e++) {
-          const w = tree.entryW[e]! / (total * T);
-          ys[k] = tree.entryY[e]!;
-          ws[k] = w;
-          if (ys[k]! > eventAbove) above += w;
-          k++;
-        }
+        heapTree[i] = t;
       }
       event[r] = Math.min(1, above);
-      for (let i = 0; i < k; i++) order[i] = i;
-      const sub = order.subarray(0, k);
-      sub.sort((a, b) => ys[a]! - ys[b]!);
       let cum = 0;
       let q = 0;
-      for (let i = 0; i < k && q < L; i++) {
-        cum += ws[sub[i]!]!;
-        while (q < L && cum >= levels[q]! - 1e-12) quantiles[r * L + q++] = ys[sub[i]!]!;
+      let last = 0;
+      while (size > 0 && q < L) {
+        const t = heapTree[0]!;
+        const tree = this.trees[t]!;
+        const e = pos[t]!;
+        last = tree.entryY[e]!;
+        cum += tree.entryW[e]! * unit[t]!;
+        while (q < L && cum >= levels[q]! - 1e-12) quantiles[r * L + q++] = last;
+        // Advance this cursor, or drop it, then sift down.
+        if (++pos[t]! >= end[t]!) {
+          heapTree[0] = heapTree[--size]!;
+        }
+        const top = heapTree[0]!;
+        const y = size ? this.trees[top]!.entryY[pos[top]!]! : 0;
+        let i = 0;
+        for (;;) {
+          const l = 2 * i + 1;
+          if (l >= size) break;
+          const rgt = l + 1;
+          let c = l;
+          let cy = this.trees[heapTree[l]!]!.entryY[pos[heapTree[l]!]!]!;
+          if (rgt < size) {
+            const ry = this.trees[heapTree[rgt]!]!.entryY[pos[heapTree[rgt]!]!]!;
+            if (ry < cy) {
+              c = rgt;
+              cy = ry;
+            }
+          }
+          if (cy >= y) break;
+          heapTree[i] = heapTree[c]!;
+          i = c;
+        }
+        if (size) heapTree[i] = top;
       }
-      while (q < L) quantiles[r * L + q++] = k ? ys[sub[k - 1]!]! : 0;
+      while (q < L) quantiles[r * L + q++] = last;
     }
     return { quantiles, event };
   }
