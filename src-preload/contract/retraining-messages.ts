@@ -49,6 +49,7 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'holdout-latest': z.object({ rows: z.number(), from: z.string(), unseen: z.number().nullable() }),
   'champion-refit': z.object({ version: Version, unseen: z.number(), needed: z.number() }),
   'pin-cleared-by-retrain': z.object({ version: Version }),
+  'holdout-since-active': z.object({ rows: z.number(), cutoff: z.string(), version: Version }),
   cancelled: Empty,
 } as const;
 

@@ -35,11 +35,31 @@ export const IDENTITY_CALIBRATION: Calibration = { shifts: LEVELS.map(() => 0), 
 /** Fewer calibration rows than this and the raw forest is kept (the shifts would be noise). */
 export const MIN_CALIBRATION_ROWS = 30;
 
-/** Empirical quantile (type 1: the smallest value with at least `q` of the mass at or below it). */
-function empiricalQuantile(sorted: Float64Array, q: number): number {
+/**
+ * The shift of one quantile level from sorted residuals (actual − predicted quantile). Outcomes are
+ * whole days, so many residuals tie (a Ri.Ba. collected on the due date): the shift is the residual
+ * value that leaves the share of outcomes strictly outside the band's side closest to the target —
+ * below the level for a lower quantile, above it for an upper one — rather than the first value
+ * that merely reaches it, which would leave the band wider than nominal whenever there are ties.
+ */
+function levelShift(sorted: Float64Array, level: number): number {
   const n = sorted.length;
-  const k = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
-  return sorted[k]!;
+  const k = Math.min(n - 1, Math.max(0, Math.ceil(level * n) - 1));
+  const q = sorted[k]!;
+  if (level === 0.5) return q;
+  // Shares strictly below / at-or-below the candidate values.
+  let lo = k;
+  while (lo > 0 && sorted[lo - 1] === q) lo--;
+  let hi = k;
+  while (hi + 1 < n && sorted[hi + 1] === q) hi++;
+  if (level < 0.5) {
+    // Outside below = share strictly below the shift: q leaves lo/n, the next value up leaves (hi+1)/n.
+    if (hi + 1 >= n) return q;
+    return Math.abs((hi + 1) / n - level) < Math.abs(lo / n - level) ? sorted[hi + 1]! : q;
+  }
+  // Outside above = share strictly above the shift: q leaves (n−hi−1)/n, the value below leaves (n−lo)/n.
+  if (lo === 0) return q;
+  return Math.abs((n - lo) / n - (1 - level)) < Math.abs((n - hi - 1) / n - (1 - level)) ? sorted[lo - 1]! : q;
 }
 
 const clampP = (p: number) => Math.min(1 - 1e-4, Math.max(1e-4, p));
@@ -105,7 +125,7 @@ export function fitCalibration(quantiles: Float64Array, actual: Float64Array, ra
   const shifts = LEVELS.map((level, k) => {
     for (let r = 0; r < n; r++) residual[r] = actual[r]! - quantiles[r * L + k]!;
     residual.sort();
-    return empiricalQuantile(residual, level);
+    return levelShift(residual, level);
   });
   return { shifts, platt: fitPlatt(rawLate, lateActual), rows: n };
 }

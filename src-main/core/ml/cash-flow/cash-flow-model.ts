@@ -1,9 +1,10 @@
 // CashFlowModel: a seeded quantile regression forest (forest/) that predicts days from issue to full
 // payment. It learns lateness (days past the due date) from the as-of features of training-set.ts;
 // its hyperparameters come from rolling-origin cross-validation (model-selection.ts), its P5…P95
-// quantiles and late-payment probability from the leaf distributions, calibrated on the out-of-time
-// folds (calibration.ts). Pure and runtime-agnostic: the worker trains it (trees on worker_threads),
+// quantiles from the leaf distributions and its late-payment probability from a companion
+// probability forest, both calibrated on the out-of-time folds (calibration.ts). Pure and runtime-agnostic: the worker trains it (trees on worker_threads),
 // anyone can load and predict.
+import { toDayNumber } from '../../dates';
 import { InputError } from '../../errors';
 import { QuantileForest, type EncodedForest, type TreeGrower } from '../forest/quantile-forest';
 import {
@@ -19,7 +20,7 @@ import {
   quantileAt,
   type Calibration,
 } from './calibration';
-import { DEFAULT_HYPERPARAMETERS, selectHyperparameters, type FixedHyperparameters, type Hyperparameters, type SelectionReport } from './model-selection';
+import { DEFAULT_HYPERPARAMETERS, lateForestOptions, lateLabels, recencyWeights, selectHyperparameters, type FixedHyperparameters, type Hyperparameters, type SelectionReport } from './model-selection';
 import { checkFeatures, FEATURE_COUNT, FEATURE_NAMES, featureMatrix, termsDaysOf } from './training-set';
 
 export const ARTIFACT_FORMAT = 'openfatture.cash-flow/2';
@@ -71,6 +72,8 @@ export interface CashFlowArtifact {
   /** The forest learns lateness (days past the due date); predictions add the terms back. */
   target: 'days-after-due';
   forest: EncodedForest;
+  /** The companion probability forest of a payment after the due date (leaf means only). */
+  lateForest: EncodedForest;
 }
 
 export interface TrainContext {
@@ -108,6 +111,7 @@ function checkOptions(o: CashFlowTrainOptions): void {
 export class CashFlowModel {
   private constructor(
     private readonly forest: QuantileForest,
+    private readonly lateForest: QuantileForest,
     readonly hyperparameters: Hyperparameters,
     readonly seed: number,
     readonly selection: SelectionReport,
@@ -143,16 +147,20 @@ export class CashFlowModel {
     }
     const x = featureMatrix(rows);
     const y = Float64Array.from(rows, (r) => r.target - termsDaysOf(r.features));
+    const rowWeights = recencyWeights(rows.map((r) => toDayNumber(r.issueDate)));
+    const late = { ...lateForestOptions(seed), rowWeights };
+    const total = hp.trees + late.trees;
     const forest = await QuantileForest.train(
       x,
       y,
       FEATURE_COUNT,
-      { trees: hp.trees, seed, maxDepth: hp.maxDepth, minLeaf: hp.minLeaf, featuresPerSplit: Math.max(1, Math.round(hp.featuresPerSplit * FEATURE_COUNT)) },
+      { trees: hp.trees, seed, maxDepth: hp.maxDepth, minLeaf: hp.minLeaf, featuresPerSplit: Math.max(1, Math.round(hp.featuresPerSplit * FEATURE_COUNT)), rowWeights },
       ctx.grower,
-      (done, total) => ctx.onProgress?.({ step: 'train', current: done, total }),
+      (done) => ctx.onProgress?.({ step: 'train', current: done, total }),
       ctx.signal,
     );
-    return new CashFlowModel(forest, hp, seed, selection, calibration, rows.length);
+    const lateForest = await QuantileForest.train(x, lateLabels(y), FEATURE_COUNT, late, ctx.grower, (done) => ctx.onProgress?.({ step: 'train', current: hp.trees + done, total }), ctx.signal);
+    return new CashFlowModel(forest, lateForest.withoutLeafSamples(), hp, seed, selection, calibration, rows.length);
   }
 
   static fromJSON(artifact: unknown): CashFlowModel {
@@ -170,14 +178,17 @@ export class CashFlowModel {
     if (!cal || !Array.isArray(cal.shifts) || cal.shifts.length !== LEVELS.length || !cal.shifts.every(Number.isFinite) || !cal.platt) {
       throw new InputError('artifact.calibration: missing or malformed', 'artifact.calibration');
     }
-    let forest: QuantileForest;
-    try {
-      forest = QuantileForest.decode(a.forest as EncodedForest);
-    } catch (e) {
-      throw new InputError(`artifact.forest: ${e instanceof Error ? e.message : String(e)}`, 'artifact.forest');
-    }
-    if (forest.cols !== FEATURE_COUNT) throw new InputError(`artifact.forest: ${forest.cols} features, expected ${FEATURE_COUNT}`, 'artifact.forest');
-    return new CashFlowModel(forest, hp, Number(a.seed) || DEFAULT_SEED, a.selection as SelectionReport, cal, Number(a.trainingRows) || 0);
+    const decode = (field: 'forest' | 'lateForest'): QuantileForest => {
+      let f: QuantileForest;
+      try {
+        f = QuantileForest.decode(a[field] as EncodedForest);
+      } catch (e) {
+        throw new InputError(`artifact.${field}: ${e instanceof Error ? e.message : String(e)}`, `artifact.${field}`);
+      }
+      if (f.cols !== FEATURE_COUNT) throw new InputError(`artifact.${field}: ${f.cols} features, expected ${FEATURE_COUNT}`, `artifact.${field}`);
+      return f;
+    };
+    return new CashFlowModel(decode('forest'), decode('lateForest'), hp, Number(a.seed) || DEFAULT_SEED, a.selection as SelectionReport, cal, Number(a.trainingRows) || 0);
   }
 
   toJSON(): CashFlowArtifact {
@@ -191,6 +202,7 @@ export class CashFlowModel {
       trainingRows: this.trainingRows,
       target: 'days-after-due',
       forest: this.forest.encode(),
+      lateForest: this.lateForest.encode(),
     };
   }
 
@@ -202,7 +214,8 @@ export class CashFlowModel {
     const leaves = this.forest.leaves(x, n);
     const mean = this.forest.mean(leaves, n);
     const L = LEVELS.length;
-    const { quantiles, event } = this.forest.distribution(leaves, n, LEVELS, 0);
+    const { quantiles } = this.forest.distribution(leaves, n, LEVELS, 0);
+    const late = this.lateForest.mean(this.lateForest.leaves(x, n), n);
     return featureRows.map((f, r) => {
       const terms = termsDaysOf(f);
       const raw = quantiles.slice(r * L, (r + 1) * L);
@@ -215,7 +228,7 @@ export class CashFlowModel {
         days,
         p10: Math.min(days, qDays[P10]!),
         p90: Math.max(days, qDays[P90]!),
-        lateProbability: applyPlatt(event[r]!, this.calibration.platt),
+        lateProbability: applyPlatt(Math.min(1, Math.max(0, late[r]!)), this.calibration.platt),
         quantiles: qDays,
       };
     });

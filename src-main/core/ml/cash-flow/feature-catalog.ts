@@ -28,6 +28,7 @@ export const FEATURE_CATALOG = [
   { name: 'due_quarter_end', group: 'calendar', doc: '1 when the due date falls in the last 10 days of a quarter' },
   { name: 'due_in_august', group: 'calendar', doc: '1 when the due date is in August (the Italian summer break)' },
   { name: 'due_in_december', group: 'calendar', doc: '1 when the due date is in December (year-end closing, holidays)' },
+  { name: 'due_business_shift', group: 'calendar', doc: 'days from the due date to the next business day (0 on a weekday; a weekend or national holiday moves bank collections later)' },
   { name: 'due_days_to_holiday', group: 'calendar', doc: 'days from the due date to the next Italian national holiday (capped at 60)' },
   { name: 'holidays_in_terms', group: 'calendar', doc: 'national holidays between the issue date and the due date' },
   // The client's days-to-pay history.
@@ -52,6 +53,7 @@ export const FEATURE_CATALOG = [
   { name: 'client_open_count', group: 'client open invoices', doc: 'their other invoices issued before the date and not fully paid by it' },
   { name: 'client_open_amount', group: 'client open invoices', doc: 'ln(1 + euros still outstanding on those invoices)' },
   { name: 'client_overdue_count', group: 'client open invoices', doc: 'how many of those were already past due at the date' },
+  { name: 'client_max_overdue_days', group: 'client open invoices', doc: 'days the most overdue of those was past its due date (0 when none): a change of habit shows here before any late payment arrives' },
   // The relationship.
   { name: 'client_tenure_days', group: 'client relationship', doc: 'days since their first invoice (0 for a new client)' },
   { name: 'client_invoices_90d', group: 'client relationship', doc: 'their invoices issued in the 90 days before the date' },

@@ -9,7 +9,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { dueDateFor, fromDayNumber, toDayNumber } from '../../dates';
 import { seededRandom } from '../random';
 import { daysInMonth } from './day-numbers';
-import { italianHolidays } from './italian-calendar';
+import { daysToBusinessDay, italianHolidays } from './italian-calendar';
 
 export interface SimulationOptions {
   seed: number;
@@ -21,7 +21,7 @@ export interface SimulationOptions {
   newClientsPerMonth: number;
   /** Mean number of invoices the firm issues per month. */
   invoicesPerMonth: number;
-  /** One large client pays `extraDays` later from `from` on. */
+  /** One large client (the largest paying by bank transfer with a steady habit) pays `extraDays` later from `from` on. */
   drift?: { extraDays: number; from: string };
 }
 
@@ -174,8 +174,13 @@ export function planReceivables(o: SimulationOptions): ReceivablesPlan {
       for (let a = 0; a < arrivals; a++) addClient(monthStart + Math.floor(rnd() * (next - monthStart)));
     }
     if (driftFromDay !== null && driftClientKey === null && next > driftFromDay) {
-      const known = clients.filter((c) => c.joinedDay <= driftFromDay);
-      driftClientKey = known.reduce((best, c) => (c.size > best.size ? c : best), known[0]!).key;
+      // The largest client that pays by bank transfer with a steady habit: its change is the signal.
+      const known = clients.filter((c) => c.joinedDay <= driftFromDay && c.method === 'bonifico' && habits[c.key]!.spread < 10);
+      const client = known.reduce((best, c) => (c.size > best.size ? c : best), known[0]!);
+      driftClientKey = client.key;
+      const h = habits[client.key]!;
+      h.lateDriftPerYear = 0;
+      h.stepDay = null;
     }
     const count = Math.max(0, Math.round(o.invoicesPerMonth * (monthOf(monthStart) === 8 ? 0.6 : 1) + normal(rnd) * Math.sqrt(o.invoicesPerMonth)));
     const eligible = clients.filter((c) => c.joinedDay < next);
@@ -201,8 +206,9 @@ export function planReceivables(o: SimulationOptions): ReceivablesPlan {
       const years = (issueDay - client.joinedDay) / YEAR;
       let late = h.lateBase + h.lateDriftPerYear * years + (h.stepDay !== null && issueDay >= h.stepDay ? h.stepDays : 0);
       if (client.method !== 'bonifico') {
-        // Ri.Ba. and direct debits are collected on the due date, unless the collection bounces.
-        late = rnd() < (client.method === 'riba' ? 0.06 : 0.03) ? 20 + 25 * rnd() : 0;
+        // Ri.Ba. and direct debits are collected on the due date — the next business day when it falls
+        // on a weekend or a holiday — unless the collection bounces.
+        late = rnd() < (client.method === 'riba' ? 0.06 : 0.03) ? 20 + 25 * rnd() : daysToBusinessDay(dueDay);
       } else {
         late += normal(rnd) * h.spread;
         if (rnd() < 0.05) late += -Math.log(Math.max(1e-9, rnd())) * 20;

@@ -9,7 +9,7 @@ import { PAYMENT_METHODS } from '../../domain/payment-service';
 import { InputError } from '../../errors';
 import { daysInMonth, isoToDay, weekdayOfDay } from './day-numbers';
 import { FEATURE_COUNT, FEATURE_NAMES, featureIndex } from './feature-catalog';
-import { daysToNextHoliday, italianHolidays } from './italian-calendar';
+import { daysToBusinessDay, daysToNextHoliday, italianHolidays } from './italian-calendar';
 import { insertSorted, medianOf, PaymentHistory } from './payment-history';
 
 export { FEATURE_COUNT, FEATURE_NAMES, featureIndex } from './feature-catalog';
@@ -325,6 +325,7 @@ class Replay {
     put(dueM % 3 === 0 && dueToMonthEnd < 10 ? 1 : 0);
     put(dueM === 8 ? 1 : 0);
     put(dueM === 12 ? 1 : 0);
+    put(daysToBusinessDay(inv.dueDay));
     put(Math.min(60, daysToNextHoliday(inv.dueDay, dueY)));
     put(holidaysInTerms);
     // Client history, with fall-backs for a client without paid invoices.
@@ -358,17 +359,22 @@ class Replay {
     let openCount = 0;
     let openCents = 0;
     let overdue = 0;
+    let maxOverdue = 0;
     if (c) {
       for (const [id, [dueDay, cents]] of c.open) {
         if (id === inv.id) continue;
         openCount++;
         openCents += cents;
-        if (dueDay < day) overdue++;
+        if (dueDay < day) {
+          overdue++;
+          maxOverdue = Math.max(maxOverdue, day - dueDay);
+        }
       }
     }
     put(openCount);
     put(logEuros(openCents));
     put(overdue);
+    put(maxOverdue);
     // Relationship.
     const first = c?.firstIssueDay ?? null;
     put(first === null || first >= inv.issueDay ? 0 : inv.issueDay - first);

@@ -16,6 +16,8 @@ export interface BinnedFeatures {
   bins: Uint16Array;
   /** thresholds[f][b]: x ≤ thresholds[f][b] ⟺ bin(x) ≤ b, for b < bins[f] − 1. */
   thresholds: Float64Array[];
+  /** Cumulative bootstrap probabilities of the rows (weighted draws); uniform draws when absent. */
+  draw?: Float64Array;
 }
 
 /** Distinct values of a column, ascending. */

@@ -11,6 +11,8 @@ import { decodeTree, encodeTree, type EncodedTree } from './tree-codec';
 export interface ForestOptions extends TreeOptions {
   trees: number;
   seed: number;
+  /** Relative weight of each row in the bootstrap draws (e.g. recent rows more); uniform when absent. */
+  rowWeights?: Float64Array;
 }
 
 /** Something that grows the trees of a forest (the thread pool); `onTree` after each one. */
@@ -55,13 +57,34 @@ export class QuantileForest {
     const rows = y.length;
     if (rows < 2) throw new RangeError(`need at least 2 rows, got ${rows}`);
     const data = binFeatures(x, rows, cols, MAX_BINS);
+    if (options.rowWeights) {
+      if (options.rowWeights.length !== rows) throw new RangeError(`rowWeights: ${options.rowWeights.length} weights for ${rows} rows`);
+      const draw = new Float64Array(rows);
+      let cum = 0;
+      for (let i = 0; i < rows; i++) {
+        const w = options.rowWeights[i]!;
+        if (!(w >= 0) || !Number.isFinite(w)) throw new RangeError(`rowWeights[${i}]: not a finite non-negative number`);
+        draw[i] = cum += w;
+      }
+      if (!(cum > 0)) throw new RangeError('rowWeights: all zero');
+      data.draw = draw;
+    }
     const seeds = Array.from({ length: options.trees }, (_, i) => treeSeed(options.seed, i));
-    const trees = await grower.grow(data, y, seeds, options, (done) => onTree?.(done, options.trees), signal);
+    const treeOptions: TreeOptions = { maxDepth: options.maxDepth, minLeaf: options.minLeaf, featuresPerSplit: options.featuresPerSplit };
+    const trees = await grower.grow(data, y, seeds, treeOptions, (done) => onTree?.(done, options.trees), signal);
     return new QuantileForest(cols, trees);
   }
 
   static fromTrees(cols: number, trees: readonly TreeArrays[]): QuantileForest {
     return new QuantileForest(cols, trees);
+  }
+
+  /** The same trees without the targets kept in their leaves (for a forest used only for its means: smaller artifacts). */
+  withoutLeafSamples(): QuantileForest {
+    return new QuantileForest(
+      this.cols,
+      this.trees.map((t) => ({ ...t, leafStart: new Int32Array(t.feature.length), leafCount: new Int32Array(t.feature.length), entryY: new Float32Array(0), entryW: new Uint16Array(0) })),
+    );
   }
 
   /** The first `n` trees as a forest of their own (tree counts are compared on prefixes of one forest). */

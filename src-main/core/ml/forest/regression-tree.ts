@@ -62,11 +62,22 @@ class Growable<T extends Int32Array | Float64Array | Float32Array | Uint16Array>
   }
 }
 
-/** Bootstrap counts: `rows` draws with replacement. */
-export function bootstrapCounts(rows: number, rnd: () => number): Uint16Array {
+/** Bootstrap counts: `rows` draws with replacement, uniform or by cumulative probabilities `draw`. */
+export function bootstrapCounts(rows: number, rnd: () => number, draw?: Float64Array): Uint16Array {
   const counts = new Uint16Array(rows);
   for (let k = 0; k < rows; k++) {
-    const i = Math.floor(rnd() * rows);
+    let i: number;
+    if (draw) {
+      const u = rnd() * draw[rows - 1]!;
+      let lo = 0;
+      let hi = rows - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (draw[mid]! > u) hi = mid;
+        else lo = mid + 1;
+      }
+      i = lo;
+    } else i = Math.floor(rnd() * rows);
     if (counts[i]! < 65535) counts[i]!++;
   }
   return counts;
@@ -79,7 +90,7 @@ export function bootstrapCounts(rows: number, rnd: () => number): Uint16Array {
 export function growTree(data: BinnedFeatures, y: Float64Array, seed: number, o: TreeOptions): TreeArrays {
   const { rows: n, cols, codes, bins, thresholds } = data;
   const rnd = seededRandom(seed);
-  const counts = bootstrapCounts(n, rnd);
+  const counts = bootstrapCounts(n, rnd, data.draw);
   let m = 0;
   for (let i = 0; i < n; i++) if (counts[i]) m++;
   // The node's rows, with weight and weight × target alongside, partitioned in place as the tree grows.

@@ -78,6 +78,7 @@ function shareDataset(id: number, data: BinnedFeatures, y: Float64Array): Shared
     thresholds: shared(flat, (b) => new Float64Array(b)),
     thresholdOffsets: offsets,
     y: shared(y, (b) => new Float64Array(b)),
+    draw: data.draw ? shared(data.draw, (b) => new Float64Array(b)) : null,
   };
 }
 

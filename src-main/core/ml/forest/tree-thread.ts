@@ -16,6 +16,7 @@ export interface SharedDataset {
   thresholds: Float64Array;
   thresholdOffsets: Int32Array;
   y: Float64Array;
+  draw: Float64Array | null;
 }
 
 export type ToTreeThread =
@@ -30,7 +31,7 @@ export type FromTreeThread =
 export function unshare(d: SharedDataset): { data: BinnedFeatures; y: Float64Array } {
   const thresholds: Float64Array[] = [];
   for (let f = 0; f < d.cols; f++) thresholds.push(d.thresholds.subarray(d.thresholdOffsets[f]!, d.thresholdOffsets[f + 1]!));
-  return { data: { rows: d.rows, cols: d.cols, codes: d.codes, bins: d.bins, thresholds }, y: d.y };
+  return { data: { rows: d.rows, cols: d.cols, codes: d.codes, bins: d.bins, thresholds, ...(d.draw ? { draw: d.draw } : {}) }, y: d.y };
 }
 
 export function serveTreeThread(port: MessagePort): void {

@@ -75,8 +75,9 @@ describe('ModelVersionManager', () => {
     expect(fs.existsSync(store.absolute('m/1.1.0.json'))).toBe(false);
     expect(vm.prune('m', 1)).toEqual(['1.4.0']);
     expect(vm.list('m').map((v) => v.version)).toEqual(['1.0.0']);
-    // Numbering continues from the highest version ever used that is still recorded.
-    expect(vm.nextVersion('m')).toBe('1.1.0');
+    // A pruned number is never reused: the run that produced it still names it.
+    fx.database.sqlite.prepare("INSERT INTO retraining_runs (model_name, kind, outcome, candidate_version) VALUES ('m', 'retrain', 'kept-current', '1.4.0')").run();
+    expect(vm.nextVersion('m')).toBe('1.5.0');
   });
 
   it('never lets rejected candidates push out a version that was live: they are pruned first', async () => {
@@ -95,10 +96,15 @@ describe('ModelVersionManager', () => {
     expect(fs.existsSync(store.absolute('m/1.0.0.json'))).toBe(true);
     vm.rollback('m', '1.0.0');
     expect(vm.active('m')!.version).toBe('1.0.0');
-    // Over the limit among live versions, the oldest goes — never the active or the pinned one.
+    // Over the limit among live versions, the oldest goes — never the active, the pinned or the first one.
     await vm.register(version('rejected', '{"v":8}'));
     expect(vm.prune('m', 2)).toEqual(['1.8.0', '1.6.0']);
     expect(vm.list('m').map((v) => v.version)).toEqual(['1.7.0', '1.0.0']);
+    vm.unpin('m');
+    await vm.register(version('active', '{"v":9}'));
+    await vm.register(version('active', '{"v":10}'));
+    expect(vm.prune('m', 2)).toEqual(['1.9.0', '1.7.0']);
+    expect(vm.list('m').map((v) => v.version)).toEqual(['1.10.0', '1.0.0']);
   });
 
   it('a rollback pins the version until it is unpinned or another version is deployed', async () => {

@@ -10,7 +10,7 @@ import type { ModelVersionStatus } from '../../db/schema';
 import { AppError, InputError, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
-import { compareSemver, nextVersion, parseSemver } from './semver';
+import { compareSemver, isSemver, nextVersion, parseSemver } from './semver';
 import { englishText, type RetrainingMessage } from '../retraining/retraining-message';
 import { appNowIso } from '../../dates';
 
@@ -128,6 +128,9 @@ function parseMessages(json: string | null): RetrainingMessage[] | null {
 
 const now = (): string => appNowIso();
 
+/** app_state key of the highest version number ever given to a model. */
+const highestVersionKey = (model: string): string => `models.${model}.highest_version`;
+
 export class ModelVersionManager {
   private readonly sqlite: BetterSqlite3.Database;
 
@@ -155,9 +158,16 @@ export class ModelVersionManager {
     return row ? toInfo(row) : null;
   }
 
+  /** The next number: above every version ever registered, pruned ones included, so a number is never reused. */
   nextVersion(model: string): string {
-    const rows = this.sqlite.prepare('SELECT version FROM model_versions WHERE model_name = ?').all(model) as { version: string }[];
-    return nextVersion(rows.map((r) => r.version));
+    const rows = this.sqlite
+      .prepare(
+        `SELECT version FROM model_versions WHERE model_name = ?
+         UNION SELECT candidate_version FROM retraining_runs WHERE model_name = ? AND kind = 'retrain' AND candidate_version IS NOT NULL
+         UNION SELECT value FROM app_state WHERE key = ?`,
+      )
+      .all(model, model, highestVersionKey(model)) as { version: string }[];
+    return nextVersion(rows.map((r) => r.version).filter(isSemver));
   }
 
   health(v: VersionInfo): ArtifactHealth {
@@ -213,6 +223,9 @@ export class ModelVersionManager {
             input.notes ?? null,
             input.notesMessages ? JSON.stringify(input.notesMessages) : null,
           );
+        this.sqlite
+          .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+          .run(highestVersionKey(input.model), version, now());
         if (input.status === 'active' && input.consumeFeedbackThroughId !== undefined) {
           this.sqlite
             .prepare('UPDATE model_prediction_feedback SET consumed_by_version = ? WHERE model_name = ? AND consumed_by_version IS NULL AND id <= ?')
@@ -340,15 +353,17 @@ export class ModelVersionManager {
   }
 
   /**
-   * Keeps at most `max` versions: the active and the pinned one always, then the newest versions that
-   * were ever live (a rollback target), then the newest others (rejected candidates, dry runs). A
-   * rejected candidate never pushes out a version that was deployed. Returns the removed versions.
+   * Keeps at most `max` versions: always the active one, the pinned one and the first version that
+   * went live (the model the user started from, so it can always be returned to); then the newest
+   * versions that were ever live (rollback targets), then the newest others (rejected candidates, dry
+   * runs). A rejected candidate never pushes out a version that was deployed. Returns the removed versions.
    */
   prune(model: string, max: number): string[] {
     const all = this.list(model);
     if (all.length <= max) return [];
     const wasLive = (v: VersionInfo) => v.deployedAt !== null && !v.dryRun;
-    const keep = new Set<VersionInfo>(all.filter((v) => v.status === 'active' || v.pinnedAt !== null));
+    const first = all.filter(wasLive).at(-1);
+    const keep = new Set<VersionInfo>(all.filter((v) => v.status === 'active' || v.pinnedAt !== null || v === first));
     for (const group of [all.filter(wasLive), all.filter((v) => !wasLive(v))]) {
       for (const v of group) if (keep.size < max) keep.add(v);
     }

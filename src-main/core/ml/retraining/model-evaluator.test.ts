@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../dates';
 import { evaluationFrom, type LabelledExample } from '../model-spec';
-import { decide, HOLDOUT_SHARE, MIN_CANDIDATE_TRAINING_ROWS, MIN_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
+import { decide, HOLDOUT_SHARE, MIN_CANDIDATE_TRAINING_ROWS, MIN_HOLDOUT_ROWS, MIN_SINCE_ACTIVE_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
 
 /** One example per day from 2024-01-01, each paid `delay` days after its feature date. */
 function examples(n: number, delay = 30): LabelledExample[] {
@@ -11,34 +11,38 @@ function examples(n: number, delay = 30): LabelledExample[] {
 const evalWithMae = (mae: number) => evaluationFrom(Array.from({ length: 20 }, (_, i) => ({ entityId: i, predicted: mae, actual: 0 })), 7);
 
 describe('champion/challenger holdout', () => {
-  it('holds out the latest paid invoices by issue date; the candidate only learns outcomes known before the first of them', () => {
+  it('without an active version, holds out the latest paid invoices by issue date; the candidate learns the outcomes known before the first of them', () => {
     const ex = examples(100);
     const plan = planHoldout(ex, null);
     if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.kind).toBe('latest-issued');
     expect(plan.holdoutIds).toEqual(Array.from({ length: Math.ceil(100 * HOLDOUT_SHARE) }, (_, i) => 81 + i));
     expect(plan.from).toBe(addDays('2024-01-01', 80));
+    expect(plan.cutoff).toBe(plan.from);
     // Examples 1..50 were paid before day 80 (30 days after their issue).
     expect(plan.trainingRows).toBe(50);
-    expect(plan.unseenIds).toBeNull();
   });
 
-  it('marks the holdout rows the active version never saw (paid on or after its cutoff)', () => {
-    const ex = examples(200);
-    const activeCutoff = addDays('2024-01-01', 30 + 170); // it knew the outcomes of examples 1..170
+  it('with enough outcomes since the active version, holds out the later half of them: neither model saw a holdout row, the candidate learnt the earlier half', () => {
+    const ex = examples(300);
+    const activeCutoff = addDays('2024-01-01', 30 + 200); // it knew the outcomes of examples 1..200
     const plan = planHoldout(ex, activeCutoff);
     if (!plan.ok) throw new Error(plan.reason);
-    expect(plan.holdoutIds).toEqual(Array.from({ length: 40 }, (_, i) => 161 + i));
-    expect(plan.unseenIds).toEqual(Array.from({ length: 30 }, (_, i) => 171 + i));
+    expect(plan.kind).toBe('since-active');
+    expect(plan.holdoutIds).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));
+    expect(plan.cutoff).toBe(addDays('2024-01-01', 30 + 250));
+    expect(plan.cutoff > activeCutoff).toBe(true);
+    expect(plan.trainingRows).toBe(250);
   });
 
-  it('still has a holdout on the day of the first deployment, when the active version saw every outcome', () => {
-    const ex = examples(200);
-    const plan = planHoldout(ex, addDays('2024-01-01', 400));
-    expect(plan.ok).toBe(true);
-    if (plan.ok) {
-      expect(plan.holdoutIds).toHaveLength(40);
-      expect(plan.unseenIds).toEqual([]);
-    }
+  it('still has a holdout on the day of the first deployment, when no outcome came after the active version\'s cutoff', () => {
+    const plan = planHoldout(examples(200), addDays('2024-01-01', 400));
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.kind).toBe('latest-issued');
+    expect(plan.holdoutIds).toHaveLength(40);
+    // …and with fewer new outcomes than twice the minimum for such a comparison, too.
+    const few = planHoldout(examples(200), addDays('2024-01-01', 30 + 200 - 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS + 1));
+    expect(few.ok && few.kind).toBe('latest-issued');
   });
 
   it('keeps at least the minimum holdout and refuses to train on too little, saying why', () => {

@@ -8,6 +8,9 @@ import { englishText, type RetrainingMessage } from './retraining-message';
 
 /** Fewer holdout rows than this and a comparison says nothing. */
 export const MIN_HOLDOUT_ROWS = 10;
+/** Holdout rows needed to compare on outcomes that came after the active version's cutoff: on fewer,
+ * a 2% difference in MAE is noise, and deploying on noise churns versions every week. */
+export const MIN_SINCE_ACTIVE_HOLDOUT_ROWS = 25;
 /** Share of all labelled examples held out (the most recent ones by issue date). */
 export const HOLDOUT_SHARE = 0.2;
 /** Fewer training rows than this before the cutoff and there is no model to speak of. */
@@ -16,44 +19,63 @@ export const MIN_CANDIDATE_TRAINING_ROWS = 10;
 export type HoldoutPlan =
   | {
       ok: true;
-      /** Issue date of the first holdout row: the candidate trains on outcomes known before it. */
+      /**
+       * 'since-active': the later outcomes among those that arrived since the active version's cutoff;
+       * the candidate learns from the earlier ones, and both models are scored on rows neither saw.
+       * 'latest-issued': the latest paid invoices by issue date (no active version, or too few new
+       * outcomes yet — e.g. a second retrain on the day of the first).
+       */
+      kind: 'since-active' | 'latest-issued';
+      /** The candidate trains on outcomes known before this date. */
+      cutoff: string;
+      /** First issue date in the holdout. */
       from: string;
       holdoutIds: number[];
       trainingRows: number;
-      /** Holdout rows whose outcome came after the active version's cutoff (it never saw them); null without an active version. */
-      unseenIds: number[] | null;
     }
   | { ok: false; reason: string; message: RetrainingMessage; insufficientTraining: boolean };
 
+const byOutcome = (a: LabelledExample, b: LabelledExample) => (a.outcomeDate < b.outcomeDate ? -1 : a.outcomeDate > b.outcomeDate ? 1 : a.entityId - b.entityId);
+const byIssue = (a: LabelledExample, b: LabelledExample) => (a.featureDate < b.featureDate ? -1 : a.featureDate > b.featureDate ? 1 : a.entityId - b.entityId);
+
 /**
- * The holdout is chosen from the data: the latest HOLDOUT_SHARE of the paid invoices by issue date
- * (at least MIN_HOLDOUT_ROWS). The candidate is trained on the outcomes known before the first of
- * them, so it never saw any holdout row, and a second retrain on the day of the first has rows to
- * compare on. The active version may have been trained on some of them: `unseenIds` are those it was
- * not (their outcome came on or after its cutoff) — the retrainer compares on those when there are
- * enough, else through the active version's settings retrained on the candidate's data.
+ * Time decides what each model saw: a model trained "at cutoff C" learnt only outcomes known before
+ * C. With an active version and at least 2 × MIN_SINCE_ACTIVE_HOLDOUT_ROWS outcomes since its cutoff, the holdout
+ * is the later half of those (at most HOLDOUT_SHARE of all examples): the candidate learns from the
+ * earlier new outcomes, and neither model saw a holdout row — the comparison measures what the new
+ * data is worth. Otherwise (the first model, or a retrain soon after the last deployment, down to a
+ * second retrain on the same day) the holdout is chosen from the data alone: the latest
+ * HOLDOUT_SHARE of the paid invoices by issue date (at least MIN_HOLDOUT_ROWS), the candidate
+ * learning the outcomes known before the first of them; the active version, which may have seen
+ * those rows, is then compared through its settings retrained on the candidate's data.
  */
 export function planHoldout(examples: readonly LabelledExample[], activeCutoff: string | null): HoldoutPlan {
-  const sorted = [...examples].sort((a, b) => (a.featureDate < b.featureDate ? -1 : a.featureDate > b.featureDate ? 1 : a.entityId - b.entityId));
-  const size = Math.max(MIN_HOLDOUT_ROWS, Math.ceil(sorted.length * HOLDOUT_SHARE));
-  if (sorted.length < size + MIN_CANDIDATE_TRAINING_ROWS) {
-    const message: RetrainingMessage = { code: 'training-too-small', params: { count: Math.max(0, sorted.length - size), cutoff: sorted.at(-size)?.featureDate ?? '', needed: MIN_CANDIDATE_TRAINING_ROWS } };
+  const sorted = [...examples].sort(byOutcome);
+  const share = Math.ceil(sorted.length * HOLDOUT_SHARE);
+  const fresh = activeCutoff ? sorted.filter((e) => e.outcomeDate >= activeCutoff) : [];
+  if (fresh.length >= 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS) {
+    const size = Math.max(MIN_SINCE_ACTIVE_HOLDOUT_ROWS, Math.min(share, Math.floor(fresh.length / 2)));
+    const cutoff = fresh[fresh.length - size]!.outcomeDate;
+    const holdout = sorted.filter((e) => e.outcomeDate >= cutoff);
+    const trainingRows = sorted.length - holdout.length;
+    if (trainingRows >= MIN_CANDIDATE_TRAINING_ROWS) {
+      return { ok: true, kind: 'since-active', cutoff, from: [...holdout].sort(byIssue)[0]!.featureDate, holdoutIds: holdout.map((e) => e.entityId), trainingRows };
+    }
+  }
+  const issued = [...examples].sort(byIssue);
+  const size = Math.max(MIN_HOLDOUT_ROWS, share);
+  if (issued.length < size + MIN_CANDIDATE_TRAINING_ROWS) {
+    const message: RetrainingMessage = { code: 'training-too-small', params: { count: Math.max(0, issued.length - size), cutoff: issued.at(-size)?.featureDate ?? '', needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };
   }
-  const from = sorted[sorted.length - size]!.featureDate;
-  const holdout = sorted.filter((e) => e.featureDate >= from);
-  const trainingRows = sorted.filter((e) => e.outcomeDate < from).length;
+  const from = issued[issued.length - size]!.featureDate;
+  const holdout = issued.filter((e) => e.featureDate >= from);
+  const trainingRows = issued.filter((e) => e.outcomeDate < from).length;
   if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
     const message: RetrainingMessage = { code: 'training-too-small', params: { count: trainingRows, cutoff: from, needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };
   }
-  return {
-    ok: true,
-    from,
-    holdoutIds: holdout.map((e) => e.entityId),
-    trainingRows,
-    unseenIds: activeCutoff === null ? null : holdout.filter((e) => e.outcomeDate >= activeCutoff).map((e) => e.entityId),
-  };
+  return { ok: true, kind: 'latest-issued', cutoff: from, from, holdoutIds: holdout.map((e) => e.entityId), trainingRows };
 }
 
 /** `reason` is the English sentence of `message`. */

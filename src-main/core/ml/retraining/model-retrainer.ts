@@ -17,8 +17,7 @@ import type { WorkerHost } from '../../worker/worker-host';
 import type { Progress } from '../../worker/protocol';
 import type { Evaluation, ModelMetrics, ModelSpec, SpecContext } from '../model-spec';
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
-import { decide, MIN_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
-import { evaluationFrom } from '../model-spec';
+import { decide, MIN_SINCE_ACTIVE_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
 import { latestOutcomeId, outcomesSinceLastEvaluation, recordOutcomesSeen } from './retraining-runs';
 import { RetrainLock } from './retrain-lock';
 import { RetrainingError, englishText, englishTexts, messagesOfError, pct, type RetrainingMessage } from './retraining-message';
@@ -198,33 +197,36 @@ export class ModelRetrainer extends EventEmitter {
     if (!plan.ok) throw new RetrainingError('INSUFFICIENT_DATA', [{ code: 'insufficient-data-because', params: {} }, plan.message]);
     signal.throwIfAborted();
     const holdout = { from: plan.from, entityIds: plan.holdoutIds };
-    const holdoutNote: RetrainingMessage = { code: 'holdout-latest', params: { rows: plan.holdoutIds.length, from: plan.from, unseen: plan.unseenIds?.length ?? null } };
-    logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.from}; holdout ${plan.holdoutIds.length} rows`);
-    const trained = await spec.train(ctx, { cutoff: plan.from, seed: TRAINING_SEED, onProgress: progress, signal });
+    const holdoutNote: RetrainingMessage =
+      plan.kind === 'since-active'
+        ? { code: 'holdout-since-active', params: { rows: plan.holdoutIds.length, cutoff: plan.cutoff, version: active!.version.version } }
+        : { code: 'holdout-latest', params: { rows: plan.holdoutIds.length, from: plan.from, unseen: null } };
+    logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.cutoff}; holdout ${plan.holdoutIds.length} rows`);
+    const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress, signal });
     const steps = active ? 3 : 2;
     progress({ step: 'evaluate', current: 0, total: steps });
     const candidate = await spec.evaluate(ctx, trained.artifact, holdout);
     progress({ step: 'evaluate', current: 1, total: steps });
     const baseline = await spec.evaluateBaseline(ctx, holdout);
     progress({ step: 'evaluate', current: 2, total: steps });
-    // The active version is scored on holdout rows it never saw; when it saw (almost) all of them
-    // (a retrain soon after the last one), through its settings retrained on the candidate's data.
+    // With outcomes since the active version's cutoff, neither model saw the holdout: the active
+    // artifact itself is scored. Otherwise it saw (some of) it, and is compared through its settings
+    // retrained on the candidate's data.
     let activeEval: Evaluation | null = null;
-    let candidateCompared = candidate;
+    const candidateCompared = candidate;
     let comparedOn: ComparedOn = 'baseline';
     const compareNotes: RetrainingMessage[] = [holdoutNote];
     if (active) {
-      const unseen = plan.unseenIds ?? [];
-      if (unseen.length >= MIN_HOLDOUT_ROWS) {
-        activeEval = await spec.evaluate(ctx, active.artifact, { from: plan.from, entityIds: unseen });
-        const ids = new Set(unseen);
-        candidateCompared = evaluationFrom(candidate.rows.filter((r) => ids.has(r.entityId)), settings.ML_TOLERANCE_DAYS);
+      if (plan.kind === 'since-active') {
+        activeEval = await spec.evaluate(ctx, active.artifact, holdout);
         comparedOn = 'unseen-by-active';
       } else {
-        const champion = await spec.train(ctx, { cutoff: plan.from, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'champion' }), signal, reuseSettingsOf: active.artifact });
+        const champion = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'champion' }), signal, reuseSettingsOf: active.artifact });
         activeEval = await spec.evaluate(ctx, champion.artifact, holdout);
         comparedOn = 'active-settings-refit';
-        compareNotes.push({ code: 'champion-refit', params: { version: active.version.version, unseen: unseen.length, needed: MIN_HOLDOUT_ROWS } });
+        const cutoff = active.version.trainingCutoff;
+        const unseen = cutoff ? examples.filter((e) => e.outcomeDate >= cutoff).length : 0;
+        compareNotes.push({ code: 'champion-refit', params: { version: active.version.version, unseen, needed: 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS } });
       }
       progress({ step: 'evaluate', current: 3, total: 3 });
     }
@@ -257,10 +259,11 @@ export class ModelRetrainer extends EventEmitter {
     const metrics = {
       trainingStartedAt: startedAt,
       holdoutFrom: plan.from,
+      holdoutKind: plan.kind,
+      candidateCutoff: plan.cutoff,
       holdoutRows: plan.holdoutIds.length,
       holdout: candidate.metrics,
       activeOnHoldout: activeEval?.metrics ?? null,
-      candidateCompared: comparedOn === 'unseen-by-active' ? candidateCompared.metrics : null,
       baselineOnHoldout: baseline.metrics,
       comparedOn,
       comparisonRows: comparison.rows,
@@ -294,7 +297,7 @@ export class ModelRetrainer extends EventEmitter {
     // A winner is refit on every outcome known today, with the settings and calibration it was chosen
     // with, before it goes live: the holdout's outcomes are the most recent behaviour.
     let deployed = trained;
-    let trainingCutoff = plan.from;
+    let trainingCutoff = plan.cutoff;
     if (outcome === 'deployed') {
       trainingCutoff = addDays(ctx.today, 1);
       deployed = await spec.train(ctx, { cutoff: trainingCutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'refit' }), signal, reuseSettingsOf: trained.artifact });

@@ -37,9 +37,11 @@ export type RetrainingMessage =
   | { code: 'retrain-held-no-outcomes'; params: { since: string } }
   /** The holdout: the latest invoices by issue date; `unseen` of them were not known when the active version was trained. */
   | { code: 'holdout-latest'; params: { rows: number; from: string; unseen: number | null } }
-  /** The active version had seen (almost) the whole holdout: it is compared through its settings retrained on the candidate's data. */
+  /** Too few outcomes since the active version's cutoff: it is compared through its settings retrained on the candidate's data. */
   | { code: 'champion-refit'; params: { version: string; unseen: number; needed: number } }
   | { code: 'pin-cleared-by-retrain'; params: { version: string } }
+  /** The holdout: the later outcomes among those since `version`'s cutoff, from `cutoff` on (neither model saw them). */
+  | { code: 'holdout-since-active'; params: { rows: number; cutoff: string; version: string } }
   | { code: 'cancelled'; params: Record<string, never> };
 
 export type RetrainingMessageCode = RetrainingMessage['code'];
@@ -126,7 +128,9 @@ export function englishText(m: RetrainingMessage): string {
     case 'holdout-latest':
       return `holdout: the latest ${m.params.rows} paid invoices (issued from ${m.params.from})${m.params.unseen === null ? '' : `, ${m.params.unseen} of them unseen by the active version`}`;
     case 'champion-refit':
-      return `${m.params.version} had seen all but ${m.params.unseen} holdout invoice(s) (${m.params.needed} needed): compared with its settings retrained on the candidate's data`;
+      return `only ${m.params.unseen} outcome(s) since ${m.params.version} was trained (${m.params.needed} needed to compare on data neither saw): compared with its settings retrained on the candidate's data`;
+    case 'holdout-since-active':
+      return `holdout: the ${m.params.rows} invoices paid from ${m.params.cutoff}, unseen by ${m.params.version} and by the candidate (which learnt the outcomes before them)`;
     case 'pin-cleared-by-retrain':
       return `the pin on ${m.params.version} was lifted by this retrain`;
     case 'cancelled':
