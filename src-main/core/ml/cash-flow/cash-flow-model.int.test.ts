@@ -3,7 +3,7 @@ import { openDatabase, type Database } from '../../db/database';
 import { regressionMetrics } from '../metrics';
 import { LEVELS } from './calibration';
 import { ARTIFACT_FORMAT, CashFlowModel, givenUnpaidAfter, type TrainProgress } from './cash-flow-model';
-import { planFolds, SEARCH } from './model-selection';
+import { LATE_FOREST, planFolds, SEARCH } from './model-selection';
 import { planReceivables, writeReceivables } from './receivables-simulator';
 import { buildTrainingSet, termsDaysOf, type TrainingRow } from './training-set';
 
@@ -48,7 +48,8 @@ describe('CashFlowModel', () => {
   it('chooses its settings by time-series CV, then trains, reporting progress for both', () => {
     expect(progress.some((p) => p.step === 'select')).toBe(true);
     const trainSteps = progress.filter((p) => p.step === 'train');
-    expect(trainSteps.at(-1)).toEqual({ step: 'train', current: model.hyperparameters.trees, total: model.hyperparameters.trees });
+    const trees = model.hyperparameters.trees + LATE_FOREST.trees;
+    expect(trainSteps.at(-1)).toEqual({ step: 'train', current: trees, total: trees });
     const s = model.selection;
     expect(s.method).toBe('rolling-origin-cv');
     expect(s.candidates.length).toBeGreaterThanOrEqual(SEARCH.maxDepth.length * SEARCH.minLeaf.length);
@@ -61,7 +62,8 @@ describe('CashFlowModel', () => {
     expect(SEARCH.maxDepth).toContain(model.hyperparameters.maxDepth);
     expect(SEARCH.minLeaf).toContain(model.hyperparameters.minLeaf);
     expect(SEARCH.trees).toContain(model.hyperparameters.trees);
-    expect(model.calibration.rows).toBe(s.folds.reduce((n, f) => n + f.validRows, 0));
+    // Each fold's model is calibrated on every later validation invoice (its window and the ones after).
+    expect(model.calibration.rows).toBe(s.folds.reduce((n, _f, k) => n + s.folds.slice(k).reduce((m, g) => m + g.validRows, 0), 0));
   });
 
   it('beats the due-date baseline on later invoices with ordered quantiles and a late probability', () => {

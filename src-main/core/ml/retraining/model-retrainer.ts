@@ -208,6 +208,9 @@ export class ModelRetrainer extends EventEmitter {
     const candidate = await spec.evaluate(ctx, trained.artifact, holdout);
     progress({ step: 'evaluate', current: 1, total: steps });
     const baseline = await spec.evaluateBaseline(ctx, holdout);
+    // The accuracy live predictions will be measured against: on every invoice paid after the
+    // candidate's cut-off (recently paid ones, like those a live prediction resolves on).
+    const recentlyPaid = plan.kind === 'since-active' ? candidate : await spec.evaluate(ctx, trained.artifact, { from: plan.from, entityIds: examples.filter((e) => e.outcomeDate >= plan.cutoff).map((e) => e.entityId) });
     progress({ step: 'evaluate', current: 2, total: steps });
     // With outcomes since the active version's cutoff, neither model saw the holdout: the active
     // artifact itself is scored. Otherwise it saw (some of) it, and is compared through its settings
@@ -312,8 +315,8 @@ export class ModelRetrainer extends EventEmitter {
       trainingRows: deployed.trainingRows,
       trainingCutoff,
       metrics: { ...metrics, evaluatedCandidateRows: trained.trainingRows, refit: deployed !== trained },
-      baselineAccuracy: candidate.metrics.accuracy,
-      baselineSample: candidate.metrics.n,
+      baselineAccuracy: recentlyPaid.metrics.accuracy,
+      baselineSample: recentlyPaid.metrics.n,
       parentVersion: active?.version.version ?? null,
       dryRun,
       notes: reason,

@@ -31,7 +31,8 @@ export type RetrainingMessage =
   /** Outcomes and feedback recorded since the model was last evaluated (`since`: that evaluation's time). */
   | { code: 'trigger-outcomes-since-evaluation'; params: { count: number; threshold: number; since: string | null } }
   | { code: 'trigger-baseline-small'; params: { sample: number; needed: number; version: string } }
-  /** `upper`: the upper confidence bound of live accuracy; fires when it is below baseline × (1 − threshold). */
+  /** `baselineSample`: predictions behind the baseline; `upper`: the upper confidence bound of live
+   * accuracy; fires when it is below baseline × (1 − threshold). */
   | { code: 'trigger-accuracy-drop'; params: { accuracy: number; sample: number; upper: number; baseline: number; baselineSample: number; drop: number; threshold: number } }
   | { code: 'retrain-held-pinned'; params: { version: string } }
   | { code: 'retrain-held-no-outcomes'; params: { since: string } }
@@ -116,7 +117,7 @@ export function englishText(m: RetrainingMessage): string {
     case 'trigger-outcomes-since-evaluation':
       return `${m.params.count} new outcome(s) since ${m.params.since ? `the last evaluation (${m.params.since.slice(0, 10)})` : 'the start'} (threshold ${m.params.threshold})`;
     case 'trigger-baseline-small':
-      return `the baseline accuracy of ${m.params.version} rests on ${m.params.sample} holdout prediction(s); ${m.params.needed} are needed before a drop from it can fire`;
+      return `the baseline accuracy of ${m.params.version} rests on ${m.params.sample} prediction(s); ${m.params.needed} are needed before a drop from it can fire`;
     case 'trigger-accuracy-drop': {
       const p = m.params;
       return `live accuracy ${pct(p.accuracy)} (at most ${pct(p.upper)} at 95% confidence) over the latest ${p.sample} resolved predictions vs baseline ${pct(p.baseline)} on ${p.baselineSample}: ${p.drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(p.drop))} (threshold ${pct(p.threshold)})`;

@@ -1,9 +1,11 @@
 // The three retraining triggers of the seed (DESIGN §4): new feedback/outcomes since the model was
 // last evaluated ≥ MIN_FEEDBACK_COUNT, days since training ≥ MAX_DAYS_SINCE_TRAINING (the app's
 // clock), and live accuracy (share of the latest resolved predictions of the active version that
-// were accurate) clearly below the version's holdout accuracy: by more than
-// PERFORMANCE_DEGRADATION_THRESHOLD (relative) even at the upper confidence bound of the live
-// figure, and only once the baseline rests on enough holdout predictions. A trigger that is met
+// were accurate) clearly below the version's baseline: by more than PERFORMANCE_DEGRADATION_THRESHOLD
+// (relative) even at the upper confidence bound of the live figure, and only once the baseline rests
+// on enough predictions. The baseline is measured at retrain time on the invoices paid after the
+// candidate's cut-off — the same kind of invoices live accuracy resolves (recently paid ones), not
+// only the quickly paid recent issues, against which an unchanged model looked 20% worse. A trigger that is met
 // does not start a retrain while the active version is pinned by a rollback, nor when no outcome
 // arrived since the last evaluation (the same data would give the same verdict). Every evaluation
 // is written to retraining_runs with each figure and threshold, fired or not.
@@ -12,7 +14,7 @@ import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
 import { appNow, appNowIso } from '../../dates';
 import type { Logger } from '../../logger';
-import type { ModelVersionManager } from '../registry/model-version-manager';
+import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
 import { englishText, englishTexts, type RetrainingMessage } from './retraining-message';
 import { latestResolvedOfVersion, outcomesSinceLastEvaluation } from './retraining-runs';
 
@@ -43,7 +45,8 @@ export interface TriggerEvaluation {
   /** Why met triggers start no retrain: the active version is pinned, or nothing new since the last evaluation. */
   held: RetrainingMessage | null;
   /** Live accuracy figures behind performance_degradation. */
-  live: { accuracy: number | null; sample: number; upper: number | null; baselineAccuracy: number | null; baselineSample: number | null };
+  /** Live accuracy over the latest resolved predictions, and the version's baseline and how many predictions it rests on. */
+  live: { accuracy: number | null; sample: number; upper: number | null; baselineAccuracy: number | null; baselineSample: number };
   /** Outcomes and feedback recorded since the model was last evaluated (a retrain that compared a candidate). */
   feedbackSinceTraining: number;
   lastEvaluationAt: string | null;
@@ -59,7 +62,7 @@ export interface TriggerEvaluation {
 export const LIVE_ACCURACY_WINDOW = 100;
 /** Below this many resolved predictions live accuracy is too noisy to act on. */
 export const LIVE_ACCURACY_MIN_SAMPLE = 20;
-/** Holdout predictions a baseline accuracy must rest on before a drop from it may fire. */
+/** Predictions a baseline accuracy must rest on before a drop from it may fire. */
 export const BASELINE_MIN_SAMPLE = 50;
 /** One-sided 95% normal quantile for the upper confidence bound of live accuracy. */
 const Z_UPPER = 1.645;
@@ -91,11 +94,13 @@ export class TriggerEvaluator {
     return outcomesSinceLastEvaluation(this.sqlite, model).count;
   }
 
-  liveAccuracy(model: string, version: string): { accuracy: number | null; sample: number; upper: number | null } {
-    const rows = latestResolvedOfVersion(this.sqlite, model, version, LIVE_ACCURACY_WINDOW);
-    if (rows.length < LIVE_ACCURACY_MIN_SAMPLE) return { accuracy: null, sample: rows.length, upper: null };
+  /** Live accuracy over the version's latest resolved predictions, with its stored baseline. */
+  liveAccuracy(model: string, version: VersionInfo): TriggerEvaluation['live'] {
+    const rows = latestResolvedOfVersion(this.sqlite, model, version.version, LIVE_ACCURACY_WINDOW);
+    const base = { baselineAccuracy: version.baselineAccuracy, baselineSample: version.baselineSample ?? 0 };
+    if (rows.length < LIVE_ACCURACY_MIN_SAMPLE) return { accuracy: null, sample: rows.length, upper: null, ...base };
     const accuracy = rows.filter((r) => r.was_accurate === 1).length / rows.length;
-    return { accuracy, sample: rows.length, upper: wilsonUpper(accuracy, rows.length) };
+    return { accuracy, sample: rows.length, upper: wilsonUpper(accuracy, rows.length), ...base };
   }
 
   /** Measures every trigger; `record` writes the retraining_runs row and the seed's log lines. */
@@ -115,7 +120,7 @@ export class TriggerEvaluator {
       fired: feedback >= s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
       message: { code: 'trigger-outcomes-since-evaluation', params: { count: feedback, threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT, since: last?.at ?? null } },
     });
-    let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, upper: null, baselineAccuracy: active?.baselineAccuracy ?? null, baselineSample: active?.baselineSample ?? null };
+    let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, upper: null, baselineAccuracy: null, baselineSample: 0 };
     if (!active) {
       push({ name: 'no_active_model', value: null, threshold: 0, fired: true, message: { code: 'trigger-no-active-model', params: { model } } });
     } else {
@@ -127,28 +132,26 @@ export class TriggerEvaluator {
         fired: days >= s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
         message: { code: 'trigger-model-age', params: { days: round(days, 1), threshold: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING, version: active.version } },
       });
-      const acc = this.liveAccuracy(model, active.version);
-      live = { ...acc, baselineAccuracy: active.baselineAccuracy, baselineSample: active.baselineSample };
-      const base = active.baselineAccuracy;
+      live = this.liveAccuracy(model, active);
+      const base = live.baselineAccuracy;
       const threshold = s.ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD;
-      const baseSample = active.baselineSample;
-      if (acc.accuracy === null || base === null || base <= 0 || baseSample === null || baseSample < BASELINE_MIN_SAMPLE) {
+      if (base === null || base <= 0 || live.baselineSample < BASELINE_MIN_SAMPLE || live.accuracy === null) {
         push({
           name: 'performance_degradation',
-          value: acc.accuracy !== null && base !== null && base > 0 ? round((base - acc.accuracy) / base, 4) : null,
+          value: live.accuracy !== null && base !== null && base > 0 ? round((base - live.accuracy) / base, 4) : null,
           threshold,
           fired: false,
           message:
             base === null || base <= 0
               ? { code: 'trigger-no-baseline', params: { version: active.version } }
-              : baseSample === null || baseSample < BASELINE_MIN_SAMPLE
-                ? { code: 'trigger-baseline-small', params: { sample: baseSample ?? 0, needed: BASELINE_MIN_SAMPLE, version: active.version } }
-                : { code: 'trigger-accuracy-unmeasured', params: { sample: acc.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } },
+              : live.baselineSample < BASELINE_MIN_SAMPLE
+                ? { code: 'trigger-baseline-small', params: { sample: live.baselineSample, needed: BASELINE_MIN_SAMPLE, version: active.version } }
+                : { code: 'trigger-accuracy-unmeasured', params: { sample: live.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } },
         });
       } else {
-        const drop = (base - acc.accuracy) / base;
+        const drop = (base - live.accuracy) / base;
         // Fires only when even the optimistic (upper-bound) live accuracy is below the tolerated level.
-        const fired = drop > threshold && acc.upper! < base * (1 - threshold);
+        const fired = drop > threshold && live.upper! < base * (1 - threshold);
         push({
           name: 'performance_degradation',
           value: round(drop, 4),
@@ -156,7 +159,7 @@ export class TriggerEvaluator {
           fired,
           message: {
             code: 'trigger-accuracy-drop',
-            params: { accuracy: acc.accuracy, sample: acc.sample, upper: acc.upper!, baseline: base, baselineSample: baseSample, drop, threshold },
+            params: { accuracy: live.accuracy, sample: live.sample, upper: live.upper!, baseline: base, baselineSample: live.baselineSample, drop, threshold },
           },
         });
       }
