@@ -5,7 +5,7 @@ import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays } from '../core/dates';
 import { openDatabase, type Database } from '../core/db/database';
-import { AppError, errorCode } from '../core/errors';
+import { AppError } from '../core/errors';
 import { runCashFlowBacktest } from '../core/ml/backtest';
 import { CashFlowModel } from '../core/ml/cash-flow/cash-flow-model';
 import { buildTrainingSet, featureIndex, termsDaysOf, type TrainingRow } from '../core/ml/cash-flow/training-set';
@@ -64,20 +64,13 @@ registerJob('ml.cashflow.examples', ({ from, clientId, ...ref }) =>
     .map((r) => ({ entityId: r.invoiceId, featureDate: r.issueDate, outcomeDate: r.paidDate })),
 );
 
-registerJob('ml.cashflow.train-serialized', async ({ cutoff, options, reuse, incumbent, ...ref }, ctx) => {
+registerJob('ml.cashflow.train-serialized', async ({ cutoff, options, reuse, ...ref }, ctx) => {
   const t0 = performance.now();
   const rows = knownRows(ref).rows.filter((r) => r.paidDate < cutoff);
   const base = reuse ? modelOf(reuse) : null;
-  // An artifact of an older format has no settings to keep: the search starts afresh.
-  let live: CashFlowModel | null = null;
-  try {
-    live = incumbent ? modelOf(incumbent) : null;
-  } catch (e) {
-    if (errorCode(e) === 'MODEL_NOT_CACHED') throw e;
-  }
   const model = await CashFlowModel.train(
     rows,
-    base ? { ...options, reuse: { hyperparameters: base.hyperparameters, calibration: base.calibration, selection: base.selection } } : live ? { ...options, incumbent: live.hyperparameters } : options,
+    base ? { ...options, reuse: { hyperparameters: base.hyperparameters, calibration: base.calibration, selection: base.selection } } : options,
     { grower: forestPool(), onProgress: (p) => ctx.progress(p), signal: ctx.signal },
   );
   const artifact = JSON.stringify(model.toJSON());

@@ -57,8 +57,6 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Refit of a winning candidate on newer data: reuse the settings it chose (its artifact). */
   reuseSettingsOf?: string;
-  /** The live version's artifact: its settings are kept unless the search finds clearly better ones. */
-  incumbent?: string;
 }
 
 export interface TrainedModel {

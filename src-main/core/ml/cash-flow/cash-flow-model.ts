@@ -30,8 +30,6 @@ export interface CashFlowTrainOptions extends FixedHyperparameters {
   /** 'cv' (default): rolling-origin cross-validation chooses what is not fixed and calibrates the
    * intervals; 'none': the given or default settings, uncalibrated (benchmarks of the forest alone). */
   tuning?: 'cv' | 'none';
-  /** The live version's settings: CV keeps them unless others are clearly better. */
-  incumbent?: Hyperparameters;
   /** Reuse the settings and calibration chosen for an earlier fit (a winning candidate refit on newer data). */
   reuse?: { hyperparameters: Hyperparameters; calibration: Calibration; selection: SelectionReport };
 }
@@ -142,7 +140,7 @@ export class CashFlowModel {
       selection = { ...options.reuse.selection, method: 'reused' };
       calibration = options.reuse.calibration;
     } else {
-      const sel = await selectHyperparameters(rows, fixedOf(options), seed, ctx.grower, (p) => ctx.onProgress?.({ step: 'select', current: p.done, total: p.total }), ctx.signal, options.incumbent);
+      const sel = await selectHyperparameters(rows, fixedOf(options), seed, ctx.grower, (p) => ctx.onProgress?.({ step: 'select', current: p.done, total: p.total }), ctx.signal);
       hp = sel.chosen;
       selection = sel.report;
       calibration = sel.outOfTime ? fitCalibration(sel.outOfTime.quantiles, sel.outOfTime.actual, sel.outOfTime.rawLate, sel.outOfTime.late) : IDENTITY_CALIBRATION;

@@ -60,8 +60,6 @@ export const SEARCH = {
   screeningTrees: 25,
   /** A larger forest is chosen only if it lowers the CV MAE by more than this (relative). */
   treesTolerance: 0.005,
-  /** Other settings replace the live version's only if they lower the CV MAE by at least this (relative). */
-  switchMargin: 0.02,
 };
 
 export interface SelectionExample {
@@ -207,8 +205,6 @@ export async function selectHyperparameters(
   grower: TreeGrower | undefined,
   onProgress?: (p: SelectionProgress) => void,
   signal?: AbortSignal,
-  /** The live version's settings: kept unless others beat them in CV by SEARCH.switchMargin. */
-  incumbent?: Hyperparameters,
 ): Promise<{ chosen: Hyperparameters; report: SelectionReport; outOfTime: OutOfTime | null }> {
   const defaults: Hyperparameters = { ...DEFAULT_HYPERPARAMETERS, ...fixed };
   const allFixed = (['trees', 'maxDepth', 'minLeaf', 'featuresPerSplit', 'point'] as const).every((k) => fixed[k] !== undefined);
@@ -232,7 +228,7 @@ export async function selectHyperparameters(
   const screenings = depths.length * leaves.length + fpsList.length - 1;
   const needScreening = screenings > 0 && depths.length * leaves.length * fpsList.length > 1;
   // Progress counts fitted forests: one per fold for each shape screened, for the final comparison and for the late forest.
-  const total = ((needScreening ? screenings + (incumbent ? 1 : 0) : 0) + 2) * folds.length;
+  const total = ((needScreening ? screenings : 0) + 2) * folds.length;
   let done = 0;
   const candidates: CandidateScore[] = [];
 
@@ -298,16 +294,7 @@ export async function selectHyperparameters(
       const config = { ...shape, featuresPerSplit };
       scored.push({ config, score: await screen(config) });
     }
-    let pickShape = bestSoFar();
-    // CV differences of a few percent between settings are mostly noise; switching settings on noise
-    // makes every retrain a different model. The live version's settings stay unless beaten clearly.
-    if (incumbent) {
-      const config = { maxDepth: incumbent.maxDepth, minLeaf: incumbent.minLeaf, featuresPerSplit: incumbent.featuresPerSplit };
-      const known = scored.find((x) => x.config.maxDepth === config.maxDepth && x.config.minLeaf === config.minLeaf && x.config.featuresPerSplit === config.featuresPerSplit);
-      const score = known?.score ?? (await screen(config));
-      if (!known) scored.push({ config, score });
-      if (pickShape.score.mae > score.mae * (1 - SEARCH.switchMargin)) pickShape = { config, score };
-    }
+    const pickShape = bestSoFar();
     best = pickShape.config;
     bestPoint = pickShape.score.point;
   }

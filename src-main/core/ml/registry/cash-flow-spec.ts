@@ -31,7 +31,6 @@ export function createCashFlowSpec(train: Omit<CashFlowTrainOptions, 'seed' | 'r
         onProgress: options.onProgress,
         signal: options.signal,
         reuseSettingsOf: options.reuseSettingsOf,
-        incumbent: options.incumbent,
       });
       return { artifact: r.artifact, trainingRows: r.trainingRows, selection: r.selection };
     },

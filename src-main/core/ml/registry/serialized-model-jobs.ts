@@ -44,7 +44,7 @@ declare module '../../worker/protocol' {
     'ml.cashflow.examples': { args: DatasetRef & { from?: string | null; clientId?: number | null }; result: LabelledExample[] };
     /** Trains on invoices paid before `cutoff` (settings chosen by time-series CV, or reused from `reuse`);
      * returns the artifact as a JSON string (the worker keeps the model loaded). */
-    'ml.cashflow.train-serialized': { args: DatasetRef & { cutoff: string; options: CashFlowTrainOptions; reuse: ModelRef | null; incumbent?: ModelRef | null }; result: TrainSerializedResult };
+    'ml.cashflow.train-serialized': { args: DatasetRef & { cutoff: string; options: CashFlowTrainOptions; reuse: ModelRef | null }; result: TrainSerializedResult };
     /** Scores a model (null = the due-date baseline) on the given invoices, with intervals and late probabilities.
      * Fails with MODEL_NOT_CACHED when `artifact` is null and the worker does not hold that checksum. */
     'ml.cashflow.score': { args: DatasetRef & { model: ModelRef | null; entityIds: number[] }; result: ScoredRows };
@@ -75,11 +75,8 @@ export function trainSerializedInWorker(
   ref: DatasetRef,
   cutoff: string,
   options: CashFlowTrainOptions,
-  o: { onProgress?: (p: Progress) => void; signal?: AbortSignal; reuseSettingsOf?: string; incumbent?: string } = {},
+  o: { onProgress?: (p: Progress) => void; signal?: AbortSignal; reuseSettingsOf?: string } = {},
 ): Promise<TrainSerializedResult> {
-  if (o.incumbent && !o.reuseSettingsOf) {
-    return withModel(o.incumbent, (incumbent) => worker.call('ml.cashflow.train-serialized', { ...ref, cutoff, options, reuse: null, incumbent }, { onProgress: o.onProgress, signal: o.signal }));
-  }
   const call = (reuse: ModelRef | null) => worker.call('ml.cashflow.train-serialized', { ...ref, cutoff, options, reuse }, { onProgress: o.onProgress, signal: o.signal });
   return o.reuseSettingsOf ? withModel(o.reuseSettingsOf, call) : call(null);
 }

@@ -4,7 +4,6 @@
 // retrainer does the I/O. A candidate that wins is refit on every outcome known today before it is
 // deployed (the retrainer), so the most recent behaviour is never left out of the live model.
 import type { Evaluation, LabelledExample } from '../model-spec';
-import { daysBetween } from '../../dates';
 import { englishText, type RetrainingMessage } from './retraining-message';
 
 /** Fewer holdout rows than this and a comparison says nothing. */
@@ -36,13 +35,6 @@ export type HoldoutPlan =
     }
   | { ok: false; reason: string; message: RetrainingMessage; insufficientTraining: boolean };
 
-/** 90th percentile of days from feature date to outcome, between 30 and 180: how long to wait for most outcomes. */
-function followUpDays(examples: readonly LabelledExample[]): number {
-  if (!examples.length) return 30;
-  const days = examples.map((e) => daysBetween(e.featureDate, e.outcomeDate)).sort((a, b) => a - b);
-  return Math.max(30, Math.min(180, days[Math.min(days.length - 1, Math.ceil(0.9 * days.length) - 1)]!));
-}
-
 const byOutcome = (a: LabelledExample, b: LabelledExample) => (a.outcomeDate < b.outcomeDate ? -1 : a.outcomeDate > b.outcomeDate ? 1 : a.entityId - b.entityId);
 const byIssue = (a: LabelledExample, b: LabelledExample) => (a.featureDate < b.featureDate ? -1 : a.featureDate > b.featureDate ? 1 : a.entityId - b.entityId);
 
@@ -53,8 +45,7 @@ const byIssue = (a: LabelledExample, b: LabelledExample) => (a.featureDate < b.f
  * earlier new outcomes, and neither model saw a holdout row — the comparison measures what the new
  * data is worth. Otherwise (the first model, or a retrain soon after the last deployment, down to a
  * second retrain on the same day) the holdout is chosen from the data alone: the latest
- * HOLDOUT_SHARE of the paid invoices by issue date (at least MIN_HOLDOUT_ROWS) among those issued
- * long enough ago for most invoices to be paid (the 90th percentile of days to pay), the candidate
+ * HOLDOUT_SHARE of the paid invoices by issue date (at least MIN_HOLDOUT_ROWS), the candidate
  * learning the outcomes known before the first of them; the active version, which may have seen
  * those rows, is then compared through its settings retrained on the candidate's data.
  */
@@ -71,22 +62,15 @@ export function planHoldout(examples: readonly LabelledExample[], activeCutoff: 
       return { ok: true, kind: 'since-active', cutoff, from: [...holdout].sort(byIssue)[0]!.featureDate, holdoutIds: holdout.map((e) => e.entityId), trainingRows };
     }
   }
-  // The latest paid invoices by issue date — among those issued a "follow-up" before the last known
-  // payment, so slow payers had time to pay: the most recent issues that are already paid are the
-  // quick ones, and scoring on them alone favours the due date over any model.
-  const all = [...examples].sort(byIssue);
+  const issued = [...examples].sort(byIssue);
   const size = Math.max(MIN_HOLDOUT_ROWS, share);
-  const followUp = followUpDays(examples);
-  const lastOutcome = sorted.length ? sorted[sorted.length - 1]!.outcomeDate : '';
-  const mature = all.filter((e) => daysBetween(e.featureDate, lastOutcome) >= followUp);
-  const issued = mature.length >= size + MIN_CANDIDATE_TRAINING_ROWS ? mature : all;
   if (issued.length < size + MIN_CANDIDATE_TRAINING_ROWS) {
     const message: RetrainingMessage = { code: 'training-too-small', params: { count: Math.max(0, issued.length - size), cutoff: issued.at(-size)?.featureDate ?? '', needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };
   }
   const from = issued[issued.length - size]!.featureDate;
   const holdout = issued.filter((e) => e.featureDate >= from);
-  const trainingRows = all.filter((e) => e.outcomeDate < from).length;
+  const trainingRows = issued.filter((e) => e.outcomeDate < from).length;
   if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
     const message: RetrainingMessage = { code: 'training-too-small', params: { count: trainingRows, cutoff: from, needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };

@@ -202,7 +202,7 @@ export class ModelRetrainer extends EventEmitter {
         ? { code: 'holdout-since-active', params: { rows: plan.holdoutIds.length, cutoff: plan.cutoff, version: active!.version.version } }
         : { code: 'holdout-latest', params: { rows: plan.holdoutIds.length, from: plan.from, unseen: null } };
     logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.cutoff}; holdout ${plan.holdoutIds.length} rows`);
-    const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress, signal, ...(active ? { incumbent: active.artifact } : {}) });
+    const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress, signal });
     const steps = active ? 3 : 2;
     progress({ step: 'evaluate', current: 0, total: steps });
     const candidate = await spec.evaluate(ctx, trained.artifact, holdout);
