@@ -23,6 +23,26 @@ describe('champion/challenger holdout', () => {
     expect(plan.trainingRows).toBe(50);
   });
 
+  it('for the first model, scores quick and slow payers alike: the latest invoices old enough to be mostly paid, not only the quick ones', () => {
+    // One invoice a day for 200 days, every other one paid after 60 days instead of 10; on day 200
+    // only the payments made so far are known, so the last 50 days' paid invoices are nearly all quick.
+    const today = addDays('2024-01-01', 200);
+    const ex = Array.from({ length: 200 }, (_, i) => ({ entityId: i + 1, featureDate: addDays('2024-01-01', i), outcomeDate: addDays('2024-01-01', i + (i % 2 ? 60 : 10)) })).filter((e) => e.outcomeDate < today);
+    const slowShare = (ids: number[]) => ids.filter((id) => (id - 1) % 2 === 1).length / ids.length;
+    const first = planHoldout(ex, null);
+    if (!first.ok) throw new Error(first.reason);
+    expect(first.holdoutIds.length).toBe(Math.ceil(ex.length * HOLDOUT_SHARE));
+    expect(slowShare(first.holdoutIds)).toBeGreaterThanOrEqual(0.45);
+    // Every holdout invoice was issued at least the follow-up (60 days) before the last payment.
+    const lastPaid = ex.map((e) => e.outcomeDate).sort().at(-1)!;
+    for (const id of first.holdoutIds) expect(ex.find((e) => e.entityId === id)!.featureDate <= addDays(lastPaid, -60)).toBe(true);
+    // With a live version both sides are forests trained the same way: the latest issues are scored as they are.
+    const later = planHoldout(ex, lastPaid);
+    if (!later.ok) throw new Error(later.reason);
+    expect(later.holdoutIds).toContain(ex.at(-1)!.entityId);
+    expect(slowShare(later.holdoutIds)).toBeLessThan(0.3);
+  });
+
   it('with enough outcomes since the active version, holds out the later half of them: neither model saw a holdout row, the candidate learnt the earlier half', () => {
     const ex = examples(300);
     const activeCutoff = addDays('2024-01-01', 30 + 200); // it knew the outcomes of examples 1..200

@@ -4,6 +4,7 @@
 // retrainer does the I/O. A candidate that wins is refit on every outcome known today before it is
 // deployed (the retrainer), so the most recent behaviour is never left out of the live model.
 import type { Evaluation, LabelledExample } from '../model-spec';
+import { daysBetween } from '../../dates';
 import { englishText, type RetrainingMessage } from './retraining-message';
 
 /** Fewer holdout rows than this and a comparison says nothing. */
@@ -35,6 +36,13 @@ export type HoldoutPlan =
     }
   | { ok: false; reason: string; message: RetrainingMessage; insufficientTraining: boolean };
 
+/** 90th percentile of days from feature date to outcome, between 30 and 180: how long most outcomes take to arrive. */
+export function followUpDays(examples: readonly LabelledExample[]): number {
+  if (!examples.length) return 30;
+  const days = examples.map((e) => daysBetween(e.featureDate, e.outcomeDate)).sort((a, b) => a - b);
+  return Math.max(30, Math.min(180, days[Math.min(days.length - 1, Math.ceil(0.9 * days.length) - 1)]!));
+}
+
 const byOutcome = (a: LabelledExample, b: LabelledExample) => (a.outcomeDate < b.outcomeDate ? -1 : a.outcomeDate > b.outcomeDate ? 1 : a.entityId - b.entityId);
 const byIssue = (a: LabelledExample, b: LabelledExample) => (a.featureDate < b.featureDate ? -1 : a.featureDate > b.featureDate ? 1 : a.entityId - b.entityId);
 
@@ -47,7 +55,10 @@ const byIssue = (a: LabelledExample, b: LabelledExample) => (a.featureDate < b.f
  * second retrain on the same day) the holdout is chosen from the data alone: the latest
  * HOLDOUT_SHARE of the paid invoices by issue date (at least MIN_HOLDOUT_ROWS), the candidate
  * learning the outcomes known before the first of them; the active version, which may have seen
- * those rows, is then compared through its settings retrained on the candidate's data.
+ * those rows, is then compared through its settings retrained on the candidate's data. For the first
+ * model, which is compared with the due date, only invoices issued a follow-up (the 90th percentile
+ * of days to pay) before the last known payment count as "latest": the most recent issues already
+ * paid are the quick payers, and scoring on them alone would favour the due date over any model.
  */
 export function planHoldout(examples: readonly LabelledExample[], activeCutoff: string | null): HoldoutPlan {
   const sorted = [...examples].sort(byOutcome);
@@ -62,15 +73,22 @@ export function planHoldout(examples: readonly LabelledExample[], activeCutoff: 
       return { ok: true, kind: 'since-active', cutoff, from: [...holdout].sort(byIssue)[0]!.featureDate, holdoutIds: holdout.map((e) => e.entityId), trainingRows };
     }
   }
-  const issued = [...examples].sort(byIssue);
+  const all = [...examples].sort(byIssue);
   const size = Math.max(MIN_HOLDOUT_ROWS, share);
+  let issued = all;
+  if (activeCutoff === null && sorted.length) {
+    const lastOutcome = sorted[sorted.length - 1]!.outcomeDate;
+    const followUp = followUpDays(examples);
+    const mature = all.filter((e) => daysBetween(e.featureDate, lastOutcome) >= followUp);
+    if (mature.length >= size + MIN_CANDIDATE_TRAINING_ROWS) issued = mature;
+  }
   if (issued.length < size + MIN_CANDIDATE_TRAINING_ROWS) {
     const message: RetrainingMessage = { code: 'training-too-small', params: { count: Math.max(0, issued.length - size), cutoff: issued.at(-size)?.featureDate ?? '', needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };
   }
   const from = issued[issued.length - size]!.featureDate;
   const holdout = issued.filter((e) => e.featureDate >= from);
-  const trainingRows = issued.filter((e) => e.outcomeDate < from).length;
+  const trainingRows = all.filter((e) => e.outcomeDate < from).length;
   if (trainingRows < MIN_CANDIDATE_TRAINING_ROWS) {
     const message: RetrainingMessage = { code: 'training-too-small', params: { count: trainingRows, cutoff: from, needed: MIN_CANDIDATE_TRAINING_ROWS } };
     return { ok: false, insufficientTraining: true, reason: englishText(message), message };
