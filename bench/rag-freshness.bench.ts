@@ -36,7 +36,7 @@ const pay = db.prepare("INSERT INTO payments(invoice_id, due_date, amount_cents)
 const words = ['Consulenza tecnica', 'Sviluppo software', 'Manutenzione applicativa', 'Assistenza presso sede', 'Hosting annuale', 'Formazione personale'];
 const add = db.transaction((n) => {
   const net = 10000 + (n * 37) % 90000, vat = Math.round(net * 0.22);
-  const id = inv.run(n, clients[n % clients.length], net, vat, net + vat).lastInsertRowid;
+  const id = inv.run(String(n), clients[n % clients.length], net, vat, net + vat).lastInsertRowid;
   line.run(id, words[n % words.length] + ' commessa ' + n, net, net, vat, net + vat);
   pay.run(id, net + vat);
 });

@@ -58,7 +58,7 @@ export function report(result: Omit<BenchResult, 'machine' | 'at'>): BenchResult
     f.target ? `${f.target} ${f.met === undefined ? '' : f.met ? 'met' : 'MISSED'}` : '',
   ]);
   const head = ['figure', 'value', 'baseline (same run)', 'ratio', 'target'];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const widths = head.map((h, i) => rows.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   console.log(`\n${full.title}\n${line(head)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}`);
   for (const n of full.notes ?? []) console.log(`  note: ${n}`);

@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     ],
     figures: [
       { metric: 'URL opened → first dashboard rendered (median)', value: dash / 1000, unit: 's', baseline: { label: 'static page load', value: median(staticLoad) / 1000 }, target: '≤ 2 s', met: dash <= 2000 },
-      { metric: 'URL opened → first dashboard rendered (max)', value: Math.max(...toDashboard) / 1000, unit: 's', baseline: { label: 'static page load, max', value: Math.max(...staticLoad) / 1000 } },
+      { metric: 'URL opened → first dashboard rendered (max)', value: toDashboard.reduce((a, b) => Math.max(a, b)) / 1000, unit: 's', baseline: { label: 'static page load, max', value: staticLoad.reduce((a, b) => Math.max(a, b)) / 1000 } },
       { metric: 'process start → URL printed (median)', value: median(toUrl) / 1000, unit: 's' },
       { metric: 'process start → first dashboard rendered (median)', value: median(processToDashboard) / 1000, unit: 's' },
     ],

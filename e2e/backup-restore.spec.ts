@@ -1,6 +1,8 @@
 // What a user sees in Settings → Data: Create backup shows the file and its size and lists it; an
 // invoice added afterwards on the Data page is gone after restoring that backup (confirm, progress,
-// reload, the restored counts); a path that is not a backup, or a file that is not one, is explained.
+// reload, the restored counts); a file that is not a backup is explained. In the browser there is no
+// file dialog: the page offers the backups folder only (a backup copied there shows after Refresh),
+// and a path outside it sent by the page is refused.
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -89,19 +91,38 @@ test('backup, add an invoice, restore the backup: the invoice is gone', async ({
   expect(errors).toEqual([]);
 });
 
-test('a path that is not a backup and a file that is not one are explained', async ({ page }) => {
-  fs.writeFileSync(path.join(host.dataDir, 'backups', 'notes.tar.gz'), 'not an archive');
+test('a file that is not a backup is explained; from the browser only the backups folder is offered', async ({ page }) => {
+  const backups = path.join(host.dataDir, 'backups');
+  fs.writeFileSync(path.join(backups, 'notes.tar.gz'), 'not an archive');
   await page.goto(`${host.url}#/settings`);
   const section = page.getByTestId('settings-data');
   const junk = section.getByTestId('backup-row').filter({ hasText: 'notes.tar.gz' });
   await expect(junk).toContainText('Unusable');
   await expect(junk.getByRole('button')).toHaveCount(0);
 
-  const missing = path.join(host.dataDir, 'elsewhere', 'missing.tar.gz');
-  await section.getByLabel('Restore from file').fill(missing);
-  await section.getByRole('button', { name: 'Restore…' }).click();
-  await page.getByTestId('confirm-dialog').getByRole('button', { name: 'Restore backup' }).click();
-  await expect(section.getByTestId('restore-error')).toHaveText(`file: backup file ${missing} does not exist`);
+  // No path field and no file dialog in the browser: the section names the backups folder instead.
+  const elsewhere = section.getByTestId('restore-elsewhere');
+  await expect(elsewhere).toContainText('only the backups listed above can be restored');
+  await expect(elsewhere).toContainText(backups);
+  await expect(section.getByRole('textbox')).toHaveCount(0);
+  await expect(section.getByRole('button', { name: 'Choose file…' })).toHaveCount(0);
+  await expect(section.getByRole('button', { name: 'Save backup as…' })).toHaveCount(0);
+
+  // A backup kept elsewhere: a path to it sent by the page is refused; copied into the folder, it is listed after Refresh.
+  const existing = (await section.getByTestId('backup-row').filter({ hasText: 'openfatture-backup-' }).first().getAttribute('data-name'))!;
+  const outside = path.join(host.dataDir, 'elsewhere', 'copied.tar.gz');
+  fs.mkdirSync(path.dirname(outside), { recursive: true });
+  fs.copyFileSync(path.join(backups, existing), outside);
+  await expect(host.call('ops:restore', { file: outside })).rejects.toThrow(`ops:restore: FORBIDDEN file: ${outside} is not in the backups folder`);
+  await expect(host.call('ops:backup', { output: path.join(host.dataDir, 'elsewhere', 'new.tar.gz') })).rejects.toThrow(/FORBIDDEN output: /);
+  await expect(host.call('ops:chooseRestoreFile', {})).rejects.toThrow(/UNSUPPORTED/);
+  expect(fs.readdirSync(path.dirname(outside))).toEqual(['copied.tar.gz']);
+  fs.copyFileSync(outside, path.join(backups, 'copied.tar.gz'));
+  await elsewhere.getByRole('button', { name: 'Refresh' }).click();
+  const copied = section.getByTestId('backup-row').filter({ hasText: 'copied.tar.gz' });
+  await expect(copied).toHaveCount(1);
+  await expect(copied.getByRole('button', { name: /^Restore the backup of / })).toHaveCount(1);
+  await expect(copied.locator('td.num').nth(1)).toHaveText('12');
   // Nothing was restored: the data is still there.
   expect((await host.call('invoices:list', { limit: 1000 })).total).toBe(12);
 

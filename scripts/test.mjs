@@ -1,4 +1,4 @@
-// The README's test command: typecheck, lint, unit + integration tests, the fault-injection suite, the
+// The README's test command: the CLI bundle, typecheck, lint, unit + integration tests, the fault-injection suite, the
 // security suite and the Playwright e2e specs (Debian Chromium through the browser host). Stops at the
 // first failure and exits non-zero.
 import { spawnSync } from 'node:child_process';
@@ -8,6 +8,8 @@ import { ensureNodeNative } from './ensure-native.mjs';
 ensureNodeNative();
 
 const steps = [
+  // The tests spawn `bin/openfatture.js`, which runs the bundle: build it once, up front.
+  ['CLI bundle', 'node', ['scripts/build-cli.mjs']],
   ['typecheck', 'npm', ['run', '-s', 'typecheck']],
   ['lint', 'npm', ['run', '-s', 'lint']],
   ['unit + integration', 'npx', ['vitest', 'run', '--project', 'unit', '--project', 'integration']],

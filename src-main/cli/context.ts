@@ -16,6 +16,8 @@ export interface GlobalOptions {
 export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_BAD_INPUT = 2;
+/** Partly done: something was written, some input was rejected (DESIGN §8). */
+export const EXIT_PARTIAL = 3;
 
 /** Thrown to end a command with a given exit code after it has printed what it needed to. */
 export class ExitError extends Error {
@@ -62,6 +64,46 @@ export function printJson(value: unknown): void {
   process.stdout.write(JSON.stringify(value, null, 2) + '\n');
 }
 
+/** Writes to a stream, waiting for 'drain' when its buffer is full (so memory stays bounded). */
+async function writeChunk(out: NodeJS.WritableStream, chunk: string): Promise<void> {
+  if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', resolve));
+}
+
+/**
+ * The same text as `printJson(value)` (two-space indentation), written piece by piece: each element
+ * of the object's top-level arrays is serialised and written on its own, so a result with hundreds
+ * of thousands of rows (an import's rejects) never becomes one giant string.
+ */
+export async function printJsonStreamed(value: Record<string, unknown>, out: NodeJS.WritableStream = process.stdout): Promise<void> {
+  const indent = (text: string, pad: string) => text.replace(/\n/g, '\n' + pad);
+  const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol');
+  if (entries.length === 0) return writeChunk(out, '{}\n');
+  let pending = '{\n';
+  const flush = async (force = false) => {
+    if (force || pending.length >= 64 * 1024) {
+      await writeChunk(out, pending);
+      pending = '';
+    }
+  };
+  for (let e = 0; e < entries.length; e++) {
+    const [key, v] = entries[e]!;
+    pending += `  ${JSON.stringify(key)}: `;
+    if (Array.isArray(v) && v.length > 0) {
+      pending += '[\n';
+      for (let i = 0; i < v.length; i++) {
+        // As JSON.stringify does: undefined, functions and symbols in arrays become null.
+        const item: unknown = v[i];
+        pending += '    ' + indent(JSON.stringify(item, null, 2) ?? 'null', '    ') + (i < v.length - 1 ? ',\n' : '\n');
+        await flush();
+      }
+      pending += '  ]';
+    } else pending += indent(JSON.stringify(v, null, 2), '  ');
+    pending += e < entries.length - 1 ? ',\n' : '\n';
+  }
+  pending += '}\n';
+  await flush(true);
+}
+
 export interface Column<T> {
   header: string;
   value: (row: T) => string | number | null | undefined;
@@ -71,7 +113,9 @@ export interface Column<T> {
 /** A plain aligned text table; width-aware, no colours (works in pipes and logs). */
 export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]): string {
   const cells = rows.map((r) => columns.map((c) => String(c.value(r) ?? '')));
-  const widths = columns.map((c, i) => Math.max(c.header.length, ...cells.map((row) => row[i]!.length)));
+  // A loop, not Math.max(...cells): spreading a data-sized array overflows the call stack.
+  const widths = columns.map((c) => c.header.length);
+  for (const row of cells) row.forEach((v, i) => (widths[i] = Math.max(widths[i]!, v.length)));
   const line = (vals: string[]) =>
     vals
       .map((v, i) => (columns[i]!.align === 'right' ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
@@ -80,8 +124,18 @@ export function formatTable<T>(rows: readonly T[], columns: readonly Column<T>[]
   return [line(columns.map((c) => c.header)), widths.map((w) => '─'.repeat(w)).join('  '), ...cells.map(line)].join('\n');
 }
 
-export function printTable<T>(rows: readonly T[], columns: readonly Column<T>[], empty = '(none)'): void {
-  process.stdout.write((rows.length ? formatTable(rows, columns) : empty) + '\n');
+/**
+ * Prints a table of at most `limit` rows (a terminal budget), then a line saying how many more
+ * there are; widths are computed from the rows shown.
+ */
+export function printTable<T>(rows: readonly T[], columns: readonly Column<T>[], empty = '(none)', limit = Infinity): void {
+  if (!rows.length) {
+    process.stdout.write(empty + '\n');
+    return;
+  }
+  const shown = rows.length > limit ? rows.slice(0, limit) : rows;
+  process.stdout.write(formatTable(shown, columns) + '\n');
+  if (shown.length < rows.length) process.stdout.write(`… ${rows.length - shown.length} more row(s) not shown (of ${rows.length})\n`);
 }
 
 /** Maps an error to its exit code and prints it. */

@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { askFeedback, CORRECTION_PROMPT, FEEDBACK_PROMPT } from './feedback-prompt';
+import { waitUntil } from '../../tests/support/wait';
 
 function fakeTty(isTTY = true) {
   const input = Object.assign(new PassThrough(), { isTTY });
@@ -38,8 +39,7 @@ describe('askFeedback', () => {
     const t = fakeTty();
     const p = askFeedback({ ...base, timeoutSec: 5, input: t.input, output: t.output });
     t.input.write('c\n');
-    await new Promise((r) => setTimeout(r, 20));
-    expect(t.written()).toContain(CORRECTION_PROMPT);
+    await waitUntil('the correction prompt', () => t.written().includes(CORRECTION_PROMPT), { timeoutMs: 10_000 });
     t.input.write('  Revenue is €12,500 including pending \n');
     const r = await p;
     expect(r.outcome).toBe('correction');

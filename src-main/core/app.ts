@@ -22,13 +22,26 @@ import { FeedbackService } from './feedback/feedback-service';
 import { FeedbackRetention } from './feedback/feedback-retention';
 import { predictionOutcomeHook } from './feedback/prediction-outcome';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
+import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
+import { errorMessage } from './errors';
 import { registeredModelSpecs } from './ml/registry/registered-models';
+import { sweepStaleOpsTemp } from './ops/ops-temp';
 
 export type HostKind = 'cli' | 'serve' | 'electron' | 'test';
 
 /** Long-running hosts own their data dir (app.lock): a second window/host on it, or a restore by another process, is refused. */
 export function ownsDataDir(host: HostKind): boolean {
   return host === 'serve' || host === 'electron';
+}
+
+/** A backup or restore killed midway leaves its working folder (a copy of the database): remove it at start. */
+function sweepOpsTemp(dataDir: string, logger: Logger): void {
+  try {
+    const swept = sweepStaleOpsTemp(dataDir);
+    if (swept.length) logger.info(`Removed ${swept.length} working folder(s) left by an interrupted backup or restore: ${swept.map((e) => e.name).join(', ')}`);
+  } catch (e) {
+    logger.warn({ err: e }, `Could not clean the backup/restore working folders: ${(e as Error).message} (doctor reports them)`);
+  }
 }
 
 export interface AppOptions {
@@ -101,6 +114,7 @@ export class App {
         fileLevel: options.settings.values.LOG_LEVEL as LogLevel,
         consoleLevel: options.consoleLevel ?? 'warn',
       });
+    sweepOpsTemp(paths.dataDir, logger);
     const lock = ownsDataDir(options.host) ? InstanceLock.acquire(paths.dataDir, options.host) : null;
     let database: Database;
     try {
@@ -122,6 +136,8 @@ export class App {
     const background = this.options.background ?? false;
     this.lifespan.add({ name: 'settings', start: () => this.logger.debug('Settings loaded'), stop: () => undefined });
     this.lifespan.add({ name: 'database', start: () => undefined, stop: () => this.database.close(), stopTimeoutMs: 5_000 });
+    // Before anything can start a retrain: runs a killed process left 'running' become failed (interrupted).
+    this.lifespan.add({ name: 'interrupted-retrains', start: () => this.markInterruptedRetrains(), stop: () => undefined });
     // The worker process starts lazily on its first job, so short CLI commands do not pay for it.
     this.lifespan.add({ name: 'worker', start: () => (background ? this.worker.start() : undefined), stop: () => this.worker.stop(), stopTimeoutMs: 6_000 });
     // Feedback retention (AI_FEEDBACK_RETENTION_DAYS > 0; 0 keeps everything): at startup and daily while a long-running host runs.
@@ -165,6 +181,15 @@ export class App {
     const service = this.autoIndexing;
     this.autoIndexing = null;
     await service?.stop();
+  }
+
+  /** Housekeeping, not a reason to refuse to start: on failure the runs stay 'running' until the next retrain marks them. */
+  private markInterruptedRetrains(): void {
+    try {
+      markInterruptedRuns(this.database, this.logger);
+    } catch (e) {
+      this.logger.warn({ err: e }, `Interrupted retrain runs not marked: ${errorMessage(e)}`);
+    }
   }
 
   /** Starts or stops the retraining scheduler to match ML_RETRAINING_ENABLED. */

@@ -1,5 +1,7 @@
-// The application menu: the platform's standard roles plus shortcuts to the data and logs folders.
+// The application menu: the platform's standard roles, shortcuts to the data and logs folders, and
+// the external pages the app links to (opened through the allow-list of ./security).
 import { app, Menu, shell, type MenuItemConstructorOptions } from 'electron';
+import { EXTERNAL_LINKS, openExternalSafely } from './security';
 
 export function installAppMenu(paths: { dataDir: string; logsDir: string }): void {
   const isMac = process.platform === 'darwin';
@@ -29,6 +31,13 @@ export function installAppMenu(paths: { dataDir: string; logsDir: string }): voi
       ],
     },
     { role: 'windowMenu' },
+    {
+      role: 'help',
+      submenu: [
+        { label: 'FatturaPA (fatturapa.gov.it)', click: () => void openExternalSafely(shell, EXTERNAL_LINKS.fatturaPa) },
+        { label: 'Agenzia delle Entrate', click: () => void openExternalSafely(shell, EXTERNAL_LINKS.agenziaEntrate) },
+      ],
+    },
   ];
   Menu.setApplicationMenu(Menu.buildFromTemplate(template));
 }

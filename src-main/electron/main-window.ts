@@ -1,7 +1,8 @@
 // The one BrowserWindow: sandboxed renderer with context isolation and no Node, our preload as the
-// only bridge, navigation and new windows blocked (https links open in the system browser).
+// only bridge. Navigation, new windows and permissions are locked down for every webContents by
+// installShellSecurity (./security), registered before this window exists.
 import path from 'node:path';
-import { BrowserWindow, shell } from 'electron';
+import { BrowserWindow } from 'electron';
 import { APP_ORIGIN } from './ipc-bridge';
 
 export function createMainWindow(preload = path.join(__dirname, 'preload.cjs')): BrowserWindow {
@@ -26,20 +27,7 @@ export function createMainWindow(preload = path.join(__dirname, 'preload.cjs')):
     },
   });
   win.once('ready-to-show', () => win.show());
-  const contents = win.webContents;
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  // Permissions (camera, notifications, …) are never needed by the app.
-  contents.session.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  // Navigation, window.open, <webview> and permissions: the rules of ./security, applied to every webContents.
   void win.loadURL(`${APP_ORIGIN}/index.html`);
   return win;
 }

@@ -1,9 +1,10 @@
 // Electron main process entry (bundled to dist-electron/main.cjs): one instance per user, the core
 // App with background services on the user's data folder behind an AppSession (which also restores
-// a backup into it from Settings → Data), the IPC bridge, the window and the menu.
+// a backup into it from Settings → Data), the shell's security rules, the IPC bridge, the window and
+// the menu.
 // Quitting stops everything in order (queue persisted, scheduler, worker, database) before exit.
 import path from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, session, shell } from 'electron';
 import ElectronStore from 'electron-store';
 import { loadSettings } from '../core/config/load';
 import { settingsStoreFrom } from '../core/config/settings-store';
@@ -11,8 +12,10 @@ import { errorMessage } from '../core/errors';
 import { AppSession } from '../ipc/app-session';
 import { installAppMenu } from './app-menu';
 import { registerAppScheme, serveRenderer } from './app-protocol';
-import { registerIpc } from './ipc-bridge';
+import { APP_ORIGIN, registerIpc } from './ipc-bridge';
 import { createMainWindow } from './main-window';
+import { nativeDialogs } from './native-dialogs';
+import { installShellSecurity } from './security';
 import { utilityWorkerSpawner } from './utility-worker';
 
 let core: AppSession | null = null;
@@ -28,10 +31,12 @@ async function startCore(): Promise<AppSession> {
     flags,
     store: (dataDir) => settingsStoreFrom(new ElectronStore<Record<string, unknown>>({ cwd: dataDir, name: 'settings' })),
   });
-  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion() });
+  return AppSession.open({ settings, host: 'electron', background: true, spawnWorker: utilityWorkerSpawner(), consoleLevel: 'info' }, { version: app.getVersion(), dialogs: nativeDialogs() });
 }
 
 async function onReady(): Promise<void> {
+  // First, before any window or webContents exists: permissions denied, navigation and windows locked down.
+  installShellSecurity({ app, session: session.defaultSession, shell }, { appOrigin: APP_ORIGIN });
   try {
     core = await startCore();
   } catch (e) {

@@ -137,23 +137,34 @@ describe('backup and restore through the IPC channels', () => {
     }
   });
 
-  it('bad arguments name the field and write nothing', async () => {
-    const before = fs.readdirSync(path.join(dir, 'backups')).sort();
-    const cases: [Channel, unknown, string][] = [
-      ['ops:backup', { output: 'relative.tar.gz' }, 'output: expected an absolute path'],
-      ['ops:backup', { output: path.join(dir, 'backup.zip') }, 'output: the backup file must end in .tar.gz or .tgz'],
-      ['ops:backup', { output: path.join(dir, 'missing-folder', 'b.tar.gz') }, 'output: folder'],
-      ['ops:backup', { output: path.join(dir, 'backups', before[0]!) }, 'already exists'],
-      ['ops:restore', { file: 'b.tar.gz' }, 'file: expected an absolute path'],
-      ['ops:restore', { file: path.join(dir, 'nope.tar.gz') }, 'file: backup file'],
-      ['ops:restore', { file: dir }, 'is not a file'],
-      ['ops:restore', {}, 'file:'],
+  it('bad arguments name the field and write nothing; paths outside the backups folder are refused', async () => {
+    const backups = path.join(dir, 'backups');
+    fs.mkdirSync(path.join(backups, 'a-folder.tar.gz'), { recursive: true });
+    const before = fs.readdirSync(backups).sort();
+    const existing = before.find((f) => f.startsWith('openfatture-backup-'))!;
+    const cases: [Channel, unknown, string, string][] = [
+      ['ops:backup', { output: 'relative.tar.gz' }, 'BAD_INPUT', 'output: expected an absolute path'],
+      ['ops:backup', { output: path.join(backups, 'backup.zip') }, 'BAD_INPUT', 'output: the backup file must end in .tar.gz or .tgz'],
+      ['ops:backup', { output: path.join(backups, 'missing-folder', 'b.tar.gz') }, 'BAD_INPUT', 'output: folder'],
+      ['ops:backup', { output: path.join(backups, existing) }, 'BAD_INPUT', 'already exists'],
+      ['ops:backup', { output: path.join(dir, 'elsewhere.tar.gz') }, 'FORBIDDEN', 'output: '],
+      ['ops:restore', { file: 'b.tar.gz' }, 'BAD_INPUT', 'file: expected an absolute path'],
+      ['ops:restore', { file: path.join(backups, 'nope.tar.gz') }, 'BAD_INPUT', 'file: backup file'],
+      ['ops:restore', { file: path.join(backups, 'a-folder.tar.gz') }, 'BAD_INPUT', 'is not a file'],
+      ['ops:restore', { file: path.join(dir, 'nope.tar.gz') }, 'FORBIDDEN', 'is not in the backups folder'],
+      ['ops:restore', { file: dir }, 'FORBIDDEN', 'file: '],
+      ['ops:restore', {}, 'BAD_INPUT', 'file:'],
+      // The browser host has no file dialog to grant a path with.
+      ['ops:chooseRestoreFile', {}, 'UNSUPPORTED', 'backups folder'],
+      ['ops:chooseBackupFile', {}, 'UNSUPPORTED', 'backups folder'],
     ];
-    for (const [channel, args, message] of cases) {
+    for (const [channel, args, code, message] of cases) {
       const error = failure(await session.invoke(channel, args));
-      expect(error, `${channel} ${JSON.stringify(args)}`).toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining(message) });
+      expect(error, `${channel} ${JSON.stringify(args)}`).toMatchObject({ code, message: expect.stringContaining(message) });
     }
-    expect(fs.readdirSync(path.join(dir, 'backups')).sort()).toEqual(before);
+    expect(fs.readdirSync(backups).sort()).toEqual(before);
+    expect(fs.existsSync(path.join(dir, 'elsewhere.tar.gz'))).toBe(false);
+    fs.rmdirSync(path.join(backups, 'a-folder.tar.gz'));
   });
 
   it('when the restored data cannot be opened: the user is told, the safety copy is kept, requests get APP_STOPPED', async () => {

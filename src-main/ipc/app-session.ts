@@ -8,19 +8,22 @@
 import { EventEmitter } from 'node:events';
 import { App, type AppOptions } from '../core/app';
 import { AppError, formatZodIssues } from '../core/errors';
+import { PathGrants } from '../core/fs/path-grants';
 import type { Logger } from '../core/logger';
 import type { OpsProgress } from '../core/ops/backup';
 import { RestoreAfterStopError, restoreRunningApp, type RunningAppRestore } from '../core/ops/restore-running-app';
 import { events, type EventName, type EventPayload } from '../../src-preload/contract/push-events';
 import { fail, type IpcResult } from '../../src-preload/contract/result';
 import { createAppRouter } from './create-app-router';
-import { countsOf } from './handlers/ops-handlers';
+import { countsOf, type HostDialogs } from './handlers/ops-handlers';
 import type { EventListener, IpcRouter, RequestRouter } from './ipc-router';
 
 export interface AppSessionOptions {
   version: string;
   /** How long a restore waits for requests already running before it stops the app anyway. */
   drainTimeoutMs?: number;
+  /** The host's native file dialogs (the desktop host); without them the page offers the backups folder only. */
+  dialogs?: HostDialogs;
 }
 
 export class AppSession implements RequestRouter {
@@ -36,6 +39,8 @@ export class AppSession implements RequestRouter {
   private restoring: Promise<unknown> | null = null;
   private stoppedReason: string | null = null;
   private closing: Promise<void> | null = null;
+  /** Paths the user chose in the host's dialogs, kept across the router swap of a restore. */
+  private readonly grants = new PathGrants();
 
   private constructor(
     app: App,
@@ -92,7 +97,7 @@ export class AppSession implements RequestRouter {
   }
 
   private routerFor(app: App): IpcRouter {
-    return createAppRouter(app, { version: this.options.version, restore: (file, progress) => this.restore(file, progress) });
+    return createAppRouter(app, { version: this.options.version, restore: (file, progress) => this.restore(file, progress), dialogs: this.options.dialogs, grants: this.grants });
   }
 
   private relay(router: IpcRouter): () => void {

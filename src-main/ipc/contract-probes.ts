@@ -5,6 +5,7 @@
 // added to the contract.
 import { z } from 'zod';
 import { channels, type Channel, type ChannelArgs } from '../../src-preload/contract/channels';
+import { TextLimits } from '../../src-preload/contract/common';
 
 export interface Probe {
   name: string;
@@ -24,9 +25,12 @@ function unwrap(t: z.ZodTypeAny): z.ZodTypeAny {
 }
 
 /** Values of the wrong type for a field of schema `t`. */
+/** A string over every text limit of the contract. */
+const TOO_LONG = 'x'.repeat(Object.values(TextLimits).reduce((a, b) => Math.max(a, b), 0) + 1);
+
 export function wrongValues(t: z.ZodTypeAny): unknown[] {
   const base = unwrap(t);
-  if (base instanceof z.ZodString) return [12345, true, { x: 1 }, 'x'.repeat(60_000)];
+  if (base instanceof z.ZodString) return [12345, true, { x: 1 }, TOO_LONG];
   if (base instanceof z.ZodNumber) return ['abc', true, Number.NaN, 1e300, -1e300, [1]];
   if (base instanceof z.ZodBoolean) return ['yes', 1, null];
   if (base instanceof z.ZodEnum) return ['definitely-not-a-valid-option', 7];
@@ -44,6 +48,9 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'clients:list': { search: 'a', limit: 10, offset: 0 },
   'products:list': { search: 'a', limit: 10, offset: 0 },
   'assistant:ask': { question: 'Quali fatture ho creato oggi?', sessionId: 's1', language: 'it' },
+  'conversations:list': { limit: 10, offset: 0 },
+  'conversations:get': { id: 's1' },
+  'conversations:delete': { id: 's1' },
   'feedback:submit': { agentType: 'chat', userInput: 'q', aiResponse: 'a', userCorrection: 'c', rating: 3, thumb: 'down', comment: 'x', sessionId: 's', messageId: 'm', context: {} },
   'feedback:submitPrediction': { modelName: 'cash_flow', modelVersion: '1.0.0', entityType: 'invoice', entityId: 1, prediction: { days: 30 }, actualOutcome: { days: 40 }, wasAccurate: false },
   'feedback:stats': { days: 30 },
@@ -72,6 +79,16 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'ops:backup': { output: '/no-such-folder/openfatture-backup.tar.gz' },
   'ops:listBackups': {},
   'ops:restore': { file: '/no-such-folder/openfatture-backup.tar.gz' },
+  'ops:chooseBackupFile': {},
+  'ops:chooseRestoreFile': {},
+  'import:begin': {},
+  'import:upload': { sessionId: '0123456789abcdef0123456789abcdef', name: 'fattura.xml', offset: 0, data: 'PGEvPg==' },
+  'import:discard': { sessionId: '0123456789abcdef0123456789abcdef' },
+  'import:firm': {},
+  'import:setFirm': { name: 'Rossi Srl', partitaIva: '01234567897' },
+  'import:csvPreview': { sessionId: '0123456789abcdef0123456789abcdef', file: 'storico.csv' },
+  'import:analyze': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'csv', file: 'storico.csv', csv: { map: { total: 'Importo' }, dateFormat: 'D/M/YYYY' } },
+  'import:run': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'fatturapa' },
 };
 
 /** Every malformed variant of a channel's arguments, each naming the field its error must mention. */

@@ -4,7 +4,7 @@
 // contract surfaces as a clear INTERNAL error instead of a broken page. Pushes go out through `onEvent`
 // to every transport (Electron webContents, browser-host sockets).
 import { EventEmitter } from 'node:events';
-import { channels, isChannel, type Channel, type ChannelResult, type ParsedArgs } from '../../src-preload/contract/channels';
+import { channels, isChannel, type Channel, type ChannelDomain, type ChannelResult, type DomainChannel, type ParsedArgs } from '../../src-preload/contract/channels';
 import { events, type EventName, type EventPayload } from '../../src-preload/contract/push-events';
 import { fail, ok, type IpcResult } from '../../src-preload/contract/result';
 import { errorCode, errorMessage, formatZodIssues } from '../core/errors';
@@ -14,6 +14,8 @@ import { messagesOfError } from '../core/ml/retraining/retraining-message';
 export type ChannelHandler<C extends Channel> = (args: ParsedArgs<C>) => Promise<ChannelResult<C>> | ChannelResult<C>;
 export type HandlerMap = { [C in Channel]: ChannelHandler<C> };
 export type PartialHandlers<C extends Channel> = { [K in C]: ChannelHandler<K> };
+/** The handlers of one contract domain: exactly its channels, as the contract's domain map lists them. */
+export type DomainHandlers<D extends ChannelDomain> = PartialHandlers<DomainChannel<D>>;
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
@@ -30,6 +32,13 @@ export interface RequestRouter {
 function describeChannel(channel: unknown): string {
   if (typeof channel !== 'string') return `expected a channel name (string), got ${channel === null ? 'null' : Array.isArray(channel) ? 'an array' : typeof channel}`;
   return `unknown channel ${JSON.stringify(channel.slice(0, 100))}`;
+}
+
+/** BAD_INPUT messages quote what was sent (an unknown key, say): at most this many characters go back. */
+const BAD_INPUT_MESSAGE_MAX = 1000;
+
+function clipMessage(message: string): string {
+  return message.length > BAD_INPUT_MESSAGE_MAX ? `${message.slice(0, BAD_INPUT_MESSAGE_MAX)}… (${message.length - BAD_INPUT_MESSAGE_MAX} more characters)` : message;
 }
 
 export class IpcRouter implements RequestRouter {
@@ -50,7 +59,7 @@ export class IpcRouter implements RequestRouter {
     }
     const spec = channels[channel];
     const parsed = spec.args.safeParse(args === undefined ? {} : args);
-    if (!parsed.success) return fail('BAD_INPUT', formatZodIssues(parsed.error.issues, 'args'));
+    if (!parsed.success) return fail('BAD_INPUT', clipMessage(formatZodIssues(parsed.error.issues, 'args')));
     try {
       const handler = this.handlers[channel] as (a: unknown) => unknown;
       const value = await handler(parsed.data);

@@ -14,6 +14,7 @@ import type { EventName } from '../../src-preload/contract/push-events';
 import { createAppRouter } from './create-app-router';
 import type { IpcRouter } from './ipc-router';
 import { callChannel } from './testing/call-channel';
+import { holdsThroughout } from '../../tests/support/wait';
 
 const REPO_ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const SHARED_MODELS = path.resolve(REPO_ROOT, '../shared/models');
@@ -117,8 +118,7 @@ describe('knowledge index', () => {
     const client = (await call('clients:list', { limit: 1 })).items[0]!;
     for (let i = 0; i < 3; i++) await call('invoices:create', { clientId: client.id, lines: [{ description: `Manutenzione impianto ${i}`, quantity: 1, unitPriceCents: 9_900, vatRate: 22 }] });
     await waitFor('changes pending while paused', async () => (await call('index:status', {})).pending >= 3);
-    await new Promise((r) => setTimeout(r, 1_000));
-    expect((await call('index:status', {})).pending).toBeGreaterThanOrEqual(3);
+    await holdsThroughout('changes stay pending while paused (debounce 0.3 s)', async () => (await call('index:status', {})).pending >= 3, 1_000);
     expect((await call('index:pending', { limit: 10 })).items.some((p) => p.entityType === 'invoice')).toBe(true);
     pushes.length = 0;
     expect((await call('index:resume', {})).paused).toBe(false);

@@ -6,9 +6,14 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Writable } from 'node:stream';
 import WebSocket from 'ws';
 import { loadSettings } from '../core/config/load';
+import { createLogger } from '../core/logger';
+import type { RequestRouter } from '../ipc/ipc-router';
+import { BrowserHost } from './browser-host';
 import { serveApp, type RunningServe } from './serve-app';
+import { nthEvent } from '../../tests/support/wait';
 
 let dir: string;
 let staticDir: string;
@@ -159,7 +164,8 @@ describe('WebSocket', () => {
   it('a live socket survives heartbeats (it answers pings)', async () => {
     const ws = (await connect(`?token=${token}`, { Origin: origin() })) as WebSocket;
     try {
-      await new Promise((r) => setTimeout(r, 1_000));
+      // Three pings: the host (heartbeat 200 ms here) pings only sockets that answered the previous one.
+      await nthEvent(ws, 'ping', 3);
       expect(ws.readyState).toBe(WebSocket.OPEN);
       const r = await request(ws, { id: 5, channel: 'status:get', args: {} });
       expect(r.result.ok).toBe(true);
@@ -188,6 +194,41 @@ describe('WebSocket', () => {
     } finally {
       a.close();
       b.close();
+    }
+  });
+});
+
+describe('last-resort guard', () => {
+  it('answers INTERNAL with the request id when answering fails outside the router, logs why, and keeps serving', async () => {
+    // The real router never throws and its results are checked against the contract; this one
+    // misbehaves on purpose, as a bug would, to reach the guard.
+    const router: RequestRouter = {
+      async invoke(channel) {
+        if (channel === 'test:throw') throw new Error('handler exploded');
+        if (channel === 'test:unsendable') return { ok: true, value: { amount: 10n } };
+        return { ok: true, value: 'pong' };
+      },
+      onEvent: () => () => undefined,
+    };
+    let log = '';
+    const logger = createLogger({ consoleLevel: 'error', console: new Writable({ write: (c: Buffer, _e, cb) => ((log += c.toString()), cb()) }) });
+    const host = await BrowserHost.start({ router, staticDir, logger, port: 0 });
+    const hostBase = `http://127.0.0.1:${host.port}`;
+    const ws = await new Promise<WebSocket>((resolve, reject) => {
+      const s = new WebSocket(`${hostBase.replace('http', 'ws')}/ws?token=${host.token}`, { headers: { Origin: hostBase } });
+      s.once('open', () => resolve(s));
+      s.once('error', reject);
+    });
+    try {
+      expect(await request(ws, { id: 1, channel: 'test:throw', args: {} })).toEqual({ id: 1, result: { ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('the error is in the log') } } });
+      expect(await request(ws, { id: 2, channel: 'test:unsendable', args: {} })).toMatchObject({ id: 2, result: { ok: false, error: { code: 'INTERNAL' } } });
+      expect(await request(ws, { id: 3, channel: 'test:ping', args: {} })).toEqual({ id: 3, result: { ok: true, value: 'pong' } });
+      expect(host.requestLoad.internalErrors).toBe(2);
+      expect(log).toContain('request 1 failed outside the router: handler exploded');
+      expect(log).toMatch(/request 2 failed outside the router: .*BigInt/);
+    } finally {
+      ws.close();
+      await host.close();
     }
   });
 });

@@ -1,18 +1,24 @@
 // The browser host (DESIGN §2): serves the built renderer over HTTP and carries the IPC contract over
 // a WebSocket at /ws. Like Jupyter, a random per-run token printed in the URL is required for the page
 // and the socket; loopback binds also check the Host header (DNS rebinding), and the socket refuses
-// any Origin but our own.
+// any Origin but our own. Every frame is untrusted: it is answered (BAD_FRAME, BUSY, the router's
+// result, or INTERNAL from a last-resort guard) and nothing a client sends can throw out of the
+// socket handlers. Requests run through a fair scheduler (request-scheduler.ts) within the budgets of
+// host-limits.ts, so one flooding connection cannot starve the others.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { TOKEN_PARAM, WS_PATH, type WsPush, type WsResponse } from '../../src-preload/contract/bridge-api';
-import { fail } from '../../src-preload/contract/result';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { TOKEN_PARAM, UNKNOWN_FRAME_ID, WS_PATH, type WsPush, type WsResponse } from '../../src-preload/contract/bridge-api';
+import { fail, type IpcResult } from '../../src-preload/contract/result';
 import type { RequestRouter } from '../ipc/ipc-router';
 import type { Logger } from '../core/logger';
+import { hostLimits, type HostLimits } from './host-limits';
+import { RequestScheduler, type LaneState, type SchedulerLoad } from './request-scheduler';
 import { securityHeaders } from './security-headers';
+import { admitFrame, parseFrame } from './ws-frame';
 
 export interface BrowserHostOptions {
   router: RequestRouter;
@@ -25,8 +31,8 @@ export interface BrowserHostOptions {
   port?: number;
   /** Fixed token (tests); a random 48-hex one otherwise. */
   token?: string;
-  /** Largest WebSocket frame accepted, in bytes. */
-  maxPayload?: number;
+  /** Budgets per frame and per connection; DEFAULT_HOST_LIMITS for what is not given. */
+  limits?: Partial<HostLimits>;
   /** Ping interval; a socket that missed the previous ping is closed. */
   heartbeatMs?: number;
 }
@@ -60,21 +66,41 @@ function readCookie(header: string | undefined, name: string): string | null {
   return null;
 }
 
+/** What the host has done with the requests it received (since start), and what is waiting now. */
+export interface RequestLoad extends SchedulerLoad {
+  /** Frames answered BAD_FRAME (binary, too large, too deep, not JSON, wrong shape). */
+  badFrames: number;
+  /** Last-resort answers: something failed outside the router (logged with its stack). */
+  internalErrors: number;
+}
+
 export class BrowserHost {
   private readonly sockets = new Set<WebSocket>();
   /** Sockets that answered the last ping (or connected since); the others are dropped. */
   private readonly alive = new WeakSet<WebSocket>();
   private unsubscribe: (() => void) | null = null;
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly scheduler: RequestScheduler<WebSocket>;
+  private readonly pageOpenedListeners = new Set<() => void>();
+  private badFrames = 0;
+  private internalErrors = 0;
 
   private constructor(
     private readonly options: BrowserHostOptions,
+    private readonly limits: HostLimits,
     private readonly server: http.Server,
     private readonly wss: WebSocketServer,
     readonly token: string,
     readonly host: string,
     readonly port: number,
-  ) {}
+  ) {
+    this.scheduler = new RequestScheduler<WebSocket>({
+      limits,
+      stateOf: (ws) => this.laneState(ws),
+      onJobError: (e) => this.options.logger.error({ err: e }, `browser host: a request job failed: ${(e as Error)?.message ?? String(e)}`),
+      onDropped: (_ws, count) => this.options.logger.info(`browser host: a connection closed with ${count} request(s) still queued; they were dropped without running`),
+    });
+  }
 
   /** The address to open, token included. */
   get url(): string {
@@ -86,11 +112,26 @@ export class BrowserHost {
     return this.sockets.size;
   }
 
+  /** Requests queued and running now, and the host's counters since start. */
+  get requestLoad(): RequestLoad {
+    return { ...this.scheduler.load(), badFrames: this.badFrames, internalErrors: this.internalErrors };
+  }
+
+  /**
+   * Calls `listener` each time the page is opened with the token in its URL (a browser following the
+   * printed address or the `serve --open` redirect file); returns the unsubscribe function.
+   */
+  onPageOpenedWithToken(listener: () => void): () => void {
+    this.pageOpenedListeners.add(listener);
+    return () => this.pageOpenedListeners.delete(listener);
+  }
+
   static async start(options: BrowserHostOptions): Promise<BrowserHost> {
+    const limits = hostLimits(options.limits);
     const token = options.token ?? crypto.randomBytes(24).toString('hex');
     const bindHost = options.host ?? '127.0.0.1';
     const server = http.createServer();
-    const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload ?? 4 * 1024 * 1024 });
+    const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxPayloadBytes });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, bindHost, () => {
@@ -99,7 +140,7 @@ export class BrowserHost {
       });
     });
     const port = (server.address() as AddressInfo).port;
-    const host = new BrowserHost(options, server, wss, token, bindHost, port);
+    const host = new BrowserHost(options, limits, server, wss, token, bindHost, port);
     host.attach();
     return host;
   }
@@ -172,29 +213,80 @@ export class BrowserHost {
     this.sockets.add(ws);
     this.alive.add(ws);
     ws.on('pong', () => this.alive.add(ws));
-    ws.on('close', () => this.sockets.delete(ws));
-    ws.on('error', () => this.sockets.delete(ws));
-    ws.on('message', (data, isBinary) => {
-      void this.onFrame(ws, isBinary ? null : data.toString());
+    ws.on('close', () => this.forget(ws));
+    // A protocol error (a frame over maxPayloadBytes: 1009, invalid UTF-8: 1007) closes the socket.
+    ws.on('error', (e) => {
+      this.options.logger.warn(`browser host: WebSocket closed on a protocol error: ${e.message}`);
+      this.forget(ws);
     });
+    ws.on('message', (data, isBinary) => this.onFrame(ws, data, isBinary));
   }
 
-  private async onFrame(ws: WebSocket, text: string | null): Promise<void> {
-    let frame: unknown;
+  private forget(ws: WebSocket): void {
+    this.sockets.delete(ws);
+    this.scheduler.remove(ws);
+  }
+
+  private laneState(ws: WebSocket): LaneState {
+    if (ws.readyState !== ws.OPEN) return 'closed';
+    return ws.bufferedAmount > this.limits.maxUnsentReplyBytes ? 'blocked' : 'ready';
+  }
+
+  /**
+   * A frame as it arrives: only its kind and size are looked at here (binary or oversize → BAD_FRAME
+   * unread); the rest waits for its turn in the scheduler, or is answered BUSY when the connection's
+   * queue is full. The last-resort guard answers INTERNAL to anything unforeseen.
+   */
+  private onFrame(ws: WebSocket, data: RawData, isBinary: boolean): void {
+    let id = UNKNOWN_FRAME_ID;
     try {
-      frame = text === null ? null : JSON.parse(text);
+      const admitted = admitFrame(data, isBinary, this.limits);
+      id = admitted.id;
+      if (!admitted.ok) {
+        this.badFrames++;
+        this.reply(ws, id, fail('BAD_FRAME', admitted.message));
+        return;
+      }
+      const queued = this.scheduler.submit(ws, { bytes: admitted.bytes, run: () => this.runFrame(ws, admitted.text) });
+      if (!queued.accepted) this.reply(ws, id, fail('BUSY', `busy: ${queued.reason}`));
+    } catch (e) {
+      this.lastResort(ws, id, e);
+    }
+  }
+
+  /** A queued frame's turn: parse and check it, run it through the router, answer it. Never rejects. */
+  private async runFrame(ws: WebSocket, text: string): Promise<void> {
+    let id = UNKNOWN_FRAME_ID;
+    try {
+      const frame = parseFrame(text, this.limits);
+      id = frame.id;
+      if (!frame.ok) {
+        this.badFrames++;
+        this.reply(ws, id, fail('BAD_FRAME', frame.message));
+        return;
+      }
+      const result = await this.options.router.invoke(frame.channel, frame.args);
+      this.reply(ws, id, result);
+    } catch (e) {
+      this.lastResort(ws, id, e);
+    }
+  }
+
+  /** Sends a response unless the socket is gone (its client can no longer read it). */
+  private reply(ws: WebSocket, id: number, result: IpcResult<unknown>): void {
+    if (ws.readyState !== ws.OPEN) return;
+    const frame: WsResponse = { id, result };
+    ws.send(JSON.stringify(frame));
+  }
+
+  private lastResort(ws: WebSocket, id: number, error: unknown): void {
+    this.internalErrors++;
+    try {
+      this.options.logger.error({ err: error }, `browser host: request ${id} failed outside the router: ${error instanceof Error ? error.message : String(error)}`);
+      this.reply(ws, id, fail('INTERNAL', 'the host could not answer this request; the error is in the log'));
     } catch {
-      frame = null;
+      /* nothing is left to tell this client; the process keeps serving the others */
     }
-    const f = frame as { id?: unknown; channel?: unknown; args?: unknown } | null;
-    if (!f || typeof f !== 'object' || typeof f.id !== 'number' || !Number.isSafeInteger(f.id)) {
-      const reply: WsResponse = { id: -1, result: fail('BAD_FRAME', 'frame: expected JSON {id: integer, channel, args}') };
-      ws.send(JSON.stringify(reply));
-      return;
-    }
-    const result = await this.options.router.invoke(f.channel, f.args);
-    const reply: WsResponse = { id: f.id, result };
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(reply));
   }
 
   private headers(extra: Record<string, string> = {}): Record<string, string> {
@@ -226,7 +318,8 @@ export class BrowserHost {
       );
     }
     const extra: Record<string, string> = {};
-    // The cookie lets the page's own assets load without the token in every URL.
+    // The cookie lets the page's own assets, and a reload once the page has taken the token out of the
+    // address bar, load without the token in the URL.
     if (viaQuery) extra['Set-Cookie'] = `${cookieName(this.port)}=${this.token}; Path=/; HttpOnly; SameSite=Strict`;
     const file = this.resolveFile(url.pathname);
     if (!file) return this.plain(res, 404, 'Not found');
@@ -241,6 +334,7 @@ export class BrowserHost {
       'Cache-Control': isIndex ? 'no-store' : 'public, max-age=31536000, immutable',
     });
     res.end(req.method === 'HEAD' ? undefined : body);
+    if (viaQuery && isIndex) for (const listener of this.pageOpenedListeners) listener();
   }
 
   /** Maps a URL path to a file inside staticDir (never outside it); unknown page paths get index.html. */
@@ -266,6 +360,8 @@ export class BrowserHost {
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    this.scheduler.close();
+    this.pageOpenedListeners.clear();
     this.unsubscribe?.();
     for (const ws of this.sockets) ws.close(1001, 'server shutting down');
     this.wss.close();

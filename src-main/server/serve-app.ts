@@ -6,6 +6,7 @@ import type { LoadedSettings } from '../core/config/load';
 import type { Logger, LogLevel } from '../core/logger';
 import { AppSession } from '../ipc/app-session';
 import { BrowserHost } from './browser-host';
+import type { HostLimits } from './host-limits';
 import { ensureRendererBuilt } from './renderer-bundle';
 
 export interface ServeOptions {
@@ -17,6 +18,8 @@ export interface ServeOptions {
   staticDir?: string;
   token?: string;
   heartbeatMs?: number;
+  /** Budgets per frame and per connection (tests); the defaults of host-limits.ts otherwise. */
+  limits?: Partial<HostLimits>;
 }
 
 export interface RunningServe {
@@ -32,7 +35,7 @@ export async function serveApp(options: ServeOptions): Promise<RunningServe> {
   const session = await AppSession.open({ settings: options.settings, host: 'serve', background: true, consoleLevel: options.consoleLevel ?? 'info' }, { version: options.version });
   try {
     const staticDir = options.staticDir ?? (await ensureRendererBuilt(session.logger));
-    const server = await BrowserHost.start({ router: session, staticDir, logger: session.logger, host: options.host, port: options.port, token: options.token, heartbeatMs: options.heartbeatMs });
+    const server = await BrowserHost.start({ router: session, staticDir, logger: session.logger, host: options.host, port: options.port, token: options.token, heartbeatMs: options.heartbeatMs, limits: options.limits });
     let stopping: Promise<void> | null = null;
     return {
       session,

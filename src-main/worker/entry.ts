@@ -6,6 +6,7 @@ import './basic-jobs';
 import './rag-jobs';
 import './ml-jobs';
 import './serialized-model-jobs';
+import './import-jobs';
 import { jobHandler } from './jobs';
 
 interface ParentPort {

@@ -1,19 +1,20 @@
 // Data channels (the Data page): invoices, clients, products and payments. Shapes are what the UI
 // shows, in cents and ISO dates; the router maps the domain services onto them.
 import { z } from 'zod';
-import { Cents, Id, IsoDate, IsoTimestamp, Limit, Offset, Page } from './common';
+import { DOCUMENT_TYPES, hasQuantityPrecision, INVOICE_LIMITS, INVOICE_STATUSES, isVatRate, PAYMENT_METHODS, VAT_RATES } from '../../src-shared/invoice';
+import { Cents, Id, IsoDate, IsoTimestamp, Limit, LimitedText, Offset, Page } from './common';
 
-export const InvoiceStatus = z.enum(['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled']);
-export const DocumentType = z.enum(['TD01', 'TD02', 'TD04', 'TD05', 'TD06', 'TD24', 'TD25']);
-
-export const PAYMENT_METHODS = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'] as const;
+export { PAYMENT_METHODS } from '../../src-shared/invoice';
+export const InvoiceStatus = z.enum(INVOICE_STATUSES);
+export const DocumentType = z.enum(DOCUMENT_TYPES);
 export const PaymentMethod = z.enum(PAYMENT_METHODS);
 
 export const InvoiceSummary = z.object({
   id: Id,
-  number: z.number().int(),
+  /** The number as printed on the invoice, up to 20 characters ("12", "FPR 12/2025", "2025/A/0007"). */
+  number: z.string().min(1).max(20),
   year: z.number().int(),
-  /** "12/2025" as printed on the invoice. */
+  /** How the UI names it: the number, with "/year" when the number does not carry it ("12/2025"). */
   label: z.string(),
   clientId: Id,
   clientName: z.string(),
@@ -56,14 +57,14 @@ export const ProductSummary = z.object({
 });
 export type ProductSummary = z.infer<typeof ProductSummary>;
 
-const Search = z.string().trim().max(200);
+const Search = LimitedText('name').trim();
 
 export const InvoiceLineInput = z
   .object({
-    description: z.string().trim().min(1).max(1000),
-    quantity: z.number().finite().positive().max(1_000_000),
-    unitPriceCents: z.number().int().min(0).max(1e11),
-    vatRate: z.number().finite().min(0).max(100),
+    description: LimitedText('invoiceLine').trim().min(1),
+    quantity: z.number().finite().positive().max(INVOICE_LIMITS.quantity).refine(hasQuantityPrecision, `at most ${INVOICE_LIMITS.quantityDecimals} decimals`),
+    unitPriceCents: z.number().int().min(0).max(INVOICE_LIMITS.unitPriceCents),
+    vatRate: z.number().refine(isVatRate, `must be one of ${VAT_RATES.join(', ')} (%)`),
     productId: Id.optional(),
   })
   .strict();
@@ -76,8 +77,8 @@ export const CreateInvoiceArgs = z
     /** Default: from the client's payment terms. */
     dueDate: IsoDate.optional(),
     documentType: DocumentType.optional(),
-    notes: z.string().max(2000).optional(),
-    lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(200),
+    notes: LimitedText('shortText').optional(),
+    lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(INVOICE_LIMITS.lines),
   })
   .strict();
 export type CreateInvoiceArgs = z.infer<typeof CreateInvoiceArgs>;
@@ -105,7 +106,7 @@ export const dataChannels = {
         amountCents: z.number().int().positive().max(1e11),
         paidDate: IsoDate,
         method: PaymentMethod.optional(),
-        reference: z.string().trim().max(200).optional(),
+        reference: LimitedText('name').trim().optional(),
       })
       .strict(),
     result: z.object({ invoice: InvoiceSummary, appliedCents: Cents }),

@@ -1,8 +1,6 @@
 // Feedback channels (assistant prompt, forecast "Record actual", Feedback page).
 import { z } from 'zod';
-import { Id, IsoDate, IsoTimestamp, Limit, ModelName, Offset, Page, Semver } from './common';
-
-const JsonObject = z.record(z.string(), z.unknown());
+import { Id, IsoDate, IsoTimestamp, Limit, LimitedJsonObject, LimitedText, ModelName, Offset, Page, Semver } from './common';
 
 export const FeedbackItem = z.object({
   id: Id,
@@ -52,16 +50,16 @@ export const feedbackChannels = {
   'feedback:submit': {
     args: z
       .object({
-        agentType: z.string().trim().min(1).max(50),
-        sessionId: z.string().max(100).optional(),
-        messageId: z.string().max(100).optional(),
-        userInput: z.string().trim().min(1).max(10_000),
-        aiResponse: z.string().trim().min(1).max(50_000),
-        userCorrection: z.string().trim().min(1).max(50_000).optional(),
+        agentType: LimitedText('name').trim().min(1),
+        sessionId: LimitedText('name').optional(),
+        messageId: LimitedText('name').optional(),
+        userInput: LimitedText('longText').trim().min(1),
+        aiResponse: LimitedText('longText').trim().min(1),
+        userCorrection: LimitedText('longText').trim().min(1).optional(),
         rating: z.number().int().min(1).max(5).optional(),
         thumb: z.enum(['up', 'down']).optional(),
-        comment: z.string().max(5_000).optional(),
-        context: JsonObject.optional(),
+        comment: LimitedText('longText').optional(),
+        context: LimitedJsonObject.optional(),
       })
       .strict(),
     result: z.object({ id: Id, collectionEnabled: z.boolean(), message: z.string() }),
@@ -73,8 +71,8 @@ export const feedbackChannels = {
         modelVersion: Semver.optional(),
         entityType: z.enum(['invoice', 'client']).optional(),
         entityId: Id.optional(),
-        prediction: JsonObject,
-        actualOutcome: JsonObject.optional(),
+        prediction: LimitedJsonObject,
+        actualOutcome: LimitedJsonObject.optional(),
         wasAccurate: z.boolean().optional(),
       })
       .strict(),
@@ -84,11 +82,11 @@ export const feedbackChannels = {
   'feedback:list': {
     args: z
       .object({
-        agentType: z.string().trim().min(1).max(50).optional(),
+        agentType: LimitedText('name').trim().min(1).optional(),
         thumb: z.enum(['up', 'down']).optional(),
         minRating: z.number().int().min(1).max(5).optional(),
         hasCorrection: z.boolean().optional(),
-        search: z.string().trim().max(200).optional(),
+        search: LimitedText('name').trim().optional(),
         days: z.number().int().min(1).max(36_500).optional(),
         limit: Limit(500, 50),
         offset: Offset,

@@ -1,6 +1,6 @@
 // Knowledge-index channels (auto-update queue, reindex, hybrid search).
 import { z } from 'zod';
-import { EntityType, Id, IsoTimestamp, Limit, NoArgs } from './common';
+import { EntityType, Id, IsoTimestamp, Limit, LimitedText, NoArgs } from './common';
 
 const Count = z.number().int().min(0);
 
@@ -43,6 +43,8 @@ export const PendingChange = z.object({
   entityType: EntityType,
   entityId: Id,
   op: z.enum(['upsert', 'delete']),
+  /** What the record is called ("12/2025 — Rossi Srl", "Rossi Srl", "CONS-01 — Consulenza"); for a deleted one, its last indexed title; null when unknown. */
+  label: z.string().nullable(),
   changedAt: IsoTimestamp,
   attempts: Count,
   lastError: z.string().nullable(),
@@ -58,6 +60,14 @@ export const SearchHit = z.object({
   score: z.number(),
   /** Which indexes found it: keyword (FTS5), vector (HNSW) or both. */
   foundBy: z.array(z.enum(['keyword', 'vector'])),
+  /** Named exactly by the query: an invoice number, a VAT number, a client's name, a product code. */
+  exact: z.boolean(),
+  /** 0–1 for the relevance bar: 1 for an exact match, else the fused score over the best possible. */
+  relevance: z.number().min(0).max(1),
+  /** Position in the keyword and vector lists, and the cosine similarity, for the bar's explanation. */
+  keywordRank: z.number().int().positive().nullable(),
+  vectorRank: z.number().int().positive().nullable(),
+  similarity: z.number().nullable(),
 });
 export type SearchHit = z.infer<typeof SearchHit>;
 
@@ -71,7 +81,7 @@ export const indexChannels = {
   'index:resume': { args: NoArgs, result: IndexStatus },
   'index:reindex': { args: z.object({ entityTypes: z.array(EntityType).min(1).max(3).optional() }).strict(), result: ReindexReport },
   'index:search': {
-    args: z.object({ query: z.string().trim().min(1).max(500), k: z.number().int().min(1).max(50).default(5) }).strict(),
+    args: z.object({ query: LimitedText('shortText').trim().min(1), k: z.number().int().min(1).max(50).default(5) }).strict(),
     result: z.object({ hits: z.array(SearchHit), vectorAvailable: z.boolean() }),
   },
 } as const;

@@ -1,17 +1,22 @@
 // Operations channels (Settings → Data): create a backup, list the backups folder, restore one into
 // the running app. Paths are absolute paths on the machine running main (the renderer has no cwd).
+// Main accepts a path from the renderer only when it lies in the backups folder or was chosen by the
+// user in the host's own file dialog (ops:chooseBackupFile / ops:chooseRestoreFile, which only the
+// desktop host has; elsewhere they answer UNSUPPORTED and the page offers the backups folder only).
 import { z } from 'zod';
-import { IsoTimestamp, NoArgs } from './common';
+import { IsoTimestamp, LimitedText, NoArgs } from './common';
 
 const Count = z.number().int().min(0);
 
 /** An absolute path: /… on POSIX, C:\… or \\server\… on Windows. */
-const AbsolutePath = z
-  .string()
+const AbsolutePath = LimitedText('path')
   .min(1)
-  .max(4096)
   .refine((s) => /^(\/|[A-Za-z]:[\\/]|\\\\)/.test(s), 'expected an absolute path')
   .refine((s) => !s.includes('\0'), 'must not contain a NUL character');
+
+/** A file the user picked in a host dialog (granted to the next operation that takes it), or null when cancelled. */
+export const ChosenFile = z.object({ file: z.string().nullable() });
+export type ChosenFile = z.infer<typeof ChosenFile>;
 
 export const BackupCounts = z.object({ invoices: Count, clients: Count, feedback: Count });
 export type BackupCounts = z.infer<typeof BackupCounts>;
@@ -57,4 +62,8 @@ export const opsChannels = {
   },
   'ops:listBackups': { args: NoArgs, result: z.object({ folder: z.string(), items: z.array(BackupEntry) }) },
   'ops:restore': { args: z.object({ file: AbsolutePath }).strict(), result: RestoreReport },
+  /** The desktop host's native save dialog; the chosen file may then be given to ops:backup. null: cancelled. */
+  'ops:chooseBackupFile': { args: NoArgs, result: ChosenFile },
+  /** The desktop host's native open dialog; the chosen file may then be given to ops:restore. null: cancelled. */
+  'ops:chooseRestoreFile': { args: NoArgs, result: ChosenFile },
 } as const;

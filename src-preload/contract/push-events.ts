@@ -22,6 +22,8 @@ export const events = {
   'ops:progress': Progress.extend({ operation: z.enum(['backup', 'restore']) }),
   /** The app now runs on restored data: every window reloads what it shows. */
   'ops:restored': z.object({ file: z.string(), counts: BackupCounts }),
+  /** A dry run or import of the Import page: collecting, reading, importing. */
+  'import:progress': Progress.extend({ sessionId: z.string(), operation: z.enum(['analyze', 'run']) }),
 } as const;
 
 export type EventName = keyof typeof events;

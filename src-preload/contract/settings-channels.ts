@@ -1,9 +1,13 @@
 // Settings channels: read every setting with its source and lock, change one (validated, applied
 // live), reset to default. Definitions travel as data so the renderer builds the form from them.
 import { z } from 'zod';
-import { NoArgs } from './common';
+import { LimitedText, NoArgs, tooLongMessage } from './common';
 
-export const SettingValue = z.union([z.string().max(4096), z.number().finite(), z.boolean()]);
+// A path is the longest text a setting holds. A string fails the union only by its length, so that
+// failure is worded with the limit instead of zod's "Invalid input".
+export const SettingValue = z.union([LimitedText('path'), z.number().finite(), z.boolean()], {
+  errorMap: (issue, ctx) => ({ message: issue.code === 'invalid_union' && typeof ctx.data === 'string' ? tooLongMessage('path') : ctx.defaultError }),
+});
 export type SettingValue = z.infer<typeof SettingValue>;
 
 export const SettingSource = z.enum(['flag', 'env', 'env-file', 'store', 'default']);
@@ -36,7 +40,7 @@ export const SettingsSnapshot = z.object({
 });
 export type SettingsSnapshot = z.infer<typeof SettingsSnapshot>;
 
-const SettingKeyArg = z.string().trim().min(1).max(100).regex(/^[A-Z][A-Z0-9_]*$/, 'expected a setting name like RAG_AUTO_UPDATE_BATCH_SIZE');
+const SettingKeyArg = LimitedText('name').trim().min(1).regex(/^[A-Z][A-Z0-9_]*$/, 'expected a setting name like RAG_AUTO_UPDATE_BATCH_SIZE');
 
 export const settingsChannels = {
   'settings:get': { args: NoArgs, result: SettingsSnapshot },

@@ -5,7 +5,7 @@ import type { OpenFattureBridge } from '../../src-preload/contract/bridge-api';
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract/channels';
 import type { EventName, EventPayload } from '../../src-preload/contract/push-events';
 import type { IpcResult } from '../../src-preload/contract/result';
-import { pageToken, socketUrl, WsTransport, type ConnectionState } from './ws-transport';
+import { dropTokenFromAddress, pageToken, socketUrl, WsTransport, type ConnectionState } from './ws-transport';
 
 declare global {
   interface Window {
@@ -57,6 +57,7 @@ function sessionStore(): Storage | undefined {
 function createApi(): OpenFattureApi {
   if (typeof window !== 'undefined' && window.openfatture) return bridgeApi(window.openfatture);
   const token = pageToken(window.location, sessionStore());
+  dropTokenFromAddress(window.location, window.history);
   return websocketApi(new WsTransport(socketUrl(window.location, token)));
 }
 

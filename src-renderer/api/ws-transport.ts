@@ -1,8 +1,9 @@
 // The browser host's side of the contract: one WebSocket to /ws on the page's own origin, with the
-// run's token from the page URL. Requests are queued while connecting; a lost connection fails the
-// requests in flight (code DISCONNECTED) and reconnects with backoff.
+// run's token from the page URL (kept for this tab, then taken out of the address bar). Requests are
+// queued while connecting; a lost connection fails the requests in flight (code DISCONNECTED) and
+// reconnects with backoff; a request over the host's frame budget fails here, unsent.
 import type { WsRequest, WsServerFrame } from '../../src-preload/contract/bridge-api';
-import { TOKEN_PARAM, WS_PATH } from '../../src-preload/contract/bridge-api';
+import { MAX_FRAME_BYTES, TOKEN_PARAM, WS_PATH } from '../../src-preload/contract/bridge-api';
 import type { IpcResult } from '../../src-preload/contract/result';
 
 export type ConnectionState = 'connecting' | 'open' | 'closed';
@@ -26,6 +27,26 @@ export function pageToken(location: Pick<Location, 'search'>, storage?: Pick<Sto
     return fromUrl;
   }
   return storage?.getItem(TOKEN_KEY) ?? null;
+}
+
+/**
+ * Takes the token out of the address bar once `pageToken` has kept it for this tab, so it does not
+ * stay in the history, a bookmark or a screen share. A reload still works: the page is authorised by
+ * the host's cookie and the socket by the kept token. Returns whether the address changed.
+ */
+export function dropTokenFromAddress(location: Pick<Location, 'href'>, history: Pick<History, 'state' | 'replaceState'>): boolean {
+  const url = new URL(location.href);
+  if (!url.searchParams.has(TOKEN_PARAM)) return false;
+  url.searchParams.delete(TOKEN_PARAM);
+  history.replaceState(history.state, '', `${url.pathname}${url.search}${url.hash}`);
+  return true;
+}
+
+/** The UTF-8 size of a frame, computed only when it could be over the budget (a character is ≤ 3 bytes). */
+function overFrameBudget(frame: string): number | null {
+  if (frame.length * 3 <= MAX_FRAME_BYTES) return null;
+  const bytes = new TextEncoder().encode(frame).length;
+  return bytes > MAX_FRAME_BYTES ? bytes : null;
 }
 
 export function socketUrl(location: Pick<Location, 'protocol' | 'host'>, token: string | null): string {
@@ -56,8 +77,13 @@ export class WsTransport {
   request(channel: string, args: unknown): Promise<IpcResult<unknown>> {
     const id = ++this.seq;
     const frame: WsRequest = { id, channel, args };
+    const text = JSON.stringify(frame);
+    const bytes = overFrameBudget(text);
+    if (bytes !== null) {
+      return Promise.resolve({ ok: false, error: { code: 'BAD_FRAME', message: `${channel}: the request is ${bytes} bytes, over the limit of ${MAX_FRAME_BYTES} bytes; it was not sent` } });
+    }
     return new Promise((resolve) => {
-      this.pending.set(id, { resolve, frame: JSON.stringify(frame) });
+      this.pending.set(id, { resolve, frame: text });
       if (this.ws && this.ws.readyState === OPEN) this.ws.send(this.pending.get(id)!.frame);
       else {
         this.queue.push(id);

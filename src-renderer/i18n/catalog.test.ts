@@ -60,3 +60,17 @@ describe('i18n catalog', () => {
     expect(settingKeys.filter((k) => !(`settingHelp.${k}` in MESSAGES))).toEqual([]);
   });
 });
+
+describe('plurals', () => {
+  it('picks the form through Intl.PluralRules and groups the count', () => {
+    expect(translate('it', 'fb.correctionsHint', { count: 1 })).toBe('1 correzione');
+    expect(translate('it', 'fb.correctionsHint', { count: 2 })).toBe('2 correzioni');
+    expect(translate('en', 'fb.correctionsHint', { count: 1 })).toBe('1 correction');
+    expect(translate('en', 'fb.correctionsHint', { count: 0 })).toBe('0 corrections');
+    expect(translate('it', 'common.days', { count: 1234 })).toBe('1.234 giorni');
+    expect(translate('en', 'chat.action.rebuilt', { count: 1, failed: 0 })).toBe('Index built: 1 record added or updated, 0 failed.');
+    // Without the count the message stays readable as written.
+    expect(translate('it', 'fb.correctionsHint')).toContain('plural');
+    expect(placeholders(MESSAGES['chat.action.rebuilt'].it)).toEqual(['count', 'failed']);
+  });
+});

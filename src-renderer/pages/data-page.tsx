@@ -1,6 +1,6 @@
 // Data page: invoices (search, status filter, status badges, record payment), clients, products,
 // and the new-invoice dialog (client picker, lines editor with live totals, inline validation).
-// e2e handles: tabs role "tab" named Fatture/Invoices, Clienti/Clients, Prodotti/Products;
+// e2e handles: tabs role "tab" named Fatture/Invoices, Clienti/Clients, Prodotti/Products, Importa/Import;
 // button "Nuova fattura"/"New invoice" (data-testid "new-invoice"); dialog data-testid
 // "invoice-dialog" with select labelled Cliente/Client, line inputs labelled
 // "Descrizione riga N"/"Line N description", "Quantità riga N", "Prezzo riga N"/"Line N price",
@@ -20,6 +20,7 @@ import { useT } from '../i18n/translate';
 import { errorText } from '../stores/call';
 import { draftTotals, emptyLine, PAGE_SIZE, PAYMENT_METHODS, useDataStore, validateInvoiceDraft, validatePaymentDraft, type DraftErrors, type InvoiceDraft, type PaymentDraft } from '../stores/data-store';
 import { useUiStore } from '../stores/ui-store';
+import { ImportPanel } from './import-page';
 
 const STATUS_TONE: Record<InvoiceSummary['status'], Tone> = { draft: 'neutral', issued: 'primary', sent: 'info', partially_paid: 'warning', paid: 'success', cancelled: 'danger' };
 const STATUSES: InvoiceSummary['status'][] = ['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled'];
@@ -47,6 +48,7 @@ export function DataPage(): ReactElement {
     { id: 'invoices', label: 'data.tab.invoices' },
     { id: 'clients', label: 'data.tab.clients' },
     { id: 'products', label: 'data.tab.products' },
+    { id: 'import', label: 'data.tab.import' },
   ];
   return (
     <>
@@ -66,6 +68,7 @@ export function DataPage(): ReactElement {
         {tab === 'invoices' && <InvoicesPanel />}
         {tab === 'clients' && <ClientsPanel />}
         {tab === 'products' && <ProductsPanel />}
+        {tab === 'import' && <ImportPanel />}
       </div>
       {creating && <NewInvoiceDialog onClose={() => setCreating(false)} />}
     </>
@@ -456,7 +459,8 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
         </div>
         <label className="field">
           <span className="field-label">{t('data.notes')}</span>
-          <textarea className="input" value={draft.notes} onChange={(e) => update({ ...draft, notes: e.target.value })} rows={2} />
+          <textarea className="input" value={draft.notes} aria-invalid={!!errors.notes} aria-describedby={errId('notes')} onChange={(e) => update({ ...draft, notes: e.target.value })} rows={2} />
+          <FieldError id="err-notes" error={errors.notes} />
         </label>
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose} data-close>

@@ -173,7 +173,7 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
   const { t, lang } = useT();
   const rows = useMemo(() => chartRows(f), [f]);
   // Recharts sizes the axis from bars and lines only; include the band's top so it is not clipped.
-  const top = Math.max(0, ...rows.map((r) => Math.max(r.band[1], r.expected)));
+  const top = rows.reduce((m, r) => Math.max(m, r.band[1], r.expected), 0);
   const euro = (v: number) => formatCents(Math.round(v * 100));
   return (
     <div className="chart-box" data-testid="forecast-chart" role="img" aria-label={t('forecast.chartTitle', { days: f.horizonDays })}>

@@ -1,13 +1,13 @@
 // Knowledge index page: auto-update status, pending vs maximum, processed, success rate, average
 // batch time, recent batches (added/updated/skipped/deleted), pending changes with their errors —
-// all live — Pause/Resume, Reindex all with progress, and hybrid search with scores and the index
-// that found each hit.
+// all live, each pending record by its name — Pause/Resume, Reindex all with progress, and hybrid
+// search with a relevance bar (exact matches of a number or a name first) and how each hit was found.
 // e2e handles: stat tiles data-testid "index-pending" / "index-processed" / "index-success" /
 // "index-avg-batch"; the pending number alone is data-testid "pending-count"; buttons "Pausa"/"Pause",
 // "Riprendi"/"Resume", "Reindicizza tutto"/"Reindex all"; progress bar role progressbar named
 // "Avanzamento reindicizzazione"/"Reindex progress"; search box labelled "Cerca nell’indice"/"Search
-// the index"; hits are data-testid "search-hit"; batch rows data-testid "batch-row"; pending rows
-// data-testid "pending-row".
+// the index"; hits are data-testid "search-hit" with a meter named "Pertinenza"/"Relevance"; batch
+// rows data-testid "batch-row"; pending rows data-testid "pending-row".
 import { useEffect, useState, type ReactElement } from 'react';
 import { Icon } from '../components/icons';
 import { Alert, Async, EmptyState } from '../components/states';
@@ -18,6 +18,7 @@ import type { MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
 import { errorText } from '../stores/call';
 import { queueTone, useIndexStore, watchIndex } from '../stores/index-store';
+import type { SearchHit } from '../../src-preload/contract/index-channels';
 import { useUiStore } from '../stores/ui-store';
 
 export function KnowledgePage(): ReactElement {
@@ -113,7 +114,7 @@ export function KnowledgePage(): ReactElement {
           </>
         )}
       </Async>
-      <div className="grid grid-2">
+      <div className="grid grid-2 kb-queue-grid">
         <section className="card" aria-labelledby="kb-batches">
           <div className="card-header">
             <h2 id="kb-batches">{t('kb.recentBatches')}</h2>
@@ -191,7 +192,13 @@ export function KnowledgePage(): ReactElement {
                       {p.items.map((c) => (
                         <tr key={`${c.entityType}-${c.entityId}`} data-testid="pending-row">
                           <td>
-                            {t(`kb.type.${c.entityType}` as MessageKey)} #{c.entityId}
+                            <div className="entity-name">
+                              <Icon name={c.entityType === 'client' ? 'client' : c.entityType === 'product' ? 'product' : 'invoice'} size={14} />
+                              <span className="wrap" title={`${t(`kb.kind.${c.entityType}` as MessageKey)} #${c.entityId}`}>
+                                {c.label ?? t('kb.unnamed', { kind: t(`kb.kind.${c.entityType}` as MessageKey), id: c.entityId })}
+                              </span>
+                            </div>
+                            <span className="xs faint">{t(`kb.kind.${c.entityType}` as MessageKey)}</span>
                             {c.lastError && (
                               <div className="field-error" data-testid="pending-error">
                                 {c.lastError}
@@ -268,9 +275,7 @@ function SearchCard(): ReactElement {
                     {f === 'keyword' ? t('kb.foundKeyword') : t('kb.foundVector')}
                   </Badge>
                 ))}
-                <span className="mono small" title={t('kb.score')}>
-                  {h.score.toFixed(4)}
-                </span>
+                <RelevanceBar hit={h} />
               </div>
               <p className="small muted">{h.snippet}</p>
             </li>
@@ -278,5 +283,25 @@ function SearchCard(): ReactElement {
         </ol>
       )}
     </section>
+  );
+}
+
+/** The relevance of a hit as a bar with a word (exact, high, medium, low); the tooltip says how it was found. */
+function RelevanceBar({ hit }: { hit: SearchHit }): ReactElement {
+  const { t, lang } = useT();
+  const level = hit.exact ? 'exact' : hit.relevance >= 0.75 ? 'high' : hit.relevance >= 0.4 ? 'medium' : 'low';
+  const why = [
+    hit.exact ? t('kb.why.exact') : null,
+    hit.keywordRank ? t('kb.why.keyword', { rank: hit.keywordRank }) : null,
+    hit.vectorRank ? t('kb.why.vector', { rank: hit.vectorRank, similarity: hit.similarity === null ? '—' : formatNumber(hit.similarity, lang, 2) }) : null,
+  ].filter(Boolean);
+  const percent = Math.round(hit.relevance * 100);
+  return (
+    <span className={`relevance relevance-${level}`} title={why.join('\n')}>
+      <span className="relevance-track" role="meter" aria-label={t('kb.relevance')} aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent} aria-valuetext={`${t(`kb.relevance.${level}` as MessageKey)} (${percent}%)`}>
+        <span style={{ width: `${Math.max(4, percent)}%` }} />
+      </span>
+      <span className="xs">{t(`kb.relevance.${level}` as MessageKey)}</span>
+    </span>
   );
 }

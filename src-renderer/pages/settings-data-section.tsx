@@ -1,13 +1,16 @@
 // Settings → Data: Create backup (progress, resulting file and size), the backups in the data dir's
-// backups/ folder (date, size, counts; unreadable files with the reason) each with Restore, and
-// Restore from a file path. A restore asks first (current data kept as a safety copy, the app
-// reloads), shows its steps, then — after the reload — the restored row counts.
+// backups/ folder (date, size, counts; unreadable files with the reason) each with Restore. Files
+// elsewhere are named only through the desktop host's own dialogs ("Save backup as…", "Choose
+// file…"): main refuses any other path from the page, so in the browser the section says to copy a
+// backup into the folder and refresh the list. A restore asks first (current data kept as a safety
+// copy, the app reloads), shows its steps, then — after the reload — the restored row counts.
 // e2e handles: section data-testid "settings-data"; button "Crea backup"/"Create backup"; progress
 // bars named "Avanzamento backup"/"Backup progress" and "Avanzamento ripristino"/"Restore progress";
 // backup result data-testid "backup-result"; rows data-testid "backup-row" with data-name; row
-// buttons named "Ripristina il backup del …"/"Restore the backup of …"; the path field labelled
-// "Ripristina da file"/"Restore from file"; confirm dialog data-testid "confirm-dialog"; restore
-// result data-testid "restore-result"; errors data-testid "backup-error" / "restore-error".
+// buttons named "Ripristina il backup del …"/"Restore the backup of …"; the other-file block
+// data-testid "restore-elsewhere" (desktop: button "Scegli file…"/"Choose file…"; browser: the folder
+// and "Aggiorna"/"Refresh"); confirm dialog data-testid "confirm-dialog"; restore result data-testid
+// "restore-result"; errors data-testid "backup-error" / "restore-error".
 import { useEffect, useState, type ReactElement } from 'react';
 import type { BackupEntry } from '../../src-preload/contract/ops-channels';
 import { ConfirmDialog } from '../components/dialog';
@@ -17,7 +20,7 @@ import { Badge, ProgressBar } from '../components/widgets';
 import { formatTimestamp } from '../format/dates';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
-import { formatBytes, useBackupStore, watchBackups, type OpsProgress } from '../stores/backup-store';
+import { formatBytes, hostHasFileDialogs, useBackupStore, watchBackups, type OpsProgress } from '../stores/backup-store';
 
 function stepLabel(t: Translate, operation: 'backup' | 'restore', step: string): string {
   const key = `backup.step.${operation}.${step}` as MessageKey;
@@ -47,10 +50,10 @@ type Pending = { file: string; name: string; entry: BackupEntry | null };
 
 export function SettingsDataSection(): ReactElement {
   const { t, lang } = useT();
-  const { list, creating, backupProgress, lastBackup, backupError, restoring, restoreProgress, restoreError, restored, load, createBackup, restore, clearRestored } = useBackupStore();
+  const { list, creating, backupProgress, lastBackup, backupError, restoring, restoreProgress, restoreError, restored, load, createBackup, saveBackupAs, chooseRestoreFile, restore, clearRestored } =
+    useBackupStore();
   const [confirm, setConfirm] = useState<Pending | null>(null);
-  const [path, setPath] = useState('');
-  const [pathError, setPathError] = useState<string | null>(null);
+  const dialogs = hostHasFileDialogs();
   useEffect(() => {
     return watchBackups();
   }, []);
@@ -60,17 +63,10 @@ export function SettingsDataSection(): ReactElement {
     setConfirm(null);
     void restore(p.file);
   };
-  const askFromFile = () => {
-    const file = path.trim();
-    if (!file) {
-      setPathError(t('backup.pathRequired'));
-      return;
-    }
-    setPathError(null);
-    setConfirm({ file, name: file.split(/[\\/]/).pop() ?? file, entry: null });
+  const askFromDialog = async () => {
+    const file = await chooseRestoreFile();
+    if (file) setConfirm({ file, name: file.split(/[\\/]/).pop() ?? file, entry: null });
   };
-  // A failed restore from the path field shows its reason under the field; one from the table above it.
-  const fileError = restoreError && restoreError.file === path.trim() && !list.data?.items.some((b) => b.file === restoreError.file) ? restoreError.message : null;
   return (
     <section className="card" aria-labelledby="settings-data-title" data-testid="settings-data">
       <div className="card-header">
@@ -99,6 +95,11 @@ export function SettingsDataSection(): ReactElement {
           <button type="button" className="btn btn-primary" onClick={() => void createBackup()} disabled={busy}>
             {creating ? <span className="spinner" /> : <Icon name="download" size={15} />} {t('backup.create')}
           </button>
+          {dialogs && (
+            <button type="button" className="btn" onClick={() => void saveBackupAs()} disabled={busy}>
+              <Icon name="download" size={15} /> {t('backup.saveAs')}
+            </button>
+          )}
           <span className="small muted grow">
             {folder ? (
               <>
@@ -126,7 +127,7 @@ export function SettingsDataSection(): ReactElement {
       <div className="stack">
         <h3 className="small muted">{t('backup.list')}</h3>
         {restoring && <OpsMeter operation="restore" progress={restoreProgress} label={t('backup.restoreProgress')} />}
-        {restoreError && !fileError && (
+        {restoreError && (
           <div data-testid="restore-error">
             <Alert kind="error">{restoreError.message}</Alert>
           </div>
@@ -194,41 +195,24 @@ export function SettingsDataSection(): ReactElement {
         </Async>
       </div>
 
-      <div className="field">
-        <label htmlFor="restore-path" className="field-label">
-          {t('backup.fromFile')}
-        </label>
-        <div className="row" style={{ flexWrap: 'nowrap' }}>
-          <input
-            id="restore-path"
-            className="input mono grow"
-            type="text"
-            value={path}
-            placeholder={t('backup.pathPlaceholder')}
-            autoComplete="off"
-            spellCheck={false}
-            aria-invalid={!!(pathError ?? fileError)}
-            aria-describedby={pathError || fileError ? 'restore-path-error' : 'restore-path-help'}
-            onChange={(e) => {
-              setPath(e.target.value);
-              setPathError(null);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Enter') askFromFile();
-            }}
-          />
-          <button type="button" className="btn" onClick={askFromFile} disabled={busy}>
-            <Icon name="rollback" size={15} /> {t('backup.restoreFile')}
-          </button>
-        </div>
-        {pathError || fileError ? (
-          <span className="field-error" id="restore-path-error" role="alert" data-testid="restore-error">
-            {pathError ?? fileError}
-          </span>
+      <div className="field" data-testid="restore-elsewhere">
+        <span className="field-label">{t('backup.fromFile')}</span>
+        {dialogs ? (
+          <div className="row">
+            <button type="button" className="btn" onClick={() => void askFromDialog()} disabled={busy}>
+              <Icon name="rollback" size={15} /> {t('backup.chooseFile')}
+            </button>
+            <span className="field-help grow">{t('backup.chooseFileHint')}</span>
+          </div>
         ) : (
-          <span className="field-help" id="restore-path-help">
-            {t('backup.fromFileHint')}
-          </span>
+          <div className="row">
+            <span className="field-help grow">
+              {t('backup.onlyFolder')} <span className="mono">{folder ?? '…'}</span>
+            </span>
+            <button type="button" className="btn btn-sm" onClick={() => void load()} disabled={list.loading}>
+              <Icon name="refresh" size={14} /> {t('common.refresh')}
+            </button>
+          </div>
         )}
       </div>
 

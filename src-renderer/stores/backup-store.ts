@@ -1,7 +1,9 @@
 // Settings → Data: the backups folder (ops:listBackups), Create backup and Restore with live progress
 // from ops:progress. A finished restore reloads the page, so every store shows the restored data; its
 // report survives the reload in sessionStorage and the section shows it. Other windows reload when
-// main announces ops:restored.
+// main announces ops:restored. A file outside the backups folder can only be named through the
+// desktop host's own dialogs (ops:chooseBackupFile / ops:chooseRestoreFile): main refuses any other
+// path the page sends, so the browser host offers the backups folder only.
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { BackupEntry, RestoreReport } from '../../src-preload/contract/ops-channels';
@@ -16,6 +18,11 @@ export interface OpsProgress {
 }
 
 const RESTORED_KEY = 'openfatture.restored';
+
+/** Whether the host can show native file dialogs (the desktop app); the browser host cannot. */
+export function hostHasFileDialogs(): boolean {
+  return typeof window !== 'undefined' && window.openfatture?.host === 'electron';
+}
 
 /** "820 B", "12,4 KB", "3.1 MB": sizes in binary units, numbers in the UI language. */
 export function formatBytes(bytes: number, lang: string): string {
@@ -72,7 +79,12 @@ interface BackupState {
   /** The last restore's report, shown after the reload. */
   restored: RestoreReport | null;
   load: () => Promise<void>;
-  createBackup: () => Promise<void>;
+  /** Without `output`: a new file in the backups folder. */
+  createBackup: (output?: string) => Promise<void>;
+  /** The host's save dialog, then a backup to the chosen file (nothing when cancelled). */
+  saveBackupAs: () => Promise<void>;
+  /** The host's open dialog: the chosen backup file, or null when cancelled or refused (the reason in restoreError). */
+  chooseRestoreFile: () => Promise<string | null>;
   restore: (file: string) => Promise<boolean>;
   clearRestored: () => void;
 }
@@ -96,11 +108,11 @@ export const useBackupStore = create<BackupState>((set, get) => ({
       set((s) => ({ list: { ...s.list, loading: false, error: errorText(e) } }));
     }
   },
-  createBackup: async () => {
+  createBackup: async (output) => {
     if (get().creating) return;
     set({ creating: true, backupProgress: null, backupError: null, lastBackup: null });
     try {
-      const result = await call('ops:backup', {});
+      const result = await call('ops:backup', output ? { output } : {});
       set({ lastBackup: result });
     } catch (e) {
       set({ backupError: errorText(e) });
@@ -108,6 +120,26 @@ export const useBackupStore = create<BackupState>((set, get) => ({
       set({ creating: false, backupProgress: null });
     }
     await get().load();
+  },
+  saveBackupAs: async () => {
+    if (get().creating) return;
+    let file: string | null;
+    try {
+      file = (await call('ops:chooseBackupFile', {})).file;
+    } catch (e) {
+      set({ backupError: errorText(e) });
+      return;
+    }
+    if (file) await get().createBackup(file);
+  },
+  chooseRestoreFile: async () => {
+    set({ restoreError: null });
+    try {
+      return (await call('ops:chooseRestoreFile', {})).file;
+    } catch (e) {
+      set({ restoreError: { file: '', message: errorText(e) } });
+      return null;
+    }
   },
   restore: async (file) => {
     if (get().restoring) return false;

@@ -1,12 +1,17 @@
-// The assistant conversation and the inline feedback prompt after each answer. One feedback record
-// per action: a thumb up or a star rating is sent at once; thumbs down or "Correct it" opens the
-// correction box and is sent with it. A later correction on an already rated answer is its own
-// record, so nothing the user said is overwritten.
+// The assistant conversation, the stored conversations of the sidebar, and the inline feedback
+// prompt after each answer. One feedback record per action: a thumb up or a star rating is sent at
+// once; thumbs down or "Correct it" opens the correction box and is sent with it. A later correction
+// on an already rated answer is its own record, so nothing the user said is overwritten. A reopened
+// conversation shows the feedback already given instead of asking again. Where an answer offers an
+// action (train the first model, build the index) the button runs it here, with its progress.
 import { create } from 'zustand';
-import type { AssistantAnswer } from '../../src-preload/contract/assistant-channels';
+import type { AssistantAction, AssistantAnswer } from '../../src-preload/contract/assistant-channels';
 import type { ChannelArgs } from '../../src-preload/contract/channels';
+import type { ConversationSummary, SavedFeedback } from '../../src-preload/contract/conversation-channels';
+import { formatRetrainingMessages } from '../format/retraining-messages';
 import type { Language } from '../i18n/catalog';
-import { call, errorText } from './call';
+import { translate } from '../i18n/translate';
+import { call, emptySlice, errorMessages, errorText, subscribe, type Slice } from './call';
 
 export interface FeedbackState {
   thumb: 'up' | 'down' | null;
@@ -36,6 +41,31 @@ export const initialFeedback = (): FeedbackState => ({
   error: null,
   collectionEnabled: true,
 });
+
+/** The prompt's state for an answer reopened from a stored conversation: what was sent stays sent. */
+export function savedFeedbackState(saved: SavedFeedback): FeedbackState {
+  return {
+    ...initialFeedback(),
+    thumb: saved.thumb,
+    rating: saved.rating,
+    sent: { thumb: saved.thumb !== null, rating: saved.rating !== null, correction: saved.correction !== null, ids: saved.ids },
+  };
+}
+
+/** The messages of a stored conversation: each question, then its answer with its feedback. */
+export function conversationMessages(items: { answer: AssistantAnswer; feedback: SavedFeedback }[]): ChatMessage[] {
+  return items.flatMap(({ answer, feedback }): ChatMessage[] => [
+    { id: `${answer.messageId}-q`, role: 'user', text: answer.question },
+    // receivedAt 0: a reopened answer no longer draws attention to its prompt.
+    { id: answer.messageId, role: 'assistant', answer, receivedAt: 0, feedback: savedFeedbackState(feedback) },
+  ]);
+}
+
+/** The conversation a location hash names (#/assistant/<id>), so a reload reopens it. */
+export function conversationFromHash(hash: string): string | null {
+  const m = /^#\/?assistant\/([^/?#]+)/.exec(hash);
+  return m ? decodeURIComponent(m[1]!) : null;
+}
 
 /** Whether the prompt should still draw attention `now` (ms) — only until the first feedback or the timeout. */
 export function promptDrawsAttention(msg: { receivedAt: number; answer: Pick<AssistantAnswer, 'promptTimeoutSeconds' | 'feedbackEnabled'>; feedback: FeedbackState }, now: number): boolean {
@@ -68,11 +98,32 @@ export function feedbackArgs(answer: AssistantAnswer, f: FeedbackState, withCorr
   };
 }
 
+/** An action an answer offered, running or done. */
+export interface ActionRun {
+  messageId: string;
+  kind: AssistantAction;
+  running: boolean;
+  step: string;
+  current: number;
+  total: number;
+  /** What happened, in the UI's language, once done. */
+  result: string | null;
+  error: string | null;
+}
+
 interface ChatState {
   messages: ChatMessage[];
   sessionId: string | null;
   asking: boolean;
+  conversations: Slice<{ items: ConversationSummary[]; total: number }>;
+  opening: string | null;
+  openError: string | null;
+  action: ActionRun | null;
   ask: (question: string, language: Language) => Promise<void>;
+  refreshConversations: () => Promise<void>;
+  openConversation: (id: string) => Promise<void>;
+  deleteConversation: (id: string) => Promise<void>;
+  runAction: (messageId: string, kind: AssistantAction, language: Language) => Promise<void>;
   setThumb: (id: string, thumb: 'up' | 'down') => Promise<void>;
   setRating: (id: string, rating: number) => Promise<void>;
   openCorrection: (id: string, open: boolean) => void;
@@ -114,10 +165,77 @@ export const useChatStore = create<ChatState>((set, get) => {
     }
   };
 
+  const showInHash = (id: string | null) => {
+    if (typeof location === 'undefined' || typeof history === 'undefined') return;
+    const target = id ? `#/assistant/${encodeURIComponent(id)}` : '#/assistant';
+    if (location.hash !== target && /^#\/?assistant/.test(location.hash || '#/assistant')) history.replaceState(null, '', target);
+  };
+
   return {
     messages: [],
     sessionId: null,
     asking: false,
+    conversations: emptySlice(),
+    opening: null,
+    openError: null,
+    action: null,
+    refreshConversations: async () => {
+      set((s) => ({ conversations: { ...s.conversations, loading: true } }));
+      try {
+        const data = await call('conversations:list', { limit: 100 });
+        set({ conversations: { data, loading: false, error: null } });
+      } catch (e) {
+        set((s) => ({ conversations: { ...s.conversations, loading: false, error: errorText(e) } }));
+      }
+    },
+    openConversation: async (id) => {
+      if (get().asking) return;
+      set({ opening: id, openError: null });
+      try {
+        const c = await call('conversations:get', { id });
+        set({ messages: conversationMessages(c.items), sessionId: c.id, opening: null, action: null });
+        showInHash(c.id);
+      } catch (e) {
+        set({ opening: null, openError: errorText(e) });
+        showInHash(get().sessionId);
+      }
+    },
+    deleteConversation: async (id) => {
+      await call('conversations:delete', { id });
+      if (get().sessionId === id) {
+        set({ messages: [], sessionId: null, action: null });
+        showInHash(null);
+      }
+      await get().refreshConversations();
+    },
+    runAction: async (messageId, kind, language) => {
+      if (get().action?.running) return;
+      set({ action: { messageId, kind, running: true, step: '', current: 0, total: 0, result: null, error: null } });
+      const progress = (p: { step: string; current: number; total: number }) =>
+        set((s) => (s.action?.running ? { action: { ...s.action, step: p.step, current: p.current, total: p.total } } : {}));
+      const off = kind === 'train-model' ? subscribe('retrain:progress', progress) : subscribe('index:progress', progress);
+      try {
+        let result: string;
+        let error: string | null = null;
+        if (kind === 'train-model') {
+          const r = await call('models:retrain', { model: 'cash_flow' });
+          if (r.outcome === 'deployed' && r.version) result = translate(language, 'chat.action.trained', { version: r.version });
+          else {
+            result = '';
+            error = formatRetrainingMessages(r.messages, r.message, language) ?? r.message;
+          }
+        } else {
+          const r = await call('index:reindex', {});
+          result = translate(language, 'chat.action.rebuilt', { count: r.added + r.updated, failed: r.failed });
+        }
+        set((s) => ({ action: s.action && { ...s.action, running: false, result: error ? null : result, error } }));
+      } catch (e) {
+        const text = formatRetrainingMessages(errorMessages(e), errorText(e), language) ?? errorText(e);
+        set((s) => ({ action: s.action && { ...s.action, running: false, error: text } }));
+      } finally {
+        off();
+      }
+    },
     ask: async (question, language) => {
       const q = question.trim();
       if (!q || get().asking) return;
@@ -130,6 +248,8 @@ export const useChatStore = create<ChatState>((set, get) => {
           sessionId: answer.sessionId,
           messages: [...s.messages, { id: answer.messageId, role: 'assistant', answer, receivedAt: Date.now(), feedback: initialFeedback() }],
         }));
+        showInHash(answer.sessionId);
+        void get().refreshConversations();
       } catch (e) {
         set((s) => ({ asking: false, messages: [...s.messages, { id: localId(), role: 'error', text: errorText(e), question: q }] }));
       }
@@ -154,6 +274,9 @@ export const useChatStore = create<ChatState>((set, get) => {
     openCorrection: (id, open) => patch(id, (f) => ({ ...f, correctionOpen: open })),
     setCorrection: (id, text) => patch(id, (f) => ({ ...f, correction: text })),
     sendCorrection: (id) => submit(id, true),
-    clear: () => set({ messages: [], sessionId: null }),
+    clear: () => {
+      set({ messages: [], sessionId: null, action: null, openError: null });
+      showInHash(null);
+    },
   };
 });

@@ -6,6 +6,7 @@ import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
 import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
 import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
+import { compareSemver } from '../../src-shared/semver';
 
 export type RetrainResult = ChannelResult<'models:retrain'>;
 export type TriggerState = ModelCard['triggers'][number];
@@ -31,13 +32,6 @@ export function calibrationSeries(points: ModelCard['calibration']): { nominal: 
   return [...points]
     .sort((a, b) => a.nominal - b.nominal)
     .map((p) => ({ nominal: Math.round(p.nominal * 100), observed: p.observed === null ? null : Math.round(p.observed * 1000) / 10, ideal: Math.round(p.nominal * 100) }));
-}
-
-export function compareSemver(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
 }
 
 interface Progress {

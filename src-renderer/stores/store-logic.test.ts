@@ -4,12 +4,12 @@ import { describe, expect, it } from 'vitest';
 import type { AssistantAnswer } from '../../src-preload/contract/assistant-channels';
 import type { Forecast } from '../../src-preload/contract/models-channels';
 import type { IndexBatch } from '../../src-preload/contract/index-channels';
-import { feedbackArgs, initialFeedback, promptDrawsAttention } from './chat-store';
+import { conversationFromHash, conversationMessages, feedbackArgs, initialFeedback, promptDrawsAttention, savedFeedbackState } from './chat-store';
 import { draftTotals, emptyLine, validateInvoiceDraft, validatePaymentDraft, type InvoiceDraft } from './data-store';
 import { emptyFilter, listArgs } from './feedback-store';
 import { actualFeedbackArgs, chartRows, sortInvoices } from './forecast-store';
 import { mergeBatch, queueTone } from './index-store';
-import { calibrationSeries, compareSemver, metricSeries, triggerFigures } from './models-store';
+import { calibrationSeries, metricSeries, triggerFigures } from './models-store';
 import { checkDraft, groupSettings } from './settings-store';
 import { pageFromHash, resolveTheme } from './ui-store';
 
@@ -70,7 +70,11 @@ const answer: AssistantAnswer = {
   sources: [{ entityType: 'invoice', entityId: 12, title: 'Fattura 12/2025', snippet: null }],
   learnedFrom: [],
   notes: [],
+  applied: null,
+  actions: [],
+  language: 'it',
   provider: 'builtin',
+  model: 'templates',
   feedbackEnabled: true,
   promptTimeoutSeconds: 3,
 };
@@ -103,6 +107,27 @@ describe('assistant feedback prompt', () => {
     expect(feedbackArgs(answer, afterThumb, false)).toBeNull();
     expect(feedbackArgs(answer, afterThumb, true)).toMatchObject({ userCorrection: 'Sono due fatture' });
     expect(feedbackArgs(answer, afterThumb, true)).not.toHaveProperty('thumb');
+  });
+});
+
+describe('stored conversations', () => {
+  it('reopens an answer with the feedback already given, so the prompt does not ask again', () => {
+    const saved = { thumb: 'down' as const, rating: null, correction: 'Sono due fatture', ids: [7, 8] };
+    const [question, reply] = conversationMessages([{ answer, feedback: saved }]);
+    expect(question).toEqual({ id: 'm1-q', role: 'user', text: 'Fatture di oggi?' });
+    if (reply?.role !== 'assistant') throw new Error('expected the answer');
+    expect(reply.feedback.sent).toEqual({ thumb: true, rating: false, correction: true, ids: [7, 8] });
+    expect(promptDrawsAttention(reply, Date.now())).toBe(false);
+    // Only what was not sent can still be sent: a rating, here.
+    expect(feedbackArgs(answer, { ...reply.feedback, rating: 4 }, false)).toMatchObject({ rating: 4 });
+    expect(feedbackArgs(answer, { ...reply.feedback, rating: 4 }, false)).not.toHaveProperty('thumb');
+    expect(savedFeedbackState({ thumb: null, rating: null, correction: null, ids: [] })).toEqual(initialFeedback());
+  });
+
+  it('reads the conversation a reload should reopen from the address', () => {
+    expect(conversationFromHash('#/assistant/0b5c-11')).toBe('0b5c-11');
+    expect(conversationFromHash('#/assistant')).toBeNull();
+    expect(conversationFromHash('#/models/x')).toBeNull();
   });
 });
 
@@ -146,7 +171,6 @@ describe('dashboards', () => {
       { version: '1.9.0', value: null, active: false },
       { version: '1.10.0', value: 9, active: true },
     ]);
-    expect(compareSemver('1.10.0', '1.9.0')).toBeGreaterThan(0);
   });
 
   it('keeps recent batches newest first without duplicates', () => {

@@ -27,7 +27,7 @@ async function runCommand(args: string[]): Promise<{ exit: number; stdout: strin
   let exit: number;
   try {
     process.exitCode = undefined;
-    await buildProgram().parseAsync(['node', 'openfatture', '--data-dir', spec.dataDir, ...args]);
+    await (await buildProgram()).parseAsync(['node', 'openfatture', '--data-dir', spec.dataDir, ...args]);
     exit = typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     if (e instanceof CommanderError) exit = e.exitCode === 0 ? 0 : EXIT_BAD_INPUT;

@@ -49,7 +49,7 @@ async function run(args: string[]): Promise<RunResult> {
   let code = 0;
   let error: unknown = null;
   try {
-    const program = buildProgram();
+    const program = await buildProgram();
     // Commander prints its own usage errors through these hooks; keep them in the capture.
     program.configureOutput({ writeOut: (s) => out.push(s), writeErr: (s) => err.push(s) });
     await program.parseAsync(['node', 'openfatture', '--data-dir', dataDir, ...args]);

@@ -126,6 +126,7 @@ describe('openfatture ai chat', () => {
 
     const next = cli(['ai', 'chat', '--message', 'How much revenue did I make this month?']);
     expect(next.code, next.stderr).toBe(0);
-    expect(next.stdout).toMatch(/Learned from your correction on \d{4}-\d{2}-\d{2} \(on “What's my revenue this month\?”\): Revenue is €12,500 including pending/);
+    // A fact the data cannot check: the answer leads with it, the computed figure follows as the data's view.
+    expect(next.stdout).toMatch(/^According to your correction of \d{1,2} \w{3} \d{4}: Revenue is €12,500 including pending\n\nThe recorded data, which does not include it, shows:\nYour revenue in /);
   }, 240_000);
 });

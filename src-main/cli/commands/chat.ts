@@ -7,7 +7,7 @@ import readline from 'node:readline';
 import type { Command } from 'commander';
 import type { App } from '../../core/app';
 import { assistantFor } from '../../core/assistant/assistant-for-app';
-import type { AssistantAnswer } from '../../core/assistant/assistant-types';
+import type { AssistantAction, AssistantAnswer } from '../../core/assistant/assistant-types';
 import { MAX_QUESTION_LENGTH } from '../../core/assistant/assistant';
 import { InputError } from '../../core/errors';
 import { FeedbackService } from '../../core/feedback/feedback-service';
@@ -80,7 +80,14 @@ function printAnswer(a: AssistantAnswer): void {
     out.write(`\n${a.language === 'it' ? 'Fonti' : 'Sources'}: ${shown.join('; ')}${more > 0 ? ` (+${more} ${a.language === 'it' ? 'altre' : 'more'})` : ''}\n`);
   }
   for (const note of a.notes) out.write(`${a.language === 'it' ? 'Nota' : 'Note'}: ${note}\n`);
+  // The app offers these as buttons; on the command line they are the commands that do the same.
+  for (const action of a.actions) out.write(`${ACTION_COMMANDS[action][a.language]}\n`);
 }
+
+const ACTION_COMMANDS: Record<AssistantAction, Record<'it' | 'en', string>> = {
+  'train-model': { it: 'Per addestrare il modello: openfatture ai forecast --retrain', en: 'To train the model: openfatture ai forecast --retrain' },
+  'rebuild-index': { it: "Per costruire l'indice: openfatture ai rag reindex", en: 'To build the index: openfatture ai rag reindex' },
+};
 
 /** The inline prompt after an answer; the reply is stored with the answer's context. */
 async function collectFeedback(app: App, question: string, a: AssistantAnswer, opts: ChatOpts): Promise<void> {

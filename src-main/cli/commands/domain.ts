@@ -8,12 +8,13 @@ import { isIsoDate, todayIso } from '../../core/dates';
 import type { Client } from '../../core/domain/client-service';
 import { invoiceTotals, VAT_RATES } from '../../core/domain/invoice-totals';
 import type { InvoiceDetail, InvoiceInput, InvoiceSummary } from '../../core/domain/invoice-service';
-import { PAYMENT_METHODS } from '../../core/domain/payment-service';
+import { PAYMENT_METHODS } from '../../../src-shared/invoice';
 import type { Product } from '../../core/domain/product-service';
-import type { InvoiceStatus } from '../../core/db/schema';
+import type { InvoiceStatus } from '../../../src-shared/invoice';
 import { InputError, NotFoundError } from '../../core/errors';
 import { formatEuro, parseEuroToCents } from '../../core/money';
 import { ExitError, EXIT_FAILURE, parse, printJson, printTable, withApp } from '../context';
+import { invoiceLabel } from '../../core/domain/invoice-number';
 
 /** Service field names → the flags that carry them, so messages name what the user typed. */
 const CLIENT_FLAGS: Record<string, string> = {
@@ -46,6 +47,7 @@ const INVOICE_FLAGS: Record<string, string> = {
   clientId: '--cliente',
   issueDate: '--data',
   number: '--numero',
+  series: '--serie',
   documentType: '--tipo',
   paymentTermsDays: '--termini',
   paymentTermsEom: '--fine-mese',
@@ -171,7 +173,7 @@ function printClient(c: Client): void {
 export function printInvoice(d: InvoiceDetail): void {
   const i = d.invoice;
   const out = process.stdout;
-  out.write(`Fattura ${i.number}/${i.year} (id ${i.id}, ${i.document_type}) — ${STATUS_IT[i.status]}${i.disputed ? ', contestata' : ''}\n`);
+  out.write(`Fattura ${invoiceLabel(i.number, i.year)} (id ${i.id}, ${i.document_type}) — ${STATUS_IT[i.status]}${i.disputed ? ', contestata' : ''}\n`);
   out.write(`Cliente: ${d.client.denominazione}${d.client.partita_iva ? ` (P.IVA ${d.client.partita_iva})` : ''}\n`);
   out.write(`Data: ${i.issue_date}   Scadenza: ${i.due_date} (${terms(i.payment_terms_days, i.payment_terms_eom)})\n\n`);
   printTable(d.lines, [
@@ -211,7 +213,7 @@ function printInvoiceList(rows: InvoiceSummary[]): void {
   printTable(
     rows,
     [
-      { header: 'Numero', value: (r) => `${r.number}/${r.year}`, align: 'right' },
+      { header: 'Numero', value: (r) => invoiceLabel(r.number, r.year), align: 'right' },
       { header: 'Id', value: (r) => r.id, align: 'right' },
       { header: 'Data', value: (r) => r.issue_date },
       { header: 'Cliente', value: (r) => (r.client_name.length > 34 ? r.client_name.slice(0, 33) + '…' : r.client_name) },
@@ -470,12 +472,7 @@ function registerClientCommands(program: Command): void {
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const c = withFlags(CLIENT_FLAGS, () => app.clients.find(ref, 'client'));
-        const invoices = app.invoices.list({ clientId: c.id });
-        const stats = {
-          invoices: invoices.length,
-          totalCents: invoices.reduce((s, i) => s + i.total_cents, 0),
-          outstandingCents: invoices.reduce((s, i) => s + i.outstanding_cents, 0),
-        };
+        const stats = app.invoices.clientTotals(c.id);
         if (o.json) return printJson({ client: c, ...stats });
         printClient(c);
         process.stdout.write(`\nFatture: ${stats.invoices} — totale ${formatEuro(stats.totalCents)}, da incassare ${formatEuro(stats.outstandingCents)}\n`);
@@ -537,7 +534,8 @@ interface InvoiceCreateFlags {
   riga: string[];
   prodotto: string[];
   data?: string;
-  numero?: number;
+  numero?: string;
+  serie?: string;
   scadenza?: string;
   termini?: number;
   fineMese?: boolean;
@@ -562,7 +560,8 @@ function registerInvoiceCommands(program: Command): void {
     .option('--riga <riga>', 'a line "Descrizione;quantità;prezzo;iva" (repeatable; IVA defaults to 22)', collect, [])
     .option('--prodotto <prodotto>', 'a line from a product: "CODICE;quantità" (repeatable)', collect, [])
     .option('--data <YYYY-MM-DD>', 'issue date (default today)', parse.date('--data'))
-    .option('--numero <n>', 'invoice number (default: next free in the year)', parse.int('--numero', 1, 9_999_999))
+    .option('--numero <numero>', 'invoice number as printed, up to 20 characters, e.g. 12 or "FPR 12/2025" (default: the next of the series in the year)')
+    .option('--serie <serie>', 'numbering series for the next number, e.g. A gives 2025/A/0001 (default: the plain yearly sequence 1, 2, 3…)')
     .option('--scadenza <YYYY-MM-DD>', 'due date (default: from the payment terms)', parse.date('--scadenza'))
     .option('--termini <giorni>', "payment terms in days (default: the client's)", parse.int('--termini', 0, 365))
     .option('--fine-mese', 'terms run to the end of the month')
@@ -600,6 +599,7 @@ function registerInvoiceCommands(program: Command): void {
             ...input,
             ...(o.data ? { issueDate: o.data } : {}),
             ...(o.numero !== undefined ? { number: o.numero } : {}),
+            ...(o.serie !== undefined ? { series: o.serie } : {}),
             ...(o.scadenza ? { dueDate: o.scadenza } : {}),
             ...(o.termini !== undefined ? { paymentTermsDays: o.termini } : {}),
             ...(o.fineMese !== undefined ? { paymentTermsEom: o.fineMese } : {}),
@@ -656,7 +656,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('mostra')
     .alias('show')
     .description('show an invoice with its lines and instalments')
-    .argument('<fattura>', 'NUMERO/ANNO (e.g. 12/2025) or id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
@@ -670,7 +670,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('paga')
     .alias('pay')
     .description('record a payment: settles the open instalments oldest first; partial amounts allowed')
-    .argument('<fattura>', 'NUMERO/ANNO (e.g. 12/2025) or id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--importo <euro>', 'amount received (default: everything still open)', euro('--importo'))
     .option('--data <YYYY-MM-DD>', 'date received (default today)', parse.date('--data'))
     .option('--metodo <metodo>', `payment method: ${PAYMENT_METHODS.join(', ')}`, 'bonifico')
@@ -693,7 +693,7 @@ function registerInvoiceCommands(program: Command): void {
         if (o.json) return printJson(result);
         const i = result.invoice;
         process.stdout.write(
-          `Pagamento di ${formatEuro(result.appliedCents)} registrato il ${result.outcome.paidDate} sulla fattura ${i.number}/${i.year} (${i.client_name}).\n` +
+          `Pagamento di ${formatEuro(result.appliedCents)} registrato il ${result.outcome.paidDate} sulla fattura ${invoiceLabel(i.number, i.year)} (${i.client_name}).\n` +
             (result.outcome.fullyPaid ? 'La fattura è pagata.\n' : `Resta da incassare ${formatEuro(i.outstanding_cents)}.\n`),
         );
       });
@@ -703,13 +703,13 @@ function registerInvoiceCommands(program: Command): void {
     .command('emetti')
     .alias('issue')
     .description('issue a draft invoice (created with --bozza), so payments can be recorded')
-    .argument('<fattura>', 'NUMERO/ANNO (e.g. 12/2025) or id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--json', 'print the invoice as JSON')
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const inv = withFlags(INVOICE_FLAGS, () => app.invoices.issue(app.invoices.resolve(ref)));
         if (o.json) printJson(inv);
-        else process.stdout.write(`Fattura ${inv.number}/${inv.year} (${inv.client_name}) emessa.\n`);
+        else process.stdout.write(`Fattura ${invoiceLabel(inv.number, inv.year)} (${inv.client_name}) emessa.\n`);
       });
     });
 
@@ -717,14 +717,14 @@ function registerInvoiceCommands(program: Command): void {
     .command('elimina')
     .alias('delete')
     .description('delete an invoice with its lines and instalments (paid or part-paid ones need --force)')
-    .argument('<fattura>', 'NUMERO/ANNO (e.g. 12/2025) or id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--force', 'delete even if payments were recorded')
     .option('--json', 'print the deleted invoice as JSON')
     .action(async (ref: string, o: { force?: boolean; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const deleted = withFlags(INVOICE_FLAGS, () => app.invoices.delete(app.invoices.resolve(ref), { force: o.force }));
         if (o.json) printJson(deleted);
-        else process.stdout.write(`Fattura ${deleted.number}/${deleted.year} (${deleted.client_name}, ${formatEuro(deleted.total_cents)}) eliminata.\n`);
+        else process.stdout.write(`Fattura ${invoiceLabel(deleted.number, deleted.year)} (${deleted.client_name}, ${formatEuro(deleted.total_cents)}) eliminata.\n`);
       });
     });
 }

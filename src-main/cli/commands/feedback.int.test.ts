@@ -96,6 +96,7 @@ describe('openfatture ai feedback', () => {
       [['ai', 'feedback', 'stats', '--days', '0'], /--days: must be between 1/],
       [['ai', 'feedback', 'export', '--output', 'feedback.txt'], /--output: cannot tell the format/],
       [['ai', 'feedback', 'export', '--output', 'f.json', '--format', 'xml'], /--format: expected one of json, jsonl, csv, openai-chat/],
+      [['ai', 'feedback', 'export', '--output', 'f.csv', '--format', 'jsonl'], /--output: "f.csv" does not fit format jsonl: the name must end in .jsonl or .ndjson/],
       [['ai', 'feedback', 'cleanup'], /--older-than: required/],
     ];
     // Two at a time: each run is a full process start, and the machine has two cores.

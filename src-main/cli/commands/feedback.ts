@@ -236,12 +236,16 @@ export function registerFeedbackCommands(ai: Command): void {
     });
 
   fb.command('export')
-    .description('export feedback: format from the extension (.json array, .jsonl, .csv) or --format; openai-chat writes corrections as fine-tuning JSONL')
-    .option('--output <file>', 'file to write')
+    .description(
+      'export feedback: format from the extension (.json array, .jsonl, .csv) or --format, and the extension must match it; ' +
+        'openai-chat writes corrections as fine-tuning JSONL. CSV cells that a spreadsheet would run as a formula start with an apostrophe',
+    )
+    .option('--output <file>', 'new file to write (never one of the data folder’s own files)')
     .option('--format <format>', `one of ${EXPORT_FORMATS.join(', ')}`)
     .option('--since <date>', 'only feedback from this day on (YYYY-MM-DD)', parse.date('--since'))
+    .option('--force', 'replace the output file if it exists')
     .option('--json', 'print the result as JSON')
-    .action(async (o: { output?: string; format?: string; since?: string; json?: boolean }, cmd: Command) => {
+    .action(async (o: { output?: string; format?: string; since?: string; force?: boolean; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const progress = stderrProgress();
         let r;
@@ -250,6 +254,9 @@ export function registerFeedbackCommands(ai: Command): void {
             output: o.output ?? '',
             format: o.format as ExportFormat | undefined,
             since: o.since,
+            force: o.force,
+            paths: app.paths,
+            forceHint: 'add --force to replace it',
             onProgress: (done, total) => progress('Exporting', done, total),
           });
         } catch (e) {

@@ -9,12 +9,16 @@ export function registerOpsCommands(program: Command): void {
   program
     .command('backup')
     .description('write a consistent .tar.gz of the database, models, vector index, queue snapshot and settings (safe while the app runs)')
-    .option('-o, --output <file>', 'new backup file (default: <data dir>/backups/openfatture-backup-<date>.tar.gz, listed in Settings → Data)')
+    .option('-o, --output <file>', 'new backup file, .tar.gz or .tgz (default: <data dir>/backups/openfatture-backup-<date>.tar.gz, listed in Settings → Data)')
+    .option('--force', 'replace the output file if it exists (never one of the data folder’s own files)')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { output?: string; json?: boolean }, cmd: Command) => {
+    .action(async (opts: { output?: string; force?: boolean; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const result = await createBackup(app.database.sqlite, app.paths, {
           output: opts.output,
+          force: opts.force,
+          field: '--output',
+          forceHint: 'add --force to replace it',
           appVersion: cmd.parent?.version() ?? '0.0.0',
           progress: opts.json ? undefined : stderrProgress(),
         });
@@ -36,7 +40,10 @@ export function registerOpsCommands(program: Command): void {
     .option('--json', 'print the result as JSON')
     .action(async (file: string, opts: { json?: boolean }, cmd: Command) => {
       const settings = cliSettings(cmd);
-      const result = await restoreBackup(file, settings.paths, opts.json ? undefined : stderrProgress());
+      const result = await restoreBackup(file, settings.paths, {
+        progress: opts.json ? undefined : stderrProgress(),
+        keepSafetyCopies: settings.values.BACKUP_PRE_RESTORE_KEEP,
+      });
       // Reopen: applies migrations if the backup is older, re-imports the persisted queue and checks the index.
       const after = await withApp(cmd, async (app) => rowCounts(app.database.sqlite));
       const mismatched = Object.entries(result.manifest.rowCounts).filter(([t, n]) => after[t] !== n);
@@ -44,7 +51,10 @@ export function registerOpsCommands(program: Command): void {
       else {
         process.stdout.write(
           `Restored ${result.restoredFiles} files from ${file} (backup of ${result.manifest.createdAt}).\n` +
-            `Previous data kept in ${result.safetyCopy}\n`,
+            `Previous data kept in ${result.safetyCopy}\n` +
+            (result.removedSafetyCopies.length
+              ? `Removed ${result.removedSafetyCopies.length} older safety copies (OPENFATTURE_BACKUP_PRE_RESTORE_KEEP=${settings.values.BACKUP_PRE_RESTORE_KEEP})\n`
+              : ''),
         );
       }
       if (mismatched.length) throw new ExitError(EXIT_FAILURE, `Row counts differ after restore: ${mismatched.map(([t]) => t).join(', ')}`);

@@ -1,12 +1,14 @@
 // Wires the assistant to an App's services: the database, the RAG hybrid retriever and embedder
 // (question embeddings for learned corrections), the cash-flow forecast of the active model, and
-// the prose provider chosen by AI_PROVIDER (re-read on every question, so settings apply live).
-// One assistant per App, so a conversation's turns survive between questions of a session.
+// the prose provider chosen by AI_PROVIDER (re-read on every question, so settings apply live), and
+// the conversation store. One assistant per App, so a conversation's turns stay in memory between
+// questions; the store brings them back after a restart.
 import type { App } from '../app';
 import { errorCode } from '../errors';
 import { forecastCashFlow } from '../ml/forecast';
 import type { CashFlowForecastPort } from './assistant-types';
 import { Assistant } from './assistant';
+import { ConversationStore } from './conversation-store';
 import { BuiltinProvider, type ProseProvider } from './builtin-provider';
 import { OpenAiProvider } from './openai-provider';
 
@@ -16,16 +18,29 @@ export function assistantFor(app: App): Assistant {
   let assistant = assistants.get(app);
   if (!assistant) {
     assistant = new Assistant({
-      db: app.database.db,
+      connection: app.database.sqlite,
       logger: app.logger,
       provider: () => proseProvider(app),
       retriever: app.rag.retriever,
       embedder: app.rag.embedder,
       forecaster: cashFlowForecaster(app),
+      conversations: conversationsFor(app),
     });
     assistants.set(app, assistant);
   }
   return assistant;
+}
+
+const stores = new WeakMap<App, ConversationStore>();
+
+/** The App's conversation store (one set of prepared statements per database). */
+export function conversationsFor(app: App): ConversationStore {
+  let store = stores.get(app);
+  if (!store) {
+    store = new ConversationStore(app.database.sqlite);
+    stores.set(app, store);
+  }
+  return store;
 }
 
 const builtin = new BuiltinProvider();

@@ -11,7 +11,7 @@ import { validPartitaIva } from './assistant-fixture';
 
 let dir: string;
 let app: App;
-let boiler: { id: number; number: number; year: number };
+let boiler: { id: number; number: string; year: number };
 
 beforeAll(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-assistant-search-'));

@@ -7,8 +7,29 @@ export interface AskInput {
   question: string;
   /** Groups the turns of one conversation (follow-ups, feedback). Generated when missing. */
   sessionId?: string;
-  /** Answer language; detected from the question when missing. */
+  /** Forces the answer language (the CLI's --lang); otherwise the question's language is used. */
   language?: Lang;
+  /** The language to answer in when the question does not show one ("Rossi?"): the UI's. */
+  fallbackLanguage?: Lang;
+}
+
+/** Something the user can have done for them instead of being told to run a command. */
+export type AssistantAction = 'train-model' | 'rebuild-index';
+
+/** How the best matching correction changed this answer. */
+export interface AppliedCorrection {
+  feedbackId: number;
+  question: string;
+  correction: string;
+  createdAt: string;
+  /**
+   * restriction: the answer was computed again with it (a period, a client, a status, amounts before
+   * VAT); fact: something the data cannot check, which the answer leads with, the computed figure
+   * following as what the recorded data shows.
+   */
+  kind: 'restriction' | 'fact';
+  /** The restriction in words, in the answer's language; null for a fact. */
+  description: string | null;
 }
 
 export type SourceType = 'invoice' | 'client' | 'product';
@@ -25,10 +46,10 @@ export interface LearnedCorrection {
   correction: string;
   /** ISO timestamp of the feedback. */
   createdAt: string;
-  /** Cosine of the question embeddings (or Jaccard of their words without a model). */
+  /** 1 for the same reading of the question, else the cosine of their embeddings or the overlap of their concepts. */
   similarity: number;
-  /** What matched: the embeddings, shared words, or the same parsed question (intent, period, client) across languages. */
-  method: 'embedding' | 'jaccard' | 'intent';
+  /** What matched: the same reading of the question (intent, period, client, restrictions), the embeddings, or the concepts. */
+  method: 'embedding' | 'concepts' | 'intent';
 }
 
 export interface PeriodFacts {
@@ -72,6 +93,8 @@ export type AnswerFacts =
       intent: 'revenue';
       period: PeriodFacts;
       client: ClientRef | null;
+      /** Which amount leads: document totals (VAT included) or amounts before VAT. */
+      basis: 'gross' | 'net';
       invoiceCount: number;
       creditNoteCount: number;
       totalCents: number;
@@ -88,6 +111,8 @@ export type AnswerFacts =
       intent: 'average_invoice';
       period: PeriodFacts | null;
       client: ClientRef | null;
+      /** Averages of document totals (VAT included) or of amounts before VAT. */
+      basis: 'gross' | 'net';
       invoiceCount: number;
       averageCents: number;
       medianCents: number;
@@ -109,6 +134,7 @@ export type AnswerFacts =
   | {
       intent: 'top_clients';
       period: PeriodFacts | null;
+      basis: 'gross' | 'net';
       totalRevenueCents: number;
       clients: { clientId: number; clientName: string; invoiceCount: number; revenueCents: number; share: number; outstandingCents: number }[];
     }
@@ -139,10 +165,23 @@ export type AnswerFacts =
       recentInvoices: InvoiceBrief[];
     }
   | {
+      intent: 'payment_behaviour';
+      period: PeriodFacts | null;
+      /** Fully paid invoices the figures come from. */
+      paidInvoiceCount: number;
+      avgDaysToPay: number | null;
+      avgDaysLate: number | null;
+      shareLate: number | null;
+      /** Slowest payers first (average days after the due date). */
+      clients: { clientId: number; clientName: string; paidInvoiceCount: number; avgDaysToPay: number; avgDaysLate: number; shareLate: number }[];
+    }
+  | {
       intent: 'forecast';
       horizonDays: number;
       asOf: string;
       basis: 'model' | 'due-dates';
+      /** No cash-flow model is trained yet (not merely failing). */
+      modelMissing: boolean;
       modelVersion: string | null;
       modelNote: string | null;
       expectedCents: number;
@@ -161,6 +200,8 @@ export type AnswerFacts =
       intent: 'search';
       retrieval: 'hybrid' | 'unavailable';
       note: string | null;
+      /** Records the knowledge index holds (0 with data means it was never built). */
+      indexedDocuments: number;
       hits: { entityType: SourceType; entityId: number; label: string; score: number; foundBy: string[]; snippet: string }[];
     };
 
@@ -173,10 +214,14 @@ export interface AssistantAnswer {
   language: Lang;
   facts: AnswerFacts;
   learnedFrom?: LearnedCorrection[];
+  /** How the best matching correction changed the answer. */
+  applied?: AppliedCorrection;
   provider: string;
   model: string;
   /** Visible notes: provider fallback, model not trained, retrieval unavailable. */
   notes: string[];
+  /** What the user can have done for them: train the first model, build the knowledge index. */
+  actions: AssistantAction[];
   sessionId: string;
   messageId: string;
 }

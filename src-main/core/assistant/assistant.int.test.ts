@@ -18,7 +18,7 @@ const all = <T>(sql: string, ...params: unknown[]) => fx.database.sqlite.prepare
 
 beforeAll(async () => {
   fx = await createAssistantFixture(TODAY);
-  assistant = new Assistant({ db: fx.database.db, today: () => TODAY });
+  assistant = new Assistant({ connection: fx.database.sqlite, today: () => TODAY });
 });
 afterAll(async () => {
   await fx?.close();
@@ -216,6 +216,9 @@ describe('Assistant on real SQLite', () => {
     expect(f.facts.expectedCents).toBe(expected.cents);
     expect(f.notes.join(' ')).toMatch(/isn't trained yet/);
     expect(f.answer).toMatch(/cash-flow model isn't trained yet/);
+    // A button trains the model: the answer never sends the user to a command line.
+    expect(f.actions).toEqual(['train-model']);
+    expect(f.answer).not.toMatch(/openfatture|--retrain|`/);
   });
 
   it('answers short follow-ups in the same session: another period, then another client', async () => {

@@ -3,7 +3,6 @@
 // the answer it returns, and the visible fallback to the built-in prose on HTTP errors, timeouts,
 // refused connections and a bad base URL. Also wired from the settings through the App.
 import fs from 'node:fs';
-// eslint-disable-next-line no-restricted-imports -- a test server standing in for an OpenAI-compatible endpoint
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -75,7 +74,7 @@ afterAll(async () => {
   await fx?.close();
 });
 
-const assistantWith = (provider: () => OpenAiProvider) => new Assistant({ db: fx.database.db, provider });
+const assistantWith = (provider: () => OpenAiProvider) => new Assistant({ connection: fx.database.sqlite, provider });
 
 describe('OpenAI-compatible provider', () => {
   it('sends the facts, sources and history in the protocol and returns the model prose', async () => {
@@ -141,6 +140,32 @@ describe('OpenAI-compatible provider', () => {
     expect(badUrl.provider).toBe('builtin');
     expect(badUrl.notes[0]).toContain('AI_BASE_URL: not a valid URL: "not a url"');
     expect(badUrl.answer).toMatch(/top clients/i);
+  });
+
+  it('puts the matched correction into the prompt as an example exchange, and keeps it visible if the model leaves it out', async () => {
+    const question = "Qual è l'importo medio delle fatture?";
+    const correction = 'Conta solo le fatture emesse nel 2025';
+    const info = fx.database.sqlite
+      .prepare("INSERT INTO user_feedback(agent_type, user_input, ai_response, user_correction, thumb) VALUES ('chat', ?, '…', ?, 'down')")
+      .run(question, correction);
+    try {
+      behaviour = { kind: 'ok', content: 'La media è calcolata.' };
+      const assistant = assistantWith(() => new OpenAiProvider({ baseUrl, model: 'test-model' }));
+      const r = await assistant.ask({ question: 'Mediamente quanto vale una fattura?' });
+      const messages = received[0]!.body.messages;
+      // system, the example (the corrected question and the user's answer to it), then the question.
+      expect(messages.map((m) => m.role)).toEqual(['system', 'user', 'assistant', 'user']);
+      expect(messages[1]).toEqual({ role: 'user', content: question });
+      expect(messages[2]).toEqual({ role: 'assistant', content: correction });
+      expect(messages[3]).toEqual({ role: 'user', content: 'Mediamente quanto vale una fattura?' });
+      expect(messages[0]!.content).toContain(`The user's correction “${correction}” restricts this question (solo le fatture emesse nel 2025); the facts were computed with it.`);
+      if (r.facts.intent !== 'average_invoice') throw new Error('wrong facts');
+      expect(r.facts.period).toMatchObject({ from: '2025-01-01', to: '2025-12-31' });
+      // The model's prose left the correction out: the answer still starts by saying it was applied.
+      expect(r.answer).toMatch(/^Applico la tua correzione del .*\n\nLa media è calcolata\.$/);
+    } finally {
+      fx.database.sqlite.prepare('DELETE FROM user_feedback WHERE id = ?').run(info.lastInsertRowid);
+    }
   });
 
   it('is chosen by AI_PROVIDER=openai with AI_BASE_URL, AI_MODEL and AI_API_KEY', async () => {

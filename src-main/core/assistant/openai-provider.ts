@@ -1,10 +1,11 @@
 // Optional prose provider speaking the OpenAI chat-completions protocol (OpenAI, Ollama, LM Studio,
-// llama.cpp server): POST {base}/chat/completions with the facts and sources in the system prompt.
-// It only rewrites the figures the database gave; failures throw a clear error so the assistant
-// falls back to the built-in prose with a visible note.
+// llama.cpp server): POST {base}/chat/completions with the facts and sources in the system prompt,
+// and the user's corrections on similar questions as example exchanges before the conversation
+// (question → the corrected answer). It only rewrites the figures the database gave; failures throw
+// a clear error so the assistant falls back to the built-in prose with a visible note.
 import { AppError } from '../errors';
 import type { ProseInput, ProseProvider } from './builtin-provider';
-import { writeFacts, writeLearned } from './builtin-provider';
+import { writeAnswer, writeCorrectionLead } from './builtin-provider';
 
 export interface OpenAiProviderOptions {
   baseUrl: string;
@@ -50,6 +51,7 @@ export class OpenAiProvider implements ProseProvider {
       stream: false,
       messages: [
         { role: 'system', content: systemPrompt(input) },
+        ...correctionExamples(input),
         ...input.history.flatMap((t) => [
           { role: 'user', content: t.question },
           { role: 'assistant', content: t.answer },
@@ -90,20 +92,39 @@ export class OpenAiProvider implements ProseProvider {
   }
 }
 
-/** The grounding: the figures from the database, the records they came from, and the user's corrections. */
+/** The user's corrections as example exchanges: their question, then what they said the answer is. */
+export function correctionExamples(input: ProseInput): { role: 'user' | 'assistant'; content: string }[] {
+  return input.learnedFrom.flatMap((l) => [
+    { role: 'user' as const, content: l.question },
+    { role: 'assistant' as const, content: l.correction },
+  ]);
+}
+
+/** The grounding: the figures from the database, the records they came from, and how a correction shaped them. */
 export function systemPrompt(input: ProseInput): string {
   const language = input.lang === 'it' ? 'Italian' : 'English';
+  const a = input.applied;
   return [
     'You are the assistant of OpenFatture, an invoicing app for Italian freelancers and small firms.',
     `Answer in ${language}, concisely, using ONLY the facts below (computed from the user's database). Never invent figures, invoices or clients.`,
-    'Money amounts in the facts are integer euro cents: 123456 means €1,234.56. Dates are YYYY-MM-DD.',
-    'If the user corrected a similar answer before, apply the correction and say that you learned it from their correction.',
+    'Money amounts in the facts are integer euro cents: 123456 means €1,234.56. Dates are YYYY-MM-DD. Write amounts with thousands separators.',
+    'Never tell the user to run a command: the app offers buttons for what they need.',
+    input.learnedFrom.length
+      ? 'The example exchanges before the conversation are the user\'s own corrections of earlier answers to similar questions: follow them.'
+      : '',
+    a?.kind === 'restriction'
+      ? `The user's correction “${a.correction}” restricts this question (${a.description}); the facts were computed with it. Say so first.`
+      : a?.kind === 'fact'
+        ? `The user's correction “${a.correction}” states something the data cannot check: lead with it, then give the computed figures as what the recorded data shows, without contradicting the correction.`
+        : '',
     '',
     `FACTS (JSON):\n${JSON.stringify(input.facts)}`,
     '',
     `SOURCES:\n${input.sources.map((s) => `- ${s.entityType} ${s.entityId}: ${s.label}`).join('\n') || '(none)'}`,
     '',
-    `REFERENCE ANSWER written from the facts (you may rephrase it):\n${writeFacts(input.facts, input.lang)}`,
-    input.learnedFrom.length ? `\nUSER CORRECTIONS TO SIMILAR QUESTIONS:${writeLearned(input.learnedFrom, input.lang)}` : '',
-  ].join('\n');
+    `REFERENCE ANSWER written from the facts (you may rephrase it):\n${writeAnswer(input)}`,
+    a ? `\nSTART THE ANSWER WITH THE CORRECTION, e.g.: ${writeCorrectionLead(a, input.lang)}` : '',
+  ]
+    .filter((line, i, all) => line !== '' || all[i - 1] !== '')
+    .join('\n');
 }

@@ -93,7 +93,7 @@ describe('parseIntent', () => {
     ['Quali fatture ho creato oggi?', 'invoices_created'],
     ['Fatture emesse a marzo 2025', 'invoices_created'],
     ['Storico del cliente Rossi', 'client_history'],
-    ['How does Bianchi pay?', 'client_history'],
+    ['How does Bianchi pay?', 'payment_behaviour'],
     ['Previsione di incasso prossimi 60 giorni', 'forecast'],
     ['cash flow forecast', 'forecast'],
     ['Quante fatture ho emesso quest’anno?', 'count'],
@@ -112,5 +112,43 @@ describe('parseIntent', () => {
     expect(parseIntent('storico 01234567897', TODAY).vatNumber).toBe('01234567897');
     expect(parseIntent('Storico del cliente Rossi Srl', TODAY).clientHint).toBe('rossi srl');
     expect(parseIntent('Unpaid invoices for client Acme Tools', TODAY).clientHint).toBe('acme tools');
+  });
+});
+
+describe('parseIntent on paraphrases and look-alikes', () => {
+  it.each([
+    ["Dimmi l'importo medio di una fattura", 'average_invoice'],
+    ['Mediamente quanto vale una fattura?', 'average_invoice'],
+    ['In media a quanto ammontano le mie fatture?', 'average_invoice'],
+    ['Quali sono i clienti che mi fanno guadagnare di più?', 'top_clients'],
+    ['Classifica dei clienti per fatturato', 'top_clients'],
+    ['Quanti soldi devo ancora incassare?', 'unpaid'],
+    ['How much am I still owed?', 'unpaid'],
+    ['Verdi mi deve ancora qualcosa?', 'unpaid'],
+    ['How much have I billed so far this month?', 'revenue'],
+    ['Quanto incasserò nel prossimo mese?', 'forecast'],
+    ['How much cash will come in over the next 30 days?', 'forecast'],
+    ['Numero di prodotti e servizi a listino', 'count'],
+    // How clients pay is not the overdue list nor the average invoice.
+    ['Rossi di solito paga in ritardo?', 'payment_behaviour'],
+    ['Quali clienti pagano sempre in ritardo?', 'payment_behaviour'],
+    ['Qual è il tempo medio di pagamento dei miei clienti?', 'payment_behaviour'],
+    ['How long does Bianchi take to pay on average?', 'payment_behaviour'],
+    // Rules, not the user's figures.
+    ['Qual è il limite di ricavi per restare nel forfettario?', 'search'],
+    ['When are the income tax advance payments due?', 'search'],
+    ['What does split payment mean on my invoices?', 'search'],
+    ['Qual è la fattura più alta che ho emesso?', 'search'],
+  ] as const)('%s → %s', (q, intent) => {
+    expect(parseIntent(q, TODAY).intent).toBe(intent);
+  });
+
+  it('reads restrictions and horizons written in words', () => {
+    expect(parseIntent('Fatturato 2025 senza IVA', TODAY).basis).toBe('net');
+    expect(parseIntent('Revenue net of VAT this year', TODAY).basis).toBe('net');
+    expect(parseIntent("Importo medio delle fatture pagate", TODAY).status).toBe('paid');
+    expect(parseIntent('Average of unpaid invoices', TODAY).status).toBe('unpaid');
+    expect(parseIntent('Quanto incasserò nel prossimo mese?', TODAY).horizonDays).toBe(30);
+    expect(parseIntent('previsione incassi prossime due settimane', TODAY).horizonDays).toBe(14);
   });
 });

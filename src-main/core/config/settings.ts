@@ -28,6 +28,7 @@ export const SETTING_DEFS = {
   LOG_LEVEL: def({ kind: 'enum', default: 'info', values: ['trace', 'debug', 'info', 'warn', 'error', 'silent'], group: 'general', description: 'Log level for the console and the log file' }),
   UI_LANGUAGE: def({ kind: 'enum', default: 'it', values: ['it', 'en'], group: 'general', description: 'Language of the desktop UI' }),
   UI_THEME: def({ kind: 'enum', default: 'system', values: ['system', 'light', 'dark'], group: 'general', description: 'Colour theme of the desktop UI' }),
+  BACKUP_PRE_RESTORE_KEEP: def({ kind: 'int', default: 5, min: 1, max: 100, group: 'general', description: 'Safety copies of the data from before a restore kept in .pre-restore/ (older ones are deleted)' }),
   // seed: feedback
   AI_FEEDBACK_ENABLED: def({ kind: 'bool', default: true, group: 'feedback', description: 'Collect feedback after AI answers and predictions' }),
   AI_FEEDBACK_PROMPT_TIMEOUT: def({ kind: 'int', default: 3, min: 0, max: 600, group: 'feedback', description: 'Seconds the feedback prompt waits for an answer' }),
@@ -204,10 +205,11 @@ export function resolveSettings(layers: SettingsLayers): ResolvedSettings {
 
 /** Unknown OPENFATTURE_* variables are most likely typos: report them instead of silently ignoring. */
 export function unknownEnvNames(env: Record<string, string | undefined>): string[] {
-  // Variables that are not settings: a pinned "today" for demos/tests, fault injection, diagnostics.
+  // Variables that are not settings: a pinned "today" for demos/tests, fault injection, diagnostics,
+  // how the CLI and its worker run (bin/openfatture.js, node-worker.ts).
   const ours = new Set([
-    'OPENFATTURE_ENV_FILE', 'OPENFATTURE_TODAY', 'OPENFATTURE_FAULT', 'OPENFATTURE_FAULT_TABLE', 'OPENFATTURE_DEBUG_STACK',
-    'OPENFATTURE_FUZZ_RUNS', 'OPENFATTURE_PROGRESS', 'OPENFATTURE_CHROMIUM',
+    'OPENFATTURE_ENV_FILE', 'OPENFATTURE_TODAY', 'OPENFATTURE_FAULT', 'OPENFATTURE_CASE_TABLE', 'OPENFATTURE_DEBUG_STACK',
+    'OPENFATTURE_FUZZ_RUNS', 'OPENFATTURE_PROGRESS', 'OPENFATTURE_CHROMIUM', 'OPENFATTURE_CLI_FROM_SOURCE', 'OPENFATTURE_WORKER_BUNDLE',
   ]);
   return Object.keys(env).filter(
     (n) => n.startsWith(ENV_PREFIX) && !ours.has(n) && !isSettingKey(n.slice(ENV_PREFIX.length)),

@@ -29,17 +29,27 @@ export function migrate(sqlite: BetterSqlite3.Database, migrations: readonly Mig
   const applied: string[] = [];
   for (const m of [...migrations].sort((a, b) => a.id - b.id)) {
     if (done.has(m.id)) continue;
-    // IMMEDIATE: take the write lock up front so two processes cannot both apply the same migration.
-    sqlite.transaction(() => {
-      const again = sqlite.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
-      if (again) return;
-      m.up(sqlite);
-      faultPoint(`migration:${m.name}`);
-      sqlite
-        .prepare("INSERT INTO schema_migrations(id, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
-        .run(m.id, m.name);
-      applied.push(m.name);
-    }).immediate();
+    const foreignKeys = sqlite.pragma('foreign_keys', { simple: true }) === 1;
+    if (m.rebuildsTables && foreignKeys) sqlite.pragma('foreign_keys = OFF');
+    try {
+      // IMMEDIATE: take the write lock up front so two processes cannot both apply the same migration.
+      sqlite.transaction(() => {
+        const again = sqlite.prepare('SELECT 1 FROM schema_migrations WHERE id = ?').get(m.id);
+        if (again) return;
+        m.up(sqlite);
+        if (m.rebuildsTables) {
+          const broken = sqlite.prepare('PRAGMA foreign_key_check').all() as { table: string; parent: string }[];
+          if (broken.length) throw new Error(`${m.name}: ${broken.length} row(s) would break a foreign key (first: ${broken[0]!.table} → ${broken[0]!.parent})`);
+        }
+        faultPoint(`migration:${m.name}`);
+        sqlite
+          .prepare("INSERT INTO schema_migrations(id, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now'))")
+          .run(m.id, m.name);
+        applied.push(m.name);
+      }).immediate();
+    } finally {
+      if (m.rebuildsTables && foreignKeys) sqlite.pragma('foreign_keys = ON');
+    }
   }
   return { applied, current: currentSchemaVersion(sqlite), latest: latestSchemaVersion(migrations) };
 }

@@ -1,6 +1,7 @@
 // Kysely table types for the whole data model (DESIGN §3). Mirrors migrations/0001-initial.ts.
 // JSON columns are stored as TEXT; booleans as 0/1 integers; money in integer cents.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { InvoiceStatus } from '../../../src-shared/invoice';
 
 export type Bool = 0 | 1;
 
@@ -20,6 +21,8 @@ export interface ClientsTable {
   payment_terms_days: Generated<number>;
   payment_terms_eom: Generated<Bool>;
   notes: string | null;
+  /** Another system's id for this client (a CSV import's `client` column), migration 0007. */
+  external_ref: string | null;
   created_at: Generated<string>;
   updated_at: Generated<string>;
 }
@@ -37,12 +40,19 @@ export interface ProductsTable {
   updated_at: Generated<string>;
 }
 
-export type InvoiceStatus = 'draft' | 'issued' | 'sent' | 'partially_paid' | 'paid' | 'cancelled';
+export type { InvoiceStatus } from '../../../src-shared/invoice';
+
+export type InvoiceSource = 'app' | 'csv' | 'fatturapa';
 
 export interface InvoicesTable {
   id: Generated<number>;
-  number: number;
+  /** The number as printed, up to 20 characters (migration 0007). */
+  number: string;
   year: number;
+  /** Numbering series of invoices numbered here ('' = the plain yearly sequence). */
+  series: Generated<string>;
+  /** Position in the (year, series) sequence; null for a number in another format. */
+  seq: number | null;
   client_id: number;
   document_type: Generated<string>;
   issue_date: string;
@@ -58,8 +68,41 @@ export interface InvoicesTable {
   status: Generated<InvoiceStatus>;
   disputed: Generated<Bool>;
   notes: string | null;
+  source: Generated<InvoiceSource>;
+  /** Fingerprint of the imported record (a re-import skips it when unchanged). */
+  source_hash: string | null;
+  /** The file it was imported from. */
+  source_name: string | null;
   created_at: Generated<string>;
   updated_at: Generated<string>;
+}
+
+/** Invoices where the user is the CessionarioCommittente (migration 0007): kept apart, never used by the cash-flow model. */
+export interface ReceivedInvoicesTable {
+  id: Generated<number>;
+  supplier_name: string;
+  supplier_vat: string | null;
+  supplier_cf: string | null;
+  supplier_key: string;
+  document_type: string;
+  number: string;
+  issue_date: string;
+  year: number;
+  currency: Generated<string>;
+  net_cents: Generated<number>;
+  vat_cents: Generated<number>;
+  total_cents: Generated<number>;
+  ritenuta_cents: Generated<number>;
+  bollo_cents: Generated<number>;
+  due_date: string | null;
+  /** JSON lines as in the file. */
+  lines: Generated<string>;
+  /** JSON instalments as in the file. */
+  instalments: Generated<string>;
+  notes: string | null;
+  source_hash: string;
+  source_name: string | null;
+  created_at: Generated<string>;
 }
 
 export interface InvoiceLinesTable {
@@ -71,6 +114,8 @@ export interface InvoiceLinesTable {
   quantity: number;
   unit_price_cents: number;
   vat_rate: number;
+  /** VAT nature code (N1…N7) of a 0% line, as in FatturaPA (migration 0007). */
+  natura: string | null;
   net_cents: number;
   vat_cents: number;
   total_cents: number;
@@ -286,10 +331,30 @@ export interface AppStateTable {
   updated_at: Generated<string>;
 }
 
+export interface ConversationsTable {
+  id: string;
+  title: string;
+  language: 'it' | 'en' | null;
+  turn_count: Generated<number>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface ConversationTurnsTable {
+  id: Generated<number>;
+  conversation_id: string;
+  message_id: string;
+  question: string;
+  answer_json: string;
+  reading_json: string | null;
+  created_at: Generated<string>;
+}
+
 export interface DB {
   clients: ClientsTable;
   products: ProductsTable;
   invoices: InvoicesTable;
+  received_invoices: ReceivedInvoicesTable;
   invoice_lines: InvoiceLinesTable;
   payments: PaymentsTable;
   user_feedback: UserFeedbackTable;
@@ -304,6 +369,8 @@ export interface DB {
   embedding_cache: EmbeddingCacheTable;
   reindex_batches: ReindexBatchesTable;
   app_state: AppStateTable;
+  conversations: ConversationsTable;
+  conversation_turns: ConversationTurnsTable;
 }
 
 export type Client = Selectable<ClientsTable>;

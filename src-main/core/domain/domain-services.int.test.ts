@@ -106,7 +106,7 @@ describe('invoices and payments', () => {
   it('numbers per year, computes totals and the due date, and creates the instalment', () => {
     const c = makeClient();
     const a = invoices.create({ clientId: c.id, issueDate: '2025-01-15', lines: [{ description: 'Sviluppo', quantity: 2, unitPriceCents: 45000, vatRate: 22 }, { description: 'Formazione', quantity: 1, unitPriceCents: 70000, vatRate: 0 }] });
-    expect(a.invoice.number).toBe(1);
+    expect(a.invoice.number).toBe('1');
     expect(a.invoice.year).toBe(2025);
     expect(a.invoice.net_cents).toBe(160000);
     expect(a.invoice.vat_cents).toBe(19800);
@@ -117,10 +117,34 @@ describe('invoices and payments', () => {
     expect(a.payments[0]!.amount_cents).toBe(180000);
     expect(a.lines.map((l) => l.total_cents)).toEqual([109800, 70000]);
     const b = invoices.create({ clientId: c.id, issueDate: '2025-02-01', lines: [{ description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 22 }] });
-    expect(b.invoice.number).toBe(2);
+    expect(b.invoice.number).toBe('2');
     const n = invoices.create({ clientId: c.id, issueDate: '2026-01-02', lines: [{ description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 22 }] });
-    expect(n.invoice.number).toBe(1);
+    expect(n.invoice.number).toBe('1');
     expect(invoices.show('2/2025').invoice.id).toBe(b.invoice.id);
+    // A named series numbers on its own: "2025/A/0001", then "2025/A/0002"; the plain sequence goes on.
+    const line = { description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 22 };
+    expect(invoices.create({ clientId: c.id, issueDate: '2025-03-01', series: 'A', lines: [line] }).invoice.number).toBe('2025/A/0001');
+    expect(invoices.create({ clientId: c.id, issueDate: '2025-03-02', series: 'A', lines: [line] }).invoice.number).toBe('2025/A/0002');
+    expect(invoices.create({ clientId: c.id, issueDate: '2025-03-03', lines: [line] }).invoice.number).toBe('3');
+    expect(invoices.show('2025/A/0002').invoice.issue_date).toBe('2025-03-02');
+  });
+
+  it('a bare number that is one invoice\'s number and another\'s id is refused; id:N and NUMBER/YEAR are not', () => {
+    const c = makeClient();
+    const line = [{ description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 22 }];
+    const first = invoices.create({ clientId: c.id, issueDate: '2024-05-02', lines: line }).invoice;
+    const second = invoices.create({ clientId: c.id, issueDate: '2025-05-02', lines: line }).invoice;
+    const third = invoices.create({ clientId: c.id, issueDate: '2025-05-03', lines: line }).invoice;
+    // "2" is the number of the third (2/2025) and the id of the second.
+    expect(third.number).toBe('2');
+    expect([first.id, second.id, third.id]).toEqual([1, 2, 3]);
+    expectInputError(() => invoices.resolve('2'), 'invoice', /"2" is the number of invoice 2\/2025 and the id of invoice 1\/2025; write 2\/2025 for the first or id:2 for the second/);
+    expect(invoices.resolve(`id:${second.id}`)).toBe(second.id);
+    expect(invoices.resolve('2/2025')).toBe(third.id);
+    // A number that is nobody's id, and an id that is nobody's number, stay unambiguous.
+    expect(invoices.resolve(String(third.id))).toBe(third.id);
+    expect(() => invoices.resolve('id:99999')).toThrow(/no invoice with id 99999/);
+    expect(() => invoices.resolve('99999')).toThrow(/no invoice with id or number 99999/);
   });
 
   it('rejects bad input by field and writes nothing', () => {

@@ -91,6 +91,18 @@ describe('feedback export and import', () => {
     expect(readFeedbackFile(file).map((r) => (r.kind === 'chat' ? r.user_input : ''))).toEqual(['new']);
   });
 
+  it('refuses an existing file unless forced, and then replaces it whole', () => {
+    const a = newDb();
+    populate(a.d, a.svc);
+    const file = path.join(a.dir, 'notes.csv');
+    fs.writeFileSync(file, 'my notes');
+    expect(() => exportFeedback(a.d.sqlite, { output: file })).toThrow(/^output: .*notes\.csv already exists; choose another name$/);
+    expect(fs.readFileSync(file, 'utf8')).toBe('my notes');
+    expect(exportFeedback(a.d.sqlite, { output: file, force: true })).toMatchObject({ file, written: 4 });
+    expect(readFeedbackFile(file)).toHaveLength(4);
+    expect(fs.readdirSync(a.dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('writes a valid empty file when there is nothing to export', () => {
     const a = newDb();
     const file = path.join(a.dir, 'empty.json');
@@ -104,6 +116,10 @@ describe('feedback export and import', () => {
     expect(() => exportFeedback(a.d.sqlite, { output: path.join(a.dir, 'f.txt') })).toThrow(/^output: cannot tell the format/);
     expect(() => exportFeedback(a.d.sqlite, { output: path.join(a.dir, 'nope', 'f.json') })).toThrow(/^output: folder .* does not exist/);
     expect(() => exportFeedback(a.d.sqlite, { output: path.join(a.dir, 'f.json'), since: '2025-02-30' })).toThrow(/^since:/);
+    // The extension must fit the format, whether the format is given or implied.
+    expect(() => exportFeedback(a.d.sqlite, { output: path.join(a.dir, 'f.json'), format: 'jsonl' })).toThrow(/^output: "f.json" does not fit format jsonl: the name must end in .jsonl or .ndjson/);
+    // The database being exported is never an output, even forced and with a matching format.
+    expect(() => exportFeedback(a.d.sqlite, { output: path.join(a.dir, 'db.sqlite'), format: 'jsonl', force: true })).toThrow(/^output: .*db\.sqlite is the database of the data folder/);
     expect(fs.readdirSync(a.dir).filter((f) => f !== 'db.sqlite' && !f.startsWith('db.sqlite-'))).toEqual([]);
 
     const b = newDb();

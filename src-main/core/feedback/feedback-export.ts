@@ -1,47 +1,74 @@
 // Export of feedback (JSON array, JSONL, CSV, or OpenAI chat fine-tuning JSONL of the corrections)
-// and lossless re-import. Exports stream rows to a temp file that is renamed into place, so a
-// crash never leaves a half-written file under the requested name; imports validate every record
-// before writing any, inside one transaction.
+// and lossless re-import. A file export is a user-named output (fs/output-path): never one of the
+// data folder's managed files, never over an existing file unless forced, its extension matching the
+// format; rows stream to a temp file committed into place, so a crash never leaves a half-written
+// file under the requested name. The desktop/browser export renders the same bytes in memory.
+// CSV cells that a spreadsheet would run as a formula are neutralised (feedback-record). Imports
+// validate every record — types and the contract's size limits — before writing any, in one transaction.
 import fs from 'node:fs';
 import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { isIsoDate } from '../dates';
+import { dataPaths, type DataPaths } from '../config/paths';
+import { SqlRunner } from '../db/sql-runner';
+import { isIsoDate, todayIso } from '../dates';
 import { InputError } from '../errors';
-import { commitTempFile, tempPathFor } from '../fs/atomic-file';
+import { checkOutputPath, writeOutput } from '../fs/output-path';
+import { FeedbackRepository } from './feedback-repository';
 import { normalizeText } from './normalize-text';
+import { PredictionRepository } from './prediction-repository';
 import {
-  CHAT_COLUMNS,
   CSV_HEADER,
-  PREDICTION_COLUMNS,
   chatRecord,
   csvLine,
   feedbackRecordSchema,
   predictionRecord,
   recordFromCsv,
-  type ChatRow,
   type FeedbackRecord,
-  type PredictionRow,
 } from './feedback-record';
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'openai-chat'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
-export interface ExportOptions {
-  output: string;
-  format?: ExportFormat;
+/** The file endings each format may be written to, whether the format was given or implied. */
+export const FORMAT_EXTENSIONS: Record<ExportFormat, readonly string[]> = {
+  json: ['.json'],
+  jsonl: ['.jsonl', '.ndjson'],
+  csv: ['.csv'],
+  'openai-chat': ['.jsonl', '.ndjson'],
+};
+
+export interface RenderOptions {
+  format: ExportFormat;
   /** First day included (YYYY-MM-DD). */
   since?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
-export interface ExportResult {
-  file: string;
+export interface ExportOptions extends Omit<RenderOptions, 'format'> {
+  output: string;
+  format?: ExportFormat;
+  /** Replace an existing file (never one of the data folder's managed files). */
+  force?: boolean;
+  /**
+   * The data folder whose managed files are never written. Default: the folder of the database
+   * being exported, with that database file.
+   */
+  paths?: DataPaths;
+  /** How the user forces a replacement, for the "already exists" message (`add --force to replace it`). */
+  forceHint?: string;
+}
+
+export interface ExportCounts {
   format: ExportFormat;
   chat: number;
   predictions: number;
   /** Lines written: records, or chat examples for openai-chat. */
   written: number;
+}
+
+export interface ExportResult extends ExportCounts {
+  file: string;
 }
 
 /** The format a file name implies: .jsonl/.ndjson → jsonl, .csv → csv, .json → json. */
@@ -53,70 +80,109 @@ export function formatFromFileName(file: string, field = 'output'): 'json' | 'js
   throw new InputError(`${field}: cannot tell the format from "${path.basename(file)}" (use .json, .jsonl or .csv, or give --format)`, field);
 }
 
-export function exportFeedback(sqlite: BetterSqlite3.Database, options: ExportOptions): ExportResult {
-  if (!options.output?.trim()) throw new InputError('output: a file name is required', 'output');
-  if (options.format && !EXPORT_FORMATS.includes(options.format)) {
-    throw new InputError(`format: expected one of ${EXPORT_FORMATS.join(', ')}, got "${options.format}"`, 'format');
+function checkRenderOptions(format: unknown, since: unknown): void {
+  if (format !== undefined && !EXPORT_FORMATS.includes(format as ExportFormat)) {
+    throw new InputError(`format: expected one of ${EXPORT_FORMATS.join(', ')}, got "${String(format)}"`, 'format');
   }
-  if (options.since != null && !isIsoDate(options.since)) throw new InputError(`since: expected a date as YYYY-MM-DD, got "${options.since}"`, 'since');
-  const format = options.format ?? formatFromFileName(options.output);
-  const file = path.resolve(options.output);
-  const dir = path.dirname(file);
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new InputError(`output: folder ${dir} does not exist`, 'output');
+  if (since != null && (typeof since !== 'string' || !isIsoDate(since))) throw new InputError(`since: expected a date as YYYY-MM-DD, got "${String(since)}"`, 'since');
+}
+
+/**
+ * Renders the export as text chunks handed to `sink` in order (about 1 MiB each), from one read
+ * transaction: the output is a consistent snapshot even while others write.
+ */
+export function renderFeedbackExport(sqlite: BetterSqlite3.Database, options: RenderOptions, sink: (chunk: string) => void): ExportCounts {
+  checkRenderOptions(options.format, options.since);
+  const format = options.format;
   const since = options.since ?? '';
-  const tmp = tempPathFor(file);
-  const fd = fs.openSync(tmp, 'w');
-  const result: ExportResult = { file, format, chat: 0, predictions: 0, written: 0 };
-  try {
-    // One read transaction: the file is a consistent snapshot even while others write.
-    sqlite.transaction(() => {
-      const onlyCorrections = format === 'openai-chat';
-      const chatWhere = `created_at >= ?${onlyCorrections ? ' AND user_correction IS NOT NULL' : ''}`;
-      const total =
-        (sqlite.prepare(`SELECT count(*) AS n FROM user_feedback WHERE ${chatWhere}`).get(since) as { n: number }).n +
-        (onlyCorrections ? 0 : (sqlite.prepare('SELECT count(*) AS n FROM model_prediction_feedback WHERE created_at >= ?').get(since) as { n: number }).n);
-      let buffer = '';
-      const emit = (line: string) => {
-        buffer += (format === 'json' ? (result.written ? ',\n' : '\n') : '') + line + (format === 'json' ? '' : '\n');
-        result.written++;
-        if (buffer.length > 1 << 20) {
-          fs.writeSync(fd, buffer);
-          buffer = '';
-          options.onProgress?.(result.written, total);
-        }
-      };
-      if (format === 'json') buffer += '[';
-      if (format === 'csv') buffer += CSV_HEADER.join(',') + '\n';
-      const chatRows = sqlite.prepare(`SELECT ${CHAT_COLUMNS} FROM user_feedback WHERE ${chatWhere} ORDER BY created_at, id`).iterate(since) as IterableIterator<ChatRow>;
-      for (const row of chatRows) {
-        result.chat++;
-        if (format === 'openai-chat') {
-          emit(JSON.stringify({ messages: [{ role: 'user', content: row.user_input }, { role: 'assistant', content: row.user_correction }] }));
-        } else emit(line(chatRecord(row), format));
+  const result: ExportCounts = { format, chat: 0, predictions: 0, written: 0 };
+  const feedback = new FeedbackRepository(sqlite);
+  const predictions = new PredictionRepository(sqlite);
+  SqlRunner.of(sqlite).transaction(() => {
+    const onlyCorrections = format === 'openai-chat';
+    const total = feedback.countSince(since, onlyCorrections) + (onlyCorrections ? 0 : predictions.countSince(since));
+    let buffer = '';
+    const emit = (line: string) => {
+      buffer += (format === 'json' ? (result.written ? ',\n' : '\n') : '') + line + (format === 'json' ? '' : '\n');
+      result.written++;
+      if (buffer.length > 1 << 20) {
+        sink(buffer);
+        buffer = '';
+        options.onProgress?.(result.written, total);
       }
-      if (!onlyCorrections) {
-        const predRows = sqlite.prepare(`SELECT ${PREDICTION_COLUMNS} FROM model_prediction_feedback WHERE created_at >= ? ORDER BY created_at, id`).iterate(since) as IterableIterator<PredictionRow>;
-        for (const row of predRows) {
-          result.predictions++;
-          emit(line(predictionRecord(row), format));
-        }
-      }
-      if (format === 'json') buffer += result.written ? '\n]\n' : ']\n';
-      fs.writeSync(fd, buffer);
-      options.onProgress?.(result.written, total);
-    }).deferred();
-    fs.closeSync(fd);
-    commitTempFile(tmp, file);
-  } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // already closed
+    };
+    if (format === 'json') buffer += '[';
+    if (format === 'csv') buffer += CSV_HEADER.join(',') + '\n';
+    for (const row of feedback.rowsSince(since, onlyCorrections)) {
+      result.chat++;
+      if (format === 'openai-chat') {
+        emit(JSON.stringify({ messages: [{ role: 'user', content: row.user_input }, { role: 'assistant', content: row.user_correction }] }));
+      } else emit(line(chatRecord(row), format));
     }
-    fs.rmSync(tmp, { force: true });
-    throw e;
-  }
+    if (!onlyCorrections) {
+      for (const row of predictions.rowsSince(since)) {
+        result.predictions++;
+        emit(line(predictionRecord(row), format));
+      }
+    }
+    if (format === 'json') buffer += result.written ? '\n]\n' : ']\n';
+    sink(buffer);
+    options.onProgress?.(result.written, total);
+  });
   return result;
+}
+
+/** The export as one string (the app hands it to the renderer, which saves it where the user says). */
+export function renderFeedbackExportText(sqlite: BetterSqlite3.Database, options: RenderOptions): ExportCounts & { text: string } {
+  const chunks: string[] = [];
+  const counts = renderFeedbackExport(sqlite, options, (c) => chunks.push(c));
+  return { ...counts, text: chunks.join('') };
+}
+
+const DOWNLOAD_TYPES = {
+  json: { ext: 'json', mime: 'application/json' },
+  jsonl: { ext: 'jsonl', mime: 'application/x-ndjson' },
+  csv: { ext: 'csv', mime: 'text/csv' },
+  'openai-chat': { ext: 'jsonl', mime: 'application/x-ndjson' },
+} as const;
+
+/** The export as a download for the renderer to save: a dated file name, its MIME type, the text. */
+export function feedbackDownload(sqlite: BetterSqlite3.Database, options: { format: ExportFormat; since?: string }): { filename: string; mimeType: string; content: string; count: number } {
+  const type = DOWNLOAD_TYPES[options.format];
+  const filename = `openfatture-feedback-${todayIso()}${options.format === 'openai-chat' ? '-openai-chat' : ''}.${type.ext}`;
+  const r = renderFeedbackExportText(sqlite, options);
+  return { filename, mimeType: type.mime, content: r.text, count: r.written };
+}
+
+/** The data folder a database lives in, with that database as its managed database file. */
+function pathsOfDatabase(sqlite: BetterSqlite3.Database): DataPaths {
+  const file = path.resolve(sqlite.name);
+  return { ...dataPaths(path.dirname(file)), database: file };
+}
+
+export function exportFeedback(sqlite: BetterSqlite3.Database, options: ExportOptions): ExportResult {
+  if (typeof options.output !== 'string' || !options.output.trim()) throw new InputError('output: a file name is required', 'output');
+  checkRenderOptions(options.format, options.since);
+  const format = options.format ?? formatFromFileName(options.output);
+  const outputOptions = { field: 'output', forceHint: options.forceHint };
+  // The extension is checked against the format whether it was given or implied by the name.
+  const target = checkOutputPath(options.output, {
+    ...outputOptions,
+    extensions: FORMAT_EXTENSIONS[format],
+    writing: `format ${format}`,
+    paths: options.paths ?? pathsOfDatabase(sqlite),
+    force: options.force,
+  });
+  const written: { counts?: ExportCounts } = {};
+  writeOutput(target, outputOptions, (tmp) => {
+    const fd = fs.openSync(tmp, 'w');
+    try {
+      written.counts = renderFeedbackExport(sqlite, { format, since: options.since, onProgress: options.onProgress }, (chunk) => fs.writeSync(fd, chunk));
+    } finally {
+      fs.closeSync(fd);
+    }
+  });
+  return { file: target.file, ...written.counts! };
 }
 
 function line(rec: FeedbackRecord, format: ExportFormat): string {
@@ -187,31 +253,20 @@ export function readFeedbackFile(file: string, format?: 'json' | 'jsonl' | 'csv'
 export function importFeedback(sqlite: BetterSqlite3.Database, file: string, format?: 'json' | 'jsonl' | 'csv'): ImportResult {
   const records = readFeedbackFile(file, format);
   const result: ImportResult = { file: path.resolve(file), chat: 0, predictions: 0, skipped: 0, renumbered: 0, unlinked: 0 };
-  const getChat = sqlite.prepare(`SELECT ${CHAT_COLUMNS} FROM user_feedback WHERE id = ?`);
-  const getPred = sqlite.prepare(`SELECT ${PREDICTION_COLUMNS} FROM model_prediction_feedback WHERE id = ?`);
-  const insChat = sqlite.prepare(`INSERT INTO user_feedback(id, created_at, agent_type, session_id, message_id, user_input, ai_response,
-      user_correction, rating, thumb, comment, context, consumed_by_version, question_norm, response_norm)
-    VALUES (@id, @created_at, @agent_type, @session_id, @message_id, @user_input, @ai_response,
-      @user_correction, @rating, @thumb, @comment, @context, @consumed_by_version, @question_norm, @response_norm)`);
-  const insPred = sqlite.prepare(`INSERT INTO model_prediction_feedback(id, created_at, model_name, model_version, entity_type, entity_id,
-      prediction, actual_outcome, was_accurate, error_days, source, prediction_log_id, consumed_by_version)
-    VALUES (@id, @created_at, @model_name, @model_version, @entity_type, @entity_id,
-      @prediction, @actual_outcome, @was_accurate, @error_days, @source, @prediction_log_id, @consumed_by_version)`);
-  const logFree = sqlite.prepare(
-    'SELECT (SELECT 1 FROM prediction_log WHERE id = ?) AS present, (SELECT 1 FROM model_prediction_feedback WHERE prediction_log_id = ?) AS taken',
-  );
+  const feedback = new FeedbackRepository(sqlite);
+  const predictions = new PredictionRepository(sqlite);
   const same = (a: FeedbackRecord, b: FeedbackRecord) => JSON.stringify(a) === JSON.stringify(b);
-  sqlite.transaction(() => {
+  SqlRunner.of(sqlite).transaction(() => {
     for (const rec of records) {
       if (rec.kind === 'chat') {
-        const existing = getChat.get(rec.id) as ChatRow | undefined;
+        const existing = feedback.byId(rec.id);
         if (existing && same(chatRecord(existing), rec)) {
           result.skipped++;
           continue;
         }
         if (existing) result.renumbered++;
         const { kind: _kind, ...row } = rec;
-        insChat.run({
+        feedback.insertStored({
           ...row,
           id: existing ? null : rec.id,
           context: rec.context == null ? null : JSON.stringify(rec.context),
@@ -220,7 +275,7 @@ export function importFeedback(sqlite: BetterSqlite3.Database, file: string, for
         });
         result.chat++;
       } else {
-        const existing = getPred.get(rec.id) as PredictionRow | undefined;
+        const existing = predictions.byId(rec.id);
         if (existing && same(predictionRecord(existing), rec)) {
           result.skipped++;
           continue;
@@ -228,14 +283,14 @@ export function importFeedback(sqlite: BetterSqlite3.Database, file: string, for
         if (existing) result.renumbered++;
         let logId = rec.prediction_log_id;
         if (logId != null) {
-          const l = logFree.get(logId, logId) as { present: number | null; taken: number | null };
+          const l = predictions.logLink(logId);
           if (!l.present || l.taken) {
             logId = null;
             result.unlinked++;
           }
         }
         const { kind: _kind, ...row } = rec;
-        insPred.run({
+        predictions.insertStored({
           ...row,
           id: existing ? null : rec.id,
           prediction: JSON.stringify(rec.prediction),
@@ -246,6 +301,6 @@ export function importFeedback(sqlite: BetterSqlite3.Database, file: string, for
         result.predictions++;
       }
     }
-  }).immediate();
+  }, 'immediate');
   return result;
 }

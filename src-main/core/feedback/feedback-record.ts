@@ -1,11 +1,21 @@
 // The exported shape of a feedback row (one for chat feedback, one for prediction feedback), its
 // validation for re-import, and the conversions between rows, records and CSV cells. Field names
 // are the database columns, so an export reads like the data model and re-imports losslessly.
+// Imported records get the same size limits as submitted feedback (the contract's TextLimits), and
+// CSV cells that a spreadsheet would run as a formula are neutralised on export and restored on import.
 import { z } from 'zod';
+import { LimitedJsonObject, LimitedText, TextLimits, jsonByteSize, tooLongMessage } from '../../../src-preload/contract/common';
 
-const timestamp = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'expected an ISO UTC timestamp like 2025-03-01T10:00:00.000Z');
-const nonEmpty = z.string().refine((s) => s.trim().length > 0, 'must not be empty');
-const jsonObject = z.record(z.unknown());
+const timestamp = z.string().max(40, 'expected an ISO UTC timestamp like 2025-03-01T10:00:00.000Z').regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/, 'expected an ISO UTC timestamp like 2025-03-01T10:00:00.000Z');
+const nonEmpty = (limit: 'name' | 'longText') => LimitedText(limit).refine((s) => s.trim().length > 0, 'must not be empty');
+const name = LimitedText('name');
+const longText = LimitedText('longText');
+/** Any JSON value of at most TextLimits.jsonBytes serialized (a prediction or an outcome). */
+const limitedJson = z.unknown().superRefine((v, ctx) => {
+  if (v === undefined || v === null) return;
+  const bytes = jsonByteSize(v);
+  if (bytes !== null && bytes > TextLimits.jsonBytes) ctx.addIssue({ code: 'custom', message: `${tooLongMessage('jsonBytes')} (${bytes} bytes)` });
+});
 const posInt = z.number().int().positive();
 
 export const chatRecordSchema = z
@@ -13,17 +23,17 @@ export const chatRecordSchema = z
     kind: z.literal('chat'),
     id: posInt,
     created_at: timestamp,
-    agent_type: nonEmpty,
-    session_id: z.string().nullable(),
-    message_id: z.string().nullable(),
-    user_input: nonEmpty,
-    ai_response: nonEmpty,
-    user_correction: z.string().nullable(),
+    agent_type: nonEmpty('name'),
+    session_id: name.nullable(),
+    message_id: name.nullable(),
+    user_input: nonEmpty('longText'),
+    ai_response: nonEmpty('longText'),
+    user_correction: longText.nullable(),
     rating: z.number().int().min(1).max(5).nullable(),
     thumb: z.enum(['up', 'down']).nullable(),
-    comment: z.string().nullable(),
-    context: jsonObject.nullable(),
-    consumed_by_version: z.string().nullable(),
+    comment: longText.nullable(),
+    context: LimitedJsonObject.nullable(),
+    consumed_by_version: name.nullable(),
   })
   .strict();
 
@@ -32,17 +42,17 @@ export const predictionRecordSchema = z
     kind: z.literal('prediction'),
     id: posInt,
     created_at: timestamp,
-    model_name: nonEmpty,
-    model_version: z.string().nullable(),
-    entity_type: z.string().nullable(),
+    model_name: nonEmpty('name'),
+    model_version: name.nullable(),
+    entity_type: name.nullable(),
     entity_id: z.number().int().nullable(),
-    prediction: z.unknown().refine((v) => v !== undefined && v !== null, 'required'),
-    actual_outcome: z.unknown().nullable(),
+    prediction: limitedJson.refine((v) => v !== undefined && v !== null, 'required'),
+    actual_outcome: limitedJson.nullable(),
     was_accurate: z.boolean().nullable(),
     error_days: z.number().nullable(),
     source: z.enum(['user', 'auto-outcome']),
     prediction_log_id: posInt.nullable(),
-    consumed_by_version: z.string().nullable(),
+    consumed_by_version: name.nullable(),
   })
   .strict();
 
@@ -84,10 +94,6 @@ export interface PredictionRow {
   consumed_by_version: string | null;
 }
 
-export const CHAT_COLUMNS = 'id, created_at, agent_type, session_id, message_id, user_input, ai_response, user_correction, rating, thumb, comment, context, consumed_by_version';
-export const PREDICTION_COLUMNS =
-  'id, created_at, model_name, model_version, entity_type, entity_id, prediction, actual_outcome, was_accurate, error_days, source, prediction_log_id, consumed_by_version';
-
 const parseJson = (s: string | null): unknown => (s == null ? null : JSON.parse(s));
 
 export function chatRecord(r: ChatRow): ChatRecord {
@@ -117,10 +123,28 @@ const NUMBER_FIELDS = new Set(['id', 'rating', 'entity_id', 'error_days', 'predi
 const CHAT_FIELDS = new Set(Object.keys(chatRecordSchema.shape));
 const PREDICTION_FIELDS = new Set(Object.keys(predictionRecordSchema.shape));
 
+/**
+ * Text a spreadsheet would run as a formula (OWASP CSV injection: a cell starting with = + - @, tab
+ * or CR) gets a leading apostrophe, and so does text that starts with an apostrophe itself, so that
+ * the import can remove exactly one apostrophe from every cell that has one and get the text back.
+ * Numbers are written as they are: a number is never a formula.
+ */
+const FORMULA_START = /^[=+\-@\t\r']/;
+
+export function neutralizeCsvText(s: string): string {
+  return FORMULA_START.test(s) ? `'${s}` : s;
+}
+
+/** The inverse of neutralizeCsvText, for the cells of our own CSV exports. */
+export function restoreCsvText(s: string): string {
+  return s.startsWith("'") ? s.slice(1) : s;
+}
+
 function csvCell(v: unknown, field: string): string {
   if (v === null || v === undefined) return '';
-  const s = JSON_FIELDS.has(field) ? JSON.stringify(v) : String(v);
-  return /[",\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
+  if (typeof v === 'number') return String(v);
+  const s = neutralizeCsvText(JSON_FIELDS.has(field) ? JSON.stringify(v) : String(v));
+  return /[",'\r\n]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export function csvLine(rec: FeedbackRecord): string {
@@ -130,7 +154,8 @@ export function csvLine(rec: FeedbackRecord): string {
 
 /**
  * Turns a parsed CSV row (all text) back into a record candidate. Empty cells are null: the
- * service never stores empty strings, so nothing is lost. Problems are reported by the schema.
+ * service never stores empty strings, so nothing is lost. A leading apostrophe (the export's formula
+ * neutralisation) is removed. Problems are reported by the schema.
  */
 export function recordFromCsv(row: Record<string, string>): unknown {
   const kind = row.kind;
@@ -138,7 +163,8 @@ export function recordFromCsv(row: Record<string, string>): unknown {
   if (!fields) return { kind };
   const out: Record<string, unknown> = {};
   for (const f of fields) {
-    const v = row[f];
+    const cell = row[f];
+    const v = cell === undefined ? undefined : restoreCsvText(cell);
     if (f === 'kind') out.kind = kind;
     else if (v === undefined || v === '') out[f] = null;
     else if (NUMBER_FIELDS.has(f)) out[f] = /^-?\d+(\.\d+)?(e[-+]?\d+)?$/i.test(v) ? Number(v) : v;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/database';
 import { createLogger } from '../logger';
 import { cleanupFeedback, FeedbackRetention } from './feedback-retention';
+import { waitUntil } from '../../../tests/support/wait';
 
 const opened: Database[] = [];
 afterEach(async () => {
@@ -70,7 +71,7 @@ describe('feedback cleanup and retention', () => {
     retention.start();
     expect(n('user_feedback')).toBe(3);
     days = 180;
-    await new Promise((r) => setTimeout(r, 120));
+    await waitUntil('the interval run to delete the old rows', () => n('user_feedback') === 2 && /Feedback retention: deleted/.test(lines.join('')));
     retention.stop();
     delete process.env.OPENFATTURE_TODAY;
     expect(n('user_feedback')).toBe(2);

@@ -1,22 +1,24 @@
 // Validation of everything that becomes a feedback row, shared by the CLI, IPC and import paths.
 // Messages name the field and the problem; nothing is written unless the whole input is valid.
+// Sizes are the contract's TextLimits, the same for a CLI flag, an IPC argument and an imported file.
 import { z } from 'zod';
+import { TextLimits, jsonByteSize, tooLongMessage, utf8Length } from '../../../src-preload/contract/common';
 import { InputError } from '../errors';
 import { MODEL_NAMES, isModelName } from '../ml/registry/model-names';
 
-const MAX_TEXT = 20_000;
-const MAX_JSON = 100_000;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?$/;
 
 // Built-in string checks (trim/min/max/regex) rather than refine/transform: they validate the
 // same rules several times faster, which matters for batched inserts of 100k rows.
-function text(field: string, max = MAX_TEXT) {
+function text(field: string, limit: 'name' | 'longText' = 'longText') {
   return z
     .string({ required_error: `${field}: required`, invalid_type_error: `${field}: expected text` })
+    .max(TextLimits[limit], `${field}: ${tooLongMessage(limit)}`)
     .trim()
-    .min(1, `${field}: must not be empty`)
-    .max(max, `${field}: longer than ${max} characters`);
+    .min(1, `${field}: must not be empty`);
 }
+
+const jsonTooLarge = (field: string, bytes: number) => `${field}: ${tooLongMessage('jsonBytes')} (${bytes} bytes)`;
 
 /** A JSON value given either as text (CLI) or already parsed (IPC); `requireObject` demands {…}. */
 function jsonValue(field: string, requireObject: boolean) {
@@ -27,8 +29,10 @@ function jsonValue(field: string, requireObject: boolean) {
         ctx.addIssue({ code: 'custom', message: `${field}: must not be empty` });
         return z.NEVER;
       }
-      if (v.length > MAX_JSON) {
-        ctx.addIssue({ code: 'custom', message: `${field}: longer than ${MAX_JSON} characters` });
+      // Characters first: a string longer than the limit in UTF-16 units is over it in bytes too.
+      const bytes = v.length > TextLimits.jsonBytes ? v.length : utf8Length(v);
+      if (bytes > TextLimits.jsonBytes) {
+        ctx.addIssue({ code: 'custom', message: jsonTooLarge(field, bytes) });
         return z.NEVER;
       }
       try {
@@ -46,6 +50,18 @@ function jsonValue(field: string, requireObject: boolean) {
       ctx.addIssue({ code: 'custom', message: `${field}: must not be an empty object` });
       return z.NEVER;
     }
+    if (typeof v !== 'string') {
+      // Given already parsed (IPC): its serialized size is what would be stored.
+      const bytes = jsonByteSize(value);
+      if (bytes === null) {
+        ctx.addIssue({ code: 'custom', message: `${field}: must be plain JSON (no BigInt, no cycles)` });
+        return z.NEVER;
+      }
+      if (bytes > TextLimits.jsonBytes) {
+        ctx.addIssue({ code: 'custom', message: jsonTooLarge(field, bytes) });
+        return z.NEVER;
+      }
+    }
     return value as Record<string, unknown>;
   });
 }
@@ -56,20 +72,20 @@ const rating = z
   .min(1, 'rating: must be an integer from 1 to 5')
   .max(5, 'rating: must be an integer from 1 to 5');
 
-const optionalText = (field: string, max = MAX_TEXT) => text(field, max).nullish();
+const optionalText = (field: string, limit: 'name' | 'longText' = 'longText') => text(field, limit).nullish();
 
 export const chatFeedbackSchema = z
   .object({
-    agentType: text('agentType', 64).regex(/^[A-Za-z0-9_.:-]+$/, 'agentType: use letters, digits and _ . : - only (e.g. chat, cash_flow_predictor)'),
+    agentType: text('agentType', 'name').regex(/^[A-Za-z0-9_.:-]+$/, 'agentType: use letters, digits and _ . : - only (e.g. chat, cash_flow_predictor)'),
     input: text('input'),
     response: text('response'),
     correction: optionalText('correction'),
     rating: rating.nullish(),
     thumb: z.enum(['up', 'down'], { errorMap: () => ({ message: 'thumb: expected up or down' }) }).nullish(),
-    comment: optionalText('comment', 5_000),
+    comment: optionalText('comment'),
     context: jsonValue('context', true).nullish(),
-    sessionId: optionalText('sessionId', 200),
-    messageId: optionalText('messageId', 200),
+    sessionId: optionalText('sessionId', 'name'),
+    messageId: optionalText('messageId', 'name'),
   })
   .strict();
 
@@ -80,11 +96,13 @@ export const predictionFeedbackSchema = z
   .object({
     model: z
       .string({ required_error: 'model: required', invalid_type_error: 'model: expected text' })
+      .max(TextLimits.name, `model: ${tooLongMessage('name')}`)
       .transform((s) => s.trim())
       .refine((s) => s.length > 0, { message: 'model: must not be empty' })
       .refine(isModelName, (s) => ({ message: `model: unknown model "${s}" (known: ${MODEL_NAMES.join(', ')})` })),
     version: z
       .string({ invalid_type_error: 'version: expected text' })
+      .max(TextLimits.name, `version: ${tooLongMessage('name')}`)
       .refine((s) => SEMVER.test(s), { message: 'version: expected a semantic version like 1.2.0' })
       .nullish(),
     prediction: jsonValue('prediction', true),

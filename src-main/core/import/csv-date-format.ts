@@ -44,3 +44,42 @@ export function compileDateFormat(format: string, field = '--date-format'): Date
     },
   };
 }
+
+/** The formats tried when none is given, in the order they are preferred on a tie. */
+export const DETECTABLE_DATE_FORMATS = ['YYYY-MM-DD', 'D/M/YYYY', 'M/D/YYYY', 'D.M.YYYY', 'D-M-YYYY'] as const;
+
+export type DateDetection =
+  | { kind: 'found'; format: string }
+  | { kind: 'ambiguous'; formats: string[]; example: string }
+  | { kind: 'none'; best: string | null };
+
+/**
+ * Finds the one format that reads every date of the column(s). Day-first and month-first both
+ * reading everything (every day ≤ 12) is ambiguous: the caller asks instead of guessing.
+ */
+export function detectDateFormat(values: readonly string[]): DateDetection {
+  const present = values.map((v) => v.trim()).filter(Boolean);
+  if (present.length === 0) return { kind: 'found', format: 'YYYY-MM-DD' };
+  const scores = DETECTABLE_DATE_FORMATS.map((f) => {
+    const c = compileDateFormat(f);
+    return { format: f, ok: present.filter((v) => c.parse(v) !== null).length };
+  });
+  const full = scores.filter((s) => s.ok === present.length).map((s) => s.format);
+  if (full.length === 1) return { kind: 'found', format: full[0]! };
+  if (full.length > 1) {
+    if (full.includes('YYYY-MM-DD')) return { kind: 'found', format: 'YYYY-MM-DD' };
+    return { kind: 'ambiguous', formats: full, example: present[0]! };
+  }
+  const best = [...scores].sort((a, b) => b.ok - a.ok)[0]!;
+  return { kind: 'none', best: best.ok > 0 ? best.format : null };
+}
+
+/** The other formats a value would be read with: "as M/D/YYYY it is 2024-01-13". */
+export function suggestDateFormat(value: string, except: string): string | null {
+  for (const f of DETECTABLE_DATE_FORMATS) {
+    if (f === except) continue;
+    const iso = compileDateFormat(f).parse(value);
+    if (iso) return `as ${f} it would be ${iso}: try --date-format ${f}`;
+  }
+  return null;
+}

@@ -81,21 +81,22 @@ describe('importInvoicesCsv', () => {
     ]);
     expect(r.rejects[0]!.reason).toContain('"01/13/2024" is not a valid date in the format DD/MM/YYYY');
     expect(r.rejects[5]!.reason).toMatch(/P\.IVA/);
-    expect(r.rejects[7]!.reason).toMatch(/1\/2024 already exists/);
+    expect(r.rejects[7]!.reason).toMatch(/1\/2024 is already used by the invoice of 2024-01-15 to Rossi S\.r\.l\./);
+    expect(r.rejects[0]!.reason).toContain('as M/D/YYYY it would be 2024-01-13: try --date-format M/D/YYYY');
     // Rossi matched twice by P.IVA (the second row's name differs); Bianchi created once, then matched by name.
     expect(s.sqlite.prepare('SELECT denominazione, partita_iva FROM clients ORDER BY id').all()).toEqual([
       { denominazione: 'Rossi S.r.l.', partita_iva: PIVA_A },
       { denominazione: 'Bianchi SpA', partita_iva: null },
     ]);
     expect(r.clientsCreated).toBe(2);
-    const inv = s.sqlite.prepare('SELECT number, year, client_id, issue_date, due_date, total_cents, status, disputed FROM invoices ORDER BY number').all();
+    const inv = s.sqlite.prepare('SELECT number, year, client_id, issue_date, due_date, total_cents, status, disputed FROM invoices ORDER BY id').all();
     expect(inv).toEqual([
-      { number: 1, year: 2024, client_id: 1, issue_date: '2024-01-15', due_date: '2024-02-14', total_cents: 122_000, status: 'paid', disputed: 0 },
-      { number: 2, year: 2024, client_id: 1, issue_date: '2024-02-01', due_date: '2024-03-02', total_cents: 50_050, status: 'partially_paid', disputed: 0 },
-      { number: 7, year: 2024, client_id: 2, issue_date: '2024-02-08', due_date: '2024-03-09', total_cents: 200_000, status: 'paid', disputed: 1 },
-      { number: 11, year: 2024, client_id: 2, issue_date: '2024-02-12', due_date: '2024-03-13', total_cents: 8_000, status: 'issued', disputed: 0 },
+      { number: '1', year: 2024, client_id: 1, issue_date: '2024-01-15', due_date: '2024-02-14', total_cents: 122_000, status: 'paid', disputed: 0 },
+      { number: '2', year: 2024, client_id: 1, issue_date: '2024-02-01', due_date: '2024-03-02', total_cents: 50_050, status: 'partially_paid', disputed: 0 },
+      { number: '7', year: 2024, client_id: 2, issue_date: '2024-02-08', due_date: '2024-03-09', total_cents: 200_000, status: 'paid', disputed: 1 },
+      { number: '11', year: 2024, client_id: 2, issue_date: '2024-02-12', due_date: '2024-03-13', total_cents: 8_000, status: 'issued', disputed: 0 },
     ]);
-    expect(s.sqlite.prepare(`SELECT description FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.number = 7`).get()).toEqual({
+    expect(s.sqlite.prepare(`SELECT description FROM invoice_lines l JOIN invoices i ON i.id = l.invoice_id WHERE i.number = '7'`).get()).toEqual({
       description: 'Sviluppo\nmodulo "fatture"',
     });
     expect(r.paymentsRecorded).toBe(3);
@@ -166,13 +167,13 @@ describe('openfatture import invoices', () => {
     void db.close();
 
     const ok = cli(dir, file, ...mapArgs);
-    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.code, ok.stderr).toBe(3); // imported, with rejected rows
     expect(ok.stdout).toContain('Imported 4 of 12 invoice(s)');
     expect(ok.stdout).toMatch(/4 +issue_date \(Data\) +"01\/13\/2024" is not a valid date/);
 
     const again = cli(dir, file, ...mapArgs, '--json');
-    expect(again.code).toBe(2); // every row now clashes or is invalid
-    expect(JSON.parse(again.stdout).nothingWritten).toBe(true);
+    expect(again.code).toBe(2); // nothing new: the good rows are skipped, the bad ones still rejected
+    expect(JSON.parse(again.stdout)).toMatchObject({ added: 0, updated: 0, skipped: 4, rejected: 8 });
 
     const missing = cli(dir, path.join(dir, 'nope.csv'), ...mapArgs);
     expect(missing.code).toBe(2);
@@ -180,5 +181,89 @@ describe('openfatture import invoices', () => {
     const badMap = cli(dir, file, '--map', 'when=Data');
     expect(badMap.code).toBe(2);
     expect(badMap.stderr).toContain('--map: unknown field "when"');
+  });
+});
+
+describe('CSV import for a new user', () => {
+  const US = [
+    'invoice,client,issue_date,due_date,total,paid_date',
+    '1234567890,6627-ELFBK,1/15/2024,2/14/2024,1200.00,2/20/2024',
+    '1234567891,6627-ELFBK,3/1/2024,,80.50,',
+    '1234567892,7590-VHVEG,12/28/2024,1/27/2025,300,',
+  ].join('\n');
+  const usMap = parseMapSpec(['number=invoice']);
+
+  it('detects US dates without a flag, names clients by their text id, keeps 10-digit numbers, says a blank due date was defaulted', () => {
+    const s = services();
+    const r = importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
+    expect(r).toMatchObject({ dateFormat: 'M/D/YYYY', added: 3, rejected: 0, clientsCreated: 2 });
+    expect(s.sqlite.prepare('SELECT i.number, i.issue_date, c.denominazione, c.external_ref FROM invoices i JOIN clients c ON c.id = i.client_id ORDER BY i.id').all()).toEqual([
+      { number: '1234567890', issue_date: '2024-01-15', denominazione: '6627-ELFBK', external_ref: '6627-ELFBK' },
+      { number: '1234567891', issue_date: '2024-03-01', denominazione: '6627-ELFBK', external_ref: '6627-ELFBK' },
+      { number: '1234567892', issue_date: '2024-12-28', denominazione: '7590-VHVEG', external_ref: '7590-VHVEG' },
+    ]);
+    expect(r.notes).toEqual([{ line: 3, field: 'due_date', message: "blank: defaulted to 2024-03-31 (issue date + 30 days, the client's terms)" }]);
+    // The app's own numbering is untouched by a 10-digit imported number.
+    expect(s.invoices.nextNumber(2024)).toBe('1');
+  });
+
+  it('stops with a question when every day is 12 or less, and accepts the answer', () => {
+    const s = services();
+    const csv = 'client,issue_date,total\nRossi,03/04/2024,10\nBianchi,05/06/2024,20';
+    expect(() => importInvoicesCsv(s, csv, { map: {}, strict: false, source: 'x.csv' })).toThrow(
+      /--date-format: the dates in issue_date read as day\/month and as month\/day .*"03\/04\/2024".*--date-format D\/M\/YYYY or --date-format M\/D\/YYYY/,
+    );
+    expect(count(database!, 'invoices')).toBe(0);
+    const r = importInvoicesCsv(s, csv, { map: {}, dateFormat: 'D/M/YYYY', strict: false, source: 'x.csv' });
+    expect(r.added).toBe(2);
+    expect(s.sqlite.prepare('SELECT issue_date FROM invoices ORDER BY id').all()).toEqual([{ issue_date: '2024-04-03' }, { issue_date: '2024-06-05' }]);
+  });
+
+  it('re-importing adds 0; a changed row updates its invoice; a dry run reports without writing', () => {
+    const s = services();
+    const first = importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
+    const again = importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
+    expect(again).toMatchObject({ added: 0, updated: 0, skipped: 3, rejected: 0 });
+    expect(count(database!, 'invoices')).toBe(3);
+    const changed = US.replace('1234567891,6627-ELFBK,3/1/2024,,80.50,', '1234567891,6627-ELFBK,3/1/2024,,95.00,3/20/2024');
+    const dry = importInvoicesCsv(s, changed, { map: usMap, strict: false, dryRun: true, source: 'us.csv' });
+    expect(dry).toMatchObject({ dryRun: true, nothingWritten: true, added: 0, updated: 1, skipped: 2 });
+    expect(s.sqlite.prepare("SELECT total_cents FROM invoices WHERE number = '1234567891'").get()).toEqual({ total_cents: 8_050 });
+    const upd = importInvoicesCsv(s, changed, { map: usMap, strict: false, source: 'us.csv' });
+    expect(upd).toMatchObject({ added: 0, updated: 1, skipped: 2, paymentsRecorded: 1 });
+    expect(s.sqlite.prepare("SELECT id, total_cents, status FROM invoices WHERE number = '1234567891'").get()).toEqual({ id: first.invoiceIds[1], total_cents: 9_500, status: 'paid' });
+    expect(count(database!, 'invoices')).toBe(3);
+  });
+
+  it('reports every problem of a row, and says a short row is truncated', () => {
+    const s = services();
+    const csv = ['client,issue_date,due_date,total,disputed', 'Rossi,2024-13-01,,abc,forse', 'Bianchi,2024-01-05'].join('\n');
+    const r = importInvoicesCsv(s, csv, { map: {}, dateFormat: 'YYYY-MM-DD', strict: false, source: 'x.csv' });
+    expect(r.rejected).toBe(2);
+    expect(r.rejects.map((x) => [x.line, x.field])).toEqual([
+      [2, 'issue_date'],
+      [2, 'total'],
+      [2, 'disputed'],
+      [3, 'row'],
+    ]);
+    expect(r.rejects[3]!.reason).toBe('truncated: 2 of 5 columns (missing due_date, total, disputed)');
+    expect(r.nothingWritten).toBe(true);
+  });
+
+  it('exits 3 when some rows are imported and others rejected, 0 when all are in', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'us.csv');
+    fs.writeFileSync(file, US + '\nX-1,Bad Client,2/30/2024,,10,');
+    const run = (...a: string[]) => spawnSync('node', ['bin/openfatture.js', '--data-dir', dir, 'import', 'invoices', file, '--map', 'number=invoice', ...a], { encoding: 'utf8' });
+    const partial = run();
+    expect(partial.status, partial.stderr).toBe(3);
+    expect(partial.stdout).toMatch(/3 added, 0 updated, 0 skipped \(already imported\), 1 rejected/);
+    expect(partial.stdout).toMatch(/5 +issue_date +"2\/30\/2024" is not a valid date in the format M\/D\/YYYY/);
+    fs.writeFileSync(file, US);
+    const all = run();
+    expect(all.status, all.stderr).toBe(0);
+    expect(all.stdout).toContain('Nothing new: every row was already imported.');
+    const help = spawnSync('node', ['bin/openfatture.js', 'import', 'invoices', '--help'], { encoding: 'utf8' });
+    expect(help.stdout).toMatch(/YYYY-MM-DD \(ISO\), D\/M\/YYYY\s+\(Italian\), M\/D\/YYYY \(US\)/);
   });
 });

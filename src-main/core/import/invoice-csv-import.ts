@@ -1,8 +1,12 @@
 // Imports invoice and payment history from another system's CSV export (`openfatture import
-// invoices`): a column map, a date format, euro amounts with Italian or dot decimals, clients
-// matched by id, then P.IVA, then exact name, and created on the fly. Rows go through the domain
-// services (same validation as typed input). Each invalid row is reported with its line, field and
-// reason; the valid rows are written in one transaction, or nothing at all in strict mode.
+// invoices`, the Import page): a column map, dates in ISO, D/M/YYYY or M/D/YYYY (detected from the
+// whole column when no format is given; ambiguous columns stop with a question), euro amounts with
+// Italian or dot decimals, the source's invoice numbers as text, clients matched by the app's id,
+// another system's client id (`client`), P.IVA or exact name, and created on the fly. Idempotent:
+// the natural key (client, number, issue date) updates a changed row and skips an unchanged one,
+// never duplicates. A row reports every problem it has; a blank due date is defaulted and said so.
+// Rows go through the domain services; the valid rows are written in one transaction (nothing in
+// strict mode or a dry run).
 import { parse as parseCsv } from 'csv-parse/sync';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError, errorMessage, InputError } from '../errors';
@@ -11,11 +15,19 @@ import type { ClientService } from '../domain/client-service';
 import type { InvoiceService } from '../domain/invoice-service';
 import type { PaymentService } from '../domain/payment-service';
 import { normalizePartitaIva } from '../domain/italian-ids';
-import { compileDateFormat } from './csv-date-format';
+import { dueDateFor } from '../dates';
+import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
+import { compileDateFormat, detectDateFormat, suggestDateFormat, type DateFormat } from './csv-date-format';
+import crypto from 'node:crypto';
+import { SqlRunner } from '../db/sql-runner';
+import { ClientRepository } from '../domain/client-repository';
+import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
+import { PaymentRepository } from '../domain/payment-repository';
 
 export const IMPORT_FIELDS = [
   'number',
   'year',
+  'client',
   'client_id',
   'client_piva',
   'client_name',
@@ -33,7 +45,10 @@ export type ImportField = (typeof IMPORT_FIELDS)[number];
 export interface ImportOptions {
   /** field → CSV column header. Fields not mapped are looked up by a header of the same name. */
   map: Partial<Record<ImportField, string>>;
-  dateFormat: string;
+  /** How dates are written; undefined = detect from every date in the file. */
+  dateFormat?: string;
+  /** Check and report everything, write nothing. */
+  dryRun?: boolean;
   /** One character; undefined = detect from the header (`,` `;` or tab). */
   delimiter?: string;
   strict: boolean;
@@ -49,14 +64,33 @@ export interface ImportReject {
   reason: string;
 }
 
+export interface ImportNote {
+  line: number;
+  field: ImportField;
+  message: string;
+}
+
 export interface ImportResult {
   rows: number;
+  /** Rows written (added + updated). */
   imported: number;
+  added: number;
+  updated: number;
+  /** Rows already imported with the same content. */
+  skipped: number;
+  /** Rows with at least one problem (each problem is one entry of `rejects`). */
   rejected: number;
+  dryRun: boolean;
+  /** The date format used (given or detected). */
+  dateFormat: string;
+  /** Defaults and other things the user should know about rows that were imported. */
+  notes: ImportNote[];
   clientsCreated: number;
   paymentsRecorded: number;
-  /** True when nothing was written (strict mode with rejects, or every row rejected). */
+  /** True when nothing was written (strict mode with rejects, every row rejected, or a dry run). */
   nothingWritten: boolean;
+  /** One per row: what happened to it (for the Import page's summary). */
+  outcomes: { line: number; ref: string | null; outcome: 'added' | 'updated' | 'skipped' | 'rejected' }[];
   rejects: ImportReject[];
   invoiceIds: number[];
 }
@@ -68,13 +102,20 @@ export interface ImportServices {
   payments: PaymentService;
 }
 
-/** An invalid row: which field, and why. */
+/** An invalid row: which field, and why (a row may have several). */
 class RowError extends Error {
   constructor(
     readonly field: ImportField | 'row',
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** Every problem of one row. */
+class RowErrors extends Error {
+  constructor(readonly errors: RowError[]) {
+    super(errors.map((e) => e.message).join('; '));
   }
 }
 
@@ -87,6 +128,7 @@ const SERVICE_FIELD: Record<string, ImportField> = {
   denominazione: 'client_name',
   clientId: 'client_id',
   number: 'number',
+  series: 'number',
   issueDate: 'issue_date',
   dueDate: 'due_date',
   documentType: 'document_type',
@@ -129,8 +171,9 @@ function parseBool(value: string): boolean | null {
 
 interface ParsedRow {
   line: number;
-  number?: number;
+  number?: string;
   year?: number;
+  clientRef?: string;
   clientId?: number;
   clientPiva?: string;
   clientName?: string;
@@ -142,10 +185,15 @@ interface ParsedRow {
   description?: string;
   disputed: boolean;
   documentType?: string;
+  /** Fingerprint of what the row says, to skip an unchanged re-import. */
+  hash: string;
 }
 
-export function importInvoicesCsv(services: ImportServices, text: string, options: ImportOptions): ImportResult {
-  const dateFormat = compileDateFormat(options.dateFormat);
+
+const DATE_FIELDS = ['issue_date', 'due_date', 'paid_date'] as const;
+
+/** Reads the CSV text into header + records with their line numbers. */
+export function readCsvRecords(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>): { header: string[]; rows: { record: string[]; line: number }[]; delimiter: string } {
   if (options.delimiter !== undefined && options.delimiter.length !== 1) {
     throw new InputError(`--delimiter: expected one character (or "tab"), got "${options.delimiter}"`, '--delimiter');
   }
@@ -157,87 +205,133 @@ export function importInvoicesCsv(services: ImportServices, text: string, option
     throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(e)})`, 'file');
   }
   if (!records.length) throw new InputError(`${options.source}: the file is empty (expected a header row)`, 'file');
-  const header = records[0]!.record;
+  const rows = records.slice(1).map(({ record, info }) => ({ record, line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0) }));
+  return { header: records[0]!.record, rows, delimiter };
+}
+
+/** Which header column each field reads: the map, else a header named like the field. */
+export function resolveColumns(header: readonly string[], map: ImportOptions['map']): Map<ImportField, number> {
   const columnIndex = new Map<ImportField, number>();
-  const columnName = new Map<ImportField, string>();
   for (const field of IMPORT_FIELDS) {
-    const wanted = options.map[field];
+    const wanted = map[field];
     const idx = wanted !== undefined ? header.indexOf(wanted) : header.findIndex((h) => h.toLowerCase() === field);
     if (wanted !== undefined && idx < 0) {
       throw new InputError(`--map: column "${wanted}" (for ${field}) is not in the CSV header (columns: ${header.join(', ')})`, '--map');
     }
-    if (idx >= 0) {
-      columnIndex.set(field, idx);
-      columnName.set(field, header[idx]!);
-    }
+    if (idx >= 0) columnIndex.set(field, idx);
   }
   for (const required of ['issue_date', 'total'] as const) {
     if (!columnIndex.has(required)) throw new InputError(`--map: no column for ${required}; map it with --map ${required}=<Column>`, '--map');
   }
-  if (!columnIndex.has('client_id') && !columnIndex.has('client_piva') && !columnIndex.has('client_name')) {
-    throw new InputError('--map: no client column; map client_name, client_piva or client_id', '--map');
+  if (!columnIndex.has('client_id') && !columnIndex.has('client_piva') && !columnIndex.has('client_name') && !columnIndex.has('client')) {
+    throw new InputError('--map: no client column; map client (any id of yours), client_name, client_piva or client_id', '--map');
   }
+  return columnIndex;
+}
+
+/** The date format: the one given, or the one that reads every date of the file. Asks (InputError) when the dates are ambiguous. */
+export function chooseDateFormat(rows: { record: string[] }[], columns: Map<ImportField, number>, header: readonly string[], given: string | undefined): DateFormat {
+  if (given !== undefined) return compileDateFormat(given);
+  const values: string[] = [];
+  for (const f of DATE_FIELDS) {
+    const i = columns.get(f);
+    if (i !== undefined) for (const r of rows) values.push(r.record[i] ?? '');
+  }
+  const found = detectDateFormat(values);
+  if (found.kind === 'found') return compileDateFormat(found.format);
+  const cols = DATE_FIELDS.map((f) => columns.get(f)).filter((i): i is number => i !== undefined).map((i) => header[i]).join(', ');
+  if (found.kind === 'ambiguous') {
+    throw new InputError(
+      `--date-format: the dates in ${cols} read as day/month and as month/day (every day is 12 or less, e.g. "${found.example}"); which is it? Rerun with ${found.formats.map((f) => `--date-format ${f}`).join(' or ')}`,
+      '--date-format',
+    );
+  }
+  return compileDateFormat(found.best ?? 'YYYY-MM-DD');
+}
+
+export function importInvoicesCsv(services: ImportServices, text: string, options: ImportOptions): ImportResult {
+  const { header, rows } = readCsvRecords(text, options);
+  const columnIndex = resolveColumns(header, options.map);
+  const columnName = new Map<ImportField, string>([...columnIndex].map(([f, i]) => [f, header[i]!]));
+  const dateFormat = chooseDateFormat(rows, columnIndex, header, options.dateFormat);
+  const total = rows.length;
+  if (!total) throw new InputError(`${options.source}: no data rows after the header`, 'file');
 
   const rejects: ImportReject[] = [];
   const reject = (line: number, field: ImportField | 'row', reason: string) =>
     rejects.push({ line, field, column: field === 'row' ? null : (columnName.get(field) ?? null), reason });
+  const rejectAll = (line: number, e: unknown) => {
+    if (e instanceof RowErrors) for (const x of e.errors) reject(line, x.field, x.message);
+    else if (e instanceof RowError) reject(line, e.field, e.message);
+    else if (e instanceof InputError) reject(line, (e.field && SERVICE_FIELD[e.field]) || 'row', e.message.replace(/^[\w.]+: /, ''));
+    else throw e;
+  };
 
   const parsed: ParsedRow[] = [];
-  for (const { record, info } of records.slice(1)) {
-    const line = info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0);
+  for (const { record, line } of rows) {
     try {
-      parsed.push(parseRow(record, line, columnIndex, dateFormat.parse, dateFormat.text));
+      parsed.push(parseRow(record, line, header, columnIndex, dateFormat));
     } catch (e) {
-      if (e instanceof RowError) reject(line, e.field, e.message);
-      else throw e;
+      rejectAll(line, e);
     }
   }
-  const total = records.length - 1;
-  if (!total) throw new InputError(`${options.source}: no data rows after the header`, 'file');
 
-  const result: ImportResult = { rows: total, imported: 0, rejected: 0, clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [] };
-  const { sqlite } = services;
-  const run = sqlite.transaction(() => {
+  const result: ImportResult = {
+    rows: total, imported: 0, added: 0, updated: 0, skipped: 0, rejected: 0, dryRun: !!options.dryRun, dateFormat: dateFormat.text,
+    notes: [], clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [], outcomes: [],
+  };
+  const sql = SqlRunner.of(services.sqlite);
+  const repos = { clients: new ClientRepository(services.sqlite), imported: new ImportedInvoiceRepository(services.sqlite), payments: new PaymentRepository(services.sqlite) };
+  const seen = new Map<string, ParsedRow>();
+  const run = () => sql.transaction(() => {
     parsed.forEach((row, i) => {
-      const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded };
+      const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded, notes: result.notes.length };
       try {
         // Each row in its own savepoint: a row failing half-way leaves nothing behind.
-        sqlite.transaction(() => writeRow(services, row, options.source, result))();
+        const outcome = sql.transaction(() => writeRow(services, repos, row, options.source, result, seen));
+        result.outcomes.push({ line: row.line, ref: row.number ? invoiceLabel(row.number, Number(row.issueDate.slice(0, 4))) : null, outcome });
       } catch (e) {
-        Object.assign(result, before);
-        if (e instanceof RowError) reject(row.line, e.field, e.message);
-        else if (e instanceof InputError) {
-          const field = (e.field && SERVICE_FIELD[e.field]) || 'row';
-          reject(row.line, field, e.message.replace(/^[\w.]+: /, ''));
-        } else throw e;
+        Object.assign(result, { clientsCreated: before.clientsCreated, paymentsRecorded: before.paymentsRecorded });
+        result.notes.length = before.notes;
+        rejectAll(row.line, e);
       }
       if ((i + 1) % 100 === 0 || i + 1 === parsed.length) options.onProgress?.(i + 1, parsed.length);
     });
     if (options.strict && rejects.length) throw new StrictAbort();
-    if (rejects.length === total) throw new StrictAbort();
+    if (options.dryRun) throw new StrictAbort();
   });
   try {
     run();
   } catch (e) {
     if (!(e instanceof StrictAbort)) throw e;
     result.nothingWritten = true;
-    result.imported = 0;
-    result.clientsCreated = 0;
-    result.paymentsRecorded = 0;
+    if (!options.dryRun) {
+      result.added = result.updated = result.skipped = 0;
+      result.clientsCreated = 0;
+      result.paymentsRecorded = 0;
+      result.outcomes = [];
+    }
     result.invoiceIds = [];
   }
   rejects.sort((a, b) => a.line - b.line);
-  result.rejected = rejects.length;
+  const badLines = [...new Set(rejects.map((r) => r.line))];
+  for (const line of badLines) result.outcomes.push({ line, ref: null, outcome: 'rejected' });
+  result.outcomes.sort((a, b) => a.line - b.line);
+  result.rejected = badLines.length;
+  result.imported = result.nothingWritten ? 0 : result.added + result.updated;
+  if (!result.nothingWritten && result.imported === 0 && result.rejected === total) result.nothingWritten = true;
   return result;
 }
 
-function parseRow(
-  record: string[],
-  line: number,
-  columns: Map<ImportField, number>,
-  parseDate: (s: string) => string | null,
-  dateFormat: string,
-): ParsedRow {
+function parseRow(record: string[], line: number, header: readonly string[], columns: Map<ImportField, number>, format: DateFormat): ParsedRow {
+  const errors: RowError[] = [];
+  const fail = (f: ImportField | 'row', msg: string) => {
+    errors.push(new RowError(f, msg));
+    return undefined;
+  };
+  const truncated = record.length < header.length;
+  if (truncated) fail('row', `truncated: ${record.length} of ${header.length} columns (missing ${header.slice(record.length).join(', ')})`);
+  const missingColumn = (f: ImportField) => (columns.get(f) ?? -1) >= record.length;
   const get = (f: ImportField): string | undefined => {
     const i = columns.get(f);
     const v = i === undefined ? undefined : record[i];
@@ -245,114 +339,149 @@ function parseRow(
   };
   const date = (f: ImportField, required: boolean): string | undefined => {
     const v = get(f);
-    if (v === undefined) {
-      if (required) throw new RowError(f, 'is required');
-      return undefined;
+    if (v === undefined) return required && !missingColumn(f) ? fail(f, 'is required') : undefined;
+    const iso = format.parse(v);
+    if (!iso) {
+      const hint = suggestDateFormat(v, format.text);
+      return fail(f, `"${v}" is not a valid date in the format ${format.text}${hint ? ` (${hint})` : ''}`);
     }
-    const iso = parseDate(v);
-    if (!iso) throw new RowError(f, `"${v}" is not a valid date in the format ${dateFormat}`);
     return iso;
   };
   const cents = (f: ImportField, required: boolean): number | undefined => {
     const v = get(f);
-    if (v === undefined) {
-      if (required) throw new RowError(f, 'is required');
-      return undefined;
-    }
+    if (v === undefined) return required && !missingColumn(f) ? fail(f, 'is required') : undefined;
     let c: number;
     try {
       c = parseEuroToCents(v, f);
     } catch {
-      throw new RowError(f, `"${v}" is not an amount in euro (like 1234.56 or 1.234,56)`);
+      return fail(f, `"${v}" is not an amount in euro (like 1234.56 or 1.234,56)`);
     }
-    if (c <= 0) throw new RowError(f, `must be greater than 0, got "${v}"`);
+    if (c <= 0) return fail(f, `must be greater than 0, got "${v}"`);
     return c;
   };
   const int = (f: ImportField, min: number, max: number): number | undefined => {
     const v = get(f);
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new RowError(f, `expected a whole number between ${min} and ${max}, got "${v}"`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) return fail(f, `expected a whole number between ${min} and ${max}, got "${v}"`);
     return Number(v);
   };
 
-  const issueDate = date('issue_date', true)!;
+  const issueDate = date('issue_date', true);
   const dueDate = date('due_date', false);
-  if (dueDate && dueDate < issueDate) throw new RowError('due_date', `${dueDate} is before the issue date ${issueDate}`);
-  const totalCents = cents('total', true)!;
+  if (dueDate && issueDate && dueDate < issueDate) fail('due_date', `${dueDate} is before the issue date ${issueDate}`);
+  const totalCents = cents('total', true);
   const paidDate = date('paid_date', false);
   let paidCents = cents('paid_amount', false);
-  if (paidCents !== undefined && !paidDate) throw new RowError('paid_date', 'is required when paid_amount is given');
-  if (paidDate && paidDate < issueDate) throw new RowError('paid_date', `${paidDate} is before the issue date ${issueDate}`);
+  if (paidCents !== undefined && !paidDate && get('paid_date') === undefined) fail('paid_date', 'is required when paid_amount is given');
+  if (paidDate && issueDate && paidDate < issueDate) fail('paid_date', `${paidDate} is before the issue date ${issueDate}`);
   if (paidDate && paidCents === undefined) paidCents = totalCents;
-  if (paidCents !== undefined && paidCents > totalCents) throw new RowError('paid_amount', `${get('paid_amount')} is more than the total ${get('total')}`);
+  if (paidCents !== undefined && totalCents !== undefined && paidCents > totalCents) fail('paid_amount', `${get('paid_amount')} is more than the total ${get('total')}`);
   const year = int('year', 1900, 2999);
-  if (year !== undefined && year !== Number(issueDate.slice(0, 4))) throw new RowError('year', `${year} does not match the issue date ${issueDate}`);
+  if (year !== undefined && issueDate && year !== Number(issueDate.slice(0, 4))) fail('year', `${year} does not match the issue date ${issueDate}`);
   const disputedText = get('disputed') ?? '';
   const disputed = parseBool(disputedText);
-  if (disputed === null) throw new RowError('disputed', `expected yes/no, true/false or 1/0, got "${disputedText}"`);
+  if (disputed === null) fail('disputed', `expected yes/no, true/false or 1/0, got "${disputedText}"`);
   const clientPiva = get('client_piva');
   const clientName = get('client_name');
+  const clientRef = get('client');
+  if (clientRef !== undefined && clientRef.length > 100) fail('client', `at most 100 characters, got ${clientRef.length}`);
   const clientId = int('client_id', 1, 2 ** 31);
-  if (clientId === undefined && !clientPiva && !clientName) throw new RowError('client_name', 'is required (or a client P.IVA or id)');
+  if (clientId === undefined && !clientPiva && !clientName && !clientRef && !truncated) fail('client_name', 'is required (or a client id, P.IVA or name)');
   const documentType = get('document_type');
-  if (documentType !== undefined && !/^TD\d{2}$/.test(documentType)) throw new RowError('document_type', `must be a FatturaPA document type like TD01, got "${documentType}"`);
-  return {
-    line,
-    number: int('number', 1, 9_999_999),
-    year,
-    clientId,
-    clientPiva,
-    clientName,
-    issueDate,
-    dueDate,
-    totalCents,
-    paidDate,
-    paidCents,
-    description: get('description'),
-    disputed,
-    documentType,
-  };
+  if (documentType !== undefined && !/^TD\d{2}$/.test(documentType)) fail('document_type', `must be a FatturaPA document type like TD01, got "${documentType}"`);
+  const number = get('number');
+  const numberProblem = number === undefined ? null : invoiceNumberProblem(number);
+  if (numberProblem) fail('number', numberProblem);
+  if (errors.length) throw new RowErrors(errors);
+  const content = { number, clientRef, clientId, clientPiva, clientName, issueDate, dueDate, totalCents, paidDate, paidCents, description: get('description'), disputed, documentType };
+  return { line, year, ...content, issueDate: issueDate!, totalCents: totalCents!, disputed: disputed!, hash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex') };
 }
 
-function resolveClient(s: ImportServices, row: ParsedRow, result: ImportResult): number {
+/** The repositories the import writes and looks up through (one set per import, inside its transaction). */
+interface ImportRepos {
+  clients: ClientRepository;
+  imported: ImportedInvoiceRepository;
+  payments: PaymentRepository;
+}
+
+function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result: ImportResult): number {
   if (row.clientId !== undefined) {
-    const exists = s.sqlite.prepare('SELECT id FROM clients WHERE id = ?').get(row.clientId) as { id: number } | undefined;
-    if (!exists) throw new RowError('client_id', `no client with id ${row.clientId}`);
-    return exists.id;
+    if (!r.clients.byId(row.clientId)) throw new RowError('client_id', `no client with id ${row.clientId}`);
+    return row.clientId;
+  }
+  if (row.clientRef) {
+    const byRef = r.clients.idByExternalRef(row.clientRef);
+    if (byRef !== undefined) return byRef;
   }
   if (row.clientPiva) {
-    const piva = normalizePartitaIva(row.clientPiva);
-    const byPiva = s.sqlite.prepare('SELECT id FROM clients WHERE partita_iva = ?').get(piva) as { id: number } | undefined;
+    const byPiva = r.clients.byPartitaIva(normalizePartitaIva(row.clientPiva));
     if (byPiva) return byPiva.id;
   }
-  if (row.clientName) {
-    const byName = s.sqlite.prepare('SELECT id, partita_iva FROM clients WHERE denominazione = ? COLLATE NOCASE ORDER BY id').all(row.clientName) as {
-      id: number;
-      partita_iva: string | null;
-    }[];
-    // A same-named client with a different P.IVA is another company: do not merge them.
-    const match = byName.find((c) => !row.clientPiva || c.partita_iva === null);
-    if (match) return match.id;
+  const name = row.clientName ?? row.clientRef;
+  if (name) {
+    // A same-named client with a different P.IVA (or another system's id) is another company: do not merge them.
+    const match = r.clients.byName(name).find((c) => (!row.clientPiva || c.partita_iva === null) && (!row.clientRef || c.external_ref === null || c.external_ref === row.clientRef));
+    if (match) {
+      if (row.clientRef) r.clients.setExternalRef(match.id, row.clientRef, { onlyIfUnset: true });
+      return match.id;
+    }
   }
-  if (!row.clientName) throw new RowError('client_name', `is required to create the client with P.IVA ${row.clientPiva}`);
-  const created = s.clients.create({ denominazione: row.clientName, ...(row.clientPiva ? { partitaIva: row.clientPiva } : {}) });
+  if (!name) throw new RowError('client_name', `is required to create the client with P.IVA ${row.clientPiva}`);
+  const created = s.clients.create({ denominazione: name, ...(row.clientPiva ? { partitaIva: row.clientPiva } : {}) });
+  if (row.clientRef) r.clients.setExternalRef(created.id, row.clientRef);
   result.clientsCreated++;
   return created.id;
 }
 
-function writeRow(s: ImportServices, row: ParsedRow, source: string, result: ImportResult): void {
-  const clientId = resolveClient(s, row, result);
-  const detail = s.invoices.create({
-    clientId,
-    issueDate: row.issueDate,
-    ...(row.number !== undefined ? { number: row.number } : {}),
-    ...(row.dueDate ? { dueDate: row.dueDate } : {}),
-    ...(row.documentType ? { documentType: row.documentType } : {}),
-    disputed: row.disputed,
-    // The source system's total is what the client owes: one line, no VAT split, no stamp duty added.
-    bollo: false,
-    lines: [{ description: row.description ?? `Importata da ${source}`, quantity: 1, unitPriceCents: row.totalCents, vatRate: 0 }],
-  });
+type RowOutcome = 'added' | 'updated' | 'skipped';
+
+function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>): RowOutcome {
+  const clientId = resolveClient(s, r, row, result);
+  const year = Number(row.issueDate.slice(0, 4));
+  const key = row.number !== undefined ? `${clientId}|${row.number}|${row.issueDate}` : `${clientId}|${row.issueDate}|${row.hash}`;
+  const earlier = seen.get(key);
+  if (earlier) {
+    if (earlier.hash === row.hash) {
+      result.skipped++;
+      return 'skipped';
+    }
+    throw new RowError('row', `same client, number and issue date as line ${earlier.line}, with other values`);
+  }
+  seen.set(key, row);
+  const existing = row.number !== undefined ? r.imported.matchByNumber(year, row.number) : r.imported.matchCsvRow(clientId, row.issueDate, row.hash);
+  if (existing) {
+    if (existing.client_id !== clientId || existing.issue_date !== row.issueDate) {
+      throw new RowError('number', `${invoiceLabel(row.number!, year)} is already used by the invoice of ${existing.issue_date} to ${existing.client_name}`);
+    }
+    if (existing.source_hash === row.hash) {
+      result.skipped++;
+      return 'skipped';
+    }
+    if (existing.source !== 'csv') throw new RowError('number', `${invoiceLabel(row.number!, year)} already exists (${existing.source === 'app' ? 'created in the app' : 'imported from FatturaPA'}): not updated`);
+    updateRow(s, r, existing.id, row, result);
+    result.updated++;
+    result.invoiceIds.push(existing.id);
+    return 'updated';
+  }
+  const client = s.clients.get(clientId);
+  if (!row.dueDate) {
+    const due = dueDateFor(row.issueDate, client.payment_terms_days, client.payment_terms_eom === 1);
+    result.notes.push({ line: row.line, field: 'due_date', message: `blank: defaulted to ${due} (issue date + ${client.payment_terms_days} days${client.payment_terms_eom ? ', end of month' : ''}, the client's terms)` });
+  }
+  const detail = s.invoices.create(
+    {
+      clientId,
+      issueDate: row.issueDate,
+      ...(row.number !== undefined ? { number: row.number } : {}),
+      ...(row.dueDate ? { dueDate: row.dueDate } : {}),
+      ...(row.documentType ? { documentType: row.documentType } : {}),
+      disputed: row.disputed,
+      // The source system's total is what the client owes: one line, no VAT split, no stamp duty added.
+      bollo: false,
+      lines: [{ description: row.description ?? `Importata da ${source}`, quantity: 1, unitPriceCents: row.totalCents, vatRate: 0 }],
+    },
+    { source: 'csv', hash: row.hash, name: source },
+  );
   if (detail.invoice.total_cents !== row.totalCents) {
     throw new AppError('IMPORT_TOTAL_MISMATCH', `line ${row.line}: stored total ${detail.invoice.total_cents} differs from ${row.totalCents}`);
   }
@@ -360,6 +489,29 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
     s.payments.record({ invoiceId: detail.invoice.id, amountCents: row.paidCents, date: row.paidDate });
     result.paymentsRecorded++;
   }
-  result.imported++;
+  result.added++;
   result.invoiceIds.push(detail.invoice.id);
+  return 'added';
+}
+
+/** A changed row of an invoice this import wrote before: its figures follow the file; payments recorded since are kept. */
+function updateRow(s: ImportServices, r: ImportRepos, id: number, row: ParsedRow, result: ImportResult): void {
+  const paid = r.payments.paidCents(id);
+  if (paid > row.totalCents) throw new RowError('total', `${(row.totalCents / 100).toFixed(2)} is less than the ${(paid / 100).toFixed(2)} already paid on this invoice`);
+  const inv = s.invoices.get(id);
+  const client = s.clients.get(row.clientId ?? inv.client_id);
+  const dueDate = row.dueDate ?? dueDateFor(row.issueDate, client.payment_terms_days, client.payment_terms_eom === 1);
+  const now = new Date().toISOString();
+  r.imported.updateFigures(id, { dueDate, totalCents: row.totalCents, disputed: row.disputed, documentType: row.documentType ?? inv.document_type, hash: row.hash, description: row.description ?? null, now });
+  r.payments.keepOnlyPaid(id);
+  const open = row.totalCents - paid;
+  if (open > 0) r.payments.addInstalment(id, dueDate, open);
+  r.imported.setStatusFromPayments(id, open, paid);
+  const wanted = row.paidCents ?? 0;
+  if (wanted > paid && row.paidDate) {
+    s.payments.record({ invoiceId: id, amountCents: Math.min(wanted - paid, open), date: row.paidDate });
+    result.paymentsRecorded++;
+  } else if (wanted < paid) {
+    result.notes.push({ line: row.line, field: 'paid_amount', message: `payments recorded since the last import are kept (${(paid / 100).toFixed(2)} paid, the file says ${(wanted / 100).toFixed(2)})` });
+  }
 }

@@ -13,7 +13,8 @@ export interface InstanceLockInfo {
 
 export const LOCK_FILE = 'app.lock';
 
-function alive(pid: number): boolean {
+/** Whether a process with this pid exists (EPERM: it exists but belongs to another user). */
+export function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -26,7 +27,7 @@ function alive(pid: number): boolean {
 export function readInstanceLock(dataDir: string): InstanceLockInfo | null {
   try {
     const info = JSON.parse(fs.readFileSync(path.join(dataDir, LOCK_FILE), 'utf8')) as InstanceLockInfo;
-    return Number.isInteger(info.pid) && info.pid !== process.pid && alive(info.pid) ? info : null;
+    return Number.isInteger(info.pid) && info.pid !== process.pid && isProcessAlive(info.pid) ? info : null;
   } catch {
     return null;
   }

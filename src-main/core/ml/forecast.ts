@@ -7,10 +7,12 @@ import type { Database } from '../db/database';
 import { addDays, appNowIso, daysBetween, startOfWeek, todayIso } from '../dates';
 import { AppError, InputError } from '../errors';
 import type { WorkerHost } from '../worker/worker-host';
-import { buildForecastRows, givenUnpaidAfter, termsDaysOf } from './cash-flow';
+import { buildForecastRows, termsDaysOf } from './cash-flow/training-set';
+import { givenUnpaidAfter } from './cash-flow/cash-flow-model';
 import { predictSerializedInWorker } from './registry/serialized-model-jobs';
 import { CASH_FLOW } from './registry/cash-flow-spec';
 import type { ModelVersionManager } from './registry/model-version-manager';
+import { invoiceLabel } from '../domain/invoice-number';
 
 export interface ForecastInvoice {
   invoiceId: number;
@@ -95,7 +97,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
     (
       sqlite
         .prepare(`SELECT i.id, i.number, i.year, c.denominazione FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(rows.map((r) => r.invoiceId))) as { id: number; number: number; year: number; denominazione: string }[]
+        .all(JSON.stringify(rows.map((r) => r.invoiceId))) as { id: number; number: string; year: number; denominazione: string }[]
     ).map((m) => [m.id, m]),
   );
   const atLeastToday = (d: string) => (d < today ? today : d);
@@ -111,7 +113,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
       const m = meta.get(r.invoiceId);
       return {
         invoiceId: r.invoiceId,
-        label: m ? `${m.number}/${m.year}` : String(r.invoiceId),
+        label: m ? invoiceLabel(m.number, m.year) : String(r.invoiceId),
         clientId: r.clientId,
         clientName: m?.denominazione ?? '',
         issueDate: r.issueDate,

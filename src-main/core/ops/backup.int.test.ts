@@ -19,7 +19,7 @@ function setup() {
   d.sqlite.transaction(() => {
     for (let i = 1; i <= 20; i++) {
       const c = client.run(`Cliente ${i} Srl`, String(10000000000 + i)).lastInsertRowid as number;
-      inv.run(i, c, i * 1000);
+      inv.run(String(i), c, i * 1000);
     }
     d.sqlite.prepare("INSERT INTO user_feedback(agent_type, user_input, ai_response, rating) VALUES ('chat', 'q', 'a', 4)").run();
   })();
@@ -103,7 +103,7 @@ describe('backup and restore', () => {
     fs.writeFileSync(path.join(stage, '.vectors', 'index.hnsw'), Buffer.from([9, 9, 9, 9]));
     const bad = path.join(dir, 'bad.tar.gz');
     await tar.c({ gzip: true, file: bad, cwd: stage }, fs.readdirSync(stage));
-    await expect(verifyBackup(bad)).rejects.toThrow('checksum mismatch for .vectors/index.hnsw');
+    await expect(verifyBackup(bad, paths)).rejects.toThrow('checksum mismatch for .vectors/index.hnsw');
     await expect(restoreBackup(bad, paths)).rejects.toThrow('checksum mismatch');
     expect(fs.existsSync(path.join(paths.dataDir, '.pre-restore'))).toBe(false);
     await expect(restoreBackup(path.join(dir, 'missing.tar.gz'), paths)).rejects.toThrow('does not exist');
@@ -117,7 +117,7 @@ describe('backup and restore', () => {
     await d.close();
     const artifact = path.join(paths.modelsDir, 'cash_flow', '1.0.0.json');
     const artifactSha = sha256File(artifact);
-    const verified = await verifyBackup(out);
+    const verified = await verifyBackup(out, paths);
     // The last file of the backup vanishes after verification: its copy fails midway.
     fs.rmSync(path.join(verified.stage, verified.manifest.files.at(-1)!.path));
     expect(() => applyVerifiedBackup(verified, paths)).toThrow(/Restore failed while replacing files, the data is unchanged/);

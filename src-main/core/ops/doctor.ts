@@ -6,10 +6,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app';
 import { currentSchemaVersion, latestSchemaVersion, migrate } from '../db/migrator';
+import { foreignKeyViolations, integrityCheck } from '../db/database-maintenance';
+import { ModelVersionRepository } from '../ml/registry/model-version-repository';
+import { RagDocumentRepository } from '../rag/rag-document-repository';
+import { RagOutbox } from '../rag/rag-outbox';
 import { errorMessage } from '../errors';
 import { isSettingKey, parseSettingValue, type SettingKey } from '../config/settings';
 import { embeddingModelSpec, localModelLocation } from '../rag/embedder';
 import { readGeneration, VectorIndex } from '../rag/vector-index';
+import { listSafetyCopies, pruneSafetyCopies } from './backup';
+import { listOpsTemp, OPS_TEMP_DIR, opsTempRoot, sweepStaleOpsTemp } from './ops-temp';
+import { formatBytes } from './restore-archive';
 
 export type CheckStatus = 'ok' | 'warn' | 'error';
 
@@ -38,13 +45,12 @@ export const coreChecks: DoctorCheck[] = [
     id: 'database.integrity',
     title: 'Database integrity',
     run(app) {
-      const rows = app.database.sqlite.pragma('integrity_check') as { integrity_check: string }[];
-      const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-      const fk = app.database.sqlite.pragma('foreign_key_check') as unknown[];
+      const problems = integrityCheck(app.database.sqlite).filter((r) => r !== 'ok');
+      const fk = foreignKeyViolations(app.database.sqlite);
       if (problems.length) {
         return { status: 'error', detail: problems.slice(0, 5).join('; '), fix: 'Restore the latest backup: openfatture restore <file>' };
       }
-      if (fk.length) return { status: 'error', detail: `${fk.length} rows reference missing records`, fix: 'Restore the latest backup: openfatture restore <file>' };
+      if (fk) return { status: 'error', detail: `${fk} rows reference missing records`, fix: 'Restore the latest backup: openfatture restore <file>' };
       return { status: 'ok', detail: 'PRAGMA integrity_check: ok; foreign keys consistent' };
     },
   },
@@ -110,7 +116,8 @@ export const coreChecks: DoctorCheck[] = [
         if (!fs.existsSync(dir)) return;
         for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
           const p = path.join(dir, e.name);
-          if (e.isDirectory() && e.name !== '.pre-restore') walk(p);
+          // The safety copies are kept as they were; the working folders have their own check.
+          if (e.isDirectory() && e.name !== '.pre-restore' && p !== opsTempRoot(app.paths.dataDir)) walk(p);
           else if (e.isFile() && /\.tmp$/.test(e.name)) leftovers.push(p);
         }
       };
@@ -121,6 +128,76 @@ export const coreChecks: DoctorCheck[] = [
         return { status: 'ok', detail: `removed ${leftovers.length} temporary file(s) left by an interrupted write`, fixed: true };
       }
       return { status: 'warn', detail: `${leftovers.length} temporary file(s) from an interrupted write`, fix: 'doctor --fix removes them (they were never the live copy)', fixable: true };
+    },
+  },
+  {
+    id: 'ops.temp',
+    title: 'Backup and restore working folders',
+    run(app, { fix }) {
+      const root = opsTempRoot(app.paths.dataDir);
+      let st: fs.Stats;
+      try {
+        st = fs.lstatSync(root);
+      } catch {
+        return { status: 'ok', detail: 'no working folders' };
+      }
+      if (!st.isDirectory()) {
+        const what = st.isSymbolicLink() ? 'a symbolic link' : 'not a folder';
+        if (fix) {
+          // Unlinking a link removes the link only, never what it points to.
+          fs.unlinkSync(root);
+          return { status: 'ok', detail: `removed ${OPS_TEMP_DIR} (${what}); backups and restores make it again`, fixed: true };
+        }
+        return { status: 'error', detail: `${root} is ${what}: backups and restores refuse to work there`, fix: `doctor --fix removes it`, fixable: true };
+      }
+      const entries = listOpsTemp(app.paths.dataDir);
+      const stale = entries.filter((e) => e.stale);
+      const inUse = entries.filter((e) => !e.stale);
+      const busy = inUse.length ? `; ${inUse.length} in use (pid ${inUse.map((e) => e.pid).join(', ')})` : '';
+      const loose = (st.mode & 0o777) !== 0o700;
+      if (!stale.length && !loose) return { status: 'ok', detail: `no working folders left by an interrupted backup or restore${busy}` };
+      const bytes = stale.reduce((sum, e) => sum + e.bytes, 0);
+      const problem = [
+        stale.length ? `${stale.length} working folder(s) left by an interrupted backup or restore (${formatBytes(bytes)}, copies of your data): ${stale.map((e) => e.name).join(', ')}` : '',
+        loose ? `${OPS_TEMP_DIR} has mode ${(st.mode & 0o777).toString(8)}, not 700` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      if (fix) {
+        const removed = sweepStaleOpsTemp(app.paths.dataDir);
+        if (loose) fs.chmodSync(root, 0o700);
+        return { status: 'ok', detail: `removed ${removed.length} working folder(s) (${formatBytes(bytes)})${loose ? ', mode set to 700' : ''}${busy}`, fixed: true };
+      }
+      return { status: 'warn', detail: problem + busy, fix: 'doctor --fix removes them (nothing uses them)', fixable: true };
+    },
+  },
+  {
+    id: 'backup.safety-copies',
+    title: 'Safety copies from restores',
+    run(app, { fix }) {
+      const keep = app.settings.BACKUP_PRE_RESTORE_KEEP;
+      const root = path.join(app.paths.dataDir, '.pre-restore');
+      let st: fs.Stats | null = null;
+      try {
+        st = fs.lstatSync(root);
+      } catch {
+        /* none yet */
+      }
+      if (st && !st.isDirectory()) {
+        return { status: 'error', detail: `${root} is ${st.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: restores refuse to keep safety copies there`, fix: 'Move it out of the data folder' };
+      }
+      const copies = listSafetyCopies(app.paths.dataDir);
+      if (copies.length <= keep) return { status: 'ok', detail: `${copies.length} safety copies (OPENFATTURE_BACKUP_PRE_RESTORE_KEEP=${keep})` };
+      if (fix) {
+        const removed = pruneSafetyCopies(app.paths.dataDir, keep);
+        return { status: 'ok', detail: `removed the ${removed.length} oldest safety copies, keeping ${keep}`, fixed: true };
+      }
+      return {
+        status: 'warn',
+        detail: `${copies.length} safety copies, more than OPENFATTURE_BACKUP_PRE_RESTORE_KEEP=${keep}`,
+        fix: 'doctor --fix removes the oldest (the next restore does too)',
+        fixable: true,
+      };
     },
   },
   {
@@ -205,9 +282,7 @@ export const domainChecks: DoctorCheck[] = [
           } else if (isMarkedBroken(v.notes)) {
             marked++;
           } else if (fix) {
-            app.database.sqlite
-              .prepare('UPDATE model_versions SET notes = ? WHERE model_name = ? AND version = ?')
-              .run(`artifact ${health}: found by doctor ${new Date().toISOString()}`, model, v.version);
+            new ModelVersionRepository(app.database.sqlite).setNotes(model, v.version, `artifact ${health}: found by doctor ${new Date().toISOString()}`);
             fixedNotes.push(`${model} ${v.version} marked ${health}`);
             marked++;
           } else {
@@ -260,30 +335,17 @@ export const domainChecks: DoctorCheck[] = [
     id: 'rag.pending',
     title: 'Pending reindex changes',
     run(app, { fix }) {
-      const sqlite = app.database.sqlite;
-      const failing = sqlite
-        .prepare<[], { n: number; attempts: number | null }>('SELECT COUNT(*) AS n, MAX(attempts) AS attempts FROM rag_changes WHERE last_error IS NOT NULL OR attempts > 0')
-        .get()!;
-      const last = sqlite.prepare<[], { last_error: string | null }>('SELECT last_error FROM rag_changes WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1').get();
-      const docs = sqlite.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM rag_documents WHERE embedding IS NULL AND last_error IS NOT NULL').get()!;
-      const pending = sqlite.prepare<[], { n: number }>('SELECT COUNT(DISTINCT entity_type || entity_id) AS n FROM rag_changes').get()!.n;
-      if (!failing.n && !docs.n) return { status: 'ok', detail: `${pending} change(s) waiting, none failing` };
+      const outbox = new RagOutbox(app.database.sqlite, () => app.settings);
+      const failing = outbox.failureSummary();
+      const docs = new RagDocumentRepository(app.database.sqlite).failedEmbeddingCount();
+      if (!failing.failing && !docs) return { status: 'ok', detail: `${failing.pendingEntities} change(s) waiting, none failing` };
       if (fix) {
-        sqlite
-          .transaction(() => {
-            sqlite.prepare('UPDATE rag_changes SET attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE last_error IS NOT NULL OR attempts > 0').run();
-            // A document whose embedding failed gets a fresh change so the next batch embeds it again.
-            sqlite
-              .prepare("INSERT INTO rag_changes(entity_type, entity_id, op) SELECT entity_type, entity_id, 'upsert' FROM rag_documents WHERE embedding IS NULL AND last_error IS NOT NULL")
-              .run();
-            sqlite.prepare('UPDATE rag_documents SET attempts = 0, last_error = NULL WHERE embedding IS NULL AND last_error IS NOT NULL').run();
-          })
-          .immediate();
-        return { status: 'ok', detail: `reset the back-off of ${failing.n + docs.n} failed change(s); they are retried by the next batch`, fixed: true };
+        outbox.retryFailuresNow();
+        return { status: 'ok', detail: `reset the back-off of ${failing.failing + docs} failed change(s); they are retried by the next batch`, fixed: true };
       }
       return {
         status: 'warn',
-        detail: `${failing.n} change(s) failing (up to ${failing.attempts ?? 0} attempts)${docs.n ? `, ${docs.n} document(s) without embedding` : ''}; last error: ${last?.last_error ?? 'none recorded'}`,
+        detail: `${failing.failing} change(s) failing (up to ${failing.maxAttempts ?? 0} attempts)${docs ? `, ${docs} document(s) without embedding` : ''}; last error: ${failing.lastError ?? 'none recorded'}`,
         fix: 'Fix the cause above, then doctor --fix retries them now (or wait for the back-off)',
         fixable: true,
       };

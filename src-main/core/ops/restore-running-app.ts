@@ -49,7 +49,7 @@ export async function restoreRunningApp(app: App, file: string, progress: OpsPro
   const paths = app.paths;
   const host = app.options.host;
   refuseIfAppRunning(paths);
-  const verified = await verifyBackup(path.resolve(file), progress);
+  const verified = await verifyBackup(path.resolve(file), paths, progress);
   try {
     progress('stop', 0, 1);
     await app.close();
@@ -62,7 +62,7 @@ export async function restoreRunningApp(app: App, file: string, progress: OpsPro
     try {
       if (ownsDataDir(host)) hold = InstanceLock.acquire(paths.dataDir, host);
       else refuseIfAppRunning(paths);
-      result = applyVerifiedBackup(verified, paths, progress);
+      result = applyVerifiedBackup(verified, paths, { progress, keepSafetyCopies: app.settings.BACKUP_PRE_RESTORE_KEEP });
     } catch (e) {
       app.logger.error({ err: e }, `Restore of ${file} failed: ${errorMessage(e)}`);
       const again = await reopen(app).catch((reopenError: unknown) => {
@@ -78,6 +78,7 @@ export async function restoreRunningApp(app: App, file: string, progress: OpsPro
       const next = await reopen(app);
       progress('reopen', 1, 1);
       next.logger.info(`Restored ${result.restoredFiles} files from ${file} (backup of ${result.manifest.createdAt}); previous data kept in ${result.safetyCopy}`);
+      if (result.removedSafetyCopies.length) next.logger.info(`Removed ${result.removedSafetyCopies.length} older safety copies (keeping ${app.settings.BACKUP_PRE_RESTORE_KEEP}): ${result.removedSafetyCopies.join(', ')}`);
       return { app: next, result, rowCounts: rowCounts(next.database.sqlite) };
     } catch (e) {
       hold?.release();

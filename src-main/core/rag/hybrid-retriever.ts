@@ -1,10 +1,20 @@
 // Hybrid retrieval over the assistant's index (DESIGN §5): exact identifiers (invoice numbers like
-// "12/2025" or "FT-12", VAT numbers, client names) looked up directly, FTS5 keywords (diacritics
-// folded by the tokenizer; user input escaped into quoted phrases, never raw FTS syntax) and HNSW
-// vectors, fused by reciprocal rank. With no model, vectors are skipped and keywords still answer.
+// "12/2025", "358", "FT-12" or "2025/A/0007", VAT numbers, client names or one distinctive word of
+// them, product codes) looked up directly, FTS5 keywords (diacritics folded by the tokenizer; user
+// input escaped into quoted phrases, never raw FTS syntax) and HNSW vectors, fused by reciprocal
+// rank. An exact match always ranks above anything found only by keywords or meaning. Each hit
+// carries a relevance in [0, 1] for display: 1 for an exact match, otherwise its fused score over
+// the best a document can get (first in both lists). With no model, vectors are skipped and keywords
+// still answer.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
+import { invoiceNumberCandidates } from '../domain/invoice-number';
+import { InvoiceRepository } from '../domain/invoice-repository';
+import { findInvoicesByNumber } from '../domain/invoice-service';
+import { DocumentSourceRepository } from './document-source-repository';
+import { matchClient } from '../assistant/client-matcher';
 import type { Embedder } from './embedder';
+import { RagDocumentRepository, type DocumentHit } from './rag-document-repository';
 import type { VectorIndex } from './vector-index';
 
 export type FoundBy = 'keyword' | 'vector';
@@ -18,6 +28,10 @@ export interface RagHit {
   foundBy: FoundBy[];
   /** Rank (1-based) in each list that found it. */
   ranks: { exact?: number; keyword?: number; vector?: number };
+  /** Named exactly by the query (an invoice number, a VAT number, a client's name, a product code). */
+  exact: boolean;
+  /** For display: 1 for an exact match, else the fused score over the best possible (first in both lists). */
+  relevance: number;
   /** Cosine similarity when the vector index found it. */
   similarity?: number;
 }
@@ -33,6 +47,10 @@ export interface SearchOptions {
 const RRF_K = 60;
 /** Exact identifier matches outrank anything the fuzzy lists agree on. */
 const EXACT_WEIGHT = 3;
+/** A document first in both the keyword and the vector list. */
+const BEST_FUZZY_SCORE = 2 / (RRF_K + 1);
+/** "2024" alone is a year, not invoice number 2024 (unless written "fattura 2024"). */
+const YEAR_LIKE = /^(?:19|20)\d{2}$/;
 
 const STOPWORDS = new Set(
   (
@@ -43,12 +61,12 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-interface DocRow {
-  id: number;
-  entity_type: RagEntityType;
-  entity_id: number;
-  label: number;
-  text: string;
+type DocRow = DocumentHit;
+
+/** A document's first line is its title (e.g. "Fattura 12/2025 — Rossi Srl"); the rest, joined, is the snippet. */
+export function titleAndSnippet(text: string): { title: string; snippet: string } {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return { title: (lines[0] ?? '').slice(0, 200), snippet: lines.slice(1).join(' · ').slice(0, 300) };
 }
 
 /** Turns free text into a safe FTS5 query: each word (or identifier like 12/2025) a quoted phrase, OR-ed. */
@@ -65,31 +83,19 @@ export function toFtsQuery(query: string): string | null {
 }
 
 export class HybridRetriever {
-  private readonly stmts;
+  private readonly documents: RagDocumentRepository;
+  private readonly sources: DocumentSourceRepository;
+  private readonly invoices: InvoiceRepository;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly embedder: Embedder,
     /** Loads (or returns) the in-memory vector index; null when vectors are unusable. */
     private readonly vectorIndex: () => Promise<VectorIndex | null>,
   ) {
-    this.stmts = {
-      fts: sqlite.prepare<[string, string, number], DocRow>(
-        `SELECT d.id, d.entity_type, d.entity_id, d.label, d.text FROM rag_fts
-           JOIN rag_documents d ON d.id = rag_fts.rowid
-          WHERE rag_fts MATCH ? AND d.entity_type IN (SELECT value FROM json_each(?))
-          ORDER BY bm25(rag_fts) LIMIT ?`,
-      ),
-      byLabels: sqlite.prepare<[string], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE label IN (SELECT value FROM json_each(?))`),
-      byEntity: sqlite.prepare<[string, number], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE entity_type = ? AND entity_id = ?`),
-      labelTypes: sqlite.prepare<[], { label: number; entity_type: RagEntityType }>(`SELECT label, entity_type FROM rag_documents WHERE embedding IS NOT NULL`),
-      invoiceByNumber: sqlite.prepare<[number, number], { id: number }>(`SELECT id FROM invoices WHERE number = ? AND year = ?`),
-      invoicesByNumber: sqlite.prepare<[number], { id: number }>(`SELECT id FROM invoices WHERE number = ? ORDER BY year DESC LIMIT 5`),
-      clientByVat: sqlite.prepare<[string, string, string], { id: number }>(`SELECT id FROM clients WHERE partita_iva IN (?, ?) OR upper(codice_fiscale) = ?`),
-      clientsByName: sqlite.prepare<[string], { id: number }>(
-        `SELECT id FROM clients WHERE length(denominazione) >= 3 AND instr(?, lower(denominazione)) > 0 ORDER BY length(denominazione) DESC LIMIT 5`,
-      ),
-    };
+    this.documents = new RagDocumentRepository(connection);
+    this.sources = new DocumentSourceRepository(connection);
+    this.invoices = new InvoiceRepository(connection);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<RagHit[]> {
@@ -101,12 +107,13 @@ export class HybridRetriever {
     const add = (doc: DocRow, list: 'exact' | 'keyword' | 'vector', rank: number, weight = 1, similarity?: number) => {
       let h = hits.get(doc.id);
       if (!h) {
-        h = { docId: doc.id, entityType: doc.entity_type, entityId: doc.entity_id, text: doc.text, score: 0, foundBy: [], ranks: {} };
+        h = { docId: doc.id, entityType: doc.entity_type, entityId: doc.entity_id, text: doc.text, score: 0, foundBy: [], ranks: {}, exact: false, relevance: 0 };
         hits.set(doc.id, h);
       }
       if (h.ranks[list] !== undefined) return;
       h.ranks[list] = rank;
       h.score += weight / (RRF_K + rank);
+      if (list === 'exact') h.exact = true;
       const by: FoundBy = list === 'vector' ? 'vector' : 'keyword';
       if (!h.foundBy.includes(by)) h.foundBy.push(by);
       if (similarity !== undefined) h.similarity = similarity;
@@ -115,7 +122,7 @@ export class HybridRetriever {
     if (mode !== 'vector') {
       this.exactMatches(query, types).forEach((d, i) => add(d, 'exact', i + 1, EXACT_WEIGHT));
       const fts = toFtsQuery(query);
-      if (fts) this.stmts.fts.all(fts, JSON.stringify(types), depth).forEach((d, i) => add(d, 'keyword', i + 1));
+      if (fts) this.documents.keywordSearch(fts, types, depth).forEach((d, i) => add(d, 'keyword', i + 1));
     }
     if (mode !== 'keyword') {
       const index = await this.vectorIndex();
@@ -123,11 +130,11 @@ export class HybridRetriever {
       if (index && vector) {
         let filter: ((label: number) => boolean) | undefined;
         if (types.length < 3) {
-          const allowed = new Set(this.stmts.labelTypes.all().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
+          const allowed = new Set(this.documents.labelTypes().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
           filter = (label) => allowed.has(label);
         }
         const found = index.search(vector, depth, filter);
-        const docs = new Map(this.stmts.byLabels.all(JSON.stringify(found.map((f) => f.label))).map((d) => [d.label, d]));
+        const docs = new Map(this.documents.byLabels(found.map((f) => f.label)).map((d) => [d.label, d]));
         let rank = 0;
         for (const f of found) {
           const d = docs.get(f.label);
@@ -136,9 +143,13 @@ export class HybridRetriever {
       }
     }
     return [...hits.values()]
-      .sort((a, b) => b.score - a.score || a.docId - b.docId)
+      .sort((a, b) => Number(b.exact) - Number(a.exact) || (a.ranks.exact ?? 0) - (b.ranks.exact ?? 0) || b.score - a.score || a.docId - b.docId)
       .slice(0, k)
-      .map(({ docId: _docId, ...h }) => ({ ...h, score: Math.round(h.score * 1e6) / 1e6 }));
+      .map(({ docId: _docId, ...h }) => ({
+        ...h,
+        score: Math.round(h.score * 1e6) / 1e6,
+        relevance: h.exact ? 1 : Math.round(Math.min(1, h.score / BEST_FUZZY_SCORE) * 1000) / 1000,
+      }));
   }
 
   /** Documents named exactly by the query: invoice numbers, VAT numbers / fiscal codes, client names. */
@@ -147,25 +158,40 @@ export class HybridRetriever {
     const seen = new Set<number>();
     const push = (type: RagEntityType, id: number) => {
       if (!types.includes(type)) return;
-      const d = this.stmts.byEntity.get(type, id);
+      const d = this.documents.byEntity(type, id);
       if (d && !seen.has(d.id)) {
         seen.add(d.id);
         out.push(d);
       }
     };
-    for (const m of query.matchAll(/(?:\bft\s*-?\s*)?\b(\d{1,6})\s*\/\s*(\d{4})\b/gi)) {
-      for (const r of [this.stmts.invoiceByNumber.get(Number(m[1]), Number(m[2]))].filter(Boolean)) push('invoice', r!.id);
+    // Invoice numbers as printed ("2025/A/0007", "FPR 12/2025") or NUMBER/YEAR ("12/2025", "FT-12/2025").
+    for (const ref of invoiceNumberCandidates(query)) {
+      for (const r of findInvoicesByNumber(this.invoices, ref).slice(0, 5)) push('invoice', r.id);
     }
-    for (const m of query.matchAll(/\b(?:ft\s*-?\s*|(?:fattura|invoice)\s+(?:n\.?\s*|nr\.?\s*|no\.?\s*|#\s*)?)(\d{1,6})\b(?!\s*\/\s*\d)/gi)) {
-      for (const r of this.stmts.invoicesByNumber.all(Number(m[1]))) push('invoice', r.id);
+    // Any other token that is an invoice number or a product code as written: "358", "FT-2025-12".
+    for (const token of query.split(/[\s,;()"“”]+/).map((t) => t.replace(/^[#.:]+|[.:?!]+$/g, '')).filter(Boolean)) {
+      if (!/\d/.test(token) || token.length > 20 || YEAR_LIKE.test(token) || /^\d{11}$/.test(token)) continue;
+      const written = /^\d+$/.test(token) ? [...new Set([token, String(Number(token))])] : [token];
+      for (const n of written) for (const id of this.sources.invoicesNumbered(n)) push('invoice', id);
+      for (const id of this.sources.productsCoded(token)) push('product', id);
     }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
-      for (const r of this.stmts.clientByVat.all(m[1]!, `IT${m[1]}`, m[1]!)) push('client', r.id);
+      for (const id of this.sources.clientsByTaxId(m[1]!, m[1]!)) push('client', id);
     }
     for (const m of query.matchAll(/\b([A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z])\b/gi)) {
-      for (const r of this.stmts.clientByVat.all(m[1]!.toUpperCase(), m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', r.id);
+      for (const id of this.sources.clientsByTaxId(m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', id);
     }
-    for (const r of this.stmts.clientsByName.all(query.toLowerCase())) push('client', r.id);
+    for (const id of this.sources.clientsNamedIn(query.toLowerCase())) push('client', id);
+    // A distinctive word of a client's name ("Rossi" for "Rossi & Figli S.r.l."); several clients
+    // sharing the word all match.
+    if (types.includes('client')) {
+      const named = matchClient(this.sources.clientIdentities(), query, { clientHint: null });
+      for (const c of named.client ? [named.client] : named.candidates) push('client', c.id);
+    }
+    // The invoices of a client named exactly, after the client itself.
+    if (types.includes('invoice')) {
+      for (const d of [...out]) if (d.entity_type === 'client') for (const id of this.sources.latestInvoicesOf(d.entity_id)) push('invoice', id);
+    }
     return out;
   }
 }

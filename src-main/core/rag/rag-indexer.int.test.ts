@@ -201,3 +201,75 @@ describe('without an embedding model', () => {
     }
   });
 });
+
+// The auto-update service indexes a batch incrementally (INCREMENTAL_UPDATES=true) or by rebuilding
+// the types it names (false). Either way a batch must leave the documents of other types alone: a
+// rebuild once treated every type absent from the batch as untracked and deleted its documents.
+describe.each([
+  { mode: 'incremental', incremental: 'true' },
+  { mode: 'rebuild of the named types', incremental: 'false' },
+])('a mixed batch through the auto-update service ($mode)', ({ incremental }) => {
+  it('changes only what the batch names; invoice, client and product documents of the others stay', async () => {
+    const dir = tempDataDir();
+    dirs.push(dir);
+    const app = await openTestApp(
+      dir,
+      {
+        OPENFATTURE_RAG_AUTO_UPDATE_ENABLED: 'true',
+        OPENFATTURE_RAG_AUTO_UPDATE_TRACK_PRODUCTS: 'true',
+        OPENFATTURE_RAG_AUTO_UPDATE_INCREMENTAL_UPDATES: incremental,
+      },
+      { background: true },
+    );
+    try {
+      const svc = app.autoIndexing!;
+      svc.pause(); // flush() is the only path that indexes here
+      const db = app.database.sqlite;
+      const count = (type: string) => (db.prepare('SELECT COUNT(*) AS n FROM rag_documents WHERE entity_type = ?').get(type) as { n: number }).n;
+      const counts = () => ({ invoice: count('invoice'), client: count('client'), product: count('product') });
+      const docText = (type: string, id: number) => (db.prepare('SELECT text FROM rag_documents WHERE entity_type = ? AND entity_id = ?').get(type, id) as { text: string } | undefined)?.text;
+      const productRows = () => db.prepare("SELECT entity_id, label, indexed_at FROM rag_documents WHERE entity_type = 'product' ORDER BY entity_id").all();
+      const outbox = () => (db.prepare('SELECT COUNT(*) AS n FROM rag_changes').get() as { n: number }).n;
+
+      const rossi = insertClient(db, 'Rossi Impianti Srl', '01234567897', 'Milano');
+      const bianchi = insertClient(db, 'Bianchi Consulting', '09876543210', 'Torino');
+      const verdi = insertClient(db, 'Verdi Edilizia', '11111111111', 'Napoli');
+      const rossiInvoices = [
+        insertInvoice(db, { number: 1, year: 2025, clientId: rossi, description: 'Manutenzione impianto elettrico', cents: 100_000 }),
+        insertInvoice(db, { number: 2, year: 2025, clientId: rossi, description: 'Sostituzione quadro elettrico', cents: 200_000 }),
+      ];
+      insertInvoice(db, { number: 3, year: 2025, clientId: bianchi, description: 'Consulenza sito web', cents: 50_000 });
+      const gone = insertInvoice(db, { number: 4, year: 2025, clientId: verdi, description: 'Ristrutturazione bagno', cents: 400_000 });
+      const verdiKept = insertInvoice(db, { number: 5, year: 2025, clientId: verdi, description: 'Rifacimento tetto', cents: 900_000 });
+      db.prepare("INSERT INTO products(code, description, unit_price_cents) VALUES ('CONS-H', 'Consulenza oraria', 9000), ('MANUT', 'Manutenzione annuale', 120000)").run();
+      await svc.flush();
+      expect(counts()).toEqual({ invoice: 5, client: 3, product: 2 });
+      expect(outbox()).toBe(0);
+      const products = productRows();
+
+      // One batch of mixed changes: a client renamed, an invoice added, an invoice deleted.
+      db.prepare('UPDATE clients SET denominazione = ? WHERE id = ?').run('Rossi Impianti SpA', rossi);
+      const added = insertInvoice(db, { number: 6, year: 2025, clientId: bianchi, description: 'Hosting annuale', cents: 30_000 });
+      db.prepare('DELETE FROM invoices WHERE id = ?').run(gone);
+      await svc.flush();
+      expect(counts()).toEqual({ invoice: 5, client: 3, product: 2 });
+      expect(docText('invoice', added)).toMatch(/Hosting annuale/);
+      expect(docText('invoice', gone)).toBeUndefined();
+      // The rename reaches the renamed client's invoices (a derived refresh), in both modes.
+      for (const id of rossiInvoices) expect(docText('invoice', id)).toMatch(/Cliente: Rossi Impianti SpA/);
+      expect(productRows()).toEqual(products);
+      expect(outbox()).toBe(0);
+
+      // A batch holding one client change only: the 5 invoice documents stay (and follow the change).
+      db.prepare('UPDATE clients SET city = ? WHERE id = ?').run('Salerno', verdi);
+      await svc.flush();
+      expect(counts()).toEqual({ invoice: 5, client: 3, product: 2 });
+      expect(docText('client', verdi)).toMatch(/Salerno/);
+      expect(docText('invoice', verdiKept)).toMatch(/Cliente: Verdi Edilizia \(P\.IVA 11111111111, Salerno\)/);
+      expect(productRows()).toEqual(products);
+      expect(outbox()).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,4 +1,4 @@
-// The real worker process (child_process.fork through tsx): jobs, progress, crashes and restarts.
+// The real worker process (child_process.fork, bundled or through tsx: see node-worker.ts): jobs, progress, crashes and restarts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import { nodeWorkerSpawner } from './node-worker';

@@ -14,9 +14,11 @@ import {
   type SettingKey,
   type Settings,
 } from '../../core/config/settings';
+import { dataPaths } from '../../core/config/paths';
 import { AppError, InputError } from '../../core/errors';
+import { queueSnapshotPathProblem } from '../../core/fs/output-path';
 import type { SettingsSnapshot } from '../../../src-preload/contract/settings-channels';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 
 const LOCKING_SOURCES = new Set(['flag', 'env', 'env-file']);
 
@@ -85,6 +87,11 @@ export function setSetting(app: App, rawKey: string, raw: unknown): void {
   }
   // Secrets are shown masked; writing the mask back would replace the real key with dots.
   if ((SETTING_DEFS[key] as SettingDef).secret && value === '••••••') return;
+  // The queue snapshot is written on shutdown: a page must not point it at the database or another managed file.
+  if (key === 'RAG_AUTO_UPDATE_QUEUE_PERSIST_PATH') {
+    const problem = queueSnapshotPathProblem(dataPaths(app.paths.dataDir, String(value)));
+    if (problem) throw new InputError(`value: ${envName(key)}: ${problem}; the snapshot must be a .json file of its own`, 'value');
+  }
   app.options.settings.store.set(key, value);
   applyLive(app, key, value, 'store');
 }
@@ -96,7 +103,7 @@ export function resetSetting(app: App, rawKey: string): void {
   applyLive(app, key, SETTING_DEFS[key].default as Settings[SettingKey], 'default');
 }
 
-export function settingsHandlers(app: App): PartialHandlers<'settings:get' | 'settings:set' | 'settings:reset'> {
+export function settingsHandlers(app: App): DomainHandlers<'settings'> {
   return {
     'settings:get': () => settingsSnapshot(app),
     'settings:set': ({ key, value }) => {

@@ -2,8 +2,24 @@
 // group through an index, a per-day rollup of chat feedback kept exact by triggers (totals, ratings,
 // thumbs, corrections and weekly trends over any period without scanning a million rows), and
 // covering indexes for prediction accuracy and retention.
-import { normalizeText } from '../../feedback/normalize-text';
 import type { Migration } from './types';
+
+/**
+ * The feedback normaliser as it was when this migration was written (feedback/normalize-text.ts at
+ * the time), frozen here: a migration must do today what it did then, whatever later changes the
+ * service's normaliser. A database migrated before such a change and one migrated after it then hold
+ * the same backfilled keys.
+ */
+function normalizeTextAt0002(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}€%]+/gu, ' ')
+    .trim()
+    .slice(0, 300)
+    .trimEnd();
+}
 
 export const migration0002: Migration = {
   id: 2,
@@ -13,11 +29,11 @@ export const migration0002: Migration = {
 ALTER TABLE user_feedback ADD COLUMN question_norm TEXT;
 ALTER TABLE user_feedback ADD COLUMN response_norm TEXT;
 `);
-    // Backfill with the same normaliser the service uses at insert time.
+    // Backfill with the normaliser the service used at insert time when this migration was written.
     const rows = db.prepare('SELECT id, user_input, ai_response FROM user_feedback').iterate() as IterableIterator<{ id: number; user_input: string; ai_response: string }>;
     const set = db.prepare('UPDATE user_feedback SET question_norm = ?, response_norm = ? WHERE id = ?');
     const updates: [string, string, number][] = [];
-    for (const r of rows) updates.push([normalizeText(r.user_input), normalizeText(r.ai_response), r.id]);
+    for (const r of rows) updates.push([normalizeTextAt0002(r.user_input), normalizeTextAt0002(r.ai_response), r.id]);
     for (const u of updates) set.run(...u);
 
     db.exec(`

@@ -33,6 +33,9 @@ export function recencyWeights(issueDays: ArrayLike<number>): Float64Array {
   return Float64Array.from(issueDays, (d) => Math.pow(2, (d - newest) / RECENCY_HALF_LIFE_DAYS));
 }
 
+const minOf = (xs: readonly number[]) => xs.reduce((a, b) => Math.min(a, b), Infinity);
+const maxOf = (xs: readonly number[]) => xs.reduce((a, b) => Math.max(a, b), -Infinity);
+
 export const DEFAULT_HYPERPARAMETERS: Hyperparameters = { trees: 100, maxDepth: 10, minLeaf: 5, featuresPerSplit: 0.5, point: 'median' };
 
 /** The companion late-payment forest: a probability forest on the paid-late label (squared-error
@@ -152,7 +155,7 @@ function quantileOf(values: number[], q: number): number {
 export function planFolds(rows: readonly SelectionExample[]): { folds: Fold[]; followUpDays: number | null; reason: string | null } {
   if (rows.length < MIN_FOLD_TRAIN + MIN_FOLD_VALID) return { folds: [], followUpDays: null, reason: `${rows.length} training rows: too few for time-series folds` };
   const order = rows.map((r, i) => ({ r, i, issue: toDayNumber(r.issueDate), paid: toDayNumber(r.paidDate) })).sort((a, b) => a.issue - b.issue || a.i - b.i);
-  const cutoff = Math.max(...order.map((o) => o.paid)) + 1;
+  const cutoff = maxOf(order.map((o) => o.paid)) + 1;
   const followUp = Math.max(30, Math.min(180, quantileOf(rows.map((r) => r.target), 0.9)));
   const start = order[Math.floor(order.length / 2)]!.issue;
   const eligible = order.filter((o) => o.issue >= start && o.issue < cutoff - followUp);
@@ -221,8 +224,8 @@ export async function selectHyperparameters(
   const leaves = fixed.minLeaf !== undefined ? [fixed.minLeaf] : SEARCH.minLeaf;
   const fpsList = fixed.featuresPerSplit !== undefined ? [fixed.featuresPerSplit] : SEARCH.featuresPerSplit;
   const treeList = fixed.trees !== undefined ? [fixed.trees] : SEARCH.trees;
-  const screenTrees = Math.min(SEARCH.screeningTrees, Math.max(...treeList));
-  const finalTrees = Math.max(...treeList);
+  const screenTrees = Math.min(SEARCH.screeningTrees, maxOf(treeList));
+  const finalTrees = maxOf(treeList);
   // Every depth × leaf size at the middle share of features, then the other shares at the best of those (11 shapes, not 27).
   const middle = <T>(list: readonly T[]): T => list[Math.floor((list.length - 1) / 2)]!;
   const screenings = depths.length * leaves.length + fpsList.length - 1;
@@ -268,7 +271,7 @@ export async function selectHyperparameters(
       for (const p of points) foldMae[p].push(m[p]);
     }
     const scores = points.map((point): CandidateScore => ({ ...config, trees: screenTrees, point, mae: pooled(foldMae[point]), foldMae: foldMae[point] }));
-    candidates.push(...scores);
+    for (const s of scores) candidates.push(s);
     return scores.reduce((a, b) => (b.mae < a.mae ? b : a));
   };
   const totalValid = folds.reduce((s, f) => s + f.vn, 0);
@@ -280,7 +283,7 @@ export async function selectHyperparameters(
     const scored: { config: Config; score: CandidateScore }[] = [];
     /** The shape with the best CV MAE so far. */
     const bestSoFar = (): { config: Config; score: CandidateScore } => {
-      const bestMae = Math.min(...scored.map((x) => x.score.mae));
+      const bestMae = minOf(scored.map((x) => x.score.mae));
       return scored.find((x) => x.score.mae === bestMae)!;
     };
     const share = middle(fpsList);
@@ -320,7 +323,7 @@ export async function selectHyperparameters(
       candidates.push(score);
       return score;
     });
-  const bestMae = Math.min(...byTrees.map((c) => c.mae));
+  const bestMae = minOf(byTrees.map((c) => c.mae));
   // The smallest forest within tolerance of the best.
   const pick = byTrees.find((c) => c.mae <= bestMae * (1 + SEARCH.treesTolerance))!;
   const trees = pick.trees;

@@ -6,6 +6,7 @@
 // one large client starts paying N days later from a date (the drift the retraining loop must
 // catch). The plan is pure data; writers put it, or the part of it known by a date, in SQLite.
 import type BetterSqlite3 from 'better-sqlite3';
+import { SimulatedReceivablesRepository } from './simulated-receivables-repository';
 import { dueDateFor, fromDayNumber, toDayNumber } from '../../dates';
 import { seededRandom } from '../random';
 import { daysInMonth } from './day-numbers';
@@ -249,8 +250,8 @@ export interface WrittenIds {
 
 /** Inserts clients that are not in `ids` yet (every client of the plan). */
 export function insertPlannedClients(sqlite: BetterSqlite3.Database, plan: ReceivablesPlan, ids: WrittenIds): void {
-  const ins = sqlite.prepare('INSERT INTO clients (denominazione, payment_terms_days, payment_terms_eom) VALUES (?, ?, ?)');
-  for (const c of plan.clients) if (!ids.clients.has(c.key)) ids.clients.set(c.key, Number(ins.run(c.name, c.termsDays, c.eom ? 1 : 0).lastInsertRowid));
+  const repo = new SimulatedReceivablesRepository(sqlite);
+  for (const c of plan.clients) if (!ids.clients.has(c.key)) ids.clients.set(c.key, repo.insertClient(c.name, c.termsDays, c.eom));
 }
 
 /**
@@ -263,44 +264,41 @@ export function insertPlannedInvoices(
   ids: WrittenIds,
   range: { after?: string; through?: string; paidThrough?: string | null } = {},
 ): PlannedInvoice[] {
-  const insInvoice = sqlite.prepare(
-    `INSERT INTO invoices (number, year, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom,
-                           net_cents, vat_cents, total_cents, status, disputed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insLine = sqlite.prepare(
-    `INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
-     VALUES (?, 1, 'Servizi professionali', 1, ?, 22, ?, ?, ?)`,
-  );
-  const insPayment = sqlite.prepare('INSERT INTO payments (invoice_id, due_date, amount_cents, paid_date, paid_amount_cents, method) VALUES (?, ?, ?, ?, ?, ?)');
-  const nextNumber = sqlite.prepare('SELECT COALESCE(MAX(number), 0) + 1 AS n FROM invoices WHERE year = ?');
+  const repo = new SimulatedReceivablesRepository(sqlite);
   const written: PlannedInvoice[] = [];
-  sqlite.transaction(() => {
+  repo.transaction(() => {
     insertPlannedClients(sqlite, plan, ids);
     for (const inv of plan.invoices) {
       if (ids.invoices.has(inv.key)) continue;
       if (range.after !== undefined && inv.issueDate <= range.after) continue;
       if (range.through !== undefined && inv.issueDate > range.through) continue;
-      const year = Number(inv.issueDate.slice(0, 4));
-      const { n } = nextNumber.get(year) as { n: number };
       const paidThrough = range.paidThrough === undefined ? '9999-12-31' : range.paidThrough;
       const paid = paidThrough === null ? [] : inv.payments.filter((p) => p.date <= paidThrough);
       const settled = inv.payments.length > 0 && paid.length === inv.payments.length;
       const status = inv.documentType === 'TD04' ? 'issued' : settled ? 'paid' : paid.length ? 'partially_paid' : 'issued';
-      const id = Number(
-        insInvoice.run(n, year, ids.clients.get(inv.clientKey)!, inv.documentType, inv.issueDate, inv.dueDate, inv.termsDays, inv.eom ? 1 : 0, inv.netCents, inv.vatCents, inv.totalCents, status, inv.disputed ? 1 : 0)
-          .lastInsertRowid,
-      );
-      insLine.run(id, inv.netCents, inv.netCents, inv.vatCents, inv.totalCents);
+      const id = repo.insertInvoice({
+        year: Number(inv.issueDate.slice(0, 4)),
+        clientId: ids.clients.get(inv.clientKey)!,
+        documentType: inv.documentType,
+        issueDate: inv.issueDate,
+        dueDate: inv.dueDate,
+        termsDays: inv.termsDays,
+        eom: inv.eom,
+        netCents: inv.netCents,
+        vatCents: inv.vatCents,
+        totalCents: inv.totalCents,
+        status,
+        disputed: inv.disputed,
+      });
       ids.invoices.set(inv.key, id);
       if (inv.documentType === 'TD01') {
-        for (const p of paid) insPayment.run(id, inv.dueDate, p.cents, p.date, p.cents, inv.method);
+        for (const p of paid) repo.insertPayment(id, inv.dueDate, p.cents, p.date, inv.method);
         const open = inv.totalCents - paid.reduce((s, p) => s + p.cents, 0);
-        if (open > 0) insPayment.run(id, inv.dueDate, open, null, 0, null);
+        if (open > 0) repo.insertPayment(id, inv.dueDate, open, null, null);
       }
       written.push(inv);
     }
-  })();
+  });
   return written;
 }
 

@@ -38,9 +38,9 @@ export function writeSyntheticHistory(sqlite: BetterSqlite3.Database, options: S
     `INSERT INTO clients (denominazione, payment_terms_days, payment_terms_eom) VALUES (?, ?, ?)`,
   );
   const insInvoice = sqlite.prepare(
-    `INSERT INTO invoices (number, year, client_id, issue_date, due_date, payment_terms_days, payment_terms_eom,
+    `INSERT INTO invoices (number, seq, year, client_id, issue_date, due_date, payment_terms_days, payment_terms_eom,
                            net_cents, vat_cents, total_cents, status, disputed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const insLine = sqlite.prepare(
     `INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
@@ -88,7 +88,7 @@ export function writeSyntheticHistory(sqlite: BetterSqlite3.Database, options: S
       const paidDay = Math.max(issueDay, toDayNumber(due) + Math.round(late));
       const open = issueDay >= openFrom;
       const invoiceId = Number(
-        insInvoice.run(number, year, client.id, issue, due, client.termsDays, client.eom ? 1 : 0, net, vat, total, open ? 'issued' : 'paid', disputed)
+        insInvoice.run(String(number), number, year, client.id, issue, due, client.termsDays, client.eom ? 1 : 0, net, vat, total, open ? 'issued' : 'paid', disputed)
           .lastInsertRowid,
       );
       insLine.run(invoiceId, 1, net, net, vat, total);

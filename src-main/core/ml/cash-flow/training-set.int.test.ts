@@ -22,7 +22,7 @@ function addInvoice(d: Database, n: number, clientId: number, issue: string, due
   const id = Number(
     d.sqlite
       .prepare(`INSERT INTO invoices (number, year, client_id, issue_date, due_date, total_cents, status) VALUES (?, ?, ?, ?, ?, ?, ?)`)
-      .run(n, Number(issue.slice(0, 4)), clientId, issue, due, totalCents, paid ? 'paid' : 'issued').lastInsertRowid,
+      .run(String(n), Number(issue.slice(0, 4)), clientId, issue, due, totalCents, paid ? 'paid' : 'issued').lastInsertRowid,
   );
   d.sqlite
     .prepare(`INSERT INTO payments (invoice_id, due_date, amount_cents, paid_date, paid_amount_cents) VALUES (?, ?, ?, ?, ?)`)

@@ -5,7 +5,7 @@
 // one pass over the events in date order; features land in a Float64Array per row.
 import type BetterSqlite3 from 'better-sqlite3';
 import { isIsoDate, toDayNumber } from '../../dates';
-import { PAYMENT_METHODS } from '../../domain/payment-service';
+import { PAYMENT_METHODS } from '../../../../src-shared/invoice';
 import { InputError } from '../../errors';
 import { daysInMonth, isoToDay, weekdayOfDay } from './day-numbers';
 import { FEATURE_COUNT, FEATURE_NAMES, featureIndex } from './feature-catalog';

@@ -10,7 +10,8 @@ import type { ModelVersionStatus } from '../../db/schema';
 import { AppError, InputError, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
-import { compareSemver, isSemver, nextVersion, parseSemver } from './semver';
+import { compareSemver, isSemver, nextVersion } from '../../../../src-shared/semver';
+import { parseSemver } from './semver';
 import { englishText, type RetrainingMessage } from '../retraining/retraining-message';
 import { appNowIso } from '../../dates';
 

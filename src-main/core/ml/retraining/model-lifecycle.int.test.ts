@@ -8,6 +8,7 @@ import { ModelLifecycle } from './model-lifecycle';
 import { LAST_CHECK_KEY } from './retraining-scheduler';
 import { BASELINE_MIN_SAMPLE, wilsonUpper } from './trigger-evaluator';
 import { lifecycleFixture, tinyModelSpec, type LifecycleFixture, type TinyModelKnobs } from './tiny-model-spec.fixture';
+import { holdsThroughout } from '../../../../tests/support/wait';
 
 let fx: LifecycleFixture;
 const savedToday = process.env.OPENFATTURE_TODAY;
@@ -305,15 +306,13 @@ describe('model lifecycle (generic, tiny model)', () => {
     const st = lc.scheduler.status();
     expect(Date.parse(st.nextCheckAt!) - Date.parse(st.lastCheckAt!)).toBe(24 * 3_600_000);
     // Not overdue now: nothing more happens until the interval is shortened live to ~0.5 s.
-    await new Promise((r) => setTimeout(r, 300));
-    expect(runs(sqlite, 'check')).toHaveLength(1);
+    await holdsThroughout('no second check before the interval', () => runs(sqlite, 'check').length === 1, 300);
     setSettings({ ML_RETRAINING_CHECK_INTERVAL_HOURS: 0.5 / 3600 });
     await waitFor(() => runs(sqlite, 'check').length >= 2);
     expect(fx.log.lines.some((l) => l.includes('Retraining check interval changed from 24 h'))).toBe(true);
     await lc.scheduler.stop();
     const n = runs(sqlite, 'check').length;
-    await new Promise((r) => setTimeout(r, 800));
-    expect(runs(sqlite, 'check')).toHaveLength(n);
+    await holdsThroughout('no check after stop (the interval is 0.5 s)', () => runs(sqlite, 'check').length === n, 800);
   });
 });
 

@@ -86,9 +86,10 @@ describe('kill -9 during a retrain', () => {
   faultCase('mid retrain (kill -9 while the worker trains)', async (check) => {
     await killRetrainAt(/Training cash_flow candidate on \d+ examples/, {}, 300);
     expectIntactOn100();
-    expect(registry().runs.at(-1)!.outcome).toBe('running');
+    // `retrain status` started the app, which marked the killed run as interrupted.
+    expect(registry().runs.at(-1)).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/^interrupted/) });
     expect(registry().files).toEqual(['1.0.0.json']);
-    check('1.0.0 active, checksum intact, served by retrain status; run left running; only 1.0.0.json on disk');
+    check('1.0.0 active, checksum intact, served by retrain status; killed run failed (interrupted) on that start; only 1.0.0.json on disk');
   });
 
   faultCase('mid artifact write (kill -9 half-way through the file)', async (check) => {

@@ -5,6 +5,7 @@
 // evaluation) runs none. Interval changes apply live through updateSettings(). Times are the app's
 // clock (OPENFATTURE_TODAY moves them), so a restart on a later pinned date finds the check overdue.
 import type BetterSqlite3 from 'better-sqlite3';
+import { AppStateRepository } from '../../db/app-state-repository';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
 import { appNow, appNowIso } from '../../dates';
@@ -33,8 +34,7 @@ export interface CheckReport {
 }
 
 export function readLastCheck(sqlite: BetterSqlite3.Database): string | null {
-  const row = sqlite.prepare('SELECT value FROM app_state WHERE key = ?').get(LAST_CHECK_KEY) as { value: string } | undefined;
-  return row?.value ?? null;
+  return new AppStateRepository(sqlite).get(LAST_CHECK_KEY) ?? null;
 }
 
 /** When the next check is due given the last one (now when never checked). */
@@ -119,9 +119,7 @@ export class RetrainingScheduler {
     this.inFlight = (async () => {
       const reports: CheckReport[] = [];
       // Recorded first: a check that crashes the process is not retried in a tight loop at restart.
-      this.sqlite
-        .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-        .run(LAST_CHECK_KEY, appNowIso());
+      new AppStateRepository(this.sqlite).set(LAST_CHECK_KEY, appNowIso());
       for (const model of this.models) {
         let evaluation: TriggerEvaluation;
         try {

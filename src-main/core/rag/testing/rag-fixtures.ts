@@ -36,7 +36,7 @@ export function insertInvoice(db: BetterSqlite3.Database, o: { number: number; y
     const id = Number(
       db
         .prepare('INSERT INTO invoices(number, year, client_id, issue_date, due_date, net_cents, vat_cents, total_cents) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(o.number, o.year, o.clientId, issue, `${o.year}-04-30`, o.cents, vat, o.cents + vat).lastInsertRowid,
+        .run(String(o.number), o.year, o.clientId, issue, `${o.year}-04-30`, o.cents, vat, o.cents + vat).lastInsertRowid,
     );
     db.prepare('INSERT INTO invoice_lines(invoice_id, line_no, description, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents) VALUES (?, 1, ?, 1, ?, 22, ?, ?, ?)').run(
       id,

@@ -6,10 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../migrator';
 import { MIGRATIONS } from './index';
 
-describe('migration 0007-retraining-trust', () => {
+describe('migration 0009-retraining-trust', () => {
   it('gives existing evaluations the outcomes they had seen and existing versions their baseline sample; pins start empty', () => {
-    const db = new BetterSqlite3(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-m7-')), 'x.db'));
-    migrate(db, MIGRATIONS.filter((m) => m.id < 7));
+    const db = new BetterSqlite3(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-m9-')), 'x.db'));
+    migrate(db, MIGRATIONS.filter((m) => m.id < 9));
     const fb = db.prepare("INSERT INTO model_prediction_feedback (model_name, prediction, created_at) VALUES ('cash_flow', '{}', ?)");
     fb.run('2025-01-10T10:00:00.000Z');
     fb.run('2025-01-20T10:00:00.000Z');

@@ -9,9 +9,9 @@
 // existing versions the holdout size recorded in their metrics.
 import type { Migration } from './types';
 
-export const migration0007: Migration = {
-  id: 7,
-  name: '0007-retraining-trust',
+export const migration0009: Migration = {
+  id: 9,
+  name: '0009-retraining-trust',
   up(db) {
     db.exec(`
 ALTER TABLE retraining_runs ADD COLUMN outcomes_through_id INTEGER;

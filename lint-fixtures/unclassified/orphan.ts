@@ -1,0 +1,2 @@
+// Must fail lint: a source file in a folder no layer claims.
+export const orphan = true;

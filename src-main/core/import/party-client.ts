@@ -1,0 +1,72 @@
+// A FatturaPA CessionarioCommittente → the app's client: matched by P.IVA, then codice fiscale, then
+// exact name (never merging a same-named client with another P.IVA), else created. Real files carry
+// identifiers that fail their check digit (public samples do): the client is still created, without
+// the bad identifier on it, and the identifier is kept in its notes so nothing is lost — and said.
+import type BetterSqlite3 from 'better-sqlite3';
+import type { ClientService } from '../domain/client-service';
+import { checkCodiceFiscale, checkPartitaIva, isValidCap, isValidProvince, normalizePartitaIva } from '../domain/italian-ids';
+import type { FatturaParty } from '../fatturapa/fatturapa-types';
+import { ClientRepository } from '../domain/client-repository';
+
+export interface PartyClient {
+  id: number;
+  created: boolean;
+  notes: string[];
+  /** Stable key of the party, to count a client created in a dry run once. */
+  key: string;
+}
+
+export class PartyClientResolver {
+  private readonly rows: ClientRepository;
+
+  constructor(
+    sqlite: BetterSqlite3.Database,
+    private readonly clients: ClientService,
+  ) {
+    this.rows = new ClientRepository(sqlite);
+  }
+
+  resolve(p: FatturaParty): PartyClient {
+    const notes: string[] = [];
+    const italian = p.vatCode !== null && (p.vatCountry === null || p.vatCountry === 'IT');
+    const piva = italian ? normalizePartitaIva(p.vatCode!) : null;
+    const key = piva ?? p.codiceFiscale ?? (p.vatCode ? `${p.vatCountry}${p.vatCode}` : `name:${p.name.toLowerCase()}`);
+    const pivaCheck = piva ? checkPartitaIva(piva) : null;
+    if (piva) {
+      const hit = this.rows.byPartitaIva(piva);
+      if (hit) return { id: hit.id, created: false, notes, key };
+    }
+    if (p.codiceFiscale) {
+      const hit = this.rows.idByFiscalCode(p.codiceFiscale);
+      if (hit !== undefined) return { id: hit, created: false, notes, key };
+    }
+    const named = this.rows.byName(p.name.trim()).find((c) => c.partita_iva === null || (pivaCheck?.ok === true && c.partita_iva === piva));
+    if (named) {
+      if (pivaCheck && !pivaCheck.ok) notes.push(`client P.IVA ${piva} ${pivaCheck.problem.replace(/^"[^"]*" /, '')}: matched by name`);
+      return { id: named.id, created: false, notes, key };
+    }
+    const kept: string[] = [];
+    const input: Record<string, unknown> = { denominazione: p.name.trim().slice(0, 200) };
+    if (piva && pivaCheck?.ok) input.partitaIva = piva;
+    else if (piva) {
+      notes.push(`client P.IVA ${piva}: ${pivaCheck!.ok ? '' : pivaCheck!.problem}; kept in the client's notes`);
+      kept.push(`P.IVA ${piva}`);
+    } else if (p.vatCode) kept.push(`VAT ${p.vatCountry ?? ''}${p.vatCode}`);
+    if (p.codiceFiscale) {
+      const cf = checkCodiceFiscale(p.codiceFiscale);
+      if (cf.ok && !(input.partitaIva === p.codiceFiscale)) input.codiceFiscale = p.codiceFiscale;
+      else if (!cf.ok) {
+        notes.push(`client codice fiscale ${p.codiceFiscale}: ${cf.problem}; kept in the client's notes`);
+        kept.push(`C.F. ${p.codiceFiscale}`);
+      }
+    }
+    if (p.address) input.address = p.address.slice(0, 200);
+    if (p.city) input.city = p.city.slice(0, 100);
+    if (p.cap && isValidCap(p.cap)) input.cap = p.cap;
+    if (p.province && isValidProvince(p.province)) input.province = p.province;
+    if (p.country && /^[A-Z]{2}$/.test(p.country)) input.country = p.country;
+    if (kept.length) input.notes = `From FatturaPA, not valid as written: ${kept.join(', ')}`;
+    const created = this.clients.create(input);
+    return { id: created.id, created: true, notes, key };
+  }
+}

@@ -1,0 +1,127 @@
+// Import channels (Data → Import): files come from the renderer as bytes, in Base64 chunks of at most
+// IMPORT_CHUNK_BYTES per call, into an upload session held by main; then a dry run (`import:analyze`)
+// and the import itself (`import:run`), both reporting progress with `import:progress` pushes and
+// answering with the same summary. CSV files get a preview with the columns guessed from the header
+// (remembered per file shape); FatturaPA imports need the user's firm, asked once.
+import { z } from 'zod';
+import { LimitedText, NoArgs } from './common';
+
+export { IMPORT_CHUNK_BYTES } from './common';
+/** Bytes per upload session (all its files). */
+export const IMPORT_SESSION_BYTES = 512 * 1024 * 1024;
+
+export const CSV_FIELDS = [
+  'number', 'year', 'client', 'client_id', 'client_piva', 'client_name', 'issue_date', 'due_date', 'total', 'paid_date', 'paid_amount', 'description', 'disputed', 'document_type',
+] as const;
+export const CsvField = z.enum(CSV_FIELDS);
+export type CsvField = z.infer<typeof CsvField>;
+
+const SessionId = z.string().length(32).regex(/^[a-f0-9]{32}$/, 'expected an upload session id');
+/** A file's name as the user's system gave it; only a label (never a path on this machine). */
+const FileName = LimitedText('fileName')
+  .trim()
+  .min(1)
+  .refine((s) => !/[\\/\0]/.test(s) && s !== '.' && s !== '..', 'a file name without folders');
+
+export const Firm = z.object({ name: z.string(), partitaIva: z.string().nullable(), codiceFiscale: z.string().nullable() });
+export type Firm = z.infer<typeof Firm>;
+export const FirmCandidate = Firm.extend({ documents: z.number().int(), asIssuer: z.number().int(), asCustomer: z.number().int() });
+
+export const ImportOutcome = z.enum(['added', 'updated', 'skipped', 'rejected', 'ignored']);
+export const ImportItem = z.object({
+  source: z.string(),
+  ref: z.string().nullable(),
+  outcome: ImportOutcome,
+  direction: z.enum(['issued', 'received']).nullable(),
+  reason: z.string().nullable(),
+  notes: z.array(z.string()),
+});
+export type ImportItem = z.infer<typeof ImportItem>;
+
+const Count = z.number().int().min(0);
+export const ImportSummary = z.object({
+  kind: z.enum(['fatturapa', 'csv']),
+  dryRun: z.boolean(),
+  files: Count,
+  documents: Count,
+  added: Count,
+  updated: Count,
+  skipped: Count,
+  rejected: Count,
+  ignored: Count,
+  received: Count,
+  clientsCreated: Count,
+  paymentsRecorded: Count,
+  firm: Firm.nullable(),
+  needsFirm: z.boolean(),
+  firmCandidates: z.array(FirmCandidate),
+  items: z.array(ImportItem),
+  invoiceIds: z.array(z.number().int()),
+  durationMs: z.number().min(0),
+  /** CSV: the date format used (given or detected). */
+  dateFormat: z.string().nullable(),
+});
+export type ImportSummary = z.infer<typeof ImportSummary>;
+
+const CsvOptions = z
+  .object({
+    map: z.record(CsvField, LimitedText('name')).default({}),
+    /** Omitted: detected from the file. */
+    dateFormat: LimitedText('name').trim().min(1).optional(),
+  })
+  .strict();
+
+const RunArgs = z
+  .object({
+    sessionId: SessionId,
+    kind: z.enum(['fatturapa', 'csv']),
+    /** CSV: which uploaded file. */
+    file: FileName.optional(),
+    csv: CsvOptions.optional(),
+  })
+  .strict();
+
+export const importChannels = {
+  'import:begin': { args: NoArgs, result: z.object({ sessionId: SessionId, chunkBytes: z.number().int(), sessionBytes: z.number().int() }) },
+  'import:upload': {
+    args: z
+      .object({
+        sessionId: SessionId,
+        name: FileName,
+        offset: z.number().int().min(0).max(IMPORT_SESSION_BYTES),
+        data: LimitedText('uploadChunk').regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected Base64'),
+      })
+      .strict(),
+    result: z.object({ name: z.string(), bytes: Count }),
+  },
+  'import:discard': { args: z.object({ sessionId: SessionId }).strict(), result: z.object({ discarded: z.boolean() }) },
+  'import:firm': { args: NoArgs, result: z.object({ firm: Firm.nullable() }) },
+  'import:setFirm': {
+    args: z.object({ name: LimitedText('name').trim().min(1), partitaIva: LimitedText('name').trim().nullable().optional(), codiceFiscale: LimitedText('name').trim().nullable().optional() }).strict(),
+    result: z.object({ firm: Firm, warnings: z.array(z.string()) }),
+  },
+  'import:csvPreview': {
+    args: z.object({ sessionId: SessionId, file: FileName }).strict(),
+    result: z.object({
+      header: z.array(z.string()),
+      rows: z.array(z.array(z.string())),
+      delimiter: z.string(),
+      map: z.record(CsvField, z.string()),
+      /** The map was remembered from an earlier import of a file with this header. */
+      remembered: z.boolean(),
+    }),
+  },
+  'import:analyze': { args: RunArgs, result: ImportSummary },
+  'import:run': { args: RunArgs, result: ImportSummary },
+} as const;
+
+/** The summary as CSV for a spreadsheet: one row per item; cells that a spreadsheet would run as formulas are neutralised. */
+export function importSummaryCsv(summary: Pick<ImportSummary, 'items'>): string {
+  const cell = (v: string) => {
+    const s = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+    return /[",\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const rows = [['source', 'invoice', 'outcome', 'direction', 'reason', 'notes']];
+  for (const i of summary.items) rows.push([i.source, i.ref ?? '', i.outcome, i.direction ?? '', i.reason ?? '', i.notes.join(' | ')]);
+  return rows.map((r) => r.map(cell).join(',')).join('\n') + '\n';
+}
