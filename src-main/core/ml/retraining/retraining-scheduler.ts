@@ -89,7 +89,8 @@ export class RetrainingScheduler {
   }
 
   status(): SchedulerStatus {
-    const last = readLastCheck(this.sqlite);
+    // After the app closed the database the scheduler is stopped; its last check is no longer readable.
+    const last = this.sqlite.open ? readLastCheck(this.sqlite) : null;
     return {
       running: this.running,
       checking: this.inFlight !== null,
