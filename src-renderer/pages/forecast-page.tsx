@@ -1,10 +1,12 @@
 // Forecast page: expected cash-in over the next N days (weekly bars, cumulative line, P10–P90 band),
-// the N selector, and the open invoices with predicted date, interval, due date and amount; "Record
-// actual" on a row opens a small form that submits prediction feedback.
+// the N selector, and the open invoices with predicted date, interval, due date, amount and the
+// probability of a late payment — flagged from 50%, and the default order (most likely late first,
+// or by predicted date); "Record actual" on a row opens a small form that submits prediction feedback.
 // e2e handles: horizon buttons in group "Orizzonte"/"Horizon" named "30 giorni"/"30 days"; total
 // data-testid "forecast-total"; served model version data-testid "forecast-version"; chart
 // data-testid "forecast-chart"; rows data-testid "forecast-row" (predicted date in a cell with
-// data-testid "predicted-date"); "Registra esito"/"Record actual" opens dialog data-testid
+// data-testid "predicted-date", late probability in data-testid "late-probability", data-likely-late
+// "true" on flagged rows); order buttons in group "Ordine"/"Order"; "Registra esito"/"Record actual" opens dialog data-testid
 // "actual-dialog" with "Data pagamento"/"Payment date" and "Importo pagato (€)"/"Amount paid (€)".
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -14,22 +16,23 @@ import { Icon } from '../components/icons';
 import { Alert, EmptyState, ErrorState, LoadingState } from '../components/states';
 import { Badge, Segmented, StatCard } from '../components/widgets';
 import { formatDate, formatShortDate, formatTimestamp, localTodayIso } from '../format/dates';
-import { centsToInput, formatCents, formatCentsCompact } from '../format/money';
+import { centsToInput, formatCents, formatCentsCompact, formatNumber } from '../format/money';
 import { formatRetrainingMessages } from '../format/retraining-messages';
 import { useT } from '../i18n/translate';
 import { errorText } from '../stores/call';
-import { actualFeedbackArgs, chartRows, HORIZONS, useForecastStore, watchForecast, type ActualDraft, type ForecastInvoice } from '../stores/forecast-store';
+import { actualFeedbackArgs, chartRows, HORIZONS, sortInvoices, useForecastStore, watchForecast, type ActualDraft, type ForecastInvoice, type InvoiceOrder } from '../stores/forecast-store';
 import { useSettingsStore } from '../stores/settings-store';
 import { useUiStore } from '../stores/ui-store';
 
 export function ForecastPage(): ReactElement {
   const { t, lang } = useT();
-  const { days, forecast, noModel, training, trainError, setDays, load, trainFirst } = useForecastStore();
+  const { days, order, forecast, noModel, training, trainError, setDays, setOrder, load, trainFirst } = useForecastStore();
   const [recording, setRecording] = useState<ForecastInvoice | null>(null);
   useEffect(() => {
     return watchForecast();
   }, []);
   const f = forecast.data;
+  const invoices = useMemo(() => (f ? sortInvoices(f.invoices, order) : []), [f, order]);
   return (
     <>
       <div className="row">
@@ -70,7 +73,7 @@ export function ForecastPage(): ReactElement {
           <div className="grid grid-4">
             <StatCard label={t('forecast.total', { days: f.horizonDays })} value={<span data-testid="forecast-total">{formatCents(f.totalCents)}</span>} sub={t('forecast.invoicesCount', { count: f.invoices.length })} />
             <StatCard label={t('forecast.nextWeek')} value={formatCents(f.weeks[0]?.expectedCents ?? 0)} sub={f.weeks[0] ? t('forecast.weekOf', { date: formatDate(f.weeks[0].weekStart, lang) }) : '—'} />
-            <StatCard label={t('forecast.late')} value={f.invoices.filter((i) => i.predictedLateDays > 0).length} sub={t('forecast.lateHint')} />
+            <StatCard label={t('forecast.late')} value={<span data-testid="likely-late-count">{f.invoices.filter((i) => i.likelyLate).length}</span>} sub={t('forecast.lateHint')} />
             <StatCard label={t('forecast.avgDelay')} value={f.invoices.length ? t('common.daysShort', { count: Math.round(f.invoices.reduce((a, i) => a + i.predictedLateDays, 0) / f.invoices.length) }) : '—'} sub={t('forecast.avgDelayHint')} />
           </div>
           <section className="card" aria-labelledby="fc-chart">
@@ -84,6 +87,8 @@ export function ForecastPage(): ReactElement {
             <div className="card-header">
               <h2 id="fc-table">{t('forecast.openInvoices')}</h2>
               <span className="hint">{t('forecast.tableHint')}</span>
+              <span className="grow" />
+              <Segmented<InvoiceOrder> label={t('forecast.order')} options={[{ value: 'late', label: t('forecast.orderLate') }, { value: 'date', label: t('forecast.orderDate') }]} value={order} onChange={setOrder} />
             </div>
             {f.invoices.length === 0 ? (
               <EmptyState icon="invoice" title={t('forecast.noOpen')} />
@@ -98,13 +103,14 @@ export function ForecastPage(): ReactElement {
                       <th>{t('forecast.predicted')}</th>
                       <th>{t('forecast.interval')}</th>
                       <th className="num">{t('forecast.vsDue')}</th>
+                      <th className="num" title={t('forecast.lateProbabilityHint')}>{t('forecast.lateProbability')}</th>
                       <th className="num">{t('common.amount')}</th>
                       <th className="num">{t('common.actions')}</th>
                     </tr>
                   </thead>
                   <tbody>
-                    {f.invoices.map((inv) => (
-                      <tr key={inv.invoiceId} data-testid="forecast-row">
+                    {invoices.map((inv) => (
+                      <tr key={inv.invoiceId} data-testid="forecast-row" data-likely-late={inv.likelyLate ? 'true' : 'false'} className={inv.likelyLate ? 'row-flagged' : undefined}>
                         <td className="nowrap">
                           <strong>{inv.label}</strong>
                         </td>
@@ -117,10 +123,13 @@ export function ForecastPage(): ReactElement {
                         <td className="num">
                           <LateBadge days={inv.predictedLateDays} />
                         </td>
+                        <td className="num" data-testid="late-probability">
+                          <LateRisk p={inv.lateProbability} flagged={inv.likelyLate} />
+                        </td>
                         <td className="num">{formatCents(inv.outstandingCents)}</td>
                         <td className="num">
-                          <button type="button" className="btn btn-sm" onClick={() => setRecording(inv)} aria-label={t('forecast.recordActualFor', { label: inv.label })}>
-                            <Icon name="check" size={14} /> {t('forecast.recordActual')}
+                          <button type="button" className="btn btn-sm" onClick={() => setRecording(inv)} aria-label={t('forecast.recordActualFor', { label: inv.label })} title={t('forecast.recordActual')}>
+                            <Icon name="check" size={14} />
                           </button>
                         </td>
                       </tr>
@@ -134,6 +143,21 @@ export function ForecastPage(): ReactElement {
         </>
       )}
     </>
+  );
+}
+
+/** The probability of a late payment; flagged (with the warning tone) from 50%. */
+function LateRisk({ p, flagged }: { p: number; flagged: boolean }): ReactElement {
+  const { t, lang } = useT();
+  const text = `${formatNumber(Math.round(p * 100), lang, 0)}%`;
+  if (!flagged) return <span className="muted">{text}</span>;
+  return (
+    <Badge tone={p >= 0.8 ? 'danger' : 'warning'}>
+      <span aria-label={t('forecast.likelyLate')} title={t('forecast.likelyLate')}>
+        ⚑
+      </span>{' '}
+      {text}
+    </Badge>
   );
 }
 

@@ -13,6 +13,16 @@ export const HORIZONS = [14, 30, 60, 90, 180] as const;
 
 export type ForecastInvoice = Forecast['invoices'][number];
 
+export type InvoiceOrder = 'date' | 'late';
+
+/** Open invoices by predicted payment date, or most likely to be paid late first (then the larger amount). */
+export function sortInvoices(invoices: readonly ForecastInvoice[], order: InvoiceOrder): ForecastInvoice[] {
+  const list = [...invoices];
+  if (order === 'late') list.sort((a, b) => b.lateProbability - a.lateProbability || b.outstandingCents - a.outstandingCents || a.invoiceId - b.invoiceId);
+  else list.sort((a, b) => (a.predictedDate < b.predictedDate ? -1 : a.predictedDate > b.predictedDate ? 1 : a.invoiceId - b.invoiceId));
+  return list;
+}
+
 /** Chart rows in euro (the axis unit); the band is [P10, P90] for recharts' range area. */
 export function chartRows(f: Forecast): { week: string; expected: number; band: [number, number]; cumulative: number }[] {
   return f.weeks.map((w) => ({ week: w.weekStart, expected: w.expectedCents / 100, band: [w.p10Cents / 100, w.p90Cents / 100], cumulative: w.cumulativeCents / 100 }));
@@ -54,6 +64,8 @@ export function actualFeedbackArgs(
 
 interface ForecastState {
   days: number;
+  order: InvoiceOrder;
+  setOrder: (order: InvoiceOrder) => void;
   forecast: Slice<Forecast>;
   /** No model trained yet (NO_MODEL): the page offers to train the first one. */
   noModel: boolean;
@@ -68,6 +80,8 @@ interface ForecastState {
 
 export const useForecastStore = create<ForecastState>((set, get) => ({
   days: 30,
+  order: 'late',
+  setOrder: (order) => set({ order }),
   forecast: emptySlice(),
   noModel: false,
   training: false,

@@ -7,9 +7,9 @@ import type { IndexBatch } from '../../src-preload/contract/index-channels';
 import { conversationFromHash, conversationMessages, feedbackArgs, initialFeedback, promptDrawsAttention, savedFeedbackState } from './chat-store';
 import { draftTotals, emptyLine, validateInvoiceDraft, validatePaymentDraft, type InvoiceDraft } from './data-store';
 import { emptyFilter, listArgs } from './feedback-store';
-import { actualFeedbackArgs, chartRows } from './forecast-store';
+import { actualFeedbackArgs, chartRows, sortInvoices } from './forecast-store';
 import { mergeBatch, queueTone } from './index-store';
-import { metricSeries, triggerFigures } from './models-store';
+import { calibrationSeries, metricSeries, triggerFigures } from './models-store';
 import { checkDraft, groupSettings } from './settings-store';
 import { pageFromHash, resolveTheme } from './ui-store';
 
@@ -164,7 +164,7 @@ describe('dashboards', () => {
   });
 
   it('orders versions for the metric chart oldest first', () => {
-    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null });
+    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null, pinnedAt: null });
     const series = metricSeries([v('1.10.0', '2025-03-02', 9, 'active'), v('1.2.0', '2025-03-01', 11), v('1.9.0', '2025-03-01', null)], 'mae');
     expect(series).toEqual([
       { version: '1.2.0', value: 11, active: false },
@@ -183,12 +183,28 @@ describe('dashboards', () => {
 
   it('builds "Record actual" feedback with the accuracy from the tolerance', () => {
     const f = { model: 'cash_flow', version: '1.1.0', today: '2025-03-01' } as Pick<Forecast, 'model' | 'version' | 'today'>;
-    const inv = { invoiceId: 5, label: '5/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: '2025-03-05', p90Date: '2025-03-20', outstandingCents: 50000, predictedLateDays: 7 };
+    const inv = { invoiceId: 5, label: '5/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: '2025-03-05', p90Date: '2025-03-20', outstandingCents: 50000, predictedLateDays: 7, lateProbability: 0.7, likelyLate: true };
     const { args } = actualFeedbackArgs(f, inv, { paidDate: '2025-03-20', amount: '500' }, 7);
     expect(args).toMatchObject({ modelName: 'cash_flow', modelVersion: '1.1.0', entityType: 'invoice', entityId: 5, wasAccurate: false, actualOutcome: { date: '2025-03-20', amountCents: 50000, errorDays: 10 } });
     expect(actualFeedbackArgs(f, inv, { paidDate: '2025-03-12', amount: '500' }, 7).args?.wasAccurate).toBe(true);
     expect(actualFeedbackArgs(f, inv, { paidDate: '2025-03-12', amount: '500' }, null).args).not.toHaveProperty('wasAccurate');
     expect(actualFeedbackArgs(f, inv, { paidDate: '2025-01-01', amount: '' }, 7).errors).toEqual({ paidDate: 'forecast.err.beforeIssue', amount: 'data.err.amountEmpty' });
+  });
+
+  it('orders open invoices by late risk (then amount) or by predicted date', () => {
+    const inv = (invoiceId: number, predictedDate: string, lateProbability: number, outstandingCents: number) =>
+      ({ invoiceId, label: `${invoiceId}/2025`, clientId: 1, clientName: 'Rossi', issueDate: '2025-01-01', dueDate: '2025-02-01', predictedDate, p10Date: null, p90Date: null, outstandingCents, predictedLateDays: 0, lateProbability, likelyLate: lateProbability >= 0.5 });
+    const list = [inv(1, '2025-03-10', 0.2, 100), inv(2, '2025-03-01', 0.9, 100), inv(3, '2025-03-05', 0.9, 500)];
+    expect(sortInvoices(list, 'late').map((i) => i.invoiceId)).toEqual([3, 2, 1]);
+    expect(sortInvoices(list, 'date').map((i) => i.invoiceId)).toEqual([2, 3, 1]);
+    expect(list.map((i) => i.invoiceId)).toEqual([1, 2, 3]);
+  });
+
+  it('plots nominal against observed interval coverage in percent, with the ideal diagonal', () => {
+    expect(calibrationSeries([{ nominal: 0.8, observed: 0.8234, meanWidth: 14 }, { nominal: 0.5, observed: null, meanWidth: null }])).toEqual([
+      { nominal: 50, observed: null, ideal: 50 },
+      { nominal: 80, observed: 82.3, ideal: 80 },
+    ]);
   });
 
   it('charts the forecast in euro with the P10–P90 band', () => {
