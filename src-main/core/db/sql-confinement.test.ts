@@ -29,12 +29,6 @@ const NOT_YET_MOVED = [
   'src-main/core/ml/cash-flow/synthetic-history.ts',
   'src-main/core/ml/cash-flow/training-set.ts',
   'src-main/core/ml/forecast.ts',
-  'src-main/core/ml/registry/model-version-manager.ts',
-  'src-main/core/ml/retraining/interrupted-runs.ts',
-  'src-main/core/ml/retraining/model-lifecycle.ts',
-  'src-main/core/ml/retraining/model-retrainer.ts',
-  'src-main/core/ml/retraining/retrain-lock.ts',
-  'src-main/core/ml/retraining/trigger-evaluator.ts',
 ];
 
 function offenders(pattern: RegExp, allowed: (f: string) => boolean): string[] {
