@@ -3,7 +3,7 @@
 import { create } from 'zustand';
 import type { ChannelArgs } from '../../src-preload/contract/channels';
 import type { Forecast } from '../../src-preload/contract/models-channels';
-import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
+import type { RetrainingMessages } from '../../src-shared/retraining-message';
 import { isIsoDate, daysBetween } from '../format/dates';
 import { parseAmountInput } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
