@@ -51,6 +51,18 @@ export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+/**
+ * The latest date that is already today somewhere for this user: the later of the UTC date and the
+ * machine's local date (east of UTC the local day starts first), or the pinned OPENFATTURE_TODAY.
+ * What a date "after today" is measured against, so no one is refused today's date at midnight.
+ */
+export function latestTodayIso(now: Date = new Date()): string {
+  const utc = todayIso(now);
+  if (process.env.OPENFATTURE_TODAY && isIsoDate(process.env.OPENFATTURE_TODAY)) return utc;
+  const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return local > utc ? local : utc;
+}
+
 /** Due date from payment terms: N days after issue, or the end of that month for "fine mese" terms. */
 export function dueDateFor(issueDate: string, termsDays: number, endOfMonthTerms: boolean): string {
   const raw = addDays(issueDate, termsDays);

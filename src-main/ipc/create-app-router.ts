@@ -11,6 +11,7 @@ import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
 import type { PathGrants } from '../core/fs/path-grants';
 import { settingsHandlers } from './handlers/settings-handlers';
+import { setupHandlers } from './handlers/setup-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
 export interface RouterInfo {
@@ -39,6 +40,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     ...statusHandlers(app, { version: info.version, startedAt }),
     ...opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
     ...importHandlers(app, emit),
+    ...setupHandlers(app),
   };
   router = new IpcRouter(handlers, app.logger);
   const r = router;

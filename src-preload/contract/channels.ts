@@ -10,6 +10,7 @@ import { indexChannels } from './index-channels';
 import { modelsChannels } from './models-channels';
 import { opsChannels } from './ops-channels';
 import { settingsChannels } from './settings-channels';
+import { setupChannels } from './setup-channels';
 import { statusChannels } from './status-channels';
 
 export const channels = {
@@ -23,6 +24,7 @@ export const channels = {
   ...statusChannels,
   ...opsChannels,
   ...importChannels,
+  ...setupChannels,
 } as const;
 
 export type Channels = typeof channels;

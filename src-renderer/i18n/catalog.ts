@@ -531,7 +531,7 @@ export const MESSAGES = {
   // models
   'models.none': m('Nessun modello registrato', 'No models registered'),
   'models.noneHint': m('Il modello di cassa compare qui dopo il primo addestramento (“openfatture ai forecast --retrain”).', 'The cash-flow model shows here after its first training (“openfatture ai forecast --retrain”).'),
-  'models.name.cash_flow': m('Previsione incassi (cash_flow)', 'Cash-flow forecast (cash_flow)'),
+  'models.name.cash_flow': m('Previsione incassi', 'Cash-flow forecast'),
   'models.active': m('Attiva', 'Active'),
   'models.noActive': m('Nessuna versione attiva', 'No active version'),
   'models.dryRunOn': m('Prova a secco attiva', 'Dry run on'),
@@ -755,6 +755,12 @@ export const MESSAGES = {
   'chat.fewerSources': m('Mostra meno', 'Show fewer'),
   'kb.detached': m('Connessione interrotta: la reindicizzazione continua in background e l’avanzamento riprende appena la connessione torna.', 'Connection interrupted: the reindex goes on in the background and progress resumes as soon as the connection is back.'),
   'ind.index.stopped': m('Indice: fermo', 'Index: stopped'),
+  // payments: one action for a payment that has arrived (Data and Forecast pages)
+  'data.err.paidInFuture': m('Non può essere dopo oggi ({date}): registra il pagamento quando arriva', 'Cannot be after today ({date}): record the payment once it has arrived'),
+  'data.err.paidBeforeIssue': m('Precede la data di emissione ({date})', 'Before the issue date ({date})'),
+  'fb.agent.chat': m('Assistente', 'Assistant'),
+  'import.csv.preview': m('Prime righe del file', 'First rows of the file'),
+  'pref.switchTo': m('Passa a: {value}', 'Switch to: {value}'),
 };
 
 export type MessageKey = keyof typeof MESSAGES;

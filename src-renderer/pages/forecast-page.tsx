@@ -68,8 +68,8 @@ export function ForecastPage(): ReactElement {
       ) : (
         <>
           <div className="grid grid-4">
-            <StatCard label={t('forecast.total', { days: f.horizonDays })} value={<span data-testid="forecast-total">{formatCents(f.totalCents)}</span>} sub={t('forecast.invoicesCount', { count: f.invoices.length })} />
-            <StatCard label={t('forecast.nextWeek')} value={formatCents(f.weeks[0]?.expectedCents ?? 0)} sub={f.weeks[0] ? t('forecast.weekOf', { date: formatDate(f.weeks[0].weekStart, lang) }) : '—'} />
+            <StatCard label={t('forecast.total', { days: f.horizonDays })} value={<span data-testid="forecast-total">{formatCents(f.totalCents, lang)}</span>} sub={t('forecast.invoicesCount', { count: f.invoices.length })} />
+            <StatCard label={t('forecast.nextWeek')} value={formatCents(f.weeks[0]?.expectedCents ?? 0, lang)} sub={f.weeks[0] ? t('forecast.weekOf', { date: formatDate(f.weeks[0].weekStart, lang) }) : '—'} />
             <StatCard label={t('forecast.late')} value={f.invoices.filter((i) => i.predictedLateDays > 0).length} sub={t('forecast.lateHint')} />
             <StatCard label={t('forecast.avgDelay')} value={f.invoices.length ? t('common.daysShort', { count: Math.round(f.invoices.reduce((a, i) => a + i.predictedLateDays, 0) / f.invoices.length) }) : '—'} sub={t('forecast.avgDelayHint')} />
           </div>
@@ -117,7 +117,7 @@ export function ForecastPage(): ReactElement {
                         <td className="num">
                           <LateBadge days={inv.predictedLateDays} />
                         </td>
-                        <td className="num">{formatCents(inv.outstandingCents)}</td>
+                        <td className="num">{formatCents(inv.outstandingCents, lang)}</td>
                         <td className="num">
                           <button type="button" className="btn btn-sm" onClick={() => setRecording(inv)} aria-label={t('forecast.recordActualFor', { label: inv.label })}>
                             <Icon name="check" size={14} /> {t('forecast.recordActual')}
@@ -150,15 +150,15 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
   const rows = useMemo(() => chartRows(f), [f]);
   // Recharts sizes the axis from bars and lines only; include the band's top so it is not clipped.
   const top = rows.reduce((m, r) => Math.max(m, r.band[1], r.expected), 0);
-  const euro = (v: number) => formatCents(Math.round(v * 100));
+  const euro = (v: number) => formatCents(Math.round(v * 100), lang);
   return (
     <div className="chart-box" data-testid="forecast-chart" role="img" aria-label={t('forecast.chartTitle', { days: f.horizonDays })}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
           <XAxis dataKey="week" tickFormatter={(w: string) => formatShortDate(w, lang)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" />
-          <YAxis yAxisId="week" domain={[0, Math.ceil(top * 1.05)]} tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
-          <YAxis yAxisId="cum" orientation="right" tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
+          <YAxis yAxisId="week" domain={[0, Math.ceil(top * 1.05)]} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
+          <YAxis yAxisId="cum" orientation="right" tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
           <Tooltip
             contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
             labelFormatter={(w) => t('forecast.weekOf', { date: formatDate(String(w), lang) })}
@@ -204,7 +204,7 @@ function ActualDialog({ f, inv, onClose }: { f: Forecast; inv: ForecastInvoice; 
     <Dialog title={t('forecast.recordActualFor', { label: inv.label })} onClose={onClose} testId="actual-dialog">
       <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
         <p className="small muted">
-          {t('forecast.predictedWas', { date: formatDate(inv.predictedDate, lang), amount: formatCents(inv.outstandingCents) })}
+          {t('forecast.predictedWas', { date: formatDate(inv.predictedDate, lang), amount: formatCents(inv.outstandingCents, lang) })}
         </p>
         <Alert kind="info">{t('forecast.actualHint')}</Alert>
         {serverError && <Alert kind="error">{serverError}</Alert>}

@@ -11,6 +11,7 @@ import { useState, type DragEvent, type ReactElement } from 'react';
 import { importSummaryCsv, type ImportItem, type ImportSummary } from '../../src-preload/contract/import-channels';
 import { Icon } from '../components/icons';
 import { Alert } from '../components/states';
+import { DataTable, type Column } from '../components/data-table';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import type { MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
@@ -103,28 +104,12 @@ function CsvMapping(): ReactElement {
   return (
     <div className="stack" data-testid="import-mapping">
       <p className="sm">{preview.remembered ? t('import.csv.remembered') : t('import.csv.guessed')}</p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              {preview.header.map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.rows.slice(0, 5).map((r, i) => (
-              <tr key={i}>
-                {preview.header.map((_, k) => (
-                  <td key={k} className="nowrap">
-                    {r[k] ?? ''}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label={t('import.csv.preview')}
+        columns={preview.header.map((h, k): Column<{ line: number; cells: string[] }> => ({ id: `${k}-${h}`, header: h, nowrap: true, cell: (r) => r.cells[k] ?? '' }))}
+        rows={preview.rows.slice(0, 5).map((cells, line) => ({ line, cells }))}
+        rowKey={(r) => r.line}
+      />
       <div className="grid grid-4">
         {CSV_FIELD_LIST.map((f) => (
           <label key={f} className="field">
@@ -192,6 +177,37 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
   const step = useImportStore((s) => s.step);
   const items = [...summary.items].sort((a, b) => ORDER.indexOf(a.outcome) - ORDER.indexOf(b.outcome));
   const shown = items.slice(0, 200);
+  const itemColumns: Column<ImportItem>[] = [
+    {
+      id: 'file',
+      header: t('import.col.file'),
+      priority: 2,
+      className: 'wrap-anywhere',
+      cell: (i) => <span title={i.source}>{shortName(i.source)}</span>,
+    },
+    { id: 'invoice', header: t('import.col.invoice'), nowrap: true, cell: (i) => i.ref ?? '—' },
+    {
+      id: 'outcome',
+      header: t('import.col.outcome'),
+      cell: (i) => (
+        <>
+          <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
+          {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
+        </>
+      ),
+    },
+    {
+      id: 'reason',
+      header: t('import.col.reason'),
+      className: 'sm wrap',
+      cell: (i) => (
+        <>
+          {i.reason}
+          {i.notes.length > 0 && <div className="faint xs">{i.notes.join(' · ')}</div>}
+        </>
+      ),
+    },
+  ];
   const counts: { key: 'added' | 'updated' | 'skipped' | 'rejected'; tone: Tone }[] = [
     { key: 'added', tone: 'success' },
     { key: 'updated', tone: 'info' },
@@ -216,36 +232,7 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
         {summary.dateFormat ? ` ${t('import.summary.dates', { format: summary.dateFormat })}` : ''}
       </p>
       {shown.length > 0 && (
-        <div className="table-wrap">
-          <table>
-            <thead>
-              <tr>
-                <th>{t('import.col.file')}</th>
-                <th>{t('import.col.invoice')}</th>
-                <th>{t('import.col.outcome')}</th>
-                <th>{t('import.col.reason')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {shown.map((i, k) => (
-                <tr key={k} data-testid="import-item">
-                  <td className="wrap-anywhere" title={i.source}>
-                    {shortName(i.source)}
-                  </td>
-                  <td className="nowrap">{i.ref ?? '—'}</td>
-                  <td>
-                    <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
-                    {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
-                  </td>
-                  <td className="sm wrap">
-                    {i.reason}
-                    {i.notes.length > 0 && <div className="faint xs">{i.notes.join(' · ')}</div>}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <DataTable label={t('import.col.outcome')} columns={itemColumns} rows={shown} rowKey={(i) => shown.indexOf(i)} rowProps={() => ({ 'data-testid': 'import-item' })} />
       )}
       {items.length > shown.length && <p className="sm muted">{t('import.more', { count: items.length - shown.length })}</p>}
       <div className="row">

@@ -55,9 +55,16 @@ describe('invoice draft', () => {
   });
 
   it('refuses payments above the outstanding amount or without a date', () => {
-    expect(validatePaymentDraft(7, { amount: '100', paidDate: '2025-03-10', method: 'bonifico', reference: ' CRO 123 ' }, 10000).args).toEqual({ invoiceId: 7, amountCents: 10000, paidDate: '2025-03-10', method: 'bonifico', reference: 'CRO 123' });
-    expect(validatePaymentDraft(7, { amount: '100,01', paidDate: '2025-03-10', method: '', reference: '' }, 10000).errors).toEqual({ amount: 'data.err.amountTooHigh' });
-    expect(validatePaymentDraft(7, { amount: '0', paidDate: 'x', method: '', reference: '' }, 10000).errors).toEqual({ amount: 'data.err.amountPositive', paidDate: 'data.err.date' });
+    const inv = { id: 7, outstandingCents: 10000, issueDate: '2025-02-01' };
+    const today = '2025-03-15';
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2025-03-10', method: 'bonifico', reference: ' CRO 123 ' }, today).args).toEqual({ invoiceId: 7, amountCents: 10000, paidDate: '2025-03-10', method: 'bonifico', reference: 'CRO 123' });
+    expect(validatePaymentDraft(inv, { amount: '100,01', paidDate: '2025-03-10', method: '', reference: '' }, today).errors).toEqual({ amount: 'data.err.amountTooHigh' });
+    expect(validatePaymentDraft(inv, { amount: '0', paidDate: 'x', method: '', reference: '' }, today).errors).toEqual({ amount: 'data.err.amountPositive', paidDate: 'data.err.date' });
+    // Today is accepted; tomorrow, years ahead and before the issue date are not.
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: today, method: '', reference: '' }, today).args?.paidDate).toBe(today);
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2025-03-16', method: '', reference: '' }, today)).toEqual({ errors: { paidDate: 'data.err.paidInFuture' }, args: null });
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2031-01-01', method: '', reference: '' }, today).errors).toEqual({ paidDate: 'data.err.paidInFuture' });
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2025-01-31', method: '', reference: '' }, today).errors).toEqual({ paidDate: 'data.err.paidBeforeIssue' });
   });
 });
 

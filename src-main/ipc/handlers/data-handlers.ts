@@ -8,6 +8,8 @@ import type { Product } from '../../core/domain/product-service';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src-preload/contract/data-channels';
 import type { PartialHandlers } from '../ipc-router';
 import { invoiceLabel } from '../../core/domain/invoice-number';
+import { latestTodayIso } from '../../core/dates';
+import { InputError } from '../../core/errors';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
   return {
@@ -88,6 +90,10 @@ export function dataHandlers(app: App): PartialHandlers<DataChannel> {
       return toInvoiceSummary(detail.invoice);
     },
     'payments:record': ({ invoiceId, amountCents, paidDate, method, reference }) => {
+      // A payment is recorded once it has arrived: a date after today is a typo (or a guess) that
+      // would resolve the invoice's prediction with an outcome that has not happened.
+      const today = latestTodayIso();
+      if (paidDate > today) throw new InputError(`paidDate: ${paidDate} is after today (${today}); record a payment once it has arrived`, 'paidDate');
       const r = app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) });
       return { invoice: toInvoiceSummary(r.invoice), appliedCents: r.appliedCents };
     },
