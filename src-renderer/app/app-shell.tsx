@@ -14,11 +14,13 @@ import { useSettingsStore, watchSettings } from '../stores/settings-store';
 import { useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
 import { watchRestores } from '../stores/backup-store';
 import { AssistantPage } from '../pages/assistant-page';
+import { HomePage } from '../pages/home-page';
 import { KnowledgePage } from '../pages/knowledge-page';
 import { DataPage } from '../pages/data-page';
 import { SettingsPage } from '../pages/settings-page';
 
 const NAV: Record<PageId, { icon: IconName; label: MessageKey; subtitle: MessageKey }> = {
+  home: { icon: 'home', label: 'nav.home', subtitle: 'page.home.subtitle' },
   assistant: { icon: 'assistant', label: 'nav.assistant', subtitle: 'page.assistant.subtitle' },
   forecast: { icon: 'forecast', label: 'nav.forecast', subtitle: 'page.forecast.subtitle' },
   models: { icon: 'models', label: 'nav.models', subtitle: 'page.models.subtitle' },
@@ -34,6 +36,7 @@ const ModelsPage = lazy(() => import('../pages/models-page').then((m) => ({ defa
 const FeedbackPage = lazy(() => import('../pages/feedback-page').then((m) => ({ default: m.FeedbackPage })));
 
 const PAGE_COMPONENTS: Record<PageId, ComponentType> = {
+  home: HomePage,
   assistant: AssistantPage,
   forecast: ForecastPage,
   models: ModelsPage,

@@ -10,12 +10,14 @@
 // rows data-testid "batch-row"; pending rows data-testid "pending-row".
 import { useEffect, useState, type ReactElement } from 'react';
 import { Icon } from '../components/icons';
+import { AutoUpdateToggle } from '../components/auto-update-toggle';
 import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, ProgressBar, StatCard } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
+import { progressStepLabel } from '../i18n/progress-steps';
 import { errorText } from '../stores/call';
 import { queueTone, useIndexStore, watchIndex } from '../stores/index-store';
 import type { IndexBatch, PendingChange, SearchHit } from '../../src-preload/contract/index-channels';
@@ -104,12 +106,19 @@ export function KnowledgePage(): ReactElement {
                   {reindex.running ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('kb.reindexAll')}
                 </button>
               </div>
-              {!st.enabled && <Alert kind="info">{t('kb.disabled')}</Alert>}
+              {!st.enabled && (
+                <Alert kind="info">
+                  <div className="stack" style={{ gap: 6 }}>
+                    <span>{t('kb.disabled')}</span>
+                    <AutoUpdateToggle testId="kb-auto-update" />
+                  </div>
+                </Alert>
+              )}
               {!st.vectorSearch.available && <Alert kind="warning">{t('kb.vectorOff', { message: st.vectorSearch.message ?? '' })}</Alert>}
               {(reindex.running || reindex.report || reindex.error) && (
                 <div className="meter">
                   <div className="meter-head">
-                    <span>{reindex.running ? t('kb.reindexing', { step: reindex.step || '…' }) : reindex.error ? t('kb.reindexFailed') : t('kb.reindexDone')}</span>
+                    <span>{reindex.running ? t('kb.reindexing', { step: reindex.step ? progressStepLabel(t, reindex.step) : '…' }) : reindex.error ? t('kb.reindexFailed') : t('kb.reindexDone')}</span>
                     {reindex.total > 0 && (
                       <span className="num">
                         {reindex.current}/{reindex.total}

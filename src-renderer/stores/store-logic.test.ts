@@ -214,8 +214,8 @@ describe('shell', () => {
   it('lands on the page named in the URL hash', () => {
     expect(pageFromHash('#/models')).toBe('models');
     expect(pageFromHash('#/settings?x=1')).toBe('settings');
-    expect(pageFromHash('#/nope')).toBe('assistant');
-    expect(pageFromHash('')).toBe('assistant');
+    expect(pageFromHash('#/nope')).toBe('home');
+    expect(pageFromHash('')).toBe('home');
   });
   it('follows the system theme only when asked to', () => {
     expect(resolveTheme('system', true)).toBe('dark');
