@@ -25,6 +25,16 @@ describe('i18n catalog', () => {
     }
   });
 
+  it('groups quantities in both languages and picks the plural form with Intl.PluralRules', () => {
+    expect(translate('it', 'ind.index.pending', { count: 1234 })).toBe('Indice: 1.234 in coda');
+    expect(translate('en', 'ind.index.pending', { count: 1234 })).toBe('Index: 1,234 pending');
+    expect(translate('it', 'forecast.invoicesCount', { count: 1 })).toBe('da 1 fattura aperta');
+    expect(translate('it', 'forecast.invoicesCount', { count: 12345 })).toBe('da 12.345 fatture aperte');
+    expect(translate('en', 'fb.stars', { n: 1 })).toBe('1 star');
+    // A line number or a record id is a name, not a quantity: never grouped.
+    expect(translate('it', 'data.lineDescription', { n: 1234 })).toBe('Descrizione riga 1234');
+  });
+
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('it', 'ind.index.pending', { count: 4 })).toBe('Indice: 4 in coda');
     expect(translate('en', 'ind.index.pending', { count: 4 })).toBe('Index: 4 pending');
