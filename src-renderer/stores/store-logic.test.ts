@@ -2,12 +2,11 @@
 // on the dashboards. The actions that call main are exercised end to end through the browser host.
 import { describe, expect, it } from 'vitest';
 import type { AssistantAnswer } from '../../src-preload/contract/assistant-channels';
-import type { Forecast } from '../../src-preload/contract/models-channels';
 import type { IndexBatch } from '../../src-preload/contract/index-channels';
 import { conversationFromHash, conversationMessages, feedbackArgs, initialFeedback, promptDrawsAttention, savedFeedbackState } from './chat-store';
 import { draftTotals, emptyLine, validateInvoiceDraft, validatePaymentDraft, type InvoiceDraft } from './data-store';
 import { emptyFilter, listArgs } from './feedback-store';
-import { actualFeedbackArgs, chartRows } from './forecast-store';
+import { chartRows, cumulativeAxisTop, recordedOutcome, rowsWithOutcomes } from './forecast-store';
 import { mergeBatch, queueTone } from './index-store';
 import { compareSemver, metricSeries, triggerFigures } from './models-store';
 import { checkDraft, groupSettings } from './settings-store';
@@ -189,19 +188,35 @@ describe('dashboards', () => {
     expect([queueTone(10, 1000), queueTone(800, 1000), queueTone(1200, 1000)]).toEqual(['ok', 'warn', 'bad']);
   });
 
-  it('builds "Record actual" feedback with the accuracy from the tolerance', () => {
-    const f = { model: 'cash_flow', version: '1.1.0', today: '2025-03-01' } as Pick<Forecast, 'model' | 'version' | 'today'>;
-    const inv = { invoiceId: 5, label: '5/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: '2025-03-05', p90Date: '2025-03-20', outstandingCents: 50000, predictedLateDays: 7 };
-    const { args } = actualFeedbackArgs(f, inv, { paidDate: '2025-03-20', amount: '500' }, 7);
-    expect(args).toMatchObject({ modelName: 'cash_flow', modelVersion: '1.1.0', entityType: 'invoice', entityId: 5, wasAccurate: false, actualOutcome: { date: '2025-03-20', amountCents: 50000, errorDays: 10 } });
-    expect(actualFeedbackArgs(f, inv, { paidDate: '2025-03-12', amount: '500' }, 7).args?.wasAccurate).toBe(true);
-    expect(actualFeedbackArgs(f, inv, { paidDate: '2025-03-12', amount: '500' }, null).args).not.toHaveProperty('wasAccurate');
-    expect(actualFeedbackArgs(f, inv, { paidDate: '2025-01-01', amount: '' }, 7).errors).toEqual({ paidDate: 'forecast.err.beforeIssue', amount: 'data.err.amountEmpty' });
+  it('draws the P10–P90 band as a range around the cumulative line, low first, under the axis top', () => {
+    // Week 1: the early scenario brings 2.000 € in, the late one nothing; week 2 the other way round.
+    const rows = chartRows({
+      weeks: [
+        { weekStart: '2025-03-03', expectedCents: 150050, p10Cents: 200000, p90Cents: 0, cumulativeCents: 150050 },
+        { weekStart: '2025-03-10', expectedCents: 49950, p10Cents: 0, p90Cents: 200000, cumulativeCents: 200000 },
+      ],
+    });
+    expect(rows).toEqual([
+      { week: '2025-03-03', expected: 1500.5, cumulative: 1500.5, band: [0, 2000] },
+      { week: '2025-03-10', expected: 499.5, cumulative: 2000, band: [2000, 2000] },
+    ]);
+    for (const r of rows) {
+      expect(r.band[0]).toBeLessThanOrEqual(r.band[1]);
+      expect(r.cumulative).toBeGreaterThanOrEqual(r.band[0]);
+      expect(r.cumulative).toBeLessThanOrEqual(r.band[1]);
+      expect(r.band[1]).toBeLessThanOrEqual(cumulativeAxisTop(rows));
+    }
   });
 
-  it('charts the forecast in euro with the P10–P90 band', () => {
-    const rows = chartRows({ weeks: [{ weekStart: '2025-03-03', expectedCents: 150050, p10Cents: 100000, p90Cents: 200000, cumulativeCents: 150050 }] } as Forecast);
-    expect(rows).toEqual([{ week: '2025-03-03', expected: 1500.5, band: [1000, 2000], cumulative: 1500.5 }]);
+  it('a payment recorded from the forecast keeps its row with the outcome against the prediction', () => {
+    const inv = { invoiceId: 9, label: '9/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: null, p90Date: null, outstandingCents: 50000, predictedLateDays: 7 };
+    const late = recordedOutcome(inv, '2025-03-13', 50000, 0);
+    expect(late).toMatchObject({ fullyPaid: true, daysFromPrediction: 3 });
+    expect(recordedOutcome(inv, '2025-03-08', 20000, 30000)).toMatchObject({ fullyPaid: false, daysFromPrediction: -2 });
+    const other = { ...inv, invoiceId: 10, label: '10/2025' };
+    // Paid in full, the invoice left the open list: its row stays, once, after the open ones.
+    expect(rowsWithOutcomes([other], { 9: late }).map((i) => i.invoiceId)).toEqual([10, 9]);
+    expect(rowsWithOutcomes([other, inv], { 9: late }).map((i) => i.invoiceId)).toEqual([10, 9]);
   });
 
   it('sends only the feedback filters the user set', () => {
