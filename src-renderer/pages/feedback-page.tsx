@@ -17,6 +17,7 @@ import { formatShortDate, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
+import { modelLabel } from '../i18n/model-label';
 import { DataTable, type Column } from '../components/data-table';
 import type { FeedbackItem, FeedbackStats } from '../../src-preload/contract/feedback-channels';
 import { errorText } from '../stores/call';
@@ -27,12 +28,6 @@ import { useUiStore } from '../stores/ui-store';
 function agentLabel(t: Translate, agentType: string): string {
   const key = `fb.agent.${agentType}` as MessageKey;
   return key in MESSAGES ? t(key) : agentType;
-}
-
-/** A model's name for people ("Previsione incassi"), its code only when it has none. */
-export function modelLabel(t: Translate, model: string): string {
-  const key = `models.name.${model}` as MessageKey;
-  return key in MESSAGES ? t(key) : model;
 }
 
 type PredictionRow = FeedbackStats['predictionAccuracy'][number];

@@ -18,6 +18,7 @@ import { formatDate, formatShortDate, formatTimestamp } from '../format/dates';
 import { formatCents, formatCentsCompact } from '../format/money';
 import { formatRetrainingMessages } from '../format/retraining-messages';
 import { useT } from '../i18n/translate';
+import { modelLabel } from '../i18n/model-label';
 import { chartRows, cumulativeAxisTop, HORIZONS, recordedOutcome, rowsWithOutcomes, useForecastStore, watchForecast, type ForecastInvoice, type RecordedOutcome } from '../stores/forecast-store';
 import { DataTable, type Column } from '../components/data-table';
 import { RecordPaymentDialog } from './record-payment-dialog';
@@ -76,7 +77,7 @@ export function ForecastPage(): ReactElement {
         {forecast.loading && <span className="spinner" aria-label={t('common.loading')} />}
         {f && (
           <span className="small muted">
-            {t('forecast.servedBy')} <Badge tone="primary">{f.model} <span data-testid="forecast-version">{f.version}</span></Badge> · {formatTimestamp(f.generatedAt, lang)}
+            {t('forecast.servedBy')} <Badge tone="primary">{modelLabel(t, f.model)} <span data-testid="forecast-version">{f.version}</span></Badge> · {formatTimestamp(f.generatedAt, lang)}
           </span>
         )}
       </div>
