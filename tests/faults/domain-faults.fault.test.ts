@@ -210,14 +210,14 @@ describe('fault injection: damaged files and failing components', () => {
   });
 });
 
-/** The worker child of a CLI process (its command line names the worker entry). */
+/** The worker child of a CLI process (its command line names the worker entry, bundled or not). */
 function workerPid(parent: number): number {
   for (const pid of fs.readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
       if (ppid !== parent) continue;
-      if (fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('worker/entry')) return Number(pid);
+      if (/worker\/entry\.ts|worker\.mjs/.test(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8'))) return Number(pid);
     } catch {
       /* the process ended meanwhile */
     }

@@ -501,8 +501,9 @@ describe('browser host: the access token', () => {
     try {
       const binDir = path.join(base, 'bin');
       fs.mkdirSync(binDir);
-      // The desktop's opener, as a script that records the command line it was given.
-      fs.writeFileSync(path.join(binDir, 'xdg-open'), '#!/bin/sh\nprintf "%s\\n" "$0" "$@" > "$OPENER_ARGV_LOG"\n', { mode: 0o755 });
+      // The desktop's opener, as a script that records the command line it was given (complete when
+      // the log appears: written beside it, then renamed).
+      fs.writeFileSync(path.join(binDir, 'xdg-open'), '#!/bin/sh\nprintf "%s\\n" "$0" "$@" > "$OPENER_ARGV_LOG.tmp" && mv "$OPENER_ARGV_LOG.tmp" "$OPENER_ARGV_LOG"\n', { mode: 0o755 });
       const dataDir = path.join(base, 'data');
       const cacheDir = path.join(dataDir, '.cache');
       fs.mkdirSync(cacheDir, { recursive: true });

@@ -33,12 +33,16 @@ export function nodeWorkerSpawner(env: NodeJS.ProcessEnv = process.env): SpawnWo
       env,
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
+    child.on('error', () => undefined); // a failed spawn or kill surfaces as the 'exit' below
     const proc: WorkerProcess = {
       get pid() {
         return child.pid;
       },
+      // A worker that dies between the `connected` check and the write fails the write (EPIPE): the
+      // callback takes that error (without it, it would be thrown as an uncaught 'error' event), and
+      // the 'exit' that follows fails every pending call like any crash.
       send: (m: MainToWorker) => {
-        if (child.connected) child.send(m);
+        if (child.connected) child.send(m, (err) => void err);
       },
       onMessage: (cb) => child.on('message', (m) => cb(m as WorkerToMain)),
       onExit: (cb) => child.on('exit', (code, signal) => cb(code, signal)),
