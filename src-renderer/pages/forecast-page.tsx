@@ -19,7 +19,7 @@ import { formatCents, formatCentsCompact } from '../format/money';
 import { formatRetrainingMessages } from '../format/retraining-messages';
 import { useT } from '../i18n/translate';
 import { modelLabel } from '../i18n/model-label';
-import { chartRows, cumulativeAxisTop, HORIZONS, recordedOutcome, rowsWithOutcomes, useForecastStore, watchForecast, type ForecastInvoice, type RecordedOutcome } from '../stores/forecast-store';
+import { chartRows, cumulativeAxisTop, HORIZONS, roundAxis, recordedOutcome, rowsWithOutcomes, useForecastStore, watchForecast, type ForecastInvoice, type RecordedOutcome } from '../stores/forecast-store';
 import { DataTable, type Column } from '../components/data-table';
 import { RecordPaymentDialog } from './record-payment-dialog';
 
@@ -163,8 +163,8 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
   const { t, lang } = useT();
   const rows = useMemo(() => chartRows(f), [f]);
   // Each axis is sized from what is drawn on it, band included, so nothing is clipped at the top.
-  const weekTop = rows.reduce((m, r) => Math.max(m, r.expected), 0);
-  const cumTop = cumulativeAxisTop(rows);
+  const weekAxis = roundAxis(rows.reduce((m, r) => Math.max(m, r.expected), 0));
+  const cumAxis = roundAxis(cumulativeAxisTop(rows));
   const euro = (v: number) => formatCents(Math.round(v * 100), lang);
   const axis = { fill: 'var(--text-muted)', fontSize: 12 };
   return (
@@ -173,8 +173,8 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
         <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
           <XAxis dataKey="week" tickFormatter={(w: string) => formatShortDate(w, lang)} tick={axis} stroke="var(--border)" />
-          <YAxis yAxisId="week" domain={[0, Math.max(1, Math.ceil(weekTop * 1.05))]} allowDataOverflow={false} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={axis} stroke="var(--border)" width={72} />
-          <YAxis yAxisId="cum" orientation="right" domain={[0, Math.max(1, Math.ceil(cumTop * 1.05))]} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={axis} stroke="var(--border)" width={72} />
+          <YAxis yAxisId="week" domain={[0, weekAxis.top]} ticks={weekAxis.ticks} allowDataOverflow={false} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={axis} stroke="var(--border)" width={72} />
+          <YAxis yAxisId="cum" orientation="right" domain={[0, cumAxis.top]} ticks={cumAxis.ticks} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={axis} stroke="var(--border)" width={72} />
           <Tooltip
             contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
             labelFormatter={(w) => t('forecast.weekOf', { date: formatDate(String(w), lang) })}

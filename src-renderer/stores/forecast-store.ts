@@ -48,6 +48,19 @@ export function cumulativeAxisTop(rows: readonly ChartRow[]): number {
   return rows.reduce((m, r) => Math.max(m, r.band[1], r.cumulative), 0);
 }
 
+/**
+ * An axis from 0 to `top` rounded up to a round step (1, 2, 2.5 or 5 times a power of ten), with its
+ * evenly spaced ticks: 6.900 € becomes 0, 2.000, 4.000, 6.000, 8.000, so no tick label crowds the top one.
+ */
+export function roundAxis(top: number, steps = 4): { top: number; ticks: number[] } {
+  if (!(top > 0) || !Number.isFinite(top)) return { top: 1, ticks: [0, 1] };
+  const magnitude = 10 ** Math.floor(Math.log10(top / steps));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s * steps >= top) ?? 10 * magnitude;
+  const n = Math.ceil(top / step - 1e-9);
+  const ticks = Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { top: ticks[n]!, ticks };
+}
+
 /** What a payment recorded from the Forecast page did to the prediction of its invoice. */
 export interface RecordedOutcome {
   invoice: ForecastInvoice;

@@ -6,7 +6,7 @@ import type { IndexBatch } from '../../src-preload/contract/index-channels';
 import { conversationFromHash, conversationMessages, feedbackArgs, initialFeedback, promptDrawsAttention, savedFeedbackState } from './chat-store';
 import { draftTotals, emptyLine, validateInvoiceDraft, validatePaymentDraft, type InvoiceDraft } from './data-store';
 import { emptyFilter, listArgs } from './feedback-store';
-import { chartRows, cumulativeAxisTop, recordedOutcome, rowsWithOutcomes } from './forecast-store';
+import { chartRows, cumulativeAxisTop, recordedOutcome, roundAxis, rowsWithOutcomes } from './forecast-store';
 import { mergeBatch, queueTone } from './index-store';
 import { compareSemver, metricSeries, triggerFigures } from './models-store';
 import { checkDraft, groupSettings } from './settings-store';
@@ -205,6 +205,22 @@ describe('dashboards', () => {
       expect(r.cumulative).toBeGreaterThanOrEqual(r.band[0]);
       expect(r.cumulative).toBeLessThanOrEqual(r.band[1]);
       expect(r.band[1]).toBeLessThanOrEqual(cumulativeAxisTop(rows));
+    }
+  });
+
+  it('sizes each chart axis to a round top with even ticks, so the top label never crowds the one below', () => {
+    expect(roundAxis(6900)).toEqual({ top: 8000, ticks: [0, 2000, 4000, 6000, 8000] });
+    expect(roundAxis(16100)).toEqual({ top: 20000, ticks: [0, 5000, 10000, 15000, 20000] });
+    expect(roundAxis(8000)).toEqual({ top: 8000, ticks: [0, 2000, 4000, 6000, 8000] });
+    expect(roundAxis(9.5).ticks).toEqual([0, 2.5, 5, 7.5, 10]);
+    expect(roundAxis(0)).toEqual({ top: 1, ticks: [0, 1] });
+    for (const top of [1, 7, 99, 1234.5, 206898.08, 13070132.3]) {
+      const a = roundAxis(top);
+      expect(a.top).toBeGreaterThanOrEqual(top);
+      expect(a.top).toBeLessThan(top * 2.6);
+      const gaps = a.ticks.slice(1).map((v, i) => v - a.ticks[i]!);
+      expect(new Set(gaps.map((g) => g.toPrecision(6))).size).toBe(1);
+      expect(a.ticks.length).toBeLessThanOrEqual(5);
     }
   });
 
