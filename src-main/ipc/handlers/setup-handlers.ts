@@ -6,18 +6,17 @@ import type { App } from '../../core/app';
 import { generateDemo } from '../../core/demo/generate-demo';
 import { AppError } from '../../core/errors';
 import { CASH_FLOW_MIN_TRAINING_ROWS } from '../../core/ml/registry/cash-flow-spec';
-import type { PartialHandlers } from '../ipc-router';
-
-type SetupChannel = 'setup:status' | 'setup:loadDemo';
+import type { DomainHandlers } from '../ipc-router';
 
 /** The demo data of the first-run checklist: three years, 24 clients, 600 invoices. */
 export const FIRST_RUN_DEMO = { clients: 24, invoices: 600, years: 3 } as const;
 
-export function setupHandlers(app: App): PartialHandlers<SetupChannel> {
+export function setupHandlers(app: App): DomainHandlers<'setup'> {
   return {
     'setup:status': () => ({
       invoices: app.invoices.count(),
-      paidInvoices: app.invoices.list({ status: 'paid' }).length,
+      // Counted in SQL (one row read), not by listing every paid invoice.
+      paidInvoices: app.invoices.search({ status: 'paid', limit: 1, offset: 0 }).total,
       minPaidToTrain: CASH_FLOW_MIN_TRAINING_ROWS,
     }),
     'setup:loadDemo': () => {
