@@ -29,7 +29,7 @@ const VIEWS: { name: string; hash: string; tab?: { it: string; en: string }; rea
 const ONLY = process.env.OPENFATTURE_E2E_VIEWS?.split(',').filter(Boolean);
 const RUN_VIEWS = ONLY ? VIEWS.filter((v) => ONLY.includes(v.name)) : VIEWS;
 /** Internal codes that must never reach the screen. */
-const RAW_CODES = /\bbuiltin\b|\bcash_flow\b|(?:·|:) ?(?:collect|train|refit)\b|\((?:paid|issued, unpaid|draft|true|false)\)|RAG_AUTO_UPDATE_ENABLED\)|Ripristina \((?:true|false)\)|Reset \((?:true|false)\)/;
+const RAW_CODES = /\bbuiltin\b|\bchat \d|\bcash_flow\b|(?:·|:) ?(?:collect|train|refit)\b|\((?:paid|issued, unpaid|draft|true|false)\)|RAG_AUTO_UPDATE_ENABLED\)|Ripristina \((?:true|false)\)|Reset \((?:true|false)\)/;
 
 let host: RunningHost;
 

@@ -68,7 +68,7 @@ export function FeedbackPage(): ReactElement {
         {(s) => (
           <>
             <div className="grid grid-4">
-              <StatCard testId="fb-total" label={t('fb.total')} value={s.total} sub={s.byAgentType.map((a) => `${a.agentType} ${a.count}`).join(' · ') || '—'} />
+              <StatCard testId="fb-total" label={t('fb.total')} value={s.total} sub={s.byAgentType.map((a) => `${agentLabel(t, a.agentType)} ${formatNumber(a.count, lang, 0)}`).join(' · ') || '—'} />
               <StatCard testId="fb-rating" label={t('fb.avgRating')} value={s.averageRating === null ? '—' : `${formatNumber(s.averageRating, lang, 2)} / 5`} sub={t('fb.ratingHint')} />
               <StatCard testId="fb-thumbs" label={t('fb.thumbsUp')} value={s.thumbsUpRatio === null ? '—' : formatPercent(s.thumbsUpRatio, lang)} sub={t('fb.thumbsHint', { up: s.thumbsUp, down: s.thumbsDown })} />
               <StatCard testId="fb-corrections" label={t('fb.correctionRate')} value={s.correctionRate === null ? '—' : formatPercent(s.correctionRate, lang)} sub={t('fb.correctionsHint', { count: s.corrections })} />
