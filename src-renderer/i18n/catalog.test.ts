@@ -82,5 +82,9 @@ describe('plurals', () => {
     // Without the count the message stays readable as written.
     expect(translate('it', 'fb.correctionsHint')).toContain('plural');
     expect(placeholders(MESSAGES['chat.action.rebuilt'].it)).toEqual(['count', 'failed']);
+    // Several counts in one message, each with its own form.
+    expect(translate('en', 'import.summary.detail', { files: 1, documents: 2, clients: 1 })).toBe('1 file, 2 documents, 1 new client.');
+    expect(translate('it', 'import.summary.detail', { files: 3, documents: 1, clients: 1200 })).toBe('3 file, 1 documento, 1.200 nuovi clienti.');
+    expect(translate('it', 'import.count.rejected', { count: 1 })).toBe('1 rifiutata');
   });
 });

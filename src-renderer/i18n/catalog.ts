@@ -124,7 +124,10 @@ export const MESSAGES = {
   'import.firm.confirm': m('È la mia azienda', 'This is my firm'),
   'import.summary.dry': m('Verifica: cosa succederebbe', 'Dry run: what would happen'),
   'import.summary.done': m('Importazione completata', 'Import finished'),
-  'import.summary.detail': m('{files} file, {documents} documenti, {clients} nuovi clienti.', '{files} file(s), {documents} document(s), {clients} new client(s).'),
+  'import.summary.detail': m(
+    '{files, plural, one {# file} other {# file}}, {documents, plural, one {# documento} other {# documenti}}, {clients, plural, one {# nuovo cliente} other {# nuovi clienti}}.',
+    '{files, plural, one {# file} other {# files}}, {documents, plural, one {# document} other {# documents}}, {clients, plural, one {# new client} other {# new clients}}.',
+  ),
   'import.summary.firm': m('La tua azienda: {name}.', 'Your firm: {name}.'),
   'import.summary.dates': m('Date lette come {format}.', 'Dates read as {format}.'),
   'import.count.added': m('{count} da aggiungere', '{count} to add'),
