@@ -63,6 +63,22 @@ export function latestTodayIso(now: Date = new Date()): string {
   return local > utc ? local : utc;
 }
 
+/**
+ * The app's clock as a timestamp: the wall clock, or — when OPENFATTURE_TODAY pins the date — that
+ * date at the wall clock's time of day. Model ages, training and deployment times, retraining checks
+ * and the scheduler's due times all use it, so a pinned date moves them consistently (and tests can
+ * step through a simulated year).
+ */
+export function appNow(now: Date = new Date()): Date {
+  const pinned = process.env.OPENFATTURE_TODAY;
+  if (!pinned || !isIsoDate(pinned)) return now;
+  return new Date(Date.parse(pinned + 'T00:00:00Z') + (now.getTime() % DAY_MS));
+}
+
+export function appNowIso(now: Date = new Date()): string {
+  return appNow(now).toISOString();
+}
+
 /** Due date from payment terms: N days after issue, or the end of that month for "fine mese" terms. */
 export function dueDateFor(issueDate: string, termsDays: number, endOfMonthTerms: boolean): string {
   const raw = addDays(issueDate, termsDays);

@@ -63,6 +63,8 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'models:runs': { model: 'cash_flow', limit: 10 },
   'models:retrain': { model: 'cash_flow', dryRun: true },
   'models:rollback': { model: 'cash_flow', version: '1.0.0' },
+  'models:unpin': { model: 'cash_flow' },
+  'models:cancel-retrain': { model: 'cash_flow' },
   'index:status': {},
   'index:pending': { limit: 10 },
   'index:batches': { limit: 10 },

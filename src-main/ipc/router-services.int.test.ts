@@ -164,7 +164,10 @@ describe('models', () => {
     const r = await call('models:retrain', { model: 'cash_flow' });
     expect(r.outcome).toBe('deployed');
     expect(r.activeVersion).toBe('1.0.0');
-    expect(r.messages).toEqual([{ code: 'first-model-deploy', params: expect.objectContaining({ model: 'cash_flow', baseline: 'due-date baseline' }) as object }]);
+    expect(r.messages).toEqual([
+      { code: 'first-model-deploy', params: expect.objectContaining({ model: 'cash_flow', baseline: 'due-date baseline' }) as object },
+      { code: 'holdout-latest', params: expect.objectContaining({ unseen: null }) as object },
+    ]);
     expect(r.message).toMatch(/^first model: MAE \d+\.\d\d beats the due-date baseline/);
     expect(pushes.some((p) => p.event === 'retrain:progress')).toBe(true);
     expect(pushes.find((p) => p.event === 'models:deployed')?.payload).toMatchObject({ model: 'cash_flow', version: '1.0.0', reason: 'retrain' });

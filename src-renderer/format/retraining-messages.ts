@@ -89,6 +89,33 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
       return say('models.msg.insufficient-data-because');
     case 'active-changed':
       return say('models.msg.active-changed', { model: m.params.model, from: m.params.from ?? '—', to: m.params.to ?? '—' });
+    case 'trigger-outcomes-since-evaluation': {
+      const { count, threshold, since } = m.params;
+      return since === null
+        ? say('models.msg.trigger-outcomes-since-evaluation.start', { count: num(count), threshold: num(threshold) })
+        : say('models.msg.trigger-outcomes-since-evaluation', { count: num(count), threshold: num(threshold), since: formatDate(since.slice(0, 10), lang) });
+    }
+    case 'trigger-baseline-small':
+      return say('models.msg.trigger-baseline-small', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
+    case 'trigger-accuracy-drop': {
+      const p = m.params;
+      const vars = { accuracy: pct(p.accuracy), upper: pct(p.upper), sample: num(p.sample), baseline: pct(p.baseline), baselineSample: num(p.baselineSample), drop: pct(Math.abs(p.drop)), threshold: pct(p.threshold) };
+      return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drop' : 'models.msg.trigger-accuracy-drop.gain', vars);
+    }
+    case 'retrain-held-pinned':
+      return say('models.msg.retrain-held-pinned', { version: m.params.version });
+    case 'retrain-held-no-outcomes':
+      return say('models.msg.retrain-held-no-outcomes', { since: formatDate(m.params.since.slice(0, 10), lang) });
+    case 'holdout-latest':
+      return say('models.msg.holdout-latest', { rows: num(m.params.rows), from: formatDate(m.params.from, lang) });
+    case 'holdout-since-active':
+      return say('models.msg.holdout-since-active', { rows: num(m.params.rows), cutoff: formatDate(m.params.cutoff, lang), version: m.params.version });
+    case 'champion-refit':
+      return say('models.msg.champion-refit', { version: m.params.version, unseen: num(m.params.unseen), needed: num(m.params.needed) });
+    case 'pin-cleared-by-retrain':
+      return say('models.msg.pin-cleared-by-retrain', { version: m.params.version });
+    case 'cancelled':
+      return say('models.msg.cancelled');
   }
 }
 

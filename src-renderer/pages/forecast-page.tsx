@@ -2,11 +2,13 @@
 // P10–P90 band as a range area under the axis top), the N selector, and the open invoices with
 // predicted date, interval, due date and amount. "Record payment" on a row is the Data page's action
 // (record-payment-dialog.tsx): the payment resolves the prediction, and the row stays with its
-// outcome (paid on, days from the prediction) even once the invoice has left the open list.
+// outcome (paid on, days from the prediction) even once the invoice has left the open list. Each row
+// shows the probability of a late payment, flagged from 50%, and the list can put the most likely late first.
 // e2e handles: horizon buttons in group "Orizzonte"/"Horizon" named "30 giorni"/"30 days"; total
 // data-testid "forecast-total"; served model version data-testid "forecast-version"; chart
 // data-testid "forecast-chart"; rows data-testid "forecast-row" (predicted date in a cell with
-// data-testid "predicted-date"); "Registra pagamento"/"Record payment" opens dialog data-testid
+// data-testid "predicted-date", late probability in data-testid "late-probability", data-likely-late
+// "true" on flagged rows); order buttons in group "Ordine"/"Order"; "Registra pagamento"/"Record payment" opens dialog data-testid
 // "payment-dialog"; a recorded row has data-testid "forecast-outcome" in its actions cell.
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -15,19 +17,19 @@ import { Icon } from '../components/icons';
 import { Alert, EmptyState, ErrorState, LoadingState } from '../components/states';
 import { Badge, Segmented, StatCard } from '../components/widgets';
 import { formatDate, formatShortDate, formatTimestamp } from '../format/dates';
-import { formatCents, formatCentsCompact } from '../format/money';
+import { formatCents, formatCentsCompact, formatNumber } from '../format/money';
 import { formatRetrainingMessages } from '../format/retraining-messages';
 import { useT } from '../i18n/translate';
 import { modelLabel } from '../i18n/model-label';
-import { chartRows, cumulativeAxisTop, HORIZONS, roundAxis, recordedOutcome, rowsWithOutcomes, useForecastStore, watchForecast, type ForecastInvoice, type RecordedOutcome } from '../stores/forecast-store';
+import { chartRows, cumulativeAxisTop, HORIZONS, roundAxis, recordedOutcome, rowsWithOutcomes, sortInvoices, useForecastStore, watchForecast, type ForecastInvoice, type InvoiceOrder, type RecordedOutcome } from '../stores/forecast-store';
 import { DataTable, type Column } from '../components/data-table';
 import { RecordPaymentDialog } from './record-payment-dialog';
 
 export function ForecastPage(): ReactElement {
   const { t, lang } = useT();
-  const { days, forecast, noModel, training, trainError, setDays, load, trainFirst, outcomes, addOutcome } = useForecastStore();
+  const { days, order, forecast, noModel, training, trainError, setDays, setOrder, load, trainFirst, outcomes, addOutcome } = useForecastStore();
   const [recording, setRecording] = useState<ForecastInvoice | null>(null);
-  const rows = useMemo(() => rowsWithOutcomes(forecast.data?.invoices ?? [], outcomes), [forecast.data, outcomes]);
+  const rows = useMemo(() => rowsWithOutcomes(sortInvoices(forecast.data?.invoices ?? [], order), outcomes), [forecast.data, order, outcomes]);
   const columns: Column<ForecastInvoice>[] = [
     { id: 'number', header: t('data.col.number'), nowrap: true, cell: (inv) => <strong>{inv.label}</strong> },
     { id: 'client', header: t('data.col.client'), priority: 2, cell: (inv) => inv.clientName },
@@ -42,6 +44,17 @@ export function ForecastPage(): ReactElement {
     },
     { id: 'interval', header: t('forecast.interval'), priority: 4, nowrap: true, className: 'small muted', cell: (inv) => (inv.p10Date && inv.p90Date ? `${formatShortDate(inv.p10Date, lang)} – ${formatShortDate(inv.p90Date, lang)}` : '—') },
     { id: 'late', header: t('forecast.vsDue'), priority: 3, align: 'end', cell: (inv) => <LateBadge days={inv.predictedLateDays} /> },
+    {
+      id: 'lateProbability',
+      header: t('forecast.lateProbability'),
+      priority: 2,
+      align: 'end',
+      cell: (inv) => (
+        <span data-testid="late-probability">
+          <LateRisk p={inv.lateProbability} flagged={inv.likelyLate} />
+        </span>
+      ),
+    },
     { id: 'amount', header: t('common.amount'), priority: 2, align: 'end', nowrap: true, cell: (inv) => formatCents(inv.outstandingCents, lang) },
     {
       id: 'actions',
@@ -109,7 +122,7 @@ export function ForecastPage(): ReactElement {
           <div className="grid grid-4">
             <StatCard label={t('forecast.total', { days: f.horizonDays })} value={<span data-testid="forecast-total">{formatCents(f.totalCents, lang)}</span>} sub={t('forecast.invoicesCount', { count: f.invoices.length })} />
             <StatCard label={t('forecast.nextWeek')} value={formatCents(f.weeks[0]?.expectedCents ?? 0, lang)} sub={f.weeks[0] ? t('forecast.weekOf', { date: formatDate(f.weeks[0].weekStart, lang) }) : '—'} />
-            <StatCard label={t('forecast.late')} value={f.invoices.filter((i) => i.predictedLateDays > 0).length} sub={t('forecast.lateHint')} />
+            <StatCard label={t('forecast.late')} value={<span data-testid="likely-late-count">{f.invoices.filter((i) => i.likelyLate).length}</span>} sub={t('forecast.lateHint')} />
             <StatCard label={t('forecast.avgDelay')} value={f.invoices.length ? t('common.daysShort', { count: Math.round(f.invoices.reduce((a, i) => a + i.predictedLateDays, 0) / f.invoices.length) }) : '—'} sub={t('forecast.avgDelayHint')} />
           </div>
           <section className="card" aria-labelledby="fc-chart">
@@ -123,6 +136,8 @@ export function ForecastPage(): ReactElement {
             <div className="card-header">
               <h2 id="fc-table">{t('forecast.openInvoices')}</h2>
               <span className="hint">{t('forecast.tableHint')}</span>
+              <span className="grow" />
+              <Segmented<InvoiceOrder> label={t('forecast.order')} options={[{ value: 'late', label: t('forecast.orderLate') }, { value: 'date', label: t('forecast.orderDate') }]} value={order} onChange={setOrder} />
             </div>
             {f.invoices.length === 0 ? (
               <EmptyState icon="invoice" title={t('forecast.noOpen')} />
@@ -133,7 +148,7 @@ export function ForecastPage(): ReactElement {
                 columns={columns}
                 rows={rows}
                 rowKey={(inv) => inv.invoiceId}
-                rowProps={(inv) => ({ 'data-testid': 'forecast-row', 'data-recorded': outcomes[inv.invoiceId] ? 'true' : undefined })}
+                rowProps={(inv) => ({ 'data-testid': 'forecast-row', 'data-recorded': outcomes[inv.invoiceId] ? 'true' : undefined, 'data-likely-late': inv.likelyLate ? 'true' : 'false', className: inv.likelyLate ? 'row-flagged' : undefined })}
               />
             )}
           </section>
@@ -148,6 +163,21 @@ export function ForecastPage(): ReactElement {
         </>
       )}
     </>
+  );
+}
+
+/** The probability of a late payment; flagged (with the warning tone) from 50%. */
+function LateRisk({ p, flagged }: { p: number; flagged: boolean }): ReactElement {
+  const { t, lang } = useT();
+  const text = `${formatNumber(Math.round(p * 100), lang, 0)}%`;
+  if (!flagged) return <span className="muted">{text}</span>;
+  return (
+    <Badge tone={p >= 0.8 ? 'danger' : 'warning'}>
+      <span aria-label={t('forecast.likelyLate')} title={t('forecast.likelyLate')}>
+        ⚑
+      </span>{' '}
+      {text}
+    </Badge>
   );
 }
 

@@ -13,8 +13,9 @@ import { Icon } from '../components/icons';
 import { Alert } from '../components/states';
 import { DataTable, type Column } from '../components/data-table';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
-import type { MessageKey } from '../i18n/catalog';
+import type { Language, MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
+import { importItemTexts } from '../format/import-messages';
 import { CSV_FIELD_LIST, useImportStore } from '../stores/import-store';
 
 const OUTCOME_TONE: Record<ImportItem['outcome'], Tone> = { added: 'success', updated: 'info', skipped: 'neutral', rejected: 'danger', ignored: 'neutral' };
@@ -172,42 +173,11 @@ function FirmQuestion({ summary }: { summary: ImportSummary }): ReactElement {
 }
 
 function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const run = useImportStore((s) => s.run);
   const step = useImportStore((s) => s.step);
   const items = [...summary.items].sort((a, b) => ORDER.indexOf(a.outcome) - ORDER.indexOf(b.outcome));
   const shown = items.slice(0, 200);
-  const itemColumns: Column<ImportItem>[] = [
-    {
-      id: 'file',
-      header: t('import.col.file'),
-      priority: 2,
-      className: 'wrap-anywhere',
-      cell: (i) => <span title={i.source}>{shortName(i.source)}</span>,
-    },
-    { id: 'invoice', header: t('import.col.invoice'), nowrap: true, cell: (i) => i.ref ?? '—' },
-    {
-      id: 'outcome',
-      header: t('import.col.outcome'),
-      cell: (i) => (
-        <>
-          <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
-          {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
-        </>
-      ),
-    },
-    {
-      id: 'reason',
-      header: t('import.col.reason'),
-      className: 'sm wrap',
-      cell: (i) => (
-        <>
-          {i.reason}
-          {i.notes.length > 0 && <div className="faint xs">{i.notes.join(' · ')}</div>}
-        </>
-      ),
-    },
-  ];
   const counts: { key: 'added' | 'updated' | 'skipped' | 'rejected'; tone: Tone }[] = [
     { key: 'added', tone: 'success' },
     { key: 'updated', tone: 'info' },
@@ -232,7 +202,39 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
         {summary.dateFormat ? ` ${t('import.summary.dates', { format: summary.dateFormat })}` : ''}
       </p>
       {shown.length > 0 && (
-        <DataTable label={t('import.col.outcome')} columns={itemColumns} rows={shown} rowKey={(i) => shown.indexOf(i)} rowProps={() => ({ 'data-testid': 'import-item' })} />
+        <div className="table-wrap">
+          <table className="import-items">
+            <colgroup>
+              <col className="import-col-file" />
+              <col className="import-col-invoice" />
+              <col className="import-col-outcome" />
+              <col />
+            </colgroup>
+            <thead>
+              <tr>
+                <th>{t('import.col.file')}</th>
+                <th>{t('import.col.invoice')}</th>
+                <th>{t('import.col.outcome')}</th>
+                <th>{t('import.col.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {shown.map((i, k) => (
+                <tr key={k} data-testid="import-item">
+                  <td className="wrap-anywhere" title={i.source}>
+                    {shortName(i.source)}
+                  </td>
+                  <td className="nowrap">{i.ref ?? '—'}</td>
+                  <td>
+                    <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
+                    {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
+                  </td>
+                  <ItemReason item={i} lang={lang} />
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {items.length > shown.length && <p className="sm muted">{t('import.more', { count: items.length - shown.length })}</p>}
       <div className="row">
@@ -246,5 +248,15 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
         )}
       </div>
     </div>
+  );
+}
+
+function ItemReason({ item, lang }: { item: ImportItem; lang: Language }): ReactElement {
+  const { reason, notes } = importItemTexts(item, lang);
+  return (
+    <td className="sm wrap import-reason">
+      {reason}
+      {notes.length > 0 && <div className="faint xs">{notes.join(' · ')}</div>}
+    </td>
   );
 }

@@ -1,15 +1,19 @@
 // Models page: one card per model (active version, metrics, last training, each trigger's current
 // value against its threshold, next check), Retrain now / Dry run with live progress, the versions
 // table with a Rollback button on each non-active version behind a confirm dialog, the chart of the
-// primary metric across versions, and the run history with reasons.
+// primary metric across versions, the calibration plot of the active version's intervals (nominal
+// vs observed coverage) with the settings time-series CV chose, the pin a rollback sets (automatic
+// deploys wait; an Unpin button), a Cancel button while a retrain runs, and the run history.
 // e2e handles: card data-testid "model-card-NAME" (e.g. "model-card-cash_flow"); active version in
 // data-testid "active-version"; triggers data-testid "trigger-ID"; buttons "Riaddestra ora"/"Retrain
 // now" and "Prova a secco"/"Dry run"; progress bar named "Avanzamento addestramento"/"Training
 // progress"; result data-testid "retrain-result"; version rows data-testid "version-row" with
 // data-version and data-status attributes and a "Rollback" button (named "Rollback a X"/"Roll back
-// to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row".
+// to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row"; the
+// pin notice data-testid "model-pinned" with button "Sblocca"/"Unpin"; the calibration plot
+// data-testid "calibration-plot"; "Annulla"/"Cancel" while training.
 import { useEffect, useState, type ReactElement } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
 import { DataTable, type Column } from '../components/data-table';
 import { progressStepLabel } from '../i18n/progress-steps';
@@ -23,12 +27,12 @@ import { formatRetrainingMessage, formatRetrainingMessages } from '../format/ret
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
-import { metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
+import { calibrationSeries, metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
 import { useUiStore } from '../stores/ui-store';
 
 const STATUS_TONE: Record<ModelVersion['status'], Tone> = { active: 'success', candidate: 'info', retired: 'neutral', rejected: 'danger' };
 const OUTCOME_TONE: Record<string, Tone> = { deployed: 'success', 'kept-current': 'neutral', rejected: 'warning', failed: 'danger', 'dry-run': 'info', 'not-triggered': 'neutral', 'rolled-back': 'primary', running: 'primary' };
-const PERCENT_METRICS = /accuracy|within|share|auc|f1|improvement/i;
+const PERCENT_METRICS = /accuracy|within|share|auc|f1|improvement|coverage/i;
 
 function tr(t: Translate, prefix: string, id: string, fallback: string): string {
   const key = `${prefix}.${id}` as MessageKey;
@@ -81,7 +85,8 @@ export function ModelsPage(): ReactElement {
 
 function ModelSection({ card }: { card: ModelCard }): ReactElement {
   const { t, lang } = useT();
-  const { retraining, lastResult, retrain } = useModelsStore();
+  const { retraining, lastResult, retrain, unpin, cancelRetrain } = useModelsStore();
+  const toast = useUiStore((s) => s.toast);
   const run = retraining[card.name];
   const result = lastResult[card.name];
   const primary = card.primaryMetric;
@@ -106,6 +111,17 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             {run && !run.dryRun ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('models.retrainNow')}
           </button>
         </div>
+        {card.pinned && (
+          <Alert kind="info">
+            <div className="row" data-testid="model-pinned">
+              <span className="grow">{t('models.pinned', { version: card.pinned.version, date: formatTimestamp(card.pinned.at, lang) })}</span>
+              <button type="button" className="btn btn-sm" onClick={() => void unpin(card.name).then(() => toast('success', t('models.unpinned', { version: card.pinned!.version })), (e: unknown) => toast('error', errorText(e)))}>
+                {t('models.unpin')}
+              </button>
+            </div>
+          </Alert>
+        )}
+        {card.held && !card.pinned && <p className="small muted" data-testid="model-held">{formatRetrainingMessage(card.held, '', lang)}</p>}
         {card.fallback ? (
           <Alert kind="warning">
             <div data-testid="model-fallback">{t('models.fellBack', { from: card.fallback.from ?? '—', to: card.fallback.to ?? '—' })}</div>
@@ -128,6 +144,16 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               )}
             </div>
             <ProgressBar label={t('models.progress')} value={run?.progress?.current ?? 0} max={run?.progress?.total ?? 0} indeterminate={!run?.progress || run.progress.total === 0} />
+            <div className="row">
+              <span className="grow" />
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => void cancelRetrain(card.name).then((done) => toast(done ? 'success' : 'info', t(done ? 'models.cancelled' : 'models.cancelElsewhere')), (e: unknown) => toast('error', errorText(e)))}
+              >
+                {t('common.cancel')}
+              </button>
+            </div>
           </div>
         )}
         {result && (
@@ -199,6 +225,80 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
         <VersionsCard card={card} />
         <MetricChart card={card} />
       </div>
+      {card.activeVersion && <CalibrationCard card={card} />}
+    </>
+  );
+}
+
+/** Nominal vs observed coverage of the active version's prediction intervals on its holdout, and the settings CV chose. */
+function CalibrationCard({ card }: { card: ModelCard }): ReactElement {
+  const { t, lang } = useT();
+  const series = calibrationSeries(card.calibration);
+  const band = card.calibration.find((p) => p.nominal === 0.8);
+  return (
+    <section className="card" aria-labelledby={`calibration-${card.name}`}>
+      <div className="card-header">
+        <h2 id={`calibration-${card.name}`}>{t('models.calibrationTitle', { version: card.activeVersion ?? '—' })}</h2>
+        <span className="hint">{t('models.calibrationHint')}</span>
+      </div>
+      <div className="grid grid-2">
+        {series.length === 0 ? (
+          <EmptyState icon="forecast" title={t('models.noCalibration')} />
+        ) : (
+          <div className="stack">
+            <div className="chart-box sm" role="img" aria-label={t('models.calibrationTitle', { version: card.activeVersion ?? '—' })} data-testid="calibration-plot">
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={series} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+                  <CartesianGrid stroke="var(--chart-grid)" />
+                  <XAxis dataKey="nominal" type="number" domain={[0, 100]} ticks={[0, 20, 40, 60, 80, 100]} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" tickFormatter={(v: number) => `${v}%`} />
+                  <YAxis type="number" domain={[0, 100]} ticks={[0, 20, 40, 60, 80, 100]} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={44} tickFormatter={(v: number) => `${v}%`} />
+                  <Tooltip
+                    contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
+                    labelFormatter={(v) => t('models.nominal', { value: `${formatNumber(Number(v), lang, 0)}%` })}
+                    formatter={(v, name) => [`${formatNumber(Number(v), lang, 1)}%`, name === 'observed' ? t('models.observed') : t('models.ideal')]}
+                  />
+                  <Legend formatter={(name) => (name === 'observed' ? t('models.observed') : t('models.ideal'))} />
+                  <Line dataKey="ideal" stroke="var(--text-muted)" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
+                  <Line dataKey="observed" stroke="var(--chart-1)" strokeWidth={2} isAnimationActive={false} connectNulls />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+            {band && (
+              <p className="small" data-testid="calibration-summary">
+                {t('models.calibrationSummary', {
+                  observed: band.observed === null ? '—' : `${formatNumber(band.observed * 100, lang, 1)}%`,
+                  width: band.meanWidth === null ? '—' : formatNumber(band.meanWidth, lang, 1),
+                  rows: card.calibrationRows ?? '—',
+                })}
+              </p>
+            )}
+          </div>
+        )}
+        <div className="stack">
+          <h3 className="muted small">{t('models.settingsTitle')}</h3>
+          {card.settings ? (
+            <dl className="kv" data-testid="model-settings">
+              {Object.entries(card.settings).map(([k, v]) => (
+                <MetricLike key={k} name={k} value={v} />
+              ))}
+            </dl>
+          ) : (
+            <p className="small muted">{t('models.noSettings')}</p>
+          )}
+          {card.settingsChosenBy && <p className="xs muted">{tr(t, 'models.chosenBy', card.settingsChosenBy, card.settingsChosenBy)}</p>}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function MetricLike({ name, value }: { name: string; value: number | string }): ReactElement {
+  const { t, lang } = useT();
+  const shown = typeof value === 'number' ? (name === 'featuresPerSplit' ? `${formatNumber(value * 100, lang, 0)}%` : formatNumber(value, lang, 0)) : tr(t, 'models.point', value, value);
+  return (
+    <>
+      <dt>{tr(t, 'models.setting', name, name)}</dt>
+      <dd>{shown}</dd>
     </>
   );
 }
@@ -231,7 +331,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
       className: 'mono',
       cell: (v) => (
         <>
-          {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>}
+          {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>} {v.pinnedAt && <Badge tone="primary">{t('models.pinnedShort')}</Badge>}
         </>
       ),
     },

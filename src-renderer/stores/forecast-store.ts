@@ -12,6 +12,16 @@ export const HORIZONS = [14, 30, 60, 90, 180] as const;
 
 export type ForecastInvoice = Forecast['invoices'][number];
 
+export type InvoiceOrder = 'date' | 'late';
+
+/** Open invoices by predicted payment date, or most likely to be paid late first (then the larger amount). */
+export function sortInvoices(invoices: readonly ForecastInvoice[], order: InvoiceOrder): ForecastInvoice[] {
+  const list = [...invoices];
+  if (order === 'late') list.sort((a, b) => b.lateProbability - a.lateProbability || b.outstandingCents - a.outstandingCents || a.invoiceId - b.invoiceId);
+  else list.sort((a, b) => (a.predictedDate < b.predictedDate ? -1 : a.predictedDate > b.predictedDate ? 1 : a.invoiceId - b.invoiceId));
+  return list;
+}
+
 export interface ChartRow {
   week: string;
   /** Expected cash-in of the week (bars, left axis). */
@@ -83,6 +93,8 @@ export function rowsWithOutcomes(open: readonly ForecastInvoice[], outcomes: Rea
 
 interface ForecastState {
   days: number;
+  order: InvoiceOrder;
+  setOrder: (order: InvoiceOrder) => void;
   forecast: Slice<Forecast>;
   /** No model trained yet (NO_MODEL): the page offers to train the first one. */
   noModel: boolean;
@@ -99,6 +111,8 @@ interface ForecastState {
 
 export const useForecastStore = create<ForecastState>((set, get) => ({
   days: 30,
+  order: 'late',
+  setOrder: (order) => set({ order }),
   forecast: emptySlice(),
   noModel: false,
   training: false,

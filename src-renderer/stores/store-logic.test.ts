@@ -6,9 +6,9 @@ import type { IndexBatch } from '../../src-preload/contract/index-channels';
 import { conversationFromHash, conversationMessages, feedbackArgs, initialFeedback, promptDrawsAttention, savedFeedbackState } from './chat-store';
 import { draftTotals, emptyLine, validateInvoiceDraft, validatePaymentDraft, type InvoiceDraft } from './data-store';
 import { emptyFilter, listArgs } from './feedback-store';
-import { chartRows, cumulativeAxisTop, recordedOutcome, roundAxis, rowsWithOutcomes } from './forecast-store';
+import { chartRows, cumulativeAxisTop, recordedOutcome, roundAxis, rowsWithOutcomes, sortInvoices } from './forecast-store';
 import { mergeBatch, queueTone } from './index-store';
-import { metricSeries, triggerFigures } from './models-store';
+import { calibrationSeries, metricSeries, triggerFigures } from './models-store';
 import { checkDraft, groupSettings } from './settings-store';
 import { pageFromHash, resolveTheme } from './ui-store';
 
@@ -170,7 +170,7 @@ describe('dashboards', () => {
   });
 
   it('orders versions for the metric chart oldest first', () => {
-    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null });
+    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null, pinnedAt: null });
     const series = metricSeries([v('1.10.0', '2025-03-02', 9, 'active'), v('1.2.0', '2025-03-01', 11), v('1.9.0', '2025-03-01', null)], 'mae');
     expect(series).toEqual([
       { version: '1.2.0', value: 11, active: false },
@@ -185,6 +185,22 @@ describe('dashboards', () => {
     expect(mergeBatch([b(3), b(2)], b(3)).map((x) => x.id)).toEqual([3, 2]);
     expect(mergeBatch([b(2), b(1)], b(3), 2).map((x) => x.id)).toEqual([3, 2]);
     expect([queueTone(10, 1000), queueTone(800, 1000), queueTone(1200, 1000)]).toEqual(['ok', 'warn', 'bad']);
+  });
+
+  it('orders open invoices by late risk (then amount) or by predicted date', () => {
+    const inv = (invoiceId: number, predictedDate: string, lateProbability: number, outstandingCents: number) =>
+      ({ invoiceId, label: `${invoiceId}/2025`, clientId: 1, clientName: 'Rossi', issueDate: '2025-01-01', dueDate: '2025-02-01', predictedDate, p10Date: null, p90Date: null, outstandingCents, predictedLateDays: 0, lateProbability, likelyLate: lateProbability >= 0.5 });
+    const list = [inv(1, '2025-03-10', 0.2, 100), inv(2, '2025-03-01', 0.9, 100), inv(3, '2025-03-05', 0.9, 500)];
+    expect(sortInvoices(list, 'late').map((i) => i.invoiceId)).toEqual([3, 2, 1]);
+    expect(sortInvoices(list, 'date').map((i) => i.invoiceId)).toEqual([2, 3, 1]);
+    expect(list.map((i) => i.invoiceId)).toEqual([1, 2, 3]);
+  });
+
+  it('plots nominal against observed interval coverage in percent, with the ideal diagonal', () => {
+    expect(calibrationSeries([{ nominal: 0.8, observed: 0.8234, meanWidth: 14 }, { nominal: 0.5, observed: null, meanWidth: null }])).toEqual([
+      { nominal: 50, observed: null, ideal: 50 },
+      { nominal: 80, observed: 82.3, ideal: 80 },
+    ]);
   });
 
   it('draws the P10–P90 band as a range around the cumulative line, low first, under the axis top', () => {
@@ -224,7 +240,7 @@ describe('dashboards', () => {
   });
 
   it('a payment recorded from the forecast keeps its row with the outcome against the prediction', () => {
-    const inv = { invoiceId: 9, label: '9/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: null, p90Date: null, outstandingCents: 50000, predictedLateDays: 7 };
+    const inv = { invoiceId: 9, label: '9/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: null, p90Date: null, outstandingCents: 50000, predictedLateDays: 7, lateProbability: 0.7, likelyLate: true };
     const late = recordedOutcome(inv, '2025-03-13', 50000, 0);
     expect(late).toMatchObject({ fullyPaid: true, daysFromPrediction: 3 });
     expect(recordedOutcome(inv, '2025-03-08', 20000, 30000)).toMatchObject({ fullyPaid: false, daysFromPrediction: -2 });
