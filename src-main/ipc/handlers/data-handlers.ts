@@ -9,7 +9,6 @@ import type { Product } from '../../core/domain/product-service';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src-preload/contract/data-channels';
 import type { DomainHandlers } from '../ipc-router';
 import { invoiceLabel } from '../../core/domain/invoice-number';
-import { latestTodayIso } from '../../core/dates';
 import { InputError } from '../../core/errors';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
@@ -72,11 +71,7 @@ export function dataHandlers(app: App): DomainHandlers<'data'> {
       return toInvoiceSummary(detail.invoice);
     },
     'payments:record': ({ invoiceId, amountCents, paidDate, method, reference }) => {
-      // A payment is recorded once it has arrived: a date after today is a typo (or a guess) that
-      // would resolve the invoice's prediction with an outcome that has not happened.
-      const today = latestTodayIso();
-      if (paidDate > today) throw new InputError(`paidDate: ${paidDate} is after today (${today}); record a payment once it has arrived`, 'paidDate');
-      const r = app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) });
+      const r = asPaidDate(() => app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) }));
       return { invoice: toInvoiceSummary(r.invoice), appliedCents: r.appliedCents };
     },
     'clients:list': (query) => {
@@ -88,4 +83,14 @@ export function dataHandlers(app: App): DomainHandlers<'data'> {
       return { items: r.items.map(toProductSummary), total: r.total };
     },
   };
+}
+
+/** The payment service names the date `date`; the contract calls it `paidDate`. */
+function asPaidDate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError && e.field === 'date') throw new InputError(`paidDate:${e.message.slice('date:'.length)}`, 'paidDate');
+    throw e;
+  }
 }
