@@ -470,7 +470,7 @@ export const MESSAGES = {
   'kb.disabled': m('L’aggiornamento automatico è spento: le modifiche si accumulano e l’assistente non le vede finché non lo accendi o usi “Reindicizza tutto”.', 'Automatic updates are off: changes accumulate and the assistant does not see them until you turn updates on or use “Reindex all”.'),
   'kb.vectorOff': m('Ricerca semantica non disponibile: {message}. La ricerca per parole chiave funziona.', 'Vector search unavailable: {message}. Keyword search still works.'),
   'kb.queue': m('Coda in attesa', 'Pending queue'),
-  'kb.queueHint': m('Attesa {debounce} s dopo l’ultima modifica · {inFlight} lotti in corso', 'Waits {debounce} s after the last change · {inFlight} batches in flight'),
+  'kb.queueHint': m('Attesa {debounce} s dopo l’ultima modifica · in indicizzazione ora: {inFlight}', 'Waits {debounce} s after the last change · being indexed now: {inFlight}'),
   'kb.lastBatch': m('ultimo lotto', 'last batch'),
   'kb.pending': m('In attesa', 'Pending'),
   'kb.failing': m('{count} con errori', '{count} failing'),

@@ -144,7 +144,7 @@ export function KnowledgePage(): ReactElement {
                 </div>
                 <ProgressBar label={t('kb.queue')} value={st.pending} max={st.maxQueueSize} tone={queueTone(st.pending, st.maxQueueSize) === 'ok' ? undefined : queueTone(st.pending, st.maxQueueSize) === 'warn' ? 'warn' : 'bad'} />
                 <span className="xs muted">
-                  {t('kb.queueHint', { debounce: formatNumber(st.debounceSeconds, lang, 1), inFlight: st.inFlight })} · {t('kb.lastBatch')} {formatRelative(st.lastBatchAt, lang)}
+                  {t('kb.queueHint', { debounce: formatNumber(st.debounceSeconds, lang, 1), inFlight: formatNumber(st.inFlight, lang, 0) })} · {t('kb.lastBatch')} {formatRelative(st.lastBatchAt, lang)}
                 </span>
               </div>
             </div>
