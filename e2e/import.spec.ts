@@ -81,7 +81,7 @@ test('drop the sample folder as a zip, confirm the firm, read the summary, impor
   const summary = page.getByTestId('import-summary');
   await expect(summary.getByTestId('import-count-added')).toHaveText('3 da aggiungere');
   await expect(summary.getByTestId('import-count-skipped')).toHaveText('3 già presenti');
-  await expect(summary.getByTestId('import-count-rejected')).toHaveText('2 rifiutati');
+  await expect(summary.getByTestId('import-count-rejected')).toHaveText('2 rifiutate'); // invoices: feminine, like the rows' 'Aggiunta'
   // Reasons in the UI's language, with the figures of the file.
   const otherFirm = summary.getByRole('row', { name: /IT01234567890_FSM10\.xml/ });
   await expect(otherFirm).toContainText("né l'emittente (SOCIETA' ALPHA SRL) né il cliente (BETA GAMMA) sono la tua azienda");

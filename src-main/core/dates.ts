@@ -52,6 +52,18 @@ export function todayIso(now: Date = new Date()): string {
 }
 
 /**
+ * The latest date that is already today somewhere for this user: the later of the UTC date and the
+ * machine's local date (east of UTC the local day starts first), or the pinned OPENFATTURE_TODAY.
+ * What a date "after today" is measured against, so no one is refused today's date at midnight.
+ */
+export function latestTodayIso(now: Date = new Date()): string {
+  const utc = todayIso(now);
+  if (process.env.OPENFATTURE_TODAY && isIsoDate(process.env.OPENFATTURE_TODAY)) return utc;
+  const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return local > utc ? local : utc;
+}
+
+/**
  * The app's clock as a timestamp: the wall clock, or — when OPENFATTURE_TODAY pins the date — that
  * date at the wall clock's time of day. Model ages, training and deployment times, retraining checks
  * and the scheduler's due times all use it, so a pinned date moves them consistently (and tests can

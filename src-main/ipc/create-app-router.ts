@@ -12,6 +12,7 @@ import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
 import type { PathGrants } from '../core/fs/path-grants';
 import { settingsHandlers } from './handlers/settings-handlers';
+import { setupHandlers } from './handlers/setup-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
 export interface RouterInfo {
@@ -42,6 +43,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     status: statusHandlers(app, { version: info.version, startedAt }),
     ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
     import: importHandlers(app, emit, uploads),
+    setup: setupHandlers(app),
   };
   const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;
   router = new IpcRouter(handlers, app.logger);

@@ -18,14 +18,16 @@ function named(lang: Language, key: string, fallback: string): string {
 function sentence(m: KnownRetrainingMessage, lang: Language): string {
   const num = (n: Figure, digits = 0) => (n === null || !Number.isFinite(n) ? '—' : formatNumber(n, lang, digits));
   const mae = (n: Figure) => num(n, 2);
+  // A count that picks a plural form goes in as a number: translate() groups it and chooses the form.
+  const qty = (n: Figure): number | string => (n === null || !Number.isFinite(n) ? '—' : n);
   const pct = (n: Figure) => (n === null || !Number.isFinite(n) ? '—' : formatPercent(n, lang, 1));
   const say = (key: MessageKey, vars: Vars = {}) => translate(lang, key, vars);
   switch (m.code) {
     case 'trigger-feedback-count': {
       const { count, threshold, version } = m.params;
       return version === null
-        ? say('models.msg.trigger-feedback-count.start', { count: num(count), threshold: num(threshold) })
-        : say('models.msg.trigger-feedback-count', { count: num(count), threshold: num(threshold), version });
+        ? say('models.msg.trigger-feedback-count.start', { count: qty(count), threshold: num(threshold) })
+        : say('models.msg.trigger-feedback-count', { count: qty(count), threshold: num(threshold), version });
     }
     case 'trigger-no-active-model':
       return say('models.msg.trigger-no-active-model', { model: m.params.model });
@@ -66,9 +68,9 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
       });
     }
     case 'holdout-too-small':
-      return say('models.msg.holdout-too-small', { count: num(m.params.count), cutoff: m.params.cutoff ? formatDate(m.params.cutoff, lang) : '—', needed: num(m.params.needed) });
+      return say('models.msg.holdout-too-small', { count: qty(m.params.count), cutoff: m.params.cutoff ? formatDate(m.params.cutoff, lang) : '—', needed: num(m.params.needed) });
     case 'training-too-small':
-      return say('models.msg.training-too-small', { count: num(m.params.count), cutoff: formatDate(m.params.cutoff, lang), needed: num(m.params.needed) });
+      return say('models.msg.training-too-small', { count: qty(m.params.count), cutoff: formatDate(m.params.cutoff, lang), needed: num(m.params.needed) });
     case 'dry-run':
       return say(m.params.would === 'deploy' ? 'models.msg.dry-run' : 'models.msg.dry-run.keep');
     case 'fired-by-check':

@@ -11,6 +11,7 @@ import { useState, type DragEvent, type ReactElement } from 'react';
 import { importSummaryCsv, type ImportItem, type ImportSummary } from '../../src-preload/contract/import-channels';
 import { Icon } from '../components/icons';
 import { Alert } from '../components/states';
+import { DataTable, type Column } from '../components/data-table';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import type { Language, MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
@@ -104,28 +105,12 @@ function CsvMapping(): ReactElement {
   return (
     <div className="stack" data-testid="import-mapping">
       <p className="sm">{preview.remembered ? t('import.csv.remembered') : t('import.csv.guessed')}</p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              {preview.header.map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.rows.slice(0, 5).map((r, i) => (
-              <tr key={i}>
-                {preview.header.map((_, k) => (
-                  <td key={k} className="nowrap">
-                    {r[k] ?? ''}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label={t('import.csv.preview')}
+        columns={preview.header.map((h, k): Column<{ line: number; cells: string[] }> => ({ id: `${k}-${h}`, header: h, nowrap: true, cell: (r) => r.cells[k] ?? '' }))}
+        rows={preview.rows.slice(0, 5).map((cells, line) => ({ line, cells }))}
+        rowKey={(r) => r.line}
+      />
       <div className="grid grid-4">
         {CSV_FIELD_LIST.map((f) => (
           <label key={f} className="field">

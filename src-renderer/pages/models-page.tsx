@@ -14,13 +14,15 @@
 // data-testid "calibration-plot"; "Annulla"/"Cancel" while training.
 import { useEffect, useState, type ReactElement } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ModelCard, ModelVersion } from '../../src-preload/contract/models-channels';
+import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
+import { DataTable, type Column } from '../components/data-table';
+import { progressStepLabel } from '../i18n/progress-steps';
 import { ConfirmDialog } from '../components/dialog';
 import { Icon } from '../components/icons';
 import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
-import { formatNumber } from '../format/money';
+import { formatNumber, formatPercent } from '../format/money';
 import { formatRetrainingMessage, formatRetrainingMessages } from '../format/retraining-messages';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
@@ -133,11 +135,11 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             <div className="meter-head">
               <span>
                 {run?.dryRun ? t('models.dryRunning') : t('models.training')}
-                {run?.progress ? ` · ${run.progress.step}` : ''}
+                {run?.progress ? ` · ${progressStepLabel(t, run.progress.step)}` : ''}
               </span>
               {run?.progress && run.progress.total > 0 && (
                 <span className="num">
-                  {run.progress.current}/{run.progress.total}
+                  {formatNumber(run.progress.current, lang, 0)}/{formatNumber(run.progress.total, lang, 0)}
                 </span>
               )}
             </div>
@@ -186,7 +188,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               <dt>{t('models.lastTraining')}</dt>
               <dd title={formatTimestamp(card.trainedAt, lang)}>{card.trainedAt ? formatRelative(card.trainedAt, lang) : t('common.never')}</dd>
               <dt>{t('models.rows')}</dt>
-              <dd>{card.trainingRows ?? '—'}</dd>
+              <dd>{card.trainingRows === null ? '—' : formatNumber(card.trainingRows, lang, 0)}</dd>
               <dt>{t('models.scheduler')}</dt>
               <dd>{card.schedulerEnabled ? t('settings.on') : t('settings.off')}</dd>
               <dt>{t('models.lastCheck')}</dt>
@@ -320,6 +322,38 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
   const toast = useUiStore((s) => s.toast);
   const [confirm, setConfirm] = useState<ModelVersion | null>(null);
   const primary = card.primaryMetric;
+  const active = versions?.data?.find((v) => v.status === 'active') ?? null;
+  const versionColumns: Column<ModelVersion>[] = [
+    {
+      id: 'version',
+      header: t('models.version'),
+      nowrap: true,
+      className: 'mono',
+      cell: (v) => (
+        <>
+          {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>} {v.pinnedAt && <Badge tone="primary">{t('models.pinnedShort')}</Badge>}
+        </>
+      ),
+    },
+    { id: 'status', header: t('common.status'), cell: (v) => <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge> },
+    { id: 'metric', header: tr(t, 'metric', primary, primary), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primary, v.metrics[primary] ?? null, lang) },
+    { id: 'rows', header: t('models.rows'), priority: 3, align: 'end', cell: (v) => formatNumber(v.trainingRows, lang, 0) },
+    { id: 'created', header: t('models.created'), priority: 2, nowrap: true, cell: (v) => <span title={formatTimestamp(v.createdAt, lang)}>{formatRelative(v.createdAt, lang)}</span> },
+    {
+      id: 'actions',
+      header: t('common.actions'),
+      headerHidden: true,
+      align: 'end',
+      nowrap: true,
+      // Only versions that can serve again: never the active one, a dry run or a rejected candidate.
+      cell: (v) =>
+        v.status !== 'active' && !v.dryRun && v.status !== 'rejected' ? (
+          <button type="button" className="btn btn-sm" onClick={() => setConfirm(v)} aria-label={t('models.rollbackTo', { version: v.version })} disabled={rollingBack !== null}>
+            <Icon name="rollback" size={14} /> {t('models.rollback')}
+          </button>
+        ) : null,
+    },
+  ];
   const doRollback = async (v: ModelVersion) => {
     try {
       await rollback(card.name, v.version);
@@ -342,53 +376,25 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
               {t('models.noVersionsHint')}
             </EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t('models.version')}</th>
-                    <th>{t('common.status')}</th>
-                    <th className="num">{tr(t, 'metric', primary, primary)}</th>
-                    <th className="num">{t('models.rows')}</th>
-                    <th>{t('models.created')}</th>
-                    <th>
-                      <span className="sr-only">{t('common.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((v) => (
-                    <tr key={v.version} data-testid="version-row" data-version={v.version} data-status={v.status} title={[v.triggerReasons.map((x) => tr(t, 'models.reason', x, x)).join(', '), formatRetrainingMessages(v.notesMessages, v.notes, lang)].filter(Boolean).join(' — ') || undefined}>
-                      <td className="mono">
-                        {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>} {v.pinnedAt && <Badge tone="primary">{t('models.pinnedShort')}</Badge>}
-                      </td>
-                      <td>
-                        <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge>
-                      </td>
-                      <td className="num">{formatMetric(primary, v.metrics[primary] ?? null, lang)}</td>
-                      <td className="num">{v.trainingRows}</td>
-                      <td className="nowrap" title={formatTimestamp(v.createdAt, lang)}>
-                        {formatRelative(v.createdAt, lang)}
-                      </td>
-                      <td className="num">
-                        {v.status !== 'active' && !v.dryRun && v.status !== 'rejected' && (
-                          <button type="button" className="btn btn-sm" onClick={() => setConfirm(v)} aria-label={t('models.rollbackTo', { version: v.version })} disabled={rollingBack !== null}>
-                            <Icon name="rollback" size={14} /> {t('models.rollback')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label={t('models.versions')}
+              columns={versionColumns}
+              rows={items}
+              rowKey={(v) => v.version}
+              rowProps={(v) => ({
+                'data-testid': 'version-row',
+                'data-version': v.version,
+                'data-status': v.status,
+                title: [v.triggerReasons.map((x) => tr(t, 'models.reason', x, x)).join(', '), formatRetrainingMessages(v.notesMessages, v.notes, lang)].filter(Boolean).join(' — ') || undefined,
+              })}
+            />
           )
         }
       </Async>
       {confirm && (
         <ConfirmDialog
           title={t('models.rollbackTitle', { version: confirm.version })}
-          message={t('models.rollbackMessage', { version: confirm.version, active: card.activeVersion ?? '—' })}
+          message={<RollbackChange card={card} from={active} to={confirm} />}
           confirmLabel={t('models.rollbackConfirm', { version: confirm.version })}
           danger
           busy={rollingBack !== null}
@@ -446,41 +452,94 @@ function MetricChart({ card }: { card: ModelCard }): ReactElement {
 function RunsTable(): ReactElement {
   const { t, lang } = useT();
   const runs = useModelsStore((s) => s.runs.data) ?? [];
+  const columns: Column<RetrainingRun>[] = [
+    { id: 'when', header: t('models.when'), nowrap: true, cell: (r) => <span title={formatTimestamp(r.startedAt, lang)}>{formatRelative(r.startedAt, lang)}</span> },
+    { id: 'kind', header: t('models.kind'), priority: 3, cell: (r) => tr(t, 'models.kindName', r.kind, r.kind) },
+    { id: 'outcome', header: t('models.outcomeCol'), cell: (r) => <Badge tone={OUTCOME_TONE[r.outcome ?? ''] ?? 'neutral'}>{r.outcome ? tr(t, 'models.outcome', r.outcome, r.outcome) : '—'}</Badge> },
+    {
+      id: 'versions',
+      header: t('models.versionsCol'),
+      priority: 2,
+      nowrap: true,
+      className: 'mono small',
+      cell: (r) => (
+        <>
+          {r.activeVersion ?? '—'}
+          {r.candidateVersion ? ` → ${r.candidateVersion}` : ''}
+        </>
+      ),
+    },
+    { id: 'improvement', header: t('models.improvementCol'), priority: 3, align: 'end', cell: (r) => (r.improvement === null ? '—' : formatPercent(r.improvement, lang)) },
+    {
+      id: 'reasons',
+      header: t('models.reasons'),
+      className: 'small',
+      cell: (r) => (
+        <>
+          {r.reasons.length > 0 ? r.reasons.map((x) => tr(t, 'models.reason', x, x)).join(', ') : <span className="faint">{t('models.noReason')}</span>}
+          {r.error && <div className="field-error">{formatRetrainingMessages(r.errorMessages, r.error, lang)}</div>}
+          {r.notes && <div className="faint xs">{formatRetrainingMessages(r.notesMessages, r.notes, lang)}</div>}
+        </>
+      ),
+    },
+  ];
   return (
-    <div className="table-wrap" style={{ maxHeight: 420, overflowY: 'auto' }}>
-      <table>
+    <DataTable label={t('models.runs')} maxHeight={420} columns={columns} rows={runs} rowKey={(r) => r.id} rowProps={(r) => ({ 'data-testid': 'run-row', 'data-outcome': r.outcome ?? '' })} />
+  );
+}
+
+/** What a rollback changes: the version, its error and its training date, now and after. */
+function RollbackChange({ card, from, to }: { card: ModelCard; from: ModelVersion | null; to: ModelVersion }): ReactElement {
+  const { t, lang } = useT();
+  const primary = card.primaryMetric;
+  const cells = (v: ModelVersion | null) => ({
+    version: v?.version ?? card.activeVersion ?? '—',
+    metric: v ? formatMetric(primary, v.metrics[primary] ?? null, lang) : '—',
+    trained: v ? formatTimestamp(v.createdAt, lang) : '—',
+    rows: v ? formatNumber(v.trainingRows, lang, 0) : '—',
+  });
+  const now = cells(from);
+  const after = cells(to);
+  return (
+    <div className="stack" data-testid="rollback-change">
+      <p>{t('models.rollbackMessage', { version: to.version, active: now.version })}</p>
+      <table className="compare">
         <thead>
           <tr>
-            <th>{t('models.when')}</th>
-            <th>{t('models.kind')}</th>
-            <th>{t('models.outcomeCol')}</th>
-            <th>{t('models.versionsCol')}</th>
-            <th className="num">{t('models.improvementCol')}</th>
-            <th>{t('models.reasons')}</th>
+            <th scope="col">
+              <span className="sr-only">{t('models.rollbackWhat')}</span>
+            </th>
+            <th scope="col">{t('models.rollbackNow')}</th>
+            <th scope="col">{t('models.rollbackAfter')}</th>
           </tr>
         </thead>
         <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} data-testid="run-row" data-outcome={r.outcome ?? ''}>
-              <td className="nowrap" title={formatTimestamp(r.startedAt, lang)}>
-                {formatRelative(r.startedAt, lang)}
-              </td>
-              <td>{tr(t, 'models.kindName', r.kind, r.kind)}</td>
-              <td>
-                <Badge tone={OUTCOME_TONE[r.outcome ?? ''] ?? 'neutral'}>{r.outcome ? tr(t, 'models.outcome', r.outcome, r.outcome) : '—'}</Badge>
-              </td>
-              <td className="mono small nowrap">
-                {r.activeVersion ?? '—'}
-                {r.candidateVersion ? ` → ${r.candidateVersion}` : ''}
-              </td>
-              <td className="num">{r.improvement === null ? '—' : `${formatNumber(r.improvement * 100, lang, 1)}%`}</td>
-              <td className="small">
-                {r.reasons.length > 0 ? r.reasons.map((x) => tr(t, 'models.reason', x, x)).join(', ') : <span className="faint">{t('models.noReason')}</span>}
-                {r.error && <div className="field-error">{formatRetrainingMessages(r.errorMessages, r.error, lang)}</div>}
-                {r.notes && <div className="faint xs">{formatRetrainingMessages(r.notesMessages, r.notes, lang)}</div>}
-              </td>
-            </tr>
-          ))}
+          <tr>
+            <th scope="row">{t('models.version')}</th>
+            <td className="mono">{now.version}</td>
+            <td className="mono">
+              <strong>{after.version}</strong>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{tr(t, 'metric', primary, primary)}</th>
+            <td className="num">{now.metric}</td>
+            <td className="num">
+              <strong>{after.metric}</strong>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('models.trainedOn')}</th>
+            <td>{now.trained}</td>
+            <td>
+              <strong>{after.trained}</strong>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('models.rows')}</th>
+            <td className="num">{now.rows}</td>
+            <td className="num">{after.rows}</td>
+          </tr>
         </tbody>
       </table>
     </div>
