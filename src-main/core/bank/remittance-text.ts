@@ -104,6 +104,7 @@ export class InvoiceNumberIndex {
       const yearAfter = /^\d{2}$|^\d{4}$/.test(after) ? Number(after.length === 2 ? `20${after}` : after) : null;
       const yearBefore = /^\d{4}$/.test(before) ? Number(before) : /^\d{4}$/.test(before2) ? Number(before2) : null;
       const exact = this.bySeq.get(seq) ?? [];
+      let writtenExists = false;
       for (const inv of exact) {
         const yearOk = yearAfter === inv.year || yearBefore === inv.year;
         const yearWrong = (yearAfter !== null && yearAfter !== inv.year && yearAfter >= 2000 && yearAfter <= 2099) && yearBefore !== inv.year;
@@ -116,10 +117,12 @@ export class InvoiceNumberIndex {
         else if (keyword || seriesOk) score = 0.8;
         else if (inDate) score = 0.05;
         else score = 0.3;
+        if (score >= 0.8) writtenExists = true;
         note(inv.id, score);
       }
-      // A mistyped number: only with an invoice word or the right year around it.
-      if (seq.length >= 2 && !inDate && (keyword || yearAfter !== null || yearBefore !== null)) {
+      // A mistyped number: only with an invoice word or the right year around it, and only when the
+      // number as written is no open invoice (then it is that one, not a typo of a neighbour).
+      if (seq.length >= 2 && !inDate && !writtenExists && (keyword || yearAfter !== null || yearBefore !== null)) {
         const near = new Set<string>();
         for (const d of [seq, ...deletions(seq)]) for (const s of this.byDeletion.get(d) ?? []) if (s !== seq) near.add(s);
         if (this.bySeq.has(seq.slice(0, -1)) && seq.length > 2) near.add(seq.slice(0, -1));

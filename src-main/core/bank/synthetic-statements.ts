@@ -99,7 +99,7 @@ function payerName(rng: SeededRandom, client: SyntheticClient, noise: string[]):
   else if (style === 'person') name = `${rng.pick(FIRST_NAMES)} ${rng.pick(DEMO_SURNAMES)}`;
   else if (style === 'short') name = name.split(' ').slice(0, 2).join(' ');
   if (style !== 'same') noise.push(`payer-${style}`);
-  return name.slice(0, 35);
+  return name.slice(0, 35).trim();
 }
 
 /** The invoice number as a payer writes it: in full, only its sequence, mistyped, or not at all. */
