@@ -172,6 +172,11 @@ export function parseCamt053(bytes: Uint8Array): ParsedStatement {
   } catch (e) {
     throw new StatementFileError(e instanceof FatturaFileError ? e.message : `cannot be decoded (${(e as Error).message})`);
   }
+  // Count the entries before building anything: a file of a million tiny entries is refused cheaply.
+  let count = 0;
+  for (const re = /<(?:[\w.-]+:)?Ntry[\s>]/g; re.exec(xml) !== null; ) {
+    if (++count > STATEMENT_LIMITS.maxEntries) throw new StatementFileError(`has more than ${STATEMENT_LIMITS.maxEntries} entries`);
+  }
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new StatementFileError('contains a DOCTYPE or ENTITY declaration, which CAMT.053 does not allow');
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new StatementFileError(`is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg})`);
