@@ -2,6 +2,7 @@
 //
 //   renderer ──▶ contract ◀── preload            cli ──▶ server ──▶ ipc ──▶ core ──▶ contract
 //                                     electron ──▶ server, ipc, core, contract      worker ──▶ core
+//   shared (src-shared: runtime-free domain code) ◀── every layer above it, contract included
 //
 // Every file belongs to one layer (a file no layer claims fails lint), a layer imports only the layers
 // its row allows (an upward import fails), and every package import must be allowed for the importing
@@ -9,7 +10,8 @@
 // who may use it. Only src-main/electron imports electron; only src-main/server the HTTP/WebSocket
 // stack; the contract imports nothing but zod; the renderer no node module. Tests, benches, e2e specs
 // and scripts may import any layer and any declared package.
-// Type-aware rules run too: no floating or misused promises.
+// Type-aware rules run too: no floating or misused promises. The adapters (ipc, cli, server) write no
+// SQL: queries live in the core's repositories (docs/architecture.md).
 // lint-fixtures/ holds files that prove each rule bites (scripts/lint-rules.test.ts).
 import fs from 'node:fs';
 import js from '@eslint/js';
@@ -27,12 +29,13 @@ const DECLARED_PACKAGES = [...Object.keys({ ...pkg.dependencies, ...pkg.devDepen
 export const LAYERS = [
   { type: 'test', pattern: ['tests', 'e2e', 'bench'] },
   { type: 'tooling', pattern: ['scripts', 'bin'] },
+  { type: 'shared', pattern: ['src-shared', 'lint-fixtures/shared'] },
   { type: 'contract', pattern: ['src-preload/contract', 'lint-fixtures/contract'] },
   { type: 'preload', pattern: ['src-preload'] },
   { type: 'renderer', pattern: ['src-renderer', 'lint-fixtures/renderer'] },
   { type: 'core', pattern: ['src-main/core', 'lint-fixtures/core'] },
   { type: 'worker', pattern: ['src-main/worker'] },
-  { type: 'ipc', pattern: ['src-main/ipc'] },
+  { type: 'ipc', pattern: ['src-main/ipc', 'lint-fixtures/adapters'] },
   { type: 'server', pattern: ['src-main/server'] },
   { type: 'electron', pattern: ['src-main/electron'] },
   { type: 'cli', pattern: ['src-main/cli'] },
@@ -46,15 +49,16 @@ export const FILE_CATEGORIES = [
 
 /** Which layers each layer may import (besides itself). */
 export const LAYER_IMPORTS = {
-  contract: [],
-  preload: ['contract'],
-  renderer: ['contract'],
-  core: ['contract'],
-  worker: ['core', 'contract'],
-  ipc: ['core', 'contract'],
-  server: ['ipc', 'core', 'contract'],
-  electron: ['server', 'ipc', 'core', 'contract'],
-  cli: ['server', 'core', 'contract'],
+  shared: [],
+  contract: ['shared'],
+  preload: ['contract', 'shared'],
+  renderer: ['contract', 'shared'],
+  core: ['contract', 'shared'],
+  worker: ['core', 'contract', 'shared'],
+  ipc: ['core', 'contract', 'shared'],
+  server: ['ipc', 'core', 'contract', 'shared'],
+  electron: ['server', 'ipc', 'core', 'contract', 'shared'],
+  cli: ['server', 'core', 'contract', 'shared'],
   test: LAYERS.map((l) => l.type),
   tooling: LAYERS.map((l) => l.type),
 };
@@ -65,6 +69,7 @@ const HTTP_STACK = ['http', 'https', 'net', 'tls', 'http2', 'node:http', 'node:h
 
 /** Which packages each layer may import: every package the app uses is named here, for its users. */
 export const LAYER_PACKAGES = {
+  shared: ['zod'],
   contract: ['zod'],
   preload: ['electron'],
   renderer: ['react', 'react-dom', 'zustand', 'recharts'],
@@ -117,13 +122,44 @@ const noDataSpread = [
 ];
 const noDefaultExport = { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' };
 
+// Query builders, statement preparation and SQL text: the data layer's tools, never an adapter's.
+const SQL_CALLS = new Set(['prepare', 'pragma', 'selectFrom', 'selectNoFrom', 'insertInto', 'replaceInto', 'updateTable', 'deleteFrom', 'mergeInto']);
+const isSqlTag = (node) => (node.type === 'Identifier' && node.name === 'sql') || (node.type === 'MemberExpression' && node.object.type === 'Identifier' && node.object.name === 'sql');
+export const dataLayer = {
+  rules: {
+    'no-sql-in-adapters': {
+      meta: { type: 'problem', schema: [], messages: { sql: '{{what}}: SQL belongs in a repository of src-main/core (docs/architecture.md); call the core service or read model instead.' } },
+      create(context) {
+        return {
+          CallExpression(node) {
+            const c = node.callee;
+            if (c.type === 'MemberExpression' && c.property.type === 'Identifier' && SQL_CALLS.has(c.property.name)) context.report({ node, messageId: 'sql', data: { what: `${c.property.name}()` } });
+            else if (c.type === 'MemberExpression' && isSqlTag(c)) context.report({ node, messageId: 'sql', data: { what: 'sql helper' } });
+          },
+          TaggedTemplateExpression(node) {
+            if (isSqlTag(node.tag)) context.report({ node, messageId: 'sql', data: { what: 'sql`…`' } });
+          },
+        };
+      },
+    },
+  },
+};
+
+const noSqlInAdapters = {
+  files: ['src-main/ipc/**/*.ts', 'src-main/cli/**/*.ts', 'src-main/server/**/*.ts', 'lint-fixtures/adapters/**/*.ts'],
+  // Tests read the database directly to check what is on disk.
+  ignores: ['**/*.test.ts'],
+  plugins: { 'data-layer': dataLayer },
+  rules: { 'data-layer/no-sql-in-adapters': 'error' },
+};
+
 const boundariesConfig = {
   files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.mjs'],
   plugins: { boundaries },
   settings: {
     'boundaries/elements': LAYERS,
     'boundaries/files': FILE_CATEGORIES,
-    'boundaries/include': ['src-main/**', 'src-preload/**', 'src-renderer/**', 'tests/**', 'bench/**', 'e2e/**', 'scripts/**', 'bin/**', 'lint-fixtures/**', '*.config.ts', '*.config.js'],
+    'boundaries/include': ['src-main/**', 'src-preload/**', 'src-shared/**', 'src-renderer/**', 'tests/**', 'bench/**', 'e2e/**', 'scripts/**', 'bin/**', 'lint-fixtures/**', '*.config.ts', '*.config.js'],
     'import/resolver': { node: { extensions: ['.ts', '.tsx', '.mjs', '.js', '.json'] } },
   },
   rules: {
@@ -177,4 +213,5 @@ export default tseslint.config(
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', setTimeout: 'readonly' } } },
   { files: ['eslint.config.js', 'vite.config.ts', 'vitest.config.ts', 'playwright.config.ts'], rules: { 'no-restricted-syntax': 'off' } },
   boundariesConfig,
+  noSqlInAdapters,
 );

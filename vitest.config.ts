@@ -13,7 +13,7 @@ export default defineConfig({
     // time (the default on 2 cores would be one).
     maxWorkers: 3,
     projects: [
-      { test: { name: 'unit', include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/*.security.test.ts', '**/node_modules/**'], testTimeout: 20_000, globalSetup: [BUNDLE] } },
+      { test: { name: 'unit', include: ['src-main/**/*.test.ts', 'src-preload/**/*.test.ts', 'src-shared/**/*.test.ts', 'src-renderer/**/*.test.ts', 'scripts/**/*.test.ts', 'tests/**/*.test.ts'], exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/*.security.test.ts', '**/node_modules/**'], testTimeout: 20_000, globalSetup: [BUNDLE] } },
       { test: { name: 'integration', include: ['src-main/**/*.int.test.ts', 'tests/**/*.int.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, globalSetup: [BUNDLE] } },
       { test: { name: 'faults', include: ['src-main/**/*.fault.test.ts', 'tests/**/*.fault.test.ts'], testTimeout: 300_000, hookTimeout: 120_000, fileParallelism: false, globalSetup: [BUNDLE, 'tests/faults/fault-table-setup.ts'] } },
       { test: { name: 'security', include: ['tests/security/**/*.security.test.ts'], testTimeout: 180_000, hookTimeout: 120_000, globalSetup: [BUNDLE, 'tests/security/security-table-setup.ts'] } },

@@ -37,7 +37,7 @@ const app = await App.open({ settings: loadSettings({ env: { OPENFATTURE_TODAY: 
 const figures: BenchFigure[] = [];
 try {
   generateDemo(app.database.sqlite, { clients: 60, invoices: 2000, seed: 42, today: TODAY });
-  const offline = new Assistant({ db: app.database.db, today: () => TODAY, embedder: null });
+  const offline = new Assistant({ connection: app.database.sqlite, today: () => TODAY, embedder: null });
   const piva = (app.database.sqlite.prepare('SELECT partita_iva FROM clients ORDER BY id LIMIT 1').get() as { partita_iva: string }).partita_iva;
   const sql = (q: string, ...p: unknown[]) => () => app.database.sqlite.prepare(q).all(...p);
   const cases: [string, string, () => unknown][] = [

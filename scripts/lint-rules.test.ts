@@ -42,6 +42,9 @@ describe('architecture (eslint-plugin-boundaries, DESIGN §2)', () => {
   it('rejects node modules in the contract', () => {
     expect(messages('contract/imports-fs.ts', 'boundaries/dependencies')).toEqual([expect.stringMatching(/^contract may not import node:fs/)]);
   });
+  it('rejects node modules in the shared folder', () => {
+    expect(messages('shared/imports-fs.ts', 'boundaries/dependencies')).toEqual([expect.stringMatching(/^shared may not import node:fs/)]);
+  });
   it('rejects native modules in the renderer', () => {
     expect(messages('renderer/imports-sqlite.ts', 'boundaries/dependencies')).toEqual([expect.stringMatching(/^renderer may not import better-sqlite3/)]);
   });
@@ -50,6 +53,17 @@ describe('architecture (eslint-plugin-boundaries, DESIGN §2)', () => {
   });
   it('lets a test beside the core drive other layers with test packages', () => {
     expect(of('core/allowed-in-tests.test.ts')).toEqual([]);
+  });
+});
+
+describe('SQL only in the data layer', () => {
+  it('rejects prepare(), query builders and sql templates in an adapter', () => {
+    const found = messages('adapters/sql-in-handler.ts', 'data-layer/no-sql-in-adapters');
+    expect(found.map((m) => m.split(':')[0])).toEqual(['prepare()', 'selectFrom()', 'sql`…`', 'sql helper']);
+    expect(found[0]).toMatch(/belongs in a repository of src-main\/core/);
+  });
+  it('accepts an adapter that calls the core (and RegExp.exec)', () => {
+    expect(of('adapters/clean-handler.ts')).toEqual([]);
   });
 });
 

@@ -1,7 +1,8 @@
 // Builds the router for a running App: binds each domain's handlers to the core services and
 // forwards the services' events (settings, auto-indexing, retraining) as typed pushes.
 import type { App } from '../core/app';
-import { IpcRouter, type HandlerMap } from './ipc-router';
+import type { ChannelDomain } from '../../src-preload/contract/channels';
+import { IpcRouter, type DomainHandlers, type HandlerMap } from './ipc-router';
 import { assistantHandlers } from './handlers/assistant-handlers';
 import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
@@ -25,21 +26,23 @@ export interface RouterInfo {
 
 export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
   const startedAt = new Date().toISOString();
-  // The router exists before the handlers so they can push through it; `handlers` is complete by
-  // type (HandlerMap), so a channel added to the contract without a handler fails the typecheck.
+  // The router exists before the handlers so they can push through it. One handler module per
+  // contract domain, each typed by that domain's channels: a channel added to the contract without
+  // a handler fails the typecheck.
   let router: IpcRouter | null = null;
   const emit: IpcRouter['emit'] = (event, payload) => router?.emit(event, payload);
-  const handlers: HandlerMap = {
-    ...dataHandlers(app),
-    ...assistantHandlers(app),
-    ...feedbackHandlers(app),
-    ...modelsHandlers(app),
-    ...indexHandlers(app, emit),
-    ...settingsHandlers(app),
-    ...statusHandlers(app, { version: info.version, startedAt }),
-    ...opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
-    ...importHandlers(app, emit),
+  const domains: { [D in ChannelDomain]: DomainHandlers<D> } = {
+    data: dataHandlers(app),
+    assistant: assistantHandlers(app),
+    feedback: feedbackHandlers(app),
+    models: modelsHandlers(app),
+    index: indexHandlers(app, emit),
+    settings: settingsHandlers(app),
+    status: statusHandlers(app, { version: info.version, startedAt }),
+    ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
+    import: importHandlers(app, emit),
   };
+  const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;
   router = new IpcRouter(handlers, app.logger);
   const r = router;
   const onSettings = (keys: string[]) => r.emit('settings:changed', { keys });

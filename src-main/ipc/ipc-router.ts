@@ -4,7 +4,7 @@
 // contract surfaces as a clear INTERNAL error instead of a broken page. Pushes go out through `onEvent`
 // to every transport (Electron webContents, browser-host sockets).
 import { EventEmitter } from 'node:events';
-import { channels, isChannel, type Channel, type ChannelResult, type ParsedArgs } from '../../src-preload/contract/channels';
+import { channels, isChannel, type Channel, type ChannelDomain, type ChannelResult, type DomainChannel, type ParsedArgs } from '../../src-preload/contract/channels';
 import { events, type EventName, type EventPayload } from '../../src-preload/contract/push-events';
 import { fail, ok, type IpcResult } from '../../src-preload/contract/result';
 import { errorCode, errorMessage, formatZodIssues } from '../core/errors';
@@ -14,6 +14,8 @@ import { messagesOfError } from '../core/ml/retraining/retraining-message';
 export type ChannelHandler<C extends Channel> = (args: ParsedArgs<C>) => Promise<ChannelResult<C>> | ChannelResult<C>;
 export type HandlerMap = { [C in Channel]: ChannelHandler<C> };
 export type PartialHandlers<C extends Channel> = { [K in C]: ChannelHandler<K> };
+/** The handlers of one contract domain: exactly its channels, as the contract's domain map lists them. */
+export type DomainHandlers<D extends ChannelDomain> = PartialHandlers<DomainChannel<D>>;
 
 export type EventListener = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 

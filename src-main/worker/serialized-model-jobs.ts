@@ -3,6 +3,7 @@
 import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays } from '../core/dates';
+import { dataVersion } from '../core/db/database-maintenance';
 import { openDatabase, type Database } from '../core/db/database';
 import { AppError } from '../core/errors';
 import { CashFlowModel } from '../core/ml/cash-flow/cash-flow-model';
@@ -26,7 +27,7 @@ function sqliteFor(file: string): BetterSqlite3.Database {
 /** Paid invoices known by `today`, rebuilt only when another connection committed since (data_version). */
 function knownRows(ref: DatasetRef): { rows: TrainingRow[]; byId: Map<number, TrainingRow> } {
   const sqlite = sqliteFor(ref.database);
-  const version = sqlite.pragma('data_version', { simple: true }) as number;
+  const version = dataVersion(sqlite);
   const key = `${ref.database}|${ref.today}|${version}`;
   if (rowsCache?.key !== key) {
     const rows = buildTrainingSet(sqlite, { paidBefore: addDays(ref.today, 1) });

@@ -12,21 +12,31 @@ import { opsChannels } from './ops-channels';
 import { settingsChannels } from './settings-channels';
 import { statusChannels } from './status-channels';
 
-export const channels = {
-  ...dataChannels,
-  ...assistantChannels,
-  ...conversationChannels,
-  ...feedbackChannels,
-  ...modelsChannels,
-  ...indexChannels,
-  ...settingsChannels,
-  ...statusChannels,
-  ...opsChannels,
-  ...importChannels,
+/** The contract by domain: main serves each domain's channels with one handler module (src-main/ipc/handlers). */
+export const channelDomains = {
+  data: dataChannels,
+  /** The assistant and its stored conversations. */
+  assistant: { ...assistantChannels, ...conversationChannels },
+  feedback: feedbackChannels,
+  models: modelsChannels,
+  index: indexChannels,
+  settings: settingsChannels,
+  status: statusChannels,
+  ops: opsChannels,
+  import: importChannels,
 } as const;
+
+type ChannelDomains = typeof channelDomains;
+export type ChannelDomain = keyof ChannelDomains;
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+
+/** Every channel of every domain, by name. */
+export const channels = Object.assign({}, ...Object.values(channelDomains)) as UnionToIntersection<ChannelDomains[ChannelDomain]>;
 
 export type Channels = typeof channels;
 export type Channel = keyof Channels;
+/** The channels of one domain. */
+export type DomainChannel<D extends ChannelDomain> = keyof ChannelDomains[D] & Channel;
 /** What a caller passes (defaults may be omitted). */
 export type ChannelArgs<C extends Channel> = z.input<Channels[C]['args']>;
 /** What a handler receives after validation (defaults filled in). */

@@ -3,6 +3,7 @@
 // Pure zod: this folder is imported by main, preload, the browser client, the renderer and the core
 // (the feedback schemas of the CLI and of import apply the same limits).
 import { z } from 'zod';
+import { INVOICE_LIMITS } from '../../src-shared/invoice';
 
 /**
  * The longest value each kind of free-text field accepts, everywhere: IPC arguments, CLI flags,
@@ -21,7 +22,7 @@ export const TextLimits = {
   /** Questions to the assistant, invoice notes, knowledge-index queries. */
   shortText: 2_000,
   /** An invoice line's description: FatturaPA's Descrizione holds at most 1,000 characters. */
-  invoiceLine: 1_000,
+  invoiceLine: INVOICE_LIMITS.lineDescription,
   /** Feedback: the question, the answer, the correction and the comment. */
   longText: 20_000,
   /** A JSON object (a feedback context, a prediction, an outcome), as UTF-8 bytes once serialized. */

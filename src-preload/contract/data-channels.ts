@@ -1,12 +1,12 @@
 // Data channels (the Data page): invoices, clients, products and payments. Shapes are what the UI
 // shows, in cents and ISO dates; the router maps the domain services onto them.
 import { z } from 'zod';
+import { DOCUMENT_TYPES, hasQuantityPrecision, INVOICE_LIMITS, INVOICE_STATUSES, isVatRate, PAYMENT_METHODS, VAT_RATES } from '../../src-shared/invoice';
 import { Cents, Id, IsoDate, IsoTimestamp, Limit, LimitedText, Offset, Page } from './common';
 
-export const InvoiceStatus = z.enum(['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled']);
-export const DocumentType = z.enum(['TD01', 'TD02', 'TD04', 'TD05', 'TD06', 'TD24', 'TD25']);
-
-export const PAYMENT_METHODS = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'] as const;
+export { PAYMENT_METHODS } from '../../src-shared/invoice';
+export const InvoiceStatus = z.enum(INVOICE_STATUSES);
+export const DocumentType = z.enum(DOCUMENT_TYPES);
 export const PaymentMethod = z.enum(PAYMENT_METHODS);
 
 export const InvoiceSummary = z.object({
@@ -62,9 +62,9 @@ const Search = LimitedText('name').trim();
 export const InvoiceLineInput = z
   .object({
     description: LimitedText('invoiceLine').trim().min(1),
-    quantity: z.number().finite().positive().max(1_000_000),
-    unitPriceCents: z.number().int().min(0).max(1e11),
-    vatRate: z.number().finite().min(0).max(100),
+    quantity: z.number().finite().positive().max(INVOICE_LIMITS.quantity).refine(hasQuantityPrecision, `at most ${INVOICE_LIMITS.quantityDecimals} decimals`),
+    unitPriceCents: z.number().int().min(0).max(INVOICE_LIMITS.unitPriceCents),
+    vatRate: z.number().refine(isVatRate, `must be one of ${VAT_RATES.join(', ')} (%)`),
     productId: Id.optional(),
   })
   .strict();
@@ -78,7 +78,7 @@ export const CreateInvoiceArgs = z
     dueDate: IsoDate.optional(),
     documentType: DocumentType.optional(),
     notes: LimitedText('shortText').optional(),
-    lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(200),
+    lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(INVOICE_LIMITS.lines),
   })
   .strict();
 export type CreateInvoiceArgs = z.infer<typeof CreateInvoiceArgs>;

@@ -459,7 +459,8 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
         </div>
         <label className="field">
           <span className="field-label">{t('data.notes')}</span>
-          <textarea className="input" value={draft.notes} onChange={(e) => update({ ...draft, notes: e.target.value })} rows={2} />
+          <textarea className="input" value={draft.notes} aria-invalid={!!errors.notes} aria-describedby={errId('notes')} onChange={(e) => update({ ...draft, notes: e.target.value })} rows={2} />
+          <FieldError id="err-notes" error={errors.notes} />
         </label>
         <div className="dialog-actions">
           <button type="button" className="btn" onClick={onClose} data-close>

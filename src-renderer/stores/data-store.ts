@@ -4,6 +4,7 @@
 import { create } from 'zustand';
 import type { ChannelArgs } from '../../src-preload/contract/channels';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../src-preload/contract/data-channels';
+import { hasQuantityPrecision, INVOICE_LIMITS, isVatRate, type PaymentMethod } from '../../src-shared/invoice';
 import { isIsoDate } from '../format/dates';
 import { lineTotals, parseAmountInput, sumTotals } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
@@ -63,13 +64,17 @@ export function validateInvoiceDraft(d: InvoiceDraft): { errors: DraftErrors; ar
     const p = parseAmountInput(l.unitPrice);
     const v = parseNumber(l.vatRate);
     if (!l.description.trim()) errors[`lines.${i}.description`] = 'data.err.description';
-    if (q === null || q <= 0) errors[`lines.${i}.quantity`] = 'data.err.quantity';
+    if (q === null || q <= 0 || q > INVOICE_LIMITS.quantity || !hasQuantityPrecision(q)) errors[`lines.${i}.quantity`] = 'data.err.quantity';
     if (!p.ok) errors[`lines.${i}.unitPrice`] = p.reason === 'empty' ? 'data.err.priceEmpty' : p.reason === 'negative' ? 'data.err.priceNegative' : 'data.err.price';
-    if (v === null || v > 100) errors[`lines.${i}.vatRate`] = 'data.err.vat';
-    if (l.description.trim() && q !== null && q > 0 && p.ok && v !== null && v <= 100) {
+    if (p.ok && p.cents > INVOICE_LIMITS.unitPriceCents) errors[`lines.${i}.unitPrice`] = 'data.err.price';
+    if (v === null || !isVatRate(v)) errors[`lines.${i}.vatRate`] = 'data.err.vat';
+    if (l.description.trim().length > INVOICE_LIMITS.lineDescription) errors[`lines.${i}.description`] = 'data.err.descriptionLong';
+    if (!errors[`lines.${i}.description`] && !errors[`lines.${i}.quantity`] && !errors[`lines.${i}.unitPrice`] && !errors[`lines.${i}.vatRate`] && q !== null && p.ok && v !== null) {
       lines.push({ description: l.description.trim(), quantity: q, unitPriceCents: p.cents, vatRate: v, ...(l.productId ? { productId: l.productId } : {}) });
     }
   });
+  if (d.lines.length > INVOICE_LIMITS.lines) errors.lines = 'data.err.tooManyLines';
+  if (d.notes.trim().length > INVOICE_LIMITS.notes) errors.notes = 'data.err.notesLong';
   if (Object.keys(errors).length > 0) return { errors, args: null };
   return {
     errors,
@@ -84,9 +89,7 @@ export function validateInvoiceDraft(d: InvoiceDraft): { errors: DraftErrors; ar
   };
 }
 
-export type PaymentMethod = NonNullable<ChannelArgs<'payments:record'>['method']>;
-/** The contract's payment methods, in the order the form lists them. */
-export const PAYMENT_METHODS: readonly PaymentMethod[] = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'];
+export { PAYMENT_METHODS, type PaymentMethod } from '../../src-shared/invoice';
 
 export interface PaymentDraft {
   amount: string;

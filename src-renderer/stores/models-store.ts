@@ -6,6 +6,7 @@ import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
 import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
 import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
+import { compareSemver } from '../../src-shared/semver';
 
 export type RetrainResult = ChannelResult<'models:retrain'>;
 export type TriggerState = ModelCard['triggers'][number];
@@ -24,13 +25,6 @@ export function metricSeries(versions: ModelVersion[], metric: string): { versio
   return [...versions]
     .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : compareSemver(a.version, b.version)))
     .map((v) => ({ version: v.version, value: v.metrics[metric] ?? null, active: v.status === 'active' }));
-}
-
-export function compareSemver(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < 3; i++) if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  return 0;
 }
 
 interface Progress {

@@ -13,7 +13,7 @@ import { todayIso } from '../../src-main/core/dates';
 import { openDatabase } from '../../src-main/core/db/database';
 import { createLogger } from '../../src-main/core/logger';
 import { contentHash, DocumentBuilder } from '../../src-main/core/rag/document-builder';
-import { trackedTypes } from '../../src-main/core/rag/rag-indexer';
+import { trackedTypes } from '../../src-main/core/rag/rag-outbox';
 import { VectorIndex } from '../../src-main/core/rag/vector-index';
 import { commandLine, committedFrom, type CommandTargets, type WriteKind, type WriteRecord, type WriterSpec } from './writer-protocol';
 

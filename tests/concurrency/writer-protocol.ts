@@ -54,7 +54,7 @@ export function commandLine(kind: WriteKind, n: number, t: CommandTargets): stri
     case 'payment': {
       const invoice = t.payInvoiceIds[n % t.payInvoiceIds.length]!;
       // One cent at a time: the invoice never runs out of outstanding amount during a run.
-      return ['fattura', 'paga', String(invoice), '--importo', '0,01', '--metodo', 'bonifico', '--riferimento', marker, '--json'];
+      return ['fattura', 'paga', `id:${invoice}`, '--importo', '0,01', '--metodo', 'bonifico', '--riferimento', marker, '--json'];
     }
     case 'feedback':
       return ['ai', 'feedback', 'submit', '--input', `Domanda ${marker}`, '--response', 'Risposta', '--rating', String(1 + (n % 5)), '--session-id', t.tag, '--message-id', String(n), '--json'];

@@ -8,9 +8,9 @@ import { isIsoDate, todayIso } from '../../core/dates';
 import type { Client } from '../../core/domain/client-service';
 import { invoiceTotals, VAT_RATES } from '../../core/domain/invoice-totals';
 import type { InvoiceDetail, InvoiceInput, InvoiceSummary } from '../../core/domain/invoice-service';
-import { PAYMENT_METHODS } from '../../core/domain/payment-service';
+import { PAYMENT_METHODS } from '../../../src-shared/invoice';
 import type { Product } from '../../core/domain/product-service';
-import type { InvoiceStatus } from '../../core/db/schema';
+import type { InvoiceStatus } from '../../../src-shared/invoice';
 import { InputError, NotFoundError } from '../../core/errors';
 import { formatEuro, parseEuroToCents } from '../../core/money';
 import { ExitError, EXIT_FAILURE, parse, printJson, printTable, withApp } from '../context';
@@ -472,12 +472,7 @@ function registerClientCommands(program: Command): void {
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         const c = withFlags(CLIENT_FLAGS, () => app.clients.find(ref, 'client'));
-        const invoices = app.invoices.list({ clientId: c.id });
-        const stats = {
-          invoices: invoices.length,
-          totalCents: invoices.reduce((s, i) => s + i.total_cents, 0),
-          outstandingCents: invoices.reduce((s, i) => s + i.outstanding_cents, 0),
-        };
+        const stats = app.invoices.clientTotals(c.id);
         if (o.json) return printJson({ client: c, ...stats });
         printClient(c);
         process.stdout.write(`\nFatture: ${stats.invoices} — totale ${formatEuro(stats.totalCents)}, da incassare ${formatEuro(stats.outstandingCents)}\n`);
@@ -661,7 +656,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('mostra')
     .alias('show')
     .description('show an invoice with its lines and instalments')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--json', 'print as JSON')
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
@@ -675,7 +670,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('paga')
     .alias('pay')
     .description('record a payment: settles the open instalments oldest first; partial amounts allowed')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--importo <euro>', 'amount received (default: everything still open)', euro('--importo'))
     .option('--data <YYYY-MM-DD>', 'date received (default today)', parse.date('--data'))
     .option('--metodo <metodo>', `payment method: ${PAYMENT_METHODS.join(', ')}`, 'bonifico')
@@ -708,7 +703,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('emetti')
     .alias('issue')
     .description('issue a draft invoice (created with --bozza), so payments can be recorded')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--json', 'print the invoice as JSON')
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
@@ -722,7 +717,7 @@ function registerInvoiceCommands(program: Command): void {
     .command('elimina')
     .alias('delete')
     .description('delete an invoice with its lines and instalments (paid or part-paid ones need --force)')
-    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id')
+    .argument('<fattura>', 'the number as printed (e.g. "FPR 12/2025"), NUMERO/ANNO (e.g. 12/2025) or the id (id:42)')
     .option('--force', 'delete even if payments were recorded')
     .option('--json', 'print the deleted invoice as JSON')
     .action(async (ref: string, o: { force?: boolean; json?: boolean }, cmd: Command) => {

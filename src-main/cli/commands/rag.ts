@@ -2,9 +2,9 @@
 // (DESIGN §5, §8; the seed's command lines verbatim).
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { readPaused, writePaused } from '../../core/rag/auto-indexing-service';
-import { autoUpdateStats as readStats, runningAutoIndexing } from '../../core/rag/auto-update-stats';
-import { ChangeTracker } from '../../core/rag/change-tracker';
+import { readPaused, runningAutoIndexing, writePaused } from '../../core/rag/auto-indexing-service';
+import { autoUpdateStats as readStats } from '../../core/rag/auto-update-stats';
+import { RagOutbox } from '../../core/rag/rag-outbox';
 import type { RagEntityType } from '../../core/db/schema';
 import { InputError } from '../../core/errors';
 import { ExitError, EXIT_FAILURE, parse, printJson, printTable, withApp } from '../context';
@@ -80,10 +80,9 @@ export function registerRagCommands(ai: Command): void {
           cliProgress.Presets.shades_classic,
         );
         let started = false;
-        await app.rag.vectors();
-        const t0 = performance.now();
-        const r = await app.rag.indexer.reindexAll({
+        const r = await app.rag.reindex({
           types: opts.type,
+          owner: 'ai rag reindex',
           onProgress: (p) => {
             if (!started) {
               bar.start(p.total, p.current);
@@ -92,9 +91,9 @@ export function registerRagCommands(ai: Command): void {
           },
         });
         if (started) bar.stop();
-        const saved = await app.rag.saveIndex('ai rag reindex');
+        const saved = r.indexFileWritten;
         const st = app.rag.embedder.status();
-        const result = { entities: r.entities, added: r.added, updated: r.updated, skipped: r.skipped, deleted: r.deleted, failed: r.failed, embeddingPending: r.embeddingPending, seconds: (performance.now() - t0) / 1000, indexFileWritten: saved, model: st };
+        const result = { entities: r.entities, added: r.added, updated: r.updated, skipped: r.skipped, deleted: r.deleted, failed: r.failed, embeddingPending: r.embeddingPending, seconds: r.durationMs / 1000, indexFileWritten: saved, model: st };
         if (opts.json) printJson(result);
         else {
           process.stdout.write(`Reindexed ${r.entities} entities in ${result.seconds.toFixed(1)}s: ${r.added} added, ${r.updated} updated, ${r.skipped} skipped, ${r.deleted} deleted, ${r.failed} failed\n`);
@@ -194,9 +193,9 @@ export function registerRagCommands(ai: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { limit: number; json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
-        const tracker = new ChangeTracker(app.database.sqlite, () => app.settings);
-        const rows = tracker.list(opts.limit);
-        const total = tracker.counts().total;
+        const outbox = new RagOutbox(app.database.sqlite, () => app.settings);
+        const rows = outbox.list(opts.limit);
+        const total = outbox.counts().total;
         if (opts.json) return printJson({ total, shown: rows.length, pending: rows });
         process.stdout.write(`${total} pending change(s)${rows.length < total ? `, showing ${rows.length}` : ''}\n`);
         printTable(rows, [
@@ -250,7 +249,7 @@ export function registerRagCommands(ai: Command): void {
     .action(async (opts: { json?: boolean }, cmd: Command) => {
       await withApp(cmd, async (app) => {
         writePaused(app.database.sqlite, false);
-        const pending = new ChangeTracker(app.database.sqlite, () => app.settings).counts().total;
+        const pending = new RagOutbox(app.database.sqlite, () => app.settings).counts().total;
         if (opts.json) printJson({ paused: false, pending });
         else process.stdout.write(`RAG auto-update resumed; ${pending} pending change(s) will be processed.\n`);
       });

@@ -19,7 +19,7 @@ beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-assistant-demo-'));
   database = openDatabase(path.join(dir, 'openfatture.db'));
   demo = generateDemo(database.sqlite, { clients: 25, invoices: 600, seed: 7, today: TODAY });
-  assistant = new Assistant({ db: database.db, today: () => TODAY });
+  assistant = new Assistant({ connection: database.sqlite, today: () => TODAY });
 });
 
 afterAll(async () => {

@@ -18,7 +18,7 @@ export function assistantFor(app: App): Assistant {
   let assistant = assistants.get(app);
   if (!assistant) {
     assistant = new Assistant({
-      db: app.database.db,
+      connection: app.database.sqlite,
       logger: app.logger,
       provider: () => proseProvider(app),
       retriever: app.rag.retriever,

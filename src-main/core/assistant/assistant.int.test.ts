@@ -18,7 +18,7 @@ const all = <T>(sql: string, ...params: unknown[]) => fx.database.sqlite.prepare
 
 beforeAll(async () => {
   fx = await createAssistantFixture(TODAY);
-  assistant = new Assistant({ db: fx.database.db, today: () => TODAY });
+  assistant = new Assistant({ connection: fx.database.sqlite, today: () => TODAY });
 });
 afterAll(async () => {
   await fx?.close();

@@ -7,9 +7,8 @@
 // in the language of the question, and conversations are kept (conversation-store.ts) so they
 // survive restarts.
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, daysBetween, startOfWeek, todayIso } from '../dates';
-import type { DB } from '../db/schema';
 import { InputError, errorMessage } from '../errors';
 import type { Logger } from '../logger';
 import type {
@@ -48,7 +47,8 @@ const FOLLOW_UP_MAX_WORDS = 8;
 const MAX_SESSIONS = 500;
 
 export interface AssistantOptions {
-  db: Kysely<DB>;
+  /** The database connection its read models query through. */
+  connection: BetterSqlite3.Database;
   logger?: Logger;
   /** Writes the prose; built-in templates when missing. Called per answer so settings apply live. */
   provider?: () => ProseProvider;
@@ -96,8 +96,8 @@ export class Assistant {
   private readonly sessions = new Map<string, SessionState>();
 
   constructor(private readonly options: AssistantOptions) {
-    this.queries = new BusinessQueries(options.db);
-    this.memory = new CorrectionMemory(options.db, options.embedder ?? null, options.logger, options.corrections);
+    this.queries = new BusinessQueries(options.connection);
+    this.memory = new CorrectionMemory(options.connection, options.embedder ?? null, options.logger, options.corrections);
   }
 
   async ask(input: AskInput): Promise<AssistantAnswer> {
@@ -301,15 +301,7 @@ export class Assistant {
 
   /** Receipts dated in the period on the scope's invoices, whatever their issue date. */
   private async collectedIn(period: Period, scope: Scope): Promise<number> {
-    const rows = await this.options.db
-      .selectFrom('payments as p')
-      .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
-      .select(['i.client_id', 'p.paid_amount_cents'])
-      .where('p.paid_date', '>=', period.from)
-      .where('p.paid_date', '<=', period.to)
-      .where('p.paid_amount_cents', '>', 0)
-      .where('i.status', 'not in', ['draft', 'cancelled'])
-      .execute();
+    const rows = await this.queries.receipts(period.from, period.to);
     return rows.filter((r) => (!scope.client || r.client_id === scope.client.id) && !scope.exclude.has(r.client_id)).reduce((s, r) => s + r.paid_amount_cents, 0);
   }
 
@@ -493,11 +485,7 @@ export class Assistant {
       modelNote ??= lang === 'it' ? 'Il modello di cash flow non è ancora addestrato.' : "The cash-flow model isn't trained yet.";
       notes.push(modelNote);
       // Baseline without a model: each open instalment is expected on its due date (overdue ones today).
-      const instalments = await this.options.db
-        .selectFrom('payments')
-        .select(['invoice_id', 'due_date', 'amount_cents', 'paid_amount_cents'])
-        .where('invoice_id', 'in', open.length ? open.map((f) => f.id) : [-1])
-        .execute();
+      const instalments = await this.queries.instalments(open.map((f) => f.id));
       const hasRows = new Set(instalments.map((p) => p.invoice_id));
       const openById = new Map(open.map((f) => [f.id, f]));
       for (const p of instalments) {
@@ -568,8 +556,7 @@ export class Assistant {
   }
 
   private async indexedDocuments(): Promise<number> {
-    const r = await this.options.db.selectFrom('rag_documents').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(r.n);
+    return this.queries.indexedDocuments();
   }
 
   private async labelHits(hits: Awaited<ReturnType<Retriever['search']>>, question: string, lang: Lang) {
@@ -577,12 +564,7 @@ export class Assistant {
     for (const h of hits) {
       let label = `${h.entityType} #${h.entityId}`;
       if (h.entityType === 'invoice') {
-        const inv = await this.options.db
-          .selectFrom('invoices as i')
-          .innerJoin('clients as c', 'c.id', 'i.client_id')
-          .select(['i.number', 'i.year', 'c.denominazione'])
-          .where('i.id', '=', h.entityId)
-          .executeTakeFirst();
+        const inv = await this.queries.invoiceName(h.entityId);
         if (!inv) continue; // deleted since it was indexed
         label = `${lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(inv.number, inv.year)} — ${inv.denominazione}`;
       } else if (h.entityType === 'client') {
@@ -590,7 +572,7 @@ export class Assistant {
         if (!c) continue;
         label = c.denominazione;
       } else {
-        const p = await this.options.db.selectFrom('products').select(['code', 'description']).where('id', '=', h.entityId).executeTakeFirst();
+        const p = await this.queries.productName(h.entityId);
         if (!p) continue;
         label = `${p.code} — ${p.description}`;
       }

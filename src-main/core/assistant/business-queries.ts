@@ -2,12 +2,12 @@
 // (due, paid, outstanding, overdue as of a day), clients, and the aggregates built on them. Nothing
 // here writes. "Issued" means every invoice that is not a draft or cancelled; credit notes (TD04)
 // count negatively in revenue.
-import { sql, type Kysely } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
 import { daysBetween } from '../dates';
-import type { DB, InvoiceStatus } from '../db/schema';
+import type { InvoiceStatus } from '../db/schema';
+import { BusinessRepository, CREDIT_NOTE_TYPE, NOT_ISSUED, type InvoiceRow, type OpenInstalment, type PaymentAggregate } from './business-repository';
 
-export const CREDIT_NOTE_TYPE = 'TD04';
-const NOT_ISSUED: InvoiceStatus[] = ['draft', 'cancelled'];
+export { CREDIT_NOTE_TYPE } from './business-repository';
 
 export interface InvoiceFigures {
   id: number;
@@ -47,60 +47,25 @@ export interface InvoiceFilter {
   issuedOnly?: boolean;
 }
 
-interface PaymentAgg {
-  invoice_id: number;
-  n: number;
-  amount: number;
-  paid: number;
-  last_paid: string | null;
-}
-
-interface OpenInstalmentRow {
-  invoice_id: number;
-  due_date: string;
-  open: number;
-}
-
-/** Read-only queries over invoices, payments and clients. */
+/**
+ * Read-only figures over invoices, payments and clients. Promise-returning, as a server database
+ * would need; over SQLite each call runs synchronously inside.
+ */
 export class BusinessQueries {
-  constructor(private readonly db: Kysely<DB>) {}
+  private readonly rows: BusinessRepository;
+
+  constructor(connection: BetterSqlite3.Database) {
+    this.rows = new BusinessRepository(connection);
+  }
 
   /** Every invoice matching the filter with its payment state as of `asOf`, newest first. */
   async invoices(filter: InvoiceFilter, asOf: string): Promise<InvoiceFigures[]> {
-    let q = this.db
-      .selectFrom('invoices as i')
-      .innerJoin('clients as c', 'c.id', 'i.client_id')
-      .select([
-        'i.id', 'i.number', 'i.year', 'i.client_id', 'c.denominazione', 'c.partita_iva', 'i.document_type', 'i.status',
-        'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
-      ]);
-    if (filter.issuedFrom) q = q.where('i.issue_date', '>=', filter.issuedFrom);
-    if (filter.issuedTo) q = q.where('i.issue_date', '<=', filter.issuedTo);
-    if (filter.clientId !== undefined) q = q.where('i.client_id', '=', filter.clientId);
-    if (filter.issuedOnly) q = q.where('i.status', 'not in', NOT_ISSUED);
-    const rows = await q.orderBy('i.issue_date', 'desc').orderBy('i.id', 'desc').execute();
-    return this.withPayments(rows, asOf);
+    return this.withPayments(this.rows.invoices(filter), asOf);
   }
 
   /** Invoices created (created_at day) or issued (issue_date) within [from, to], drafts included. */
   async invoicesCreatedOrIssued(from: string, to: string, asOf: string): Promise<(InvoiceFigures & { matchedBy: 'created' | 'issued' | 'both' })[]> {
-    const rows = await this.db
-      .selectFrom('invoices as i')
-      .innerJoin('clients as c', 'c.id', 'i.client_id')
-      .select([
-        'i.id', 'i.number', 'i.year', 'i.client_id', 'c.denominazione', 'c.partita_iva', 'i.document_type', 'i.status',
-        'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
-      ])
-      .where((eb) =>
-        eb.or([
-          eb.and([eb(sql<string>`substr(i.created_at, 1, 10)`, '>=', from), eb(sql<string>`substr(i.created_at, 1, 10)`, '<=', to)]),
-          eb.and([eb('i.issue_date', '>=', from), eb('i.issue_date', '<=', to)]),
-        ]),
-      )
-      .orderBy('i.created_at', 'desc')
-      .orderBy('i.id', 'desc')
-      .execute();
-    const figures = await this.withPayments(rows, asOf);
+    const figures = this.withPayments(this.rows.invoicesCreatedOrIssued(from, to), asOf);
     return figures.map((f) => {
       const created = f.createdDay >= from && f.createdDay <= to;
       const issued = f.issueDate >= from && f.issueDate <= to;
@@ -110,120 +75,69 @@ export class BusinessQueries {
 
   /** The given invoices with their payment state as of `asOf` (unknown ids are skipped). */
   async invoicesByIds(ids: readonly number[], asOf: string): Promise<InvoiceFigures[]> {
-    const rows = [];
-    for (let i = 0; i < ids.length; i += 500) {
-      // A loop, not push(...chunk): spreading a data-sized array overflows the call stack.
-      for (const row of await this.db
-          .selectFrom('invoices as i')
-          .innerJoin('clients as c', 'c.id', 'i.client_id')
-          .select([
-            'i.id', 'i.number', 'i.year', 'i.client_id', 'c.denominazione', 'c.partita_iva', 'i.document_type', 'i.status',
-            'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
-          ])
-          .where('i.id', 'in', ids.slice(i, i + 500))
-          .execute()) {
-        rows.push(row);
-      }
-    }
-    return this.withPayments(rows, asOf);
+    return this.withPayments(this.rows.invoicesByIds(ids), asOf);
   }
 
   /** Open (unpaid or partly paid) issued invoices as of `asOf`, optionally of one client. */
   async openInvoices(asOf: string, clientId?: number): Promise<InvoiceFigures[]> {
-    let q = this.db
-      .selectFrom('invoices as i')
-      .innerJoin('clients as c', 'c.id', 'i.client_id')
-      .select([
-        'i.id', 'i.number', 'i.year', 'i.client_id', 'c.denominazione', 'c.partita_iva', 'i.document_type', 'i.status',
-        'i.issue_date', 'i.due_date', 'i.created_at', 'i.net_cents', 'i.vat_cents', 'i.total_cents', 'i.ritenuta_cents',
-      ])
-      .where('i.status', 'not in', [...NOT_ISSUED, 'paid'])
-      .where('i.document_type', '!=', CREDIT_NOTE_TYPE);
-    if (clientId !== undefined) q = q.where('i.client_id', '=', clientId);
-    const rows = await q.orderBy('i.due_date').orderBy('i.id').execute();
-    return (await this.withPayments(rows, asOf)).filter((f) => f.outstandingCents > 0);
+    return this.withPayments(this.rows.openInvoices(clientId), asOf).filter((f) => f.outstandingCents > 0);
   }
 
   /** Receipts (paid instalments) whose paid_date falls within [from, to]. */
   async collected(from: string, to: string): Promise<{ cents: number; count: number }> {
-    const r = await this.db
-      .selectFrom('payments as p')
-      .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
-      .select([sql<number>`coalesce(sum(p.paid_amount_cents), 0)`.as('cents'), sql<number>`count(*)`.as('count')])
-      .where('p.paid_date', '>=', from)
-      .where('p.paid_date', '<=', to)
-      .where('p.paid_amount_cents', '>', 0)
-      .where('i.status', 'not in', NOT_ISSUED)
-      .executeTakeFirstOrThrow();
-    return { cents: Number(r.cents), count: Number(r.count) };
+    return this.rows.collected(from, to);
+  }
+
+  /** The same receipts one by one, with their invoice's client. */
+  async receipts(from: string, to: string): Promise<{ client_id: number; paid_amount_cents: number }[]> {
+    return this.rows.receipts(from, to);
   }
 
   async counts(): Promise<{ invoices: number; clients: number; products: number; drafts: number }> {
-    const one = async (table: 'invoices' | 'clients' | 'products') =>
-      Number((await this.db.selectFrom(table).select(sql<number>`count(*)`.as('n')).executeTakeFirstOrThrow()).n);
-    const drafts = Number(
-      (await this.db.selectFrom('invoices').select(sql<number>`count(*)`.as('n')).where('status', '=', 'draft').executeTakeFirstOrThrow()).n,
-    );
-    return { invoices: await one('invoices'), clients: await one('clients'), products: await one('products'), drafts };
+    return this.rows.counts();
   }
 
   async clientsCreatedBetween(from: string, to: string): Promise<number> {
-    const r = await this.db
-      .selectFrom('clients')
-      .select(sql<number>`count(*)`.as('n'))
-      .where(sql<string>`substr(created_at, 1, 10)`, '>=', from)
-      .where(sql<string>`substr(created_at, 1, 10)`, '<=', to)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+    return this.rows.clientsCreatedBetween(from, to);
   }
 
   async clients(): Promise<{ id: number; denominazione: string; partita_iva: string | null; codice_fiscale: string | null; city: string | null }[]> {
-    return this.db.selectFrom('clients').select(['id', 'denominazione', 'partita_iva', 'codice_fiscale', 'city']).orderBy('id').execute();
+    return this.rows.clients();
   }
 
   async client(id: number) {
-    return this.db.selectFrom('clients').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.rows.client(id);
   }
 
-  private async withPayments(
-    rows: {
-      id: number; number: string; year: number; client_id: number; denominazione: string; partita_iva: string | null;
-      document_type: string; status: InvoiceStatus; issue_date: string; due_date: string; created_at: string;
-      net_cents: number; vat_cents: number; total_cents: number; ritenuta_cents: number;
-    }[],
-    asOf: string,
-  ): Promise<InvoiceFigures[]> {
+  /** Every instalment of these invoices. */
+  async instalments(invoiceIds: readonly number[]): Promise<{ invoice_id: number; due_date: string; amount_cents: number; paid_amount_cents: number }[]> {
+    return this.rows.instalments(invoiceIds);
+  }
+
+  /** An invoice's number, year and client name; undefined when it is gone. */
+  async invoiceName(id: number): Promise<{ number: string; year: number; denominazione: string } | undefined> {
+    return this.rows.invoiceName(id);
+  }
+
+  /** A product's code and description; undefined when it is gone. */
+  async productName(id: number): Promise<{ code: string; description: string } | undefined> {
+    return this.rows.productName(id);
+  }
+
+  async indexedDocuments(): Promise<number> {
+    return this.rows.indexedDocuments();
+  }
+
+  private withPayments(rows: InvoiceRow[], asOf: string): InvoiceFigures[] {
     if (!rows.length) return [];
     const ids = rows.map((r) => r.id);
-    const aggs = new Map<number, PaymentAgg>();
-    const open = new Map<number, OpenInstalmentRow[]>();
-    // Chunked IN lists keep each statement under SQLite's variable limit.
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const agg = await this.db
-        .selectFrom('payments')
-        .select([
-          'invoice_id',
-          sql<number>`count(*)`.as('n'),
-          sql<number>`sum(amount_cents)`.as('amount'),
-          sql<number>`sum(paid_amount_cents)`.as('paid'),
-          sql<string | null>`max(paid_date)`.as('last_paid'),
-        ])
-        .where('invoice_id', 'in', chunk)
-        .groupBy('invoice_id')
-        .execute();
-      for (const a of agg) aggs.set(a.invoice_id, { ...a, n: Number(a.n), amount: Number(a.amount), paid: Number(a.paid) });
-      const openRows = await this.db
-        .selectFrom('payments')
-        .select(['invoice_id', 'due_date', sql<number>`amount_cents - paid_amount_cents`.as('open')])
-        .where('invoice_id', 'in', chunk)
-        .where(sql<number>`amount_cents - paid_amount_cents`, '>', 0)
-        .execute();
-      for (const r of openRows) {
-        const list = open.get(r.invoice_id) ?? [];
-        list.push({ ...r, open: Number(r.open) });
-        open.set(r.invoice_id, list);
-      }
+    const aggs = new Map<number, PaymentAggregate>();
+    const open = new Map<number, OpenInstalment[]>();
+    for (const a of this.rows.paymentAggregates(ids)) aggs.set(a.invoice_id, a);
+    for (const r of this.rows.openInstalments(ids)) {
+      const list = open.get(r.invoice_id) ?? [];
+      list.push(r);
+      open.set(r.invoice_id, list);
     }
     return rows.map((r) => {
       const agg = aggs.get(r.id);

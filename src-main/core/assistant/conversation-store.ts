@@ -5,6 +5,7 @@
 // feedback given on them stays (it is what the assistant learns from).
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AssistantAnswer } from './assistant-types';
+import { ConversationRepository, type ConversationRow, type TurnRow } from './conversation-repository';
 import type { Intent, Lang } from './parse-intent';
 import type { Period } from './parse-period';
 
@@ -43,73 +44,42 @@ export function conversationTitle(question: string): string {
   return q.length > CONVERSATION_TITLE_LENGTH ? `${q.slice(0, CONVERSATION_TITLE_LENGTH - 1)}…` : q;
 }
 
-interface TurnRow {
-  message_id: string;
-  question: string;
-  answer_json: string;
-  reading_json: string | null;
-  created_at: string;
-}
-
-interface ConversationRow {
-  id: string;
-  title: string;
-  language: Lang | null;
-  turn_count: number;
-  created_at: string;
-  updated_at: string;
-}
-
-/** Synchronous better-sqlite3 statements: a turn and its conversation are written in one transaction. */
+/** A turn and its conversation are written in one transaction. */
 export class ConversationStore {
-  private readonly stmts;
+  private readonly rows: ConversationRepository;
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {
-    this.stmts = {
-      upsert: sqlite.prepare<[string, string, string, string, string, string]>(
-        `INSERT INTO conversations(id, title, language, turn_count, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)
-           ON CONFLICT(id) DO UPDATE SET turn_count = turn_count + 1, updated_at = excluded.updated_at, language = ?`,
-      ),
-      insertTurn: sqlite.prepare<[string, string, string, string, string | null, string]>(
-        'INSERT INTO conversation_turns(conversation_id, message_id, question, answer_json, reading_json, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ),
-      recent: sqlite.prepare<[string, number], TurnRow>('SELECT * FROM conversation_turns WHERE conversation_id = ? ORDER BY id DESC LIMIT ?'),
-      all: sqlite.prepare<[string], TurnRow>('SELECT * FROM conversation_turns WHERE conversation_id = ? ORDER BY id'),
-      list: sqlite.prepare<[number, number], ConversationRow>('SELECT * FROM conversations ORDER BY updated_at DESC, id LIMIT ? OFFSET ?'),
-      count: sqlite.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM conversations'),
-      one: sqlite.prepare<[string], ConversationRow>('SELECT * FROM conversations WHERE id = ?'),
-      delete: sqlite.prepare<[string]>('DELETE FROM conversations WHERE id = ?'),
-    };
+  constructor(connection: BetterSqlite3.Database) {
+    this.rows = new ConversationRepository(connection);
   }
 
   /** Stores one answered question, creating the conversation on its first turn. */
   append(conversationId: string, turn: Omit<ConversationTurn, 'createdAt'>): void {
     const now = new Date().toISOString();
-    this.sqlite.transaction(() => {
-      this.stmts.upsert.run(conversationId, conversationTitle(turn.question), turn.answer.language, now, now, turn.answer.language);
-      this.stmts.insertTurn.run(conversationId, turn.messageId, turn.question, JSON.stringify(turn.answer), turn.reading ? JSON.stringify(turn.reading) : null, now);
-    })();
+    this.rows.sql.transaction(() => {
+      this.rows.touch(conversationId, conversationTitle(turn.question), turn.answer.language, now);
+      this.rows.insertTurn({ conversationId, messageId: turn.messageId, question: turn.question, answer: JSON.stringify(turn.answer), reading: turn.reading ? JSON.stringify(turn.reading) : null, at: now });
+    });
   }
 
   /** The latest `limit` turns of a conversation, oldest first (empty for an unknown id). */
   recentTurns(conversationId: string, limit: number): ConversationTurn[] {
-    return this.stmts.recent.all(conversationId, limit).reverse().map(toTurn);
+    return this.rows.recentTurns(conversationId, limit).reverse().map(toTurn);
   }
 
   list(options: { limit: number; offset?: number }): { items: ConversationSummary[]; total: number } {
-    return { items: this.stmts.list.all(options.limit, options.offset ?? 0).map(toSummary), total: this.stmts.count.get()!.n };
+    return { items: this.rows.list(options.limit, options.offset ?? 0).map(toSummary), total: this.rows.count() };
   }
 
   /** A conversation with all its turns, or null when there is none with this id. */
   get(conversationId: string): (ConversationSummary & { items: ConversationTurn[] }) | null {
-    const r = this.stmts.one.get(conversationId);
+    const r = this.rows.byId(conversationId);
     if (!r) return null;
-    return { ...toSummary(r), items: this.stmts.all.all(conversationId).map(toTurn) };
+    return { ...toSummary(r), items: this.rows.turns(conversationId).map(toTurn) };
   }
 
   /** Deletes a conversation and its turns; false when there was none. */
   delete(conversationId: string): boolean {
-    return this.stmts.delete.run(conversationId).changes > 0;
+    return this.rows.delete(conversationId);
   }
 }
 

@@ -9,8 +9,11 @@
 // cross-language paraphrases the model cannot see. One correction is applied: the same reading
 // first (the newest when the user corrected it more than once), then the most similar.
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
-import type { DB } from '../db/schema';
+import type BetterSqlite3 from 'better-sqlite3';
+import { SqlRunner } from '../db/sql-runner';
+import { ClientRepository } from '../domain/client-repository';
+import { FeedbackRepository } from '../feedback/feedback-repository';
+import { RagDocumentRepository } from '../rag/rag-document-repository';
 import type { Logger } from '../logger';
 import type { LearnedCorrection, QuestionEmbedder } from './assistant-types';
 import type { ClientRow } from './client-matcher';
@@ -123,13 +126,17 @@ interface Candidate {
 }
 
 export class CorrectionMemory {
+  private readonly feedback: FeedbackRepository;
+  private readonly clients: ClientRepository;
+  /** Question vectors share the embedding cache with the index's documents (by content hash and model). */
+  private readonly cache: RagDocumentRepository;
   private readonly cosineThreshold: number;
   private readonly conceptThreshold: number;
   private readonly limit: number;
   private readonly window: number;
 
   constructor(
-    private readonly db: Kysely<DB>,
+    private readonly connection: BetterSqlite3.Database,
     private readonly embedder: QuestionEmbedder | null,
     private readonly logger?: Logger,
     options: CorrectionMemoryOptions = {},
@@ -138,6 +145,9 @@ export class CorrectionMemory {
     this.conceptThreshold = options.conceptThreshold ?? DEFAULT_CONCEPT_THRESHOLD;
     this.limit = options.limit ?? 1;
     this.window = options.window ?? 500;
+    this.feedback = new FeedbackRepository(connection);
+    this.clients = new ClientRepository(connection);
+    this.cache = new RagDocumentRepository(connection);
   }
 
   /** The corrections that apply to `question` (read relative to `today`), best first. */
@@ -165,19 +175,10 @@ export class CorrectionMemory {
 
   /** Every stored correction scored against `question`. */
   async score(question: string, today: string): Promise<{ scored: CandidateScore[]; candidates: Candidate[]; method: CorrectionSearch['method']; note: string | null }> {
-    const candidates: Candidate[] = (await this.db
-      .selectFrom('user_feedback')
-      .select(['id', 'user_input', 'user_correction', 'created_at'])
-      .where('agent_type', 'in', ASSISTANT_AGENT_TYPES)
-      .where('user_correction', 'is not', null)
-      .where(sql<string>`trim(user_correction)`, '!=', '')
-      .orderBy('created_at', 'desc')
-      .orderBy('id', 'desc')
-      .limit(this.window)
-      .execute()) as Candidate[];
+    const candidates: Candidate[] = this.feedback.latestCorrections(ASSISTANT_AGENT_TYPES, this.window);
     if (!candidates.length) return { scored: [], candidates, method: 'none', note: null };
 
-    const clients: ClientRow[] = await this.db.selectFrom('clients').select(['id', 'denominazione', 'partita_iva', 'codice_fiscale']).orderBy('id').execute();
+    const clients: ClientRow[] = this.clients.identities();
     const lang = (text: string): Lang => detectLanguage(text, 'en');
     const readingOf = (text: string) => readQuestion(text, today, clients, lang(text));
     const reading = readingOf(question);
@@ -217,14 +218,9 @@ export class CorrectionMemory {
     const keys = texts.map(questionKey);
     const unique = [...new Set(keys)];
     const found = new Map<string, Float32Array>();
-    for (let i = 0; i < unique.length; i += 500) {
-      const rows = await this.db
-        .selectFrom('embedding_cache')
-        .select(['content_hash', 'embedding'])
-        .where('model_id', '=', embedder.modelId)
-        .where('content_hash', 'in', unique.slice(i, i + 500))
-        .execute();
-      for (const r of rows) found.set(r.content_hash, toVector(r.embedding));
+    for (const k of unique) {
+      const blob = this.cache.cachedEmbedding(k, embedder.modelId);
+      if (blob) found.set(k, toVector(blob));
     }
     const missing = unique.filter((k) => !found.has(k));
     if (missing.length) {
@@ -232,11 +228,9 @@ export class CorrectionMemory {
       const vectors = await embedder.embed(missing.map((k) => textOf.get(k)!));
       const fresh = missing.map((k, i) => ({ k, v: Float32Array.from(vectors[i]!) }));
       for (const { k, v } of fresh) found.set(k, v);
-      await this.db
-        .insertInto('embedding_cache')
-        .values(fresh.map(({ k, v }) => ({ content_hash: k, model_id: embedder.modelId, embedding: Buffer.from(v.buffer, v.byteOffset, v.byteLength) })))
-        .onConflict((oc) => oc.columns(['content_hash', 'model_id']).doNothing())
-        .execute();
+      SqlRunner.of(this.connection).transaction(() => {
+        for (const { k, v } of fresh) this.cache.cacheEmbedding(k, embedder.modelId, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+      });
     }
     return keys.map((k) => found.get(k)!);
   }

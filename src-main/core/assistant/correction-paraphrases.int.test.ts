@@ -60,7 +60,7 @@ const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : '�
 
 describe('corrections generalise to paraphrases (labelled set)', () => {
   it(`recalls ≥ 90% of ${SET.paraphrases.length} paraphrases with ≤ 5% false applications over ${SET.unrelated.length} unrelated questions`, async () => {
-    const assistant = new Assistant({ db: app.database.db, embedder: app.rag.embedder, retriever: app.rag.retriever, today: () => SET.today });
+    const assistant = new Assistant({ connection: app.database.sqlite, embedder: app.rag.embedder, retriever: app.rag.retriever, today: () => SET.today });
     const tally: Record<'dev' | 'holdout', Tally> = {
       dev: { recalled: 0, paraphrases: 0, wrong: 0, falseOnUnrelated: 0, unrelated: 0 },
       holdout: { recalled: 0, paraphrases: 0, wrong: 0, falseOnUnrelated: 0, unrelated: 0 },

@@ -80,7 +80,7 @@ describe('learning from corrections', () => {
     app.invoices.create({ clientId: c.id, issueDate: '2019-06-10', lines: [{ description: 'Ristrutturazione', quantity: 1, unitPriceCents: 500_000, vatRate: 22 }] });
     app.invoices.create({ clientId: c.id, issueDate: '2019-09-10', lines: [{ description: 'Perizia', quantity: 1, unitPriceCents: 100_000, vatRate: 22 }] });
     const stored = feedback.recordChat({ agentType: 'chat', input: "Qual è l'importo medio delle fatture?", response: '…', correction: 'Conta solo le fatture emesse nel 2019', thumb: 'down' });
-    const assistant = new Assistant({ db: app.database.db, embedder: app.rag.embedder });
+    const assistant = new Assistant({ connection: app.database.sqlite, embedder: app.rag.embedder });
 
     const a = await assistant.ask({ question: 'Mediamente quanto vale una fattura?' });
     expect(a.applied).toMatchObject({ feedbackId: stored.id, kind: 'restriction', description: 'solo le fatture emesse nel 2019' });
@@ -90,7 +90,7 @@ describe('learning from corrections', () => {
     expect(a.answer).toMatch(/^Applico la tua correzione del .* \(“Conta solo le fatture emesse nel 2019”\): solo le fatture emesse nel 2019\./);
     expect(a.answer).toContain(`L'importo medio delle fatture nel 2019 è ${money(366_000, 'it')}`);
     // The all-time figure, which the correction rules out, is not in the answer.
-    const allTime = await new Assistant({ db: app.database.db, embedder: null, corrections: { window: 0 } }).ask({ question: "Qual è l'importo medio delle fatture?" });
+    const allTime = await new Assistant({ connection: app.database.sqlite, embedder: null, corrections: { window: 0 } }).ask({ question: "Qual è l'importo medio delle fatture?" });
     if (allTime.facts.intent !== 'average_invoice') throw new Error('wrong intent');
     expect(allTime.facts.averageCents).not.toBe(366_000);
     expect(a.answer).not.toContain(money(allTime.facts.averageCents, 'it'));
@@ -104,7 +104,7 @@ describe('learning from corrections', () => {
   });
 
   it('matches by reading and concepts when no embedding model is available, with the same outcome', async () => {
-    const offline = new Assistant({ db: app.database.db, embedder: null });
+    const offline = new Assistant({ connection: app.database.sqlite, embedder: null });
     const similar = await offline.ask({ question: 'How much revenue did I make this month?' });
     expect(similar.learnedFrom?.[0]).toMatchObject({ correction: SEED_CORRECTION.correction, method: 'intent' });
     const unrelated = await offline.ask({ question: 'Which invoices are overdue?' });

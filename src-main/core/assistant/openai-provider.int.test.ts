@@ -74,7 +74,7 @@ afterAll(async () => {
   await fx?.close();
 });
 
-const assistantWith = (provider: () => OpenAiProvider) => new Assistant({ db: fx.database.db, provider });
+const assistantWith = (provider: () => OpenAiProvider) => new Assistant({ connection: fx.database.sqlite, provider });
 
 describe('OpenAI-compatible provider', () => {
   it('sends the facts, sources and history in the protocol and returns the model prose', async () => {

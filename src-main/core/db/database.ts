@@ -1,16 +1,14 @@
 // Opens the one writer connection of a process: WAL, busy_timeout, foreign keys, synchronous FULL
-// (a finance app must not lose a committed row), then runs pending migrations.
+// (a finance app must not lose a committed row), then runs pending migrations. Queries go through
+// the repositories (SqlRunner.of(connection)): kysely compiles them, this connection runs them
+// synchronously (docs/architecture.md).
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect } from 'kysely';
 import { migrate, type MigrationReport } from './migrator';
-import type { DB } from './schema';
 
 export interface Database {
-  /** Typed query builder; use for everything but bulk paths. */
-  db: Kysely<DB>;
-  /** The raw handle, for synchronous transactions and bulk prepared statements inside the data layer. */
+  /** The connection; repositories query through it (SqlRunner.of), services open transactions on it. */
   sqlite: BetterSqlite3.Database;
   path: string;
   migration: MigrationReport;
@@ -35,17 +33,15 @@ export function openDatabase(file: string, options: OpenDatabaseOptions = {}): D
   sqlite.pragma('foreign_keys = ON');
   const migration: MigrationReport =
     options.migrate === false || options.readonly ? { applied: [], current: 0, latest: 0 } : migrate(sqlite);
-  const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
   let closed = false;
   return {
-    db,
     sqlite,
     path: file,
     migration,
     async close() {
       if (closed) return;
       closed = true;
-      await db.destroy(); // also closes the better-sqlite3 handle
+      if (sqlite.open) sqlite.close();
     },
   };
 }

@@ -1,6 +1,7 @@
 // Kysely table types for the whole data model (DESIGN §3). Mirrors migrations/0001-initial.ts.
 // JSON columns are stored as TEXT; booleans as 0/1 integers; money in integer cents.
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { InvoiceStatus } from '../../../src-shared/invoice';
 
 export type Bool = 0 | 1;
 
@@ -39,7 +40,7 @@ export interface ProductsTable {
   updated_at: Generated<string>;
 }
 
-export type InvoiceStatus = 'draft' | 'issued' | 'sent' | 'partially_paid' | 'paid' | 'cancelled';
+export type { InvoiceStatus } from '../../../src-shared/invoice';
 
 export type InvoiceSource = 'app' | 'csv' | 'fatturapa';
 

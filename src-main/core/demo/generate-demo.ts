@@ -25,6 +25,8 @@ import {
   type DemoProduct,
 } from './italian-demo-data';
 import { SeededRandom } from './seeded-random';
+import { SqlRunner } from '../db/sql-runner';
+import { DemoRepository } from './demo-repository';
 
 export type PaymentProfile = 'punctual' | 'slow' | 'erratic' | 'deteriorating';
 
@@ -172,17 +174,16 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
   const span = Math.round(o.years * 365.25);
   const startDay = todayDay - span;
 
-  const maxClientId = (sqlite.prepare('SELECT COALESCE(MAX(id), 0) AS n FROM clients').get() as { n: number }).n;
-  const takenPiva = new Set((sqlite.prepare('SELECT partita_iva FROM clients WHERE partita_iva IS NOT NULL').all() as { partita_iva: string }[]).map((r) => r.partita_iva));
-  const takenNames = new Set((sqlite.prepare('SELECT denominazione FROM clients').all() as { denominazione: string }[]).map((r) => r.denominazione));
-  const clients = planClients(rng, o.clients, maxClientId, takenPiva, takenNames, startDay, span);
+  const repo = new DemoRepository(sqlite);
+  const sql = SqlRunner.of(sqlite);
+  const taken = repo.takenClientIdentities();
+  const clients = planClients(rng, o.clients, taken.maxId, taken.pivas, taken.names, startDay, span);
 
   const driftClient = o.driftClient !== undefined ? resolveDriftClient(clients, o.driftClient) : null;
   const driftFromDay = o.driftFrom ? toDayNumber(o.driftFrom) : startDay + Math.round(span * 0.75);
 
-  const nextNumber = new Map<number, number>();
   // Demo invoices continue the plain yearly sequence (series '') of what is already there.
-  for (const r of sqlite.prepare("SELECT year, MAX(seq) AS n FROM invoices WHERE series = '' GROUP BY year").all() as { year: number; n: number | null }[]) nextNumber.set(r.year, (r.n ?? 0) + 1);
+  const nextNumber = repo.nextPlainNumbers();
 
   const issueDays = planIssueDays(rng, o.invoices, startDay, todayDay);
   const invoices: PlannedInvoice[] = [];
@@ -195,64 +196,44 @@ export function generateDemo(sqlite: BetterSqlite3.Database, options: DemoOption
   }
 
   // Writing: one transaction for clients and products, then one per batch of invoices.
-  const productIds = sqlite.transaction(() => {
-    const insertClient = sqlite.prepare(
-      `INSERT INTO clients (id, denominazione, partita_iva, codice_fiscale, email, pec, codice_destinatario, address, city, province, cap, country,
-         payment_terms_days, payment_terms_eom, created_at, updated_at)
-       VALUES (@id, @name, @piva, @piva, @email, @pec, @sdi, @address, @city, @province, @cap, 'IT', @termsDays, @termsEom, @at, @at)`,
-    );
+  const productIds = sql.transaction(() => {
     for (const c of clients) {
-      insertClient.run({
-        id: c.id, name: c.name, piva: c.piva, email: c.email, pec: c.pec, sdi: c.codiceDestinatario, address: c.address, city: c.city,
-        province: c.province, cap: c.cap, termsDays: c.termsDays, termsEom: c.termsEom ? 1 : 0, at: `${fromDayNumber(c.startDay)}T08:00:00.000Z`,
+      repo.insertClient({
+        id: c.id, denominazione: c.name, partita_iva: c.piva, email: c.email, pec: c.pec, codice_destinatario: c.codiceDestinatario, address: c.address, city: c.city,
+        province: c.province, cap: c.cap, payment_terms_days: c.termsDays, payment_terms_eom: c.termsEom ? 1 : 0, at: `${fromDayNumber(c.startDay)}T08:00:00.000Z`,
       });
     }
-    const insertProduct = sqlite.prepare(
-      `INSERT OR IGNORE INTO products (code, description, unit_price_cents, vat_rate, unit, category, is_service, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    );
     let added = 0;
     const at = `${fromDayNumber(startDay)}T08:00:00.000Z`;
-    for (const p of DEMO_PRODUCTS) added += insertProduct.run(p.code, p.description, p.unitPriceCents, p.vatRate, p.unit, p.category, p.isService ? 1 : 0, at, at).changes;
-    const ids = new Map<string, number>();
-    for (const r of sqlite.prepare('SELECT id, code FROM products').all() as { id: number; code: string }[]) ids.set(r.code, r.id);
-    return { ids, added };
-  })();
-
-  const insertInvoice = sqlite.prepare(
-    `INSERT INTO invoices (number, year, series, seq, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom, net_cents, vat_cents,
-       total_cents, ritenuta_cents, bollo_cents, status, disputed, notes, created_at, updated_at)
-     VALUES (@number, @year, '', @seq, @client, 'TD01', @issue, @due, @termsDays, @termsEom, @net, @vat, @total, 0, @bollo, @status, @disputed, @notes, @createdAt, @updatedAt)`,
-  );
-  const insertLine = sqlite.prepare(
-    `INSERT INTO invoice_lines (invoice_id, line_no, description, product_id, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insertPayment = sqlite.prepare(
-    `INSERT INTO payments (invoice_id, due_date, amount_cents, paid_date, paid_amount_cents, method, reference, created_at, updated_at)
-     VALUES (@invoice, @due, @amount, @paidDate, @paid, @method, @reference, @createdAt, @updatedAt)`,
-  );
-  const writeBatch = sqlite.transaction((batch: PlannedInvoice[]) => {
-    for (const inv of batch) {
-      const id = Number(
-        insertInvoice.run({
-          number: formatInvoiceNumber('', inv.number, inv.year), seq: inv.number, year: inv.year, client: inv.client.id, issue: inv.issueDate, due: inv.dueDate, termsDays: inv.termsDays,
-          termsEom: inv.termsEom ? 1 : 0, net: inv.netCents, vat: inv.vatCents, total: inv.totalCents, bollo: inv.bolloCents, status: inv.status,
-          disputed: inv.disputed ? 1 : 0, notes: inv.notes, createdAt: inv.createdAt, updatedAt: inv.updatedAt,
-        }).lastInsertRowid,
-      );
-      inv.lines.forEach((l, i) =>
-        insertLine.run(id, i + 1, l.description, productIds.ids.get(l.code) ?? null, l.quantity, l.unitPriceCents, l.vatRate, l.netCents, l.vatCents, l.totalCents),
-      );
-      for (const p of inv.payments) {
-        insertPayment.run({
-          invoice: id, due: p.dueDate, amount: p.amountCents, paidDate: p.paidDate, paid: p.paidDate ? p.amountCents : 0,
-          method: p.paidDate ? inv.client.method : null, reference: p.reference, createdAt: inv.createdAt,
-          updatedAt: p.paidDate ? `${p.paidDate}T10:00:00.000Z` : inv.createdAt,
-        });
-      }
+    for (const p of DEMO_PRODUCTS) {
+      if (repo.insertProduct({ code: p.code, description: p.description, unit_price_cents: p.unitPriceCents, vat_rate: p.vatRate, unit: p.unit, category: p.category, is_service: p.isService ? 1 : 0, at })) added++;
     }
+    return { ids: repo.productIdsByCode(), added };
   });
+
+  const writeBatch = (batch: PlannedInvoice[]) =>
+    sql.transaction(() => {
+      for (const inv of batch) {
+        const id = repo.insertInvoice({
+          number: formatInvoiceNumber('', inv.number, inv.year), seq: inv.number, year: inv.year, client_id: inv.client.id, issue_date: inv.issueDate, due_date: inv.dueDate,
+          payment_terms_days: inv.termsDays, payment_terms_eom: inv.termsEom ? 1 : 0, net_cents: inv.netCents, vat_cents: inv.vatCents, total_cents: inv.totalCents,
+          bollo_cents: inv.bolloCents, status: inv.status, disputed: inv.disputed ? 1 : 0, notes: inv.notes, created_at: inv.createdAt, updated_at: inv.updatedAt,
+        });
+        inv.lines.forEach((l, i) =>
+          repo.insertLine({
+            invoice_id: id, line_no: i + 1, description: l.description, product_id: productIds.ids.get(l.code) ?? null, quantity: l.quantity,
+            unit_price_cents: l.unitPriceCents, vat_rate: l.vatRate, net_cents: l.netCents, vat_cents: l.vatCents, total_cents: l.totalCents,
+          }),
+        );
+        for (const p of inv.payments) {
+          repo.insertPayment({
+            invoice_id: id, due_date: p.dueDate, amount_cents: p.amountCents, paid_date: p.paidDate, paid_amount_cents: p.paidDate ? p.amountCents : 0,
+            method: p.paidDate ? inv.client.method : null, reference: p.reference, created_at: inv.createdAt,
+            updated_at: p.paidDate ? `${p.paidDate}T10:00:00.000Z` : inv.createdAt,
+          });
+        }
+      }
+    });
   onProgress?.({ done: 0, total: invoices.length });
   for (let i = 0; i < invoices.length; i += o.batchSize) {
     writeBatch(invoices.slice(i, i + o.batchSize));

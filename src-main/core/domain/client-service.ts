@@ -1,15 +1,16 @@
 // Clients (clienti): validated create/update, list, get, and lookup by id, P.IVA or name. Every bad
 // field is an InputError naming it, raised before anything is written.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { nowIso } from '../db/database';
 import type { ClientsTable } from '../db/schema';
+import { SqlRunner } from '../db/sql-runner';
+import { ClientRepository, type Client, type ClientWithStats } from './client-repository';
 import { InputError, NotFoundError } from '../errors';
 import { checkCodiceFiscale, checkPartitaIva, isValidCap, isValidCodiceDestinatario, isValidEmail, isValidProvince, normalizePartitaIva } from './italian-ids';
 import { parseInput } from './parse-input';
 
-export type Client = Selectable<ClientsTable>;
+export type { Client } from './client-repository';
 
 /** Optional text: trimmed, empty → null. */
 const optText = (max: number) =>
@@ -120,56 +121,54 @@ export interface ClientListFilter {
 }
 
 export class ClientService {
-  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  private readonly sql: SqlRunner;
+  private readonly clients: ClientRepository;
+
+  constructor(connection: BetterSqlite3.Database) {
+    this.sql = SqlRunner.of(connection);
+    this.clients = new ClientRepository(connection);
+  }
 
   create(input: unknown): Client {
     const data = parseInput(clientInputSchema, input, 'client');
     const row = toColumns(data);
-    return this.sqlite.transaction(() => {
+    return this.sql.transaction(() => {
       if (data.partitaIva) this.assertPivaFree(data.partitaIva, null);
-      const cols = Object.keys(row);
-      const info = this.sqlite
-        .prepare(`INSERT INTO clients (${cols.join(', ')}) VALUES (${cols.map((c) => '@' + c).join(', ')})`)
-        .run(row);
-      return this.get(Number(info.lastInsertRowid));
-    }).immediate();
+      return this.get(this.clients.insert(row as ClientRow));
+    }, 'immediate');
   }
 
   update(id: number, patch: unknown): Client {
     const data = parseInput(clientPatchSchema, patch, 'client');
     const row = toColumns(data);
-    return this.sqlite.transaction(() => {
+    return this.sql.transaction(() => {
       this.get(id);
       if (data.partitaIva) this.assertPivaFree(data.partitaIva, id);
-      const cols = Object.keys(row);
-      if (cols.length === 0) return this.get(id);
-      this.sqlite
-        .prepare(`UPDATE clients SET ${cols.map((c) => `${c} = @${c}`).join(', ')}, updated_at = @updated_at WHERE id = @id`)
-        .run({ ...row, updated_at: nowIso(), id });
+      if (Object.keys(row).length === 0) return this.get(id);
+      this.clients.update(id, { ...row, updated_at: nowIso() });
       return this.get(id);
-    }).immediate();
+    }, 'immediate');
   }
 
   get(id: number, field = 'client'): Client {
-    const row = this.sqlite.prepare('SELECT * FROM clients WHERE id = ?').get(id) as Client | undefined;
+    const row = this.clients.byId(id);
     if (!row) throw new NotFoundError(`${field}: no client with id ${id}`, field);
     return row;
   }
 
   list(filter: ClientListFilter = {}): Client[] {
-    const where: string[] = [];
-    const params: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
-    if (filter.search?.trim()) {
-      where.push('(denominazione LIKE @q OR partita_iva LIKE @q OR codice_fiscale LIKE @q OR city LIKE @q)');
-      params.q = `%${filter.search.trim()}%`;
-    }
-    return this.sqlite
-      .prepare(`SELECT * FROM clients ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY denominazione COLLATE NOCASE, id LIMIT @limit OFFSET @offset`)
-      .all(params) as Client[];
+    return this.clients.list(filter);
+  }
+
+  /** A page of clients, each with its invoice count and what is still open, and how many match in all (the Data page). */
+  listWithStats(filter: { search?: string; limit: number; offset: number }): { items: ClientWithStats[]; total: number } {
+    const items = this.clients.listWithStats(filter);
+    const total = filter.search ? this.clients.countMatching(filter.search) : this.clients.count();
+    return { items, total };
   }
 
   count(): number {
-    return (this.sqlite.prepare('SELECT COUNT(*) AS n FROM clients').get() as { n: number }).n;
+    return this.clients.count();
   }
 
   /**
@@ -180,19 +179,17 @@ export class ClientService {
     const text = String(ref).trim();
     if (text === '') throw new InputError(`${field}: expected a client id, P.IVA or name`, field);
     if (/^\d{1,10}$/.test(text)) {
-      const byId = this.sqlite.prepare('SELECT * FROM clients WHERE id = ?').get(Number(text)) as Client | undefined;
+      const byId = this.clients.byId(Number(text));
       if (byId) return byId;
     }
     const piva = normalizePartitaIva(text);
     if (/^\d{11}$/.test(piva)) {
-      const byPiva = this.sqlite.prepare('SELECT * FROM clients WHERE partita_iva = ?').get(piva) as Client | undefined;
+      const byPiva = this.clients.byPartitaIva(piva);
       if (byPiva) return byPiva;
     }
-    const exact = this.sqlite.prepare('SELECT * FROM clients WHERE denominazione = ? COLLATE NOCASE ORDER BY id').all(text) as Client[];
+    const exact = this.clients.byName(text);
     if (exact.length === 1) return exact[0]!;
-    const partial = exact.length
-      ? exact
-      : (this.sqlite.prepare("SELECT * FROM clients WHERE denominazione LIKE ? ESCAPE '\\' ORDER BY denominazione LIMIT 6").all(`%${text.replace(/[\\%_]/g, (c) => '\\' + c)}%`) as Client[]);
+    const partial = exact.length ? exact : this.clients.nameContains(text);
     if (partial.length === 1) return partial[0]!;
     if (partial.length === 0) throw new NotFoundError(`${field}: no client matches "${text}" (by id, P.IVA or name)`, field);
     const names = partial.slice(0, 5).map((c) => `${c.denominazione} (id ${c.id})`).join(', ');
@@ -200,12 +197,14 @@ export class ClientService {
   }
 
   private assertPivaFree(piva: string, exceptId: number | null): void {
-    const other = this.sqlite.prepare('SELECT id, denominazione FROM clients WHERE partita_iva = ?').get(piva) as { id: number; denominazione: string } | undefined;
+    const other = this.clients.byPartitaIva(piva);
     if (other && other.id !== exceptId) {
       throw new InputError(`partitaIva: a client with P.IVA ${piva} already exists (${other.denominazione}, id ${other.id})`, 'partitaIva');
     }
   }
 }
+
+type ClientRow = Parameters<ClientRepository['insert']>[0];
 
 function toColumns(data: Partial<z.output<typeof clientInputSchema>>): Record<string, string | number | null> {
   const row: Record<string, string | number | null> = {};

@@ -129,6 +129,24 @@ describe('invoices and payments', () => {
     expect(invoices.show('2025/A/0002').invoice.issue_date).toBe('2025-03-02');
   });
 
+  it('a bare number that is one invoice\'s number and another\'s id is refused; id:N and NUMBER/YEAR are not', () => {
+    const c = makeClient();
+    const line = [{ description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 22 }];
+    const first = invoices.create({ clientId: c.id, issueDate: '2024-05-02', lines: line }).invoice;
+    const second = invoices.create({ clientId: c.id, issueDate: '2025-05-02', lines: line }).invoice;
+    const third = invoices.create({ clientId: c.id, issueDate: '2025-05-03', lines: line }).invoice;
+    // "2" is the number of the third (2/2025) and the id of the second.
+    expect(third.number).toBe('2');
+    expect([first.id, second.id, third.id]).toEqual([1, 2, 3]);
+    expectInputError(() => invoices.resolve('2'), 'invoice', /"2" is the number of invoice 2\/2025 and the id of invoice 1\/2025; write 2\/2025 for the first or id:2 for the second/);
+    expect(invoices.resolve(`id:${second.id}`)).toBe(second.id);
+    expect(invoices.resolve('2/2025')).toBe(third.id);
+    // A number that is nobody's id, and an id that is nobody's number, stay unambiguous.
+    expect(invoices.resolve(String(third.id))).toBe(third.id);
+    expect(() => invoices.resolve('id:99999')).toThrow(/no invoice with id 99999/);
+    expect(() => invoices.resolve('99999')).toThrow(/no invoice with id or number 99999/);
+  });
+
   it('rejects bad input by field and writes nothing', () => {
     const c = makeClient();
     invoices.create({ clientId: c.id, issueDate: '2025-01-15', number: 7, lines: [{ description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 22 }] });

@@ -4,33 +4,21 @@
 // one synchronous IMMEDIATE transaction: the write lock is taken before the next number is read, so
 // the CLI and a running app never race for the same number.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
 import { dueDateFor, isIsoDate, todayIso } from '../dates';
 import { nowIso } from '../db/database';
-import type { InvoiceLinesTable, InvoicesTable, InvoiceStatus, PaymentsTable } from '../db/schema';
+import { hasQuantityPrecision, INVOICE_LIMITS, type InvoiceStatus } from '../../../src-shared/invoice';
+import { SqlRunner } from '../db/sql-runner';
 import { InputError, NotFoundError } from '../errors';
 import type { Client, ClientService } from './client-service';
 import { formatInvoiceNumber, invoiceLabel, invoiceNumberProblem, parseAppNumber, seriesProblem } from './invoice-number';
 import { invoiceTotals, splitInstalments } from './invoice-totals';
 import { parseInput } from './parse-input';
-import { vatRateSchema, type Product } from './product-service';
+import { InvoiceRepository, type InvoiceLine, type InvoiceSummary, type Payment } from './invoice-repository';
+import { ProductRepository, type Product } from './product-repository';
+import { vatRateSchema } from './product-service';
 
-export type Invoice = Selectable<InvoicesTable>;
-export type InvoiceLine = Selectable<InvoiceLinesTable>;
-export type Payment = Selectable<PaymentsTable>;
-
-/** An invoice row plus its client's name and what has been paid of it. */
-export interface InvoiceSummary extends Invoice {
-  client_name: string;
-  client_partita_iva: string | null;
-  paid_cents: number;
-  outstanding_cents: number;
-  /** Earliest due date among open instalments (null when nothing is open). */
-  next_due_date: string | null;
-  /** Date of the latest receipt (null when nothing was paid). */
-  last_paid_date: string | null;
-}
+export type { Invoice, InvoiceLine, InvoiceSummary, Payment } from './invoice-repository';
 
 export interface InvoiceDetail {
   invoice: InvoiceSummary;
@@ -44,18 +32,18 @@ const isoDate = (what: string) =>
 
 const lineSchema = z
   .object({
-    description: z.string({ invalid_type_error: 'expected text' }).trim().min(1, 'must not be empty').max(1000, 'at most 1000 characters').optional(),
+    description: z.string({ invalid_type_error: 'expected text' }).trim().min(1, 'must not be empty').max(INVOICE_LIMITS.lineDescription, `at most ${INVOICE_LIMITS.lineDescription} characters`).optional(),
     quantity: z
       .number({ required_error: 'is required', invalid_type_error: 'expected a number' })
       .finite('expected a number')
       .positive('must be greater than 0')
-      .max(1e7, 'is unreasonably large')
-      .refine((q) => Math.abs(q * 10_000 - Math.round(q * 10_000)) < 1e-6, 'at most 4 decimals'),
+      .max(INVOICE_LIMITS.quantity, 'is unreasonably large')
+      .refine(hasQuantityPrecision, `at most ${INVOICE_LIMITS.quantityDecimals} decimals`),
     unitPriceCents: z
       .number({ invalid_type_error: 'expected an amount in cents' })
       .int('expected whole cents')
       .min(0, 'must not be negative')
-      .max(1e11, 'is unreasonably large')
+      .max(INVOICE_LIMITS.unitPriceCents, 'is unreasonably large')
       .optional(),
     vatRate: vatRateSchema.optional(),
     productId: z.number({ invalid_type_error: 'expected a product id' }).int().positive().nullish(),
@@ -92,18 +80,23 @@ export const invoiceInputSchema = z
     paymentTermsDays: z.number({ invalid_type_error: 'expected a whole number of days' }).int('expected a whole number of days').min(0, 'must be between 0 and 365 days').max(365, 'must be between 0 and 365 days').optional(),
     paymentTermsEom: z.boolean({ invalid_type_error: 'expected true or false' }).optional(),
     dueDate: isoDate('due date').optional(),
-    instalments: z.number({ invalid_type_error: 'expected a whole number' }).int('expected a whole number').min(1, 'must be between 1 and 12').max(12, 'must be between 1 and 12').default(1),
+    instalments: z
+      .number({ invalid_type_error: 'expected a whole number' })
+      .int('expected a whole number')
+      .min(1, `must be between 1 and ${INVOICE_LIMITS.instalments}`)
+      .max(INVOICE_LIMITS.instalments, `must be between 1 and ${INVOICE_LIMITS.instalments}`)
+      .default(1),
     ritenutaRate: z.number({ invalid_type_error: 'expected a percentage' }).min(0, 'must be between 0 and 100').max(100, 'must be between 0 and 100').default(0),
     bollo: z.union([z.boolean(), z.literal('auto')], { invalid_type_error: "expected true, false or 'auto'" }).default('auto'),
     disputed: z.boolean({ invalid_type_error: 'expected true or false' }).default(false),
     notes: z
       .string({ invalid_type_error: 'expected text' })
       .trim()
-      .max(2000, 'at most 2000 characters')
+      .max(INVOICE_LIMITS.notes, `at most ${INVOICE_LIMITS.notes} characters`)
       .transform((s) => (s === '' ? null : s))
       .nullish(),
     status: z.enum(['draft', 'issued'], { invalid_type_error: "expected 'draft' or 'issued'" }).default('issued'),
-    lines: z.array(lineSchema, { required_error: 'at least one line is required', invalid_type_error: 'expected a list of lines' }).min(1, 'at least one line is required').max(500, 'at most 500 lines'),
+    lines: z.array(lineSchema, { required_error: 'at least one line is required', invalid_type_error: 'expected a list of lines' }).min(1, 'at least one line is required').max(INVOICE_LIMITS.lines, `at most ${INVOICE_LIMITS.lines} lines`),
   })
   .strict()
   .superRefine((v, ctx) => {
@@ -147,33 +140,42 @@ export interface InvoiceListFilter {
   order?: 'asc' | 'desc';
 }
 
+/** The Data page's query: filters, free text and a page. */
+export interface InvoiceSearch {
+  clientId?: number;
+  status?: InvoiceStatus;
+  from?: string;
+  to?: string;
+  search?: string;
+  limit: number;
+  offset: number;
+}
+
 export interface DeleteOptions {
   /** Delete even when payments were recorded. */
   force?: boolean;
 }
 
-const SUMMARY_SELECT = `
-SELECT i.*, c.denominazione AS client_name, c.partita_iva AS client_partita_iva,
-  COALESCE(SUM(p.paid_amount_cents), 0) AS paid_cents,
-  COALESCE(SUM(p.amount_cents - p.paid_amount_cents), 0) AS outstanding_cents,
-  MIN(CASE WHEN p.amount_cents > p.paid_amount_cents THEN p.due_date END) AS next_due_date,
-  MAX(p.paid_date) AS last_paid_date
-FROM invoices i
-JOIN clients c ON c.id = i.client_id
-LEFT JOIN payments p ON p.invoice_id = i.id`;
-
 export class InvoiceService {
+  private readonly sql: SqlRunner;
+  private readonly invoices: InvoiceRepository;
+  private readonly products: ProductRepository;
+
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly clients: ClientService,
-  ) {}
+  ) {
+    this.sql = SqlRunner.of(connection);
+    this.invoices = new InvoiceRepository(connection);
+    this.products = new ProductRepository(connection);
+  }
 
   create(input: unknown, origin: InvoiceOrigin = { source: 'app' }): InvoiceDetail {
     const v = parseInput(invoiceInputSchema, input, 'invoice');
     const issueDate = v.issueDate ?? todayIso();
     if (v.dueDate && v.dueDate < issueDate) throw new InputError(`dueDate: ${v.dueDate} is before the issue date ${issueDate}`, 'dueDate');
     const year = Number(issueDate.slice(0, 4));
-    const id = this.sqlite.transaction(() => {
+    const id = this.sql.transaction(() => {
       const client = this.clients.get(v.clientId, 'clientId');
       const lines = v.lines.map((l, i) => {
         const product = l.productId != null ? this.product(l.productId, `lines.${i}.productId`) : null;
@@ -190,7 +192,7 @@ export class InvoiceService {
       const number = v.number ?? this.nextNumber(year, series);
       // A number in this app's format advances its sequence; any other format is kept as it is.
       const app = parseAppNumber(number, year);
-      const clash = this.sqlite.prepare('SELECT id, issue_date FROM invoices WHERE number = ? AND year = ?').get(number, year) as { id: number; issue_date: string } | undefined;
+      const clash = this.invoices.byNumberInYear(number, year);
       if (clash) {
         throw new InputError(
           `number: invoice ${invoiceLabel(number, year)} already exists (id ${clash.id}, issued ${clash.issue_date}); omit the number to get the next free one (${invoiceLabel(this.nextNumber(year, series), year)})`,
@@ -200,66 +202,63 @@ export class InvoiceService {
       const termsDays = v.paymentTermsDays ?? client.payment_terms_days;
       const termsEom = v.paymentTermsEom ?? client.payment_terms_eom === 1;
       const dueDate = v.dueDate ?? dueDateFor(issueDate, termsDays, termsEom);
-      const info = this.sqlite
-        .prepare(
-          `INSERT INTO invoices (number, year, series, seq, client_id, document_type, issue_date, due_date, payment_terms_days, payment_terms_eom,
-             net_cents, vat_cents, total_cents, ritenuta_cents, bollo_cents, status, disputed, notes, source, source_hash, source_name)
-           VALUES (@number, @year, @series, @seq, @client_id, @document_type, @issue_date, @due_date, @terms_days, @terms_eom,
-             @net, @vat, @total, @ritenuta, @bollo, @status, @disputed, @notes, @source, @source_hash, @source_name)`,
-        )
-        .run({
-          number,
-          year,
-          series: app?.series ?? '',
-          seq: app?.seq ?? null,
-          source: origin.source,
-          source_hash: origin.hash ?? null,
-          source_name: origin.name ?? null,
-          client_id: client.id,
-          document_type: v.documentType ?? 'TD01',
-          issue_date: issueDate,
-          due_date: dueDate,
-          terms_days: termsDays,
-          terms_eom: termsEom ? 1 : 0,
-          net: totals.netCents,
-          vat: totals.vatCents,
-          total: totals.totalCents,
-          ritenuta: totals.ritenutaCents,
-          bollo: totals.bolloCents,
-          status: v.status,
-          disputed: v.disputed ? 1 : 0,
-          notes: v.notes ?? null,
-        });
-      const invoiceId = Number(info.lastInsertRowid);
-      const insertLine = this.sqlite.prepare(
-        `INSERT INTO invoice_lines (invoice_id, line_no, description, product_id, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      );
+      const invoiceId = this.invoices.insert({
+        number,
+        year,
+        series: app?.series ?? '',
+        seq: app?.seq ?? null,
+        source: origin.source,
+        source_hash: origin.hash ?? null,
+        source_name: origin.name ?? null,
+        client_id: client.id,
+        document_type: v.documentType ?? 'TD01',
+        issue_date: issueDate,
+        due_date: dueDate,
+        payment_terms_days: termsDays,
+        payment_terms_eom: termsEom ? 1 : 0,
+        net_cents: totals.netCents,
+        vat_cents: totals.vatCents,
+        total_cents: totals.totalCents,
+        ritenuta_cents: totals.ritenutaCents,
+        bollo_cents: totals.bolloCents,
+        status: v.status,
+        disputed: v.disputed ? 1 : 0,
+        notes: v.notes ?? null,
+      });
       lines.forEach((l, i) => {
         const t = totals.lines[i]!;
-        insertLine.run(invoiceId, i + 1, l.description, l.productId, l.quantity, l.unitPriceCents, l.vatRate, t.netCents, t.vatCents, t.totalCents);
+        this.invoices.insertLine({
+          invoice_id: invoiceId,
+          line_no: i + 1,
+          description: l.description,
+          product_id: l.productId,
+          quantity: l.quantity,
+          unit_price_cents: l.unitPriceCents,
+          vat_rate: l.vatRate,
+          natura: null,
+          net_cents: t.netCents,
+          vat_cents: t.vatCents,
+          total_cents: t.totalCents,
+        });
       });
       if (totals.dueCents > 0) {
-        const insertPayment = this.sqlite.prepare('INSERT INTO payments (invoice_id, due_date, amount_cents) VALUES (?, ?, ?)');
         const instalments = Math.min(v.instalments, totals.dueCents);
         splitInstalments(totals.dueCents, instalments).forEach((cents, k) => {
           // Instalments fall every 30 days after the first due date ("30/60/90").
           const due = k === 0 ? dueDate : dueDateFor(issueDate, termsDays + 30 * k, termsEom);
-          insertPayment.run(invoiceId, due, cents);
+          this.invoices.insertInstalment({ invoice_id: invoiceId, due_date: due, amount_cents: cents, method: null, iban: null });
         });
       }
       return invoiceId;
-    }).immediate();
+    }, 'immediate');
     return this.show(id);
   }
 
   /** Next free number of a series in a year (numbering restarts each year), as text. */
   nextNumber(year: number, series = ''): string {
-    const row = this.sqlite.prepare('SELECT MAX(seq) AS n FROM invoices WHERE year = ? AND series = ?').get(year, series) as { n: number | null };
-    let seq = (row.n ?? 0) + 1;
+    let seq = (this.invoices.maxSeq(year, series) ?? 0) + 1;
     // An imported number in another format can still occupy the text this sequence would produce.
-    const taken = this.sqlite.prepare('SELECT 1 FROM invoices WHERE year = ? AND number = ?');
-    while (taken.get(year, formatInvoiceNumber(series, seq, year))) seq++;
+    while (this.invoices.byNumberInYear(formatInvoiceNumber(series, seq, year), year)) seq++;
     return formatInvoiceNumber(series, seq, year);
   }
 
@@ -267,24 +266,44 @@ export class InvoiceService {
    * Resolves what a user types: the number as printed ("FPR 12/2025", "2025/A/0007"), NUMBER/YEAR
    * ("12/2025"), or an id (digits only).
    */
+  /**
+   * The invoice a user's reference names: its number as printed ("FPR 12/2025"), NUMBER/YEAR, the
+   * id written as `id:42`, or a bare id. A bare number that is both an invoice's number and another
+   * invoice's id is refused rather than guessed: paying or deleting the wrong invoice is worse than
+   * asking.
+   */
   resolve(ref: string | number, field = 'invoice'): number {
     const text = String(ref).trim();
-    const ids = findInvoicesByNumber(this.sqlite, text);
-    if (ids.length === 1) return ids[0]!.id;
+    const explicitId = /^id:\s*(\d{1,10})$/i.exec(text);
+    if (explicitId) {
+      const id = Number(explicitId[1]);
+      if (!this.invoices.exists(id)) throw new NotFoundError(`${field}: no invoice with id ${id}`, field);
+      return id;
+    }
+    const ids = findInvoicesByNumber(this.invoices, text);
+    const bareId = /^\d{1,10}$/.test(text) && this.invoices.exists(Number(text)) ? Number(text) : null;
     if (ids.length > 1) {
       throw new InputError(`${field}: several invoices have the number "${text}" (${ids.map((r) => invoiceLabel(text, r.year)).join(', ')}); add the year, e.g. ${invoiceLabel(text, ids[0]!.year)}`, field);
     }
-    if (/^\d{1,10}$/.test(text)) {
-      const row = this.sqlite.prepare('SELECT id FROM invoices WHERE id = ?').get(Number(text)) as { id: number } | undefined;
-      if (!row) throw new NotFoundError(`${field}: no invoice with id ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
-      return row.id;
+    if (ids.length === 1) {
+      const byNumber = ids[0]!;
+      if (bareId !== null && bareId !== byNumber.id) {
+        const other = this.get(bareId);
+        throw new InputError(
+          `${field}: "${text}" is the number of invoice ${invoiceLabel(text, byNumber.year)} and the id of invoice ${invoiceLabel(other.number, other.year)}; write ${invoiceLabel(text, byNumber.year)} for the first or id:${bareId} for the second`,
+          field,
+        );
+      }
+      return byNumber.id;
     }
+    if (bareId !== null) return bareId;
+    if (/^\d{1,10}$/.test(text)) throw new NotFoundError(`${field}: no invoice with id or number ${text} (use NUMBER/YEAR for an invoice number, e.g. 12/2025)`, field);
     if (text === '' || text.length > 40) throw new InputError(`${field}: expected an invoice id, its number or NUMBER/YEAR like 12/2025, got "${text}"`, field);
     throw new NotFoundError(`${field}: no invoice ${text}`, field);
   }
 
   get(id: number): InvoiceSummary {
-    const row = this.sqlite.prepare(`${SUMMARY_SELECT} WHERE i.id = ? GROUP BY i.id`).get(id) as InvoiceSummary | undefined;
+    const row = this.invoices.summary(id);
     if (!row) throw new NotFoundError(`invoice: no invoice with id ${id}`, 'invoice');
     return row;
   }
@@ -295,56 +314,52 @@ export class InvoiceService {
     return {
       invoice,
       client: this.clients.get(invoice.client_id),
-      lines: this.sqlite.prepare('SELECT * FROM invoice_lines WHERE invoice_id = ? ORDER BY line_no').all(id) as InvoiceLine[],
-      payments: this.sqlite.prepare("SELECT * FROM payments WHERE invoice_id = ? ORDER BY due_date, COALESCE(paid_date, '9999-12-31'), id").all(id) as Payment[],
+      lines: this.invoices.lines(id),
+      payments: this.invoices.instalments(id),
     };
   }
 
   list(filter: InvoiceListFilter = {}): InvoiceSummary[] {
-    const where: string[] = [];
-    const having: string[] = [];
-    const p: Record<string, unknown> = { limit: filter.limit ?? -1, offset: filter.offset ?? 0 };
-    const add = (clause: string, key: string, value: unknown) => {
-      where.push(clause);
-      p[key] = value;
-    };
-    if (filter.year !== undefined) add('i.year = @year', 'year', filter.year);
-    if (filter.clientId !== undefined) add('i.client_id = @client', 'client', filter.clientId);
-    if (filter.status) add('i.status = @status', 'status', filter.status);
-    if (filter.from) add('i.issue_date >= @from', 'from', filter.from);
-    if (filter.to) add('i.issue_date <= @to', 'to', filter.to);
-    if (filter.unpaid || filter.overdue) {
-      where.push("i.status NOT IN ('draft','cancelled')");
-      having.push('outstanding_cents > 0');
-    }
-    if (filter.overdue) {
-      having.push('next_due_date < @today');
-      p.today = filter.today ?? todayIso();
-    }
-    const dir = filter.order === 'asc' ? 'ASC' : 'DESC';
-    const sql = `${SUMMARY_SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} GROUP BY i.id
-      ${having.length ? 'HAVING ' + having.join(' AND ') : ''} ORDER BY i.issue_date ${dir}, i.year ${dir}, i.series ${dir}, i.seq ${dir}, i.number ${dir} LIMIT @limit OFFSET @offset`;
-    return this.sqlite.prepare(sql).all(p) as InvoiceSummary[];
+    const { limit, offset, ...query } = filter;
+    return this.invoices.list({ ...query, today: query.overdue ? (query.today ?? todayIso()) : query.today }, { limit, offset });
+  }
+
+  /**
+   * A page of invoices matching the filters and the free-text search (words looked up, accents and
+   * case ignored, in the number as printed, the client's name and P.IVA, the notes and the document
+   * type), with how many match in all: the Data page's list.
+   */
+  search(filter: InvoiceSearch): { items: InvoiceSummary[]; total: number } {
+    const { limit, offset, ...query } = filter;
+    const items = this.invoices.list(query, { limit, offset });
+    const total = offset === 0 && items.length < limit ? items.length : this.invoices.countMatching(query);
+    return { items, total };
   }
 
   count(): number {
-    return (this.sqlite.prepare('SELECT COUNT(*) AS n FROM invoices').get() as { n: number }).n;
+    return this.invoices.count();
+  }
+
+  /** A client's invoicing: how many invoices (any status), their total, and what is still open. */
+  clientTotals(clientId: number): { invoices: number; totalCents: number; outstandingCents: number } {
+    const t = this.invoices.clientTotals(clientId);
+    return { invoices: t.invoices, totalCents: t.total_cents, outstandingCents: t.outstanding_cents };
   }
 
   /** Issues a draft: from now on payments can be recorded against it. */
   issue(ref: string | number): InvoiceSummary {
-    return this.sqlite.transaction(() => {
+    return this.sql.transaction(() => {
       const id = typeof ref === 'number' ? ref : this.resolve(ref);
       const inv = this.get(id);
       if (inv.status !== 'draft') throw new InputError(`invoice: ${invoiceLabel(inv.number, inv.year)} is not a draft (status ${inv.status})`, 'invoice');
-      this.sqlite.prepare("UPDATE invoices SET status = 'issued', updated_at = ? WHERE id = ?").run(nowIso(), id);
+      this.invoices.setStatus(id, 'issued', nowIso());
       return this.get(id);
-    }).immediate();
+    }, 'immediate');
   }
 
   /** Deletes an invoice with its lines and instalments. Paid or part-paid invoices need `force`. */
   delete(ref: string | number, options: DeleteOptions = {}): InvoiceSummary {
-    return this.sqlite.transaction(() => {
+    return this.sql.transaction(() => {
       const id = typeof ref === 'number' ? ref : this.resolve(ref);
       const inv = this.get(id);
       if (!options.force && inv.paid_cents > 0) {
@@ -353,13 +368,13 @@ export class InvoiceService {
           'invoice',
         );
       }
-      this.sqlite.prepare('DELETE FROM invoices WHERE id = ?').run(id);
+      this.invoices.delete(id);
       return inv;
-    }).immediate();
+    }, 'immediate');
   }
 
   private product(id: number, field: string): Product {
-    const row = this.sqlite.prepare('SELECT * FROM products WHERE id = ?').get(id) as Product | undefined;
+    const row = this.products.byId(id);
     if (!row) throw new NotFoundError(`${field}: no product with id ${id}`, field);
     return row;
   }
@@ -369,17 +384,14 @@ export class InvoiceService {
  * Invoices a typed reference names: the number exactly as printed (in any year), or NUMBER/YEAR where
  * the number is the text before the last "/" ("12/2025", "FPR 12/2025/2025"). Ids are not matched here.
  */
-export function findInvoicesByNumber(sqlite: BetterSqlite3.Database, ref: string): { id: number; year: number }[] {
+export function findInvoicesByNumber(invoices: InvoiceRepository, ref: string): { id: number; year: number }[] {
   const text = ref.trim();
   if (text === '' || text.length > 40) return [];
-  // Case-insensitive, as people type them ("fpr 12/2025"); the index on number is NOCASE too.
-  const exact = sqlite.prepare('SELECT id, year FROM invoices WHERE number = ? COLLATE NOCASE ORDER BY year DESC, id').all(text) as { id: number; year: number }[];
+  const exact = invoices.byNumber(text);
   if (exact.length) return exact;
   const slash = text.lastIndexOf('/');
   const year = text.slice(slash + 1).trim();
   const number = text.slice(0, slash).trim();
-  if (slash > 0 && /^\d{4}$/.test(year) && number !== '') {
-    return sqlite.prepare('SELECT id, year FROM invoices WHERE number = ? COLLATE NOCASE AND year = ? ORDER BY id').all(number, Number(year)) as { id: number; year: number }[];
-  }
+  if (slash > 0 && /^\d{4}$/.test(year) && number !== '') return invoices.byNumber(number, Number(year));
   return [];
 }

@@ -3,8 +3,7 @@
 // stored totals always equal the sum of the stored lines.
 
 /** VAT rates accepted on a line (Italian ordinary, reduced and super-reduced rates; 0 = exempt/non-taxable). */
-export const VAT_RATES = [0, 4, 5, 10, 22] as const;
-export type VatRate = (typeof VAT_RATES)[number];
+export { VAT_RATES, type VatRate } from '../../../src-shared/invoice';
 
 /** Stamp duty applies when the exempt (VAT 0) part of an invoice exceeds €77.47. */
 export const BOLLO_THRESHOLD_CENTS = 7_747;

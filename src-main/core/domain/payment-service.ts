@@ -6,12 +6,15 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
 import { isIsoDate, todayIso } from '../dates';
 import { nowIso } from '../db/database';
-import type { InvoiceStatus } from '../db/schema';
+import { PAYMENT_METHODS, type InvoiceStatus } from '../../../src-shared/invoice';
 import { InputError } from '../errors';
 import { formatEuro } from '../money';
 import { allocatePayment, openCents, type AllocationStep, type OpenInstalment } from './allocate-payment';
 import type { InvoiceService, InvoiceSummary } from './invoice-service';
 import { parseInput } from './parse-input';
+import { InvoiceRepository } from './invoice-repository';
+import { PaymentRepository } from './payment-repository';
+import { SqlRunner } from '../db/sql-runner';
 import { invoiceLabel } from './invoice-number';
 
 export interface PaymentOutcome {
@@ -23,8 +26,6 @@ export interface PaymentOutcome {
 
 /** Runs inside the payment's transaction after its rows are written; throwing rolls the payment back. */
 export type AfterPaymentHook = (sqlite: BetterSqlite3.Database, invoiceId: number, info: PaymentOutcome) => void;
-
-export const PAYMENT_METHODS = ['bonifico', 'riba', 'rid', 'contanti', 'assegno', 'carta', 'altro'] as const;
 
 export const paymentInputSchema = z
   .object({
@@ -56,26 +57,29 @@ export interface PaymentResult {
 export class PaymentService {
   /** Called in order inside the payment transaction; see AfterPaymentHook. */
   readonly afterPaymentHooks: AfterPaymentHook[] = [];
+  private readonly sql: SqlRunner;
+  private readonly payments: PaymentRepository;
+  private readonly invoiceRows: InvoiceRepository;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
     private readonly invoices: InvoiceService,
-  ) {}
+  ) {
+    this.sql = SqlRunner.of(sqlite);
+    this.payments = new PaymentRepository(sqlite);
+    this.invoiceRows = new InvoiceRepository(sqlite);
+  }
 
   record(input: unknown): PaymentResult {
     const v = parseInput(paymentInputSchema, input, 'payment');
     const date = v.date ?? todayIso();
-    return this.sqlite.transaction((): PaymentResult => {
+    return this.sql.transaction((): PaymentResult => {
       const inv = this.invoices.get(v.invoiceId);
       const label = invoiceLabel(inv.number, inv.year);
       if (inv.status === 'draft') throw new InputError(`invoice: ${label} is a draft; issue it before recording payments`, 'invoice');
       if (inv.status === 'cancelled') throw new InputError(`invoice: ${label} is cancelled`, 'invoice');
       if (date < inv.issue_date) throw new InputError(`date: ${date} is before the invoice's issue date ${inv.issue_date}`, 'date');
-      const open = (
-        this.sqlite
-          .prepare('SELECT id, due_date, amount_cents, paid_amount_cents FROM payments WHERE invoice_id = ? AND amount_cents > paid_amount_cents')
-          .all(inv.id) as { id: number; due_date: string; amount_cents: number; paid_amount_cents: number }[]
-      ).map((r): OpenInstalment => ({ id: r.id, dueDate: r.due_date, amountCents: r.amount_cents, paidCents: r.paid_amount_cents }));
+      const open = this.payments.openInstalments(inv.id).map((r): OpenInstalment => ({ id: r.id, dueDate: r.due_date, amountCents: r.amount_cents, paidCents: r.paid_amount_cents }));
       const outstanding = openCents(open);
       if (outstanding === 0) throw new InputError(`invoice: ${label} is already fully paid`, 'invoice');
       const amount = v.amountCents ?? outstanding;
@@ -84,28 +88,20 @@ export class PaymentService {
       }
       const steps = allocatePayment(open, amount);
       const now = nowIso();
-      const settle = this.sqlite.prepare(
-        'UPDATE payments SET paid_amount_cents = amount_cents, paid_date = @date, method = @method, reference = @reference, iban = COALESCE(@iban, iban), updated_at = @now WHERE id = @id',
-      );
-      const shrink = this.sqlite.prepare('UPDATE payments SET amount_cents = amount_cents - @cents, updated_at = @now WHERE id = @id');
-      const addPaid = this.sqlite.prepare(
-        `INSERT INTO payments (invoice_id, due_date, amount_cents, paid_date, paid_amount_cents, method, reference, iban)
-         VALUES (@invoice, @due, @cents, @date, @cents, @method, @reference, @iban)`,
-      );
-      const common = { date, method: v.method, reference: v.reference ?? null, iban: v.iban ?? null, now };
+      const receipt = { date, method: v.method, reference: v.reference ?? null, iban: v.iban ?? null, now };
       for (const step of steps) {
-        if (step.kind === 'settle') settle.run({ ...common, id: step.id });
+        if (step.kind === 'settle') this.payments.settle(step.id, receipt);
         else {
-          shrink.run({ cents: step.cents, now, id: step.id });
-          addPaid.run({ ...common, invoice: inv.id, due: step.dueDate, cents: step.cents });
+          this.payments.shrink(step.id, step.cents, now);
+          this.payments.addPaid(inv.id, step.dueDate, step.cents, receipt);
         }
       }
       const fullyPaid = amount === outstanding;
       const status: InvoiceStatus = fullyPaid ? 'paid' : 'partially_paid';
-      this.sqlite.prepare('UPDATE invoices SET status = ?, updated_at = ? WHERE id = ?').run(status, now, inv.id);
+      this.invoiceRows.setStatus(inv.id, status, now);
       const outcome: PaymentOutcome = { fullyPaid, paidDate: date };
       for (const hook of this.afterPaymentHooks) hook(this.sqlite, inv.id, outcome);
       return { invoice: this.invoices.get(inv.id), appliedCents: amount, steps, outcome };
-    }).immediate();
+    }, 'immediate');
   }
 }

@@ -1,14 +1,14 @@
 // Products and services (prodotti): validated create, list, and lookup by id or code. Prices are
 // integer cents; VAT rates come from the Italian set.
 import type BetterSqlite3 from 'better-sqlite3';
-import type { Selectable } from 'kysely';
 import { z } from 'zod';
-import type { ProductsTable } from '../db/schema';
+import { SqlRunner } from '../db/sql-runner';
 import { InputError, NotFoundError } from '../errors';
 import { VAT_RATES } from './invoice-totals';
 import { parseInput } from './parse-input';
+import { ProductRepository, type Product } from './product-repository';
 
-export type Product = Selectable<ProductsTable>;
+export type { Product } from './product-repository';
 
 export const vatRateSchema = z
   .number({ required_error: 'is required', invalid_type_error: 'expected a number' })
@@ -48,22 +48,34 @@ export interface ProductListFilter {
 }
 
 export class ProductService {
-  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  private readonly sql: SqlRunner;
+  private readonly products: ProductRepository;
+
+  constructor(connection: BetterSqlite3.Database) {
+    this.sql = SqlRunner.of(connection);
+    this.products = new ProductRepository(connection);
+  }
 
   create(input: unknown): Product {
     const p = parseInput(productInputSchema, input, 'product');
-    return this.sqlite.transaction(() => {
-      const clash = this.sqlite.prepare('SELECT id FROM products WHERE code = ?').get(p.code) as { id: number } | undefined;
+    return this.sql.transaction(() => {
+      const clash = this.products.byCode(p.code);
       if (clash) throw new InputError(`code: a product with code "${p.code}" already exists (id ${clash.id})`, 'code');
-      const info = this.sqlite
-        .prepare('INSERT INTO products (code, description, unit_price_cents, vat_rate, unit, category, is_service) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(p.code, p.description, p.unitPriceCents, p.vatRate, p.unit, p.category ?? null, p.isService ? 1 : 0);
-      return this.get(Number(info.lastInsertRowid));
-    }).immediate();
+      const id = this.products.insert({
+        code: p.code,
+        description: p.description,
+        unit_price_cents: p.unitPriceCents,
+        vat_rate: p.vatRate,
+        unit: p.unit,
+        category: p.category ?? null,
+        is_service: p.isService ? 1 : 0,
+      });
+      return this.get(id);
+    }, 'immediate');
   }
 
   get(id: number): Product {
-    const row = this.sqlite.prepare('SELECT * FROM products WHERE id = ?').get(id) as Product | undefined;
+    const row = this.products.byId(id);
     if (!row) throw new NotFoundError(`product: no product with id ${id}`, 'product');
     return row;
   }
@@ -71,19 +83,24 @@ export class ProductService {
   /** By id or code (case-insensitive). */
   find(ref: string | number, field = 'product'): Product {
     const text = String(ref).trim();
-    const byCode = this.sqlite.prepare('SELECT * FROM products WHERE code = ? COLLATE NOCASE').get(text) as Product | undefined;
+    const byCode = this.products.byCode(text, { ignoreCase: true });
     if (byCode) return byCode;
     if (/^\d{1,10}$/.test(text)) {
-      const byId = this.sqlite.prepare('SELECT * FROM products WHERE id = ?').get(Number(text)) as Product | undefined;
+      const byId = this.products.byId(Number(text));
       if (byId) return byId;
     }
     throw new NotFoundError(`${field}: no product with code or id "${text}"`, field);
   }
 
   list(filter: ProductListFilter = {}): Product[] {
-    const q = filter.search?.trim();
-    return this.sqlite
-      .prepare(`SELECT * FROM products ${q ? 'WHERE code LIKE @q OR description LIKE @q OR category LIKE @q' : ''} ORDER BY code COLLATE NOCASE LIMIT @limit OFFSET @offset`)
-      .all({ q: q ? `%${q}%` : null, limit: filter.limit ?? -1, offset: filter.offset ?? 0 }) as Product[];
+    return this.products.list({ search: filter.search?.trim() || undefined, limit: filter.limit, offset: filter.offset });
+  }
+
+  /** A page of products and how many match in all (the Data page). */
+  page(filter: { search?: string; limit: number; offset: number }): { items: Product[]; total: number } {
+    const search = filter.search?.trim() || undefined;
+    const items = this.products.list({ search, limit: filter.limit, offset: filter.offset });
+    const total = filter.offset === 0 && items.length < filter.limit ? items.length : this.products.count(search);
+    return { items, total };
   }
 }

@@ -4,7 +4,11 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, isIsoDate, startOfWeek, todayIso } from '../dates';
 import { InputError } from '../errors';
+import { SqlRunner } from '../db/sql-runner';
 import { MODEL_NAMES } from '../ml/registry/model-names';
+import { ModelVersionRepository } from '../ml/registry/model-version-repository';
+import { FeedbackRepository } from './feedback-repository';
+import { PredictionRepository } from './prediction-repository';
 
 export interface StatsPeriod {
   /** Last N days including today. */
@@ -97,6 +101,25 @@ export interface FeedbackStats {
   unprocessedSinceActive: UnprocessedStats[];
 }
 
+/** The Feedback page's shape of the statistics. */
+export interface FeedbackDashboard {
+  periodDays: number | null;
+  total: number;
+  byAgentType: { agentType: string; count: number }[];
+  averageRating: number | null;
+  thumbsUp: number;
+  thumbsDown: number;
+  thumbsUpRatio: number | null;
+  corrections: number;
+  correctionRate: number | null;
+  weekly: { week: string; count: number; averageRating: number | null; thumbsUp: number; thumbsDown: number; corrections: number }[];
+  topCorrectedQuestions: { question: string; count: number; lastCorrection: string | null }[];
+  lowRated: { question: string; count: number; averageRating: number | null }[];
+  predictionAccuracy: { model: string; version: string | null; source: string; total: number; accurate: number; accuracy: number | null }[];
+  unprocessed: { model: string; activeVersion: string | null; count: number }[];
+  commonIssues: string[];
+}
+
 const round = (n: number | null, digits = 3): number | null => (n == null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
 const ratio = (a: number, b: number): number | null => (b > 0 ? round(a / b) : null);
 
@@ -112,7 +135,39 @@ export function resolvePeriod(p: StatsPeriod): { since: string | null; until: st
 }
 
 export class FeedbackAnalyzer {
-  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  private readonly sql: SqlRunner;
+  private readonly feedback: FeedbackRepository;
+  private readonly predictions: PredictionRepository;
+  private readonly versions: ModelVersionRepository;
+
+  constructor(connection: BetterSqlite3.Database) {
+    this.sql = SqlRunner.of(connection);
+    this.feedback = new FeedbackRepository(connection);
+    this.predictions = new PredictionRepository(connection);
+    this.versions = new ModelVersionRepository(connection);
+  }
+
+  /** The Feedback page's figures, over the last `days` days or all time. */
+  dashboard(days?: number): FeedbackDashboard {
+    const s = this.stats(days ? { days } : {});
+    return {
+      periodDays: days ?? null,
+      total: s.chat.total,
+      byAgentType: s.chat.byAgentType.map((a) => ({ agentType: a.agentType, count: a.total })),
+      averageRating: s.chat.avgRating,
+      thumbsUp: s.chat.thumbsUp,
+      thumbsDown: s.chat.thumbsDown,
+      thumbsUpRatio: s.chat.thumbsUpRatio,
+      corrections: s.chat.corrections,
+      correctionRate: s.chat.correctionRate,
+      weekly: s.weeklyTrend.map((w) => ({ week: w.weekStart, count: w.total, averageRating: w.avgRating, thumbsUp: w.thumbsUp, thumbsDown: w.thumbsDown, corrections: w.corrections })),
+      topCorrectedQuestions: s.topCorrectedQuestions.map((p) => ({ question: p.example, count: p.count, lastCorrection: p.latestCorrection })),
+      lowRated: s.lowRatedPatterns.map((p) => ({ question: p.example, count: p.count, averageRating: p.avgRating })),
+      predictionAccuracy: s.predictions.byVersion.map((v) => ({ model: v.model, version: v.version, source: v.source, total: v.evaluated, accurate: v.accurate, accuracy: v.accuracy })),
+      unprocessed: s.unprocessedSinceActive.map((u) => ({ model: u.model, activeVersion: u.activeVersion, count: u.unprocessed })),
+      commonIssues: s.commonIssues.map((p) => `${p.example} (${p.count}×)`),
+    };
+  }
 
   stats(period: StatsPeriod = {}): FeedbackStats {
     const { since, until } = resolvePeriod(period);
@@ -120,15 +175,14 @@ export class FeedbackAnalyzer {
     // Timestamps compare as text: '2025-03-01' <= '2025-03-01T…' and the day after `until` bounds it.
     const from = since ?? '';
     const to = until ? addDays(until, 1) : '9999-12-31';
-    const read = this.sqlite.transaction(() => ({
-      daily: this.daily(from, to),
-      topCorrectedQuestions: this.patterns('corrected_q', from, to, top),
-      lowRatedPatterns: this.patterns('low_rated', from, to, top),
+    // One read transaction: every figure comes from the same snapshot.
+    const r = this.sql.transaction(() => ({
+      daily: this.feedback.dailyRollup(from, to),
+      topCorrectedQuestions: this.patterns('corrected', from, to, top),
+      lowRatedPatterns: this.patterns('low-rated', from, to, top),
       byVersion: this.accuracy(from, to),
       unprocessedSinceActive: this.unprocessed(),
     }));
-    // One read transaction: every figure comes from the same snapshot.
-    const r = read.deferred();
     const byAgent = new Map<string, AgentStats>();
     const weeks = new Map<string, { total: number; ratingSum: number; ratings: number; thumbsUp: number; thumbsDown: number; corrections: number }>();
     let ratingSum = 0;
@@ -195,46 +249,17 @@ export class FeedbackAnalyzer {
     };
   }
 
-  private daily(from: string, to: string) {
-    return this.sqlite
-      .prepare('SELECT day, agent_type, total, rating_sum, rating_count, thumbs_up, thumbs_down, corrections FROM feedback_daily WHERE day >= substr(?, 1, 10) AND day < ?')
-      .all(from, to) as { day: string; agent_type: string; total: number; rating_sum: number; rating_count: number; thumbs_up: number; thumbs_down: number; corrections: number }[];
-  }
-
   /** Groups by the normalised text through the matching partial index, then fetches one example per group. */
-  private patterns(kind: 'corrected_q' | 'low_rated', from: string, to: string, top: number): QuestionPattern[] {
-    const spec = {
-      corrected_q: { index: 'user_feedback_corrected_q', key: 'question_norm', where: 'user_correction IS NOT NULL' },
-      low_rated: { index: 'user_feedback_low_rated', key: 'question_norm', where: 'rating <= 2' },
-    }[kind];
-    const groups = this.sqlite
-      .prepare(
-        `SELECT ${spec.key} AS key, count(*) AS n, max(id) AS last_id FROM user_feedback INDEXED BY ${spec.index}
-         WHERE ${spec.where} AND created_at >= ? AND created_at < ? GROUP BY ${spec.key} ORDER BY n DESC, last_id DESC LIMIT ?`,
-      )
-      .all(from, to, top) as { key: string | null; n: number; last_id: number }[];
-    const example = this.sqlite.prepare('SELECT user_input, ai_response, user_correction, created_at FROM user_feedback WHERE id = ?');
-    const avg = this.sqlite.prepare(
-      `SELECT avg(rating) AS r FROM user_feedback INDEXED BY ${spec.index} WHERE ${spec.where} AND ${spec.key} IS ? AND created_at >= ? AND created_at < ?`,
-    );
-    return groups.map((g) => {
-      const e = example.get(g.last_id) as { user_input: string; ai_response: string; user_correction: string | null; created_at: string };
-      const a = avg.get(g.key, from, to) as { r: number | null };
-      return { key: g.key ?? '', example: e.user_input, answer: e.ai_response, count: g.n, latestCorrection: e.user_correction, avgRating: round(a.r, 2), lastAt: e.created_at };
+  private patterns(kind: 'corrected' | 'low-rated', from: string, to: string, top: number): QuestionPattern[] {
+    return this.feedback.questionGroups(kind, from, to, top).map((g) => {
+      const e = this.feedback.example(g.last_id)!;
+      const avg = this.feedback.groupAverageRating(kind, g.key, from, to);
+      return { key: g.key ?? '', example: e.user_input, answer: e.ai_response, count: g.n, latestCorrection: e.user_correction, avgRating: round(avg, 2), lastAt: e.created_at };
     });
   }
 
   private accuracy(from: string, to: string): AccuracyStats[] {
-    const rows = this.sqlite
-      .prepare(
-        `SELECT model_name, model_version, source, count(*) AS total, count(was_accurate) AS evaluated,
-                coalesce(sum(was_accurate), 0) AS accurate, avg(abs(error_days)) AS mae
-         FROM model_prediction_feedback INDEXED BY mpf_accuracy
-         WHERE created_at >= ? AND created_at < ?
-         GROUP BY model_name, model_version, source ORDER BY model_name, model_version, source`,
-      )
-      .all(from, to) as { model_name: string; model_version: string | null; source: 'user' | 'auto-outcome'; total: number; evaluated: number; accurate: number; mae: number | null }[];
-    return rows.map((r) => ({
+    return this.predictions.accuracy(from, to).map((r) => ({
       model: r.model_name,
       version: r.model_version,
       source: r.source,
@@ -249,15 +274,11 @@ export class FeedbackAnalyzer {
   /** Per model: prediction feedback no training run has consumed yet, counted since the active version was deployed. */
   private unprocessed(): UnprocessedStats[] {
     const names = new Set<string>(MODEL_NAMES);
-    for (const r of this.sqlite.prepare('SELECT DISTINCT model_name FROM model_versions').all() as { model_name: string }[]) names.add(r.model_name);
-    const active = this.sqlite.prepare("SELECT version, deployed_at, created_at FROM model_versions WHERE model_name = ? AND status = 'active'");
-    const count = this.sqlite.prepare(
-      'SELECT count(*) AS n FROM model_prediction_feedback WHERE model_name = ? AND consumed_by_version IS NULL AND created_at >= ?',
-    );
+    for (const name of this.versions.modelNames()) names.add(name);
     return [...names].sort().map((model) => {
-      const a = active.get(model) as { version: string; deployed_at: string | null; created_at: string } | undefined;
+      const a = this.versions.active(model);
       const since = a ? (a.deployed_at ?? a.created_at) : '';
-      return { model, activeVersion: a?.version ?? null, deployedAt: a?.deployed_at ?? null, unprocessed: (count.get(model, since) as { n: number }).n };
+      return { model, activeVersion: a?.version ?? null, deployedAt: a?.deployed_at ?? null, unprocessed: this.predictions.unconsumedCount(model, since) };
     });
   }
 }

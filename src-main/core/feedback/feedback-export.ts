@@ -10,22 +10,21 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { dataPaths, type DataPaths } from '../config/paths';
-import { isIsoDate } from '../dates';
+import { SqlRunner } from '../db/sql-runner';
+import { isIsoDate, todayIso } from '../dates';
 import { InputError } from '../errors';
 import { checkOutputPath, writeOutput } from '../fs/output-path';
+import { FeedbackRepository } from './feedback-repository';
 import { normalizeText } from './normalize-text';
+import { PredictionRepository } from './prediction-repository';
 import {
-  CHAT_COLUMNS,
   CSV_HEADER,
-  PREDICTION_COLUMNS,
   chatRecord,
   csvLine,
   feedbackRecordSchema,
   predictionRecord,
   recordFromCsv,
-  type ChatRow,
   type FeedbackRecord,
-  type PredictionRow,
 } from './feedback-record';
 
 export const EXPORT_FORMATS = ['json', 'jsonl', 'csv', 'openai-chat'] as const;
@@ -97,12 +96,11 @@ export function renderFeedbackExport(sqlite: BetterSqlite3.Database, options: Re
   const format = options.format;
   const since = options.since ?? '';
   const result: ExportCounts = { format, chat: 0, predictions: 0, written: 0 };
-  sqlite.transaction(() => {
+  const feedback = new FeedbackRepository(sqlite);
+  const predictions = new PredictionRepository(sqlite);
+  SqlRunner.of(sqlite).transaction(() => {
     const onlyCorrections = format === 'openai-chat';
-    const chatWhere = `created_at >= ?${onlyCorrections ? ' AND user_correction IS NOT NULL' : ''}`;
-    const total =
-      (sqlite.prepare(`SELECT count(*) AS n FROM user_feedback WHERE ${chatWhere}`).get(since) as { n: number }).n +
-      (onlyCorrections ? 0 : (sqlite.prepare('SELECT count(*) AS n FROM model_prediction_feedback WHERE created_at >= ?').get(since) as { n: number }).n);
+    const total = feedback.countSince(since, onlyCorrections) + (onlyCorrections ? 0 : predictions.countSince(since));
     let buffer = '';
     const emit = (line: string) => {
       buffer += (format === 'json' ? (result.written ? ',\n' : '\n') : '') + line + (format === 'json' ? '' : '\n');
@@ -115,16 +113,14 @@ export function renderFeedbackExport(sqlite: BetterSqlite3.Database, options: Re
     };
     if (format === 'json') buffer += '[';
     if (format === 'csv') buffer += CSV_HEADER.join(',') + '\n';
-    const chatRows = sqlite.prepare(`SELECT ${CHAT_COLUMNS} FROM user_feedback WHERE ${chatWhere} ORDER BY created_at, id`).iterate(since) as IterableIterator<ChatRow>;
-    for (const row of chatRows) {
+    for (const row of feedback.rowsSince(since, onlyCorrections)) {
       result.chat++;
       if (format === 'openai-chat') {
         emit(JSON.stringify({ messages: [{ role: 'user', content: row.user_input }, { role: 'assistant', content: row.user_correction }] }));
       } else emit(line(chatRecord(row), format));
     }
     if (!onlyCorrections) {
-      const predRows = sqlite.prepare(`SELECT ${PREDICTION_COLUMNS} FROM model_prediction_feedback WHERE created_at >= ? ORDER BY created_at, id`).iterate(since) as IterableIterator<PredictionRow>;
-      for (const row of predRows) {
+      for (const row of predictions.rowsSince(since)) {
         result.predictions++;
         emit(line(predictionRecord(row), format));
       }
@@ -132,7 +128,7 @@ export function renderFeedbackExport(sqlite: BetterSqlite3.Database, options: Re
     if (format === 'json') buffer += result.written ? '\n]\n' : ']\n';
     sink(buffer);
     options.onProgress?.(result.written, total);
-  }).deferred();
+  });
   return result;
 }
 
@@ -141,6 +137,21 @@ export function renderFeedbackExportText(sqlite: BetterSqlite3.Database, options
   const chunks: string[] = [];
   const counts = renderFeedbackExport(sqlite, options, (c) => chunks.push(c));
   return { ...counts, text: chunks.join('') };
+}
+
+const DOWNLOAD_TYPES = {
+  json: { ext: 'json', mime: 'application/json' },
+  jsonl: { ext: 'jsonl', mime: 'application/x-ndjson' },
+  csv: { ext: 'csv', mime: 'text/csv' },
+  'openai-chat': { ext: 'jsonl', mime: 'application/x-ndjson' },
+} as const;
+
+/** The export as a download for the renderer to save: a dated file name, its MIME type, the text. */
+export function feedbackDownload(sqlite: BetterSqlite3.Database, options: { format: ExportFormat; since?: string }): { filename: string; mimeType: string; content: string; count: number } {
+  const type = DOWNLOAD_TYPES[options.format];
+  const filename = `openfatture-feedback-${todayIso()}${options.format === 'openai-chat' ? '-openai-chat' : ''}.${type.ext}`;
+  const r = renderFeedbackExportText(sqlite, options);
+  return { filename, mimeType: type.mime, content: r.text, count: r.written };
 }
 
 /** The data folder a database lives in, with that database as its managed database file. */
@@ -242,31 +253,20 @@ export function readFeedbackFile(file: string, format?: 'json' | 'jsonl' | 'csv'
 export function importFeedback(sqlite: BetterSqlite3.Database, file: string, format?: 'json' | 'jsonl' | 'csv'): ImportResult {
   const records = readFeedbackFile(file, format);
   const result: ImportResult = { file: path.resolve(file), chat: 0, predictions: 0, skipped: 0, renumbered: 0, unlinked: 0 };
-  const getChat = sqlite.prepare(`SELECT ${CHAT_COLUMNS} FROM user_feedback WHERE id = ?`);
-  const getPred = sqlite.prepare(`SELECT ${PREDICTION_COLUMNS} FROM model_prediction_feedback WHERE id = ?`);
-  const insChat = sqlite.prepare(`INSERT INTO user_feedback(id, created_at, agent_type, session_id, message_id, user_input, ai_response,
-      user_correction, rating, thumb, comment, context, consumed_by_version, question_norm, response_norm)
-    VALUES (@id, @created_at, @agent_type, @session_id, @message_id, @user_input, @ai_response,
-      @user_correction, @rating, @thumb, @comment, @context, @consumed_by_version, @question_norm, @response_norm)`);
-  const insPred = sqlite.prepare(`INSERT INTO model_prediction_feedback(id, created_at, model_name, model_version, entity_type, entity_id,
-      prediction, actual_outcome, was_accurate, error_days, source, prediction_log_id, consumed_by_version)
-    VALUES (@id, @created_at, @model_name, @model_version, @entity_type, @entity_id,
-      @prediction, @actual_outcome, @was_accurate, @error_days, @source, @prediction_log_id, @consumed_by_version)`);
-  const logFree = sqlite.prepare(
-    'SELECT (SELECT 1 FROM prediction_log WHERE id = ?) AS present, (SELECT 1 FROM model_prediction_feedback WHERE prediction_log_id = ?) AS taken',
-  );
+  const feedback = new FeedbackRepository(sqlite);
+  const predictions = new PredictionRepository(sqlite);
   const same = (a: FeedbackRecord, b: FeedbackRecord) => JSON.stringify(a) === JSON.stringify(b);
-  sqlite.transaction(() => {
+  SqlRunner.of(sqlite).transaction(() => {
     for (const rec of records) {
       if (rec.kind === 'chat') {
-        const existing = getChat.get(rec.id) as ChatRow | undefined;
+        const existing = feedback.byId(rec.id);
         if (existing && same(chatRecord(existing), rec)) {
           result.skipped++;
           continue;
         }
         if (existing) result.renumbered++;
         const { kind: _kind, ...row } = rec;
-        insChat.run({
+        feedback.insertStored({
           ...row,
           id: existing ? null : rec.id,
           context: rec.context == null ? null : JSON.stringify(rec.context),
@@ -275,7 +275,7 @@ export function importFeedback(sqlite: BetterSqlite3.Database, file: string, for
         });
         result.chat++;
       } else {
-        const existing = getPred.get(rec.id) as PredictionRow | undefined;
+        const existing = predictions.byId(rec.id);
         if (existing && same(predictionRecord(existing), rec)) {
           result.skipped++;
           continue;
@@ -283,14 +283,14 @@ export function importFeedback(sqlite: BetterSqlite3.Database, file: string, for
         if (existing) result.renumbered++;
         let logId = rec.prediction_log_id;
         if (logId != null) {
-          const l = logFree.get(logId, logId) as { present: number | null; taken: number | null };
+          const l = predictions.logLink(logId);
           if (!l.present || l.taken) {
             logId = null;
             result.unlinked++;
           }
         }
         const { kind: _kind, ...row } = rec;
-        insPred.run({
+        predictions.insertStored({
           ...row,
           id: existing ? null : rec.id,
           prediction: JSON.stringify(rec.prediction),
@@ -301,6 +301,6 @@ export function importFeedback(sqlite: BetterSqlite3.Database, file: string, for
         result.predictions++;
       }
     }
-  }).immediate();
+  }, 'immediate');
   return result;
 }

@@ -94,10 +94,6 @@ export interface PredictionRow {
   consumed_by_version: string | null;
 }
 
-export const CHAT_COLUMNS = 'id, created_at, agent_type, session_id, message_id, user_input, ai_response, user_correction, rating, thumb, comment, context, consumed_by_version';
-export const PREDICTION_COLUMNS =
-  'id, created_at, model_name, model_version, entity_type, entity_id, prediction, actual_outcome, was_accurate, error_days, source, prediction_log_id, consumed_by_version';
-
 const parseJson = (s: string | null): unknown => (s == null ? null : JSON.parse(s));
 
 export function chatRecord(r: ChatRow): ChatRecord {

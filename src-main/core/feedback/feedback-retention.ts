@@ -7,6 +7,9 @@ import { addDays, todayIso } from '../dates';
 import { errorMessage, InputError } from '../errors';
 import type { Logger } from '../logger';
 import type { LifespanComponent } from '../lifespan/lifespan-manager';
+import { SqlRunner } from '../db/sql-runner';
+import { FeedbackRepository } from './feedback-repository';
+import { PredictionRepository } from './prediction-repository';
 
 export interface CleanupOptions {
   olderThanDays: number;
@@ -26,32 +29,24 @@ export interface CleanupResult {
   dryRun: boolean;
 }
 
-// A version counts as deployed if it is active now or was deployed at some point.
-const DEPLOYED = `(SELECT version FROM model_versions WHERE deployed_at IS NOT NULL OR status = 'active')`;
-const DEPLOYED_PRED = `EXISTS (SELECT 1 FROM model_versions v WHERE v.model_name = f.model_name AND v.version = f.consumed_by_version
-  AND (v.deployed_at IS NOT NULL OR v.status = 'active'))`;
-
 export function cleanupFeedback(sqlite: BetterSqlite3.Database, options: CleanupOptions): CleanupResult {
   const days = options.olderThanDays;
   if (!Number.isInteger(days) || days < 1) throw new InputError(`older-than: expected a whole number of days ≥ 1, got ${days}`, 'older-than');
   const cutoff = addDays(options.today ?? todayIso(), -days);
   const force = options.force ?? false;
-  const chatKept = force ? '' : ` AND (consumed_by_version IS NULL OR consumed_by_version NOT IN ${DEPLOYED})`;
-  const predKept = force ? '' : ` AND (f.consumed_by_version IS NULL OR NOT ${DEPLOYED_PRED})`;
-  const chatWhere = `created_at < ?${chatKept}`;
-  const predWhere = `f.created_at < ?${predKept}`;
-  return sqlite.transaction((): CleanupResult => {
-    const count = (sql: string) => (sqlite.prepare(sql).get(cutoff) as { n: number }).n;
-    const oldTotal = count('SELECT count(*) AS n FROM user_feedback WHERE created_at < ?') + count('SELECT count(*) AS n FROM model_prediction_feedback WHERE created_at < ?');
+  const feedback = new FeedbackRepository(sqlite);
+  const predictions = new PredictionRepository(sqlite);
+  return SqlRunner.of(sqlite).transaction((): CleanupResult => {
+    const oldTotal = feedback.countOlderThan(cutoff) + predictions.countOlderThan(cutoff);
     if (options.dryRun) {
-      const chat = count(`SELECT count(*) AS n FROM user_feedback WHERE ${chatWhere}`);
-      const preds = count(`SELECT count(*) AS n FROM model_prediction_feedback f WHERE ${predWhere}`);
+      const chat = feedback.countExpired(cutoff, force);
+      const preds = predictions.countExpired(cutoff, force);
       return { cutoff, chatDeleted: chat, predictionsDeleted: preds, keptForAudit: oldTotal - chat - preds, dryRun: true };
     }
-    const chat = sqlite.prepare(`DELETE FROM user_feedback WHERE ${chatWhere}`).run(cutoff).changes;
-    const preds = sqlite.prepare(`DELETE FROM model_prediction_feedback WHERE id IN (SELECT f.id FROM model_prediction_feedback f WHERE ${predWhere})`).run(cutoff).changes;
+    const chat = feedback.deleteExpired(cutoff, force);
+    const preds = predictions.deleteExpired(cutoff, force);
     return { cutoff, chatDeleted: chat, predictionsDeleted: preds, keptForAudit: oldTotal - chat - preds, dryRun: false };
-  }).immediate();
+  }, 'immediate');
 }
 
 const DAY_MS = 86_400_000;

@@ -5,7 +5,7 @@
 // an explicit submission is still stored and the result says collection is off.
 import type BetterSqlite3 from 'better-sqlite3';
 import { nowIso } from '../db/database';
-import { daysBetween, isIsoDate } from '../dates';
+import { addDays, daysBetween, isIsoDate, todayIso } from '../dates';
 import { InputError } from '../errors';
 import type { Settings } from '../config/settings';
 import {
@@ -15,7 +15,10 @@ import {
   type ChatFeedback,
   type PredictionFeedback,
 } from './feedback-schemas';
+import { ModelVersionRepository } from '../ml/registry/model-version-repository';
+import { FeedbackRepository, type ChatFeedbackWrite } from './feedback-repository';
 import { normalizeText } from './normalize-text';
+import { PredictionRepository } from './prediction-repository';
 
 export type FeedbackSettings = Pick<Settings, 'AI_FEEDBACK_ENABLED' | 'ML_TOLERANCE_DAYS'>;
 
@@ -23,6 +26,43 @@ export interface StoredFeedback {
   id: number;
   /** False when AI_FEEDBACK_ENABLED=false: the row was stored because it was submitted explicitly. */
   collectionEnabled: boolean;
+  /** What to tell the user (says when collection is off). */
+  message: string;
+}
+
+/** What a user gave on one assistant message: the latest thumb, rating and correction, and the rows that hold them. */
+export interface SavedMessageFeedback {
+  thumb: 'up' | 'down' | null;
+  rating: number | null;
+  correction: string | null;
+  ids: number[];
+}
+
+/** The Feedback page's list: filters and a page. */
+export interface FeedbackListQuery {
+  agentType?: string;
+  thumb?: 'up' | 'down';
+  minRating?: number;
+  hasCorrection?: boolean;
+  search?: string;
+  /** Only the last N days, today included. */
+  days?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface FeedbackListItem {
+  id: number;
+  agentType: string;
+  sessionId: string | null;
+  messageId: string | null;
+  userInput: string;
+  aiResponse: string;
+  userCorrection: string | null;
+  rating: number | null;
+  thumb: 'up' | 'down' | null;
+  comment: string | null;
+  createdAt: string;
 }
 
 export interface StoredPredictionFeedback extends StoredFeedback {
@@ -38,24 +78,17 @@ export interface ChatFeedbackRow extends ChatFeedback {
 }
 
 export class FeedbackService {
-  private readonly insertChat: BetterSqlite3.Statement;
-  private readonly insertPrediction: BetterSqlite3.Statement;
-  private readonly activeVersion: BetterSqlite3.Statement;
+  private readonly feedback: FeedbackRepository;
+  private readonly predictions: PredictionRepository;
+  private readonly versions: ModelVersionRepository;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly settings: () => FeedbackSettings,
   ) {
-    // Positional parameters: binding is measurably cheaper than named ones on the batched path.
-    this.insertChat = sqlite.prepare(`
-      INSERT INTO user_feedback(agent_type, session_id, message_id, user_input, ai_response, user_correction,
-        rating, thumb, comment, context, question_norm, response_norm, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.insertPrediction = sqlite.prepare(`
-      INSERT INTO model_prediction_feedback(model_name, model_version, entity_type, entity_id, prediction,
-        actual_outcome, was_accurate, error_days, source, created_at)
-      VALUES (@model, @version, @entityType, @entityId, @prediction, @actual, @accurate, @errorDays, 'user', @createdAt)`);
-    this.activeVersion = sqlite.prepare("SELECT version FROM model_versions WHERE model_name = ? AND status = 'active'");
+    this.feedback = new FeedbackRepository(connection);
+    this.predictions = new PredictionRepository(connection);
+    this.versions = new ModelVersionRepository(connection);
   }
 
   /** Whether feedback is collected (prompts shown, automatic collection on); manual submission always works. */
@@ -65,8 +98,8 @@ export class FeedbackService {
 
   recordChat(input: unknown): StoredFeedback {
     const fb = parseChatFeedback(input);
-    const info = this.insertChat.run(...chatParams(fb));
-    return { id: Number(info.lastInsertRowid), collectionEnabled: this.collectionEnabled };
+    const id = this.feedback.insert(chatRow(fb));
+    return { id, collectionEnabled: this.collectionEnabled, message: storedMessage(this.collectionEnabled) };
   }
 
   /**
@@ -87,32 +120,70 @@ export class FeedbackService {
 
   /** Inserts already validated rows in one transaction. */
   insertChatRows(rows: readonly ChatFeedbackRow[]): { inserted: number; firstId: number | null } {
-    let firstId: number | null = null;
-    this.sqlite.transaction(() => {
-      for (const row of rows) {
-        const info = this.insertChat.run(...chatParams(row));
-        firstId ??= Number(info.lastInsertRowid);
-      }
-    })();
+    const firstId = this.feedback.insertMany(rows.map(chatRow));
     return { inserted: rows.length, firstId };
+  }
+
+  /** The feedback saved on each assistant message, latest values winning (a later correction is its own record). */
+  savedOnMessages(messageIds: readonly string[]): Map<string, SavedMessageFeedback> {
+    const out = new Map<string, SavedMessageFeedback>();
+    if (!messageIds.length) return out;
+    for (const r of this.feedback.onMessages(messageIds)) {
+      const f = out.get(r.message_id) ?? { thumb: null, rating: null, correction: null, ids: [] };
+      out.set(r.message_id, {
+        thumb: r.thumb ?? f.thumb,
+        rating: r.rating ?? f.rating,
+        correction: r.user_correction?.trim() ? r.user_correction : f.correction,
+        ids: [...f.ids, r.id],
+      });
+    }
+    return out;
+  }
+
+  /** A page of stored chat feedback, newest first, with the number of matching rows (the Feedback page's list). */
+  list(filter: FeedbackListQuery): { items: FeedbackListItem[]; total: number } {
+    const since = filter.days ? addDays(todayIso(), -(filter.days - 1)) : undefined;
+    const { rows, total } = this.feedback.list(
+      { agentType: filter.agentType, thumb: filter.thumb, minRating: filter.minRating, hasCorrection: filter.hasCorrection, search: filter.search, since },
+      { limit: filter.limit, offset: filter.offset },
+    );
+    return {
+      items: rows.map((r) => ({
+        id: r.id,
+        agentType: r.agent_type,
+        sessionId: r.session_id,
+        messageId: r.message_id,
+        userInput: r.user_input,
+        aiResponse: r.ai_response,
+        userCorrection: r.user_correction,
+        rating: r.rating,
+        thumb: r.thumb,
+        comment: r.comment,
+        createdAt: r.created_at,
+      })),
+      total,
+    };
   }
 
   recordPrediction(input: unknown): StoredPredictionFeedback {
     const fb = parseOrThrow(predictionFeedbackSchema, input);
     const { errorDays, wasAccurate } = this.judge(fb);
-    const version = fb.version ?? (this.activeVersion.get(fb.model) as { version: string } | undefined)?.version ?? null;
-    const info = this.insertPrediction.run({
-      model: fb.model,
-      version,
-      entityType: fb.entityType ?? null,
-      entityId: fb.entityId ?? null,
+    const version = fb.version ?? this.versions.active(fb.model)?.version ?? null;
+    const id = this.predictions.insertFeedback({
+      model_name: fb.model,
+      model_version: version,
+      entity_type: fb.entityType ?? null,
+      entity_id: fb.entityId ?? null,
       prediction: JSON.stringify(fb.prediction),
-      actual: fb.actual == null ? null : JSON.stringify(fb.actual),
-      accurate: wasAccurate ? 1 : 0,
-      errorDays,
-      createdAt: nowIso(),
+      actual_outcome: fb.actual == null ? null : JSON.stringify(fb.actual),
+      was_accurate: wasAccurate ? 1 : 0,
+      error_days: errorDays,
+      source: 'user',
+      prediction_log_id: null,
+      consumed_by_version: null,
+      created_at: nowIso(),
     });
-    return { id: Number(info.lastInsertRowid), collectionEnabled: this.collectionEnabled, model: fb.model, version, wasAccurate, errorDays };
+    return { id, collectionEnabled: this.collectionEnabled, message: storedMessage(this.collectionEnabled), model: fb.model, version, wasAccurate, errorDays };
   }
 
   /**
@@ -129,20 +200,27 @@ export class FeedbackService {
   }
 }
 
-function chatParams(fb: ChatFeedbackRow): (string | number | null)[] {
-  return [
-    fb.agentType,
-    fb.sessionId ?? null,
-    fb.messageId ?? null,
-    fb.input,
-    fb.response,
-    fb.correction ?? null,
-    fb.rating ?? null,
-    fb.thumb ?? null,
-    fb.comment ?? null,
-    fb.context == null ? null : JSON.stringify(fb.context),
-    normalizeText(fb.input),
-    normalizeText(fb.response),
-    fb.createdAt ?? nowIso(),
-  ];
+function chatRow(fb: ChatFeedbackRow): ChatFeedbackWrite {
+  return {
+    agent_type: fb.agentType,
+    session_id: fb.sessionId ?? null,
+    message_id: fb.messageId ?? null,
+    user_input: fb.input,
+    ai_response: fb.response,
+    user_correction: fb.correction ?? null,
+    rating: fb.rating ?? null,
+    thumb: fb.thumb ?? null,
+    comment: fb.comment ?? null,
+    context: fb.context == null ? null : JSON.stringify(fb.context),
+    question_norm: normalizeText(fb.input),
+    response_norm: normalizeText(fb.response),
+    created_at: fb.createdAt ?? nowIso(),
+  };
+}
+
+/** What the app tells the user after a submission. */
+export function storedMessage(collectionEnabled: boolean): string {
+  return collectionEnabled
+    ? 'Feedback stored'
+    : 'Feedback collection is off (OPENFATTURE_AI_FEEDBACK_ENABLED=false); this explicit submission was stored';
 }

@@ -5,6 +5,7 @@ import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import { IMPORT_FIELDS, type ImportField, type ImportResult } from './invoice-csv-import';
 import { emptySummary, type ImportSummary } from './import-summary';
+import { AppStateRepository } from '../db/app-state-repository';
 
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
@@ -45,10 +46,10 @@ export function guessCsvMap(header: readonly string[]): Partial<Record<ImportFie
 const shapeKey = (header: readonly string[]) => `import.csv-map.${crypto.createHash('sha256').update(header.map(fold).join('\u0001')).digest('hex').slice(0, 32)}`;
 
 export function rememberedCsvMap(sqlite: BetterSqlite3.Database, header: readonly string[]): Partial<Record<ImportField, string>> | null {
-  const row = sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(shapeKey(header));
-  if (!row) return null;
+  const value = new AppStateRepository(sqlite).get(shapeKey(header));
+  if (value === undefined) return null;
   try {
-    const parsed = JSON.parse(row.value) as Record<string, string>;
+    const parsed = JSON.parse(value) as Record<string, string>;
     const map: Partial<Record<ImportField, string>> = {};
     for (const [k, v] of Object.entries(parsed)) if ((IMPORT_FIELDS as readonly string[]).includes(k) && header.includes(v)) map[k as ImportField] = v;
     return map;
@@ -58,9 +59,7 @@ export function rememberedCsvMap(sqlite: BetterSqlite3.Database, header: readonl
 }
 
 export function rememberCsvMap(sqlite: BetterSqlite3.Database, header: readonly string[], map: Partial<Record<ImportField, string>>): void {
-  sqlite
-    .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
-    .run(shapeKey(header), JSON.stringify(map));
+  new AppStateRepository(sqlite).setJson(shapeKey(header), map);
 }
 
 /** A CSV import's result as the summary the Import page shows and offers for download. */

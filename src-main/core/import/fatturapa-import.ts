@@ -9,7 +9,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, daysBetween } from '../dates';
 import type { ClientService } from '../domain/client-service';
-import { ImportedInvoiceStore } from '../domain/imported-invoices';
+import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { InputError } from '../errors';
 import type { FatturaFileResult, FatturaInvoice } from '../fatturapa/fatturapa-types';
@@ -21,6 +21,7 @@ import { addItem, emptySummary, type ImportItem, type ImportSummary } from './im
 import { DEFAULT_BUDGET, expandSources, type ArchiveBudget, type ImportSource } from './import-sources';
 import { readFatturaInWorker } from './fatturapa-jobs';
 import { PartyClientResolver } from './party-client';
+import { SqlRunner } from '../db/sql-runner';
 
 export interface FatturaPaImportDeps {
   sqlite: BetterSqlite3.Database;
@@ -116,7 +117,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
   }
 
   // 4. Write, a few documents per transaction.
-  const store = new ImportedInvoiceStore(deps.sqlite);
+  const store = new ImportedInvoiceRepository(deps.sqlite);
   const resolver = new PartyClientResolver(deps.sqlite, deps.clients);
   const seen = new Map<string, { hash: string; file: string }>();
   const createdClients = new Set<string>();
@@ -127,11 +128,12 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
     const items: ImportItem[] = [];
     const ids: number[] = [];
     let clientsCreated = 0;
-    const run = deps.sqlite.transaction(() => {
+    const sql = SqlRunner.of(deps.sqlite);
+    const run = () => sql.transaction(() => {
       for (const d of batch) {
         const before = { clientsCreated };
         try {
-          deps.sqlite.transaction(() => {
+          sql.transaction(() => {
             const item = writeDocument(d, firm!, store, resolver, seen, (key) => {
               if (!createdClients.has(key)) {
                 createdClients.add(key);
@@ -139,16 +141,16 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
               }
             }, ids);
             items.push(item);
-          })();
+          });
         } catch (e) {
           clientsCreated = before.clientsCreated;
           items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, reason: `could not be written: ${(e as Error).message}`, notes: d.invoice.tolerated });
         }
       }
       if (dryRun) throw new DryRunRollback();
-    });
+    }, 'immediate');
     try {
-      run.immediate();
+      run();
     } catch (e) {
       if (!(e instanceof DryRunRollback)) throw e;
     }
@@ -171,7 +173,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
 function writeDocument(
   d: Doc,
   firm: Firm,
-  store: ImportedInvoiceStore,
+  store: ImportedInvoiceRepository,
   resolver: PartyClientResolver,
   seen: Map<string, { hash: string; file: string }>,
   clientCreated: (key: string) => void,

@@ -7,6 +7,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { InputError } from '../errors';
 import { checkCodiceFiscale, checkPartitaIva, normalizePartitaIva } from '../domain/italian-ids';
 import type { FatturaInvoice, FatturaParty } from '../fatturapa/fatturapa-types';
+import { AppStateRepository } from '../db/app-state-repository';
 
 export interface Firm {
   name: string;
@@ -25,10 +26,10 @@ export interface FirmCandidate extends Firm {
 const FIRM_KEY = 'firm';
 
 export function getFirm(sqlite: BetterSqlite3.Database): Firm | null {
-  const row = sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(FIRM_KEY);
-  if (!row) return null;
+  const value = new AppStateRepository(sqlite).get(FIRM_KEY);
+  if (value === undefined) return null;
   try {
-    const v = JSON.parse(row.value) as Firm;
+    const v = JSON.parse(value) as Firm;
     return typeof v.name === 'string' ? { name: v.name, partitaIva: v.partitaIva ?? null, codiceFiscale: v.codiceFiscale ?? null } : null;
   } catch {
     return null;
@@ -61,9 +62,7 @@ export function setFirm(sqlite: BetterSqlite3.Database, input: { name: string; p
     }
   }
   const firm: Firm = { name, partitaIva: piva, codiceFiscale: cf };
-  sqlite
-    .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
-    .run(FIRM_KEY, JSON.stringify(firm));
+  new AppStateRepository(sqlite).setJson(FIRM_KEY, firm);
   return { firm, warnings };
 }
 

@@ -19,6 +19,10 @@ import { dueDateFor } from '../dates';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { compileDateFormat, detectDateFormat, suggestDateFormat, type DateFormat } from './csv-date-format';
 import crypto from 'node:crypto';
+import { SqlRunner } from '../db/sql-runner';
+import { ClientRepository } from '../domain/client-repository';
+import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
+import { PaymentRepository } from '../domain/payment-repository';
 
 export const IMPORT_FIELDS = [
   'number',
@@ -276,14 +280,15 @@ export function importInvoicesCsv(services: ImportServices, text: string, option
     rows: total, imported: 0, added: 0, updated: 0, skipped: 0, rejected: 0, dryRun: !!options.dryRun, dateFormat: dateFormat.text,
     notes: [], clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [], outcomes: [],
   };
-  const { sqlite } = services;
+  const sql = SqlRunner.of(services.sqlite);
+  const repos = { clients: new ClientRepository(services.sqlite), imported: new ImportedInvoiceRepository(services.sqlite), payments: new PaymentRepository(services.sqlite) };
   const seen = new Map<string, ParsedRow>();
-  const run = sqlite.transaction(() => {
+  const run = () => sql.transaction(() => {
     parsed.forEach((row, i) => {
       const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded, notes: result.notes.length };
       try {
         // Each row in its own savepoint: a row failing half-way leaves nothing behind.
-        const outcome = sqlite.transaction(() => writeRow(services, row, options.source, result, seen))();
+        const outcome = sql.transaction(() => writeRow(services, repos, row, options.source, result, seen));
         result.outcomes.push({ line: row.line, ref: row.number ? invoiceLabel(row.number, Number(row.issueDate.slice(0, 4))) : null, outcome });
       } catch (e) {
         Object.assign(result, { clientsCreated: before.clientsCreated, paymentsRecorded: before.paymentsRecorded });
@@ -392,46 +397,46 @@ function parseRow(record: string[], line: number, header: readonly string[], col
   return { line, year, ...content, issueDate: issueDate!, totalCents: totalCents!, disputed: disputed!, hash: crypto.createHash('sha256').update(JSON.stringify(content)).digest('hex') };
 }
 
-function resolveClient(s: ImportServices, row: ParsedRow, result: ImportResult): number {
+/** The repositories the import writes and looks up through (one set per import, inside its transaction). */
+interface ImportRepos {
+  clients: ClientRepository;
+  imported: ImportedInvoiceRepository;
+  payments: PaymentRepository;
+}
+
+function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result: ImportResult): number {
   if (row.clientId !== undefined) {
-    const exists = s.sqlite.prepare('SELECT id FROM clients WHERE id = ?').get(row.clientId) as { id: number } | undefined;
-    if (!exists) throw new RowError('client_id', `no client with id ${row.clientId}`);
-    return exists.id;
+    if (!r.clients.byId(row.clientId)) throw new RowError('client_id', `no client with id ${row.clientId}`);
+    return row.clientId;
   }
   if (row.clientRef) {
-    const byRef = s.sqlite.prepare('SELECT id FROM clients WHERE external_ref = ?').get(row.clientRef) as { id: number } | undefined;
-    if (byRef) return byRef.id;
+    const byRef = r.clients.idByExternalRef(row.clientRef);
+    if (byRef !== undefined) return byRef;
   }
   if (row.clientPiva) {
-    const piva = normalizePartitaIva(row.clientPiva);
-    const byPiva = s.sqlite.prepare('SELECT id FROM clients WHERE partita_iva = ?').get(piva) as { id: number } | undefined;
+    const byPiva = r.clients.byPartitaIva(normalizePartitaIva(row.clientPiva));
     if (byPiva) return byPiva.id;
   }
   const name = row.clientName ?? row.clientRef;
   if (name) {
-    const byName = s.sqlite.prepare('SELECT id, partita_iva, external_ref FROM clients WHERE denominazione = ? COLLATE NOCASE ORDER BY id').all(name) as {
-      id: number;
-      partita_iva: string | null;
-      external_ref: string | null;
-    }[];
     // A same-named client with a different P.IVA (or another system's id) is another company: do not merge them.
-    const match = byName.find((c) => (!row.clientPiva || c.partita_iva === null) && (!row.clientRef || c.external_ref === null || c.external_ref === row.clientRef));
+    const match = r.clients.byName(name).find((c) => (!row.clientPiva || c.partita_iva === null) && (!row.clientRef || c.external_ref === null || c.external_ref === row.clientRef));
     if (match) {
-      if (row.clientRef) s.sqlite.prepare('UPDATE clients SET external_ref = ? WHERE id = ? AND external_ref IS NULL').run(row.clientRef, match.id);
+      if (row.clientRef) r.clients.setExternalRef(match.id, row.clientRef, { onlyIfUnset: true });
       return match.id;
     }
   }
   if (!name) throw new RowError('client_name', `is required to create the client with P.IVA ${row.clientPiva}`);
   const created = s.clients.create({ denominazione: name, ...(row.clientPiva ? { partitaIva: row.clientPiva } : {}) });
-  if (row.clientRef) s.sqlite.prepare('UPDATE clients SET external_ref = ? WHERE id = ?').run(row.clientRef, created.id);
+  if (row.clientRef) r.clients.setExternalRef(created.id, row.clientRef);
   result.clientsCreated++;
   return created.id;
 }
 
 type RowOutcome = 'added' | 'updated' | 'skipped';
 
-function writeRow(s: ImportServices, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>): RowOutcome {
-  const clientId = resolveClient(s, row, result);
+function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>): RowOutcome {
+  const clientId = resolveClient(s, r, row, result);
   const year = Number(row.issueDate.slice(0, 4));
   const key = row.number !== undefined ? `${clientId}|${row.number}|${row.issueDate}` : `${clientId}|${row.issueDate}|${row.hash}`;
   const earlier = seen.get(key);
@@ -443,11 +448,7 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
     throw new RowError('row', `same client, number and issue date as line ${earlier.line}, with other values`);
   }
   seen.set(key, row);
-  type Existing = { id: number; client_id: number; issue_date: string; source: string; source_hash: string | null; client_name: string };
-  const existing =
-    row.number !== undefined
-      ? (s.sqlite.prepare('SELECT i.id, i.client_id, i.issue_date, i.source, i.source_hash, c.denominazione AS client_name FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.year = ? AND i.number = ?').get(year, row.number) as Existing | undefined)
-      : (s.sqlite.prepare("SELECT i.id, i.client_id, i.issue_date, i.source, i.source_hash, c.denominazione AS client_name FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.client_id = ? AND i.issue_date = ? AND i.source = 'csv' AND i.source_hash = ?").get(clientId, row.issueDate, row.hash) as Existing | undefined);
+  const existing = row.number !== undefined ? r.imported.matchByNumber(year, row.number) : r.imported.matchCsvRow(clientId, row.issueDate, row.hash);
   if (existing) {
     if (existing.client_id !== clientId || existing.issue_date !== row.issueDate) {
       throw new RowError('number', `${invoiceLabel(row.number!, year)} is already used by the invoice of ${existing.issue_date} to ${existing.client_name}`);
@@ -457,7 +458,7 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
       return 'skipped';
     }
     if (existing.source !== 'csv') throw new RowError('number', `${invoiceLabel(row.number!, year)} already exists (${existing.source === 'app' ? 'created in the app' : 'imported from FatturaPA'}): not updated`);
-    updateRow(s, existing.id, row, result);
+    updateRow(s, r, existing.id, row, result);
     result.updated++;
     result.invoiceIds.push(existing.id);
     return 'updated';
@@ -494,24 +495,18 @@ function writeRow(s: ImportServices, row: ParsedRow, source: string, result: Imp
 }
 
 /** A changed row of an invoice this import wrote before: its figures follow the file; payments recorded since are kept. */
-function updateRow(s: ImportServices, id: number, row: ParsedRow, result: ImportResult): void {
-  const paid = (s.sqlite.prepare('SELECT COALESCE(SUM(paid_amount_cents), 0) AS n FROM payments WHERE invoice_id = ?').get(id) as { n: number }).n;
+function updateRow(s: ImportServices, r: ImportRepos, id: number, row: ParsedRow, result: ImportResult): void {
+  const paid = r.payments.paidCents(id);
   if (paid > row.totalCents) throw new RowError('total', `${(row.totalCents / 100).toFixed(2)} is less than the ${(paid / 100).toFixed(2)} already paid on this invoice`);
   const inv = s.invoices.get(id);
   const client = s.clients.get(row.clientId ?? inv.client_id);
   const dueDate = row.dueDate ?? dueDateFor(row.issueDate, client.payment_terms_days, client.payment_terms_eom === 1);
   const now = new Date().toISOString();
-  s.sqlite
-    .prepare('UPDATE invoices SET due_date = ?, net_cents = ?, vat_cents = 0, total_cents = ?, bollo_cents = 0, disputed = ?, document_type = ?, source_hash = ?, updated_at = ? WHERE id = ?')
-    .run(dueDate, row.totalCents, row.totalCents, row.disputed ? 1 : 0, row.documentType ?? inv.document_type, row.hash, now, id);
-  s.sqlite
-    .prepare('UPDATE invoice_lines SET description = COALESCE(?, description), unit_price_cents = ?, net_cents = ?, vat_cents = 0, total_cents = ? WHERE invoice_id = ? AND line_no = 1')
-    .run(row.description ?? null, row.totalCents, row.totalCents, row.totalCents, id);
-  s.sqlite.prepare('DELETE FROM payments WHERE invoice_id = ? AND paid_amount_cents = 0').run(id);
-  s.sqlite.prepare('UPDATE payments SET amount_cents = paid_amount_cents WHERE invoice_id = ?').run(id);
+  r.imported.updateFigures(id, { dueDate, totalCents: row.totalCents, disputed: row.disputed, documentType: row.documentType ?? inv.document_type, hash: row.hash, description: row.description ?? null, now });
+  r.payments.keepOnlyPaid(id);
   const open = row.totalCents - paid;
-  if (open > 0) s.sqlite.prepare('INSERT INTO payments (invoice_id, due_date, amount_cents) VALUES (?, ?, ?)').run(id, dueDate, open);
-  s.sqlite.prepare("UPDATE invoices SET status = CASE WHEN ? = 0 THEN 'paid' WHEN ? > 0 THEN 'partially_paid' ELSE 'issued' END WHERE id = ?").run(open, paid, id);
+  if (open > 0) r.payments.addInstalment(id, dueDate, open);
+  r.imported.setStatusFromPayments(id, open, paid);
   const wanted = row.paidCents ?? 0;
   if (wanted > paid && row.paidDate) {
     s.payments.record({ invoiceId: id, amountCents: Math.min(wanted - paid, open), date: row.paidDate });

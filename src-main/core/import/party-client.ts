@@ -6,6 +6,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { ClientService } from '../domain/client-service';
 import { checkCodiceFiscale, checkPartitaIva, isValidCap, isValidProvince, normalizePartitaIva } from '../domain/italian-ids';
 import type { FatturaParty } from '../fatturapa/fatturapa-types';
+import { ClientRepository } from '../domain/client-repository';
 
 export interface PartyClient {
   id: number;
@@ -16,17 +17,13 @@ export interface PartyClient {
 }
 
 export class PartyClientResolver {
-  private readonly stmts;
+  private readonly rows: ClientRepository;
 
   constructor(
     sqlite: BetterSqlite3.Database,
     private readonly clients: ClientService,
   ) {
-    this.stmts = {
-      byPiva: sqlite.prepare<[string], { id: number }>('SELECT id FROM clients WHERE partita_iva = ?'),
-      byCf: sqlite.prepare<[string, string], { id: number }>('SELECT id FROM clients WHERE upper(codice_fiscale) = ? OR partita_iva = ? ORDER BY id LIMIT 1'),
-      byName: sqlite.prepare<[string], { id: number; partita_iva: string | null }>('SELECT id, partita_iva FROM clients WHERE denominazione = ? COLLATE NOCASE ORDER BY id'),
-    };
+    this.rows = new ClientRepository(sqlite);
   }
 
   resolve(p: FatturaParty): PartyClient {
@@ -36,14 +33,14 @@ export class PartyClientResolver {
     const key = piva ?? p.codiceFiscale ?? (p.vatCode ? `${p.vatCountry}${p.vatCode}` : `name:${p.name.toLowerCase()}`);
     const pivaCheck = piva ? checkPartitaIva(piva) : null;
     if (piva) {
-      const hit = this.stmts.byPiva.get(piva);
+      const hit = this.rows.byPartitaIva(piva);
       if (hit) return { id: hit.id, created: false, notes, key };
     }
     if (p.codiceFiscale) {
-      const hit = this.stmts.byCf.get(p.codiceFiscale, p.codiceFiscale);
-      if (hit) return { id: hit.id, created: false, notes, key };
+      const hit = this.rows.idByFiscalCode(p.codiceFiscale);
+      if (hit !== undefined) return { id: hit, created: false, notes, key };
     }
-    const named = this.stmts.byName.all(p.name.trim()).find((c) => c.partita_iva === null || (pivaCheck?.ok === true && c.partita_iva === piva));
+    const named = this.rows.byName(p.name.trim()).find((c) => c.partita_iva === null || (pivaCheck?.ok === true && c.partita_iva === piva));
     if (named) {
       if (pivaCheck && !pivaCheck.ok) notes.push(`client P.IVA ${piva} ${pivaCheck.problem.replace(/^"[^"]*" /, '')}: matched by name`);
       return { id: named.id, created: false, notes, key };

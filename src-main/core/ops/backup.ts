@@ -17,6 +17,7 @@ import { AppError, formatZodIssues, InputError } from '../errors';
 import { checkOutputPath, writeOutputAsync } from '../fs/output-path';
 import { readInstanceLock } from '../lifespan/instance-lock';
 import { currentSchemaVersion, latestSchemaVersion } from '../db/migrator';
+import { integrityCheck, tableRowCounts } from '../db/database-maintenance';
 import { makeOpsTemp, sweepStaleOpsTemp } from './ops-temp';
 import {
   currentRestorableFiles,
@@ -63,9 +64,7 @@ export function sha256File(file: string): string {
 }
 
 export function rowCounts(sqlite: BetterSqlite3.Database): Record<string, number> {
-  return Object.fromEntries(
-    COUNTED_TABLES.map((t) => [t, (sqlite.prepare(`SELECT COUNT(*) AS n FROM ${t}`).get() as { n: number }).n]),
-  );
+  return tableRowCounts(sqlite, COUNTED_TABLES);
 }
 
 function listFiles(root: string, rel = ''): string[] {
@@ -293,7 +292,7 @@ export async function verifyBackup(file: string, paths: DataPaths, progress: Ops
     const db = new BetterSqlite3(path.join(stage, DB_NAME), { readonly: true, fileMustExist: true });
     let integrity: unknown;
     try {
-      integrity = db.pragma('integrity_check', { simple: true });
+      integrity = integrityCheck(db)[0];
     } catch (e) {
       integrity = (e as Error).message;
     } finally {

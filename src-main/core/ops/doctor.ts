@@ -6,6 +6,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { App } from '../app';
 import { currentSchemaVersion, latestSchemaVersion, migrate } from '../db/migrator';
+import { foreignKeyViolations, integrityCheck } from '../db/database-maintenance';
+import { ModelVersionRepository } from '../ml/registry/model-version-repository';
+import { RagDocumentRepository } from '../rag/rag-document-repository';
+import { RagOutbox } from '../rag/rag-outbox';
 import { errorMessage } from '../errors';
 import { isSettingKey, parseSettingValue, type SettingKey } from '../config/settings';
 import { embeddingModelSpec, localModelLocation } from '../rag/embedder';
@@ -41,13 +45,12 @@ export const coreChecks: DoctorCheck[] = [
     id: 'database.integrity',
     title: 'Database integrity',
     run(app) {
-      const rows = app.database.sqlite.pragma('integrity_check') as { integrity_check: string }[];
-      const problems = rows.map((r) => r.integrity_check).filter((r) => r !== 'ok');
-      const fk = app.database.sqlite.pragma('foreign_key_check') as unknown[];
+      const problems = integrityCheck(app.database.sqlite).filter((r) => r !== 'ok');
+      const fk = foreignKeyViolations(app.database.sqlite);
       if (problems.length) {
         return { status: 'error', detail: problems.slice(0, 5).join('; '), fix: 'Restore the latest backup: openfatture restore <file>' };
       }
-      if (fk.length) return { status: 'error', detail: `${fk.length} rows reference missing records`, fix: 'Restore the latest backup: openfatture restore <file>' };
+      if (fk) return { status: 'error', detail: `${fk} rows reference missing records`, fix: 'Restore the latest backup: openfatture restore <file>' };
       return { status: 'ok', detail: 'PRAGMA integrity_check: ok; foreign keys consistent' };
     },
   },
@@ -279,9 +282,7 @@ export const domainChecks: DoctorCheck[] = [
           } else if (isMarkedBroken(v.notes)) {
             marked++;
           } else if (fix) {
-            app.database.sqlite
-              .prepare('UPDATE model_versions SET notes = ? WHERE model_name = ? AND version = ?')
-              .run(`artifact ${health}: found by doctor ${new Date().toISOString()}`, model, v.version);
+            new ModelVersionRepository(app.database.sqlite).setNotes(model, v.version, `artifact ${health}: found by doctor ${new Date().toISOString()}`);
             fixedNotes.push(`${model} ${v.version} marked ${health}`);
             marked++;
           } else {
@@ -334,30 +335,17 @@ export const domainChecks: DoctorCheck[] = [
     id: 'rag.pending',
     title: 'Pending reindex changes',
     run(app, { fix }) {
-      const sqlite = app.database.sqlite;
-      const failing = sqlite
-        .prepare<[], { n: number; attempts: number | null }>('SELECT COUNT(*) AS n, MAX(attempts) AS attempts FROM rag_changes WHERE last_error IS NOT NULL OR attempts > 0')
-        .get()!;
-      const last = sqlite.prepare<[], { last_error: string | null }>('SELECT last_error FROM rag_changes WHERE last_error IS NOT NULL ORDER BY id DESC LIMIT 1').get();
-      const docs = sqlite.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM rag_documents WHERE embedding IS NULL AND last_error IS NOT NULL').get()!;
-      const pending = sqlite.prepare<[], { n: number }>('SELECT COUNT(DISTINCT entity_type || entity_id) AS n FROM rag_changes').get()!.n;
-      if (!failing.n && !docs.n) return { status: 'ok', detail: `${pending} change(s) waiting, none failing` };
+      const outbox = new RagOutbox(app.database.sqlite, () => app.settings);
+      const failing = outbox.failureSummary();
+      const docs = new RagDocumentRepository(app.database.sqlite).failedEmbeddingCount();
+      if (!failing.failing && !docs) return { status: 'ok', detail: `${failing.pendingEntities} change(s) waiting, none failing` };
       if (fix) {
-        sqlite
-          .transaction(() => {
-            sqlite.prepare('UPDATE rag_changes SET attempts = 0, next_attempt_at = NULL, last_error = NULL WHERE last_error IS NOT NULL OR attempts > 0').run();
-            // A document whose embedding failed gets a fresh change so the next batch embeds it again.
-            sqlite
-              .prepare("INSERT INTO rag_changes(entity_type, entity_id, op) SELECT entity_type, entity_id, 'upsert' FROM rag_documents WHERE embedding IS NULL AND last_error IS NOT NULL")
-              .run();
-            sqlite.prepare('UPDATE rag_documents SET attempts = 0, last_error = NULL WHERE embedding IS NULL AND last_error IS NOT NULL').run();
-          })
-          .immediate();
-        return { status: 'ok', detail: `reset the back-off of ${failing.n + docs.n} failed change(s); they are retried by the next batch`, fixed: true };
+        outbox.retryFailuresNow();
+        return { status: 'ok', detail: `reset the back-off of ${failing.failing + docs} failed change(s); they are retried by the next batch`, fixed: true };
       }
       return {
         status: 'warn',
-        detail: `${failing.n} change(s) failing (up to ${failing.attempts ?? 0} attempts)${docs.n ? `, ${docs.n} document(s) without embedding` : ''}; last error: ${last?.last_error ?? 'none recorded'}`,
+        detail: `${failing.failing} change(s) failing (up to ${failing.maxAttempts ?? 0} attempts)${docs ? `, ${docs} document(s) without embedding` : ''}; last error: ${failing.lastError ?? 'none recorded'}`,
         fix: 'Fix the cause above, then doctor --fix retries them now (or wait for the back-off)',
         fixable: true,
       };

@@ -153,7 +153,7 @@ describe('AutoIndexingService', () => {
     s = await service(dir);
     try {
       expect(s.svc.state().paused).toBe(true);
-      expect(s.svc.tracker.counts().total).toBe(1);
+      expect(s.svc.outbox.counts().total).toBe(1);
       expect(s.lines.join('\n')).toMatch(/Re-imported queue snapshot .*: 1 entries, 1 not already pending/);
     } finally {
       await s.app.close();
@@ -162,7 +162,7 @@ describe('AutoIndexingService', () => {
     s = await service(dir);
     try {
       expect(s.lines.join('\n')).toMatch(/Queue snapshot .* is corrupt \(not valid JSON.*set aside as .*corrupt-/);
-      expect(s.svc.tracker.counts().total).toBe(1);
+      expect(s.svc.outbox.counts().total).toBe(1);
       s.svc.resume();
       await waitFor(() => docCount(s.app, 'client') === 1, 60_000);
     } finally {

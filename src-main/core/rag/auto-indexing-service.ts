@@ -1,5 +1,5 @@
 // The RAG auto-update service (DESIGN §5, §7): polls the outbox cheaply (its max id, which also moves
-// for other processes' commits), lets the ReindexQueue decide when batches start, indexes them
+// for other processes' commits), lets the ReindexDebouncer decide when batches start, indexes them
 // through the RagIndexer with the outbox acknowledgement and the batch record in the same
 // transaction, retries failures with backoff, reconciles instead of dropping on overflow, persists
 // pause and the queue snapshot, and emits 'progress' / 'batch' / 'state' events for the GUI.
@@ -11,11 +11,13 @@ import { errorMessage } from '../errors';
 import { queueSnapshotPathProblem } from '../fs/output-path';
 import type { Logger } from '../logger';
 import type { Progress } from '../worker/protocol';
-import { ChangeTracker, entityKey, type PendingEntity } from './change-tracker';
+import { AppStateRepository } from '../db/app-state-repository';
+import { entityKey, RagOutbox, type PendingEntity } from './rag-outbox';
 import { readQueueSnapshot, writeQueueSnapshot } from './queue-snapshot';
 import type { IndexCounts } from './rag-indexer';
 import type { RagService } from './rag-service';
-import { ReindexQueue, type QueueTiming } from './reindex-queue';
+import { ReindexBatchRepository } from './reindex-batch-repository';
+import { ReindexDebouncer, type DebounceTiming } from './reindex-debouncer';
 
 export const PAUSED_KEY = 'rag.auto_update.paused';
 export const SERVICE_KEY = 'rag.auto_update.service';
@@ -45,7 +47,7 @@ export interface AutoIndexingEvents {
   state: [AutoIndexingState];
 }
 
-function timingFrom(s: Settings): QueueTiming {
+function timingFrom(s: Settings): DebounceTiming {
   return {
     debounceMs: s.RAG_AUTO_UPDATE_DEBOUNCE_SECONDS * 1000,
     maxWaitMs: Math.max(s.RAG_AUTO_UPDATE_MAX_WAIT_SECONDS, s.RAG_AUTO_UPDATE_DEBOUNCE_SECONDS) * 1000,
@@ -55,19 +57,35 @@ function timingFrom(s: Settings): QueueTiming {
   };
 }
 
+/** Whether auto-indexing is paused on this data dir (persisted: any process and later runs see it). */
 export function readPaused(sqlite: BetterSqlite3.Database): boolean {
-  return sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(PAUSED_KEY)?.value === 'true';
+  return new AppStateRepository(sqlite).get(PAUSED_KEY) === 'true';
 }
 
 export function writePaused(sqlite: BetterSqlite3.Database, paused: boolean): void {
-  sqlite
-    .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
-    .run(PAUSED_KEY, paused ? 'true' : 'false');
+  new AppStateRepository(sqlite).set(PAUSED_KEY, paused ? 'true' : 'false');
+}
+
+/** The auto-indexing service running on this data dir (in any process), if any. */
+export function runningAutoIndexing(sqlite: BetterSqlite3.Database): { pid: number; startedAt: string } | null {
+  const v = new AppStateRepository(sqlite).getJson<{ pid: number; startedAt: string }>(SERVICE_KEY);
+  return v && pidAlive(v.pid) ? v : null;
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
-  readonly tracker: ChangeTracker;
-  private readonly queue: ReindexQueue;
+  readonly outbox: RagOutbox;
+  private readonly state_: AppStateRepository;
+  private readonly batchLog: ReindexBatchRepository;
+  private readonly debouncer: ReindexDebouncer;
   private timer: NodeJS.Timeout | null = null;
   private running = false;
   private paused = false;
@@ -91,8 +109,10 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     private readonly pollMs = 200,
   ) {
     super();
-    this.tracker = new ChangeTracker(sqlite, () => this.settings());
-    this.queue = new ReindexQueue(timingFrom(settings()));
+    this.outbox = new RagOutbox(sqlite, () => this.settings());
+    this.state_ = new AppStateRepository(sqlite);
+    this.batchLog = new ReindexBatchRepository(sqlite);
+    this.debouncer = new ReindexDebouncer(timingFrom(settings()));
   }
 
   get isRunning(): boolean {
@@ -107,9 +127,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     this.paused = readPaused(this.sqlite);
     // Open (and if needed repair) the vector index before the first batch lands on it.
     await this.rag.vectors();
-    this.sqlite
-      .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
-      .run(SERVICE_KEY, JSON.stringify({ pid: process.pid, startedAt: new Date().toISOString() }));
+    this.state_.setJson(SERVICE_KEY, { pid: process.pid, startedAt: new Date().toISOString() });
     this.running = true;
     // Load the model now, not on the first change: freshness should not pay the model's load time.
     this.warmUp = this.rag.embedder.embed([]).then(
@@ -133,18 +151,18 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     if (this.settings().RAG_AUTO_UPDATE_PERSIST_QUEUE_ON_SHUTDOWN && snapshotProblem) {
       this.logger.warn(`Queue snapshot not written: ${snapshotProblem}. The database outbox still holds every committed change.`);
     } else if (this.settings().RAG_AUTO_UPDATE_PERSIST_QUEUE_ON_SHUTDOWN) {
-      const entries = this.tracker.list(10_000_000).map((e) => ({ entityType: e.type, entityId: e.id, op: e.op, changedAt: e.firstChangedAt }));
+      const entries = this.outbox.list(10_000_000).map((e) => ({ entityType: e.type, entityId: e.id, op: e.op, changedAt: e.firstChangedAt }));
       writeQueueSnapshot(this.paths.queuePersistPath, entries);
       if (entries.length) this.logger.info(`Persisted ${entries.length} pending changes to ${this.paths.queuePersistPath}`);
     }
-    this.sqlite.prepare("DELETE FROM app_state WHERE key = ? AND json_extract(value, '$.pid') = ?").run(SERVICE_KEY, process.pid);
+    this.state_.deleteIfOwnedBy(SERVICE_KEY, process.pid);
     this.logger.info('Auto-indexing service stopped');
   }
 
   /** Settings changed live (debounce, batch size, tracking…): applied from the next tick. */
   updateSettings(settings: () => Settings): void {
     this.settings = settings;
-    this.queue.update(timingFrom(settings()));
+    this.debouncer.update(timingFrom(settings()));
     this.lastMaxId = -1;
     this.emitState();
   }
@@ -179,7 +197,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
   async flush(): Promise<void> {
     for (;;) {
       await Promise.allSettled([...this.batches, this.reconciling ?? Promise.resolve()]);
-      const next = this.tracker.take(this.settings().RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()), { ignoreDeferral: true });
+      const next = this.outbox.take(this.settings().RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()), { ignoreDeferral: true });
       if (next.length === 0 && this.batches.size === 0) return;
       if (next.length) await this.runBatch(next);
     }
@@ -196,17 +214,17 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
     this.ticking = true;
     try {
       this.paused = readPaused(this.sqlite);
-      const maxId = this.tracker.maxId();
+      const maxId = this.outbox.maxId();
       const newChanges = maxId !== this.lastMaxId;
       if (newChanges || this.lastCounts.total > 0 || this.inFlight.size > 0) {
         const before = this.lastCounts;
-        this.lastCounts = this.tracker.counts();
+        this.lastCounts = this.outbox.counts();
         if (before.total !== this.lastCounts.total || before.failing !== this.lastCounts.failing) this.emitState();
       }
       this.lastMaxId = maxId;
       const s = this.settings();
       // Settings apply live: debounce, batch size, concurrency are re-read every tick.
-      this.queue.update(timingFrom(s));
+      this.debouncer.update(timingFrom(s));
       if (this.lastCounts.total > s.RAG_AUTO_UPDATE_MAX_QUEUE_SIZE && !this.reconciling) {
         if (!this.overflowWarned) {
           this.logger.warn(
@@ -220,9 +238,9 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
       if (!this.paused && !this.reconciling) {
         const inFlightBatches = this.batches.size;
         const duePending = Math.max(0, this.lastCounts.due - this.inFlight.size);
-        const n = this.queue.decide({ now: Date.now(), newChanges, duePending, inFlight: inFlightBatches });
+        const n = this.debouncer.decide({ now: Date.now(), newChanges, duePending, inFlight: inFlightBatches });
         for (let i = 0; i < n; i++) {
-          const entities = this.tracker.take(s.RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()));
+          const entities = this.outbox.take(s.RAG_AUTO_UPDATE_BATCH_SIZE, new Set(this.inFlight.keys()));
           if (entities.length === 0) break;
           const p = this.runBatch(entities).finally(() => {
             this.batches.delete(p);
@@ -261,7 +279,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
         const r = await this.rag.indexer.process(entities, {
           inTransaction: (c, failures, w) => {
             const failed = new Set(failures.map(entityKey));
-            this.tracker.ack(entities.filter((e) => !failed.has(entityKey(e))));
+            this.outbox.ack(entities.filter((e) => !failed.has(entityKey(e))));
             this.recordBatch(startedAt, entities.length, c, performance.now() - t0, w);
           },
         });
@@ -270,7 +288,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
         // Failures keep their outbox rows, with the error and a backoff.
         for (const f of r.failures) {
           const e = entities.find((x) => entityKey(x) === entityKey(f));
-          if (e) this.tracker.fail([e], f.error);
+          if (e) this.outbox.fail([e], f.error);
         }
       }
       const ms = performance.now() - t0;
@@ -281,7 +299,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
       const ms = performance.now() - t0;
       const msg = errorMessage(e);
       this.logger.error({ err: e }, `Error processing reindex batch: ${msg}`);
-      this.tracker.fail(entities, msg);
+      this.outbox.fail(entities, msg);
       this.recordBatch(startedAt, entities.length, { added: 0, updated: 0, skipped: 0, deleted: 0, failed: entities.length }, ms, msg);
       report = { added: 0, updated: 0, skipped: 0, deleted: 0, failed: entities.length, entities: entities.length, durationMs: ms, error: msg, kind: 'batch' };
     } finally {
@@ -315,11 +333,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
   }
 
   private recordBatch(startedAt: string, entities: number, c: IndexCounts, ms: number, error: string | null): void {
-    this.sqlite
-      .prepare(
-        `INSERT INTO reindex_batches(started_at, finished_at, entities, added, updated, skipped, deleted, failed, duration_ms, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(startedAt, new Date().toISOString(), entities, c.added, c.updated, c.skipped, c.deleted, c.failed, ms, error);
+    this.batchLog.record({ startedAt, finishedAt: new Date().toISOString(), entities, ...c, durationMs: ms, error });
   }
 
   /** The index file is a cache: written at most once a second, after batches settle. */
@@ -353,7 +367,7 @@ export class AutoIndexingService extends EventEmitter<AutoIndexingEvents> {
       this.logger.warn(`Queue snapshot ${file} is corrupt (${r.reason}); set aside as ${r.setAsideAs}. The database outbox still holds every committed change.`);
       return;
     }
-    const added = this.tracker.importChanges(r.snapshot.entries.map((e) => ({ type: e.entityType, id: e.entityId, op: e.op, changedAt: e.changedAt })));
+    const added = this.outbox.importChanges(r.snapshot.entries.map((e) => ({ type: e.entityType, id: e.entityId, op: e.op, changedAt: e.changedAt })));
     this.logger.info(`Re-imported queue snapshot ${file}: ${r.snapshot.entries.length} entries, ${added} not already pending`);
   }
 

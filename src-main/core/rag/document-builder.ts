@@ -11,6 +11,12 @@ import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
 import { formatEuro } from '../money';
+import {
+  DocumentSourceRepository,
+  type ClientInvoiceSourceRow,
+  type LineSourceRow,
+  type PaymentSourceRow,
+} from './document-source-repository';
 import { invoiceLabel } from '../domain/invoice-number';
 
 export const RAG_ENTITY_TYPES: readonly RagEntityType[] = ['invoice', 'client', 'product'];
@@ -34,156 +40,43 @@ export const DOCUMENT_STATUS_TEXT: Record<string, string> = {
   cancelled: 'annullata (cancelled)',
 };
 
-interface InvoiceRow {
-  id: number;
-  number: string;
-  year: number;
-  document_type: string;
-  issue_date: string;
-  due_date: string;
-  net_cents: number;
-  vat_cents: number;
-  total_cents: number;
-  ritenuta_cents: number;
-  bollo_cents: number;
-  status: string;
-  disputed: number;
-  notes: string | null;
-  client_id: number;
-  denominazione: string;
-  partita_iva: string | null;
-  codice_fiscale: string | null;
-  city: string | null;
-}
-
-interface LineRow {
-  invoice_id: number;
-  description: string;
-  quantity: number;
-  total_cents: number;
-}
-
-interface PaymentRow {
-  invoice_id: number;
-  due_date: string;
-  amount_cents: number;
-  paid_date: string | null;
-  paid_amount_cents: number;
-}
-
-interface ClientRow {
-  id: number;
-  denominazione: string;
-  partita_iva: string | null;
-  codice_fiscale: string | null;
-  email: string | null;
-  pec: string | null;
-  codice_destinatario: string | null;
-  address: string | null;
-  city: string | null;
-  province: string | null;
-  cap: string | null;
-  country: string;
-  payment_terms_days: number;
-  payment_terms_eom: number;
-  notes: string | null;
-}
-
-interface ClientInvoiceRow {
-  client_id: number;
-  total_cents: number;
-  issue_date: string;
-  due_date: string;
-  status: string;
-  paid_cents: number | null;
-  last_paid: string | null;
-}
-
-interface ProductRow {
-  id: number;
-  code: string;
-  description: string;
-  unit_price_cents: number;
-  vat_rate: number;
-  unit: string;
-  category: string | null;
-  is_service: number;
-}
-
 /** The line of an invoice document that names its client: the only client data invoices carry. */
 export function invoiceClientLine(c: { denominazione: string; partita_iva: string | null; codice_fiscale: string | null; city: string | null }): string {
   const ids = [c.partita_iva ? `P.IVA ${c.partita_iva}` : '', c.codice_fiscale ? `C.F. ${c.codice_fiscale}` : '', c.city ?? ''].filter(Boolean);
   return `Cliente: ${c.denominazione}${ids.length ? ` (${ids.join(', ')})` : ''}`;
 }
 
-const IN_IDS = '(SELECT value FROM json_each(?))';
-
 function dayDiff(a: string, b: string): number {
   return Math.round((Date.parse(a + 'T00:00:00Z') - Date.parse(b + 'T00:00:00Z')) / 86_400_000);
 }
 
 export class DocumentBuilder {
-  private readonly stmts;
+  private readonly sources: DocumentSourceRepository;
 
-  constructor(private readonly sqlite: BetterSqlite3.Database) {
-    const p = <T>(sql: string) => sqlite.prepare<unknown[], T>(sql);
-    this.stmts = {
-      invoices: p<InvoiceRow>(
-        `SELECT i.id, i.number, i.year, i.document_type, i.issue_date, i.due_date, i.net_cents, i.vat_cents, i.total_cents,
-                i.ritenuta_cents, i.bollo_cents, i.status, i.disputed, i.notes, i.client_id,
-                c.denominazione, c.partita_iva, c.codice_fiscale, c.city
-           FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.id IN ${IN_IDS}`,
-      ),
-      lines: p<LineRow>(`SELECT invoice_id, description, quantity, total_cents FROM invoice_lines WHERE invoice_id IN ${IN_IDS} ORDER BY invoice_id, line_no, id`),
-      payments: p<PaymentRow>(`SELECT invoice_id, due_date, amount_cents, paid_date, paid_amount_cents FROM payments WHERE invoice_id IN ${IN_IDS} ORDER BY invoice_id, due_date, id`),
-      clients: p<ClientRow>(`SELECT * FROM clients WHERE id IN ${IN_IDS}`),
-      clientInvoices: p<ClientInvoiceRow>(
-        `SELECT i.client_id, i.total_cents, i.issue_date, i.due_date, i.status,
-                SUM(p.paid_amount_cents) AS paid_cents, MAX(p.paid_date) AS last_paid
-           FROM invoices i LEFT JOIN payments p ON p.invoice_id = i.id
-          WHERE i.client_id IN ${IN_IDS} AND i.status NOT IN ('cancelled','draft')
-          GROUP BY i.id ORDER BY i.client_id, i.issue_date`,
-      ),
-      products: p<ProductRow>(`SELECT * FROM products WHERE id IN ${IN_IDS}`),
-      staleInvoices: p<{ id: number }>(
-        `SELECT i.id FROM invoices i JOIN rag_documents d ON d.entity_type = 'invoice' AND d.entity_id = i.id
-          WHERE i.client_id = ? AND instr(d.text, ?) = 0`,
-      ),
-      clientsOfInvoices: p<{ client_id: number }>(`SELECT DISTINCT client_id FROM invoices WHERE id IN ${IN_IDS}`),
-      idsAfter: {
-        invoice: p<{ id: number }>(`SELECT id FROM invoices WHERE id > ? ORDER BY id LIMIT ?`),
-        client: p<{ id: number }>(`SELECT id FROM clients WHERE id > ? ORDER BY id LIMIT ?`),
-        product: p<{ id: number }>(`SELECT id FROM products WHERE id > ? ORDER BY id LIMIT ?`),
-      },
-      count: {
-        invoice: p<{ n: number }>(`SELECT COUNT(*) AS n FROM invoices`),
-        client: p<{ n: number }>(`SELECT COUNT(*) AS n FROM clients`),
-        product: p<{ n: number }>(`SELECT COUNT(*) AS n FROM products`),
-      },
-    };
+  constructor(connection: BetterSqlite3.Database) {
+    this.sources = new DocumentSourceRepository(connection);
   }
 
   /** Documents for the given ids; an id whose entity no longer exists is absent from the result. */
   build(type: RagEntityType, ids: readonly number[]): Map<number, BuiltDocument> {
     if (ids.length === 0) return new Map();
-    const json = JSON.stringify(ids);
     switch (type) {
       case 'invoice':
-        return this.invoiceDocs(json);
+        return this.invoiceDocs(ids);
       case 'client':
-        return this.clientDocs(json);
+        return this.clientDocs(ids);
       case 'product':
-        return this.productDocs(json);
+        return this.productDocs(ids);
     }
   }
 
   /** Keyset pagination over an entity table, for full reindexes. */
   idsAfter(type: RagEntityType, afterId: number, limit: number): number[] {
-    return this.stmts.idsAfter[type].all(afterId, limit).map((r) => r.id);
+    return this.sources.idsAfter(type, afterId, limit);
   }
 
   count(type: RagEntityType): number {
-    return this.stmts.count[type].get()!.n;
+    return this.sources.count(type);
   }
 
   /**
@@ -192,23 +85,23 @@ export class DocumentBuilder {
    */
   staleInvoicesOfClients(clientIds: readonly number[]): number[] {
     const out: number[] = [];
-    for (const c of this.stmts.clients.all(JSON.stringify(clientIds))) {
-      for (const r of this.stmts.staleInvoices.all(c.id, invoiceClientLine(c) + '\n')) out.push(r.id);
+    for (const c of this.sources.clients(clientIds)) {
+      for (const id of this.sources.invoicesNotShowing(c.id, invoiceClientLine(c) + '\n')) out.push(id);
     }
     return out;
   }
 
   clientIdsOfInvoices(invoiceIds: readonly number[]): number[] {
-    return invoiceIds.length ? this.stmts.clientsOfInvoices.all(JSON.stringify(invoiceIds)).map((r) => r.client_id) : [];
+    return invoiceIds.length ? this.sources.clientIdsOfInvoices(invoiceIds) : [];
   }
 
-  private invoiceDocs(json: string): Map<number, BuiltDocument> {
-    const lines = new Map<number, LineRow[]>();
-    for (const l of this.stmts.lines.all(json)) (lines.get(l.invoice_id) ?? lines.set(l.invoice_id, []).get(l.invoice_id)!).push(l);
-    const pays = new Map<number, PaymentRow[]>();
-    for (const p of this.stmts.payments.all(json)) (pays.get(p.invoice_id) ?? pays.set(p.invoice_id, []).get(p.invoice_id)!).push(p);
+  private invoiceDocs(ids: readonly number[]): Map<number, BuiltDocument> {
+    const lines = new Map<number, LineSourceRow[]>();
+    for (const l of this.sources.lines(ids)) (lines.get(l.invoice_id) ?? lines.set(l.invoice_id, []).get(l.invoice_id)!).push(l);
+    const pays = new Map<number, PaymentSourceRow[]>();
+    for (const p of this.sources.payments(ids)) (pays.get(p.invoice_id) ?? pays.set(p.invoice_id, []).get(p.invoice_id)!).push(p);
     const out = new Map<number, BuiltDocument>();
-    for (const i of this.stmts.invoices.all(json)) {
+    for (const i of this.sources.invoices(ids)) {
       const parts: string[] = [];
       // The number exactly as printed, and with the year when the number does not carry it.
       const label = invoiceLabel(i.number, i.year);
@@ -243,11 +136,11 @@ export class DocumentBuilder {
     return out;
   }
 
-  private clientDocs(json: string): Map<number, BuiltDocument> {
-    const byClient = new Map<number, ClientInvoiceRow[]>();
-    for (const r of this.stmts.clientInvoices.all(json)) (byClient.get(r.client_id) ?? byClient.set(r.client_id, []).get(r.client_id)!).push(r);
+  private clientDocs(ids: readonly number[]): Map<number, BuiltDocument> {
+    const byClient = new Map<number, ClientInvoiceSourceRow[]>();
+    for (const r of this.sources.clientInvoices(ids)) (byClient.get(r.client_id) ?? byClient.set(r.client_id, []).get(r.client_id)!).push(r);
     const out = new Map<number, BuiltDocument>();
-    for (const c of this.stmts.clients.all(json)) {
+    for (const c of this.sources.clients(ids)) {
       const parts: string[] = [`Cliente ${c.denominazione} (client)`];
       const about: string[] = [`Cliente ${c.denominazione}`, [c.city, c.province ? `(${c.province})` : ''].filter(Boolean).join(' ')];
       const ids = [c.partita_iva ? `P.IVA ${c.partita_iva}` : '', c.codice_fiscale ? `C.F. ${c.codice_fiscale}` : ''].filter(Boolean);
@@ -297,9 +190,9 @@ export class DocumentBuilder {
     return out;
   }
 
-  private productDocs(json: string): Map<number, BuiltDocument> {
+  private productDocs(ids: readonly number[]): Map<number, BuiltDocument> {
     const out = new Map<number, BuiltDocument>();
-    for (const p of this.stmts.products.all(json)) {
+    for (const p of this.sources.products(ids)) {
       const parts = [
         `${p.is_service ? 'Servizio' : 'Prodotto'} ${p.code}: ${p.description} (product)`,
         `Prezzo ${formatEuro(p.unit_price_cents)} per ${p.unit}, IVA ${p.vat_rate}%`,

@@ -12,6 +12,7 @@ import type { Logger } from '../logger';
 import type { Progress } from '../worker/protocol';
 import type { WorkerHost } from '../worker/worker-host';
 import { blobToVector, decodeVector, vectorToBlob, type EmbeddingModelSpec } from './embedding-protocol';
+import { RagDocumentRepository } from './rag-document-repository';
 
 export const EMBEDDING_DIM = 384;
 
@@ -69,18 +70,16 @@ export class Embedder {
   private location: string | null = null;
   private source: 'local' | 'remote' | null = null;
   private unavailableSince = 0;
-  private readonly cacheGet;
-  private readonly cachePut;
+  private readonly documents: RagDocumentRepository;
 
   constructor(
     private readonly worker: WorkerHost,
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly settings: () => Settings,
     private readonly paths: DataPaths,
     private readonly logger: Logger,
   ) {
-    this.cacheGet = sqlite.prepare<[string, string], { embedding: Buffer }>('SELECT embedding FROM embedding_cache WHERE content_hash = ? AND model_id = ?');
-    this.cachePut = sqlite.prepare('INSERT OR IGNORE INTO embedding_cache(content_hash, model_id, embedding) VALUES (?, ?, ?)');
+    this.documents = new RagDocumentRepository(connection);
   }
 
   /** The model id stored with every vector and mixed into content hashes. */
@@ -150,8 +149,8 @@ export class Embedder {
     const out = new Map<string, Float32Array>();
     if (!this.settings().RAG_ENABLE_CACHING) return out;
     for (const h of hashes) {
-      const row = this.cacheGet.get(h, this.modelId);
-      if (row) out.set(h, blobToVector(row.embedding));
+      const blob = this.documents.cachedEmbedding(h, this.modelId);
+      if (blob) out.set(h, blobToVector(blob));
     }
     return out;
   }
@@ -159,7 +158,7 @@ export class Embedder {
   /** Stores vectors in the cache; call inside the caller's write transaction. */
   remember(entries: readonly { hash: string; vector: Float32Array }[]): void {
     if (!this.settings().RAG_ENABLE_CACHING) return;
-    for (const e of entries) this.cachePut.run(e.hash, this.modelId, vectorToBlob(e.vector));
+    for (const e of entries) this.documents.cacheEmbedding(e.hash, this.modelId, vectorToBlob(e.vector));
   }
 
   unavailableMessage(): string {

@@ -9,9 +9,12 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { RagEntityType } from '../db/schema';
 import { invoiceNumberCandidates } from '../domain/invoice-number';
+import { InvoiceRepository } from '../domain/invoice-repository';
 import { findInvoicesByNumber } from '../domain/invoice-service';
-import { matchClient, type ClientRow } from '../assistant/client-matcher';
+import { DocumentSourceRepository } from './document-source-repository';
+import { matchClient } from '../assistant/client-matcher';
 import type { Embedder } from './embedder';
+import { RagDocumentRepository, type DocumentHit } from './rag-document-repository';
 import type { VectorIndex } from './vector-index';
 
 export type FoundBy = 'keyword' | 'vector';
@@ -58,12 +61,12 @@ const STOPWORDS = new Set(
   ).split(' '),
 );
 
-interface DocRow {
-  id: number;
-  entity_type: RagEntityType;
-  entity_id: number;
-  label: number;
-  text: string;
+type DocRow = DocumentHit;
+
+/** A document's first line is its title (e.g. "Fattura 12/2025 — Rossi Srl"); the rest, joined, is the snippet. */
+export function titleAndSnippet(text: string): { title: string; snippet: string } {
+  const lines = text.split('\n').map((l) => l.trim()).filter(Boolean);
+  return { title: (lines[0] ?? '').slice(0, 200), snippet: lines.slice(1).join(' · ').slice(0, 300) };
 }
 
 /** Turns free text into a safe FTS5 query: each word (or identifier like 12/2025) a quoted phrase, OR-ed. */
@@ -80,34 +83,19 @@ export function toFtsQuery(query: string): string | null {
 }
 
 export class HybridRetriever {
-  private readonly stmts;
+  private readonly documents: RagDocumentRepository;
+  private readonly sources: DocumentSourceRepository;
+  private readonly invoices: InvoiceRepository;
 
   constructor(
-    private readonly sqlite: BetterSqlite3.Database,
+    connection: BetterSqlite3.Database,
     private readonly embedder: Embedder,
     /** Loads (or returns) the in-memory vector index; null when vectors are unusable. */
     private readonly vectorIndex: () => Promise<VectorIndex | null>,
   ) {
-    this.stmts = {
-      fts: sqlite.prepare<[string, string, number], DocRow>(
-        `SELECT d.id, d.entity_type, d.entity_id, d.label, d.text FROM rag_fts
-           JOIN rag_documents d ON d.id = rag_fts.rowid
-          WHERE rag_fts MATCH ? AND d.entity_type IN (SELECT value FROM json_each(?))
-          ORDER BY bm25(rag_fts) LIMIT ?`,
-      ),
-      byLabels: sqlite.prepare<[string], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE label IN (SELECT value FROM json_each(?))`),
-      byEntity: sqlite.prepare<[string, number], DocRow>(`SELECT id, entity_type, entity_id, label, text FROM rag_documents WHERE entity_type = ? AND entity_id = ?`),
-      labelTypes: sqlite.prepare<[], { label: number; entity_type: RagEntityType }>(`SELECT label, entity_type FROM rag_documents WHERE embedding IS NOT NULL`),
-      // A bare token compared as text: invoice numbers may be text ("2025/A/0007") as FatturaPA allows.
-      invoicesByNumber: sqlite.prepare<[string], { id: number }>(`SELECT id FROM invoices WHERE number = ? COLLATE NOCASE ORDER BY year DESC, id DESC LIMIT 5`),
-      clients: sqlite.prepare<[], ClientRow>(`SELECT id, denominazione, partita_iva, codice_fiscale FROM clients ORDER BY id`),
-      invoicesOfClient: sqlite.prepare<[number], { id: number }>(`SELECT id FROM invoices WHERE client_id = ? ORDER BY issue_date DESC, id DESC LIMIT 20`),
-      productByCode: sqlite.prepare<[string], { id: number }>(`SELECT id FROM products WHERE lower(code) = lower(?) LIMIT 5`),
-      clientByVat: sqlite.prepare<[string, string, string], { id: number }>(`SELECT id FROM clients WHERE partita_iva IN (?, ?) OR upper(codice_fiscale) = ?`),
-      clientsByName: sqlite.prepare<[string], { id: number }>(
-        `SELECT id FROM clients WHERE length(denominazione) >= 3 AND instr(?, lower(denominazione)) > 0 ORDER BY length(denominazione) DESC LIMIT 5`,
-      ),
-    };
+    this.documents = new RagDocumentRepository(connection);
+    this.sources = new DocumentSourceRepository(connection);
+    this.invoices = new InvoiceRepository(connection);
   }
 
   async search(query: string, options: SearchOptions = {}): Promise<RagHit[]> {
@@ -134,7 +122,7 @@ export class HybridRetriever {
     if (mode !== 'vector') {
       this.exactMatches(query, types).forEach((d, i) => add(d, 'exact', i + 1, EXACT_WEIGHT));
       const fts = toFtsQuery(query);
-      if (fts) this.stmts.fts.all(fts, JSON.stringify(types), depth).forEach((d, i) => add(d, 'keyword', i + 1));
+      if (fts) this.documents.keywordSearch(fts, types, depth).forEach((d, i) => add(d, 'keyword', i + 1));
     }
     if (mode !== 'keyword') {
       const index = await this.vectorIndex();
@@ -142,11 +130,11 @@ export class HybridRetriever {
       if (index && vector) {
         let filter: ((label: number) => boolean) | undefined;
         if (types.length < 3) {
-          const allowed = new Set(this.stmts.labelTypes.all().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
+          const allowed = new Set(this.documents.labelTypes().filter((r) => types.includes(r.entity_type)).map((r) => r.label));
           filter = (label) => allowed.has(label);
         }
         const found = index.search(vector, depth, filter);
-        const docs = new Map(this.stmts.byLabels.all(JSON.stringify(found.map((f) => f.label))).map((d) => [d.label, d]));
+        const docs = new Map(this.documents.byLabels(found.map((f) => f.label)).map((d) => [d.label, d]));
         let rank = 0;
         for (const f of found) {
           const d = docs.get(f.label);
@@ -170,7 +158,7 @@ export class HybridRetriever {
     const seen = new Set<number>();
     const push = (type: RagEntityType, id: number) => {
       if (!types.includes(type)) return;
-      const d = this.stmts.byEntity.get(type, id);
+      const d = this.documents.byEntity(type, id);
       if (d && !seen.has(d.id)) {
         seen.add(d.id);
         out.push(d);
@@ -178,31 +166,31 @@ export class HybridRetriever {
     };
     // Invoice numbers as printed ("2025/A/0007", "FPR 12/2025") or NUMBER/YEAR ("12/2025", "FT-12/2025").
     for (const ref of invoiceNumberCandidates(query)) {
-      for (const r of findInvoicesByNumber(this.sqlite, ref).slice(0, 5)) push('invoice', r.id);
+      for (const r of findInvoicesByNumber(this.invoices, ref).slice(0, 5)) push('invoice', r.id);
     }
     // Any other token that is an invoice number or a product code as written: "358", "FT-2025-12".
     for (const token of query.split(/[\s,;()"“”]+/).map((t) => t.replace(/^[#.:]+|[.:?!]+$/g, '')).filter(Boolean)) {
       if (!/\d/.test(token) || token.length > 20 || YEAR_LIKE.test(token) || /^\d{11}$/.test(token)) continue;
       const written = /^\d+$/.test(token) ? [...new Set([token, String(Number(token))])] : [token];
-      for (const n of written) for (const r of this.stmts.invoicesByNumber.all(n)) push('invoice', r.id);
-      for (const r of this.stmts.productByCode.all(token)) push('product', r.id);
+      for (const n of written) for (const id of this.sources.invoicesNumbered(n)) push('invoice', id);
+      for (const id of this.sources.productsCoded(token)) push('product', id);
     }
     for (const m of query.matchAll(/\b(?:IT)?(\d{11})\b/gi)) {
-      for (const r of this.stmts.clientByVat.all(m[1]!, `IT${m[1]}`, m[1]!)) push('client', r.id);
+      for (const id of this.sources.clientsByTaxId(m[1]!, m[1]!)) push('client', id);
     }
     for (const m of query.matchAll(/\b([A-Z]{6}\d{2}[A-Z]\d{2}[A-Z]\d{3}[A-Z])\b/gi)) {
-      for (const r of this.stmts.clientByVat.all(m[1]!.toUpperCase(), m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', r.id);
+      for (const id of this.sources.clientsByTaxId(m[1]!.toUpperCase(), m[1]!.toUpperCase())) push('client', id);
     }
-    for (const r of this.stmts.clientsByName.all(query.toLowerCase())) push('client', r.id);
+    for (const id of this.sources.clientsNamedIn(query.toLowerCase())) push('client', id);
     // A distinctive word of a client's name ("Rossi" for "Rossi & Figli S.r.l."); several clients
     // sharing the word all match.
     if (types.includes('client')) {
-      const named = matchClient(this.stmts.clients.all(), query, { clientHint: null });
+      const named = matchClient(this.sources.clientIdentities(), query, { clientHint: null });
       for (const c of named.client ? [named.client] : named.candidates) push('client', c.id);
     }
     // The invoices of a client named exactly, after the client itself.
     if (types.includes('invoice')) {
-      for (const d of [...out]) if (d.entity_type === 'client') for (const r of this.stmts.invoicesOfClient.all(d.entity_id)) push('invoice', r.id);
+      for (const d of [...out]) if (d.entity_type === 'client') for (const id of this.sources.latestInvoicesOf(d.entity_id)) push('invoice', id);
     }
     return out;
   }

@@ -5,19 +5,18 @@
 // acknowledgement in ONE transaction, so a crash either keeps or loses the whole batch.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Settings } from '../config/settings';
+import { AppStateRepository } from '../db/app-state-repository';
 import type { RagEntityType } from '../db/schema';
+import { SqlRunner } from '../db/sql-runner';
 import { errorMessage } from '../errors';
 import type { Logger } from '../logger';
-import { contentHash, DocumentBuilder, RAG_ENTITY_TYPES } from './document-builder';
+import { changesByType, planBatch, type BatchPlan, type PlannedDocument } from './batch-plan';
+import { DocumentBuilder, RAG_ENTITY_TYPES, type BuiltDocument } from './document-builder';
 import { vectorToBlob } from './embedding-protocol';
 import { EmbeddingUnavailableError, type Embedder } from './embedder';
+import { RagDocumentRepository, type ExistingDocument } from './rag-document-repository';
+import { derivedRefreshDelayMs, RagOutbox, trackedTypes, type EntityChange } from './rag-outbox';
 import { bumpGeneration, type VectorIndex } from './vector-index';
-
-export interface EntityChange {
-  type: RagEntityType;
-  id: number;
-  op: 'upsert' | 'delete';
-}
 
 export interface IndexCounts {
   added: number;
@@ -64,51 +63,23 @@ export function addCounts(a: IndexCounts, b: IndexCounts): IndexCounts {
   return { added: a.added + b.added, updated: a.updated + b.updated, skipped: a.skipped + b.skipped, deleted: a.deleted + b.deleted, failed: a.failed + b.failed };
 }
 
-interface ExistingDoc {
-  id: number;
-  entity_id: number;
-  label: number;
-  content_hash: string;
-  embedding_hash: string | null;
-  has_embedding: number;
-}
+type VectorOp = { kind: 'upsert'; label: number; vector: Float32Array } | { kind: 'remove'; label: number };
 
-interface Planned {
-  type: RagEntityType;
-  id: number;
-  text: string;
-  hash: string;
-  embedText: string;
-  embedHash: string;
-  existing: ExistingDoc | undefined;
-  /** The stored vector is of the same embed text: only the text changes. */
-  keepsVector: boolean;
-  vector: Float32Array | null;
-  fromCache: boolean;
+interface EmbeddedVectors {
+  vectors: Map<PlannedDocument, { vector: Float32Array; fromCache: boolean }>;
+  /** Documents whose embedding failed: left out of the commit, reported, retried later. */
+  failures: Map<PlannedDocument, string>;
+  warning: string | null;
 }
 
 /** app_state key holding the outcome of the last full reindex (shown by `ai rag status`). */
 export const LAST_REINDEX_KEY = 'rag.last_full_reindex';
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
-
-export function trackedTypes(s: Settings): RagEntityType[] {
-  return RAG_ENTITY_TYPES.filter((t) => (t === 'invoice' ? s.RAG_AUTO_UPDATE_TRACK_INVOICES : t === 'client' ? s.RAG_AUTO_UPDATE_TRACK_CLIENTS : s.RAG_AUTO_UPDATE_TRACK_PRODUCTS));
-}
-
-/**
- * How long a client's refresh after its invoices changed waits, so a stream of invoice changes
- * refreshes each client once per window: the debounce, at least 5 s, at most the maximum wait;
- * none when processing is synchronous (ASYNC_PROCESSING=false).
- */
-export function derivedRefreshDelayMs(s: Settings): number {
-  if (!s.RAG_AUTO_UPDATE_ASYNC_PROCESSING) return 0;
-  return Math.min(s.RAG_AUTO_UPDATE_MAX_WAIT_SECONDS, Math.max(s.RAG_AUTO_UPDATE_DEBOUNCE_SECONDS, 5)) * 1000;
-}
-
 export class RagIndexer {
   readonly builder: DocumentBuilder;
-  private readonly stmts;
+  private readonly sql: SqlRunner;
+  private readonly documents: RagDocumentRepository;
+  private readonly outbox: RagOutbox;
 
   constructor(
     private readonly sqlite: BetterSqlite3.Database,
@@ -118,29 +89,9 @@ export class RagIndexer {
     private readonly logger: Logger,
   ) {
     this.builder = new DocumentBuilder(sqlite);
-    this.stmts = {
-      existing: sqlite.prepare<[string, string], ExistingDoc>(
-        `SELECT id, entity_id, label, content_hash, embedding_hash, embedding IS NOT NULL AS has_embedding FROM rag_documents
-          WHERE entity_type = ? AND entity_id IN (SELECT value FROM json_each(?))`,
-      ),
-      nextLabel: sqlite.prepare<[], { l: number }>('SELECT COALESCE(MAX(label), 0) + 1 AS l FROM rag_documents'),
-      insert: sqlite.prepare(
-        `INSERT INTO rag_documents(entity_type, entity_id, label, content_hash, text, embedding, embedding_hash, model_id, indexed_at, attempts, last_error)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ${NOW}, 0, ?)`,
-      ),
-      update: sqlite.prepare(
-        `UPDATE rag_documents SET content_hash = ?, text = ?, embedding = ?, embedding_hash = ?, model_id = ?, indexed_at = ${NOW}, attempts = 0, last_error = ? WHERE id = ?`,
-      ),
-      updateText: sqlite.prepare(`UPDATE rag_documents SET content_hash = ?, text = ?, indexed_at = ${NOW}, attempts = 0, last_error = NULL WHERE id = ?`),
-      byEntity: sqlite.prepare<[string, number], { id: number; label: number }>('SELECT id, label FROM rag_documents WHERE entity_type = ? AND entity_id = ?'),
-      delete: sqlite.prepare('DELETE FROM rag_documents WHERE id = ?'),
-      enqueue: sqlite.prepare(`INSERT INTO rag_changes(entity_type, entity_id, op) VALUES (?, ?, 'upsert')`),
-      // A deferred refresh, unless one is already waiting (it will read the data as of its time).
-      enqueueDeferred: sqlite.prepare<{ type: string; id: number; at: string; now: string }>(
-        `INSERT INTO rag_changes(entity_type, entity_id, op, next_attempt_at) SELECT @type, @id, 'upsert', @at
-          WHERE NOT EXISTS (SELECT 1 FROM rag_changes WHERE entity_type = @type AND entity_id = @id AND attempts = 0 AND next_attempt_at > @now)`,
-      ),
-    };
+    this.sql = SqlRunner.of(sqlite);
+    this.documents = new RagDocumentRepository(sqlite);
+    this.outbox = new RagOutbox(sqlite, settings);
   }
 
   private get modelId(): string {
@@ -153,131 +104,129 @@ export class RagIndexer {
    * "model unavailable" are isolated per entity and reported as failures; the rest commits.
    */
   async process(changes: readonly EntityChange[], options: ProcessOptions = {}): Promise<IndexResult> {
-    const s = this.settings();
-    const counts = emptyCounts();
-    const failures: EntityFailure[] = [];
-    const planned: Planned[] = [];
-    const deletes: { type: RagEntityType; id: number }[] = [];
-    const byType = new Map<RagEntityType, { upserts: number[]; deletes: number[] }>();
-    for (const c of changes) {
-      const g = byType.get(c.type) ?? byType.set(c.type, { upserts: [], deletes: [] }).get(c.type)!;
-      (c.op === 'delete' ? g.deletes : g.upserts).push(c.id);
+    const built = new Map<RagEntityType, Map<number, BuiltDocument>>();
+    const stored = new Map<RagEntityType, Map<number, ExistingDocument>>();
+    for (const [type, g] of changesByType(changes)) {
+      built.set(type, this.builder.build(type, g.upserts));
+      stored.set(type, this.documents.existing(type, [...g.upserts, ...g.deletes]));
     }
     const canEmbed = this.embedder.available();
-    for (const [type, g] of byType) {
-      const built = this.builder.build(type, g.upserts);
-      const all = [...g.upserts, ...g.deletes];
-      const existing = new Map(this.stmts.existing.all(type, JSON.stringify(all)).map((d) => [d.entity_id, d]));
-      for (const id of g.upserts) {
-        const doc = built.get(id);
-        if (doc === undefined) {
-          deletes.push({ type, id });
-          continue;
-        }
-        const hash = contentHash(doc.text, this.modelId);
-        const embedHash = contentHash(doc.embedText, this.modelId);
-        const ex = existing.get(id);
-        // A vector of another embed text (one made before migration 0005) is replaced even when the text is unchanged.
-        if (ex && ex.content_hash === hash && ((ex.has_embedding && ex.embedding_hash === embedHash) || !canEmbed)) {
-          counts.skipped++;
-          continue;
-        }
-        const keepsVector = !!ex?.has_embedding && ex.embedding_hash === embedHash;
-        planned.push({ type, id, text: doc.text, hash, embedText: doc.embedText, embedHash, existing: ex, keepsVector, vector: null, fromCache: false });
-      }
-      for (const id of g.deletes) deletes.push({ type, id });
-    }
+    const plan = planBatch({ changes, built, stored, modelId: this.modelId, canEmbed });
+    const embedded = await this.vectorsFor(plan, canEmbed);
+    return this.commit(plan, embedded, options);
+  }
 
-    // Vectors: kept when the embed text is unchanged, else from the cache, else from the worker.
-    const needVector = planned.filter((p) => !p.keepsVector);
+  /** Vectors for the planned documents that need one: from the cache, else from the worker (failures isolated per entity). */
+  private async vectorsFor(plan: BatchPlan, canEmbed: boolean): Promise<EmbeddedVectors> {
+    const vectors = new Map<PlannedDocument, { vector: Float32Array; fromCache: boolean }>();
+    const failures = new Map<PlannedDocument, string>();
+    const needVector = plan.documents.filter((p) => !p.keepsVector);
     const cached = this.embedder.cached(needVector.map((p) => p.embedHash));
     for (const p of needVector) {
       const v = cached.get(p.embedHash);
-      if (v) {
-        p.vector = v;
-        p.fromCache = true;
-      }
+      if (v) vectors.set(p, { vector: v, fromCache: true });
     }
-    const toEmbed = needVector.filter((p) => !p.vector);
-    const failedKeys = new Set<Planned>();
+    const toEmbed = needVector.filter((p) => !vectors.has(p));
     let warning: string | null = null;
     if (toEmbed.length && canEmbed) {
       try {
         const vs = await this.embedder.embed(toEmbed.map((p) => p.embedText));
-        toEmbed.forEach((p, i) => (p.vector = vs[i] ?? null));
+        toEmbed.forEach((p, i) => {
+          const v = vs[i];
+          if (v) vectors.set(p, { vector: v, fromCache: false });
+        });
       } catch (e) {
         if (!(e instanceof EmbeddingUnavailableError)) {
           // Isolate the entity that breaks the model (or the worker) so the others still commit.
           this.logger.warn(`Embedding a batch of ${toEmbed.length} failed (${errorMessage(e)}); retrying one by one`);
           for (const p of toEmbed) {
             try {
-              p.vector = (await this.embedder.embed([p.embedText]))[0] ?? null;
+              const v = (await this.embedder.embed([p.embedText]))[0];
+              if (v) vectors.set(p, { vector: v, fromCache: false });
             } catch (e2) {
               if (e2 instanceof EmbeddingUnavailableError) break;
-              failedKeys.add(p);
-              failures.push({ type: p.type, id: p.id, error: errorMessage(e2) });
+              failures.set(p, errorMessage(e2));
             }
           }
           // Kept with the batch record, so the error shows even when every retry succeeded.
-          warning = `Embedding a batch of ${toEmbed.length} failed (${errorMessage(e)}); retried one by one: ${toEmbed.length - failures.length} embedded, ${failures.length} failed`;
+          warning = `Embedding a batch of ${toEmbed.length} failed (${errorMessage(e)}); retried one by one: ${toEmbed.length - failures.size} embedded, ${failures.size} failed`;
         }
       }
     }
+    return { vectors, failures, warning };
+  }
+
+  /**
+   * Writes the plan in one IMMEDIATE transaction: documents (one without a vector is stored with
+   * "embedding pending"), removals, fresh vectors into the cache, derived refreshes into the
+   * outbox, the index generation, and the caller's own writes (outbox acknowledgement, batch
+   * record). The in-memory vector index follows once committed.
+   */
+  private async commit(plan: BatchPlan, embedded: EmbeddedVectors, options: ProcessOptions): Promise<IndexResult> {
+    const s = this.settings();
+    const counts = emptyCounts();
+    counts.skipped = plan.skipped;
+    const failures: EntityFailure[] = [...embedded.failures].map(([p, error]) => ({ type: p.type, id: p.id, error }));
     counts.failed = failures.length;
     const pendingMsg = 'embedding pending: ' + this.embedder.unavailableMessage();
-
-    const vectorOps: ({ kind: 'upsert'; label: number; vector: Float32Array } | { kind: 'remove'; label: number })[] = [];
+    const vectorOps: VectorOp[] = [];
     let embeddingPending = 0;
     let cascaded = 0;
     const changedInvoices: number[] = [];
     const changedClients: number[] = [];
-    const commit = this.sqlite.transaction(() => {
-      let label = this.stmts.nextLabel.get()!.l;
+    const gens = this.sql.transaction(() => {
+      let label = this.documents.nextLabel();
       const fresh: { hash: string; vector: Float32Array }[] = [];
-      for (const p of planned) {
-        if (failedKeys.has(p)) continue;
+      for (const p of plan.documents) {
+        if (embedded.failures.has(p)) continue;
         if (p.type === 'invoice') changedInvoices.push(p.id);
         if (p.type === 'client') changedClients.push(p.id);
         if (p.keepsVector && p.existing) {
-          this.stmts.updateText.run(p.hash, p.text, p.existing.id);
+          this.documents.updateText(p.existing.id, p.hash, p.text);
           counts.updated++;
           continue;
         }
-        const blob = p.vector ? vectorToBlob(p.vector) : null;
-        const err = p.vector ? null : pendingMsg;
-        const embedHash = p.vector ? p.embedHash : null;
-        if (!p.vector) embeddingPending++;
-        else if (!p.fromCache) fresh.push({ hash: p.embedHash, vector: p.vector });
+        const e = embedded.vectors.get(p);
+        const vector = e?.vector ?? null;
+        if (!e) embeddingPending++;
+        else if (!e.fromCache) fresh.push({ hash: p.embedHash, vector: e.vector });
+        const write = {
+          contentHash: p.hash,
+          text: p.text,
+          embedding: vector ? vectorToBlob(vector) : null,
+          embeddingHash: vector ? p.embedHash : null,
+          modelId: vector ? this.modelId : null,
+          lastError: vector ? null : pendingMsg,
+        };
         // Upsert semantics guard against another process having added it meanwhile.
-        const row = p.existing ?? this.stmts.byEntity.get(p.type, p.id);
+        const row = p.existing ?? this.documents.byEntity(p.type, p.id);
         if (row) {
-          this.stmts.update.run(p.hash, p.text, blob, embedHash, p.vector ? this.modelId : null, err, row.id);
+          this.documents.update(row.id, write);
           counts.updated++;
-          vectorOps.push(p.vector ? { kind: 'upsert', label: row.label, vector: p.vector } : { kind: 'remove', label: row.label });
+          vectorOps.push(vector ? { kind: 'upsert', label: row.label, vector } : { kind: 'remove', label: row.label });
         } else {
-          this.stmts.insert.run(p.type, p.id, label, p.hash, p.text, blob, embedHash, p.vector ? this.modelId : null, err);
+          this.documents.insert(p.type, p.id, label, write);
           counts.added++;
-          if (p.vector) vectorOps.push({ kind: 'upsert', label, vector: p.vector });
+          if (vector) vectorOps.push({ kind: 'upsert', label, vector });
           label++;
         }
       }
-      for (const d of deletes) {
-        const row = this.stmts.byEntity.get(d.type, d.id);
+      for (const d of plan.removals) {
+        const row = this.documents.byEntity(d.type, d.id);
         if (row && s.RAG_AUTO_UPDATE_DELETE_ON_REMOVAL) {
-          this.stmts.delete.run(row.id);
+          this.documents.delete(row.id);
           counts.deleted++;
           vectorOps.push({ kind: 'remove', label: row.label });
         } else counts.skipped++;
       }
       this.embedder.remember(fresh);
       if (options.cascade !== false) cascaded = this.cascade(changedInvoices, changedClients, options.cascadeTypes);
-      const gens = vectorOps.length ? bumpGeneration(this.sqlite) : null;
-      options.inTransaction?.({ ...counts }, failures, warning);
-      return gens;
-    });
-    const gens = commit.immediate();
+      const g = vectorOps.length ? bumpGeneration(this.sqlite) : null;
+      options.inTransaction?.({ ...counts }, failures, embedded.warning);
+      return g;
+    }, 'immediate');
     if (gens) await this.applyVectors(gens, vectorOps);
-    return { ...counts, failures, embeddingPending, cascaded, warning };
+    return { ...counts, failures, embeddingPending, cascaded, warning: embedded.warning };
   }
 
   /**
@@ -295,23 +244,23 @@ export class RagIndexer {
       const clientIds = new Set(this.builder.clientIdsOfInvoices(invoices));
       const delay = derivedRefreshDelayMs(s);
       const now = new Date();
-      const at = new Date(now.getTime() + delay).toISOString();
+      const at = new Date(now.getTime() + delay);
       for (const id of clientIds) {
-        if (delay === 0) this.stmts.enqueue.run('client', id);
-        else this.stmts.enqueueDeferred.run({ type: 'client', id, at, now: now.toISOString() });
+        if (delay === 0) this.outbox.enqueueRefresh('client', id);
+        else this.outbox.enqueueDeferredRefresh('client', id, at, now);
         n++;
       }
     }
     if (tracked.includes('invoice') && clients.length) {
       for (const id of this.builder.staleInvoicesOfClients(clients)) {
-        this.stmts.enqueue.run('invoice', id);
+        this.outbox.enqueueRefresh('invoice', id);
         n++;
       }
     }
     return n;
   }
 
-  private async applyVectors(gens: [number, number], ops: ({ kind: 'upsert'; label: number; vector: Float32Array } | { kind: 'remove'; label: number })[]): Promise<void> {
+  private async applyVectors(gens: [number, number], ops: VectorOp[]): Promise<void> {
     const vectors = this.vectors();
     if (!vectors) return;
     const [prev, next] = gens;
@@ -346,18 +295,12 @@ export class RagIndexer {
     const chunk = options.chunkSize ?? 128;
     const t0 = performance.now();
     this.embedder.retry();
-    const maxChange = this.sqlite.prepare<[], { m: number }>('SELECT COALESCE(MAX(id), 0) AS m FROM rag_changes').get()!.m;
-    const orphanSql = (t: RagEntityType) =>
-      `SELECT entity_id AS id FROM rag_documents d WHERE entity_type = '${t}' AND NOT EXISTS (SELECT 1 FROM ${t === 'invoice' ? 'invoices' : t === 'client' ? 'clients' : 'products'} e WHERE e.id = d.entity_id)`;
+    const maxChange = this.outbox.maxId();
     const orphans: EntityChange[] = [];
     for (const t of RAG_ENTITY_TYPES) {
-      if (types.includes(t)) {
-        for (const r of this.sqlite.prepare<[], { id: number }>(orphanSql(t)).all()) orphans.push({ type: t, id: r.id, op: 'delete' });
-      } else if (!partial) {
-        for (const r of this.sqlite.prepare<[string], { id: number }>('SELECT entity_id AS id FROM rag_documents WHERE entity_type = ?').all(t)) {
-          orphans.push({ type: t, id: r.id, op: 'delete' });
-        }
-      }
+      // Documents of the pass's types whose entity is gone; on a full pass also every document of an untracked type.
+      if (types.includes(t)) for (const id of this.documents.entityIds(t, 'orphaned')) orphans.push({ type: t, id, op: 'delete' });
+      else if (!partial) for (const id of this.documents.entityIds(t, 'all')) orphans.push({ type: t, id, op: 'delete' });
     }
     const total = types.reduce((n, t) => n + this.builder.count(t), 0) + orphans.length;
     let done = 0;
@@ -394,17 +337,20 @@ export class RagIndexer {
     for (let i = 0; i < orphans.length; i += chunk) await run(orphans.slice(i, i + chunk));
     await Promise.all(inFlight);
     // Everything captured before the pass started is now reflected; failures go back to the outbox.
-    this.sqlite.transaction(() => {
-      this.sqlite.prepare(`DELETE FROM rag_changes WHERE id <= ? AND entity_type IN (SELECT value FROM json_each(?))`).run(maxChange, JSON.stringify(types));
-      for (const f of result.failures) {
-        this.sqlite
-          .prepare(`INSERT INTO rag_changes(entity_type, entity_id, op, attempts, last_error, next_attempt_at) VALUES (?, ?, 'upsert', 1, ?, ${NOW})`)
-          .run(f.type, f.id, f.error);
-      }
-      this.sqlite
-        .prepare(`INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = ${NOW}`)
-        .run(LAST_REINDEX_KEY, JSON.stringify({ at: new Date().toISOString(), types, entities: total, added: result.added, updated: result.updated, skipped: result.skipped, deleted: result.deleted, failed: result.failed, ms: Math.round(performance.now() - t0) }));
-    })();
+    this.sql.transaction(() => {
+      this.outbox.settleFullPass(maxChange, types, result.failures);
+      new AppStateRepository(this.sqlite).setJson(LAST_REINDEX_KEY, {
+        at: new Date().toISOString(),
+        types,
+        entities: total,
+        added: result.added,
+        updated: result.updated,
+        skipped: result.skipped,
+        deleted: result.deleted,
+        failed: result.failed,
+        ms: Math.round(performance.now() - t0),
+      });
+    });
     return { ...result, entities: total };
   }
 }

@@ -7,10 +7,14 @@ import type { DataPaths } from '../config/paths';
 import type { Settings } from '../config/settings';
 import type { RagEntityType } from '../db/schema';
 import type { Logger } from '../logger';
+import { AppStateRepository } from '../db/app-state-repository';
 import type { WorkerHost } from '../worker/worker-host';
 import { Embedder, embeddingModelSpec, localModelLocation, type EmbedderStatus } from './embedder';
 import { HybridRetriever } from './hybrid-retriever';
-import { LAST_REINDEX_KEY, RagIndexer, trackedTypes } from './rag-indexer';
+import { RagDocumentRepository } from './rag-document-repository';
+import { LAST_REINDEX_KEY, RagIndexer, type IndexResult, type ReindexProgress } from './rag-indexer';
+import { trackedTypes } from './rag-outbox';
+import { ReindexBatchRepository } from './reindex-batch-repository';
 import { readGeneration, VectorIndex, type HnswSettings, type VectorIndexMeta } from './vector-index';
 
 export interface RagStatus {
@@ -66,13 +70,21 @@ export class RagService {
     return this.vectorIndex.save(this.sqlite, owner);
   }
 
+  /**
+   * A full idempotent reindex (the types given, or every tracked type) with the vector index opened
+   * first and its file written after, if this process may write it.
+   */
+  async reindex(options: { types?: RagEntityType[]; onProgress?: (p: ReindexProgress) => void; owner: string }): Promise<IndexResult & { entities: number; durationMs: number; indexFileWritten: boolean }> {
+    await this.vectors();
+    const t0 = performance.now();
+    const r = await this.indexer.reindexAll({ types: options.types, onProgress: options.onProgress });
+    const indexFileWritten = await this.saveIndex(options.owner);
+    return { ...r, durationMs: performance.now() - t0, indexFileWritten };
+  }
+
   status(): RagStatus {
     const s = this.settings();
-    const rows = this.sqlite
-      .prepare<[], { entity_type: RagEntityType; n: number; e: number }>(
-        'SELECT entity_type, COUNT(*) AS n, SUM(embedding IS NOT NULL) AS e FROM rag_documents GROUP BY entity_type',
-      )
-      .all();
+    const rows = new RagDocumentRepository(this.sqlite).countsByType();
     const documents = (['invoice', 'client', 'product'] as RagEntityType[]).map((type) => {
       const r = rows.find((x) => x.entity_type === type);
       return { type, documents: r?.n ?? 0, embedded: r?.e ?? 0, pendingEmbedding: (r?.n ?? 0) - (r?.e ?? 0) };
@@ -86,8 +98,8 @@ export class RagService {
     } catch {
       bytes = null;
     }
-    const last = this.sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(LAST_REINDEX_KEY);
-    const lastBatch = this.sqlite.prepare<[], { f: string | null }>('SELECT MAX(finished_at) AS f FROM reindex_batches').get();
+    const lastReindex = new AppStateRepository(this.sqlite).getJson<RagStatus['lastReindex']>(LAST_REINDEX_KEY) ?? null;
+    const lastBatchAt = new ReindexBatchRepository(this.sqlite).totals().lastBatchAt;
     return {
       documents,
       trackedTypes: trackedTypes(s),
@@ -101,8 +113,8 @@ export class RagService {
         upToDate: !!meta && meta.generation === dbGen,
         hnsw: meta?.hnsw ?? null,
       },
-      lastReindex: last ? (JSON.parse(last.value) as RagStatus['lastReindex']) : null,
-      lastBatchAt: lastBatch?.f ?? null,
+      lastReindex,
+      lastBatchAt,
     };
   }
 }

@@ -9,10 +9,13 @@ import path from 'node:path';
 import type BetterSqlite3 from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type { HierarchicalNSW } from 'hnswlib-node';
+import { AppStateRepository } from '../db/app-state-repository';
+import { SqlRunner } from '../db/sql-runner';
 import { commitTempFile, tempPathFor, writeFileAtomic } from '../fs/atomic-file';
 import type { Logger } from '../logger';
 import { blobToVector } from './embedding-protocol';
 import { EMBEDDING_DIM } from './embedder';
+import { RagDocumentRepository } from './rag-document-repository';
 
 export interface HnswSettings {
   m: number;
@@ -49,16 +52,14 @@ const WRITER_KEY = 'rag.index_writer';
 
 /** The generation of rag_documents' embeddings: bumped in every transaction that changes them. */
 export function readGeneration(sqlite: BetterSqlite3.Database): number {
-  const row = sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(GENERATION_KEY);
-  return row ? Number(row.value) : 0;
+  const value = new AppStateRepository(sqlite).get(GENERATION_KEY);
+  return value === undefined ? 0 : Number(value);
 }
 
 /** Call inside the write transaction that changes embeddings; returns [previous, new]. */
 export function bumpGeneration(sqlite: BetterSqlite3.Database): [number, number] {
   const prev = readGeneration(sqlite);
-  sqlite
-    .prepare("INSERT INTO app_state(key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-    .run(GENERATION_KEY, String(prev + 1));
+  new AppStateRepository(sqlite).set(GENERATION_KEY, String(prev + 1));
   return [prev, prev + 1];
 }
 
@@ -73,23 +74,17 @@ function pidAlive(pid: number): boolean {
 
 /** Takes the index-file writer lock if it is free, stale (dead pid) or already ours. */
 export function acquireWriterLock(sqlite: BetterSqlite3.Database, owner: string): boolean {
-  return sqlite
-    .transaction(() => {
-      const row = sqlite.prepare<[string], { value: string }>('SELECT value FROM app_state WHERE key = ?').get(WRITER_KEY);
-      if (row) {
-        const held = JSON.parse(row.value) as { pid: number; owner: string };
-        if (held.pid !== process.pid && pidAlive(held.pid)) return false;
-      }
-      sqlite
-        .prepare("INSERT INTO app_state(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')")
-        .run(WRITER_KEY, JSON.stringify({ pid: process.pid, owner, at: new Date().toISOString() }));
-      return true;
-    })
-    .immediate();
+  const state = new AppStateRepository(sqlite);
+  return SqlRunner.of(sqlite).transaction(() => {
+    const held = state.getJson<{ pid: number; owner: string }>(WRITER_KEY);
+    if (held && held.pid !== process.pid && pidAlive(held.pid)) return false;
+    state.setJson(WRITER_KEY, { pid: process.pid, owner, at: new Date().toISOString() });
+    return true;
+  }, 'immediate');
 }
 
 export function releaseWriterLock(sqlite: BetterSqlite3.Database): void {
-  sqlite.prepare("DELETE FROM app_state WHERE key = ? AND json_extract(value, '$.pid') = ?").run(WRITER_KEY, process.pid);
+  new AppStateRepository(sqlite).deleteIfOwnedBy(WRITER_KEY, process.pid);
 }
 
 const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
@@ -187,26 +182,21 @@ export class VectorIndex {
   }
 
   private storedLabels(sqlite: BetterSqlite3.Database): number[] {
-    return sqlite
-      .prepare<[string], { label: number }>('SELECT label FROM rag_documents WHERE embedding IS NOT NULL AND model_id = ?')
-      .all(this.modelId)
-      .map((r) => r.label);
+    return new RagDocumentRepository(sqlite).storedLabels(this.modelId);
   }
 
   storedCount(sqlite: BetterSqlite3.Database): number {
-    return sqlite.prepare<[string], { n: number }>('SELECT COUNT(*) AS n FROM rag_documents WHERE embedding IS NOT NULL AND model_id = ?').get(this.modelId)!.n;
+    return new RagDocumentRepository(sqlite).storedCount(this.modelId);
   }
 
   /** Rebuilds in memory from rag_documents, yielding to the event loop between chunks. */
   rebuild(sqlite: BetterSqlite3.Database): Promise<void> {
     this.rebuilding ??= (async () => {
-      const read = sqlite.transaction(() => ({
+      // One read transaction: the rows and the generation they belong to.
+      const { generation, rows } = SqlRunner.of(sqlite).transaction(() => ({
         generation: readGeneration(sqlite),
-        rows: sqlite
-          .prepare<[string], { label: number; embedding: Buffer }>('SELECT label, embedding FROM rag_documents WHERE embedding IS NOT NULL AND model_id = ? ORDER BY label')
-          .all(this.modelId),
+        rows: new RagDocumentRepository(sqlite).storedVectors(this.modelId),
       }));
-      const { generation, rows } = read();
       const t0 = performance.now();
       const idx = this.fresh(Math.max(1024, Math.ceil(rows.length * 1.25)));
       for (let i = 0; i < rows.length; i++) {

@@ -7,10 +7,7 @@ import { assistantFor, conversationsFor } from '../../core/assistant/assistant-f
 import type { StoredAnswer } from '../../core/assistant/conversation-store';
 import { NotFoundError } from '../../core/errors';
 import type { AssistantAnswer } from '../../../src-preload/contract/assistant-channels';
-import type { SavedFeedback } from '../../../src-preload/contract/conversation-channels';
-import type { PartialHandlers } from '../ipc-router';
-
-type AssistantChannel = 'assistant:ask' | 'conversations:list' | 'conversations:get' | 'conversations:delete';
+import type { DomainHandlers } from '../ipc-router';
 
 /** An answer as the contract carries it, from what the assistant returned or stored. */
 export function toContractAnswer(app: App, a: StoredAnswer, ids: { sessionId: string; messageId: string; question: string }): AssistantAnswer {
@@ -33,34 +30,7 @@ export function toContractAnswer(app: App, a: StoredAnswer, ids: { sessionId: st
   };
 }
 
-interface FeedbackRow {
-  id: number;
-  message_id: string;
-  thumb: 'up' | 'down' | null;
-  rating: number | null;
-  user_correction: string | null;
-}
-
-/** The feedback saved on each message, latest values winning (a later correction is its own record). */
-function savedFeedback(app: App, messageIds: string[]): Map<string, SavedFeedback> {
-  const out = new Map<string, SavedFeedback>();
-  if (!messageIds.length) return out;
-  const rows = app.database.sqlite
-    .prepare(`SELECT id, message_id, thumb, rating, user_correction FROM user_feedback WHERE message_id IN (SELECT value FROM json_each(?)) ORDER BY id`)
-    .all(JSON.stringify(messageIds)) as FeedbackRow[];
-  for (const r of rows) {
-    const f = out.get(r.message_id) ?? { thumb: null, rating: null, correction: null, ids: [] };
-    out.set(r.message_id, {
-      thumb: r.thumb ?? f.thumb,
-      rating: r.rating ?? f.rating,
-      correction: r.user_correction?.trim() ? r.user_correction : f.correction,
-      ids: [...f.ids, r.id],
-    });
-  }
-  return out;
-}
-
-export function assistantHandlers(app: App): PartialHandlers<AssistantChannel> {
+export function assistantHandlers(app: App): DomainHandlers<'assistant'> {
   return {
     'assistant:ask': async ({ question, sessionId, language }) => {
       const a = await assistantFor(app).ask({ question, sessionId, fallbackLanguage: language });
@@ -70,7 +40,7 @@ export function assistantHandlers(app: App): PartialHandlers<AssistantChannel> {
     'conversations:get': ({ id }) => {
       const c = conversationsFor(app).get(id);
       if (!c) throw new NotFoundError(`id: no conversation ${id}`, 'id');
-      const feedback = savedFeedback(app, c.items.map((t) => t.messageId));
+      const feedback = app.feedback.savedOnMessages(c.items.map((t) => t.messageId));
       const { items, ...summary } = c;
       return {
         ...summary,

@@ -1,12 +1,13 @@
-// invoices/clients/products/payments channels → the domain services (src-main/core/domain). Rows are
-// mapped to the contract's UI shapes (camelCase, booleans, labels); validation of business rules
-// (P.IVA, VAT rates, dates after issue, amounts not above what is open) stays in the services.
+// invoices/clients/products/payments channels → the domain services and their read models
+// (src-main/core/domain: search and paging in SQL, clients with their totals from one aggregate
+// query). Rows are mapped to the contract's UI shapes (camelCase, booleans, labels); business rules
+// (P.IVA, VAT rates, dates after issue, amounts not above what is open) stay in the services.
 import type { App } from '../../core/app';
-import type { Client } from '../../core/domain/client-service';
+import type { ClientWithStats } from '../../core/domain/client-repository';
 import type { InvoiceSummary as InvoiceRow } from '../../core/domain/invoice-service';
 import type { Product } from '../../core/domain/product-service';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src-preload/contract/data-channels';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 import { invoiceLabel } from '../../core/domain/invoice-number';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
@@ -29,7 +30,7 @@ export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
   };
 }
 
-function toClientSummary(c: Client, stats: { count: number; outstanding: number } | undefined): ClientSummary {
+function toClientSummary(c: ClientWithStats): ClientSummary {
   return {
     id: c.id,
     denominazione: c.denominazione,
@@ -40,8 +41,8 @@ function toClientSummary(c: Client, stats: { count: number; outstanding: number 
     province: c.province,
     paymentTermsDays: c.payment_terms_days,
     paymentTermsEom: c.payment_terms_eom === 1,
-    invoiceCount: stats?.count ?? 0,
-    outstandingCents: stats?.outstanding ?? 0,
+    invoiceCount: c.invoice_count,
+    outstandingCents: c.outstanding_cents,
   };
 }
 
@@ -58,30 +59,11 @@ function toProductSummary(p: Product): ProductSummary {
   };
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-
-/** Free-text match on what the Data page shows: number/year, client name, P.IVA, notes. */
-function invoiceMatches(r: InvoiceRow, q: string): boolean {
-  const hay = fold([invoiceLabel(r.number, r.year), r.client_name, r.client_partita_iva ?? '', r.notes ?? '', r.document_type].join(' '));
-  return fold(q)
-    .split(/\s+/)
-    .filter(Boolean)
-    .every((w) => hay.includes(w));
-}
-
-type DataChannel = 'invoices:list' | 'invoices:create' | 'payments:record' | 'clients:list' | 'products:list';
-
-export function dataHandlers(app: App): PartialHandlers<DataChannel> {
+export function dataHandlers(app: App): DomainHandlers<'data'> {
   return {
-    'invoices:list': ({ search, status, clientId, from, to, limit, offset }) => {
-      const filter = { status, clientId, from, to };
-      if (!search) {
-        const items = app.invoices.list({ ...filter, limit, offset }).map(toInvoiceSummary);
-        const total = offset === 0 && items.length < limit ? items.length : app.invoices.list(filter).length;
-        return { items, total };
-      }
-      const all = app.invoices.list(filter).filter((r) => invoiceMatches(r, search));
-      return { items: all.slice(offset, offset + limit).map(toInvoiceSummary), total: all.length };
+    'invoices:list': (query) => {
+      const r = app.invoices.search(query);
+      return { items: r.items.map(toInvoiceSummary), total: r.total };
     },
     'invoices:create': (args) => {
       const detail = app.invoices.create(args);
@@ -91,25 +73,13 @@ export function dataHandlers(app: App): PartialHandlers<DataChannel> {
       const r = app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) });
       return { invoice: toInvoiceSummary(r.invoice), appliedCents: r.appliedCents };
     },
-    'clients:list': ({ search, limit, offset }) => {
-      const page = app.clients.list({ search, limit, offset });
-      const total = search ? app.clients.list({ search }).length : app.clients.count();
-      const ids = new Set(page.map((c) => c.id));
-      const stats = new Map<number, { count: number; outstanding: number }>();
-      // One pass over the invoice summaries rather than a query per client row.
-      for (const inv of ids.size ? app.invoices.list() : []) {
-        if (!ids.has(inv.client_id)) continue;
-        const s = stats.get(inv.client_id) ?? { count: 0, outstanding: 0 };
-        s.count++;
-        if (inv.status !== 'cancelled' && inv.status !== 'draft') s.outstanding += inv.outstanding_cents;
-        stats.set(inv.client_id, s);
-      }
-      return { items: page.map((c) => toClientSummary(c, stats.get(c.id))), total };
+    'clients:list': (query) => {
+      const r = app.clients.listWithStats(query);
+      return { items: r.items.map(toClientSummary), total: r.total };
     },
-    'products:list': ({ search, limit, offset }) => {
-      const items = app.products.list({ search, limit, offset }).map(toProductSummary);
-      const total = offset === 0 && items.length < limit ? items.length : app.products.list({ search }).length;
-      return { items, total };
+    'products:list': (query) => {
+      const r = app.products.page(query);
+      return { items: r.items.map(toProductSummary), total: r.total };
     },
   };
 }

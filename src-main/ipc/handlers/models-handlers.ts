@@ -4,13 +4,13 @@
 import type { App } from '../../core/app';
 import { forecastCashFlow } from '../../core/ml/forecast';
 import type { VersionInfo } from '../../core/ml/registry/model-version-manager';
+import { RetrainingRunRepository } from '../../core/ml/retraining/retraining-run-repository';
 import type { TriggerValue } from '../../core/ml/retraining/trigger-evaluator';
 import type { RetrainingMessage as CoreMessage } from '../../core/ml/retraining/retraining-message';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
 import { RetrainingMessages, type KnownRetrainingMessage } from '../../../src-preload/contract/retraining-messages';
-import type { EmitEvent, PartialHandlers } from '../ipc-router';
+import type { EmitEvent, DomainHandlers } from '../ipc-router';
 
-type ModelsChannel = 'forecast:get' | 'models:status' | 'models:versions' | 'models:runs' | 'models:retrain' | 'models:rollback';
 
 const TRIGGER_UNITS: Record<TriggerValue['name'], string> = {
   min_feedback_count: 'count',
@@ -76,7 +76,7 @@ const parseList = (json: string): string[] => {
   }
 };
 
-export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
+export function modelsHandlers(app: App): DomainHandlers<'models'> {
   return {
     'forecast:get': ({ days, clientId }) =>
       forecastCashFlow({ database: app.database, worker: app.worker, versions: app.models.versions }, { days, ...(clientId ? { clientId } : {}) }),
@@ -105,13 +105,9 @@ export function modelsHandlers(app: App): PartialHandlers<ModelsChannel> {
       app.models.spec(model, 'model');
       return { items: app.models.versions.list(model).map(toVersion) };
     },
-    'models:runs': async ({ model, limit }) => {
+    'models:runs': ({ model, limit }) => {
       if (model) app.models.spec(model, 'model');
-      let q = app.database.db.selectFrom('retraining_runs').selectAll();
-      if (model) q = q.where('model_name', '=', model);
-      // Checks that did not fire are the scheduler's heartbeat: the history shows what happened.
-      q = q.where((eb) => eb.or([eb('kind', '!=', 'check'), eb('fired', '=', 1)]));
-      const rows = await q.orderBy('id', 'desc').limit(limit).execute();
+      const rows = new RetrainingRunRepository(app.database.sqlite).history(model, limit);
       return {
         items: rows.map(
           (r): RetrainingRun => ({

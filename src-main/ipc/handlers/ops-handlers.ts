@@ -14,9 +14,8 @@ import { liesIn, PathGrants, type GrantMode } from '../../core/fs/path-grants';
 import { backupsDir, createBackup, listBackups, nextBackupFile, type BackupListing, type BackupManifest, type OpsProgress } from '../../core/ops/backup';
 import type { RunningAppRestore } from '../../core/ops/restore-running-app';
 import type { BackupCounts, BackupEntry, RestoreReport } from '../../../src-preload/contract/ops-channels';
-import type { EmitEvent, PartialHandlers } from '../ipc-router';
+import type { EmitEvent, DomainHandlers } from '../ipc-router';
 
-type OpsChannel = 'ops:backup' | 'ops:listBackups' | 'ops:restore' | 'ops:chooseBackupFile' | 'ops:chooseRestoreFile';
 
 /** Restores a backup into the host's running App and swaps in the reopened one. */
 export type RestoreIntoHost = (file: string, progress: OpsProgress) => Promise<Omit<RunningAppRestore, 'app'>>;
@@ -70,7 +69,7 @@ function checkBackupFile(file: string): void {
 
 const BACKUP_EXTENSIONS = ['tar.gz', 'tgz'];
 
-export function opsHandlers(app: App, emit: EmitEvent, options: OpsOptions): PartialHandlers<OpsChannel> {
+export function opsHandlers(app: App, emit: EmitEvent, options: OpsOptions): DomainHandlers<'ops'> {
   const grants = options.grants ?? new PathGrants();
   const progressOf =
     (operation: 'backup' | 'restore'): OpsProgress =>

@@ -18,7 +18,7 @@ import { dataPaths } from '../../core/config/paths';
 import { AppError, InputError } from '../../core/errors';
 import { queueSnapshotPathProblem } from '../../core/fs/output-path';
 import type { SettingsSnapshot } from '../../../src-preload/contract/settings-channels';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 
 const LOCKING_SOURCES = new Set(['flag', 'env', 'env-file']);
 
@@ -103,7 +103,7 @@ export function resetSetting(app: App, rawKey: string): void {
   applyLive(app, key, SETTING_DEFS[key].default as Settings[SettingKey], 'default');
 }
 
-export function settingsHandlers(app: App): PartialHandlers<'settings:get' | 'settings:set' | 'settings:reset'> {
+export function settingsHandlers(app: App): DomainHandlers<'settings'> {
   return {
     'settings:get': () => settingsSnapshot(app),
     'settings:set': ({ key, value }) => {

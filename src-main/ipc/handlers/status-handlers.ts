@@ -1,9 +1,9 @@
 // status:get — the sections of `ai status`, plus which host is serving and since when.
 import type { App } from '../../core/app';
 import { systemStatus } from '../../core/status';
-import type { PartialHandlers } from '../ipc-router';
+import type { DomainHandlers } from '../ipc-router';
 
-export function statusHandlers(app: App, info: { version: string; startedAt: string }): PartialHandlers<'status:get'> {
+export function statusHandlers(app: App, info: { version: string; startedAt: string }): DomainHandlers<'status'> {
   return {
     'status:get': async () => {
       const status = await systemStatus(app);

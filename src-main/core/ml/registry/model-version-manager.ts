@@ -9,7 +9,8 @@ import type { ModelVersionStatus } from '../../db/schema';
 import { AppError, InputError, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
-import { compareSemver, nextVersion, parseSemver } from './semver';
+import { compareSemver, nextVersion } from '../../../../src-shared/semver';
+import { parseSemver } from './semver';
 import { englishText, type RetrainingMessage } from '../retraining/retraining-message';
 
 export interface VersionInfo {

@@ -1,38 +1,11 @@
-// Model version numbers (DESIGN §4): semver, 1.0.0 for the first model of a name, a minor bump for
-// each retrain. Only the MAJOR.MINOR.PATCH core is used; versions compare numerically, not as text.
+// Version numbers as the registry's inputs: a bad version from a flag or an argument is an
+// InputError naming it. Comparison and the next version are shared with the renderer (src-shared).
+import { semverOf, type Semver } from '../../../../src-shared/semver';
 import { InputError } from '../../errors';
-
-export interface Semver {
-  major: number;
-  minor: number;
-  patch: number;
-}
-
-const SEMVER = /^(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})\.(0|[1-9]\d{0,5})$/;
-
-export const FIRST_VERSION = '1.0.0';
-
-export function isSemver(text: string): boolean {
-  return SEMVER.test(text);
-}
 
 /** Parses "1.2.0"; `field` names the flag or argument in the error. */
 export function parseSemver(text: string, field = 'version'): Semver {
-  const m = SEMVER.exec(text.trim());
-  if (!m) throw new InputError(`${field}: expected a version like 1.2.0, got "${text}"`, field);
-  return { major: Number(m[1]), minor: Number(m[2]), patch: Number(m[3]) };
-}
-
-export function compareSemver(a: string, b: string): number {
-  const x = parseSemver(a);
-  const y = parseSemver(b);
-  return x.major - y.major || x.minor - y.minor || x.patch - y.patch;
-}
-
-/** The version after the highest one already used: 1.0.0 when none, else a minor bump of the highest. */
-export function nextVersion(existing: readonly string[]): string {
-  if (existing.length === 0) return FIRST_VERSION;
-  const highest = [...existing].sort(compareSemver).at(-1)!;
-  const v = parseSemver(highest);
-  return `${v.major}.${v.minor + 1}.0`;
+  const v = semverOf(text);
+  if (!v) throw new InputError(`${field}: expected a version like 1.2.0, got "${text}"`, field);
+  return v;
 }

@@ -3,6 +3,7 @@
 // survives restarts) is overdue. A fired check runs the retrain (in the worker, under the
 // cross-process lock). Interval changes apply live through updateSettings().
 import type BetterSqlite3 from 'better-sqlite3';
+import { AppStateRepository } from '../../db/app-state-repository';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
 import { errorMessage } from '../../errors';
@@ -30,8 +31,7 @@ export interface CheckReport {
 }
 
 export function readLastCheck(sqlite: BetterSqlite3.Database): string | null {
-  const row = sqlite.prepare('SELECT value FROM app_state WHERE key = ?').get(LAST_CHECK_KEY) as { value: string } | undefined;
-  return row?.value ?? null;
+  return new AppStateRepository(sqlite).get(LAST_CHECK_KEY) ?? null;
 }
 
 /** When the next check is due given the last one (now when never checked). */
@@ -116,9 +116,7 @@ export class RetrainingScheduler {
     this.inFlight = (async () => {
       const reports: CheckReport[] = [];
       // Recorded first: a check that crashes the process is not retried in a tight loop at restart.
-      this.sqlite
-        .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ','now')) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-        .run(LAST_CHECK_KEY, new Date().toISOString());
+      new AppStateRepository(this.sqlite).set(LAST_CHECK_KEY, new Date().toISOString());
       for (const model of this.models) {
         let evaluation: TriggerEvaluation;
         try {

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../config/settings';
 import { openDatabase, type Database } from '../db/database';
-import { ChangeTracker } from './change-tracker';
+import { RagOutbox } from './rag-outbox';
 
-describe('ChangeTracker: deferred derived refreshes and backoff', () => {
+describe('RagOutbox: deferred derived refreshes and backoff', () => {
   let d: Database;
   let dir: string;
-  let tracker: ChangeTracker;
+  let tracker: RagOutbox;
   const t0 = new Date('2026-03-01T10:00:00.000Z');
   const at = (s: number) => new Date(t0.getTime() + s * 1000);
   const deferred = (id: number, untilS: number) =>
@@ -20,7 +20,7 @@ describe('ChangeTracker: deferred derived refreshes and backoff', () => {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-tracker-'));
     d = openDatabase(path.join(dir, 'openfatture.db'));
-    tracker = new ChangeTracker(d.sqlite, defaultSettings);
+    tracker = new RagOutbox(d.sqlite, defaultSettings);
   });
   afterEach(async () => {
     await d.close();

@@ -1,9 +1,9 @@
-// When reindex batches start (DESIGN §5): a true debounce — a batch starts once no change arrived
+// ReindexDebouncer: when reindex batches start (DESIGN §5). A true debounce — a batch starts once no change arrived
 // for DEBOUNCE_SECONDS — with a maximum wait so a steady stream cannot starve the index, full
 // batches of BATCH_SIZE start at once, and at most MAX_CONCURRENT_UPDATES batches are in flight.
 // Pure timing logic over injected times, so it is tested without clocks or databases.
 
-export interface QueueTiming {
+export interface DebounceTiming {
   debounceMs: number;
   maxWaitMs: number;
   batchSize: number;
@@ -12,7 +12,7 @@ export interface QueueTiming {
   immediate: boolean;
 }
 
-export interface QueueObservation {
+export interface OutboxObservation {
   now: number;
   /** The outbox grew since the last observation. */
   newChanges: boolean;
@@ -21,24 +21,24 @@ export interface QueueObservation {
   inFlight: number;
 }
 
-export class ReindexQueue {
+export class ReindexDebouncer {
   private lastChangeAt = 0;
   /** When the first change of the current window was seen (null: nothing waiting). */
   private windowStart: number | null = null;
   private flushing = false;
 
-  constructor(private timing: QueueTiming) {}
+  constructor(private timing: DebounceTiming) {}
 
-  update(timing: QueueTiming): void {
+  update(timing: DebounceTiming): void {
     this.timing = timing;
   }
 
-  get settings(): QueueTiming {
+  get settings(): DebounceTiming {
     return this.timing;
   }
 
   /** How many batches to start now. */
-  decide(o: QueueObservation): number {
+  decide(o: OutboxObservation): number {
     if (o.newChanges) {
       this.lastChangeAt = o.now;
       this.windowStart ??= o.now;
