@@ -20,7 +20,9 @@ import { InvoiceService } from './domain/invoice-service';
 import { PaymentService } from './domain/payment-service';
 import { FeedbackService } from './feedback/feedback-service';
 import { FeedbackRetention } from './feedback/feedback-retention';
-import { predictionOutcomeHook } from './feedback/prediction-outcome';
+import { predictionOutcomeHook, predictionReopenHook } from './feedback/prediction-outcome';
+import { BankService } from './bank/bank-service';
+import { ruleScorer } from './bank/match-scorers';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
 import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
 import { errorMessage } from './errors';
@@ -72,6 +74,8 @@ export class App {
   readonly invoices: InvoiceService;
   readonly payments: PaymentService;
   readonly feedback: FeedbackService;
+  /** Bank statements and payment matching. */
+  readonly bank: BankService;
   /** Model registry, retraining triggers, champion/challenger retrains and the scheduler. */
   readonly models: ModelLifecycle;
   readonly events = new EventEmitter<AppEvents>();
@@ -91,6 +95,8 @@ export class App {
     this.feedback = new FeedbackService(database.sqlite, () => this.settings);
     // A payment that settles an invoice resolves its served forecast inside the payment's transaction.
     this.payments.afterPaymentHooks.push(predictionOutcomeHook(() => this.settings.ML_TOLERANCE_DAYS));
+    this.payments.afterReversalHooks.push(predictionReopenHook());
+    this.bank = new BankService(database.sqlite, this.payments, this.feedback, () => this.settings, () => ({ scorer: ruleScorer(), version: '0.0.0' }));
     this.models = new ModelLifecycle({ database, worker: this.worker, logger, modelsDir: options.settings.paths.modelsDir, settings: () => this.settings, specs: registeredModelSpecs() });
   }
 

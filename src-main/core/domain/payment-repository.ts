@@ -59,6 +59,10 @@ const Q = {
     }),
   ),
   addOpen: template((p: { invoiceId: number; dueDate: string; cents: number }) => qb.insertInto('payments').values({ invoice_id: p.invoiceId, due_date: p.dueDate, amount_cents: p.cents })),
+  unsettle: template((p: { id: number; now: string }) =>
+    qb.updateTable('payments').set({ paid_amount_cents: 0, paid_date: null, method: null, reference: null, updated_at: p.now }).where('id', '=', p.id),
+  ),
+  deleteRow: template((p: { id: number }) => qb.deleteFrom('payments').where('id', '=', p.id)),
   paidOf: template((p: { invoiceId: number }) =>
     qb.selectFrom('payments').select(sql<number>`COALESCE(SUM(paid_amount_cents), 0)`.as('n')).where('invoice_id', '=', p.invoiceId),
   ),
@@ -88,9 +92,24 @@ export class PaymentRepository {
     this.sql.run(Q.shrink, { id, cents, now });
   }
 
-  /** A paid instalment of `cents`: the part of an instalment a partial receipt paid. */
-  addPaid(invoiceId: number, dueDate: string, cents: number, receipt: Receipt): void {
-    this.sql.run(Q.addPaid, { ...receipt, invoiceId, dueDate, cents });
+  /** A paid instalment of `cents`: the part of an instalment a partial receipt paid. Returns its id. */
+  addPaid(invoiceId: number, dueDate: string, cents: number, receipt: Receipt): number {
+    return this.sql.run(Q.addPaid, { ...receipt, invoiceId, dueDate, cents }).lastInsertRowid;
+  }
+
+  /** Undoes `settle`: the instalment is open again. */
+  unsettle(id: number, now: string): void {
+    this.sql.run(Q.unsettle, { id, now });
+  }
+
+  /** Undoes `shrink`. */
+  grow(id: number, cents: number, now: string): void {
+    this.sql.run(Q.shrink, { id, cents: -cents, now });
+  }
+
+  /** Removes the paid row `addPaid` added. */
+  deleteRow(id: number): void {
+    this.sql.run(Q.deleteRow, { id });
   }
 
   /** A new open instalment. */
