@@ -11,6 +11,7 @@ import { DEMO_REGION_WORDS, DEMO_SECTORS, DEMO_STUDIO_KINDS, DEMO_SURNAMES } fro
 import { SeededRandom } from '../demo/seeded-random';
 import type { BankEntry } from './statement-types';
 import { sequenceOf } from './remittance-text';
+import { entryHashKey } from './parse-camt053';
 
 export interface SyntheticClient {
   id: number;
@@ -142,10 +143,18 @@ export function generateStatement(input: StatementInput): SyntheticStatement {
   const entries: BankEntry[] = [];
   const truth: TruthRow[] = [];
   let seqNo = 0;
+  const hashSeen = new Map<string, number>();
   const push = (e: Omit<BankEntry, 'key' | 'account' | 'currency' | 'bankRef'>, t: Omit<TruthRow, 'key'> | null) => {
     seqNo++;
     const bankRef = rng.chance(0.9) ? `${e.bookingDate.replace(/-/g, '')}${String(seqNo).padStart(7, '0')}${crypto.createHash('sha1').update(`${input.seed}:${seqNo}`).digest('hex').slice(0, 6).toUpperCase()}` : null;
-    const key = bankRef ? `ref:${account}:${bankRef}` : `hash:${crypto.createHash('sha256').update(`${input.seed}:${seqNo}`).digest('hex').slice(0, 40)}`;
+    // Without a bank reference, the key a reader computes from the entry itself (see parse-camt053.ts).
+    let key = `ref:${account}:${bankRef}`;
+    if (!bankRef) {
+      const id = entryHashKey({ account, ...e }, 0);
+      const n = hashSeen.get(id) ?? 0;
+      hashSeen.set(id, n + 1);
+      key = n === 0 ? id : entryHashKey({ account, ...e }, n);
+    }
     entries.push({ ...e, key, account, currency: 'EUR', bankRef });
     if (t) truth.push({ ...t, key });
   };

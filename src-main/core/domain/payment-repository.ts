@@ -63,6 +63,17 @@ const Q = {
     qb.updateTable('payments').set({ paid_amount_cents: 0, paid_date: null, method: null, reference: null, updated_at: p.now }).where('id', '=', p.id),
   ),
   deleteRow: template((p: { id: number }) => qb.deleteFrom('payments').where('id', '=', p.id)),
+  receiptsSince: template((p: { from: string }) =>
+    qb
+      .selectFrom('payments as p')
+      .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+      .select(['p.id', 'p.invoice_id', 'p.paid_date', 'p.paid_amount_cents'])
+      .where('p.paid_amount_cents', '>', 0)
+      .where('p.paid_date', '>=', p.from)
+      .where('i.status', '!=', 'cancelled')
+      .orderBy('p.paid_date')
+      .orderBy('p.id'),
+  ),
   paidOf: template((p: { invoiceId: number }) =>
     qb.selectFrom('payments').select(sql<number>`COALESCE(SUM(paid_amount_cents), 0)`.as('n')).where('invoice_id', '=', p.invoiceId),
   ),
@@ -115,6 +126,11 @@ export class PaymentRepository {
   /** A new open instalment. */
   addInstalment(invoiceId: number, dueDate: string, cents: number): void {
     this.sql.run(Q.addOpen, { invoiceId, dueDate, cents });
+  }
+
+  /** Receipts dated on or after `from` (rows with something paid). */
+  receiptsSince(from: string): { id: number; invoice_id: number; paid_date: string; paid_amount_cents: number }[] {
+    return this.sql.all(Q.receiptsSince, { from }) as { id: number; invoice_id: number; paid_date: string; paid_amount_cents: number }[];
   }
 
   /** What has been received against an invoice. */
