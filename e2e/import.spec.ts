@@ -81,11 +81,20 @@ test('drop the sample folder as a zip, confirm the firm, read the summary, impor
   const summary = page.getByTestId('import-summary');
   await expect(summary.getByTestId('import-count-added')).toHaveText('3 da aggiungere');
   await expect(summary.getByTestId('import-count-skipped')).toHaveText('3 già presenti');
-  await expect(summary.getByTestId('import-count-rejected')).toHaveText('2 rifiutati');
-  await expect(summary.getByRole('row', { name: /IT01234567890_FSM10\.xml/ })).toContainText('is your firm');
+  await expect(summary.getByTestId('import-count-rejected')).toHaveText('2 rifiutate'); // invoices: feminine, like the rows' 'Aggiunta'
+  // Reasons in the UI's language, with the figures of the file.
+  const otherFirm = summary.getByRole('row', { name: /IT01234567890_FSM10\.xml/ });
+  await expect(otherFirm).toContainText("né l'emittente (SOCIETA' ALPHA SRL) né il cliente (BETA GAMMA) sono la tua azienda");
   await shoot(page, 'summary-it');
+  // At 1024 px the summary table fits its card: no sideways scrolling.
+  await page.setViewportSize({ width: 1024, height: 640 });
+  await expect
+    .poll(() => summary.locator('.table-wrap').evaluate((el) => el.scrollWidth - el.clientWidth))
+    .toBeLessThanOrEqual(0);
+  await page.setViewportSize({ width: 1360, height: 880 });
   await page.getByTestId('pref-language').selectOption('en');
   await expect(summary.getByTestId('import-count-added')).toHaveText('3 to add');
+  await expect(otherFirm).toContainText("neither the issuer (SOCIETA' ALPHA SRL) nor the customer (BETA GAMMA) is your firm");
   await shoot(page, 'summary-en');
 
   const downloaded = page.waitForEvent('download');

@@ -90,3 +90,85 @@ test('in Italian the run history gives each run’s reason in Italian, with Ital
     await host.call('settings:set', { key: 'UI_LANGUAGE', value: 'en' });
   }
 });
+
+const SIZES = [
+  { width: 1024, height: 640 },
+  { width: 1400, height: 900 },
+] as const;
+
+test('Rollback is visible at 1024×640 and 1400×900 in both languages, says what changes, and works each time', async ({ page }) => {
+  test.setTimeout(240_000);
+  const card = (await host.call('models:status', {})).models.find((m) => m.name === 'cash_flow')!;
+  const versions = (await host.call('models:versions', { model: 'cash_flow' })).items;
+  let active = card.activeVersion!;
+  try {
+    for (const lang of ['it', 'en'] as const) {
+      for (const size of SIZES) {
+        await host.call('settings:set', { key: 'UI_LANGUAGE', value: lang });
+        await page.setViewportSize(size);
+        await page.goto(`${host.url}#/models`);
+        const target = versions.find((v) => v.version !== active && v.status !== 'rejected' && !v.dryRun)!;
+        const row = page.locator(`[data-testid="version-row"][data-version="${target.version}"]`);
+        const button = row.getByRole('button', { name: lang === 'it' ? `Rollback a ${target.version}` : `Roll back to ${target.version}` });
+        await button.scrollIntoViewIfNeeded();
+        await expect(button).toBeInViewport({ ratio: 1 });
+        // Inside the table's box, not under its right edge.
+        const b = (await button.boundingBox())!;
+        const wrap = (await row.locator('xpath=ancestor::div[contains(@class,"table-wrap")]').boundingBox())!;
+        expect(b.x + b.width, `${lang} ${size.width}`).toBeLessThanOrEqual(wrap.x + wrap.width + 1);
+        await button.click();
+        const change = page.getByTestId('confirm-dialog').getByTestId('rollback-change');
+        const locale = lang === 'it' ? 'it-IT' : 'en-GB';
+        const mae = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: 'always' }).format(target.metrics[card.primaryMetric]!);
+        const day = new Intl.DateTimeFormat(locale, lang === 'it' ? { day: '2-digit', month: '2-digit', year: 'numeric' } : { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(target.createdAt));
+        await expect(change).toContainText(target.version);
+        await expect(change).toContainText(active);
+        await expect(change).toContainText(mae);
+        await expect(change).toContainText(day);
+        await page.getByTestId('confirm-dialog').getByRole('button', { name: lang === 'it' ? `Attiva ${target.version}` : `Activate ${target.version}` }).click();
+        await expect(row).toHaveAttribute('data-status', 'active');
+        await expect(page.getByTestId('model-card-cash_flow').getByTestId('active-version')).toHaveText(target.version);
+        active = target.version;
+      }
+    }
+  } finally {
+    await host.call('settings:set', { key: 'UI_LANGUAGE', value: 'en' });
+  }
+});
+
+test('Forecast: the band stays inside the plot, Record payment refuses a date after today, and the paid row shows its outcome', async ({ page }) => {
+  await page.setViewportSize(SIZES[0]);
+  await page.goto(`${host.url}#/forecast`);
+  await page.getByRole('group', { name: 'Horizon' }).getByRole('button', { name: '90 days' }).click();
+  await expect(page.getByTestId('forecast-row').first()).toBeVisible();
+  const chart = page.getByTestId('forecast-chart');
+  const band = chart.locator('.recharts-area-area').first();
+  await expect(band).toBeVisible();
+  const plot = (await chart.locator('.recharts-cartesian-grid').boundingBox())!;
+  const area = (await band.boundingBox())!;
+  expect(area.y).toBeGreaterThanOrEqual(plot.y - 1);
+  expect(area.y + area.height).toBeLessThanOrEqual(plot.y + plot.height + 1);
+
+  const row = page.getByTestId('forecast-row').first();
+  const label = (await row.locator('strong').first().innerText()).trim();
+  await row.getByRole('button', { name: `Record payment for ${label}` }).click();
+  const dialog = page.getByTestId('payment-dialog');
+  await expect(dialog).toContainText('The forecast said');
+  const future = new Date(Date.now() + 3 * 365 * 86_400_000).toISOString().slice(0, 10);
+  await dialog.getByLabel('Payment date').fill(future);
+  await dialog.getByRole('button', { name: 'Record payment' }).click();
+  await expect(dialog.locator('#err-paidDate')).toContainText('Cannot be after today');
+  const today = new Date();
+  const iso = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
+  await dialog.getByLabel('Payment date').fill(iso);
+  await dialog.getByRole('button', { name: 'Record payment' }).click();
+  await expect(dialog).toHaveCount(0);
+  const recorded = page.locator('[data-testid="forecast-row"][data-recorded="true"]');
+  await expect(recorded).toHaveCount(1);
+  await expect(recorded).toContainText(label);
+  await expect(recorded.getByTestId('forecast-outcome')).toContainText(/Paid on .+/);
+  await expect(recorded.getByTestId('forecast-outcome')).toContainText(/as predicted|days? (after|before) the prediction/);
+  // The payment resolved the served prediction: the feedback page counts it as an automatic outcome.
+  const stats = await host.call('feedback:stats', {});
+  expect(stats.predictionAccuracy.some((p) => p.source === 'auto-outcome' && p.total > 0)).toBe(true);
+});

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
 
-const PAGES = ['assistant', 'forecast', 'models', 'knowledge', 'feedback', 'data', 'settings'] as const;
+const PAGES = ['home', 'assistant', 'forecast', 'models', 'knowledge', 'feedback', 'data', 'settings'] as const;
 const SECTIONS: Partial<Record<(typeof PAGES)[number], string[]>> = { settings: ['settings-data'] };
 const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
 

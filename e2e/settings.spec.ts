@@ -47,3 +47,34 @@ test('a setting fixed by the environment is locked', async ({ page }) => {
   await expect(page.getByTestId('setting-ML_TOLERANCE_DAYS').locator('input')).toBeDisabled();
   await expect(page.getByTestId('setting-source-ML_TOLERANCE_DAYS')).toContainText('environment');
 });
+
+test('percentages read as percentages, each threshold says what its value does, the search box narrows the list', async ({ page }) => {
+  await page.goto(`${host.url}#/settings`);
+  const row = page.getByTestId('setting-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD');
+  const input = row.locator('input');
+  await expect(input).toHaveValue('10');
+  await expect(page.getByTestId('setting-effect-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')).toContainText('more than 10% below');
+  await input.fill('15');
+  await input.press('Enter');
+  await expect(page.getByTestId('setting-saved-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')).toBeVisible();
+  await expect(page.getByTestId('setting-effect-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')).toContainText('more than 15% below');
+  expect((await host.call('settings:get', {})).settings.find((s) => s.key === 'ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')?.value).toBe(0.15);
+  await expect(row.getByRole('button', { name: /Reset/ })).toHaveText('Reset to the default: 10%');
+  await input.fill('150');
+  await input.press('Enter');
+  await expect(page.getByTestId('setting-error-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')).toContainText('The maximum is 100%');
+  await expect(page.getByTestId('setting-effect-ML_RETRAINING_MIN_FEEDBACK_COUNT')).toHaveText('The model retrains after 25 new outcomes or corrections since the active version.');
+  await expect(page.getByTestId('setting-effect-ML_TOLERANCE_DAYS')).toContainText('within 9 days');
+  // A boolean's reset reads as On/Off, never "(false)".
+  await expect(page.locator('#content')).not.toContainText(/\((?:true|false)\)/);
+
+  const search = page.getByRole('searchbox', { name: 'Search the settings' });
+  await search.fill('batch');
+  await expect(page.getByTestId('setting-RAG_AUTO_UPDATE_BATCH_SIZE')).toBeVisible();
+  await expect(page.getByTestId('setting-ML_TOLERANCE_DAYS')).toHaveCount(0);
+  await expect(page.getByTestId('settings-data')).toHaveCount(0);
+  await search.fill('nothing like this');
+  await expect(page.getByText('No setting matches “nothing like this”')).toBeVisible();
+  await search.fill('');
+  await expect(page.getByTestId('setting-ML_TOLERANCE_DAYS')).toBeVisible();
+});

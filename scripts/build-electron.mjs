@@ -1,5 +1,6 @@
 // Bundles the Electron side with esbuild into dist-electron/: main.cjs (package.json "main"),
-// preload.cjs (sandboxed: everything inlined but electron) and worker.cjs (the utilityProcess entry).
+// preload.cjs (sandboxed: everything inlined but electron), worker.cjs (the utilityProcess entry) and
+// forest-thread.cjs (the worker's forest-training threads, started beside worker.cjs).
 // Native modules and the embedding runtime stay external: electron-builder unpacks them from the asar.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +35,7 @@ export async function buildElectron() {
     build({ ...common, entryPoints: [path.join(root, 'src-main/electron/main.ts')], outfile: path.join(out, 'main.cjs') }),
     build({ ...common, entryPoints: [path.join(root, 'src-preload/bridge.ts')], outfile: path.join(out, 'preload.cjs'), external: ['electron'] }),
     build({ ...common, entryPoints: [path.join(root, 'src-main/worker/entry.ts')], outfile: path.join(out, 'worker.cjs') }),
+    build({ ...common, entryPoints: [path.join(root, 'src-main/core/ml/forest/tree-thread.ts')], outfile: path.join(out, 'forest-thread.cjs') }),
   ]);
   console.log(`Electron bundles written to ${path.relative(process.cwd(), out) || out} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }

@@ -20,7 +20,7 @@ describe('command groups', () => {
     const program = await buildProgram();
     const top = program.commands.map((c) => c.name());
     expect(top).toEqual(['ai', 'init-db', 'config', 'cliente', 'prodotto', 'fattura', 'demo', 'import', 'serve', 'backup', 'restore', 'doctor']);
-    expect(aiOf(program).commands.map((c) => c.name())).toEqual(['status', 'chat', 'rag', 'auto-update', 'retrain', 'forecast', 'backtest', 'feedback']);
+    expect(aiOf(program).commands.map((c) => c.name())).toEqual(['status', 'chat', 'rag', 'auto-update', 'retrain', 'forecast', 'backtest', 'evaluate', 'feedback']);
   });
 });
 

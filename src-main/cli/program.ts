@@ -26,6 +26,7 @@ export const COMMAND_GROUPS = {
   retrain: { root: [], ai: ['retrain'], load: async () => onAi((await import('./commands/retrain')).registerRetrainCommands) },
   forecast: { root: [], ai: ['forecast'], load: async () => onAi((await import('./commands/forecast')).registerForecastCommand) },
   backtest: { root: [], ai: ['backtest'], load: async () => onAi((await import('./commands/backtest')).registerBacktestCommand) },
+  evaluate: { root: [], ai: ['evaluate'], load: async () => onAi((await import('./commands/evaluate')).registerEvaluateCommand) },
   import: { root: ['import'], ai: [], load: async () => (await import('./commands/import')).registerImportCommands },
   feedback: { root: [], ai: ['feedback'], load: async () => onAi((await import('./commands/feedback')).registerFeedbackCommands) },
   serve: { root: ['serve'], ai: [], load: async () => (await import('./commands/serve')).registerServeCommand },

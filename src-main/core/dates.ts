@@ -51,6 +51,34 @@ export function todayIso(now: Date = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
 
+/**
+ * The latest date that is already today somewhere for this user: the later of the UTC date and the
+ * machine's local date (east of UTC the local day starts first), or the pinned OPENFATTURE_TODAY.
+ * What a date "after today" is measured against, so no one is refused today's date at midnight.
+ */
+export function latestTodayIso(now: Date = new Date()): string {
+  const utc = todayIso(now);
+  if (process.env.OPENFATTURE_TODAY && isIsoDate(process.env.OPENFATTURE_TODAY)) return utc;
+  const local = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+  return local > utc ? local : utc;
+}
+
+/**
+ * The app's clock as a timestamp: the wall clock, or — when OPENFATTURE_TODAY pins the date — that
+ * date at the wall clock's time of day. Model ages, training and deployment times, retraining checks
+ * and the scheduler's due times all use it, so a pinned date moves them consistently (and tests can
+ * step through a simulated year).
+ */
+export function appNow(now: Date = new Date()): Date {
+  const pinned = process.env.OPENFATTURE_TODAY;
+  if (!pinned || !isIsoDate(pinned)) return now;
+  return new Date(Date.parse(pinned + 'T00:00:00Z') + (now.getTime() % DAY_MS));
+}
+
+export function appNowIso(now: Date = new Date()): string {
+  return appNow(now).toISOString();
+}
+
 /** Due date from payment terms: N days after issue, or the end of that month for "fine mese" terms. */
 export function dueDateFor(issueDate: string, termsDays: number, endOfMonthTerms: boolean): string {
   const raw = addDays(issueDate, termsDays);

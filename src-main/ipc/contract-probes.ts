@@ -63,6 +63,8 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'models:runs': { model: 'cash_flow', limit: 10 },
   'models:retrain': { model: 'cash_flow', dryRun: true },
   'models:rollback': { model: 'cash_flow', version: '1.0.0' },
+  'models:unpin': { model: 'cash_flow' },
+  'models:cancel-retrain': { model: 'cash_flow' },
   'index:status': {},
   'index:pending': { limit: 10 },
   'index:batches': { limit: 10 },
@@ -87,6 +89,8 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'import:csvPreview': { sessionId: '0123456789abcdef0123456789abcdef', file: 'storico.csv' },
   'import:analyze': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'csv', file: 'storico.csv', csv: { map: { total: 'Importo' }, dateFormat: 'D/M/YYYY' } },
   'import:run': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'fatturapa' },
+  'setup:status': {},
+  'setup:loadDemo': {},
 };
 
 /** Every malformed variant of a channel's arguments, each naming the field its error must mention. */

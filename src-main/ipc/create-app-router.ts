@@ -6,12 +6,13 @@ import { IpcRouter, type DomainHandlers, type HandlerMap } from './ipc-router';
 import { assistantHandlers } from './handlers/assistant-handlers';
 import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
-import { importHandlers } from './handlers/import-handlers';
+import { createImportUploads, importHandlers } from './handlers/import-handlers';
 import { bindIndexEvents, indexHandlers } from './handlers/index-handlers';
 import { bindModelEvents, modelsHandlers } from './handlers/models-handlers';
 import { opsHandlers, type HostDialogs, type RestoreIntoHost } from './handlers/ops-handlers';
 import type { PathGrants } from '../core/fs/path-grants';
 import { settingsHandlers } from './handlers/settings-handlers';
+import { setupHandlers } from './handlers/setup-handlers';
 import { statusHandlers } from './handlers/status-handlers';
 
 export interface RouterInfo {
@@ -31,6 +32,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
   // a handler fails the typecheck.
   let router: IpcRouter | null = null;
   const emit: IpcRouter['emit'] = (event, payload) => router?.emit(event, payload);
+  const uploads = createImportUploads();
   const domains: { [D in ChannelDomain]: DomainHandlers<D> } = {
     data: dataHandlers(app),
     assistant: assistantHandlers(app),
@@ -40,7 +42,8 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     settings: settingsHandlers(app),
     status: statusHandlers(app, { version: info.version, startedAt }),
     ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
-    import: importHandlers(app, emit),
+    import: importHandlers(app, emit, uploads),
+    setup: setupHandlers(app),
   };
   const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;
   router = new IpcRouter(handlers, app.logger);
@@ -50,5 +53,6 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
   r.addDisposer(() => app.events.off('settings:changed', onSettings));
   r.addDisposer(bindIndexEvents(app, r.emit));
   r.addDisposer(bindModelEvents(app, r.emit));
+  r.addDisposer(() => uploads.dispose());
   return r;
 }

@@ -36,9 +36,9 @@ describe('models channels: structured retraining texts', () => {
   it('gives every trigger its detail as a known code with its figures', async () => {
     const { models } = await call('models:status', {});
     const triggers = models[0]!.triggers;
-    expect(triggers.map((t) => t.message?.code)).toEqual(['trigger-feedback-count', 'trigger-no-active-model']);
-    expect(triggers[0]!.message).toEqual({ code: 'trigger-feedback-count', params: { count: 0, threshold: 25, version: null } });
-    expect(triggers[0]!.label).toBe('0 new feedback/outcomes since the start (threshold 25)');
+    expect(triggers.map((t) => t.message?.code)).toEqual(['trigger-outcomes-since-evaluation', 'trigger-no-active-model']);
+    expect(triggers[0]!.message).toEqual({ code: 'trigger-outcomes-since-evaluation', params: { count: 0, threshold: 25, since: null } });
+    expect(triggers[0]!.label).toBe('0 new outcome(s) since the start (threshold 25)');
     for (const t of triggers) expect(knownRetrainingMessage(t.message!)).not.toBeNull();
   });
 

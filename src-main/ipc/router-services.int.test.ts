@@ -72,6 +72,16 @@ describe('data', () => {
     expect(paid.appliedCents).toBe(inv.outstandingCents);
   });
 
+  it('a payment dated after today is refused, naming the field, and the invoice stays open', async () => {
+    const open = (await call('invoices:list', { status: 'issued', limit: 1 })).items[0]!;
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    const r = await router.invoke('payments:record', { invoiceId: open.id, amountCents: open.outstandingCents, paidDate: tomorrow });
+    expect(r).toMatchObject({ ok: false, error: { code: 'BAD_INPUT' } });
+    if (!r.ok) expect(r.error.message).toMatch(/^paidDate: \d{4}-\d{2}-\d{2} is after today/);
+    const after = (await call('invoices:list', { search: open.label })).items.find((i) => i.id === open.id)!;
+    expect(after.outstandingCents).toBe(open.outstandingCents);
+  });
+
   it('a business-rule violation names the field and writes nothing', async () => {
     const before = (await call('invoices:list', {})).total;
     const r = await router.invoke('invoices:create', { clientId: 1, lines: [{ description: 'x', quantity: 1, unitPriceCents: 100, vatRate: 21 }] });
@@ -154,7 +164,10 @@ describe('models', () => {
     const r = await call('models:retrain', { model: 'cash_flow' });
     expect(r.outcome).toBe('deployed');
     expect(r.activeVersion).toBe('1.0.0');
-    expect(r.messages).toEqual([{ code: 'first-model-deploy', params: expect.objectContaining({ model: 'cash_flow', baseline: 'due-date baseline' }) as object }]);
+    expect(r.messages).toEqual([
+      { code: 'first-model-deploy', params: expect.objectContaining({ model: 'cash_flow', baseline: 'due-date baseline' }) as object },
+      { code: 'holdout-latest', params: expect.objectContaining({ unseen: null }) as object },
+    ]);
     expect(r.message).toMatch(/^first model: MAE \d+\.\d\d beats the due-date baseline/);
     expect(pushes.some((p) => p.event === 'retrain:progress')).toBe(true);
     expect(pushes.find((p) => p.event === 'models:deployed')?.payload).toMatchObject({ model: 'cash_flow', version: '1.0.0', reason: 'retrain' });

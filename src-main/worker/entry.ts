@@ -1,6 +1,6 @@
 // Worker process entry. Runs under Electron's utilityProcess (process.parentPort) or a Node fork
 // (process.send). Handlers are registered by importing each domain's job module below.
-import { errorCode, errorMessage } from '../core/errors';
+import { AppError, errorCode, errorMessage } from '../core/errors';
 import type { MainToWorker, WorkerToMain } from '../core/worker/protocol';
 import './basic-jobs';
 import './rag-jobs';
@@ -20,9 +20,16 @@ function send(m: WorkerToMain): void {
   else process.send?.(m);
 }
 
+/** Jobs in progress, so a cancel message can abort the right one. */
+const running = new Map<number, AbortController>();
+
 async function onMessage(m: MainToWorker): Promise<void> {
   if (m.type === 'shutdown') {
     process.exit(0);
+  }
+  if (m.type === 'cancel') {
+    running.get(m.seq)?.abort(new AppError('CANCELLED', 'cancelled'));
+    return;
   }
   if (m.type !== 'call') return;
   const handler = jobHandler(m.job);
@@ -30,14 +37,20 @@ async function onMessage(m: MainToWorker): Promise<void> {
     send({ type: 'error', seq: m.seq, error: { code: 'UNKNOWN_JOB', message: `unknown worker job "${m.job}"` } });
     return;
   }
+  const controller = new AbortController();
+  running.set(m.seq, controller);
   try {
     const value = await handler(m.args as never, {
+      signal: controller.signal,
       progress: (progress) => send({ type: 'progress', seq: m.seq, progress }),
       log: (level, msg, data) => send({ type: 'log', level, msg, data }),
     });
     send({ type: 'result', seq: m.seq, value });
   } catch (e) {
-    send({ type: 'error', seq: m.seq, error: { code: errorCode(e), message: errorMessage(e) } });
+    if (controller.signal.aborted) send({ type: 'error', seq: m.seq, error: { code: 'CANCELLED', message: `${m.job} was cancelled` } });
+    else send({ type: 'error', seq: m.seq, error: { code: errorCode(e), message: errorMessage(e) } });
+  } finally {
+    running.delete(m.seq);
   }
 }
 

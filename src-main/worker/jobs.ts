@@ -3,6 +3,8 @@
 import type { JobArgs, JobName, JobResult, Progress, WorkerLogLevel } from '../core/worker/protocol';
 
 export interface JobContext {
+  /** Aborted when main cancels the call; long jobs check it and stop. */
+  signal: AbortSignal;
   progress(p: Progress): void;
   log(level: WorkerLogLevel, msg: string, data?: Record<string, unknown>): void;
 }

@@ -10,6 +10,7 @@ import { indexChannels } from './index-channels';
 import { modelsChannels } from './models-channels';
 import { opsChannels } from './ops-channels';
 import { settingsChannels } from './settings-channels';
+import { setupChannels } from './setup-channels';
 import { statusChannels } from './status-channels';
 
 /** The contract by domain: main serves each domain's channels with one handler module (src-main/ipc/handlers). */
@@ -24,6 +25,8 @@ export const channelDomains = {
   status: statusChannels,
   ops: opsChannels,
   import: importChannels,
+  /** What the first-run checklist reads and the demo-data step. */
+  setup: setupChannels,
 } as const;
 
 type ChannelDomains = typeof channelDomains;

@@ -5,6 +5,7 @@
 // (remembered per file shape); FatturaPA imports need the user's firm, asked once.
 import { z } from 'zod';
 import { LimitedText, NoArgs } from './common';
+import { ImportMessage } from './import-messages';
 
 export { IMPORT_CHUNK_BYTES } from './common';
 /** Bytes per upload session (all its files). */
@@ -17,11 +18,17 @@ export const CsvField = z.enum(CSV_FIELDS);
 export type CsvField = z.infer<typeof CsvField>;
 
 const SessionId = z.string().length(32).regex(/^[a-f0-9]{32}$/, 'expected an upload session id');
-/** A file's name as the user's system gave it; only a label (never a path on this machine). */
+/**
+ * A file's name as the user's system gave it; only a label (never a path on this machine). Control
+ * characters (line breaks, escapes) and bidirectional overrides are refused: the name is shown in the
+ * summary, the logs and the downloadable CSV, where they would forge lines or disguise an extension.
+ */
 const FileName = LimitedText('fileName')
   .trim()
   .min(1)
-  .refine((s) => !/[\\/\0]/.test(s) && s !== '.' && s !== '..', 'a file name without folders');
+  .refine((s) => !/[\\/\0]/.test(s) && s !== '.' && s !== '..', 'a file name without folders')
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
+  .refine((s) => !/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/.test(s), 'a file name without control or text-direction characters');
 
 export const Firm = z.object({ name: z.string(), partitaIva: z.string().nullable(), codiceFiscale: z.string().nullable() });
 export type Firm = z.infer<typeof Firm>;
@@ -35,6 +42,10 @@ export const ImportItem = z.object({
   direction: z.enum(['issued', 'received']).nullable(),
   reason: z.string().nullable(),
   notes: z.array(z.string()),
+  /** `reason` as a code with its figures, for the UI's language (absent or null: show `reason`). */
+  reasonMessage: ImportMessage.nullable().optional(),
+  /** One per note: its code, or null (show the note's text). */
+  noteMessages: z.array(ImportMessage.nullable()).optional(),
 });
 export type ImportItem = z.infer<typeof ImportItem>;
 

@@ -16,6 +16,10 @@ export const ForecastInvoice = z.object({
   outstandingCents: Cents,
   /** Predicted payment date minus due date (positive = late). */
   predictedLateDays: z.number(),
+  /** Probability (0–1) of a payment after the due date, given the invoice is unpaid today (1 once past due). */
+  lateProbability: z.number().min(0).max(1),
+  /** lateProbability at or above the flag threshold (0.5). */
+  likelyLate: z.boolean(),
 });
 
 export const Forecast = z.object({
@@ -44,6 +48,10 @@ export const TriggerState = z.object({
   fired: z.boolean(),
 });
 
+/** Nominal coverage of a central prediction interval vs the share of outcomes observed inside it. */
+export const CoveragePoint = z.object({ nominal: z.number().min(0).max(1), observed: z.number().min(0).max(1).nullable(), meanWidth: z.number().nullable() });
+export type CoveragePoint = z.infer<typeof CoveragePoint>;
+
 export const ModelCard = z.object({
   name: z.string(),
   activeVersion: z.string().nullable(),
@@ -60,6 +68,17 @@ export const ModelCard = z.object({
   health: z.string().nullable(),
   /** The last automatic fall-back from a broken artifact (the UI words it; `error` is the technical detail). */
   fallback: z.object({ from: z.string().nullable(), to: z.string().nullable(), error: z.string().nullable() }).nullable(),
+  /** Set by a rollback: automatic deploys wait until the user unpins. */
+  pinned: z.object({ version: z.string(), at: IsoTimestamp }).nullable(),
+  /** Why met triggers start no retrain now (pinned, nothing new since the last evaluation). */
+  held: RetrainingMessage.nullable(),
+  /** The active version's calibration on its holdout: nominal vs observed coverage (empty for models without intervals). */
+  calibration: z.array(CoveragePoint).max(20),
+  /** Holdout invoices behind the calibration. */
+  calibrationRows: z.number().int().nullable(),
+  /** The settings the active version was trained with, as chosen by time-series cross-validation. */
+  settings: z.record(z.string(), z.union([z.number(), z.string()])).nullable(),
+  settingsChosenBy: z.string().nullable(),
 });
 export type ModelCard = z.infer<typeof ModelCard>;
 
@@ -77,6 +96,7 @@ export const ModelVersion = z.object({
   notes: z.string().nullable(),
   /** `notes` in structured form; null on versions older than it (show `notes`). */
   notesMessages: RetrainingMessages,
+  pinnedAt: IsoTimestamp.nullable(),
 });
 export type ModelVersion = z.infer<typeof ModelVersion>;
 
@@ -126,5 +146,15 @@ export const modelsChannels = {
   'models:rollback': {
     args: z.object({ model: ModelName, version: Semver }).strict(),
     result: z.object({ activeVersion: z.string(), previousVersion: z.string().nullable() }),
+  },
+  'models:unpin': {
+    args: z.object({ model: ModelName }).strict(),
+    /** The version that was pinned; null when none was. */
+    result: z.object({ unpinned: z.string().nullable() }),
+  },
+  'models:cancel-retrain': {
+    args: z.object({ model: ModelName }).strict(),
+    /** false when no retrain of the model was running in this app. */
+    result: z.object({ cancelled: z.boolean() }),
   },
 } as const;

@@ -41,6 +41,16 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'insufficient-data': z.object({ needed: z.number(), found: z.number(), model: z.string(), label: z.string() }),
   'insufficient-data-because': Empty,
   'active-changed': z.object({ model: z.string(), from: Version.nullable(), to: Version.nullable() }),
+  'trigger-outcomes-since-evaluation': z.object({ count: z.number(), threshold: z.number(), since: z.string().nullable() }),
+  'trigger-baseline-small': z.object({ sample: z.number(), needed: z.number(), version: Version }),
+  'trigger-accuracy-drop': z.object({ accuracy: z.number(), sample: z.number(), upper: z.number(), baseline: z.number(), baselineSample: z.number(), drop: z.number(), threshold: z.number() }),
+  'retrain-held-pinned': z.object({ version: Version }),
+  'retrain-held-no-outcomes': z.object({ since: z.string() }),
+  'holdout-latest': z.object({ rows: z.number(), from: z.string(), unseen: z.number().nullable() }),
+  'champion-refit': z.object({ version: Version, unseen: z.number(), needed: z.number() }),
+  'pin-cleared-by-retrain': z.object({ version: Version }),
+  'holdout-since-active': z.object({ rows: z.number(), cutoff: z.string(), version: Version }),
+  cancelled: Empty,
 } as const;
 
 export type RetrainingMessageCode = keyof typeof RETRAINING_MESSAGE_PARAMS;

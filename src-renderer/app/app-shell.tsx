@@ -14,11 +14,13 @@ import { useSettingsStore, watchSettings } from '../stores/settings-store';
 import { useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
 import { watchRestores } from '../stores/backup-store';
 import { AssistantPage } from '../pages/assistant-page';
+import { HomePage } from '../pages/home-page';
 import { KnowledgePage } from '../pages/knowledge-page';
 import { DataPage } from '../pages/data-page';
 import { SettingsPage } from '../pages/settings-page';
 
 const NAV: Record<PageId, { icon: IconName; label: MessageKey; subtitle: MessageKey }> = {
+  home: { icon: 'home', label: 'nav.home', subtitle: 'page.home.subtitle' },
   assistant: { icon: 'assistant', label: 'nav.assistant', subtitle: 'page.assistant.subtitle' },
   forecast: { icon: 'forecast', label: 'nav.forecast', subtitle: 'page.forecast.subtitle' },
   models: { icon: 'models', label: 'nav.models', subtitle: 'page.models.subtitle' },
@@ -34,6 +36,7 @@ const ModelsPage = lazy(() => import('../pages/models-page').then((m) => ({ defa
 const FeedbackPage = lazy(() => import('../pages/feedback-page').then((m) => ({ default: m.FeedbackPage })));
 
 const PAGE_COMPONENTS: Record<PageId, ComponentType> = {
+  home: HomePage,
   assistant: AssistantPage,
   forecast: ForecastPage,
   models: ModelsPage,
@@ -143,7 +146,7 @@ export function AppShell(): ReactElement {
           </span>
         </div>
         {PAGES.map((id) => (
-          <button key={id} type="button" className="nav-item" aria-current={id === page ? 'page' : undefined} onClick={() => setPage(id)} data-testid={`nav-${id}`}>
+          <button key={id} type="button" className="nav-item" aria-current={id === page ? 'page' : undefined} onClick={() => setPage(id)} data-testid={`nav-${id}`} title={t(NAV[id].label)}>
             <Icon name={NAV[id].icon} size={18} />
             <span>{t(NAV[id].label)}</span>
           </button>
@@ -186,16 +189,39 @@ function RailPreferences(): ReactElement {
     useUiStore.getState().setTheme(v);
     if (!themeLocked) void save('UI_THEME', v);
   };
+  const themes = ['system', 'light', 'dark'] as const;
+  const nextTheme = themes[(themes.indexOf(theme) + 1) % themes.length];
+  const themeName = (v: (typeof themes)[number]) => t(`theme.${v}` as MessageKey);
   return (
     <div className="rail-footer">
-      <label className="field">
+      <button
+        type="button"
+        className="btn btn-ghost btn-sm rail-compact"
+        onClick={() => setLanguage(lang === 'it' ? 'en' : 'it')}
+        title={`${t('pref.language')}: ${t(`lang.${lang}` as MessageKey)} → ${t(lang === 'it' ? 'lang.en' : 'lang.it')}`}
+        aria-label={`${t('pref.language')}: ${t(`lang.${lang}` as MessageKey)}. ${t('pref.switchTo', { value: t(lang === 'it' ? 'lang.en' : 'lang.it') })}`}
+        data-testid="pref-language-compact"
+      >
+        {lang.toUpperCase()}
+      </button>
+      <button
+        type="button"
+        className="btn btn-ghost btn-sm rail-compact"
+        onClick={() => setTheme(nextTheme)}
+        title={`${t('pref.theme')}: ${themeName(theme)} → ${themeName(nextTheme)}`}
+        aria-label={`${t('pref.theme')}: ${themeName(theme)}. ${t('pref.switchTo', { value: themeName(nextTheme) })}`}
+        data-testid="pref-theme-compact"
+      >
+        <Icon name={theme === 'dark' ? 'moon' : theme === 'light' ? 'sun' : 'settings'} size={16} />
+      </button>
+      <label className="field rail-full">
         <span className="field-label xs muted">{t('pref.language')}</span>
         <select className="input" value={lang} onChange={(e) => setLanguage(e.target.value as 'it' | 'en')} data-testid="pref-language">
           <option value="it">{t('lang.it')}</option>
           <option value="en">{t('lang.en')}</option>
         </select>
       </label>
-      <label className="field">
+      <label className="field rail-full">
         <span className="field-label xs muted">{t('pref.theme')}</span>
         <select className="input" value={theme} onChange={(e) => setTheme(e.target.value as 'system' | 'light' | 'dark')} data-testid="pref-theme">
           <option value="system">{t('theme.system')}</option>

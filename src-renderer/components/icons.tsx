@@ -3,6 +3,7 @@
 import type { ReactElement } from 'react';
 
 const PATHS = {
+  home: 'M3 10.5 12 3l9 7.5V20a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1v-9.5Z',
   assistant: 'M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.6A8 8 0 1 1 21 12ZM8.5 11h.01M12 11h.01M15.5 11h.01',
   forecast: 'M3 3v18h18M7 15l4-4 3 3 6-7M15 7h5v5',
   models: 'M12 2 3 7l9 5 9-5-9-5ZM3 12l9 5 9-5M3 17l9 5 9-5',

@@ -1,15 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import { centsToInput, formatCents, lineTotals, parseAmountInput, sumTotals } from './money';
+import { centsToInput, formatCents, formatNumber, lineTotals, parseAmountInput, sumTotals } from './money';
 
 // Intl uses a narrow no-break space before the euro sign; compare on normal spaces.
 const plain = (s: string) => s.replace(/\s/g, ' ');
 
 describe('money formatting', () => {
-  it('formats integer cents as it-IT euro', () => {
-    expect(plain(formatCents(123456))).toBe('1.234,56 €');
-    expect(plain(formatCents(1234567))).toBe('12.345,67 €');
-    expect(plain(formatCents(5))).toBe('0,05 €');
-    expect(plain(formatCents(-2500))).toBe('-25,00 €');
+  it('formats integer cents as euro in the UI language, always grouped', () => {
+    expect(plain(formatCents(653507, 'it'))).toBe('6.535,07 €');
+    expect(plain(formatCents(1234567, 'it'))).toBe('12.345,67 €');
+    expect(plain(formatCents(5, 'it'))).toBe('0,05 €');
+    expect(plain(formatCents(-2500, 'it'))).toBe('-25,00 €');
+    expect(formatCents(653507, 'en')).toBe('€6,535.07');
+    expect(formatCents(1307013230, 'en')).toBe('€13,070,132.30');
+    expect(formatCents(-2500, 'en')).toBe('-€25.00');
+  });
+
+  it('groups plain numbers in both languages', () => {
+    expect(formatNumber(1234, 'it')).toBe('1.234');
+    expect(formatNumber(1234.56, 'en', 2)).toBe('1,234.56');
   });
 
   it('parses what people type in Italian and English notation', () => {

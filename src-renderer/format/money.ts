@@ -1,17 +1,26 @@
 // Money display and input for the renderer. Amounts travel as integer cents (DESIGN §3); the UI
-// shows them as it-IT euro whatever the UI language, because they are Italian invoices.
+// shows them in euro the way its language writes money: "6.535,07 €" in Italian, "€6,535.07" in
+// English.
+import type { Language } from '../i18n/catalog';
 
+const LOCALE: Record<Language, string> = { it: 'it-IT', en: 'en-GB' };
 // Thousands always grouped (it-IT would leave 4-digit amounts ungrouped), like the CLI prints them.
-const EUR = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', useGrouping: 'always' });
-const EUR_COMPACT = new Intl.NumberFormat('it-IT', { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 });
+const EUR: Record<Language, Intl.NumberFormat> = {
+  it: new Intl.NumberFormat(LOCALE.it, { style: 'currency', currency: 'EUR', useGrouping: 'always' }),
+  en: new Intl.NumberFormat(LOCALE.en, { style: 'currency', currency: 'EUR', useGrouping: 'always' }),
+};
+const EUR_COMPACT: Record<Language, Intl.NumberFormat> = {
+  it: new Intl.NumberFormat(LOCALE.it, { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }),
+  en: new Intl.NumberFormat(LOCALE.en, { style: 'currency', currency: 'EUR', notation: 'compact', maximumFractionDigits: 1 }),
+};
 
-export function formatCents(cents: number): string {
-  return EUR.format(cents / 100);
+export function formatCents(cents: number, lang: Language): string {
+  return EUR[lang].format(cents / 100);
 }
 
-/** Short form for chart axes ("12,5 Mln €"), never for figures the user reads as exact. */
-export function formatCentsCompact(cents: number): string {
-  return EUR_COMPACT.format(cents / 100);
+/** Short form for chart axes ("12,5 Mln €" / "€12.5M"), never for figures the user reads as exact. */
+export function formatCentsCompact(cents: number, lang: Language): string {
+  return EUR_COMPACT[lang].format(cents / 100);
 }
 
 export type ParsedAmount = { ok: true; cents: number } | { ok: false; reason: 'empty' | 'format' | 'negative' };
@@ -58,6 +67,7 @@ export function formatPercent(ratio: number, lang: string, digits = 1): string {
   return new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { style: 'percent', maximumFractionDigits: digits }).format(ratio);
 }
 
+/** Numbers grouped in both languages ("1.234" / "1,234"; it-IT alone would leave 1234 ungrouped). */
 export function formatNumber(n: number, lang: string, digits = 1): string {
-  return new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { maximumFractionDigits: digits }).format(n);
+  return new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { maximumFractionDigits: digits, useGrouping: 'always' }).format(n);
 }

@@ -29,8 +29,10 @@ describe('retraining messages in the UI language', () => {
 
   it('describes each trigger in Italian and English', () => {
     const cases: [RetrainingMessage, string, string][] = [
-      [msg('trigger-feedback-count', { count: 18, threshold: 25, version: '1.0.0' }), '18 nuovi feedback/esiti da quando la versione 1.0.0 è stata addestrata (soglia 25)', '18 new feedback/outcomes since 1.0.0 was trained (threshold 25)'],
-      [msg('trigger-feedback-count', { count: 3, threshold: 25, version: null }), '3 nuovi feedback/esiti dall’inizio (soglia 25)', '3 new feedback/outcomes since the start (threshold 25)'],
+      [msg('trigger-feedback-count', { count: 18, threshold: 25, version: '1.0.0' }), '18 nuovi feedback o esiti da quando la versione 1.0.0 è stata addestrata (soglia 25)', '18 new feedback items or outcomes since 1.0.0 was trained (threshold 25)'],
+      [msg('trigger-feedback-count', { count: 3, threshold: 25, version: null }), '3 nuovi feedback o esiti dall’inizio (soglia 25)', '3 new feedback items or outcomes since the start (threshold 25)'],
+      [msg('trigger-feedback-count', { count: 1, threshold: 25, version: null }), '1 nuovo feedback o esito dall’inizio (soglia 25)', '1 new feedback or outcome since the start (threshold 25)'],
+      [msg('trigger-feedback-count', { count: 1234, threshold: 25, version: null }), '1.234 nuovi feedback o esiti dall’inizio (soglia 25)', '1,234 new feedback items or outcomes since the start (threshold 25)'],
       [msg('trigger-no-active-model', { model: 'cash_flow' }), 'Nessun modello cash_flow è ancora stato pubblicato', 'No cash_flow model has been deployed yet'],
       [msg('trigger-model-age', { days: 12.5, threshold: 7, version: '1.2.0' }), '12,5 giorni da quando la versione 1.2.0 è stata addestrata (soglia 7)', '12.5 days since 1.2.0 was trained (threshold 7)'],
       [msg('trigger-accuracy-unmeasured', { sample: 4, needed: 20, version: '1.2.0' }), '4 previsioni verificate della versione 1.2.0: ne servono 20 per misurare l’accuratezza reale', '4 resolved predictions of 1.2.0 (needs 20 to measure live accuracy)'],

@@ -18,14 +18,16 @@ function named(lang: Language, key: string, fallback: string): string {
 function sentence(m: KnownRetrainingMessage, lang: Language): string {
   const num = (n: Figure, digits = 0) => (n === null || !Number.isFinite(n) ? '—' : formatNumber(n, lang, digits));
   const mae = (n: Figure) => num(n, 2);
+  // A count that picks a plural form goes in as a number: translate() groups it and chooses the form.
+  const qty = (n: Figure): number | string => (n === null || !Number.isFinite(n) ? '—' : n);
   const pct = (n: Figure) => (n === null || !Number.isFinite(n) ? '—' : formatPercent(n, lang, 1));
   const say = (key: MessageKey, vars: Vars = {}) => translate(lang, key, vars);
   switch (m.code) {
     case 'trigger-feedback-count': {
       const { count, threshold, version } = m.params;
       return version === null
-        ? say('models.msg.trigger-feedback-count.start', { count: num(count), threshold: num(threshold) })
-        : say('models.msg.trigger-feedback-count', { count: num(count), threshold: num(threshold), version });
+        ? say('models.msg.trigger-feedback-count.start', { count: qty(count), threshold: num(threshold) })
+        : say('models.msg.trigger-feedback-count', { count: qty(count), threshold: num(threshold), version });
     }
     case 'trigger-no-active-model':
       return say('models.msg.trigger-no-active-model', { model: m.params.model });
@@ -66,9 +68,9 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
       });
     }
     case 'holdout-too-small':
-      return say('models.msg.holdout-too-small', { count: num(m.params.count), cutoff: m.params.cutoff ? formatDate(m.params.cutoff, lang) : '—', needed: num(m.params.needed) });
+      return say('models.msg.holdout-too-small', { count: qty(m.params.count), cutoff: m.params.cutoff ? formatDate(m.params.cutoff, lang) : '—', needed: num(m.params.needed) });
     case 'training-too-small':
-      return say('models.msg.training-too-small', { count: num(m.params.count), cutoff: formatDate(m.params.cutoff, lang), needed: num(m.params.needed) });
+      return say('models.msg.training-too-small', { count: qty(m.params.count), cutoff: formatDate(m.params.cutoff, lang), needed: num(m.params.needed) });
     case 'dry-run':
       return say(m.params.would === 'deploy' ? 'models.msg.dry-run' : 'models.msg.dry-run.keep');
     case 'fired-by-check':
@@ -87,6 +89,33 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
       return say('models.msg.insufficient-data-because');
     case 'active-changed':
       return say('models.msg.active-changed', { model: m.params.model, from: m.params.from ?? '—', to: m.params.to ?? '—' });
+    case 'trigger-outcomes-since-evaluation': {
+      const { count, threshold, since } = m.params;
+      return since === null
+        ? say('models.msg.trigger-outcomes-since-evaluation.start', { count: num(count), threshold: num(threshold) })
+        : say('models.msg.trigger-outcomes-since-evaluation', { count: num(count), threshold: num(threshold), since: formatDate(since.slice(0, 10), lang) });
+    }
+    case 'trigger-baseline-small':
+      return say('models.msg.trigger-baseline-small', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
+    case 'trigger-accuracy-drop': {
+      const p = m.params;
+      const vars = { accuracy: pct(p.accuracy), upper: pct(p.upper), sample: num(p.sample), baseline: pct(p.baseline), baselineSample: num(p.baselineSample), drop: pct(Math.abs(p.drop)), threshold: pct(p.threshold) };
+      return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drop' : 'models.msg.trigger-accuracy-drop.gain', vars);
+    }
+    case 'retrain-held-pinned':
+      return say('models.msg.retrain-held-pinned', { version: m.params.version });
+    case 'retrain-held-no-outcomes':
+      return say('models.msg.retrain-held-no-outcomes', { since: formatDate(m.params.since.slice(0, 10), lang) });
+    case 'holdout-latest':
+      return say('models.msg.holdout-latest', { rows: num(m.params.rows), from: formatDate(m.params.from, lang) });
+    case 'holdout-since-active':
+      return say('models.msg.holdout-since-active', { rows: num(m.params.rows), cutoff: formatDate(m.params.cutoff, lang), version: m.params.version });
+    case 'champion-refit':
+      return say('models.msg.champion-refit', { version: m.params.version, unseen: num(m.params.unseen), needed: num(m.params.needed) });
+    case 'pin-cleared-by-retrain':
+      return say('models.msg.pin-cleared-by-retrain', { version: m.params.version });
+    case 'cancelled':
+      return say('models.msg.cancelled');
   }
 }
 

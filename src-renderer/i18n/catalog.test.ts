@@ -25,6 +25,16 @@ describe('i18n catalog', () => {
     }
   });
 
+  it('groups quantities in both languages and picks the plural form with Intl.PluralRules', () => {
+    expect(translate('it', 'ind.index.pending', { count: 1234 })).toBe('Indice: 1.234 in coda');
+    expect(translate('en', 'ind.index.pending', { count: 1234 })).toBe('Index: 1,234 pending');
+    expect(translate('it', 'forecast.invoicesCount', { count: 1 })).toBe('da 1 fattura aperta');
+    expect(translate('it', 'forecast.invoicesCount', { count: 12345 })).toBe('da 12.345 fatture aperte');
+    expect(translate('en', 'fb.stars', { n: 1 })).toBe('1 star');
+    // A line number or a record id is a name, not a quantity: never grouped.
+    expect(translate('it', 'data.lineDescription', { n: 1234 })).toBe('Descrizione riga 1234');
+  });
+
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('it', 'ind.index.pending', { count: 4 })).toBe('Indice: 4 in coda');
     expect(translate('en', 'ind.index.pending', { count: 4 })).toBe('Index: 4 pending');
@@ -72,5 +82,9 @@ describe('plurals', () => {
     // Without the count the message stays readable as written.
     expect(translate('it', 'fb.correctionsHint')).toContain('plural');
     expect(placeholders(MESSAGES['chat.action.rebuilt'].it)).toEqual(['count', 'failed']);
+    // Several counts in one message, each with its own form.
+    expect(translate('en', 'import.summary.detail', { files: 1, documents: 2, clients: 1 })).toBe('1 file, 2 documents, 1 new client.');
+    expect(translate('it', 'import.summary.detail', { files: 3, documents: 1, clients: 1200 })).toBe('3 file, 1 documento, 1.200 nuovi clienti.');
+    expect(translate('it', 'import.count.rejected', { count: 1 })).toBe('1 rifiutata');
   });
 });

@@ -22,12 +22,23 @@ export function pluralForm(lang: Language, n: number, one: string, other: string
   return (r.select(n) === 'one' ? one : other).replace(/#/g, f.format(n));
 }
 
+/** Placeholders whose numbers are names rather than quantities (a record id, a line number): never grouped. */
+const IDENTIFIERS = new Set(['id', 'n', 'rank', 'checkRunId', 'year']);
+
+/** A placeholder's value: quantities grouped in the UI's language ("1.234" / "1,234"), anything else as given. */
+function fill(lang: Language, name: string, value: string | number): string {
+  if (typeof value !== 'number' || IDENTIFIERS.has(name) || !Number.isFinite(value)) return String(value);
+  let f = counts.get(lang);
+  if (!f) counts.set(lang, (f = new Intl.NumberFormat(LOCALES[lang], { useGrouping: 'always', maximumFractionDigits: 2 })));
+  return f.format(value);
+}
+
 export function translate(lang: Language, key: MessageKey, vars?: Vars): string {
   const text = MESSAGES[key][lang];
   if (!vars) return text;
   return text
     .replace(PLURAL, (whole, name: string, one: string, other: string) => (name in vars && Number.isFinite(Number(vars[name])) ? pluralForm(lang, Number(vars[name]), one, other) : whole))
-    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+    .replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? fill(lang, name, vars[name]!) : whole));
 }
 
 /** The placeholders a message uses, e.g. ["count", "max"]; both languages must use the same set. */

@@ -5,22 +5,24 @@
 // "invoice-dialog" with select labelled Cliente/Client, line inputs labelled
 // "Descrizione riga N"/"Line N description", "Quantità riga N", "Prezzo riga N"/"Line N price",
 // "IVA riga N"/"Line N VAT", live total data-testid "draft-total", submit "Crea fattura"/"Create
-// invoice"; invoice rows are data-testid "invoice-row" with a "Registra pagamento"/"Record payment"
-// button opening dialog data-testid "payment-dialog".
+// invoice"; invoice rows are data-testid "invoice-row" (data-status) with a "Registra pagamento"/
+// "Record payment" button, only while something is open, opening dialog data-testid "payment-dialog".
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
-import type { InvoiceSummary } from '../../src-preload/contract/data-channels';
+import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../src-preload/contract/data-channels';
+import { DataTable, type Column } from '../components/data-table';
 import { Dialog } from '../components/dialog';
 import { Icon } from '../components/icons';
 import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, type Tone } from '../components/widgets';
 import { formatDate, localTodayIso } from '../format/dates';
-import { centsToInput, formatCents } from '../format/money';
+import { centsToInput, formatCents, formatNumber, formatPercent } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
 import { errorText } from '../stores/call';
-import { draftTotals, emptyLine, PAGE_SIZE, PAYMENT_METHODS, useDataStore, validateInvoiceDraft, validatePaymentDraft, type DraftErrors, type InvoiceDraft, type PaymentDraft } from '../stores/data-store';
+import { draftTotals, emptyLine, PAGE_SIZE, useDataStore, validateInvoiceDraft, type DraftErrors, type InvoiceDraft } from '../stores/data-store';
 import { useUiStore } from '../stores/ui-store';
 import { ImportPanel } from './import-page';
+import { RecordPaymentDialog } from './record-payment-dialog';
 
 const STATUS_TONE: Record<InvoiceSummary['status'], Tone> = { draft: 'neutral', issued: 'primary', sent: 'info', partially_paid: 'warning', paid: 'success', cancelled: 'danger' };
 const STATUSES: InvoiceSummary['status'][] = ['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled'];
@@ -83,6 +85,38 @@ function InvoicesPanel(): ReactElement {
   useEffect(() => {
     void loadInvoices();
   }, [loadInvoices]);
+  const invoiceColumns: Column<InvoiceSummary>[] = [
+    {
+      id: 'number',
+      header: t('data.col.number'),
+      nowrap: true,
+      cell: (inv) => (
+        <>
+          <strong>{inv.label}</strong> <span className="faint xs">{inv.documentType}</span>
+        </>
+      ),
+    },
+    { id: 'client', header: t('data.col.client'), priority: 2, cell: (inv) => inv.clientName },
+    { id: 'issueDate', header: t('data.col.issueDate'), priority: 4, nowrap: true, cell: (inv) => formatDate(inv.issueDate, lang) },
+    { id: 'dueDate', header: t('data.col.dueDate'), priority: 3, nowrap: true, cell: (inv) => formatDate(inv.dueDate, lang) },
+    { id: 'total', header: t('common.total'), priority: 3, align: 'end', nowrap: true, cell: (inv) => formatCents(inv.totalCents, lang) },
+    { id: 'outstanding', header: t('data.col.outstanding'), priority: 2, align: 'end', nowrap: true, cell: (inv) => formatCents(inv.outstandingCents, lang) },
+    { id: 'status', header: t('common.status'), cell: (inv) => <InvoiceStatusBadge invoice={inv} /> },
+    {
+      id: 'actions',
+      header: t('common.actions'),
+      headerHidden: true,
+      align: 'end',
+      nowrap: true,
+      // Only what can be done: a paid or cancelled invoice has no payment button at all.
+      cell: (inv) =>
+        inv.outstandingCents > 0 && inv.status !== 'cancelled' && inv.status !== 'draft' ? (
+          <button type="button" className="btn btn-sm" onClick={() => setPaying(inv)} aria-label={t('data.recordPaymentFor', { label: inv.label })}>
+            <Icon name="payment" size={14} /> {t('data.recordPayment')}
+          </button>
+        ) : null,
+    },
+  ];
   useEffect(() => {
     if (search === invoiceFilter.search) return;
     const h = setTimeout(() => setInvoiceFilter({ search }), 250);
@@ -118,50 +152,19 @@ function InvoicesPanel(): ReactElement {
             </EmptyState>
           ) : (
             <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('data.col.number')}</th>
-                      <th>{t('data.col.client')}</th>
-                      <th>{t('data.col.issueDate')}</th>
-                      <th>{t('data.col.dueDate')}</th>
-                      <th className="num">{t('common.total')}</th>
-                      <th className="num">{t('data.col.outstanding')}</th>
-                      <th>{t('common.status')}</th>
-                      <th className="num">{t('common.actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((inv) => (
-                      <tr key={inv.id} data-testid="invoice-row">
-                        <td className="nowrap">
-                          <strong>{inv.label}</strong> <span className="faint xs">{inv.documentType}</span>
-                        </td>
-                        <td>{inv.clientName}</td>
-                        <td className="nowrap">{formatDate(inv.issueDate, lang)}</td>
-                        <td className="nowrap">{formatDate(inv.dueDate, lang)}</td>
-                        <td className="num">{formatCents(inv.totalCents)}</td>
-                        <td className="num">{formatCents(inv.outstandingCents)}</td>
-                        <td>
-                          <InvoiceStatusBadge invoice={inv} />
-                        </td>
-                        <td className="num">
-                          <button type="button" className="btn btn-sm" disabled={inv.outstandingCents <= 0 || inv.status === 'cancelled'} onClick={() => setPaying(inv)} aria-label={t('data.recordPaymentFor', { label: inv.label })}>
-                            <Icon name="payment" size={14} /> {t('data.recordPayment')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                label={t('data.tab.invoices')}
+                columns={invoiceColumns}
+                rows={data.items}
+                rowKey={(inv) => inv.id}
+                rowProps={(inv) => ({ 'data-testid': 'invoice-row', 'data-status': inv.status })}
+              />
               <Pager total={data.total} offset={invoiceFilter.offset} onOffset={(offset) => setInvoiceFilter({ offset })} />
             </>
           )
         }
       </Async>
-      {paying && <PaymentDialog invoice={paying} onClose={() => setPaying(null)} />}
+      {paying && <RecordPaymentDialog invoice={paying} onClose={() => setPaying(null)} />}
     </section>
   );
 }
@@ -183,9 +186,26 @@ function Pager({ total, offset, onOffset }: { total: number; offset: number; onO
 }
 
 function ClientsPanel(): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { clients, clientSearch, loadClients, setClientSearch } = useDataStore();
   const [search, setSearch] = useState(clientSearch);
+  const clientColumns: Column<ClientSummary>[] = [
+    {
+      id: 'name',
+      header: t('data.col.name'),
+      cell: (c) => (
+        <>
+          <strong>{c.denominazione}</strong>
+          {c.email && <div className="xs faint">{c.email}</div>}
+        </>
+      ),
+    },
+    { id: 'vat', header: t('data.col.vat'), priority: 3, className: 'mono', cell: (c) => c.partitaIva ?? c.codiceFiscale ?? '—' },
+    { id: 'city', header: t('data.col.city'), priority: 2, cell: (c) => [c.city, c.province && `(${c.province})`].filter(Boolean).join(' ') || '—' },
+    { id: 'terms', header: t('data.col.terms'), priority: 3, nowrap: true, cell: (c) => `${t('common.daysShort', { count: c.paymentTermsDays })}${c.paymentTermsEom ? ` ${t('data.eom')}` : ''}` },
+    { id: 'invoices', header: t('data.col.invoices'), align: 'end', cell: (c) => formatNumber(c.invoiceCount, lang, 0) },
+    { id: 'outstanding', header: t('data.col.outstanding'), align: 'end', nowrap: true, cell: (c) => formatCents(c.outstandingCents, lang) },
+  ];
   useEffect(() => {
     void loadClients();
   }, [loadClients]);
@@ -207,38 +227,7 @@ function ClientsPanel(): ReactElement {
               {t('data.noClientsHint')}
             </EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t('data.col.name')}</th>
-                    <th>{t('data.col.vat')}</th>
-                    <th>{t('data.col.city')}</th>
-                    <th>{t('data.col.terms')}</th>
-                    <th className="num">{t('data.col.invoices')}</th>
-                    <th className="num">{t('data.col.outstanding')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((c) => (
-                    <tr key={c.id} data-testid="client-row">
-                      <td>
-                        <strong>{c.denominazione}</strong>
-                        {c.email && <div className="xs faint">{c.email}</div>}
-                      </td>
-                      <td className="mono">{c.partitaIva ?? c.codiceFiscale ?? '—'}</td>
-                      <td>{[c.city, c.province && `(${c.province})`].filter(Boolean).join(' ') || '—'}</td>
-                      <td className="nowrap">
-                        {t('common.daysShort', { count: c.paymentTermsDays })}
-                        {c.paymentTermsEom ? ` ${t('data.eom')}` : ''}
-                      </td>
-                      <td className="num">{c.invoiceCount}</td>
-                      <td className="num">{formatCents(c.outstandingCents)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label={t('data.tab.clients')} columns={clientColumns} rows={data.items} rowKey={(c) => c.id} rowProps={() => ({ 'data-testid': 'client-row' })} />
           )
         }
       </Async>
@@ -247,9 +236,27 @@ function ClientsPanel(): ReactElement {
 }
 
 function ProductsPanel(): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { products, productSearch, loadProducts, setProductSearch } = useDataStore();
   const [search, setSearch] = useState(productSearch);
+  const productColumns: Column<ProductSummary>[] = [
+    { id: 'code', header: t('data.col.code'), className: 'mono', nowrap: true, cell: (p) => p.code },
+    { id: 'description', header: t('data.col.description'), cell: (p) => p.description },
+    { id: 'category', header: t('data.col.category'), priority: 3, cell: (p) => p.category ?? '—' },
+    {
+      id: 'unitPrice',
+      header: t('data.col.unitPrice'),
+      align: 'end',
+      nowrap: true,
+      cell: (p) => (
+        <>
+          {formatCents(p.unitPriceCents, lang)} <span className="faint xs">/ {p.unit}</span>
+        </>
+      ),
+    },
+    { id: 'vatRate', header: t('data.col.vatRate'), priority: 2, align: 'end', cell: (p) => formatPercent(p.vatRate / 100, lang) },
+    { id: 'kind', header: t('data.col.kind'), priority: 2, cell: (p) => <Badge tone={p.isService ? 'info' : 'neutral'}>{p.isService ? t('data.service') : t('data.goods')}</Badge> },
+  ];
   useEffect(() => {
     void loadProducts();
   }, [loadProducts]);
@@ -271,36 +278,7 @@ function ProductsPanel(): ReactElement {
               {t('data.noProductsHint')}
             </EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t('data.col.code')}</th>
-                    <th>{t('data.col.description')}</th>
-                    <th>{t('data.col.category')}</th>
-                    <th className="num">{t('data.col.unitPrice')}</th>
-                    <th className="num">{t('data.col.vatRate')}</th>
-                    <th>{t('data.col.kind')}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {data.items.map((p) => (
-                    <tr key={p.id} data-testid="product-row">
-                      <td className="mono">{p.code}</td>
-                      <td>{p.description}</td>
-                      <td>{p.category ?? '—'}</td>
-                      <td className="num">
-                        {formatCents(p.unitPriceCents)} <span className="faint xs">/ {p.unit}</span>
-                      </td>
-                      <td className="num">{p.vatRate}%</td>
-                      <td>
-                        <Badge tone={p.isService ? 'info' : 'neutral'}>{p.isService ? t('data.service') : t('data.goods')}</Badge>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable label={t('data.tab.products')} columns={productColumns} rows={data.items} rowKey={(p) => p.id} rowProps={() => ({ 'data-testid': 'product-row' })} />
           )
         }
       </Async>
@@ -319,7 +297,7 @@ function FieldError({ id, error }: { id: string; error?: MessageKey }): ReactEle
 }
 
 function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { clients, products, loadClients, loadProducts, createInvoice } = useDataStore();
   const toast = useUiStore((s) => s.toast);
   const [draft, setDraft] = useState<InvoiceDraft>({ clientId: '', issueDate: localTodayIso(), dueDate: '', documentType: 'TD01', notes: '', lines: [emptyLine()] });
@@ -352,7 +330,7 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
     setServerError(null);
     try {
       const inv = await createInvoice(args);
-      toast('success', t('data.created', { label: inv.label, total: formatCents(inv.totalCents) }));
+      toast('success', t('data.created', { label: inv.label, total: formatCents(inv.totalCents, lang) }));
       onClose();
     } catch (err) {
       setServerError(errorText(err));
@@ -434,7 +412,7 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
                   <FieldError id={`err-lines-${i}-vatRate`} error={errors[`lines.${i}.vatRate`]} />
                 </div>
                 <div className="num small" style={{ paddingTop: 8 }}>
-                  {formatCents(totals.perLine[i]?.total ?? 0)}
+                  {formatCents(totals.perLine[i]?.total ?? 0, lang)}
                 </div>
                 <button type="button" className="btn btn-ghost btn-icon" aria-label={t('data.removeLine', { n })} disabled={draft.lines.length === 1} onClick={() => update({ ...draft, lines: draft.lines.filter((_, j) => j !== i) })}>
                   <Icon name="trash" size={15} />
@@ -444,15 +422,15 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
           })}
           <div className="row" style={{ justifyContent: 'flex-end', gap: 24 }}>
             <span className="small muted">
-              {t('data.net')} <strong className="num">{formatCents(totals.net)}</strong>
+              {t('data.net')} <strong className="num">{formatCents(totals.net, lang)}</strong>
             </span>
             <span className="small muted">
-              {t('data.vat')} <strong className="num">{formatCents(totals.vat)}</strong>
+              {t('data.vat')} <strong className="num">{formatCents(totals.vat, lang)}</strong>
             </span>
             <span>
               {t('common.total')}{' '}
               <strong className="num" data-testid="draft-total" style={{ fontSize: 18 }}>
-                {formatCents(totals.total)}
+                {formatCents(totals.total, lang)}
               </strong>
             </span>
           </div>
@@ -468,82 +446,6 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
           </button>
           <button type="submit" className="btn btn-primary" disabled={busy}>
             {busy && <span className="spinner" />} {t('data.createInvoice')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
-  );
-}
-
-function PaymentDialog({ invoice, onClose }: { invoice: InvoiceSummary; onClose: () => void }): ReactElement {
-  const { t, lang } = useT();
-  const recordPayment = useDataStore((s) => s.recordPayment);
-  const toast = useUiStore((s) => s.toast);
-  const [draft, setDraft] = useState<PaymentDraft>({ amount: centsToInput(invoice.outstandingCents), paidDate: localTodayIso(), method: '', reference: '' });
-  const [errors, setErrors] = useState<DraftErrors>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const { errors: errs, args } = validatePaymentDraft(invoice.id, draft, invoice.outstandingCents);
-    setErrors(errs);
-    if (!args) return;
-    setBusy(true);
-    setServerError(null);
-    try {
-      const inv = await recordPayment(args);
-      toast('success', t('data.paid', { label: inv.label, amount: formatCents(args.amountCents) }));
-      onClose();
-    } catch (err) {
-      setServerError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
-  return (
-    <Dialog title={t('data.recordPaymentFor', { label: invoice.label })} onClose={onClose} testId="payment-dialog">
-      <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
-        <p className="small muted">
-          {invoice.clientName} · {t('data.col.dueDate')} {formatDate(invoice.dueDate, lang)} · {t('data.col.outstanding')} {formatCents(invoice.outstandingCents)}
-        </p>
-        {serverError && <Alert kind="error">{serverError}</Alert>}
-        <div className="grid grid-2">
-          <div className="field">
-            <label className="field-label" htmlFor="pay-amount">
-              {t('data.paymentAmount')}
-            </label>
-            <input id="pay-amount" className="input num" inputMode="decimal" value={draft.amount} aria-invalid={!!errors.amount} aria-describedby={errors.amount ? 'err-amount' : undefined} onChange={(e) => setDraft({ ...draft, amount: e.target.value })} />
-            <FieldError id="err-amount" error={errors.amount} />
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="pay-date">
-              {t('data.paidDate')}
-            </label>
-            <input id="pay-date" className="input" type="date" value={draft.paidDate} aria-invalid={!!errors.paidDate} aria-describedby={errors.paidDate ? 'err-paidDate' : undefined} onChange={(e) => setDraft({ ...draft, paidDate: e.target.value })} />
-            <FieldError id="err-paidDate" error={errors.paidDate} />
-          </div>
-          <label className="field">
-            <span className="field-label">{t('data.method')}</span>
-            <select className="input" value={draft.method} onChange={(e) => setDraft({ ...draft, method: e.target.value as PaymentDraft['method'] })}>
-              <option value="">—</option>
-              {PAYMENT_METHODS.map((m) => (
-                <option key={m} value={m}>
-                  {t(`data.method.${m}` as MessageKey)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label className="field">
-            <span className="field-label">{t('data.reference')}</span>
-            <input className="input" value={draft.reference} onChange={(e) => setDraft({ ...draft, reference: e.target.value })} />
-          </label>
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} data-close>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy && <span className="spinner" />} {t('data.recordPayment')}
           </button>
         </div>
       </form>

@@ -15,14 +15,34 @@ import { Async, EmptyState } from '../components/states';
 import { Badge, Segmented, StatCard } from '../components/widgets';
 import { formatShortDate, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
-import { useT } from '../i18n/translate';
+import { MESSAGES, type MessageKey } from '../i18n/catalog';
+import { useT, type Translate } from '../i18n/translate';
+import { modelLabel } from '../i18n/model-label';
+import { DataTable, type Column } from '../components/data-table';
+import type { FeedbackItem, FeedbackStats } from '../../src-preload/contract/feedback-channels';
 import { errorText } from '../stores/call';
 import { EXPORT_FORMATS, LIST_PAGE, saveExport, useFeedbackStore, type ExportFormat } from '../stores/feedback-store';
 import { useUiStore } from '../stores/ui-store';
 
+/** "Assistente" for the chat agent; an agent type named elsewhere (CLI, import) is shown as given. */
+function agentLabel(t: Translate, agentType: string): string {
+  const key = `fb.agent.${agentType}` as MessageKey;
+  return key in MESSAGES ? t(key) : agentType;
+}
+
+type PredictionRow = FeedbackStats['predictionAccuracy'][number];
+
 export function FeedbackPage(): ReactElement {
   const { t, lang } = useT();
   const { stats, periodDays, setPeriod, loadStats, loadList } = useFeedbackStore();
+  const predictionColumns: Column<PredictionRow>[] = [
+    { id: 'model', header: t('fb.model'), cell: (p) => modelLabel(t, p.model) },
+    { id: 'version', header: t('models.version'), className: 'mono', cell: (p) => p.version ?? '—' },
+    { id: 'source', header: t('fb.source'), priority: 2, cell: (p) => <Badge tone={p.source === 'user' ? 'primary' : 'neutral'}>{p.source === 'user' ? t('fb.sourceUser') : p.source === 'auto-outcome' ? t('fb.sourceAuto') : p.source}</Badge> },
+    { id: 'resolved', header: t('fb.resolved'), priority: 2, align: 'end', cell: (p) => formatNumber(p.total, lang, 0) },
+    { id: 'accurate', header: t('fb.accurate'), priority: 3, align: 'end', cell: (p) => formatNumber(p.accurate, lang, 0) },
+    { id: 'accuracy', header: t('fb.accuracy'), align: 'end', cell: (p) => (p.accuracy === null ? '—' : formatPercent(p.accuracy, lang)) },
+  ];
   useEffect(() => {
     void loadStats();
     void loadList();
@@ -48,7 +68,7 @@ export function FeedbackPage(): ReactElement {
         {(s) => (
           <>
             <div className="grid grid-4">
-              <StatCard testId="fb-total" label={t('fb.total')} value={s.total} sub={s.byAgentType.map((a) => `${a.agentType} ${a.count}`).join(' · ') || '—'} />
+              <StatCard testId="fb-total" label={t('fb.total')} value={s.total} sub={s.byAgentType.map((a) => `${agentLabel(t, a.agentType)} ${formatNumber(a.count, lang, 0)}`).join(' · ') || '—'} />
               <StatCard testId="fb-rating" label={t('fb.avgRating')} value={s.averageRating === null ? '—' : `${formatNumber(s.averageRating, lang, 2)} / 5`} sub={t('fb.ratingHint')} />
               <StatCard testId="fb-thumbs" label={t('fb.thumbsUp')} value={s.thumbsUpRatio === null ? '—' : formatPercent(s.thumbsUpRatio, lang)} sub={t('fb.thumbsHint', { up: s.thumbsUp, down: s.thumbsDown })} />
               <StatCard testId="fb-corrections" label={t('fb.correctionRate')} value={s.correctionRate === null ? '—' : formatPercent(s.correctionRate, lang)} sub={t('fb.correctionsHint', { count: s.corrections })} />
@@ -120,7 +140,7 @@ export function FeedbackPage(): ReactElement {
                   <span className="hint">
                     {s.unprocessed
                       .filter((u) => u.activeVersion)
-                      .map((u) => t('fb.unprocessed', { model: u.model, count: u.count, version: u.activeVersion ?? '' }))
+                      .map((u) => t('fb.unprocessed', { model: modelLabel(t, u.model), count: u.count, version: u.activeVersion ?? '' }))
                       .join(' · ')}
                   </span>
                 </div>
@@ -129,34 +149,7 @@ export function FeedbackPage(): ReactElement {
                     {t('fb.noPredictionsHint')}
                   </EmptyState>
                 ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>{t('fb.model')}</th>
-                        <th>{t('models.version')}</th>
-                        <th>{t('fb.source')}</th>
-                        <th className="num">{t('fb.resolved')}</th>
-                        <th className="num">{t('fb.accurate')}</th>
-                        <th className="num">{t('fb.accuracy')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {s.predictionAccuracy.map((p) => (
-                        <tr key={`${p.model}-${p.version}-${p.source}`}>
-                          <td>{p.model}</td>
-                          <td className="mono">{p.version ?? '—'}</td>
-                          <td>
-                            <Badge tone={p.source === 'user' ? 'primary' : 'neutral'}>{p.source === 'user' ? t('fb.sourceUser') : p.source === 'auto-outcome' ? t('fb.sourceAuto') : p.source}</Badge>
-                          </td>
-                          <td className="num">{p.total}</td>
-                          <td className="num">{p.accurate}</td>
-                          <td className="num">{p.accuracy === null ? '—' : formatPercent(p.accuracy, lang)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                  <DataTable label={t('fb.predictions')} columns={predictionColumns} rows={s.predictionAccuracy} rowKey={(p) => `${p.model}-${p.version}-${p.source}`} />
                 )}
               </section>
             )}
@@ -208,6 +201,67 @@ function ExportControls(): ReactElement {
 
 function FeedbackList(): ReactElement {
   const { t, lang } = useT();
+  const feedbackColumns: Column<FeedbackItem>[] = [
+    {
+      id: 'date',
+      header: t('common.date'),
+      priority: 2,
+      className: 'small',
+      cell: (f) => (
+        <>
+          <span className="nowrap">{formatTimestamp(f.createdAt, lang)}</span>
+          <div>
+            <Badge>{agentLabel(t, f.agentType)}</Badge>
+          </div>
+        </>
+      ),
+    },
+    {
+      id: 'exchange',
+      header: t('fb.exchange'),
+      cell: (f) => (
+        <div style={{ maxWidth: 420 }}>
+          <div>
+            <strong>{f.userInput}</strong>
+          </div>
+          <div className="muted small" style={{ overflow: 'hidden', textOverflow: 'ellipsis', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical' }}>
+            {f.aiResponse}
+          </div>
+        </div>
+      ),
+    },
+    {
+      id: 'correction',
+      header: t('fb.correction'),
+      className: 'small',
+      cell: (f) => (
+        <div style={{ maxWidth: 300 }}>
+          {f.userCorrection ?? <span className="faint">—</span>}
+          {f.comment && <div className="faint xs">{f.comment}</div>}
+        </div>
+      ),
+    },
+    {
+      id: 'rating',
+      header: t('fb.rating'),
+      nowrap: true,
+      cell: (f) => (
+        <>
+          {f.thumb && (
+            <Badge tone={f.thumb === 'up' ? 'success' : 'danger'}>
+              <Icon name={f.thumb === 'up' ? 'thumbUp' : 'thumbDown'} size={12} /> {f.thumb === 'up' ? t('fb.up') : t('fb.down')}
+            </Badge>
+          )}{' '}
+          {f.rating !== null && (
+            <span title={t('fb.stars', { n: f.rating })}>
+              {'★'.repeat(f.rating)}
+              <span className="faint">{'★'.repeat(5 - f.rating)}</span>
+            </span>
+          )}
+        </>
+      ),
+    },
+  ];
   const { list, filter, offset, setFilter, setOffset, loadList } = useFeedbackStore();
   const byAgentType = useFeedbackStore((s) => s.stats.data?.byAgentType);
   const agentTypes = (byAgentType ?? []).map((a) => a.agentType);
@@ -234,7 +288,7 @@ function FeedbackList(): ReactElement {
             <option value="">{t('common.all')}</option>
             {[...new Set(['chat', ...agentTypes])].map((a) => (
               <option key={a} value={a}>
-                {a}
+                {agentLabel(t, a)}
               </option>
             ))}
           </select>
@@ -275,49 +329,7 @@ function FeedbackList(): ReactElement {
             </EmptyState>
           ) : (
             <>
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('common.date')}</th>
-                      <th>{t('fb.exchange')}</th>
-                      <th>{t('fb.correction')}</th>
-                      <th>{t('fb.rating')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((f) => (
-                      <tr key={f.id} data-testid="feedback-row">
-                        <td className="nowrap small">
-                          {formatTimestamp(f.createdAt, lang)}
-                          <div>
-                            <Badge>{f.agentType}</Badge>
-                          </div>
-                        </td>
-                        <td style={{ maxWidth: 420 }}>
-                          <div>
-                            <strong>{f.userInput}</strong>
-                          </div>
-                          <div className="muted small" style={{ overflow: 'hidden', textOverflow: 'ellipsis', display: '-webkit-box', WebkitLineClamp: 2, WebkitBoxOrient: 'vertical' }}>
-                            {f.aiResponse}
-                          </div>
-                        </td>
-                        <td className="small" style={{ maxWidth: 300 }}>
-                          {f.userCorrection ?? <span className="faint">—</span>}
-                          {f.comment && <div className="faint xs">{f.comment}</div>}
-                        </td>
-                        <td className="nowrap">
-                          {f.thumb && (
-                            <Badge tone={f.thumb === 'up' ? 'success' : 'danger'}>
-                              <Icon name={f.thumb === 'up' ? 'thumbUp' : 'thumbDown'} size={12} /> {f.thumb === 'up' ? t('fb.up') : t('fb.down')}
-                            </Badge>
-                          )} {f.rating !== null && <span title={t('fb.stars', { n: f.rating })}>{'★'.repeat(f.rating)}<span className="faint">{'★'.repeat(5 - f.rating)}</span></span>}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable label={t('fb.list')} columns={feedbackColumns} rows={data.items} rowKey={(f) => f.id} rowProps={() => ({ 'data-testid': 'feedback-row' })} />
               {data.total > LIST_PAGE && (
                 <div className="row">
                   <span className="small muted grow">{t('common.pageOf', { from: offset + 1, to: Math.min(offset + LIST_PAGE, data.total), total: data.total })}</span>

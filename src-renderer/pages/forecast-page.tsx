@@ -1,31 +1,83 @@
-// Forecast page: expected cash-in over the next N days (weekly bars, cumulative line, P10–P90 band),
-// the N selector, and the open invoices with predicted date, interval, due date and amount; "Record
-// actual" on a row opens a small form that submits prediction feedback.
+// Forecast page: expected cash-in over the next N days (weekly bars, the cumulative line with its
+// P10–P90 band as a range area under the axis top), the N selector, and the open invoices with
+// predicted date, interval, due date and amount. "Record payment" on a row is the Data page's action
+// (record-payment-dialog.tsx): the payment resolves the prediction, and the row stays with its
+// outcome (paid on, days from the prediction) even once the invoice has left the open list. Each row
+// shows the probability of a late payment, flagged from 50%, and the list can put the most likely late first.
 // e2e handles: horizon buttons in group "Orizzonte"/"Horizon" named "30 giorni"/"30 days"; total
 // data-testid "forecast-total"; served model version data-testid "forecast-version"; chart
 // data-testid "forecast-chart"; rows data-testid "forecast-row" (predicted date in a cell with
-// data-testid "predicted-date"); "Registra esito"/"Record actual" opens dialog data-testid
-// "actual-dialog" with "Data pagamento"/"Payment date" and "Importo pagato (€)"/"Amount paid (€)".
+// data-testid "predicted-date", late probability in data-testid "late-probability", data-likely-late
+// "true" on flagged rows); order buttons in group "Ordine"/"Order"; "Registra pagamento"/"Record payment" opens dialog data-testid
+// "payment-dialog"; a recorded row has data-testid "forecast-outcome" in its actions cell.
 import { useEffect, useMemo, useState, type ReactElement } from 'react';
 import { Area, Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { Forecast } from '../../src-preload/contract/models-channels';
-import { Dialog } from '../components/dialog';
 import { Icon } from '../components/icons';
 import { Alert, EmptyState, ErrorState, LoadingState } from '../components/states';
 import { Badge, Segmented, StatCard } from '../components/widgets';
-import { formatDate, formatShortDate, formatTimestamp, localTodayIso } from '../format/dates';
-import { centsToInput, formatCents, formatCentsCompact } from '../format/money';
+import { formatDate, formatShortDate, formatTimestamp } from '../format/dates';
+import { formatCents, formatCentsCompact, formatNumber } from '../format/money';
 import { formatRetrainingMessages } from '../format/retraining-messages';
 import { useT } from '../i18n/translate';
-import { errorText } from '../stores/call';
-import { actualFeedbackArgs, chartRows, HORIZONS, useForecastStore, watchForecast, type ActualDraft, type ForecastInvoice } from '../stores/forecast-store';
-import { useSettingsStore } from '../stores/settings-store';
-import { useUiStore } from '../stores/ui-store';
+import { modelLabel } from '../i18n/model-label';
+import { chartRows, cumulativeAxisTop, HORIZONS, roundAxis, recordedOutcome, rowsWithOutcomes, sortInvoices, useForecastStore, watchForecast, type ForecastInvoice, type InvoiceOrder, type RecordedOutcome } from '../stores/forecast-store';
+import { DataTable, type Column } from '../components/data-table';
+import { RecordPaymentDialog } from './record-payment-dialog';
 
 export function ForecastPage(): ReactElement {
   const { t, lang } = useT();
-  const { days, forecast, noModel, training, trainError, setDays, load, trainFirst } = useForecastStore();
+  const { days, order, forecast, noModel, training, trainError, setDays, setOrder, load, trainFirst, outcomes, addOutcome } = useForecastStore();
   const [recording, setRecording] = useState<ForecastInvoice | null>(null);
+  const rows = useMemo(() => rowsWithOutcomes(sortInvoices(forecast.data?.invoices ?? [], order), outcomes), [forecast.data, order, outcomes]);
+  const columns: Column<ForecastInvoice>[] = [
+    { id: 'number', header: t('data.col.number'), nowrap: true, cell: (inv) => <strong>{inv.label}</strong> },
+    { id: 'client', header: t('data.col.client'), priority: 2, cell: (inv) => inv.clientName },
+    { id: 'due', header: t('data.col.dueDate'), priority: 3, nowrap: true, cell: (inv) => formatDate(inv.dueDate, lang) },
+    {
+      id: 'predicted',
+      header: t('forecast.predicted'),
+      nowrap: true,
+      cell: (inv) => (
+        <strong data-testid="predicted-date">{formatDate(inv.predictedDate, lang)}</strong>
+      ),
+    },
+    { id: 'interval', header: t('forecast.interval'), priority: 4, nowrap: true, className: 'small muted', cell: (inv) => (inv.p10Date && inv.p90Date ? `${formatShortDate(inv.p10Date, lang)} – ${formatShortDate(inv.p90Date, lang)}` : '—') },
+    { id: 'late', header: t('forecast.vsDue'), priority: 3, align: 'end', cell: (inv) => <LateBadge days={inv.predictedLateDays} /> },
+    {
+      id: 'lateProbability',
+      header: t('forecast.lateProbability'),
+      priority: 2,
+      align: 'end',
+      cell: (inv) => (
+        <span data-testid="late-probability">
+          <LateRisk p={inv.lateProbability} flagged={inv.likelyLate} />
+        </span>
+      ),
+    },
+    { id: 'amount', header: t('common.amount'), priority: 2, align: 'end', nowrap: true, cell: (inv) => formatCents(inv.outstandingCents, lang) },
+    {
+      id: 'actions',
+      header: t('common.actions'),
+      headerHidden: true,
+      align: 'end',
+      cell: (inv) => {
+        const outcome = outcomes[inv.invoiceId];
+        const pay = (
+          <button type="button" className="btn btn-sm" onClick={() => setRecording(inv)} aria-label={t('data.recordPaymentFor', { label: inv.label })}>
+            <Icon name="payment" size={14} /> {t('data.recordPayment')}
+          </button>
+        );
+        if (!outcome) return pay;
+        return (
+          <div className="stack" style={{ gap: 4, alignItems: 'flex-end' }}>
+            <OutcomeBadge outcome={outcome} />
+            {!outcome.fullyPaid && forecast.data?.invoices.some((i) => i.invoiceId === inv.invoiceId) && pay}
+          </div>
+        );
+      },
+    },
+  ];
   useEffect(() => {
     return watchForecast();
   }, []);
@@ -38,7 +90,7 @@ export function ForecastPage(): ReactElement {
         {forecast.loading && <span className="spinner" aria-label={t('common.loading')} />}
         {f && (
           <span className="small muted">
-            {t('forecast.servedBy')} <Badge tone="primary">{f.model} <span data-testid="forecast-version">{f.version}</span></Badge> · {formatTimestamp(f.generatedAt, lang)}
+            {t('forecast.servedBy')} <Badge tone="primary">{modelLabel(t, f.model)} <span data-testid="forecast-version">{f.version}</span></Badge> · {formatTimestamp(f.generatedAt, lang)}
           </span>
         )}
       </div>
@@ -68,9 +120,9 @@ export function ForecastPage(): ReactElement {
       ) : (
         <>
           <div className="grid grid-4">
-            <StatCard label={t('forecast.total', { days: f.horizonDays })} value={<span data-testid="forecast-total">{formatCents(f.totalCents)}</span>} sub={t('forecast.invoicesCount', { count: f.invoices.length })} />
-            <StatCard label={t('forecast.nextWeek')} value={formatCents(f.weeks[0]?.expectedCents ?? 0)} sub={f.weeks[0] ? t('forecast.weekOf', { date: formatDate(f.weeks[0].weekStart, lang) }) : '—'} />
-            <StatCard label={t('forecast.late')} value={f.invoices.filter((i) => i.predictedLateDays > 0).length} sub={t('forecast.lateHint')} />
+            <StatCard label={t('forecast.total', { days: f.horizonDays })} value={<span data-testid="forecast-total">{formatCents(f.totalCents, lang)}</span>} sub={t('forecast.invoicesCount', { count: f.invoices.length })} />
+            <StatCard label={t('forecast.nextWeek')} value={formatCents(f.weeks[0]?.expectedCents ?? 0, lang)} sub={f.weeks[0] ? t('forecast.weekOf', { date: formatDate(f.weeks[0].weekStart, lang) }) : '—'} />
+            <StatCard label={t('forecast.late')} value={<span data-testid="likely-late-count">{f.invoices.filter((i) => i.likelyLate).length}</span>} sub={t('forecast.lateHint')} />
             <StatCard label={t('forecast.avgDelay')} value={f.invoices.length ? t('common.daysShort', { count: Math.round(f.invoices.reduce((a, i) => a + i.predictedLateDays, 0) / f.invoices.length) }) : '—'} sub={t('forecast.avgDelayHint')} />
           </div>
           <section className="card" aria-labelledby="fc-chart">
@@ -84,56 +136,48 @@ export function ForecastPage(): ReactElement {
             <div className="card-header">
               <h2 id="fc-table">{t('forecast.openInvoices')}</h2>
               <span className="hint">{t('forecast.tableHint')}</span>
+              <span className="grow" />
+              <Segmented<InvoiceOrder> label={t('forecast.order')} options={[{ value: 'late', label: t('forecast.orderLate') }, { value: 'date', label: t('forecast.orderDate') }]} value={order} onChange={setOrder} />
             </div>
             {f.invoices.length === 0 ? (
               <EmptyState icon="invoice" title={t('forecast.noOpen')} />
             ) : (
-              <div className="table-wrap" style={{ maxHeight: 560, overflowY: 'auto' }}>
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('data.col.number')}</th>
-                      <th>{t('data.col.client')}</th>
-                      <th>{t('data.col.dueDate')}</th>
-                      <th>{t('forecast.predicted')}</th>
-                      <th>{t('forecast.interval')}</th>
-                      <th className="num">{t('forecast.vsDue')}</th>
-                      <th className="num">{t('common.amount')}</th>
-                      <th className="num">{t('common.actions')}</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {f.invoices.map((inv) => (
-                      <tr key={inv.invoiceId} data-testid="forecast-row">
-                        <td className="nowrap">
-                          <strong>{inv.label}</strong>
-                        </td>
-                        <td>{inv.clientName}</td>
-                        <td className="nowrap">{formatDate(inv.dueDate, lang)}</td>
-                        <td className="nowrap" data-testid="predicted-date">
-                          <strong>{formatDate(inv.predictedDate, lang)}</strong>
-                        </td>
-                        <td className="nowrap small muted">{inv.p10Date && inv.p90Date ? `${formatShortDate(inv.p10Date, lang)} – ${formatShortDate(inv.p90Date, lang)}` : '—'}</td>
-                        <td className="num">
-                          <LateBadge days={inv.predictedLateDays} />
-                        </td>
-                        <td className="num">{formatCents(inv.outstandingCents)}</td>
-                        <td className="num">
-                          <button type="button" className="btn btn-sm" onClick={() => setRecording(inv)} aria-label={t('forecast.recordActualFor', { label: inv.label })}>
-                            <Icon name="check" size={14} /> {t('forecast.recordActual')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                label={t('forecast.openInvoices')}
+                maxHeight={560}
+                columns={columns}
+                rows={rows}
+                rowKey={(inv) => inv.invoiceId}
+                rowProps={(inv) => ({ 'data-testid': 'forecast-row', 'data-recorded': outcomes[inv.invoiceId] ? 'true' : undefined, 'data-likely-late': inv.likelyLate ? 'true' : 'false', className: inv.likelyLate ? 'row-flagged' : undefined })}
+              />
             )}
           </section>
-          {recording && <ActualDialog f={f} inv={recording} onClose={() => setRecording(null)} />}
+          {recording && (
+            <RecordPaymentDialog
+              invoice={{ ...recording, id: recording.invoiceId }}
+              context={t('forecast.paymentContext', { date: formatDate(recording.predictedDate, lang) })}
+              onClose={() => setRecording(null)}
+              onRecorded={(r) => addOutcome(recordedOutcome(recording, r.paidDate, r.amountCents, r.invoice.outstandingCents))}
+            />
+          )}
         </>
       )}
     </>
+  );
+}
+
+/** The probability of a late payment; flagged (with the warning tone) from 50%. */
+function LateRisk({ p, flagged }: { p: number; flagged: boolean }): ReactElement {
+  const { t, lang } = useT();
+  const text = `${formatNumber(Math.round(p * 100), lang, 0)}%`;
+  if (!flagged) return <span className="muted">{text}</span>;
+  return (
+    <Badge tone={p >= 0.8 ? 'danger' : 'warning'}>
+      <span aria-label={t('forecast.likelyLate')} title={t('forecast.likelyLate')}>
+        ⚑
+      </span>{' '}
+      {text}
+    </Badge>
   );
 }
 
@@ -148,99 +192,50 @@ function LateBadge({ days }: { days: number }): ReactElement {
 function ForecastChart({ f }: { f: Forecast }): ReactElement {
   const { t, lang } = useT();
   const rows = useMemo(() => chartRows(f), [f]);
-  // Recharts sizes the axis from bars and lines only; include the band's top so it is not clipped.
-  const top = rows.reduce((m, r) => Math.max(m, r.band[1], r.expected), 0);
-  const euro = (v: number) => formatCents(Math.round(v * 100));
+  // Each axis is sized from what is drawn on it, band included, so nothing is clipped at the top.
+  const weekAxis = roundAxis(rows.reduce((m, r) => Math.max(m, r.expected), 0));
+  const cumAxis = roundAxis(cumulativeAxisTop(rows));
+  const euro = (v: number) => formatCents(Math.round(v * 100), lang);
+  const axis = { fill: 'var(--text-muted)', fontSize: 12 };
   return (
     <div className="chart-box" data-testid="forecast-chart" role="img" aria-label={t('forecast.chartTitle', { days: f.horizonDays })}>
       <ResponsiveContainer width="100%" height="100%">
         <ComposedChart data={rows} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>
           <CartesianGrid stroke="var(--chart-grid)" vertical={false} />
-          <XAxis dataKey="week" tickFormatter={(w: string) => formatShortDate(w, lang)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" />
-          <YAxis yAxisId="week" domain={[0, Math.ceil(top * 1.05)]} tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
-          <YAxis yAxisId="cum" orientation="right" tickFormatter={(v: number) => formatCentsCompact(v * 100)} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={72} />
+          <XAxis dataKey="week" tickFormatter={(w: string) => formatShortDate(w, lang)} tick={axis} stroke="var(--border)" />
+          <YAxis yAxisId="week" domain={[0, weekAxis.top]} ticks={weekAxis.ticks} allowDataOverflow={false} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={axis} stroke="var(--border)" width={72} />
+          <YAxis yAxisId="cum" orientation="right" domain={[0, cumAxis.top]} ticks={cumAxis.ticks} tickFormatter={(v: number) => formatCentsCompact(v * 100, lang)} tick={axis} stroke="var(--border)" width={72} />
           <Tooltip
             contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
             labelFormatter={(w) => t('forecast.weekOf', { date: formatDate(String(w), lang) })}
-            formatter={(v, name) => [Array.isArray(v) ? `${euro(Number(v[0]))} – ${euro(Number(v[1]))}` : euro(Number(v)), String(name)]}
+            formatter={(v, name) => {
+              if (!Array.isArray(v)) return [euro(Number(v)), String(name)];
+              const [low, high] = [Number(v[0]), Number(v[1])].sort((a, b) => a - b);
+              return [`${euro(low)} – ${euro(high)}`, String(name)];
+            }}
           />
           <Legend wrapperStyle={{ fontSize: 12, color: 'var(--text-muted)' }} />
-          <Area yAxisId="week" dataKey="band" name={t('forecast.band')} fill="var(--chart-band)" stroke="var(--chart-1)" strokeOpacity={0.35} strokeDasharray="4 3" isAnimationActive={false} />
           <Bar yAxisId="week" dataKey="expected" name={t('forecast.weekly')} fill="var(--chart-1)" radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
-          <Line yAxisId="cum" dataKey="cumulative" name={t('forecast.cumulative')} stroke="var(--chart-2)" strokeWidth={2.5} dot={false} isAnimationActive={false} />
+          <Area yAxisId="cum" type="monotone" dataKey="band" name={t('forecast.band')} fill="var(--chart-band-2)" stroke="var(--chart-2)" strokeOpacity={0.45} strokeDasharray="4 3" isAnimationActive={false} />
+          <Line yAxisId="cum" type="monotone" dataKey="cumulative" name={t('forecast.cumulative')} stroke="var(--chart-2)" strokeWidth={2.5} dot={false} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
     </div>
   );
 }
 
-function ActualDialog({ f, inv, onClose }: { f: Forecast; inv: ForecastInvoice; onClose: () => void }): ReactElement {
+/** A recorded payment against its prediction: "Paid on 05/03/2026 · 3 days after the prediction". */
+function OutcomeBadge({ outcome }: { outcome: RecordedOutcome }): ReactElement {
   const { t, lang } = useT();
-  const recordActual = useForecastStore((s) => s.recordActual);
-  const tolerance = useSettingsStore((s) => s.snapshot?.settings.find((x) => x.key === 'ML_TOLERANCE_DAYS')?.value);
-  const toast = useUiStore((s) => s.toast);
-  const [draft, setDraft] = useState<ActualDraft>({ paidDate: localTodayIso(), amount: centsToInput(inv.outstandingCents) });
-  const [errors, setErrors] = useState<ReturnType<typeof actualFeedbackArgs>['errors']>({});
-  const [serverError, setServerError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
-    const { errors: errs, args } = actualFeedbackArgs(f, inv, draft, typeof tolerance === 'number' ? tolerance : null);
-    setErrors(errs);
-    if (!args) return;
-    setBusy(true);
-    setServerError(null);
-    try {
-      await recordActual(args);
-      toast('success', t('forecast.actualSaved', { label: inv.label }));
-      onClose();
-    } catch (err) {
-      setServerError(errorText(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+  const d = outcome.daysFromPrediction;
+  const when = outcome.fullyPaid ? t('forecast.paidOn', { date: formatDate(outcome.paidDate, lang) }) : t('forecast.partlyPaidOn', { amount: formatCents(outcome.amountCents, lang), date: formatDate(outcome.paidDate, lang) });
+  const vs = d === 0 ? t('forecast.asPredicted') : d > 0 ? t('forecast.laterThanPredicted', { days: d }) : t('forecast.earlierThanPredicted', { days: -d });
   return (
-    <Dialog title={t('forecast.recordActualFor', { label: inv.label })} onClose={onClose} testId="actual-dialog">
-      <form className="stack" onSubmit={(e) => void submit(e)} noValidate>
-        <p className="small muted">
-          {t('forecast.predictedWas', { date: formatDate(inv.predictedDate, lang), amount: formatCents(inv.outstandingCents) })}
-        </p>
-        <Alert kind="info">{t('forecast.actualHint')}</Alert>
-        {serverError && <Alert kind="error">{serverError}</Alert>}
-        <div className="grid grid-2">
-          <div className="field">
-            <label className="field-label" htmlFor="actual-date">
-              {t('data.paidDate')}
-            </label>
-            <input id="actual-date" className="input" type="date" value={draft.paidDate} aria-invalid={!!errors.paidDate} aria-describedby={errors.paidDate ? 'actual-date-err' : undefined} onChange={(e) => setDraft({ ...draft, paidDate: e.target.value })} />
-            {errors.paidDate && (
-              <span className="field-error" id="actual-date-err">
-                {t(errors.paidDate)}
-              </span>
-            )}
-          </div>
-          <div className="field">
-            <label className="field-label" htmlFor="actual-amount">
-              {t('data.paymentAmount')}
-            </label>
-            <input id="actual-amount" className="input num" inputMode="decimal" value={draft.amount} aria-invalid={!!errors.amount} aria-describedby={errors.amount ? 'actual-amount-err' : undefined} onChange={(e) => setDraft({ ...draft, amount: e.target.value })} />
-            {errors.amount && (
-              <span className="field-error" id="actual-amount-err">
-                {t(errors.amount)}
-              </span>
-            )}
-          </div>
-        </div>
-        <div className="dialog-actions">
-          <button type="button" className="btn" onClick={onClose} data-close>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" className="btn btn-primary" disabled={busy}>
-            {busy && <span className="spinner" />} {t('forecast.saveActual')}
-          </button>
-        </div>
-      </form>
-    </Dialog>
+    <span className="outcome" data-testid="forecast-outcome" data-days={d}>
+      <Badge tone={outcome.fullyPaid ? 'success' : 'warning'}>
+        <Icon name="check" size={12} /> {when}
+      </Badge>
+      <span className="xs muted">{vs}</span>
+    </span>
   );
 }

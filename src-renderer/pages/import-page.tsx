@@ -11,9 +11,11 @@ import { useState, type DragEvent, type ReactElement } from 'react';
 import { importSummaryCsv, type ImportItem, type ImportSummary } from '../../src-preload/contract/import-channels';
 import { Icon } from '../components/icons';
 import { Alert } from '../components/states';
+import { DataTable, type Column } from '../components/data-table';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
-import type { MessageKey } from '../i18n/catalog';
+import type { Language, MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
+import { importItemTexts } from '../format/import-messages';
 import { CSV_FIELD_LIST, useImportStore } from '../stores/import-store';
 
 const OUTCOME_TONE: Record<ImportItem['outcome'], Tone> = { added: 'success', updated: 'info', skipped: 'neutral', rejected: 'danger', ignored: 'neutral' };
@@ -103,28 +105,12 @@ function CsvMapping(): ReactElement {
   return (
     <div className="stack" data-testid="import-mapping">
       <p className="sm">{preview.remembered ? t('import.csv.remembered') : t('import.csv.guessed')}</p>
-      <div className="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              {preview.header.map((h) => (
-                <th key={h}>{h}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {preview.rows.slice(0, 5).map((r, i) => (
-              <tr key={i}>
-                {preview.header.map((_, k) => (
-                  <td key={k} className="nowrap">
-                    {r[k] ?? ''}
-                  </td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        label={t('import.csv.preview')}
+        columns={preview.header.map((h, k): Column<{ line: number; cells: string[] }> => ({ id: `${k}-${h}`, header: h, nowrap: true, cell: (r) => r.cells[k] ?? '' }))}
+        rows={preview.rows.slice(0, 5).map((cells, line) => ({ line, cells }))}
+        rowKey={(r) => r.line}
+      />
       <div className="grid grid-4">
         {CSV_FIELD_LIST.map((f) => (
           <label key={f} className="field">
@@ -187,7 +173,7 @@ function FirmQuestion({ summary }: { summary: ImportSummary }): ReactElement {
 }
 
 function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const run = useImportStore((s) => s.run);
   const step = useImportStore((s) => s.step);
   const items = [...summary.items].sort((a, b) => ORDER.indexOf(a.outcome) - ORDER.indexOf(b.outcome));
@@ -217,7 +203,13 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
       </p>
       {shown.length > 0 && (
         <div className="table-wrap">
-          <table>
+          <table className="import-items">
+            <colgroup>
+              <col className="import-col-file" />
+              <col className="import-col-invoice" />
+              <col className="import-col-outcome" />
+              <col />
+            </colgroup>
             <thead>
               <tr>
                 <th>{t('import.col.file')}</th>
@@ -237,10 +229,7 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
                     <Badge tone={OUTCOME_TONE[i.outcome]}>{t(`import.outcome.${i.outcome}` as MessageKey)}</Badge>
                     {i.direction === 'received' && <span className="faint xs"> {t('import.received')}</span>}
                   </td>
-                  <td className="sm wrap">
-                    {i.reason}
-                    {i.notes.length > 0 && <div className="faint xs">{i.notes.join(' · ')}</div>}
-                  </td>
+                  <ItemReason item={i} lang={lang} />
                 </tr>
               ))}
             </tbody>
@@ -259,5 +248,15 @@ function SummaryView({ summary }: { summary: ImportSummary }): ReactElement {
         )}
       </div>
     </div>
+  );
+}
+
+function ItemReason({ item, lang }: { item: ImportItem; lang: Language }): ReactElement {
+  const { reason, notes } = importItemTexts(item, lang);
+  return (
+    <td className="sm wrap import-reason">
+      {reason}
+      {notes.length > 0 && <div className="faint xs">{notes.join(' · ')}</div>}
+    </td>
   );
 }

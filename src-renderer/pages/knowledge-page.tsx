@@ -10,15 +10,18 @@
 // rows data-testid "batch-row"; pending rows data-testid "pending-row".
 import { useEffect, useState, type ReactElement } from 'react';
 import { Icon } from '../components/icons';
+import { AutoUpdateToggle } from '../components/auto-update-toggle';
 import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, ProgressBar, StatCard } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
+import { progressStepLabel } from '../i18n/progress-steps';
 import { errorText } from '../stores/call';
 import { queueTone, useIndexStore, watchIndex } from '../stores/index-store';
-import type { SearchHit } from '../../src-preload/contract/index-channels';
+import type { IndexBatch, PendingChange, SearchHit } from '../../src-preload/contract/index-channels';
+import { DataTable, type Column } from '../components/data-table';
 import { useUiStore } from '../stores/ui-store';
 
 export function KnowledgePage(): ReactElement {
@@ -29,6 +32,56 @@ export function KnowledgePage(): ReactElement {
     return watchIndex();
   }, []);
   const s = status.data;
+  const batchColumns: Column<IndexBatch>[] = [
+    {
+      id: 'when',
+      header: t('kb.when'),
+      cell: (b) => (
+        <>
+          <span className="nowrap" title={formatTimestamp(b.finishedAt, lang)}>
+            {formatRelative(b.finishedAt, lang)} <span className="faint xs">· {t('kb.entities', { count: b.entities })}</span>
+          </span>
+          {b.error && (
+            <div className="field-error wrap" data-testid="batch-error">
+              {b.error}
+            </div>
+          )}
+        </>
+      ),
+    },
+    { id: 'added', header: t('kb.added'), abbr: '+', align: 'end', cell: (b) => formatNumber(b.added, lang, 0) },
+    { id: 'updated', header: t('kb.updated'), abbr: '~', align: 'end', cell: (b) => formatNumber(b.updated, lang, 0) },
+    { id: 'skipped', header: t('kb.skipped'), abbr: '=', align: 'end', priority: 2, cell: (b) => formatNumber(b.skipped, lang, 0) },
+    { id: 'deleted', header: t('kb.deleted'), abbr: '−', align: 'end', priority: 2, cell: (b) => formatNumber(b.deleted, lang, 0) },
+    { id: 'failed', header: t('kb.failedCol'), align: 'end', cell: (b) => (b.failed > 0 ? <Badge tone="danger">{formatNumber(b.failed, lang, 0)}</Badge> : 0) },
+    { id: 'duration', header: t('kb.duration'), align: 'end', priority: 3, nowrap: true, cell: (b) => `${formatNumber(b.durationMs / 1000, lang, 2)} s` },
+  ];
+  const pendingColumns: Column<PendingChange>[] = [
+    {
+      id: 'entity',
+      header: t('kb.entity'),
+      cell: (c) => (
+        <>
+          <div className="entity-name">
+            <Icon name={c.entityType === 'client' ? 'client' : c.entityType === 'product' ? 'product' : 'invoice'} size={14} />
+            <span className="wrap" title={`${t(`kb.kind.${c.entityType}` as MessageKey)} #${c.entityId}`}>
+              {c.label ?? t('kb.unnamed', { kind: t(`kb.kind.${c.entityType}` as MessageKey), id: c.entityId })}
+            </span>
+          </div>
+          <span className="xs faint">{t(`kb.kind.${c.entityType}` as MessageKey)}</span>
+          {c.lastError && (
+            <div className="field-error" data-testid="pending-error">
+              {c.lastError}
+              {c.nextAttemptAt && <span className="faint"> · {t('kb.nextAttempt', { when: formatRelative(c.nextAttemptAt, lang) })}</span>}
+            </div>
+          )}
+        </>
+      ),
+    },
+    { id: 'op', header: t('kb.op'), cell: (c) => <Badge tone={c.op === 'delete' ? 'danger' : 'primary'}>{c.op === 'delete' ? t('kb.opDelete') : t('kb.opUpsert')}</Badge> },
+    { id: 'changed', header: t('kb.changed'), priority: 2, nowrap: true, cell: (c) => formatRelative(c.changedAt, lang) },
+    { id: 'attempts', header: t('kb.attempts'), priority: 2, align: 'end', cell: (c) => (c.attempts > 0 ? <Badge tone="warning">{c.attempts}</Badge> : 0) },
+  ];
   const toggle = async () => {
     try {
       if (s?.paused) await resume();
@@ -53,12 +106,19 @@ export function KnowledgePage(): ReactElement {
                   {reindex.running ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('kb.reindexAll')}
                 </button>
               </div>
-              {!st.enabled && <Alert kind="info">{t('kb.disabled')}</Alert>}
+              {!st.enabled && (
+                <Alert kind="info">
+                  <div className="stack" style={{ gap: 6 }}>
+                    <span>{t('kb.disabled')}</span>
+                    <AutoUpdateToggle testId="kb-auto-update" />
+                  </div>
+                </Alert>
+              )}
               {!st.vectorSearch.available && <Alert kind="warning">{t('kb.vectorOff', { message: st.vectorSearch.message ?? '' })}</Alert>}
               {(reindex.running || reindex.report || reindex.error) && (
                 <div className="meter">
                   <div className="meter-head">
-                    <span>{reindex.running ? t('kb.reindexing', { step: reindex.step || '…' }) : reindex.error ? t('kb.reindexFailed') : t('kb.reindexDone')}</span>
+                    <span>{reindex.running ? t('kb.reindexing', { step: reindex.step ? progressStepLabel(t, reindex.step) : '…' }) : reindex.error ? t('kb.reindexFailed') : t('kb.reindexDone')}</span>
                     {reindex.total > 0 && (
                       <span className="num">
                         {reindex.current}/{reindex.total}
@@ -84,7 +144,7 @@ export function KnowledgePage(): ReactElement {
                 </div>
                 <ProgressBar label={t('kb.queue')} value={st.pending} max={st.maxQueueSize} tone={queueTone(st.pending, st.maxQueueSize) === 'ok' ? undefined : queueTone(st.pending, st.maxQueueSize) === 'warn' ? 'warn' : 'bad'} />
                 <span className="xs muted">
-                  {t('kb.queueHint', { debounce: formatNumber(st.debounceSeconds, lang, 1), inFlight: st.inFlight })} · {t('kb.lastBatch')} {formatRelative(st.lastBatchAt, lang)}
+                  {t('kb.queueHint', { debounce: formatNumber(st.debounceSeconds, lang, 1), inFlight: formatNumber(st.inFlight, lang, 0) })} · {t('kb.lastBatch')} {formatRelative(st.lastBatchAt, lang)}
                 </span>
               </div>
             </div>
@@ -126,41 +186,13 @@ export function KnowledgePage(): ReactElement {
                   {t('kb.noBatchesHint')}
                 </EmptyState>
               ) : (
-                <div className="table-wrap">
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>{t('kb.when')}</th>
-                        <th className="num" title={t('kb.added')}>+</th>
-                        <th className="num" title={t('kb.updated')}>~</th>
-                        <th className="num" title={t('kb.skipped')}>=</th>
-                        <th className="num" title={t('kb.deleted')}>−</th>
-                        <th className="num">{t('kb.failedCol')}</th>
-                        <th className="num">{t('kb.duration')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {list.map((b) => (
-                        <tr key={b.id} data-testid="batch-row" title={b.error ?? undefined}>
-                          <td className="nowrap" title={formatTimestamp(b.finishedAt, lang)}>
-                            {formatRelative(b.finishedAt, lang)} <span className="faint xs">· {t('kb.entities', { count: b.entities })}</span>
-                            {b.error && (
-                              <div className="field-error wrap" data-testid="batch-error">
-                                {b.error}
-                              </div>
-                            )}
-                          </td>
-                          <td className="num">{b.added}</td>
-                          <td className="num">{b.updated}</td>
-                          <td className="num">{b.skipped}</td>
-                          <td className="num">{b.deleted}</td>
-                          <td className="num">{b.failed > 0 ? <Badge tone="danger">{b.failed}</Badge> : 0}</td>
-                          <td className="num">{formatNumber(b.durationMs / 1000, lang, 2)} s</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  label={t('kb.recentBatches')}
+                  columns={batchColumns}
+                  rows={list}
+                  rowKey={(b) => b.id}
+                  rowProps={(b) => ({ 'data-testid': 'batch-row', title: b.error ?? undefined })}
+                />
               )
             }
           </Async>
@@ -178,44 +210,14 @@ export function KnowledgePage(): ReactElement {
                   {t('kb.noPendingHint')}
                 </EmptyState>
               ) : (
-                <div className="table-wrap" style={{ maxHeight: 360, overflowY: 'auto' }}>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th>{t('kb.entity')}</th>
-                        <th>{t('kb.op')}</th>
-                        <th>{t('kb.changed')}</th>
-                        <th>{t('kb.attempts')}</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {p.items.map((c) => (
-                        <tr key={`${c.entityType}-${c.entityId}`} data-testid="pending-row">
-                          <td>
-                            <div className="entity-name">
-                              <Icon name={c.entityType === 'client' ? 'client' : c.entityType === 'product' ? 'product' : 'invoice'} size={14} />
-                              <span className="wrap" title={`${t(`kb.kind.${c.entityType}` as MessageKey)} #${c.entityId}`}>
-                                {c.label ?? t('kb.unnamed', { kind: t(`kb.kind.${c.entityType}` as MessageKey), id: c.entityId })}
-                              </span>
-                            </div>
-                            <span className="xs faint">{t(`kb.kind.${c.entityType}` as MessageKey)}</span>
-                            {c.lastError && (
-                              <div className="field-error" data-testid="pending-error">
-                                {c.lastError}
-                                {c.nextAttemptAt && <span className="faint"> · {t('kb.nextAttempt', { when: formatRelative(c.nextAttemptAt, lang) })}</span>}
-                              </div>
-                            )}
-                          </td>
-                          <td>
-                            <Badge tone={c.op === 'delete' ? 'danger' : 'primary'}>{c.op === 'delete' ? t('kb.opDelete') : t('kb.opUpsert')}</Badge>
-                          </td>
-                          <td className="nowrap">{formatRelative(c.changedAt, lang)}</td>
-                          <td className="num">{c.attempts > 0 ? <Badge tone="warning">{c.attempts}</Badge> : 0}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <DataTable
+                  label={t('kb.pendingList')}
+                  maxHeight={360}
+                  columns={pendingColumns}
+                  rows={p.items}
+                  rowKey={(c) => `${c.entityType}-${c.entityId}`}
+                  rowProps={() => ({ 'data-testid': 'pending-row' })}
+                />
               )
             }
           </Async>

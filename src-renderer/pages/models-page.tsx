@@ -1,32 +1,38 @@
 // Models page: one card per model (active version, metrics, last training, each trigger's current
 // value against its threshold, next check), Retrain now / Dry run with live progress, the versions
 // table with a Rollback button on each non-active version behind a confirm dialog, the chart of the
-// primary metric across versions, and the run history with reasons.
+// primary metric across versions, the calibration plot of the active version's intervals (nominal
+// vs observed coverage) with the settings time-series CV chose, the pin a rollback sets (automatic
+// deploys wait; an Unpin button), a Cancel button while a retrain runs, and the run history.
 // e2e handles: card data-testid "model-card-NAME" (e.g. "model-card-cash_flow"); active version in
 // data-testid "active-version"; triggers data-testid "trigger-ID"; buttons "Riaddestra ora"/"Retrain
 // now" and "Prova a secco"/"Dry run"; progress bar named "Avanzamento addestramento"/"Training
 // progress"; result data-testid "retrain-result"; version rows data-testid "version-row" with
 // data-version and data-status attributes and a "Rollback" button (named "Rollback a X"/"Roll back
-// to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row".
+// to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row"; the
+// pin notice data-testid "model-pinned" with button "Sblocca"/"Unpin"; the calibration plot
+// data-testid "calibration-plot"; "Annulla"/"Cancel" while training.
 import { useEffect, useState, type ReactElement } from 'react';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ModelCard, ModelVersion } from '../../src-preload/contract/models-channels';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
+import { DataTable, type Column } from '../components/data-table';
+import { progressStepLabel } from '../i18n/progress-steps';
 import { ConfirmDialog } from '../components/dialog';
 import { Icon } from '../components/icons';
 import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
-import { formatNumber } from '../format/money';
+import { formatNumber, formatPercent } from '../format/money';
 import { formatRetrainingMessage, formatRetrainingMessages } from '../format/retraining-messages';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
-import { metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
+import { calibrationSeries, metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
 import { useUiStore } from '../stores/ui-store';
 
 const STATUS_TONE: Record<ModelVersion['status'], Tone> = { active: 'success', candidate: 'info', retired: 'neutral', rejected: 'danger' };
 const OUTCOME_TONE: Record<string, Tone> = { deployed: 'success', 'kept-current': 'neutral', rejected: 'warning', failed: 'danger', 'dry-run': 'info', 'not-triggered': 'neutral', 'rolled-back': 'primary', running: 'primary' };
-const PERCENT_METRICS = /accuracy|within|share|auc|f1|improvement/i;
+const PERCENT_METRICS = /accuracy|within|share|auc|f1|improvement|coverage/i;
 
 function tr(t: Translate, prefix: string, id: string, fallback: string): string {
   const key = `${prefix}.${id}` as MessageKey;
@@ -79,7 +85,8 @@ export function ModelsPage(): ReactElement {
 
 function ModelSection({ card }: { card: ModelCard }): ReactElement {
   const { t, lang } = useT();
-  const { retraining, lastResult, retrain } = useModelsStore();
+  const { retraining, lastResult, retrain, unpin, cancelRetrain } = useModelsStore();
+  const toast = useUiStore((s) => s.toast);
   const run = retraining[card.name];
   const result = lastResult[card.name];
   const primary = card.primaryMetric;
@@ -104,6 +111,17 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             {run && !run.dryRun ? <span className="spinner" /> : <Icon name="refresh" size={15} />} {t('models.retrainNow')}
           </button>
         </div>
+        {card.pinned && (
+          <Alert kind="info">
+            <div className="row" data-testid="model-pinned">
+              <span className="grow">{t('models.pinned', { version: card.pinned.version, date: formatTimestamp(card.pinned.at, lang) })}</span>
+              <button type="button" className="btn btn-sm" onClick={() => void unpin(card.name).then(() => toast('success', t('models.unpinned', { version: card.pinned!.version })), (e: unknown) => toast('error', errorText(e)))}>
+                {t('models.unpin')}
+              </button>
+            </div>
+          </Alert>
+        )}
+        {card.held && !card.pinned && <p className="small muted" data-testid="model-held">{formatRetrainingMessage(card.held, '', lang)}</p>}
         {card.fallback ? (
           <Alert kind="warning">
             <div data-testid="model-fallback">{t('models.fellBack', { from: card.fallback.from ?? '—', to: card.fallback.to ?? '—' })}</div>
@@ -117,15 +135,25 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             <div className="meter-head">
               <span>
                 {run?.dryRun ? t('models.dryRunning') : t('models.training')}
-                {run?.progress ? ` · ${run.progress.step}` : ''}
+                {run?.progress ? ` · ${progressStepLabel(t, run.progress.step)}` : ''}
               </span>
               {run?.progress && run.progress.total > 0 && (
                 <span className="num">
-                  {run.progress.current}/{run.progress.total}
+                  {formatNumber(run.progress.current, lang, 0)}/{formatNumber(run.progress.total, lang, 0)}
                 </span>
               )}
             </div>
             <ProgressBar label={t('models.progress')} value={run?.progress?.current ?? 0} max={run?.progress?.total ?? 0} indeterminate={!run?.progress || run.progress.total === 0} />
+            <div className="row">
+              <span className="grow" />
+              <button
+                type="button"
+                className="btn btn-sm"
+                onClick={() => void cancelRetrain(card.name).then((done) => toast(done ? 'success' : 'info', t(done ? 'models.cancelled' : 'models.cancelElsewhere')), (e: unknown) => toast('error', errorText(e)))}
+              >
+                {t('common.cancel')}
+              </button>
+            </div>
           </div>
         )}
         {result && (
@@ -160,7 +188,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               <dt>{t('models.lastTraining')}</dt>
               <dd title={formatTimestamp(card.trainedAt, lang)}>{card.trainedAt ? formatRelative(card.trainedAt, lang) : t('common.never')}</dd>
               <dt>{t('models.rows')}</dt>
-              <dd>{card.trainingRows ?? '—'}</dd>
+              <dd>{card.trainingRows === null ? '—' : formatNumber(card.trainingRows, lang, 0)}</dd>
               <dt>{t('models.scheduler')}</dt>
               <dd>{card.schedulerEnabled ? t('settings.on') : t('settings.off')}</dd>
               <dt>{t('models.lastCheck')}</dt>
@@ -197,6 +225,80 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
         <VersionsCard card={card} />
         <MetricChart card={card} />
       </div>
+      {card.activeVersion && <CalibrationCard card={card} />}
+    </>
+  );
+}
+
+/** Nominal vs observed coverage of the active version's prediction intervals on its holdout, and the settings CV chose. */
+function CalibrationCard({ card }: { card: ModelCard }): ReactElement {
+  const { t, lang } = useT();
+  const series = calibrationSeries(card.calibration);
+  const band = card.calibration.find((p) => p.nominal === 0.8);
+  return (
+    <section className="card" aria-labelledby={`calibration-${card.name}`}>
+      <div className="card-header">
+        <h2 id={`calibration-${card.name}`}>{t('models.calibrationTitle', { version: card.activeVersion ?? '—' })}</h2>
+        <span className="hint">{t('models.calibrationHint')}</span>
+      </div>
+      <div className="grid grid-2">
+        {series.length === 0 ? (
+          <EmptyState icon="forecast" title={t('models.noCalibration')} />
+        ) : (
+          <div className="stack">
+            <div className="chart-box sm" role="img" aria-label={t('models.calibrationTitle', { version: card.activeVersion ?? '—' })} data-testid="calibration-plot">
+              <ResponsiveContainer width="100%" height="100%">
+                <LineChart data={series} margin={{ top: 8, right: 16, bottom: 4, left: 0 }}>
+                  <CartesianGrid stroke="var(--chart-grid)" />
+                  <XAxis dataKey="nominal" type="number" domain={[0, 100]} ticks={[0, 20, 40, 60, 80, 100]} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" tickFormatter={(v: number) => `${v}%`} />
+                  <YAxis type="number" domain={[0, 100]} ticks={[0, 20, 40, 60, 80, 100]} tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={44} tickFormatter={(v: number) => `${v}%`} />
+                  <Tooltip
+                    contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
+                    labelFormatter={(v) => t('models.nominal', { value: `${formatNumber(Number(v), lang, 0)}%` })}
+                    formatter={(v, name) => [`${formatNumber(Number(v), lang, 1)}%`, name === 'observed' ? t('models.observed') : t('models.ideal')]}
+                  />
+                  <Legend formatter={(name) => (name === 'observed' ? t('models.observed') : t('models.ideal'))} />
+                  <Line dataKey="ideal" stroke="var(--text-muted)" strokeDasharray="4 4" dot={false} isAnimationActive={false} />
+                  <Line dataKey="observed" stroke="var(--chart-1)" strokeWidth={2} isAnimationActive={false} connectNulls />
+                </LineChart>
+              </ResponsiveContainer>
+            </div>
+            {band && (
+              <p className="small" data-testid="calibration-summary">
+                {t('models.calibrationSummary', {
+                  observed: band.observed === null ? '—' : `${formatNumber(band.observed * 100, lang, 1)}%`,
+                  width: band.meanWidth === null ? '—' : formatNumber(band.meanWidth, lang, 1),
+                  rows: card.calibrationRows ?? '—',
+                })}
+              </p>
+            )}
+          </div>
+        )}
+        <div className="stack">
+          <h3 className="muted small">{t('models.settingsTitle')}</h3>
+          {card.settings ? (
+            <dl className="kv" data-testid="model-settings">
+              {Object.entries(card.settings).map(([k, v]) => (
+                <MetricLike key={k} name={k} value={v} />
+              ))}
+            </dl>
+          ) : (
+            <p className="small muted">{t('models.noSettings')}</p>
+          )}
+          {card.settingsChosenBy && <p className="xs muted">{tr(t, 'models.chosenBy', card.settingsChosenBy, card.settingsChosenBy)}</p>}
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function MetricLike({ name, value }: { name: string; value: number | string }): ReactElement {
+  const { t, lang } = useT();
+  const shown = typeof value === 'number' ? (name === 'featuresPerSplit' ? `${formatNumber(value * 100, lang, 0)}%` : formatNumber(value, lang, 0)) : tr(t, 'models.point', value, value);
+  return (
+    <>
+      <dt>{tr(t, 'models.setting', name, name)}</dt>
+      <dd>{shown}</dd>
     </>
   );
 }
@@ -220,6 +322,38 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
   const toast = useUiStore((s) => s.toast);
   const [confirm, setConfirm] = useState<ModelVersion | null>(null);
   const primary = card.primaryMetric;
+  const active = versions?.data?.find((v) => v.status === 'active') ?? null;
+  const versionColumns: Column<ModelVersion>[] = [
+    {
+      id: 'version',
+      header: t('models.version'),
+      nowrap: true,
+      className: 'mono',
+      cell: (v) => (
+        <>
+          {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>} {v.pinnedAt && <Badge tone="primary">{t('models.pinnedShort')}</Badge>}
+        </>
+      ),
+    },
+    { id: 'status', header: t('common.status'), cell: (v) => <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge> },
+    { id: 'metric', header: tr(t, 'metric', primary, primary), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primary, v.metrics[primary] ?? null, lang) },
+    { id: 'rows', header: t('models.rows'), priority: 3, align: 'end', cell: (v) => formatNumber(v.trainingRows, lang, 0) },
+    { id: 'created', header: t('models.created'), priority: 2, nowrap: true, cell: (v) => <span title={formatTimestamp(v.createdAt, lang)}>{formatRelative(v.createdAt, lang)}</span> },
+    {
+      id: 'actions',
+      header: t('common.actions'),
+      headerHidden: true,
+      align: 'end',
+      nowrap: true,
+      // Only versions that can serve again: never the active one, a dry run or a rejected candidate.
+      cell: (v) =>
+        v.status !== 'active' && !v.dryRun && v.status !== 'rejected' ? (
+          <button type="button" className="btn btn-sm" onClick={() => setConfirm(v)} aria-label={t('models.rollbackTo', { version: v.version })} disabled={rollingBack !== null}>
+            <Icon name="rollback" size={14} /> {t('models.rollback')}
+          </button>
+        ) : null,
+    },
+  ];
   const doRollback = async (v: ModelVersion) => {
     try {
       await rollback(card.name, v.version);
@@ -242,53 +376,25 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
               {t('models.noVersionsHint')}
             </EmptyState>
           ) : (
-            <div className="table-wrap">
-              <table>
-                <thead>
-                  <tr>
-                    <th>{t('models.version')}</th>
-                    <th>{t('common.status')}</th>
-                    <th className="num">{tr(t, 'metric', primary, primary)}</th>
-                    <th className="num">{t('models.rows')}</th>
-                    <th>{t('models.created')}</th>
-                    <th>
-                      <span className="sr-only">{t('common.actions')}</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((v) => (
-                    <tr key={v.version} data-testid="version-row" data-version={v.version} data-status={v.status} title={[v.triggerReasons.map((x) => tr(t, 'models.reason', x, x)).join(', '), formatRetrainingMessages(v.notesMessages, v.notes, lang)].filter(Boolean).join(' — ') || undefined}>
-                      <td className="mono">
-                        {v.version} {v.dryRun && <Badge tone="info">{t('models.dryRunShort')}</Badge>}
-                      </td>
-                      <td>
-                        <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge>
-                      </td>
-                      <td className="num">{formatMetric(primary, v.metrics[primary] ?? null, lang)}</td>
-                      <td className="num">{v.trainingRows}</td>
-                      <td className="nowrap" title={formatTimestamp(v.createdAt, lang)}>
-                        {formatRelative(v.createdAt, lang)}
-                      </td>
-                      <td className="num">
-                        {v.status !== 'active' && !v.dryRun && v.status !== 'rejected' && (
-                          <button type="button" className="btn btn-sm" onClick={() => setConfirm(v)} aria-label={t('models.rollbackTo', { version: v.version })} disabled={rollingBack !== null}>
-                            <Icon name="rollback" size={14} /> {t('models.rollback')}
-                          </button>
-                        )}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              label={t('models.versions')}
+              columns={versionColumns}
+              rows={items}
+              rowKey={(v) => v.version}
+              rowProps={(v) => ({
+                'data-testid': 'version-row',
+                'data-version': v.version,
+                'data-status': v.status,
+                title: [v.triggerReasons.map((x) => tr(t, 'models.reason', x, x)).join(', '), formatRetrainingMessages(v.notesMessages, v.notes, lang)].filter(Boolean).join(' — ') || undefined,
+              })}
+            />
           )
         }
       </Async>
       {confirm && (
         <ConfirmDialog
           title={t('models.rollbackTitle', { version: confirm.version })}
-          message={t('models.rollbackMessage', { version: confirm.version, active: card.activeVersion ?? '—' })}
+          message={<RollbackChange card={card} from={active} to={confirm} />}
           confirmLabel={t('models.rollbackConfirm', { version: confirm.version })}
           danger
           busy={rollingBack !== null}
@@ -346,41 +452,94 @@ function MetricChart({ card }: { card: ModelCard }): ReactElement {
 function RunsTable(): ReactElement {
   const { t, lang } = useT();
   const runs = useModelsStore((s) => s.runs.data) ?? [];
+  const columns: Column<RetrainingRun>[] = [
+    { id: 'when', header: t('models.when'), nowrap: true, cell: (r) => <span title={formatTimestamp(r.startedAt, lang)}>{formatRelative(r.startedAt, lang)}</span> },
+    { id: 'kind', header: t('models.kind'), priority: 3, cell: (r) => tr(t, 'models.kindName', r.kind, r.kind) },
+    { id: 'outcome', header: t('models.outcomeCol'), cell: (r) => <Badge tone={OUTCOME_TONE[r.outcome ?? ''] ?? 'neutral'}>{r.outcome ? tr(t, 'models.outcome', r.outcome, r.outcome) : '—'}</Badge> },
+    {
+      id: 'versions',
+      header: t('models.versionsCol'),
+      priority: 2,
+      nowrap: true,
+      className: 'mono small',
+      cell: (r) => (
+        <>
+          {r.activeVersion ?? '—'}
+          {r.candidateVersion ? ` → ${r.candidateVersion}` : ''}
+        </>
+      ),
+    },
+    { id: 'improvement', header: t('models.improvementCol'), priority: 3, align: 'end', cell: (r) => (r.improvement === null ? '—' : formatPercent(r.improvement, lang)) },
+    {
+      id: 'reasons',
+      header: t('models.reasons'),
+      className: 'small',
+      cell: (r) => (
+        <>
+          {r.reasons.length > 0 ? r.reasons.map((x) => tr(t, 'models.reason', x, x)).join(', ') : <span className="faint">{t('models.noReason')}</span>}
+          {r.error && <div className="field-error">{formatRetrainingMessages(r.errorMessages, r.error, lang)}</div>}
+          {r.notes && <div className="faint xs">{formatRetrainingMessages(r.notesMessages, r.notes, lang)}</div>}
+        </>
+      ),
+    },
+  ];
   return (
-    <div className="table-wrap" style={{ maxHeight: 420, overflowY: 'auto' }}>
-      <table>
+    <DataTable label={t('models.runs')} maxHeight={420} columns={columns} rows={runs} rowKey={(r) => r.id} rowProps={(r) => ({ 'data-testid': 'run-row', 'data-outcome': r.outcome ?? '' })} />
+  );
+}
+
+/** What a rollback changes: the version, its error and its training date, now and after. */
+function RollbackChange({ card, from, to }: { card: ModelCard; from: ModelVersion | null; to: ModelVersion }): ReactElement {
+  const { t, lang } = useT();
+  const primary = card.primaryMetric;
+  const cells = (v: ModelVersion | null) => ({
+    version: v?.version ?? card.activeVersion ?? '—',
+    metric: v ? formatMetric(primary, v.metrics[primary] ?? null, lang) : '—',
+    trained: v ? formatTimestamp(v.createdAt, lang) : '—',
+    rows: v ? formatNumber(v.trainingRows, lang, 0) : '—',
+  });
+  const now = cells(from);
+  const after = cells(to);
+  return (
+    <div className="stack" data-testid="rollback-change">
+      <p>{t('models.rollbackMessage', { version: to.version, active: now.version })}</p>
+      <table className="compare">
         <thead>
           <tr>
-            <th>{t('models.when')}</th>
-            <th>{t('models.kind')}</th>
-            <th>{t('models.outcomeCol')}</th>
-            <th>{t('models.versionsCol')}</th>
-            <th className="num">{t('models.improvementCol')}</th>
-            <th>{t('models.reasons')}</th>
+            <th scope="col">
+              <span className="sr-only">{t('models.rollbackWhat')}</span>
+            </th>
+            <th scope="col">{t('models.rollbackNow')}</th>
+            <th scope="col">{t('models.rollbackAfter')}</th>
           </tr>
         </thead>
         <tbody>
-          {runs.map((r) => (
-            <tr key={r.id} data-testid="run-row" data-outcome={r.outcome ?? ''}>
-              <td className="nowrap" title={formatTimestamp(r.startedAt, lang)}>
-                {formatRelative(r.startedAt, lang)}
-              </td>
-              <td>{tr(t, 'models.kindName', r.kind, r.kind)}</td>
-              <td>
-                <Badge tone={OUTCOME_TONE[r.outcome ?? ''] ?? 'neutral'}>{r.outcome ? tr(t, 'models.outcome', r.outcome, r.outcome) : '—'}</Badge>
-              </td>
-              <td className="mono small nowrap">
-                {r.activeVersion ?? '—'}
-                {r.candidateVersion ? ` → ${r.candidateVersion}` : ''}
-              </td>
-              <td className="num">{r.improvement === null ? '—' : `${formatNumber(r.improvement * 100, lang, 1)}%`}</td>
-              <td className="small">
-                {r.reasons.length > 0 ? r.reasons.map((x) => tr(t, 'models.reason', x, x)).join(', ') : <span className="faint">{t('models.noReason')}</span>}
-                {r.error && <div className="field-error">{formatRetrainingMessages(r.errorMessages, r.error, lang)}</div>}
-                {r.notes && <div className="faint xs">{formatRetrainingMessages(r.notesMessages, r.notes, lang)}</div>}
-              </td>
-            </tr>
-          ))}
+          <tr>
+            <th scope="row">{t('models.version')}</th>
+            <td className="mono">{now.version}</td>
+            <td className="mono">
+              <strong>{after.version}</strong>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{tr(t, 'metric', primary, primary)}</th>
+            <td className="num">{now.metric}</td>
+            <td className="num">
+              <strong>{after.metric}</strong>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('models.trainedOn')}</th>
+            <td>{now.trained}</td>
+            <td>
+              <strong>{after.trained}</strong>
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t('models.rows')}</th>
+            <td className="num">{now.rows}</td>
+            <td className="num">{after.rows}</td>
+          </tr>
         </tbody>
       </table>
     </div>

@@ -18,6 +18,8 @@ import { Icon } from '../components/icons';
 import { Alert, Async, EmptyState } from '../components/states';
 import { Badge, ProgressBar } from '../components/widgets';
 import { formatTimestamp } from '../format/dates';
+import { formatNumber } from '../format/money';
+import { DataTable, type Column } from '../components/data-table';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { formatBytes, hostHasFileDialogs, useBackupStore, watchBackups, type OpsProgress } from '../stores/backup-store';
@@ -63,6 +65,42 @@ export function SettingsDataSection(): ReactElement {
     setConfirm(null);
     void restore(p.file);
   };
+  const backupColumns: Column<BackupEntry>[] = [
+    { id: 'date', header: t('common.date'), nowrap: true, cell: (b) => formatTimestamp(b.createdAt, lang) },
+    {
+      id: 'file',
+      header: t('backup.col.file'),
+      priority: 3,
+      className: 'small',
+      cell: (b) => (
+        <>
+          <span className="mono wrap-anywhere">{b.name}</span>
+          {b.unreadable && (
+            <div className="field-error">
+              <Badge tone="danger">{t('backup.unreadable')}</Badge> {b.unreadable}
+            </div>
+          )}
+        </>
+      ),
+    },
+    { id: 'size', header: t('backup.col.size'), priority: 2, align: 'end', nowrap: true, cell: (b) => formatBytes(b.bytes, lang) },
+    { id: 'invoices', header: t('backup.col.invoices'), align: 'end', cell: (b) => (b.counts ? formatNumber(b.counts.invoices, lang, 0) : '—') },
+    { id: 'clients', header: t('backup.col.clients'), priority: 2, align: 'end', cell: (b) => (b.counts ? formatNumber(b.counts.clients, lang, 0) : '—') },
+    { id: 'feedback', header: t('backup.col.feedback'), priority: 2, align: 'end', cell: (b) => (b.counts ? formatNumber(b.counts.feedback, lang, 0) : '—') },
+    { id: 'version', header: t('backup.col.version'), priority: 4, className: 'small', nowrap: true, cell: (b) => (b.appVersion ? `${b.appVersion} · ${t('backup.schema', { version: b.schemaVersion ?? '—' })}` : '—') },
+    {
+      id: 'actions',
+      header: t('common.actions'),
+      headerHidden: true,
+      align: 'end',
+      cell: (b) =>
+        b.unreadable ? null : (
+          <button type="button" className="btn btn-sm" disabled={busy} onClick={() => setConfirm({ file: b.file, name: b.name, entry: b })} aria-label={t('backup.restoreAria', { date: formatTimestamp(b.createdAt, lang) })}>
+            <Icon name="rollback" size={14} /> {t('backup.restore')}
+          </button>
+        ),
+    },
+  ];
   const askFromDialog = async () => {
     const file = await chooseRestoreFile();
     if (file) setConfirm({ file, name: file.split(/[\\/]/).pop() ?? file, entry: null });
@@ -139,57 +177,7 @@ export function SettingsDataSection(): ReactElement {
                 {t('backup.noneHint')}
               </EmptyState>
             ) : (
-              <div className="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>{t('common.date')}</th>
-                      <th>{t('backup.col.file')}</th>
-                      <th className="num">{t('backup.col.size')}</th>
-                      <th className="num">{t('backup.col.invoices')}</th>
-                      <th className="num">{t('backup.col.clients')}</th>
-                      <th className="num">{t('backup.col.feedback')}</th>
-                      <th>{t('backup.col.version')}</th>
-                      <th>
-                        <span className="sr-only">{t('common.actions')}</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {data.items.map((b) => (
-                      <tr key={b.file} data-testid="backup-row" data-name={b.name}>
-                        <td className="nowrap">{formatTimestamp(b.createdAt, lang)}</td>
-                        <td className="small">
-                          <span className="mono">{b.name}</span>
-                          {b.unreadable && (
-                            <div className="field-error">
-                              <Badge tone="danger">{t('backup.unreadable')}</Badge> {b.unreadable}
-                            </div>
-                          )}
-                        </td>
-                        <td className="num nowrap">{formatBytes(b.bytes, lang)}</td>
-                        <td className="num">{b.counts?.invoices ?? '—'}</td>
-                        <td className="num">{b.counts?.clients ?? '—'}</td>
-                        <td className="num">{b.counts?.feedback ?? '—'}</td>
-                        <td className="small nowrap">{b.appVersion ? `${b.appVersion} · ${t('backup.schema', { version: b.schemaVersion ?? '—' })}` : '—'}</td>
-                        <td className="num">
-                          {!b.unreadable && (
-                            <button
-                              type="button"
-                              className="btn btn-sm"
-                              disabled={busy}
-                              onClick={() => setConfirm({ file: b.file, name: b.name, entry: b })}
-                              aria-label={t('backup.restoreAria', { date: formatTimestamp(b.createdAt, lang) })}
-                            >
-                              <Icon name="rollback" size={14} /> {t('backup.restore')}
-                            </button>
-                          )}
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable label={t('backup.title')} columns={backupColumns} rows={data.items} rowKey={(b) => b.file} rowProps={(b) => ({ 'data-testid': 'backup-row', 'data-name': b.name })} />
             )
           }
         </Async>

@@ -1,19 +1,22 @@
-// Settings page: the data folder and its Data section (backup and restore, settings-data-section.tsx),
-// then every setting grouped (general, feedback, retraining, auto-update, RAG, assistant), each with
-// its source, a lock when the environment fixes it, inline validation (a bad value shows its error
-// and is not saved), live apply, secrets masked.
+// Settings page: a search box and the list of sections, the data folder and its Data section (backup
+// and restore, settings-data-section.tsx), then every setting grouped (general, feedback, retraining,
+// auto-update, RAG, assistant), each with what its current value does, its source, a lock when the
+// environment fixes it, inline validation (a bad value shows its error and is not saved), live
+// apply, secrets masked; ratios are read and typed as percentages.
 // e2e handles: each setting is data-testid "setting-KEY" (e.g. "setting-RAG_AUTO_UPDATE_BATCH_SIZE");
 // its control is labelled with the setting's title; errors are data-testid "setting-error-KEY";
 // the source badge is data-testid "setting-source-KEY"; locked settings show data-testid
-// "setting-lock-KEY". Text/number fields save on Enter or when they lose focus.
+// "setting-lock-KEY"; the effect line is data-testid "setting-effect-KEY"; the search box is labelled
+// "Cerca nelle impostazioni"/"Search the settings". Text/number fields save on Enter or on blur.
 import { useEffect, useState, type ReactElement } from 'react';
 import type { SettingInfo } from '../../src-preload/contract/settings-channels';
 import { Icon } from '../components/icons';
-import { Async } from '../components/states';
+import { Async, EmptyState } from '../components/states';
 import { Badge, type Tone } from '../components/widgets';
-import { MESSAGES, type MessageKey } from '../i18n/catalog';
+import { MESSAGES, type Language, type MessageKey } from '../i18n/catalog';
+import { formatNumber, formatPercent } from '../format/money';
 import { useT, type Translate } from '../i18n/translate';
-import { checkDraft, groupSettings, SETTING_GROUPS, useSettingsStore, type DraftCheck } from '../stores/settings-store';
+import { checkSettingDraft, groupSettings, isPercentSetting, SETTING_GROUPS, settingBounds, settingInputText, settingMatches, useSettingsStore, type DraftCheck } from '../stores/settings-store';
 import { SettingsDataSection } from './settings-data-section';
 
 const SOURCE_TONE: Record<SettingInfo['source'], Tone> = { flag: 'warning', env: 'warning', 'env-file': 'warning', store: 'primary', default: 'neutral' };
@@ -27,17 +30,35 @@ function settingHelp(t: Translate, s: SettingInfo): string {
   return key in MESSAGES ? t(key) : s.description;
 }
 
+/** What the setting's current value does, in one line, for the thresholds that have one. */
+function settingEffect(t: Translate, s: SettingInfo, lang: Language): string | null {
+  const key = `settingEffect.${s.key}` as MessageKey;
+  if (!(key in MESSAGES) || typeof s.value !== 'number') return null;
+  return t(key, { value: isPercentSetting(s) ? formatPercent(s.value, lang, 2) : s.value });
+}
+
+/** A value as the panel shows it: On/Off, a percentage, a list choice by its label, "empty". */
+function displaySetting(t: Translate, s: SettingInfo, value: SettingInfo['value'], lang: Language): string {
+  if (s.secret) return '••••';
+  if (typeof value === 'boolean') return value ? t('settings.on') : t('settings.off');
+  if (typeof value === 'number') return isPercentSetting(s) ? formatPercent(value, lang, 2) : formatNumber(value, lang, 3);
+  if (s.kind === 'enum') return enumLabel(t, s.key, value);
+  return value === '' ? t('settings.empty') : value;
+}
+
 function draftError(t: Translate, s: SettingInfo, check: DraftCheck): string | null {
   if (check.ok) return null;
+  const bounds = settingBounds(s);
+  const unit = isPercentSetting(s) ? '%' : '';
   switch (check.reason) {
     case 'number':
       return t('settings.err.number');
     case 'integer':
       return t('settings.err.integer');
     case 'min':
-      return t('settings.err.min', { min: s.min ?? '' });
+      return t('settings.err.min', { min: `${bounds.min ?? ''}${unit}` });
     case 'max':
-      return t('settings.err.max', { max: s.max ?? '' });
+      return t('settings.err.max', { max: `${bounds.max ?? ''}${unit}` });
     case 'enum':
       return t('settings.err.enum', { values: (s.values ?? []).join(', ') });
     case 'length':
@@ -48,27 +69,55 @@ function draftError(t: Translate, s: SettingInfo, check: DraftCheck): string | n
 }
 
 export function SettingsPage(): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
   const { snapshot, loading, loadError, load } = useSettingsStore();
+  const [query, setQuery] = useState('');
   useEffect(() => {
     void load();
   }, [load]);
   return (
     <Async state={{ data: snapshot, loading, error: loadError }} onRetry={() => void load()} rows={8} framed>
       {(snap) => {
-        const groups = groupSettings(snap.settings);
+        const shown = snap.settings.filter((s) => settingMatches(query, [settingTitle(t, s), settingHelp(t, s), settingEffect(t, s, lang) ?? '', s.variable, t(`settings.group.${s.group}` as MessageKey)]));
+        const groups = groupSettings(shown);
+        const dataMatches = settingMatches(query, [t('settings.group.data'), t('backup.title'), t('settings.dataDir')]);
+        const sections = [...(dataMatches ? (['data'] as const) : []), ...SETTING_GROUPS.filter((g) => groups[g].length > 0)];
         return (
           <>
-            <div className="card">
-              <dl className="kv">
-                <dt>{t('settings.dataDir')}</dt>
-                <dd className="mono">{snap.dataDir}</dd>
-                <dt>{t('settings.envFile')}</dt>
-                <dd className="mono">{snap.envFile ?? t('common.none')}</dd>
-              </dl>
-              <p className="small muted">{t('settings.precedence')}</p>
+            <div className="card settings-search">
+              <label className="field">
+                <span className="field-label">{t('settings.search')}</span>
+                <input className="input" type="search" value={query} placeholder={t('settings.searchHint')} onChange={(e) => setQuery(e.target.value)} data-testid="settings-search" />
+              </label>
+              <nav className="row section-links" aria-label={t('settings.sections')}>
+                {sections.map((g) => (
+                  <button key={g} type="button" className="chip" onClick={() => document.getElementById(`group-${g}`)?.closest('.card')?.scrollIntoView({ block: 'start' })}>
+                    {t(`settings.group.${g}` as MessageKey)}
+                  </button>
+                ))}
+                {query.trim() && <span className="small muted">{t('settings.matches', { count: shown.length })}</span>}
+              </nav>
             </div>
-            <SettingsDataSection />
+            {dataMatches && (
+              <>
+                <div className="card">
+                  <h2 id="group-data">{t('settings.group.data')}</h2>
+                  <dl className="kv">
+                    <dt>{t('settings.dataDir')}</dt>
+                    <dd className="mono wrap-anywhere">{snap.dataDir}</dd>
+                    <dt>{t('settings.envFile')}</dt>
+                    <dd className="mono">{snap.envFile ?? t('common.none')}</dd>
+                  </dl>
+                  <p className="small muted">{t('settings.precedence')}</p>
+                </div>
+                <SettingsDataSection />
+              </>
+            )}
+            {shown.length === 0 && !dataMatches && (
+              <div className="card">
+                <EmptyState icon="search" title={t('settings.noMatch', { query: query.trim() })} />
+              </div>
+            )}
             {SETTING_GROUPS.filter((g) => groups[g].length > 0).map((g) => (
               <section key={g} className="card" aria-labelledby={`group-${g}`}>
                 <div className="card-header">
@@ -90,7 +139,8 @@ export function SettingsPage(): ReactElement {
 }
 
 function SettingRow({ s }: { s: SettingInfo }): ReactElement {
-  const { t } = useT();
+  const { t, lang } = useT();
+  const effect = settingEffect(t, s, lang);
   const error = useSettingsStore((st) => st.errors[s.key]);
   const saving = useSettingsStore((st) => !!st.saving[s.key]);
   const savedAt = useSettingsStore((st) => st.savedAt[s.key]);
@@ -99,7 +149,7 @@ function SettingRow({ s }: { s: SettingInfo }): ReactElement {
   const title = settingTitle(t, s);
   const inputId = `setting-input-${s.key}`;
   const commit = async (raw: string | boolean) => {
-    const check = checkDraft(s, raw);
+    const check = checkSettingDraft(s, raw);
     const msg = draftError(t, s, check);
     if (!check.ok) {
       setError(s.key, msg);
@@ -125,6 +175,11 @@ function SettingRow({ s }: { s: SettingInfo }): ReactElement {
           {title}
         </label>
         <p className="small muted">{settingHelp(t, s)}</p>
+        {effect && (
+          <p className="small setting-effect" data-testid={`setting-effect-${s.key}`}>
+            {effect}
+          </p>
+        )}
         <div className="setting-meta">
           <span className="setting-name">{s.variable}</span>
           <Badge tone={SOURCE_TONE[s.source]} testId={`setting-source-${s.key}`}>
@@ -160,7 +215,7 @@ function SettingRow({ s }: { s: SettingInfo }): ReactElement {
           )}
           {!disabled && s.source === 'store' && !saving && (
             <button type="button" className="btn btn-ghost btn-sm" onClick={() => void reset(s.key)} aria-label={t('settings.resetOne', { title })}>
-              {t('settings.resetDefault', { value: s.secret ? '••••' : String(s.defaultValue) || '""' })}
+              {t('settings.resetDefault', { value: displaySetting(t, s, s.defaultValue, lang) })}
             </button>
           )}
         </div>
@@ -171,13 +226,13 @@ function SettingRow({ s }: { s: SettingInfo }): ReactElement {
 
 function SettingControl({ s, id, title, disabled, invalid, onCommit, onEdit }: { s: SettingInfo; id: string; title: string; disabled: boolean; invalid: boolean; onCommit: (v: string | boolean) => void; onEdit: () => void }): ReactElement {
   const { t } = useT();
-  const [text, setText] = useState(String(s.value));
+  const [text, setText] = useState(settingInputText(s, s.value));
   const [reveal, setReveal] = useState(false);
   // Switches and lists show the new choice at once; a rejected value snaps back to the saved one.
   const [choice, setChoice] = useState(s.value);
   useEffect(() => {
-    setText(String(s.value));
-  }, [s.value]);
+    setText(settingInputText(s, s.value));
+  }, [s]);
   useEffect(() => {
     setChoice(s.value);
   }, [s.value, invalid]);
@@ -240,12 +295,13 @@ function SettingControl({ s, id, title, disabled, invalid, onCommit, onEdit }: {
           setText(e.target.value);
           onEdit();
         }}
-        onBlur={() => text !== String(s.value) && onCommit(text)}
+        onBlur={() => text !== settingInputText(s, s.value) && onCommit(text)}
         onKeyDown={(e) => {
           if (e.key === 'Enter') onCommit(text);
-          if (e.key === 'Escape') setText(String(s.value));
+          if (e.key === 'Escape') setText(settingInputText(s, s.value));
         }}
       />
+      {isPercentSetting(s) && <span className="muted" aria-hidden="true">%</span>}
       {s.secret && (
         <button type="button" className="btn btn-icon" onClick={() => setReveal(!reveal)} aria-pressed={reveal} aria-label={t('settings.reveal')} disabled={disabled}>
           <Icon name="search" size={15} />

@@ -98,18 +98,34 @@ export interface PaymentDraft {
   reference: string;
 }
 
-export function validatePaymentDraft(invoiceId: number, d: PaymentDraft, outstandingCents: number): { errors: DraftErrors; args: ChannelArgs<'payments:record'> | null } {
+/** What the payment form needs to know about the invoice it pays. */
+export interface PayableInvoice {
+  id: number;
+  label: string;
+  clientName: string;
+  issueDate: string;
+  dueDate: string;
+  outstandingCents: number;
+}
+
+/**
+ * Checks the payment form: an amount above zero and not above what is open, a paid date on or after
+ * the issue date and not after `today` (a payment is recorded once it has arrived).
+ */
+export function validatePaymentDraft(invoice: Pick<PayableInvoice, 'id' | 'outstandingCents' | 'issueDate'>, d: PaymentDraft, today: string): { errors: DraftErrors; args: ChannelArgs<'payments:record'> | null } {
   const errors: DraftErrors = {};
   const amount = parseAmountInput(d.amount);
   if (!amount.ok) errors.amount = amount.reason === 'empty' ? 'data.err.amountEmpty' : 'data.err.price';
   else if (amount.cents <= 0) errors.amount = 'data.err.amountPositive';
-  else if (amount.cents > outstandingCents) errors.amount = 'data.err.amountTooHigh';
+  else if (amount.cents > invoice.outstandingCents) errors.amount = 'data.err.amountTooHigh';
   if (!isIsoDate(d.paidDate)) errors.paidDate = 'data.err.date';
+  else if (d.paidDate > today) errors.paidDate = 'data.err.paidInFuture';
+  else if (d.paidDate < invoice.issueDate) errors.paidDate = 'data.err.paidBeforeIssue';
   if (Object.keys(errors).length > 0 || !amount.ok) return { errors, args: null };
   return {
     errors,
     args: {
-      invoiceId,
+      invoiceId: invoice.id,
       amountCents: amount.cents,
       paidDate: d.paidDate,
       ...(d.method ? { method: d.method } : {}),

@@ -1,59 +1,100 @@
-// The Forecast page: forecast:get over N days, chart rows in euro, and "Record actual" which turns
-// a real payment into prediction feedback (feedback:submitPrediction) for the served model version.
+// The Forecast page: forecast:get over N days, chart rows in euro, and the outcomes of the payments
+// recorded from the page. A payment is recorded with payments:record (the one action it shares with
+// the Data page), which resolves the served prediction in main; the page keeps each recorded row with
+// its outcome, also once the invoice, now paid, leaves the list of open invoices.
 import { create } from 'zustand';
-import type { ChannelArgs } from '../../src-preload/contract/channels';
 import type { Forecast } from '../../src-preload/contract/models-channels';
 import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
-import { isIsoDate, daysBetween } from '../format/dates';
-import { parseAmountInput } from '../format/money';
-import type { MessageKey } from '../i18n/catalog';
+import { daysBetween } from '../format/dates';
 import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
 
 export const HORIZONS = [14, 30, 60, 90, 180] as const;
 
 export type ForecastInvoice = Forecast['invoices'][number];
 
-/** Chart rows in euro (the axis unit); the band is [P10, P90] for recharts' range area. */
-export function chartRows(f: Forecast): { week: string; expected: number; band: [number, number]; cumulative: number }[] {
-  return f.weeks.map((w) => ({ week: w.weekStart, expected: w.expectedCents / 100, band: [w.p10Cents / 100, w.p90Cents / 100], cumulative: w.cumulativeCents / 100 }));
+export type InvoiceOrder = 'date' | 'late';
+
+/** Open invoices by predicted payment date, or most likely to be paid late first (then the larger amount). */
+export function sortInvoices(invoices: readonly ForecastInvoice[], order: InvoiceOrder): ForecastInvoice[] {
+  const list = [...invoices];
+  if (order === 'late') list.sort((a, b) => b.lateProbability - a.lateProbability || b.outstandingCents - a.outstandingCents || a.invoiceId - b.invoiceId);
+  else list.sort((a, b) => (a.predictedDate < b.predictedDate ? -1 : a.predictedDate > b.predictedDate ? 1 : a.invoiceId - b.invoiceId));
+  return list;
 }
 
-export interface ActualDraft {
+export interface ChartRow {
+  week: string;
+  /** Expected cash-in of the week (bars, left axis). */
+  expected: number;
+  /** Cumulative expected cash-in (line, right axis). */
+  cumulative: number;
+  /**
+   * The P10–P90 range of the cumulative line, low first: what has come in by the end of the week if
+   * every invoice paid at its late (P90) date, and if every one paid at its early (P10) date.
+   */
+  band: [number, number];
+}
+
+/**
+ * Chart rows in euro. The weeks' P10 and P90 figures are the cash-in of each week under the early and
+ * the late scenario; neither is a bound of the week's own amount (the early scenario can put more in
+ * the first week and less later), so the band is drawn around the cumulative line, where the early
+ * scenario is always at or above the late one, and ordered low → high for the range area.
+ */
+export function chartRows(f: Pick<Forecast, 'weeks'>): ChartRow[] {
+  let early = 0;
+  let late = 0;
+  return f.weeks.map((w) => {
+    early += w.p10Cents;
+    late += w.p90Cents;
+    const low = Math.min(early, late, w.cumulativeCents);
+    const high = Math.max(early, late, w.cumulativeCents);
+    return { week: w.weekStart, expected: w.expectedCents / 100, cumulative: w.cumulativeCents / 100, band: [low / 100, high / 100] };
+  });
+}
+
+/** The top of the right axis: the band's and the line's highest point, so nothing is drawn above it. */
+export function cumulativeAxisTop(rows: readonly ChartRow[]): number {
+  return rows.reduce((m, r) => Math.max(m, r.band[1], r.cumulative), 0);
+}
+
+/**
+ * An axis from 0 to `top` rounded up to a round step (1, 2, 2.5 or 5 times a power of ten), with its
+ * evenly spaced ticks: 6.900 € becomes 0, 2.000, 4.000, 6.000, 8.000, so no tick label crowds the top one.
+ */
+export function roundAxis(top: number, steps = 4): { top: number; ticks: number[] } {
+  if (!(top > 0) || !Number.isFinite(top)) return { top: 1, ticks: [0, 1] };
+  const magnitude = 10 ** Math.floor(Math.log10(top / steps));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * magnitude).find((s) => s * steps >= top) ?? 10 * magnitude;
+  const n = Math.ceil(top / step - 1e-9);
+  const ticks = Array.from({ length: n + 1 }, (_, i) => Number((i * step).toPrecision(12)));
+  return { top: ticks[n]!, ticks };
+}
+
+/** What a payment recorded from the Forecast page did to the prediction of its invoice. */
+export interface RecordedOutcome {
+  invoice: ForecastInvoice;
   paidDate: string;
-  amount: string;
+  amountCents: number;
+  fullyPaid: boolean;
+  /** Paid date minus predicted date: positive = later than predicted. */
+  daysFromPrediction: number;
 }
 
-/** Validates "Record actual" and builds the prediction feedback; accuracy uses ML_TOLERANCE_DAYS when known. */
-export function actualFeedbackArgs(
-  f: Pick<Forecast, 'model' | 'version' | 'today'>,
-  inv: ForecastInvoice,
-  d: ActualDraft,
-  toleranceDays: number | null,
-): { errors: Partial<Record<'paidDate' | 'amount', MessageKey>>; args: ChannelArgs<'feedback:submitPrediction'> | null } {
-  const errors: Partial<Record<'paidDate' | 'amount', MessageKey>> = {};
-  if (!isIsoDate(d.paidDate)) errors.paidDate = 'data.err.date';
-  else if (d.paidDate < inv.issueDate) errors.paidDate = 'forecast.err.beforeIssue';
-  const amount = parseAmountInput(d.amount);
-  if (!amount.ok) errors.amount = amount.reason === 'empty' ? 'data.err.amountEmpty' : 'data.err.price';
-  else if (amount.cents <= 0) errors.amount = 'data.err.amountPositive';
-  if (Object.keys(errors).length > 0 || !amount.ok) return { errors, args: null };
-  const errorDays = daysBetween(inv.predictedDate, d.paidDate);
-  return {
-    errors,
-    args: {
-      modelName: f.model,
-      ...(/^\d+\.\d+\.\d+$/.test(f.version) ? { modelVersion: f.version } : {}),
-      entityType: 'invoice',
-      entityId: inv.invoiceId,
-      prediction: { date: inv.predictedDate, p10: inv.p10Date, p90: inv.p90Date, amountCents: inv.outstandingCents, dueDate: inv.dueDate, servedOn: f.today },
-      actualOutcome: { date: d.paidDate, amountCents: amount.cents, errorDays },
-      ...(toleranceDays !== null ? { wasAccurate: Math.abs(errorDays) <= toleranceDays } : {}),
-    },
-  };
+export function recordedOutcome(invoice: ForecastInvoice, paidDate: string, amountCents: number, outstandingAfterCents: number): RecordedOutcome {
+  return { invoice, paidDate, amountCents, fullyPaid: outstandingAfterCents <= 0, daysFromPrediction: daysBetween(invoice.predictedDate, paidDate) };
+}
+
+/** The forecast's open invoices followed by the recorded ones that have left it, each once. */
+export function rowsWithOutcomes(open: readonly ForecastInvoice[], outcomes: Readonly<Record<number, RecordedOutcome>>): ForecastInvoice[] {
+  const ids = new Set(open.map((i) => i.invoiceId));
+  return [...open, ...Object.values(outcomes).filter((o) => !ids.has(o.invoice.invoiceId)).map((o) => o.invoice)];
 }
 
 interface ForecastState {
   days: number;
+  order: InvoiceOrder;
+  setOrder: (order: InvoiceOrder) => void;
   forecast: Slice<Forecast>;
   /** No model trained yet (NO_MODEL): the page offers to train the first one. */
   noModel: boolean;
@@ -63,11 +104,15 @@ interface ForecastState {
   setDays: (days: number) => void;
   load: () => Promise<void>;
   trainFirst: () => Promise<void>;
-  recordActual: (args: ChannelArgs<'feedback:submitPrediction'>) => Promise<string>;
+  /** Payments recorded from this page, by invoice id, with their outcome against the prediction. */
+  outcomes: Record<number, RecordedOutcome>;
+  addOutcome: (o: RecordedOutcome) => void;
 }
 
 export const useForecastStore = create<ForecastState>((set, get) => ({
   days: 30,
+  order: 'late',
+  setOrder: (order) => set({ order }),
   forecast: emptySlice(),
   noModel: false,
   training: false,
@@ -98,7 +143,12 @@ export const useForecastStore = create<ForecastState>((set, get) => ({
       await get().load();
     }
   },
-  recordActual: async (args) => (await call('feedback:submitPrediction', args)).message,
+  outcomes: {},
+  addOutcome: (o) => {
+    set((s) => ({ outcomes: { ...s.outcomes, [o.invoice.invoiceId]: o } }));
+    // The payment moved money out of the forecast and resolved its prediction: show the new numbers.
+    void get().load();
+  },
 }));
 
 /** A deployed or rolled-back model changes the numbers: reload while the page is open. */

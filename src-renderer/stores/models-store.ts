@@ -27,6 +27,13 @@ export function metricSeries(versions: ModelVersion[], metric: string): { versio
     .map((v) => ({ version: v.version, value: v.metrics[metric] ?? null, active: v.status === 'active' }));
 }
 
+/** The calibration plot: nominal vs observed coverage in percent, with the ideal diagonal. */
+export function calibrationSeries(points: ModelCard['calibration']): { nominal: number; observed: number | null; ideal: number }[] {
+  return [...points]
+    .sort((a, b) => a.nominal - b.nominal)
+    .map((p) => ({ nominal: Math.round(p.nominal * 100), observed: p.observed === null ? null : Math.round(p.observed * 1000) / 10, ideal: Math.round(p.nominal * 100) }));
+}
+
 interface Progress {
   step: string;
   current: number;
@@ -45,6 +52,8 @@ interface ModelsState {
   loadVersions: (model: string) => Promise<void>;
   retrain: (model: string, dryRun: boolean) => Promise<void>;
   rollback: (model: string, version: string) => Promise<void>;
+  unpin: (model: string) => Promise<void>;
+  cancelRetrain: (model: string) => Promise<boolean>;
 }
 
 export const useModelsStore = create<ModelsState>((set, get) => ({
@@ -100,6 +109,14 @@ export const useModelsStore = create<ModelsState>((set, get) => ({
       await get().load();
     }
   },
+  unpin: async (model) => {
+    try {
+      await call('models:unpin', { model });
+    } finally {
+      await get().load();
+    }
+  },
+  cancelRetrain: async (model) => (await call('models:cancel-retrain', { model })).cancelled,
 }));
 
 export function watchModels(intervalMs = 10_000): () => void {

@@ -38,6 +38,43 @@ export function checkDraft(info: Pick<SettingInfo, 'kind' | 'min' | 'max' | 'val
   return { ok: true, value: text };
 }
 
+/** Settings held as a ratio (0.1) that people read and type as a percentage (10 %). */
+export const PERCENT_SETTINGS: ReadonlySet<string> = new Set(['ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD', 'ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE']);
+
+export function isPercentSetting(info: Pick<SettingInfo, 'key'>): boolean {
+  return PERCENT_SETTINGS.has(info.key);
+}
+
+/** Rounds away binary noise (0.07 × 100 = 7.000000000000001). */
+const clean = (n: number) => Number(n.toFixed(6));
+
+/** What the setting's text box shows: a ratio as its percentage ("10" for 0.1), anything else as is. */
+export function settingInputText(info: Pick<SettingInfo, 'key'>, value: SettingValue): string {
+  return isPercentSetting(info) && typeof value === 'number' ? String(clean(value * 100)) : String(value);
+}
+
+/** The setting's bounds as the user types them (percent settings in percent). */
+export function settingBounds(info: Pick<SettingInfo, 'key' | 'min' | 'max'>): { min?: number; max?: number } {
+  const scale = isPercentSetting(info) ? 100 : 1;
+  return { min: info.min === undefined ? undefined : clean(info.min * scale), max: info.max === undefined ? undefined : clean(info.max * scale) };
+}
+
+/** checkDraft on what the user typed: a percentage ("10", "10 %", "2,5") becomes its ratio. */
+export function checkSettingDraft(info: Pick<SettingInfo, 'key' | 'kind' | 'min' | 'max' | 'values'>, raw: string | boolean): DraftCheck {
+  if (!isPercentSetting(info) || typeof raw !== 'string') return checkDraft(info, raw);
+  const checked = checkDraft({ ...info, ...settingBounds(info) }, raw.replace(/\s*%\s*$/, ''));
+  return checked.ok && typeof checked.value === 'number' ? { ok: true, value: clean(checked.value / 100) } : checked;
+}
+
+/** Case- and accent-insensitive match of a search box against a setting's texts. */
+export function settingMatches(query: string, texts: readonly string[]): boolean {
+  const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  const words = fold(query).split(/\s+/).filter(Boolean);
+  if (words.length === 0) return true;
+  const hay = fold(texts.join(' '));
+  return words.every((w) => hay.includes(w));
+}
+
 export function groupSettings(settings: SettingInfo[]): Record<SettingGroup, SettingInfo[]> {
   const out = Object.fromEntries(SETTING_GROUPS.map((g) => [g, [] as SettingInfo[]])) as Record<SettingGroup, SettingInfo[]>;
   for (const s of settings) out[s.group].push(s);

@@ -2,14 +2,13 @@
 // on the dashboards. The actions that call main are exercised end to end through the browser host.
 import { describe, expect, it } from 'vitest';
 import type { AssistantAnswer } from '../../src-preload/contract/assistant-channels';
-import type { Forecast } from '../../src-preload/contract/models-channels';
 import type { IndexBatch } from '../../src-preload/contract/index-channels';
 import { conversationFromHash, conversationMessages, feedbackArgs, initialFeedback, promptDrawsAttention, savedFeedbackState } from './chat-store';
 import { draftTotals, emptyLine, validateInvoiceDraft, validatePaymentDraft, type InvoiceDraft } from './data-store';
 import { emptyFilter, listArgs } from './feedback-store';
-import { actualFeedbackArgs, chartRows } from './forecast-store';
+import { chartRows, cumulativeAxisTop, recordedOutcome, roundAxis, rowsWithOutcomes, sortInvoices } from './forecast-store';
 import { mergeBatch, queueTone } from './index-store';
-import { metricSeries, triggerFigures } from './models-store';
+import { calibrationSeries, metricSeries, triggerFigures } from './models-store';
 import { checkDraft, groupSettings } from './settings-store';
 import { pageFromHash, resolveTheme } from './ui-store';
 
@@ -55,9 +54,16 @@ describe('invoice draft', () => {
   });
 
   it('refuses payments above the outstanding amount or without a date', () => {
-    expect(validatePaymentDraft(7, { amount: '100', paidDate: '2025-03-10', method: 'bonifico', reference: ' CRO 123 ' }, 10000).args).toEqual({ invoiceId: 7, amountCents: 10000, paidDate: '2025-03-10', method: 'bonifico', reference: 'CRO 123' });
-    expect(validatePaymentDraft(7, { amount: '100,01', paidDate: '2025-03-10', method: '', reference: '' }, 10000).errors).toEqual({ amount: 'data.err.amountTooHigh' });
-    expect(validatePaymentDraft(7, { amount: '0', paidDate: 'x', method: '', reference: '' }, 10000).errors).toEqual({ amount: 'data.err.amountPositive', paidDate: 'data.err.date' });
+    const inv = { id: 7, outstandingCents: 10000, issueDate: '2025-02-01' };
+    const today = '2025-03-15';
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2025-03-10', method: 'bonifico', reference: ' CRO 123 ' }, today).args).toEqual({ invoiceId: 7, amountCents: 10000, paidDate: '2025-03-10', method: 'bonifico', reference: 'CRO 123' });
+    expect(validatePaymentDraft(inv, { amount: '100,01', paidDate: '2025-03-10', method: '', reference: '' }, today).errors).toEqual({ amount: 'data.err.amountTooHigh' });
+    expect(validatePaymentDraft(inv, { amount: '0', paidDate: 'x', method: '', reference: '' }, today).errors).toEqual({ amount: 'data.err.amountPositive', paidDate: 'data.err.date' });
+    // Today is accepted; tomorrow, years ahead and before the issue date are not.
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: today, method: '', reference: '' }, today).args?.paidDate).toBe(today);
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2025-03-16', method: '', reference: '' }, today)).toEqual({ errors: { paidDate: 'data.err.paidInFuture' }, args: null });
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2031-01-01', method: '', reference: '' }, today).errors).toEqual({ paidDate: 'data.err.paidInFuture' });
+    expect(validatePaymentDraft(inv, { amount: '100', paidDate: '2025-01-31', method: '', reference: '' }, today).errors).toEqual({ paidDate: 'data.err.paidBeforeIssue' });
   });
 });
 
@@ -164,7 +170,7 @@ describe('dashboards', () => {
   });
 
   it('orders versions for the metric chart oldest first', () => {
-    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null });
+    const v = (version: string, createdAt: string, mae: number | null, status: 'active' | 'retired' = 'retired') => ({ version, createdAt, status, metrics: { mae }, deployedAt: null, trainingRows: 1, trainingCutoff: null, triggerReasons: [], parentVersion: null, dryRun: false, notes: null, notesMessages: null, pinnedAt: null });
     const series = metricSeries([v('1.10.0', '2025-03-02', 9, 'active'), v('1.2.0', '2025-03-01', 11), v('1.9.0', '2025-03-01', null)], 'mae');
     expect(series).toEqual([
       { version: '1.2.0', value: 11, active: false },
@@ -181,19 +187,67 @@ describe('dashboards', () => {
     expect([queueTone(10, 1000), queueTone(800, 1000), queueTone(1200, 1000)]).toEqual(['ok', 'warn', 'bad']);
   });
 
-  it('builds "Record actual" feedback with the accuracy from the tolerance', () => {
-    const f = { model: 'cash_flow', version: '1.1.0', today: '2025-03-01' } as Pick<Forecast, 'model' | 'version' | 'today'>;
-    const inv = { invoiceId: 5, label: '5/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: '2025-03-05', p90Date: '2025-03-20', outstandingCents: 50000, predictedLateDays: 7 };
-    const { args } = actualFeedbackArgs(f, inv, { paidDate: '2025-03-20', amount: '500' }, 7);
-    expect(args).toMatchObject({ modelName: 'cash_flow', modelVersion: '1.1.0', entityType: 'invoice', entityId: 5, wasAccurate: false, actualOutcome: { date: '2025-03-20', amountCents: 50000, errorDays: 10 } });
-    expect(actualFeedbackArgs(f, inv, { paidDate: '2025-03-12', amount: '500' }, 7).args?.wasAccurate).toBe(true);
-    expect(actualFeedbackArgs(f, inv, { paidDate: '2025-03-12', amount: '500' }, null).args).not.toHaveProperty('wasAccurate');
-    expect(actualFeedbackArgs(f, inv, { paidDate: '2025-01-01', amount: '' }, 7).errors).toEqual({ paidDate: 'forecast.err.beforeIssue', amount: 'data.err.amountEmpty' });
+  it('orders open invoices by late risk (then amount) or by predicted date', () => {
+    const inv = (invoiceId: number, predictedDate: string, lateProbability: number, outstandingCents: number) =>
+      ({ invoiceId, label: `${invoiceId}/2025`, clientId: 1, clientName: 'Rossi', issueDate: '2025-01-01', dueDate: '2025-02-01', predictedDate, p10Date: null, p90Date: null, outstandingCents, predictedLateDays: 0, lateProbability, likelyLate: lateProbability >= 0.5 });
+    const list = [inv(1, '2025-03-10', 0.2, 100), inv(2, '2025-03-01', 0.9, 100), inv(3, '2025-03-05', 0.9, 500)];
+    expect(sortInvoices(list, 'late').map((i) => i.invoiceId)).toEqual([3, 2, 1]);
+    expect(sortInvoices(list, 'date').map((i) => i.invoiceId)).toEqual([2, 3, 1]);
+    expect(list.map((i) => i.invoiceId)).toEqual([1, 2, 3]);
   });
 
-  it('charts the forecast in euro with the P10–P90 band', () => {
-    const rows = chartRows({ weeks: [{ weekStart: '2025-03-03', expectedCents: 150050, p10Cents: 100000, p90Cents: 200000, cumulativeCents: 150050 }] } as Forecast);
-    expect(rows).toEqual([{ week: '2025-03-03', expected: 1500.5, band: [1000, 2000], cumulative: 1500.5 }]);
+  it('plots nominal against observed interval coverage in percent, with the ideal diagonal', () => {
+    expect(calibrationSeries([{ nominal: 0.8, observed: 0.8234, meanWidth: 14 }, { nominal: 0.5, observed: null, meanWidth: null }])).toEqual([
+      { nominal: 50, observed: null, ideal: 50 },
+      { nominal: 80, observed: 82.3, ideal: 80 },
+    ]);
+  });
+
+  it('draws the P10–P90 band as a range around the cumulative line, low first, under the axis top', () => {
+    // Week 1: the early scenario brings 2.000 € in, the late one nothing; week 2 the other way round.
+    const rows = chartRows({
+      weeks: [
+        { weekStart: '2025-03-03', expectedCents: 150050, p10Cents: 200000, p90Cents: 0, cumulativeCents: 150050 },
+        { weekStart: '2025-03-10', expectedCents: 49950, p10Cents: 0, p90Cents: 200000, cumulativeCents: 200000 },
+      ],
+    });
+    expect(rows).toEqual([
+      { week: '2025-03-03', expected: 1500.5, cumulative: 1500.5, band: [0, 2000] },
+      { week: '2025-03-10', expected: 499.5, cumulative: 2000, band: [2000, 2000] },
+    ]);
+    for (const r of rows) {
+      expect(r.band[0]).toBeLessThanOrEqual(r.band[1]);
+      expect(r.cumulative).toBeGreaterThanOrEqual(r.band[0]);
+      expect(r.cumulative).toBeLessThanOrEqual(r.band[1]);
+      expect(r.band[1]).toBeLessThanOrEqual(cumulativeAxisTop(rows));
+    }
+  });
+
+  it('sizes each chart axis to a round top with even ticks, so the top label never crowds the one below', () => {
+    expect(roundAxis(6900)).toEqual({ top: 8000, ticks: [0, 2000, 4000, 6000, 8000] });
+    expect(roundAxis(16100)).toEqual({ top: 20000, ticks: [0, 5000, 10000, 15000, 20000] });
+    expect(roundAxis(8000)).toEqual({ top: 8000, ticks: [0, 2000, 4000, 6000, 8000] });
+    expect(roundAxis(9.5).ticks).toEqual([0, 2.5, 5, 7.5, 10]);
+    expect(roundAxis(0)).toEqual({ top: 1, ticks: [0, 1] });
+    for (const top of [1, 7, 99, 1234.5, 206898.08, 13070132.3]) {
+      const a = roundAxis(top);
+      expect(a.top).toBeGreaterThanOrEqual(top);
+      expect(a.top).toBeLessThan(top * 2.6);
+      const gaps = a.ticks.slice(1).map((v, i) => v - a.ticks[i]!);
+      expect(new Set(gaps.map((g) => g.toPrecision(6))).size).toBe(1);
+      expect(a.ticks.length).toBeLessThanOrEqual(5);
+    }
+  });
+
+  it('a payment recorded from the forecast keeps its row with the outcome against the prediction', () => {
+    const inv = { invoiceId: 9, label: '9/2025', clientId: 1, clientName: 'Rossi', issueDate: '2025-02-01', dueDate: '2025-03-03', predictedDate: '2025-03-10', p10Date: null, p90Date: null, outstandingCents: 50000, predictedLateDays: 7, lateProbability: 0.7, likelyLate: true };
+    const late = recordedOutcome(inv, '2025-03-13', 50000, 0);
+    expect(late).toMatchObject({ fullyPaid: true, daysFromPrediction: 3 });
+    expect(recordedOutcome(inv, '2025-03-08', 20000, 30000)).toMatchObject({ fullyPaid: false, daysFromPrediction: -2 });
+    const other = { ...inv, invoiceId: 10, label: '10/2025' };
+    // Paid in full, the invoice left the open list: its row stays, once, after the open ones.
+    expect(rowsWithOutcomes([other], { 9: late }).map((i) => i.invoiceId)).toEqual([10, 9]);
+    expect(rowsWithOutcomes([other, inv], { 9: late }).map((i) => i.invoiceId)).toEqual([10, 9]);
   });
 
   it('sends only the feedback filters the user set', () => {
@@ -206,8 +260,8 @@ describe('shell', () => {
   it('lands on the page named in the URL hash', () => {
     expect(pageFromHash('#/models')).toBe('models');
     expect(pageFromHash('#/settings?x=1')).toBe('settings');
-    expect(pageFromHash('#/nope')).toBe('assistant');
-    expect(pageFromHash('')).toBe('assistant');
+    expect(pageFromHash('#/nope')).toBe('home');
+    expect(pageFromHash('')).toBe('home');
   });
   it('follows the system theme only when asked to', () => {
     expect(resolveTheme('system', true)).toBe('dark');

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { Language } from '../i18n/catalog';
 
-export const PAGES = ['assistant', 'forecast', 'models', 'knowledge', 'feedback', 'data', 'settings'] as const;
+export const PAGES = ['home', 'assistant', 'forecast', 'models', 'knowledge', 'feedback', 'data', 'settings'] as const;
 export type PageId = (typeof PAGES)[number];
 export type ThemeChoice = 'system' | 'light' | 'dark';
 export type Toast = { id: number; kind: 'success' | 'error' | 'info'; text: string };
@@ -16,7 +16,7 @@ export function isPageId(s: string): s is PageId {
 /** The page named by the location hash (#/models), so a reload or a deep link lands on it. */
 export function pageFromHash(hash: string): PageId {
   const id = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
-  return isPageId(id) ? id : 'assistant';
+  return isPageId(id) ? id : 'home';
 }
 
 /** Which theme to paint: an explicit choice wins, "system" follows the OS preference. */
@@ -42,7 +42,7 @@ interface UiState {
 let nextToast = 1;
 
 export const useUiStore = create<UiState>((set) => ({
-  page: typeof location === 'undefined' ? 'assistant' : pageFromHash(location.hash),
+  page: typeof location === 'undefined' ? 'home' : pageFromHash(location.hash),
   language: 'it',
   theme: 'system',
   toasts: [],

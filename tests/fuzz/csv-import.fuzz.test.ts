@@ -195,19 +195,19 @@ function counts(d: Database) {
 }
 
 describe('CSV import fuzzing', () => {
-  it('default mode imports exactly the valid rows and reports every bad row by line and field; strict writes nothing on any bad row', () => {
+  it('default mode imports exactly the valid rows and reports every bad row by line and field; strict writes nothing on any bad row', async () => {
     const runs = fuzzRuns(200);
     let cases = 0;
     const { database, s } = services();
-    fc.assert(
-      fc.property(csvCase, fc.boolean(), (c, strict) => {
+    await fc.assert(
+      fc.asyncProperty(csvCase, fc.boolean(), async (c, strict) => {
         cases++;
         // One database for the run, each case inside a transaction rolled back at the end: cheap and
         // independent (the importer's own transaction nests as a savepoint).
         database.sqlite.exec('SAVEPOINT fuzz_case');
         try {
           const before = counts(database);
-          const r = importInvoicesCsv(s, c.text, { map: {}, dateFormat: c.fmt, delimiter: c.delimiter, strict, source: 'fuzz.csv' });
+          const r = await importInvoicesCsv(s, c.text, { map: {}, dateFormat: c.fmt, delimiter: c.delimiter, strict, source: 'fuzz.csv' });
           const after = counts(database);
           const got = r.rejects.map((x) => ({ line: x.line, field: x.field }));
           expect(got, `${JSON.stringify(c.text)}\n${JSON.stringify(r.rejects)}`).toEqual(expect.arrayContaining(c.expected)); // a row reports all its problems; the planted one is among them

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const dirs: string[] = [];
@@ -40,6 +41,25 @@ describe('openfatture ai backtest', () => {
     expect(out.metrics.model.mae).toBeLessThan(out.metrics.global_mean.mae);
     expect(out.metrics.model.lateAuc).toBeGreaterThan(0.6);
     expect(out.beatsAllBaselines).toBe(true);
+  });
+
+  it('scores one client with --client (the model still learns from every client): same training rows, only that client\'s invoices', () => {
+    const all = JSON.parse(cli(demo, 'ai', 'backtest', '--model', 'cash_flow', '--split-date', '2025-12-01', '--trees', '20', '--json').stdout);
+    const db = new BetterSqlite3(path.join(demo, 'openfatture.db'), { readonly: true });
+    const client = (db.prepare("SELECT client_id AS id FROM invoices WHERE status = 'paid' AND issue_date >= '2025-12-01' GROUP BY client_id ORDER BY COUNT(*) DESC, client_id LIMIT 1").get() as { id: number }).id;
+    const paid = (db.prepare("SELECT COUNT(*) AS n FROM invoices WHERE status = 'paid' AND document_type <> 'TD04' AND issue_date >= '2025-12-01' AND client_id = ?").get(client) as { n: number }).n;
+    db.close();
+    const r = cli(demo, 'ai', 'backtest', '--model', 'cash_flow', '--split-date', '2025-12-01', '--client', String(client), '--trees', '20', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.clientId).toBe(client);
+    expect(out.trainRows).toBe(all.trainRows);
+    expect(out.testRows).toBe(paid);
+    expect(out.testRows).toBeLessThan(all.testRows);
+    for (const k of ['model', 'due_date', 'client_mean', 'global_mean']) expect(out.metrics[k].n).toBe(paid);
+    const none = cli(demo, 'ai', 'backtest', '--model', 'cash_flow', '--split-date', '2025-12-01', '--client', 'Nessuno Inesistente');
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--client: no client matches "Nessuno Inesistente"/);
   });
 
   it('prints a table with every predictor and honours the tolerance setting', () => {

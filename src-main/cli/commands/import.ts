@@ -184,7 +184,7 @@ export function registerImportCommands(program: Command): void {
         return importInvoicesCsv(
           { sqlite: app.database.sqlite, clients: app.clients, invoices: app.invoices, payments: app.payments },
           text,
-          { map, dateFormat: opts.dateFormat, delimiter, strict: !!opts.strict, dryRun: !!opts.dryRun, source: path.basename(file), onProgress: (d, t) => progress('importing', d, t) },
+          { map, dateFormat: opts.dateFormat, delimiter, strict: !!opts.strict, dryRun: !!opts.dryRun, source: path.basename(file), onProgress: (d, t, step) => progress(step, d, t) },
         );
       });
       // Streamed: a file with hundreds of thousands of rejected rows must not become one string.

@@ -109,6 +109,43 @@ describe('openfatture ai forecast / ai retrain', () => {
     expect(String(row('cash_flow: last training date'))).toMatch(/^\d{4}-\d{2}-\d{2}T/);
   });
 
+  it('`ai evaluate` scores a stored version on the invoices it never saw, for every client or one, next to the due date', () => {
+    const all = cli(demo, T2, 'ai', 'evaluate', '--version', '1.0.0', '--json');
+    expect(all.code, all.stderr).toBe(0);
+    const e = JSON.parse(all.stdout);
+    // By default from the version's training cutoff: every invoice scored is one it never learnt.
+    expect(e).toMatchObject({ model: 'cash_flow', version: '1.0.0', clientId: null, seenInTraining: 0 });
+    // 1.0.0 was trained on T1 with every payment known that day: its cutoff is the next day.
+    expect(e.from).toBe('2026-04-01');
+    expect(e.rows).toBe(count(demo, "SELECT COUNT(*) AS n FROM invoices WHERE status = 'paid' AND document_type <> 'TD04' AND issue_date >= '2026-04-01'"));
+    expect(e.metrics.n).toBe(e.rows);
+    expect(e.baseline.n).toBe(e.rows);
+    expect(e.metrics.coverage).toBeGreaterThan(0);
+    expect(e.baseline.mae).toBeGreaterThan(0);
+
+    const client = count(demo, `SELECT client_id AS n FROM invoices WHERE status = 'paid' AND issue_date >= '2025-06-01' GROUP BY client_id ORDER BY COUNT(*) DESC, client_id LIMIT 1`);
+    const one = cli(demo, T2, 'ai', 'evaluate', '--version', '1.0.0', '--client', String(client), '--from', '2025-06-01', '--json');
+    expect(one.code, one.stderr).toBe(0);
+    const c = JSON.parse(one.stdout);
+    expect(c).toMatchObject({ clientId: client, from: '2025-06-01' });
+    expect(c.rows).toBe(count(demo, `SELECT COUNT(*) AS n FROM invoices WHERE status = 'paid' AND document_type <> 'TD04' AND issue_date >= '2025-06-01' AND client_id = ${client}`));
+    // Invoices paid before 1.0.0's cutoff were in its training data, and the output says so.
+    expect(c.seenInTraining).toBeGreaterThan(0);
+    const text = cli(demo, T2, 'ai', 'evaluate', '--version', '1.0.0', '--client', String(client), '--from', '2025-06-01');
+    expect(text.code, text.stderr).toBe(0);
+    for (const s of ['cash_flow 1.0.0', 'P10–P90 coverage', 'Late AUC', 'were in its training data']) expect(text.stdout).toContain(s);
+
+    for (const [args, message] of [
+      [['--version', '9.9.0'], /--version: cash_flow has no version 9\.9\.0 \(versions: /],
+      [['--version', '1.0.0', '--from', '2026-02-30'], /--from/],
+      [['--version', '1.0.0', '--client', 'Nessuno Inesistente'], /--client: no client matches "Nessuno Inesistente"/],
+    ] as [string[], RegExp][]) {
+      const r = cli(demo, T2, 'ai', 'evaluate', ...args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+    }
+  });
+
   it("fails with the seed's insufficient-data error below 25 paid invoices (exit 1, no version)", () => {
     const small = tmp();
     expect(cli(small, T2, 'demo', 'seed', '--invoices', '30', '--clients', '3', '--years', '1', '--today', T2).code).toBe(0);

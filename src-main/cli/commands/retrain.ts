@@ -8,6 +8,7 @@ import { parseSemver } from '../../core/ml/registry/semver';
 import { InsufficientDataError, describeImprovement, type RetrainResult } from '../../core/ml/retraining/model-retrainer';
 import type { RetrainingStatus } from '../../core/ml/retraining/model-lifecycle';
 import { pct } from '../../core/ml/retraining/trigger-evaluator';
+import { englishText } from '../../core/ml/retraining/retraining-message';
 import { ExitError, EXIT_FAILURE, printJson, printTable, withApp } from '../context';
 import cliProgress from 'cli-progress';
 import type { Progress } from '../../core/worker/protocol';
@@ -64,6 +65,12 @@ function fmt(x: number | null | undefined, digits = 2): string {
 /** Runs a retrain and prints it; shared with `ai forecast --retrain`. Exit 1 on failure. */
 export async function runRetrain(app: App, model: string, o: { dryRun?: boolean; json?: boolean; reasons?: string[] }): Promise<RetrainResult> {
   const progress = progressReporter(!o.json);
+  // Ctrl-C cancels the retrain cleanly (the run is recorded as cancelled); a second one exits at once.
+  const onSigint = () => {
+    process.stderr.write('\nCancelling the retrain…\n');
+    app.models.cancelRetrain(model);
+  };
+  process.once('SIGINT', onSigint);
   try {
     const result = await app.models.retrain(model, { reasons: o.reasons ?? ['manual'], dryRun: o.dryRun, onProgress: progress.update });
     progress.stop();
@@ -72,6 +79,8 @@ export async function runRetrain(app: App, model: string, o: { dryRun?: boolean;
     progress.stop();
     if (e instanceof InsufficientDataError) throw new ExitError(EXIT_FAILURE, `Model retraining failed: ${e.message}`);
     throw new ExitError(EXIT_FAILURE, `Retraining failed: ${errorMessage(e)}`);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 
@@ -82,10 +91,21 @@ export function printRetrainResult(r: RetrainResult): void {
     `Active version: ${r.activeVersion ?? '(none)'}${r.previousVersion && r.previousVersion !== r.activeVersion ? ` (was ${r.previousVersion})` : ''}`,
   ];
   if (r.holdout) {
-    lines.push(`Holdout: ${r.holdout.rows} invoices issued from ${r.holdout.from}, unseen by every model compared; trained on ${r.trainingRows} rows`);
+    lines.push(`Holdout: the latest ${r.holdout.rows} paid invoices (issued from ${r.holdout.from}); the candidate was trained on the ${r.trainingRows} known before them`);
+    if (r.comparison) {
+      lines.push(
+        r.comparison.on === 'unseen-by-active'
+          ? `Compared with ${r.previousVersion} on the ${r.comparison.rows} holdout invoices it never saw`
+          : r.comparison.on === 'active-settings-refit'
+            ? `Compared with ${r.previousVersion}'s settings retrained on the candidate's data (it had seen the holdout), on ${r.comparison.rows} invoices`
+            : `Compared with the baseline on ${r.comparison.rows} invoices`,
+      );
+    }
+    lines.push(`New outcomes since the previous evaluation: ${r.newOutcomes}`);
     lines.push(`MAE (days): candidate ${fmt(r.candidate?.mae)}, active ${fmt(r.active?.mae)}, due-date baseline ${fmt(r.baseline?.mae)}`);
     lines.push(`Accuracy (share within tolerance): candidate ${r.candidate ? pct(r.candidate.accuracy) : '—'}, active ${r.active ? pct(r.active.accuracy) : '—'}, baseline ${r.baseline ? pct(r.baseline.accuracy) : '—'}`);
     lines.push(`Improvement: ${describeImprovement(r.improvement)}`);
+    if (r.candidate?.coverage !== undefined) lines.push(`P10–P90 coverage on the holdout: ${pct(r.candidate.coverage)} (nominal 80%), mean width ${fmt(r.candidate.meanWidth, 1)} days; late AUC ${fmt(r.candidate.eventAuc ?? null, 3)}`);
   }
   lines.push(`Duration: ${(r.durationMs / 1000).toFixed(1)} s`);
   process.stdout.write(lines.join('\n') + '\n');
@@ -101,7 +121,9 @@ function printStatus(s: RetrainingStatus): void {
     { label: 'Training trigger', value: s.trainingTrigger.length ? s.trainingTrigger.join(', ') : '—' },
     { label: 'Improvement', value: describeImprovement(s.improvement) },
     { label: 'Holdout MAE (days)', value: s.activeMetrics && typeof s.activeMetrics.mae === 'number' ? s.activeMetrics.mae.toFixed(2) : '—' },
-    { label: 'Feedback since training', value: String(s.feedbackSinceTraining) },
+    { label: 'Pinned', value: s.pinned ? `${s.pinned.version} since ${s.pinned.at} (a rollback; automatic deploys wait — \`openfatture ai retrain unpin\`)` : 'no' },
+    { label: 'New outcomes', value: `${s.feedbackSinceTraining} since ${s.lastEvaluationAt ? `the last evaluation (${s.lastEvaluationAt})` : 'the start'}` },
+    ...(s.held ? [{ label: 'Retrain held', value: englishText(s.held) }] : []),
     { label: 'Live accuracy', value: s.liveAccuracy === null ? '—' : `${pct(s.liveAccuracy)} (baseline ${s.baselineAccuracy === null ? '—' : pct(s.baselineAccuracy)})` },
     { label: 'Last run', value: s.lastRun ? `${s.lastRun.kind} ${s.lastRun.outcome ?? ''} at ${s.lastRun.at}${s.lastRun.version ? ` (${s.lastRun.version})` : ''}${s.lastRun.error ? `: ${s.lastRun.error}` : ''}` : '—' },
     { label: 'Retrain running', value: s.retrainRunning ? `yes (pid ${s.retrainRunning.pid}, since ${s.retrainRunning.since})` : 'no' },
@@ -179,7 +201,7 @@ export function registerRetrainCommands(ai: Command): void {
           [
             { header: '', value: (v) => (v.status === 'active' ? '*' : '') },
             { header: 'Version', value: (v) => v.version },
-            { header: 'Status', value: (v) => `${v.status}${v.dryRun ? ' (dry run)' : ''}` },
+            { header: 'Status', value: (v) => `${v.status}${v.dryRun ? ' (dry run)' : ''}${v.pinnedAt ? ' (pinned)' : ''}` },
             { header: 'Trained', value: (v) => v.createdAt.slice(0, 19).replace('T', ' ') },
             { header: 'Rows', value: (v) => v.trainingRows, align: 'right' },
             { header: 'Cutoff', value: (v) => v.trainingCutoff ?? '' },
@@ -192,6 +214,21 @@ export function registerRetrainCommands(ai: Command): void {
           ],
           `No ${model} versions yet: run \`openfatture ai forecast --retrain\` to train the first one.`,
         );
+      });
+    });
+
+  retrain
+    .command('unpin')
+    .description('lift the pin a rollback put on the active version: automatic retrains may deploy again')
+    .option('--model <name>', `model (default ${DEFAULT_MODEL})`)
+    .option('--json', 'print the result as JSON')
+    .action(async (_o: RetrainOpts, cmd: Command) => {
+      const o = opts(cmd);
+      await withApp(cmd, async (app) => {
+        const model = o.model ?? DEFAULT_MODEL;
+        const was = app.models.unpin(model);
+        if (o.json) printJson({ model, unpinned: was });
+        else process.stdout.write(was ? `Unpinned ${model} ${was}: automatic retrains may deploy again.\n` : `${model} is not pinned.\n`);
       });
     });
 
@@ -209,7 +246,7 @@ export function registerRetrainCommands(ai: Command): void {
         const model = o.model ?? DEFAULT_MODEL;
         const r = app.models.rollback(model, version);
         if (o.json) printJson({ model, previousVersion: r.from, activeVersion: r.to.version });
-        else process.stdout.write(`Rolled back ${model}: active version is now ${r.to.version} (was ${r.from ?? 'none'}).\n`);
+        else process.stdout.write(`Rolled back ${model}: active version is now ${r.to.version} (was ${r.from ?? 'none'}); pinned — automatic deploys wait until \`openfatture ai retrain unpin\`.\n`);
       });
     });
 }

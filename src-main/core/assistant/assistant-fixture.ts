@@ -75,11 +75,13 @@ export async function createAssistantFixture(today: string, options: { invoices?
     if (paidOn < today && roll < 0.75) payments.record({ invoiceId: inv.id, date: paidOn < issueDate ? issueDate : paidOn });
     else if (paidOn < today && roll < 0.85) payments.record({ invoiceId: inv.id, date: paidOn < issueDate ? issueDate : paidOn, amountCents: Math.floor(inv.outstanding_cents / 3) });
   }
-  // A draft and a credit note this month, to prove they are treated as such.
+  // A draft and credit notes this month, to prove they are treated as such.
   const monthStart = `${today.slice(0, 7)}-01`;
   const thisMonth = monthStart < today ? monthStart : today;
   invoices.create({ clientId: clientIds.verdi, issueDate: thisMonth, status: 'draft', lines: [{ description: 'Bozza preventivo', quantity: 1, unitPriceCents: 50_000, vatRate: 22 }] });
   invoices.create({ clientId: clientIds.rossi, issueDate: thisMonth, documentType: 'TD04', lines: [{ description: 'Nota di credito reso', quantity: 1, unitPriceCents: 20_000, vatRate: 22 }] });
+  // A simplified credit note (TD08) counts negative like an ordinary one.
+  invoices.create({ clientId: clientIds.bianchi, issueDate: thisMonth, documentType: 'TD08', lines: [{ description: 'Nota di credito semplificata: sconto', quantity: 1, unitPriceCents: 7_500, vatRate: 22 }] });
   // Everything above was "created" when it was issued.
   database.sqlite.prepare("UPDATE invoices SET created_at = issue_date || 'T09:00:00.000Z'").run();
   return {

@@ -27,15 +27,15 @@ afterAll(async () => {
 describe('Assistant on real SQLite', () => {
   it("answers revenue this month with issued totals, credit notes netted, drafts excluded, and how much is paid", async () => {
     const expected = one<{ total: number; n: number; credit: number }>(
-      `SELECT COALESCE(SUM(CASE WHEN document_type = 'TD04' THEN -total_cents ELSE total_cents END), 0) AS total, COUNT(*) AS n,
-              SUM(document_type = 'TD04') AS credit
+      `SELECT COALESCE(SUM(CASE WHEN document_type IN ('TD04','TD08') THEN -total_cents ELSE total_cents END), 0) AS total, COUNT(*) AS n,
+              SUM(document_type IN ('TD04','TD08')) AS credit
        FROM invoices WHERE status NOT IN ('draft','cancelled') AND issue_date BETWEEN ? AND ?`,
       MONTH_FROM,
       MONTH_TO,
     );
     const paid = one<{ paid: number }>(
       `SELECT COALESCE(SUM(p.paid_amount_cents), 0) AS paid FROM payments p JOIN invoices i ON i.id = p.invoice_id
-       WHERE i.status NOT IN ('draft','cancelled') AND i.document_type != 'TD04' AND i.issue_date BETWEEN ? AND ?`,
+       WHERE i.status NOT IN ('draft','cancelled') AND i.document_type NOT IN ('TD04','TD08') AND i.issue_date BETWEEN ? AND ?`,
       MONTH_FROM,
       MONTH_TO,
     );
@@ -65,7 +65,7 @@ describe('Assistant on real SQLite', () => {
     const from = past.toISOString().slice(0, 10);
     const to = new Date(Date.UTC(past.getUTCFullYear(), past.getUTCMonth() + 1, 0)).toISOString().slice(0, 10);
     const expected = one<{ total: number }>(
-      `SELECT COALESCE(SUM(CASE WHEN document_type = 'TD04' THEN -total_cents ELSE total_cents END), 0) AS total
+      `SELECT COALESCE(SUM(CASE WHEN document_type IN ('TD04','TD08') THEN -total_cents ELSE total_cents END), 0) AS total
        FROM invoices WHERE status NOT IN ('draft','cancelled') AND issue_date BETWEEN ? AND ?`,
       from,
       to,
@@ -89,7 +89,7 @@ describe('Assistant on real SQLite', () => {
   it("answers the average invoice amount (seed: 'Qual è l'importo medio delle fatture?')", async () => {
     const expected = one<{ avg: number; n: number; max: number }>(
       `SELECT AVG(total_cents) AS avg, COUNT(*) AS n, MAX(total_cents) AS max FROM invoices
-       WHERE status NOT IN ('draft','cancelled') AND document_type != 'TD04'`,
+       WHERE status NOT IN ('draft','cancelled') AND document_type NOT IN ('TD04','TD08')`,
     );
     const r = await assistant.ask({ question: "Qual è l'importo medio delle fatture?" });
     expect(r.intent).toBe('average_invoice');
@@ -106,7 +106,7 @@ describe('Assistant on real SQLite', () => {
     const perClient = all<{ client_id: number; overdue: number; n: number }>(
       `SELECT i.client_id, SUM(p.amount_cents - p.paid_amount_cents) AS overdue, COUNT(DISTINCT i.id) AS n
        FROM payments p JOIN invoices i ON i.id = p.invoice_id
-       WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type != 'TD04'
+       WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type NOT IN ('TD04','TD08')
          AND p.amount_cents > p.paid_amount_cents AND p.due_date < ?
        GROUP BY i.client_id ORDER BY overdue DESC`,
       TODAY,
@@ -135,7 +135,7 @@ describe('Assistant on real SQLite', () => {
     const expected = one<{ open: number; n: number }>(
       `SELECT SUM(p.amount_cents - p.paid_amount_cents) AS open, COUNT(DISTINCT i.id) AS n
        FROM payments p JOIN invoices i ON i.id = p.invoice_id
-       WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type != 'TD04' AND p.amount_cents > p.paid_amount_cents`,
+       WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type NOT IN ('TD04','TD08') AND p.amount_cents > p.paid_amount_cents`,
     );
     const r = await assistant.ask({ question: 'Quali fatture non sono pagate?' });
     if (r.facts.intent !== 'unpaid') throw new Error(`wrong intent ${r.intent}`);
@@ -146,7 +146,7 @@ describe('Assistant on real SQLite', () => {
 
   it('ranks top clients by revenue', async () => {
     const expected = all<{ client_id: number; revenue: number }>(
-      `SELECT client_id, SUM(CASE WHEN document_type = 'TD04' THEN -total_cents ELSE total_cents END) AS revenue
+      `SELECT client_id, SUM(CASE WHEN document_type IN ('TD04','TD08') THEN -total_cents ELSE total_cents END) AS revenue
        FROM invoices WHERE status NOT IN ('draft','cancelled') GROUP BY client_id ORDER BY revenue DESC LIMIT 3`,
     );
     const r = await assistant.ask({ question: 'Who are my top 3 clients?' });
@@ -175,8 +175,10 @@ describe('Assistant on real SQLite', () => {
 
   it("tells a client's history with payment behaviour, matched by name or P.IVA", async () => {
     const client = one<{ partita_iva: string }>('SELECT partita_iva FROM clients WHERE id = ?', fx.clientIds.bianchi);
-    const expected = one<{ n: number; total: number }>(
-      `SELECT COUNT(*) AS n, SUM(total_cents) AS total FROM invoices WHERE client_id = ? AND status NOT IN ('draft','cancelled') AND document_type != 'TD04'`,
+    const expected = one<{ n: number; total: number; td08: number }>(
+      `SELECT SUM(document_type NOT IN ('TD04','TD08')) AS n, SUM(CASE WHEN document_type IN ('TD04','TD08') THEN -total_cents ELSE total_cents END) AS total,
+              SUM(document_type = 'TD08') AS td08
+         FROM invoices WHERE client_id = ? AND status NOT IN ('draft','cancelled')`,
       fx.clientIds.bianchi,
     );
     const paidRows = all<{ issue_date: string; due_date: string; paid: string }>(
@@ -184,6 +186,8 @@ describe('Assistant on real SQLite', () => {
        WHERE i.client_id = ? AND i.status = 'paid' GROUP BY i.id`,
       fx.clientIds.bianchi,
     );
+    // The client's total is net of its simplified credit note (TD08).
+    expect(expected.td08).toBe(1);
     const day = (s: string) => Date.parse(`${s}T00:00:00Z`) / 86_400_000;
     const avgLate = paidRows.reduce((s, r) => s + day(r.paid) - day(r.due_date), 0) / paidRows.length;
     for (const question of ['Storico del cliente Bianchi Costruzioni', `Tell me about ${client.partita_iva}`]) {
@@ -207,7 +211,7 @@ describe('Assistant on real SQLite', () => {
     const horizonEnd = new Date(Date.parse(`${TODAY}T00:00:00Z`) + 29 * 86_400_000).toISOString().slice(0, 10);
     const expected = one<{ cents: number }>(
       `SELECT COALESCE(SUM(p.amount_cents - p.paid_amount_cents), 0) AS cents FROM payments p JOIN invoices i ON i.id = p.invoice_id
-       WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type != 'TD04' AND p.amount_cents > p.paid_amount_cents AND p.due_date <= ?`,
+       WHERE i.status NOT IN ('draft','cancelled','paid') AND i.document_type NOT IN ('TD04','TD08') AND p.amount_cents > p.paid_amount_cents AND p.due_date <= ?`,
       horizonEnd,
     );
     const f = await assistant.ask({ question: 'Cash flow forecast for the next 30 days' });
@@ -233,7 +237,7 @@ describe('Assistant on real SQLite', () => {
     expect(forRossi.facts.client?.id).toBe(fx.clientIds.rossi);
     expect(forRossi.facts.period.from).toBe(from);
     const expected = one<{ total: number }>(
-      `SELECT COALESCE(SUM(CASE WHEN document_type = 'TD04' THEN -total_cents ELSE total_cents END), 0) AS total FROM invoices
+      `SELECT COALESCE(SUM(CASE WHEN document_type IN ('TD04','TD08') THEN -total_cents ELSE total_cents END), 0) AS total FROM invoices
        WHERE client_id = ? AND status NOT IN ('draft','cancelled') AND issue_date BETWEEN ? AND ?`,
       fx.clientIds.rossi,
       from,

@@ -28,7 +28,8 @@ import type {
   SourceType,
 } from './assistant-types';
 import { BuiltinProvider, cleanDocumentText, writeCorrectionLead, type ProseProvider } from './builtin-provider';
-import { BusinessQueries, CREDIT_NOTE_TYPE, signedTotal, type InvoiceFigures } from './business-queries';
+import { BusinessQueries, signedTotal, type InvoiceFigures } from './business-queries';
+import { isCreditNote, signedCents } from '../domain/document-types';
 import { matchClient, type ClientMatch, type ClientRow } from './client-matcher';
 import type { ConversationStore, StoredReading } from './conversation-store';
 import { contentTokens, CorrectionMemory, type CorrectionMemoryOptions } from './correction-memory';
@@ -286,13 +287,13 @@ export class Assistant {
       client: scope.client,
       basis: scope.basis,
       invoiceCount: issued.length,
-      creditNoteCount: issued.filter((f) => f.documentType === CREDIT_NOTE_TYPE).length,
+      creditNoteCount: issued.filter((f) => isCreditNote(f.documentType)).length,
       totalCents: sum(issued, signedTotal),
-      netCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? -f.netCents : f.netCents)),
-      vatCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? -f.vatCents : f.vatCents)),
-      paidCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? 0 : f.paidCents)),
+      netCents: sum(issued, (f) => (signedCents(f.documentType, f.netCents))),
+      vatCents: sum(issued, (f) => (signedCents(f.documentType, f.vatCents))),
+      paidCents: sum(issued, (f) => (isCreditNote(f.documentType) ? 0 : f.paidCents)),
       outstandingCents: sum(issued, (f) => f.outstandingCents),
-      ritenutaCents: sum(issued, (f) => (f.documentType === CREDIT_NOTE_TYPE ? 0 : f.ritenutaCents)),
+      ritenutaCents: sum(issued, (f) => (isCreditNote(f.documentType) ? 0 : f.ritenutaCents)),
       collectedInPeriodCents: await this.collectedIn(period, scope),
       draftsExcluded: all.filter((f) => f.status === 'draft').length,
     };
@@ -306,7 +307,7 @@ export class Assistant {
   }
 
   private async average(scope: Scope, lang: Lang, today: string) {
-    const rows = (await this.scoped(scope, today)).filter((f) => f.documentType !== CREDIT_NOTE_TYPE);
+    const rows = (await this.scoped(scope, today)).filter((f) => !isCreditNote(f.documentType));
     const amount = (f: InvoiceFigures) => (scope.basis === 'net' ? f.netCents : f.totalCents);
     const totals = rows.map(amount).sort((a, b) => a - b);
     const total = totals.reduce((s, x) => s + x, 0);
@@ -361,7 +362,7 @@ export class Assistant {
   private async topClients(scope: Scope, limit: number, lang: Lang, today: string) {
     // A ranking of all clients: a client named in the question does not narrow it.
     const rows = await this.scoped({ ...scope, client: null }, today);
-    const amount = (f: InvoiceFigures) => (scope.basis === 'net' ? (f.documentType === CREDIT_NOTE_TYPE ? -f.netCents : f.netCents) : signedTotal(f));
+    const amount = (f: InvoiceFigures) => (scope.basis === 'net' ? (signedCents(f.documentType, f.netCents)) : signedTotal(f));
     const per = new Map<number, { clientId: number; clientName: string; invoiceCount: number; revenueCents: number; outstandingCents: number }>();
     for (const f of rows) {
       const c = per.get(f.clientId) ?? { clientId: f.clientId, clientName: f.clientName, invoiceCount: 0, revenueCents: 0, outstandingCents: 0 };
@@ -395,7 +396,7 @@ export class Assistant {
 
   /** How clients pay: days from issue to full payment and after the due date, slowest payers first. */
   private async paymentBehaviour(scope: Scope, lang: Lang, today: string) {
-    const paid = (await this.scoped({ ...scope, client: null, status: null }, today)).filter((f) => f.documentType !== CREDIT_NOTE_TYPE && f.paidDate);
+    const paid = (await this.scoped({ ...scope, client: null, status: null }, today)).filter((f) => !isCreditNote(f.documentType) && f.paidDate);
     const per = new Map<number, { clientId: number; clientName: string; toPay: number[]; late: number[] }>();
     for (const f of paid) {
       const c = per.get(f.clientId) ?? { clientId: f.clientId, clientName: f.clientName, toPay: [], late: [] };
@@ -431,7 +432,8 @@ export class Assistant {
       return { facts, sources: match.candidates.map((c): AnswerSource => ({ entityType: 'client', entityId: c.id, label: c.name })) };
     }
     const row = (await this.queries.client(match.client.id))!;
-    const rows = (await this.queries.invoices({ clientId: row.id, issuedOnly: true }, today)).filter((f) => f.documentType !== CREDIT_NOTE_TYPE);
+    const issued = await this.queries.invoices({ clientId: row.id, issuedOnly: true }, today);
+    const rows = issued.filter((f) => !isCreditNote(f.documentType));
     const paid = rows.filter((f) => f.paidDate);
     const toPay = paid.map((f) => daysBetween(f.issueDate, f.paidDate!));
     const late = paid.map((f) => daysBetween(f.dueDate, f.paidDate!));
@@ -440,7 +442,8 @@ export class Assistant {
       client: { id: row.id, name: row.denominazione, partitaIva: row.partita_iva, city: row.city, paymentTermsDays: row.payment_terms_days, email: row.email },
       candidates: [],
       invoiceCount: rows.length,
-      totalInvoicedCents: sum(rows, (f) => f.totalCents),
+      // Net of the client's credit notes (TD04, TD08).
+      totalInvoicedCents: sum(issued, signedTotal),
       paidCents: sum(rows, (f) => f.paidCents),
       outstandingCents: sum(rows, (f) => f.outstandingCents),
       overdueCents: sum(rows, (f) => f.overdueCents),
@@ -696,7 +699,7 @@ function invoiceSources(rows: readonly InvoiceFigures[], lang: Lang): AnswerSour
   return rows.map((f) => ({
     entityType: 'invoice' as SourceType,
     entityId: f.id,
-    label: `${f.documentType === CREDIT_NOTE_TYPE ? (lang === 'it' ? 'Nota di credito' : 'Credit note') : lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(f.number, f.year)} — ${f.clientName}`,
+    label: `${isCreditNote(f.documentType) ? (lang === 'it' ? 'Nota di credito' : 'Credit note') : lang === 'it' ? 'Fattura' : 'Invoice'} ${invoiceLabel(f.number, f.year)} — ${f.clientName}`,
   }));
 }
 

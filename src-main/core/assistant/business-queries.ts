@@ -1,13 +1,13 @@
 // Read-only business figures the assistant answers from: invoices with their payment state
 // (due, paid, outstanding, overdue as of a day), clients, and the aggregates built on them. Nothing
-// here writes. "Issued" means every invoice that is not a draft or cancelled; credit notes (TD04)
-// count negatively in revenue.
+// here writes. "Issued" means every invoice that is not a draft or cancelled; credit notes (TD04,
+// TD08) count negatively in revenue.
 import type BetterSqlite3 from 'better-sqlite3';
 import { daysBetween } from '../dates';
 import type { InvoiceStatus } from '../db/schema';
-import { BusinessRepository, CREDIT_NOTE_TYPE, NOT_ISSUED, type InvoiceRow, type OpenInstalment, type PaymentAggregate } from './business-repository';
+import { isCreditNote, signedCents } from '../domain/document-types';
+import { BusinessRepository, NOT_ISSUED, type InvoiceRow, type OpenInstalment, type PaymentAggregate } from './business-repository';
 
-export { CREDIT_NOTE_TYPE } from './business-repository';
 
 export interface InvoiceFigures {
   id: number;
@@ -142,7 +142,7 @@ export class BusinessQueries {
     return rows.map((r) => {
       const agg = aggs.get(r.id);
       const issued = !NOT_ISSUED.includes(r.status);
-      const credit = r.document_type === CREDIT_NOTE_TYPE;
+      const credit = isCreditNote(r.document_type);
       const dueAmountCents = agg ? agg.amount : r.total_cents - r.ritenuta_cents;
       const paidCents = agg ? agg.paid : r.status === 'paid' ? dueAmountCents : 0;
       let outstandingCents = 0;
@@ -188,5 +188,5 @@ export class BusinessQueries {
 
 /** Signed amount of an invoice for revenue: credit notes subtract. */
 export function signedTotal(f: Pick<InvoiceFigures, 'documentType' | 'totalCents'>): number {
-  return f.documentType === CREDIT_NOTE_TYPE ? -f.totalCents : f.totalCents;
+  return signedCents(f.documentType, f.totalCents);
 }

@@ -6,9 +6,9 @@ import { sql, type SqlBool } from 'kysely';
 import type { InvoiceStatus } from '../db/schema';
 import { inJson } from '../db/sql-helpers';
 import { qb, SqlRunner, template } from '../db/sql-runner';
+import { CREDIT_NOTE_TYPES } from '../domain/document-types';
 
 export const NOT_ISSUED: InvoiceStatus[] = ['draft', 'cancelled'];
-export const CREDIT_NOTE_TYPE = 'TD04';
 
 export interface InvoiceRow {
   id: number;
@@ -74,12 +74,12 @@ const Q = {
   ),
   byIds: template((p: { ids: string }) => invoiceRows().where('i.id', 'in', inJson<number>(p.ids))),
   openOfAll: template(() =>
-    invoiceRows().where('i.status', 'not in', [...NOT_ISSUED, 'paid']).where('i.document_type', '!=', CREDIT_NOTE_TYPE).orderBy('i.due_date').orderBy('i.id'),
+    invoiceRows().where('i.status', 'not in', [...NOT_ISSUED, 'paid']).where('i.document_type', 'not in', [...CREDIT_NOTE_TYPES]).orderBy('i.due_date').orderBy('i.id'),
   ),
   openOfClient: template((p: { clientId: number }) =>
     invoiceRows()
       .where('i.status', 'not in', [...NOT_ISSUED, 'paid'])
-      .where('i.document_type', '!=', CREDIT_NOTE_TYPE)
+      .where('i.document_type', 'not in', [...CREDIT_NOTE_TYPES])
       .where('i.client_id', '=', p.clientId)
       .orderBy('i.due_date')
       .orderBy('i.id'),

@@ -222,6 +222,10 @@ export interface ModelVersionsTable {
   notes: string | null;
   /** JSON RetrainingMessage[]: `notes` in structured form (NULL on rows older than migration 0006). */
   notes_messages: string | null;
+  /** Set when a rollback pinned this version: automatic deploys wait until the user unpins (0007). */
+  pinned_at: string | null;
+  /** Holdout predictions behind baseline_accuracy (0007). */
+  baseline_sample: number | null;
 }
 
 export type RetrainOutcome =
@@ -257,6 +261,10 @@ export interface RetrainingRunsTable {
   notes_messages: string | null;
   /** JSON RetrainingMessage[]: `error` in structured form, when the error has one. */
   error_messages: string | null;
+  /** Highest model_prediction_feedback id the run had seen when it evaluated a candidate (0007). */
+  outcomes_through_id: number | null;
+  /** Outcomes new since the previous evaluation when the run started (0007). */
+  new_outcomes: number | null;
 }
 
 export interface RetrainLocksTable {

@@ -189,6 +189,15 @@ describe('invoices and payments', () => {
     expectInputError(() => payments.record({ invoiceId: inv.invoice.id }), 'invoice', /already fully paid/);
   });
 
+  it('refuses a payment dated after today, whoever records it, and leaves the invoice open', () => {
+    const c = makeClient();
+    const inv = invoices.create({ clientId: c.id, issueDate: '2025-01-15', lines: [{ description: 'x', quantity: 1, unitPriceCents: 1000, vatRate: 22 }] }).invoice;
+    const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10);
+    expectInputError(() => payments.record({ invoiceId: inv.id, date: tomorrow }), 'date', new RegExp(`${tomorrow} is after today`));
+    expect(invoices.get(inv.id).status).toBe('issued');
+    expect(invoices.get(inv.id).outstanding_cents).toBe(inv.total_cents);
+  });
+
   it('a failing hook rolls the payment back', () => {
     const c = makeClient();
     const inv = invoices.create({ clientId: c.id, issueDate: '2025-01-15', lines: [{ description: 'x', quantity: 1, unitPriceCents: 1000, vatRate: 22 }] });

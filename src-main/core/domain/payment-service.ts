@@ -4,7 +4,7 @@
 // and the outcome it produces commit or roll back together).
 import type BetterSqlite3 from 'better-sqlite3';
 import { z } from 'zod';
-import { isIsoDate, todayIso } from '../dates';
+import { isIsoDate, latestTodayIso, todayIso } from '../dates';
 import { nowIso } from '../db/database';
 import { PAYMENT_METHODS, type InvoiceStatus } from '../../../src-shared/invoice';
 import { InputError } from '../errors';
@@ -88,6 +88,10 @@ export class PaymentService {
   record(input: unknown): PaymentResult {
     const v = parseInput(paymentInputSchema, input, 'payment');
     const date = v.date ?? todayIso();
+    // A payment is recorded once it has arrived: a date after today is a typo (or a guess) that
+    // would resolve the invoice's prediction with an outcome that has not happened.
+    const today = latestTodayIso();
+    if (date > today) throw new InputError(`date: ${date} is after today (${today}); record a payment once it has arrived`, 'date');
     return this.sql.transaction((): PaymentResult => {
       const inv = this.invoices.get(v.invoiceId);
       const label = invoiceLabel(inv.number, inv.year);

@@ -4,6 +4,7 @@
 // bytes are not is read as windows-1252 and says so.
 import iconv from 'iconv-lite';
 import { FatturaFileError } from './fatturapa-types';
+import { coded } from '../import/import-message';
 
 export interface DecodedXml {
   text: string;
@@ -67,7 +68,7 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedXml {
     try {
       return { text: UTF8.decode(bytes.subarray(3)), encoding: 'utf-8', tolerated };
     } catch {
-      throw new FatturaFileError('starts with a UTF-8 byte-order mark but is not valid UTF-8');
+      throw new FatturaFileError(coded('bom-not-utf8'));
     }
   }
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return { text: decodeWith(bytes.subarray(2), 'utf-16le'), encoding: 'utf-16le', tolerated };
@@ -75,7 +76,7 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedXml {
   const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 300)).toString('latin1');
   const declared = xmlDeclaration(head)?.encoding;
   const encoding = declared === undefined ? 'utf-8' : normaliseLabel(declared);
-  if (encoding === null) throw new FatturaFileError(`declares the encoding "${declared}", which cannot be read`);
+  if (encoding === null) throw new FatturaFileError(coded('encoding-unreadable', { encoding: declared ?? '' }));
   if (encoding !== 'utf-8') return { text: decodeWith(bytes, encoding), encoding, tolerated };
   try {
     return { text: UTF8.decode(bytes), encoding, tolerated };

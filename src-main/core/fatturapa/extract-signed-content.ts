@@ -7,6 +7,7 @@ import crypto from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { FatturaFileError } from './fatturapa-types';
+import { coded } from '../import/import-message';
 
 const ID_SIGNED_DATA = '1.2.840.113549.1.7.2';
 const ID_MESSAGE_DIGEST = '1.2.840.113549.1.9.4';
@@ -52,19 +53,19 @@ function parseSignedData(der: Uint8Array): { content: Uint8Array; digestChecked:
     const copy = der.slice();
     info = pkijs.ContentInfo.fromBER(copy.buffer);
   } catch (e) {
-    throw new FatturaFileError(`the signed envelope cannot be read (${(e as Error).message.replace(/\.$/, '')})`);
+    throw new FatturaFileError(coded('p7m-envelope-unreadable', { detail: (e as Error).message.replace(/\.$/, '') }));
   }
-  if (info.contentType !== ID_SIGNED_DATA) throw new FatturaFileError(`the envelope is not PKCS#7 SignedData (content type ${info.contentType})`);
+  if (info.contentType !== ID_SIGNED_DATA) throw new FatturaFileError(coded('p7m-not-signed-data', { type: String(info.contentType) }));
   let signed: pkijs.SignedData;
   try {
     signed = new pkijs.SignedData({ schema: info.content });
   } catch (e) {
-    throw new FatturaFileError(`the SignedData structure is damaged (${(e as Error).message.replace(/\.$/, '')})`);
+    throw new FatturaFileError(coded('p7m-damaged', { detail: (e as Error).message.replace(/\.$/, '') }));
   }
   const eContent = signed.encapContentInfo.eContent;
-  if (!eContent) throw new FatturaFileError('the signature is detached: the file does not contain the signed invoice');
+  if (!eContent) throw new FatturaFileError(coded('p7m-detached'));
   const content = new Uint8Array(eContent.getValue());
-  if (content.length === 0) throw new FatturaFileError('the signed content is empty');
+  if (content.length === 0) throw new FatturaFileError(coded('p7m-empty'));
   let digestChecked = false;
   for (const signer of signed.signerInfos) {
     const attr = signer.signedAttrs?.attributes.find((a) => a.type === ID_MESSAGE_DIGEST);
@@ -73,7 +74,7 @@ function parseSignedData(der: Uint8Array): { content: Uint8Array; digestChecked:
     if (!attr || !algorithm || !(value instanceof asn1js.OctetString)) continue;
     const expected = Buffer.from(value.valueBlock.valueHexView);
     const actual = crypto.createHash(algorithm).update(content).digest();
-    if (!expected.equals(actual)) throw new FatturaFileError(`the signed content does not match the signature's ${algorithm} digest: the invoice was altered after signing`);
+    if (!expected.equals(actual)) throw new FatturaFileError(coded('p7m-altered', { algorithm }));
     digestChecked = true;
   }
   return { content, digestChecked };
@@ -92,7 +93,7 @@ export function extractSignedContent(bytes: Uint8Array): SignedContent {
     } else {
       const decoded = base64Payload(current);
       if (!decoded) {
-        if (depth === 0) throw new FatturaFileError('is neither a DER nor a Base64 signed file (.p7m)');
+        if (depth === 0) throw new FatturaFileError(coded('p7m-not-der-or-base64'));
         break;
       }
       der = decoded;
@@ -103,6 +104,6 @@ export function extractSignedContent(bytes: Uint8Array): SignedContent {
     current = inner.content;
     if (!looksLikeDer(current) && !base64Payload(current)) return { content: current, layers, digestChecked };
   }
-  if (looksLikeDer(current)) throw new FatturaFileError(`more than ${MAX_NESTING} nested signatures`);
+  if (looksLikeDer(current)) throw new FatturaFileError(coded('p7m-too-nested', { max: MAX_NESTING }));
   return { content: current, layers, digestChecked };
 }

@@ -1,5 +1,6 @@
 // What an imported FatturaPA document says, in the app's units (cents, ISO dates), independent of the
 // XML: one FatturaInvoice per FatturaElettronicaBody. Plain data, so it crosses the worker boundary.
+import type { CodedText, ImportMessage } from '../import/import-message';
 
 export type FatturaFormat = 'FPR12' | 'FPA12' | 'FSM10';
 
@@ -81,13 +82,15 @@ export interface FatturaInvoice {
 /** One input file (or archive entry) after reading: its invoices, or why it was skipped or refused. */
 export type FatturaFileResult =
   | { name: string; status: 'ok'; invoices: FatturaInvoice[]; tolerated: string[] }
-  | { name: string; status: 'ignored'; reason: string }
-  | { name: string; status: 'rejected'; reason: string };
+  | { name: string; status: 'ignored'; reason: string; message?: ImportMessage }
+  | { name: string; status: 'rejected'; reason: string; message?: ImportMessage };
 
 /** A file that is not a usable FatturaPA document; the message says why in the user's terms. */
 export class FatturaFileError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly coded: ImportMessage | null;
+  constructor(reason: string | CodedText) {
+    super(typeof reason === 'string' ? reason : reason.text);
     this.name = 'FatturaFileError';
+    this.coded = typeof reason === 'string' ? null : reason.message;
   }
 }

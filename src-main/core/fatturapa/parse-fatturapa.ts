@@ -9,14 +9,13 @@ import crypto from 'node:crypto';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { isIsoDate, addDays } from '../dates';
 import { FatturaFileError, type FatturaFormat, type FatturaInstalment, type FatturaInvoice, type FatturaLine, type FatturaParty, type FatturaVatSummary } from './fatturapa-types';
+import { coded } from '../import/import-message';
 
 /** Document types of FatturaPA 1.2.x (TD01…TD29) and of the simplified format (TD07–TD09). */
 export const DOCUMENT_TYPES = new Set([
   'TD01', 'TD02', 'TD03', 'TD04', 'TD05', 'TD06', 'TD07', 'TD08', 'TD09', 'TD16', 'TD17', 'TD18', 'TD19', 'TD20',
   'TD21', 'TD22', 'TD23', 'TD24', 'TD25', 'TD26', 'TD27', 'TD28', 'TD29',
 ]);
-/** Credit notes (ordinary TD04, simplified TD08): they reduce revenue. */
-export const CREDIT_NOTE_TYPES = new Set(['TD04', 'TD08']);
 
 /** Root elements of the SDI's receipts and metadata files, which travel with invoices in bulk downloads. */
 const SDI_NOTICES = new Set([
@@ -88,7 +87,7 @@ class Reader {
 
   required(parent: unknown, key: string, path: string): string {
     const v = this.text(parent, key);
-    if (v === null) throw new FatturaFileError(`${path}/${key} is missing`);
+    if (v === null) throw new FatturaFileError(coded('field-missing', { path: `${path}/${key}` }));
     return v;
   }
 
@@ -100,13 +99,13 @@ class Reader {
       s = s.replace(',', '.');
     }
     const m = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(s);
-    if (!m) throw new FatturaFileError(`${path}: "${value}" is not an amount`);
+    if (!m) throw new FatturaFileError(coded('not-an-amount', { path, value }));
     const frac = m[3] ?? '';
     if (frac.length < 2 && !path.endsWith('PrezzoUnitario') && !path.endsWith('Quantita')) this.tolerated.push(`${path}: "${value}" has fewer than 2 decimals`);
     const int = Number(m[2]);
     let cents = int * 100 + Number((frac + '00').slice(0, 2));
     if (frac.length > 2 && Number(frac[2]) >= 5) cents += 1;
-    if (!Number.isSafeInteger(cents) || cents > 1e13) throw new FatturaFileError(`${path}: "${value}" is too large`);
+    if (!Number.isSafeInteger(cents) || cents > 1e13) throw new FatturaFileError(coded('amount-too-large', { path, value }));
     return m[1] === '-' ? -cents : cents;
   }
 
@@ -118,13 +117,13 @@ class Reader {
   number(value: string, path: string): number {
     const s = value.trim().replace(/^(-?\d+),(\d+)$/, '$1.$2');
     const n = Number(s);
-    if (s === '' || !Number.isFinite(n)) throw new FatturaFileError(`${path}: "${value}" is not a number`);
+    if (s === '' || !Number.isFinite(n)) throw new FatturaFileError(coded('not-a-number', { path, value }));
     return n;
   }
 
   date(value: string, path: string): string {
     const day = value.trim().slice(0, 10);
-    if (!isIsoDate(day)) throw new FatturaFileError(`${path}: "${value}" is not a date (YYYY-MM-DD)`);
+    if (!isIsoDate(day)) throw new FatturaFileError(coded('not-a-date', { path, value }));
     if (value.trim().length > 10) this.tolerated.push(`${path}: "${value}" carries a time or zone; the date ${day} is used`);
     return day;
   }
@@ -136,7 +135,7 @@ function party(r: Reader, anagraficaHolder: Node | null, ids: Node | null, sede:
   const denominazione = r.text(anagrafica, 'Denominazione');
   const person = [r.text(anagrafica, 'Nome'), r.text(anagrafica, 'Cognome')].filter(Boolean).join(' ');
   const name = denominazione ?? (person || null);
-  if (!name) throw new FatturaFileError(`${path}: no Denominazione or Nome/Cognome`);
+  if (!name) throw new FatturaFileError(coded('party-no-name', { path }));
   const street = [r.text(sede, 'Indirizzo'), r.text(sede, 'NumeroCivico')].filter(Boolean).join(' ');
   return {
     name,
@@ -160,7 +159,7 @@ function instalmentsOf(r: Reader, body: Node, issueDate: string, bodyPath: strin
     r.nodes(dp, 'DettaglioPagamento').forEach((d, k) => {
       const p = `${path}/DettaglioPagamento[${k + 1}]`;
       const amount = r.optCents(d, 'ImportoPagamento', p);
-      if (amount === null) throw new FatturaFileError(`${p}/ImportoPagamento is missing`);
+      if (amount === null) throw new FatturaFileError(coded('field-missing', { path: `${p}/ImportoPagamento` }));
       const explicit = r.text(d, 'DataScadenzaPagamento');
       let dueDate: string | null = explicit ? r.date(explicit, `${p}/DataScadenzaPagamento`) : null;
       const days = r.text(d, 'GiorniTerminiPagamento');
@@ -184,7 +183,7 @@ function ordinaryLines(r: Reader, beni: Node | null, path: string): FatturaLine[
     const quantity = qtyText === null ? 1 : Math.abs(r.number(qtyText, `${p}/Quantita`)) || 1;
     const unit = r.optCents(l, 'PrezzoUnitario', p);
     const total = r.optCents(l, 'PrezzoTotale', p);
-    if (unit === null && total === null) throw new FatturaFileError(`${p}: neither PrezzoUnitario nor PrezzoTotale`);
+    if (unit === null && total === null) throw new FatturaFileError(coded('line-no-price', { path: p }));
     if (total === null) r.tolerated.push(`${p}/PrezzoTotale is missing; computed from quantity × price`);
     return {
       lineNo: Number(r.text(l, 'NumeroLinea') ?? i + 1) || i + 1,
@@ -203,7 +202,7 @@ function ordinarySummary(r: Reader, beni: Node | null, path: string): FatturaVat
     const p = `${path}/DatiRiepilogo[${i + 1}]`;
     const net = r.optCents(s, 'ImponibileImporto', p);
     const vat = r.optCents(s, 'Imposta', p);
-    if (net === null) throw new FatturaFileError(`${p}/ImponibileImporto is missing`);
+    if (net === null) throw new FatturaFileError(coded('field-missing', { path: `${p}/ImponibileImporto` }));
     return { vatRate: r.number(r.required(s, 'AliquotaIVA', p), `${p}/AliquotaIVA`), natura: r.text(s, 'Natura'), netCents: net, vatCents: vat ?? 0 };
   });
 }
@@ -215,7 +214,7 @@ function simplifiedLines(r: Reader, body: Node, path: string): { lines: FatturaL
   r.nodes(body, 'DatiBeniServizi').forEach((b, i) => {
     const p = `${path}/DatiBeniServizi[${i + 1}]`;
     const gross = r.optCents(b, 'Importo', p);
-    if (gross === null) throw new FatturaFileError(`${p}/Importo is missing`);
+    if (gross === null) throw new FatturaFileError(coded('field-missing', { path: `${p}/Importo` }));
     const iva = r.node(b, 'DatiIVA');
     const tax = r.optCents(iva, 'Imposta', `${p}/DatiIVA`);
     const rateText = r.text(iva, 'Aliquota');
@@ -240,21 +239,21 @@ function fingerprint(inv: Omit<FatturaInvoice, 'hash' | 'tolerated' | 'body' | '
 
 /** Parses FatturaPA text. Throws FatturaFileError naming the problem; returns SDI notices as such. */
 export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = []): ParsedFattura {
-  if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) throw new FatturaFileError('contains a DOCTYPE or ENTITY declaration, which FatturaPA does not allow');
+  if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) throw new FatturaFileError(coded('xml-doctype'));
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new FatturaFileError(`is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}) — truncated or damaged?`);
+  if (valid !== true) throw new FatturaFileError(coded('xml-not-well-formed', { line: valid.err.line, column: valid.err.col, detail: valid.err.msg }));
   let doc: Node;
   try {
     doc = parser.parse(xml) as Node;
   } catch (e) {
-    throw new FatturaFileError(`cannot be parsed as XML (${(e as Error).message})`);
+    throw new FatturaFileError(coded('xml-unparsable', { detail: (e as Error).message }));
   }
   const roots = Object.keys(doc).filter((k) => !k.startsWith('?') && !k.startsWith('#'));
   const rootName = roots[0];
-  if (!rootName) throw new FatturaFileError('has no root element');
+  if (!rootName) throw new FatturaFileError(coded('xml-no-root'));
   if (SDI_NOTICES.has(rootName)) return { kind: 'notice', root: rootName };
   const simplified = rootName === 'FatturaElettronicaSemplificata';
-  if (rootName !== 'FatturaElettronica' && !simplified) throw new FatturaFileError(`is not a FatturaPA invoice (root element <${rootName}>)`);
+  if (rootName !== 'FatturaElettronica' && !simplified) throw new FatturaFileError(coded('not-fatturapa', { root: rootName }));
   const root = isNode(doc[rootName]) ? (doc[rootName] as Node) : {};
   const tolerated: string[] = [...fileTolerated];
   const r = new Reader(tolerated);
@@ -270,22 +269,22 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
     tolerated.push(`versione "${versione ?? ''}" is not FPR12/FPA12: read as ${format}`);
   }
   const header = r.node(root, 'FatturaElettronicaHeader');
-  if (!header) throw new FatturaFileError('FatturaElettronicaHeader is missing');
+  if (!header) throw new FatturaFileError(coded('field-missing', { path: 'FatturaElettronicaHeader' }));
   const ced = r.node(header, 'CedentePrestatore');
   const ces = r.node(header, 'CessionarioCommittente');
-  if (!ced) throw new FatturaFileError('FatturaElettronicaHeader/CedentePrestatore is missing');
-  if (!ces) throw new FatturaFileError('FatturaElettronicaHeader/CessionarioCommittente is missing');
+  if (!ced) throw new FatturaFileError(coded('field-missing', { path: 'FatturaElettronicaHeader/CedentePrestatore' }));
+  if (!ces) throw new FatturaFileError(coded('field-missing', { path: 'FatturaElettronicaHeader/CessionarioCommittente' }));
   const issuer = simplified
     ? party(r, null, ced, r.node(ced, 'Sede'), ced, 'CedentePrestatore')
     : party(r, r.node(ced, 'DatiAnagrafici'), r.node(ced, 'DatiAnagrafici'), r.node(ced, 'Sede'), null, 'CedentePrestatore');
   const customer = simplified
     ? party(r, null, r.node(ces, 'IdentificativiFiscali'), r.node(r.node(ces, 'AltriDatiIdentificativi'), 'Sede'), r.node(ces, 'AltriDatiIdentificativi'), 'CessionarioCommittente')
     : party(r, r.node(ces, 'DatiAnagrafici'), r.node(ces, 'DatiAnagrafici'), r.node(ces, 'Sede'), null, 'CessionarioCommittente');
-  if (!issuer.vatCode && !issuer.codiceFiscale) throw new FatturaFileError('CedentePrestatore has neither IdFiscaleIVA nor CodiceFiscale');
+  if (!issuer.vatCode && !issuer.codiceFiscale) throw new FatturaFileError(coded('issuer-no-id'));
   if (!customer.vatCode && !customer.codiceFiscale) tolerated.push('CessionarioCommittente has neither IdFiscaleIVA nor CodiceFiscale: the client is matched by name');
 
   const bodies = r.nodes(root, 'FatturaElettronicaBody');
-  if (bodies.length === 0) throw new FatturaFileError('has no FatturaElettronicaBody');
+  if (bodies.length === 0) throw new FatturaFileError(coded('no-body'));
   const headerTolerated = [...tolerated];
   const invoices = bodies.map((body, index) => {
     const own: string[] = [...headerTolerated];
@@ -293,9 +292,9 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
     const path = `FatturaElettronicaBody[${index + 1}]`;
     const dgd = br.node(br.node(body, 'DatiGenerali'), 'DatiGeneraliDocumento');
     const dgdPath = `${path}/DatiGenerali/DatiGeneraliDocumento`;
-    if (!dgd) throw new FatturaFileError(`${dgdPath} is missing`);
+    if (!dgd) throw new FatturaFileError(coded('field-missing', { path: dgdPath }));
     const documentType = br.required(dgd, 'TipoDocumento', dgdPath).toUpperCase();
-    if (!DOCUMENT_TYPES.has(documentType)) throw new FatturaFileError(`${dgdPath}/TipoDocumento: "${documentType}" is not a FatturaPA document type (TD01…TD29)`);
+    if (!DOCUMENT_TYPES.has(documentType)) throw new FatturaFileError(coded('bad-document-type', { path: `${dgdPath}/TipoDocumento`, value: documentType }));
     const number = br.required(dgd, 'Numero', dgdPath);
     const issueDate = br.date(br.required(dgd, 'Data', dgdPath), `${dgdPath}/Data`);
     const currency = (br.text(dgd, 'Divisa') ?? 'EUR').toUpperCase();
@@ -303,7 +302,7 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
     const { lines, summary } = simplified
       ? simplifiedLines(br, body, path)
       : { lines: ordinaryLines(br, br.node(body, 'DatiBeniServizi'), beniPath), summary: ordinarySummary(br, br.node(body, 'DatiBeniServizi'), beniPath) };
-    if (lines.length === 0) throw new FatturaFileError(`${beniPath} has no lines`);
+    if (lines.length === 0) throw new FatturaFileError(coded('no-lines', { path: beniPath }));
     let vatSummary = summary;
     if (vatSummary.length === 0) {
       own.push(`${beniPath}/DatiRiepilogo is missing; the VAT summary is computed from the lines`);

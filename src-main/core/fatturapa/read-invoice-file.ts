@@ -5,14 +5,15 @@ import { decodeXmlBytes } from './decode-xml-bytes';
 import { base64Payload, extractSignedContent, looksLikeDer } from './extract-signed-content';
 import { FatturaFileError, type FatturaFileResult } from './fatturapa-types';
 import { parseFatturaPa } from './parse-fatturapa';
+import { coded } from '../import/import-message';
 
 /** SDI allows 5 MB per file; anything much larger is not an invoice. */
 export const MAX_INVOICE_FILE_BYTES = 16 * 1024 * 1024;
 
 export function readInvoiceFile(name: string, bytes: Uint8Array): FatturaFileResult {
   try {
-    if (bytes.byteLength === 0) throw new FatturaFileError('is empty');
-    if (bytes.byteLength > MAX_INVOICE_FILE_BYTES) throw new FatturaFileError(`is ${bytes.byteLength} bytes, more than the ${MAX_INVOICE_FILE_BYTES} an invoice file may have`);
+    if (bytes.byteLength === 0) throw new FatturaFileError(coded('file-empty'));
+    if (bytes.byteLength > MAX_INVOICE_FILE_BYTES) throw new FatturaFileError(coded('file-too-large', { bytes: bytes.byteLength, max: MAX_INVOICE_FILE_BYTES }));
     const tolerated: string[] = [];
     let xmlBytes = bytes;
     const signed = name.toLowerCase().endsWith('.p7m');
@@ -23,11 +24,17 @@ export function readInvoiceFile(name: string, bytes: Uint8Array): FatturaFileRes
     }
     const decoded = decodeXmlBytes(xmlBytes);
     const parsed = parseFatturaPa(decoded.text, [...tolerated, ...decoded.tolerated]);
-    if (parsed.kind === 'notice') return { name, status: 'ignored', reason: `SDI ${parsed.root} file, not an invoice` };
+    if (parsed.kind === 'notice') {
+      const c = coded('sdi-notice', { root: parsed.root });
+      return { name, status: 'ignored', reason: c.text, message: c.message };
+    }
     return { name, status: 'ok', invoices: parsed.invoices, tolerated: parsed.invoices[0]?.tolerated ?? [] };
   } catch (e) {
-    if (e instanceof FatturaFileError) return { name, status: 'rejected', reason: e.message };
-    return { name, status: 'rejected', reason: `cannot be read (${(e as Error).message})` };
+    if (e instanceof FatturaFileError) return { name, status: 'rejected', reason: e.message, ...(e.coded ? { message: e.coded } : {}) };
+    {
+      const c = coded('cannot-read', { detail: (e as Error).message });
+      return { name, status: 'rejected', reason: c.text, message: c.message };
+    }
   }
 }
 

@@ -76,10 +76,24 @@ export function csvResultToSummary(file: string, r: ImportResult, durationMs: nu
   s.invoiceIds = r.invoiceIds;
   s.durationMs = durationMs;
   s.dateFormat = r.dateFormat;
+  // By line once, not a scan of every reject and note per row (a large file has thousands of each).
+  const byLine = <T extends { line: number }>(xs: readonly T[]) => {
+    const m = new Map<number, T[]>();
+    for (const x of xs) {
+      const list = m.get(x.line);
+      if (list) list.push(x);
+      else m.set(x.line, [x]);
+    }
+    return m;
+  };
+  const rejectsOf = byLine(r.rejects);
+  const notesOf = byLine(r.notes);
   for (const o of r.outcomes) {
-    const reasons = r.rejects.filter((x) => x.line === o.line).map((x) => (x.column ? `${x.field} (${x.column}): ${x.reason}` : x.reason));
-    const notes = r.notes.filter((n) => n.line === o.line).map((n) => `${n.field}: ${n.message}`);
-    s.items.push({ source: `${file}, line ${o.line}`, ref: o.ref, outcome: o.outcome, direction: o.outcome === 'rejected' ? null : 'issued', reason: reasons.join('; ') || null, notes });
+    const reasons = (rejectsOf.get(o.line) ?? []).map((x) => (x.column ? `${x.field} (${x.column}): ${x.reason}` : x.reason));
+    const lineNotes = notesOf.get(o.line) ?? [];
+    const notes = lineNotes.map((n) => `${n.field}: ${n.message}`);
+    const noteMessages = lineNotes.map((n) => (n.code ? { code: n.code.code, params: { ...n.code.params, field: n.field } } : null));
+    s.items.push({ source: `${file}, line ${o.line}`, ref: o.ref, outcome: o.outcome, direction: o.outcome === 'rejected' ? null : 'issued', reason: reasons.join('; ') || null, notes, noteMessages });
   }
   return s;
 }

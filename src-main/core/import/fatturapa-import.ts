@@ -1,18 +1,20 @@
 // `openfatture import fatturapa PATH…` and the Import page: FatturaPA files, folders and zip archives
 // → invoices. Three steps, so the main thread never blocks: (1) expand the sources into files (async
 // folder walk, archives inflated off-thread by zlib), (2) read them in the worker process in chunks
-// (signatures, encodings, XML), (3) write the documents in small transactions, yielding between them.
+// (signatures, encodings, XML), (3) write the documents in transactions of a few milliseconds each,
+// yielding to the event loop between them. The reading can be kept and written again (dry run, then import).
 // Idempotent on the natural key (issuer, document type, number, date): a document already imported
 // with the same content is skipped, one with the same key and other content is reported, never
-// merged. Each transaction holds whole files, so a killed import keeps what it committed and a re-run
-// skips it. A dry run goes through exactly the same steps and rolls every transaction back.
+// merged. Each transaction holds whole documents, so a killed import keeps what it committed and a
+// re-run skips it. A dry run goes through exactly the same steps and rolls every transaction back.
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, daysBetween } from '../dates';
 import type { ClientService } from '../domain/client-service';
 import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { InputError } from '../errors';
-import type { FatturaFileResult, FatturaInvoice } from '../fatturapa/fatturapa-types';
+import type { FatturaInvoice } from '../fatturapa/fatturapa-types';
+import { appMethodOf } from '../fatturapa/payment-methods';
 import type { Logger } from '../logger';
 import type { Progress } from '../worker/protocol';
 import type { WorkerHost } from '../worker/worker-host';
@@ -22,6 +24,11 @@ import { DEFAULT_BUDGET, expandSources, type ArchiveBudget, type ImportSource } 
 import { readFatturaInWorker } from './fatturapa-jobs';
 import { PartyClientResolver } from './party-client';
 import { SqlRunner } from '../db/sql-runner';
+import { isCreditNote } from '../domain/document-types';
+import { coded, type CodedText } from './import-message';
+
+/** An item's reason: the English text and its code. */
+const said = (c: CodedText | null): Pick<ImportItem, 'reason' | 'reasonMessage'> => ({ reason: c?.text ?? null, reasonMessage: c?.message ?? null });
 
 export interface FatturaPaImportDeps {
   sqlite: BetterSqlite3.Database;
@@ -36,62 +43,110 @@ export interface FatturaPaImportOptions {
   firm?: string;
   onProgress?: (p: Progress) => void;
   budget?: ArchiveBudget;
-  /** Files per worker call and documents per transaction (benchmarks tune them). */
+  /** Files per worker call (benchmarks tune it). */
   readChunk?: number;
-  writeChunk?: number;
+  /**
+   * Milliseconds of writing per transaction before it commits and yields to the event loop (at least
+   * one document each): what keeps the main thread responsive on a slow or loaded machine.
+   */
+  writeBudgetMs?: number;
 }
 
-/** ModalitaPagamento → the app's payment methods. */
-const METHOD: Record<string, string> = {
-  MP01: 'contanti', MP02: 'assegno', MP03: 'assegno', MP05: 'bonifico', MP07: 'altro', MP08: 'carta',
-  MP09: 'rid', MP10: 'rid', MP11: 'rid', MP12: 'riba', MP19: 'rid', MP20: 'rid', MP21: 'rid',
-};
+/** Writing yields after this long: well under a frame budget of the UI's 50 ms. */
+export const DEFAULT_WRITE_BUDGET_MS = 8;
 
 class DryRunRollback extends Error {}
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-interface Doc {
+/** One document read from a file: a file with several bodies gives several. */
+export interface Doc {
   file: string;
   invoice: FatturaInvoice;
 }
 
-/** Reads, classifies and writes FatturaPA sources; returns the summary (counts, one item per document). */
-export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readonly ImportSource[], options: FatturaPaImportOptions = {}): Promise<ImportSummary> {
+/**
+ * What the sources contain, read once: their documents and the files that could not be read or are
+ * not invoices. The Import page keeps it between the dry run and the import of the same files, so the
+ * files are read once however many times the summary is asked for.
+ */
+export interface FatturaPaReading {
+  files: number;
+  /** Files rejected or ignored while reading (one item each). */
+  items: ImportItem[];
+  docs: readonly Doc[];
+}
+
+/** Expands folders and archives and reads every file in the worker, a chunk at a time. */
+export async function readFatturaPaSources(worker: WorkerHost, sources: readonly ImportSource[], options: Pick<FatturaPaImportOptions, 'onProgress' | 'budget' | 'readChunk'> = {}): Promise<FatturaPaReading> {
+  const progress = options.onProgress ?? (() => undefined);
+  const readChunk = options.readChunk ?? 100;
+  const items: ImportItem[] = [];
+  const docs: Doc[] = [];
+  let found = 0;
+  let read = 0;
+  let unreadable = 0;
+  // Expanding folders and archives (main thread, async) overlaps with reading (the worker): chunks
+  // are sent as they fill, with up to two in flight so the worker never waits for the next one, and
+  // their results are taken in the order they were sent.
+  const inFlight: Promise<void>[] = [];
+  const send = (chunk: { name: string; bytes: Uint8Array }[]) => {
+    const done = readFatturaInWorker(worker, chunk).then(
+      (results) => results,
+      (e: unknown) => chunk.map((f) => {
+        const c = coded('read-failed', { detail: (e as Error).message });
+        return { name: f.name, status: 'rejected' as const, reason: c.text, message: c.message };
+      }),
+    );
+    const previous = inFlight[inFlight.length - 1] ?? Promise.resolve();
+    inFlight.push(
+      Promise.all([previous, done]).then(([, results]) => {
+        for (const r of results) {
+          if (r.status === 'ok') for (const invoice of r.invoices) docs.push({ file: r.invoices.length > 1 ? `${r.name} (body ${invoice.body} of ${invoice.bodies})` : r.name, invoice });
+          else items.push({ source: r.name, ref: null, outcome: r.status, direction: null, reason: r.reason, reasonMessage: r.message ?? null, notes: [] });
+        }
+        read += chunk.length;
+        progress({ step: 'reading', current: read, total: found });
+      }),
+    );
+  };
+  const drainTo = async (max: number) => {
+    while (inFlight.length > max) await inFlight.shift();
+  };
+  let chunk: { name: string; bytes: Uint8Array }[] = [];
+  progress({ step: 'reading', current: 0, total: 0 });
+  for await (const e of expandSources(sources, options.budget ?? DEFAULT_BUDGET)) {
+    if (e.bytes) {
+      found++;
+      chunk.push({ name: e.name, bytes: e.bytes });
+      if (chunk.length >= readChunk) {
+        await drainTo(1);
+        send(chunk);
+        chunk = [];
+      }
+    } else if (e.problem) {
+      items.push({ source: e.name, ref: null, outcome: 'rejected', direction: null, reason: e.problem, reasonMessage: e.message ?? null, notes: [] });
+      unreadable++;
+    } else items.push({ source: e.name, ref: null, outcome: 'ignored', direction: null, reason: e.ignored, reasonMessage: e.message ?? null, notes: [] });
+  }
+  if (chunk.length) send(chunk);
+  await drainTo(0);
+  return { files: found + unreadable, items, docs };
+}
+
+const isReading = (x: readonly ImportSource[] | FatturaPaReading): x is FatturaPaReading => !Array.isArray(x);
+
+/** Reads (unless given a reading), classifies and writes FatturaPA sources; returns the summary (counts, one item per document). */
+export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly ImportSource[] | FatturaPaReading, options: FatturaPaImportOptions = {}): Promise<ImportSummary> {
   const t0 = performance.now();
   const dryRun = options.dryRun ?? false;
   const summary = emptySummary('fatturapa', dryRun);
   const progress = options.onProgress ?? (() => undefined);
-
-  // 1. Expand folders and archives.
-  const files: { name: string; bytes: Uint8Array }[] = [];
-  for await (const e of expandSources(sources, options.budget ?? DEFAULT_BUDGET)) {
-    if (e.bytes) files.push({ name: e.name, bytes: e.bytes });
-    else if (e.problem) addItem(summary, { source: e.name, ref: null, outcome: 'rejected', direction: null, reason: e.problem, notes: [] });
-    else addItem(summary, { source: e.name, ref: null, outcome: 'ignored', direction: null, reason: e.ignored, notes: [] });
-    if (files.length % 500 === 0) progress({ step: 'collecting', current: files.length, total: 0 });
-  }
-  summary.files = files.length + summary.rejected;
-
-  // 2. Read them in the worker, a chunk at a time (bounded messages, steady progress).
-  const readChunk = options.readChunk ?? 100;
-  const docs: Doc[] = [];
-  progress({ step: 'reading', current: 0, total: files.length });
-  for (let i = 0; i < files.length; i += readChunk) {
-    const chunk = files.slice(i, i + readChunk);
-    let results: FatturaFileResult[];
-    try {
-      results = await readFatturaInWorker(deps.worker, chunk);
-    } catch (e) {
-      results = chunk.map((f) => ({ name: f.name, status: 'rejected' as const, reason: `could not be read: ${(e as Error).message}` }));
-    }
-    for (const r of results) {
-      if (r.status === 'ok') for (const invoice of r.invoices) docs.push({ file: r.invoices.length > 1 ? `${r.name} (body ${invoice.body} of ${invoice.bodies})` : r.name, invoice });
-      else addItem(summary, { source: r.name, ref: null, outcome: r.status, direction: null, reason: r.reason, notes: [] });
-    }
-    progress({ step: 'reading', current: Math.min(i + readChunk, files.length), total: files.length });
-  }
-  files.length = 0;
+  const reading = isReading(input) ? input : await readFatturaPaSources(deps.worker, input, options);
+  if (isReading(input)) progress({ step: 'reading', current: reading.docs.length, total: reading.docs.length });
+  for (const item of reading.items) addItem(summary, item);
+  summary.files = reading.files;
+  const docs = reading.docs;
   summary.documents = docs.length;
 
   // 3. Which party is the user's firm.
@@ -121,36 +176,41 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
   const resolver = new PartyClientResolver(deps.sqlite, deps.clients);
   const seen = new Map<string, { hash: string; file: string }>();
   const createdClients = new Set<string>();
-  const writeChunk = options.writeChunk ?? 20;
-  progress({ step: 'importing', current: 0, total: docs.length });
-  for (let i = 0; i < docs.length; i += writeChunk) {
-    const batch = docs.slice(i, i + writeChunk);
-    const items: ImportItem[] = [];
-    const ids: number[] = [];
-    let clientsCreated = 0;
-    const sql = SqlRunner.of(deps.sqlite);
-    const run = () => sql.transaction(() => {
-      for (const d of batch) {
-        const before = { clientsCreated };
-        try {
-          sql.transaction(() => {
-            const item = writeDocument(d, firm!, store, resolver, seen, (key) => {
-              if (!createdClients.has(key)) {
-                createdClients.add(key);
-                clientsCreated++;
-              }
-            }, ids);
-            items.push(item);
-          });
-        } catch (e) {
-          clientsCreated = before.clientsCreated;
-          items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, reason: `could not be written: ${(e as Error).message}`, notes: d.invoice.tolerated });
-        }
+  const budget = options.writeBudgetMs ?? DEFAULT_WRITE_BUDGET_MS;
+  let items: ImportItem[] = [];
+  let ids: number[] = [];
+  let clientsCreated = 0;
+  let i = 0;
+  const countClient = (key: string) => {
+    if (!createdClients.has(key)) {
+      createdClients.add(key);
+      clientsCreated++;
+    }
+  };
+  // Each document in its own savepoint: one failing half-way leaves nothing behind.
+  const sql = SqlRunner.of(deps.sqlite);
+  const writeOne = (d: Doc) => sql.transaction(() => items.push(writeDocument(d, firm!, store, resolver, seen, countClient, ids)));
+  const writeSome = (started: number) => sql.transaction(() => {
+    // Whole documents only, until the time budget is spent: a killed import keeps what it committed.
+    do {
+      const d = docs[i++]!;
+      const before = clientsCreated;
+      try {
+        writeOne(d);
+      } catch (e) {
+        clientsCreated = before;
+        items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, ...said(coded('write-failed', { detail: (e as Error).message })), notes: d.invoice.tolerated });
       }
-      if (dryRun) throw new DryRunRollback();
-    }, 'immediate');
+    } while (i < docs.length && performance.now() - started < budget);
+    if (dryRun) throw new DryRunRollback();
+  }, 'immediate');
+  progress({ step: 'importing', current: 0, total: docs.length });
+  while (i < docs.length) {
+    items = [];
+    ids = [];
+    clientsCreated = 0;
     try {
-      run();
+      writeSome(performance.now());
     } catch (e) {
       if (!(e instanceof DryRunRollback)) throw e;
     }
@@ -160,7 +220,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, sources: readon
     }
     summary.clientsCreated += clientsCreated;
     if (!dryRun) for (const id of ids) summary.invoiceIds.push(id);
-    progress({ step: 'importing', current: Math.min(i + writeChunk, docs.length), total: docs.length });
+    progress({ step: 'importing', current: i, total: docs.length });
     await tick();
   }
   summary.durationMs = performance.now() - t0;
@@ -183,21 +243,21 @@ function writeDocument(
   const year = Number(inv.issueDate.slice(0, 4));
   const ref = invoiceLabel(inv.number, year);
   const notes = [...inv.tolerated];
-  const item = (outcome: ImportItem['outcome'], direction: ImportItem['direction'], reason: string | null): ImportItem => ({ source: d.file, ref, outcome, direction, reason, notes });
+  const item = (outcome: ImportItem['outcome'], direction: ImportItem['direction'], reason: CodedText | null): ImportItem => ({ source: d.file, ref, outcome, direction, ...said(reason), notes });
   const direction = directionOf(firm, inv);
   if (!direction) {
-    return item('rejected', null, `neither the issuer (${inv.issuer.name}) nor the customer (${inv.customer.name}) is your firm (${firm.name}${firm.partitaIva ? `, P.IVA ${firm.partitaIva}` : ''})`);
+    return item('rejected', null, coded('not-your-firm', { issuer: inv.issuer.name, customer: inv.customer.name, firm: `${firm.name}${firm.partitaIva ? `, P.IVA ${firm.partitaIva}` : ''}` }));
   }
   const numberProblem = invoiceNumberProblem(inv.number);
-  if (numberProblem) return item('rejected', direction, `Numero ${numberProblem}`);
-  if (inv.currency !== 'EUR') return item('rejected', direction, `amounts are in ${inv.currency}; only EUR invoices can be imported`);
+  if (numberProblem) return item('rejected', direction, coded('number-invalid', { detail: numberProblem }));
+  if (inv.currency !== 'EUR') return item('rejected', direction, coded('not-eur', { currency: inv.currency }));
   const supplierKey = inv.issuer.vatCode ? `${inv.issuer.vatCountry ?? 'IT'}${inv.issuer.vatCode}` : inv.issuer.codiceFiscale!;
   const key = direction === 'issued' ? `I|${inv.documentType}|${inv.number}|${inv.issueDate}` : `R|${supplierKey}|${inv.documentType}|${inv.number}|${inv.issueDate}`;
   const earlier = seen.get(key);
   if (earlier) {
     return earlier.hash === inv.hash
-      ? item('skipped', direction, `same invoice as ${earlier.file}`)
-      : item('rejected', direction, `same issuer, type, number and date as ${earlier.file}, but different content: not merged`);
+      ? item('skipped', direction, coded('same-as-earlier-file', { file: earlier.file }))
+      : item('rejected', direction, coded('conflicts-with-earlier-file', { file: earlier.file }));
   }
   seen.set(key, { hash: inv.hash, file: d.file });
 
@@ -205,8 +265,8 @@ function writeDocument(
     const existing = store.received(supplierKey, inv.documentType, inv.number, inv.issueDate);
     if (existing) {
       return existing.source_hash === inv.hash
-        ? item('skipped', direction, 'already imported')
-        : item('rejected', direction, 'already imported with different content (the file changed): not merged');
+        ? item('skipped', direction, coded('already-imported'))
+        : item('rejected', direction, coded('changed-since-import'));
     }
     store.insertReceived({
       supplierName: inv.issuer.name,
@@ -234,16 +294,16 @@ function writeDocument(
 
   const existing = store.issued(year, inv.number, inv.documentType);
   if (existing) {
-    if (existing.issue_date !== inv.issueDate) return item('rejected', direction, `number ${ref} (${inv.documentType}) is already used by the invoice of ${existing.issue_date}`);
-    if (existing.source !== 'fatturapa') return item('rejected', direction, `invoice ${ref} of ${inv.issueDate} already exists (${existing.source === 'app' ? 'created in the app' : 'imported from CSV'}): not merged`);
-    return existing.source_hash === inv.hash ? item('skipped', direction, 'already imported') : item('rejected', direction, 'already imported with different content (the file changed): not merged');
+    if (existing.issue_date !== inv.issueDate) return item('rejected', direction, coded('number-used', { ref, type: inv.documentType, date: existing.issue_date }));
+    if (existing.source !== 'fatturapa') return item('rejected', direction, coded(existing.source === 'app' ? 'exists-from-app' : 'exists-from-csv', { ref, date: inv.issueDate }));
+    return existing.source_hash === inv.hash ? item('skipped', direction, coded('already-imported')) : item('rejected', direction, coded('changed-since-import'));
   }
   const client = resolver.resolve(inv.customer);
   for (const n of client.notes) notes.push(n);
   if (client.created) clientCreated(client.key);
-  const credit = inv.documentType === 'TD04' || inv.documentType === 'TD08';
+  const credit = isCreditNote(inv.documentType);
   const dueAmount = inv.totalCents - inv.ritenutaCents;
-  let instalments = inv.instalments.filter((p) => p.amountCents > 0).map((p) => ({ dueDate: p.dueDate, amountCents: p.amountCents, method: METHOD[p.method] ?? 'altro', iban: p.iban }));
+  let instalments = inv.instalments.filter((p) => p.amountCents > 0).map((p) => ({ dueDate: p.dueDate, amountCents: p.amountCents, method: appMethodOf(p.method), iban: p.iban }));
   const undated = instalments.filter((p) => p.dueDate === null).length;
   if (undated) notes.push(`${undated} instalment(s) without a due date: due on the issue date`);
   if (credit) {

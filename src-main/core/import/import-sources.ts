@@ -7,6 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import yauzl from 'yauzl';
 import { InputError } from '../errors';
+import { coded, type CodedText, type ImportMessage } from './import-message';
 
 export type ImportSource = { kind: 'path'; path: string } | { kind: 'file'; name: string; bytes: Uint8Array };
 
@@ -18,6 +19,8 @@ export interface SourceEntry {
   problem: string | null;
   /** Not an invoice file (another extension); listed, not an error. */
   ignored: string | null;
+  /** `problem` or `ignored` with its code. */
+  message?: ImportMessage;
 }
 
 export interface ArchiveBudget {
@@ -52,6 +55,16 @@ class Budget {
 }
 
 const entry = (name: string, over: Partial<SourceEntry>): SourceEntry => ({ name, bytes: null, problem: null, ignored: null, ...over });
+const problem = (name: string, c: CodedText): SourceEntry => entry(name, { problem: c.text, message: c.message });
+const ignored = (name: string, c: CodedText): SourceEntry => entry(name, { ignored: c.text, message: c.message });
+
+// eslint-disable-next-line no-control-regex -- control characters are exactly what is replaced
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/** A name as a label that cannot break a line or turn text around: control and direction characters as \u{…}. */
+export function printable(name: string): string {
+  return name.replace(UNPRINTABLE, (c) => `\\u{${c.codePointAt(0)!.toString(16)}}`);
+}
 
 function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
@@ -86,7 +99,7 @@ async function* expandZip(label: string, bytes: Uint8Array, budget: Budget, dept
   try {
     zip = await openZip(bytes);
   } catch (e) {
-    yield entry(label, { problem: `is not a readable zip archive (${(e as Error).message})` });
+    yield problem(label, coded('zip-unreadable', { detail: (e as Error).message }));
     return;
   }
   try {
@@ -108,34 +121,34 @@ async function* expandZip(label: string, bytes: Uint8Array, budget: Budget, dept
       if (!next) return;
       const raw = next.fileName as unknown as Buffer;
       const name = yauzl.getFileNameLowLevel(next.generalPurposeBitFlag, raw, next.extraFields, false);
-      const shown = `${label} › ${name}`;
+      const shown = `${label} › ${printable(name)}`;
       if (name.endsWith('/')) continue;
       budget.count(label);
-      const bad = yauzl.validateFileName(name);
+      const bad = yauzl.validateFileName(name) ?? (printable(name) !== name ? 'control or text-direction characters' : null);
       if (bad) {
-        yield entry(shown, { problem: `unsafe name in the archive (${bad})` });
+        yield problem(shown, coded('zip-unsafe-name', { detail: bad }));
         continue;
       }
       const base = name.split('/').pop() ?? name;
       if (base.startsWith('.') || name.startsWith('__MACOSX/')) continue;
       const kind = kindOfName(name);
       if (kind === 'other' || kind === 'csv') {
-        yield entry(shown, { ignored: 'not an .xml, .p7m or .zip file' });
+        yield ignored(shown, coded('not-xml-p7m-zip'));
         continue;
       }
       if (kind === 'zip' && depth >= budget.limits.maxDepth) {
-        yield entry(shown, { problem: `archive nested more than ${budget.limits.maxDepth} levels deep` });
+        yield problem(shown, coded('zip-too-deep', { max: budget.limits.maxDepth }));
         continue;
       }
       if (next.uncompressedSize > budget.limits.maxEntryBytes) {
-        yield entry(shown, { problem: `larger than ${budget.limits.maxEntryBytes} bytes uncompressed` });
+        yield problem(shown, coded('zip-entry-too-large', { max: budget.limits.maxEntryBytes }));
         continue;
       }
       let content: Uint8Array;
       try {
         content = await readEntry(zip, next, budget.limits.maxEntryBytes);
       } catch (e) {
-        yield entry(shown, { problem: `cannot be read from the archive (${(e as Error).message})` });
+        yield problem(shown, coded('zip-entry-unreadable', { detail: (e as Error).message }));
         continue;
       }
       budget.take(content.byteLength, label);
@@ -144,7 +157,7 @@ async function* expandZip(label: string, bytes: Uint8Array, budget: Budget, dept
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    yield entry(label, { problem: `the archive is damaged (${(e as Error).message})` });
+    yield problem(label, coded('zip-damaged', { detail: (e as Error).message }));
   } finally {
     zip.close();
   }
@@ -155,9 +168,9 @@ async function* walk(dir: string, label: string, budget: Budget): AsyncGenerator
   for (const d of names) {
     if (d.name.startsWith('.')) continue;
     const full = path.join(dir, d.name);
-    const shown = `${label}/${d.name}`;
+    const shown = `${label}/${printable(d.name)}`;
     if (d.isSymbolicLink()) {
-      yield entry(shown, { ignored: 'symbolic link, not followed' });
+      yield ignored(shown, coded('symlink-ignored'));
       continue;
     }
     if (d.isDirectory()) yield* walk(full, shown, budget);
@@ -168,14 +181,14 @@ async function* walk(dir: string, label: string, budget: Budget): AsyncGenerator
 async function* fromFile(file: string, shown: string, budget: Budget): AsyncGenerator<SourceEntry> {
   const kind = kindOfName(file);
   if (kind === 'other' || kind === 'csv') {
-    yield entry(shown, { ignored: 'not an .xml, .p7m or .zip file' });
+    yield ignored(shown, coded('not-xml-p7m-zip'));
     return;
   }
   budget.count(shown);
   const size = (await fs.stat(file)).size;
   const limit = kind === 'zip' ? budget.limits.maxTotalBytes : budget.limits.maxEntryBytes;
   if (size > limit) {
-    yield entry(shown, { problem: `is ${size} bytes, more than ${limit}` });
+    yield problem(shown, coded('file-too-large', { bytes: size, max: limit }));
     return;
   }
   const bytes = new Uint8Array(await fs.readFile(file));
@@ -197,7 +210,7 @@ export async function* expandSources(sources: readonly ImportSource[], limits: A
         budget.count(s.name);
         budget.take(s.bytes.byteLength, s.name);
         yield entry(s.name, { bytes: s.bytes });
-      } else yield entry(s.name, { ignored: 'not an .xml, .p7m or .zip file' });
+      } else yield ignored(s.name, coded('not-xml-p7m-zip'));
       continue;
     }
     let stat;
@@ -206,7 +219,7 @@ export async function* expandSources(sources: readonly ImportSource[], limits: A
     } catch (e) {
       throw new InputError(`path: cannot read "${s.path}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'path');
     }
-    const label = path.basename(s.path);
+    const label = printable(path.basename(s.path));
     if (stat.isDirectory()) yield* walk(s.path, label, budget);
     else yield* fromFile(s.path, label, budget);
   }

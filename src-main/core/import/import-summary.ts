@@ -3,6 +3,7 @@
 // with its reason and what was tolerated. Shared by the FatturaPA and CSV imports, the CLI and the
 // Import page (which offers it as a download).
 import type { Firm, FirmCandidate } from './firm';
+import type { ImportMessage } from './import-message';
 
 export type ImportOutcome = 'added' | 'updated' | 'skipped' | 'rejected' | 'ignored';
 
@@ -16,6 +17,10 @@ export interface ImportItem {
   reason: string | null;
   /** What was tolerated or defaulted. */
   notes: string[];
+  /** `reason` with its stable code (the Import page says it in the UI's language). */
+  reasonMessage?: ImportMessage | null;
+  /** Beside `notes`, one each: the note's code, or null for a note without one (shown in English). */
+  noteMessages?: (ImportMessage | null)[];
 }
 
 export interface ImportSummary {

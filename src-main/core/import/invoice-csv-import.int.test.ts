@@ -63,9 +63,9 @@ const ITALIAN_MAP = parseMapSpec([
 const opts = (o: Partial<ImportOptions> = {}): ImportOptions => ({ map: ITALIAN_MAP, dateFormat: 'DD/MM/YYYY', strict: false, source: 'storico.csv', ...o });
 
 describe('importInvoicesCsv', () => {
-  it('imports the valid rows, matches clients by P.IVA then name, records payments, and reports each bad row by line and field', () => {
+  it('imports the valid rows, matches clients by P.IVA then name, records payments, and reports each bad row by line and field', async () => {
     const s = services();
-    const r = importInvoicesCsv(s, ITALIAN_CSV, opts());
+    const r = await importInvoicesCsv(s, ITALIAN_CSV, opts());
     expect(r.rows).toBe(12);
     expect(r.imported).toBe(4);
     expect(r.nothingWritten).toBe(false);
@@ -104,9 +104,9 @@ describe('importInvoicesCsv', () => {
     expect(buildTrainingSet(s.sqlite).map((t) => t.target)).toEqual([36, 36]);
   });
 
-  it('--strict writes nothing when any row is invalid, but still reports every reject', () => {
+  it('--strict writes nothing when any row is invalid, but still reports every reject', async () => {
     const s = services();
-    const r = importInvoicesCsv(s, ITALIAN_CSV, opts({ strict: true }));
+    const r = await importInvoicesCsv(s, ITALIAN_CSV, opts({ strict: true }));
     expect(r.nothingWritten).toBe(true);
     expect(r.imported).toBe(0);
     expect(r.rejected).toBe(8);
@@ -114,11 +114,11 @@ describe('importInvoicesCsv', () => {
     for (const t of ['clients', 'invoices', 'invoice_lines', 'payments', 'rag_changes']) expect(count(database!, t)).toBe(0);
   });
 
-  it('reads MM/DD/YYYY dates, tab delimiters, dot decimals, headers named like the fields, and client ids', () => {
+  it('reads MM/DD/YYYY dates, tab delimiters, dot decimals, headers named like the fields, and client ids', async () => {
     const s = services();
     const existing = s.clients.create({ denominazione: 'Cliente Esistente', partitaIva: PIVA_B });
     const csv = ['client_id\tissue_date\ttotal\tpaid_date', `${existing.id}\t02/28/2025\t1234.5\t03/31/2025`, `999\t03/01/2025\t10\t`].join('\n');
-    const r = importInvoicesCsv(s, csv, { map: {}, dateFormat: 'MM/DD/YYYY', strict: false, source: 'x.csv' });
+    const r = await importInvoicesCsv(s, csv, { map: {}, dateFormat: 'MM/DD/YYYY', strict: false, source: 'x.csv' });
     expect(r.imported).toBe(1);
     expect(r.rejects).toEqual([{ line: 3, field: 'client_id', column: 'client_id', reason: 'no client with id 999' }]);
     expect(s.sqlite.prepare('SELECT client_id, issue_date, total_cents, status FROM invoices').get()).toEqual({
@@ -129,14 +129,14 @@ describe('importInvoicesCsv', () => {
     });
   });
 
-  it('rejects bad options before reading any row, naming the flag', () => {
+  it('rejects bad options before reading any row, naming the flag', async () => {
     const s = services();
     expect(() => parseMapSpec(['foo=Bar'])).toThrow(/--map: unknown field "foo"/);
     expect(() => parseMapSpec(['issue_date'])).toThrow(/--map: expected field=Column/);
-    expect(() => importInvoicesCsv(s, ITALIAN_CSV, opts({ map: { ...ITALIAN_MAP, due_date: 'Nope' } }))).toThrow(/--map: column "Nope" \(for due_date\) is not in the CSV header/);
-    expect(() => importInvoicesCsv(s, ITALIAN_CSV, opts({ dateFormat: 'DD/MM' }))).toThrow(/--date-format/);
-    expect(() => importInvoicesCsv(s, ITALIAN_CSV, opts({ delimiter: ';;' }))).toThrow(/--delimiter/);
-    expect(() => importInvoicesCsv(s, 'a,b\n1,2', opts({ map: {} }))).toThrow(/no column for issue_date/);
+    await expect(importInvoicesCsv(s, ITALIAN_CSV, opts({ map: { ...ITALIAN_MAP, due_date: 'Nope' } }))).rejects.toThrow(/--map: column "Nope" \(for due_date\) is not in the CSV header/);
+    await expect(importInvoicesCsv(s, ITALIAN_CSV, opts({ dateFormat: 'DD/MM' }))).rejects.toThrow(/--date-format/);
+    await expect(importInvoicesCsv(s, ITALIAN_CSV, opts({ delimiter: ';;' }))).rejects.toThrow(/--delimiter/);
+    await expect(importInvoicesCsv(s, 'a,b\n1,2', opts({ map: {} }))).rejects.toThrow(/no column for issue_date/);
     expect(count(database!, 'invoices')).toBe(0);
   });
 });
@@ -193,52 +193,54 @@ describe('CSV import for a new user', () => {
   ].join('\n');
   const usMap = parseMapSpec(['number=invoice']);
 
-  it('detects US dates without a flag, names clients by their text id, keeps 10-digit numbers, says a blank due date was defaulted', () => {
+  it('detects US dates without a flag, names clients by their text id, keeps 10-digit numbers, says a blank due date was defaulted', async () => {
     const s = services();
-    const r = importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
+    const r = await importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
     expect(r).toMatchObject({ dateFormat: 'M/D/YYYY', added: 3, rejected: 0, clientsCreated: 2 });
     expect(s.sqlite.prepare('SELECT i.number, i.issue_date, c.denominazione, c.external_ref FROM invoices i JOIN clients c ON c.id = i.client_id ORDER BY i.id').all()).toEqual([
       { number: '1234567890', issue_date: '2024-01-15', denominazione: '6627-ELFBK', external_ref: '6627-ELFBK' },
       { number: '1234567891', issue_date: '2024-03-01', denominazione: '6627-ELFBK', external_ref: '6627-ELFBK' },
       { number: '1234567892', issue_date: '2024-12-28', denominazione: '7590-VHVEG', external_ref: '7590-VHVEG' },
     ]);
-    expect(r.notes).toEqual([{ line: 3, field: 'due_date', message: "blank: defaulted to 2024-03-31 (issue date + 30 days, the client's terms)" }]);
+    expect(r.notes).toEqual([
+      { line: 3, field: 'due_date', message: "blank: defaulted to 2024-03-31 (issue date + 30 days, the client's terms)", code: { code: 'due-defaulted', params: { date: '2024-03-31', days: 30 } } },
+    ]);
     // The app's own numbering is untouched by a 10-digit imported number.
     expect(s.invoices.nextNumber(2024)).toBe('1');
   });
 
-  it('stops with a question when every day is 12 or less, and accepts the answer', () => {
+  it('stops with a question when every day is 12 or less, and accepts the answer', async () => {
     const s = services();
     const csv = 'client,issue_date,total\nRossi,03/04/2024,10\nBianchi,05/06/2024,20';
-    expect(() => importInvoicesCsv(s, csv, { map: {}, strict: false, source: 'x.csv' })).toThrow(
+    await expect(importInvoicesCsv(s, csv, { map: {}, strict: false, source: 'x.csv' })).rejects.toThrow(
       /--date-format: the dates in issue_date read as day\/month and as month\/day .*"03\/04\/2024".*--date-format D\/M\/YYYY or --date-format M\/D\/YYYY/,
     );
     expect(count(database!, 'invoices')).toBe(0);
-    const r = importInvoicesCsv(s, csv, { map: {}, dateFormat: 'D/M/YYYY', strict: false, source: 'x.csv' });
+    const r = await importInvoicesCsv(s, csv, { map: {}, dateFormat: 'D/M/YYYY', strict: false, source: 'x.csv' });
     expect(r.added).toBe(2);
     expect(s.sqlite.prepare('SELECT issue_date FROM invoices ORDER BY id').all()).toEqual([{ issue_date: '2024-04-03' }, { issue_date: '2024-06-05' }]);
   });
 
-  it('re-importing adds 0; a changed row updates its invoice; a dry run reports without writing', () => {
+  it('re-importing adds 0; a changed row updates its invoice; a dry run reports without writing', async () => {
     const s = services();
-    const first = importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
-    const again = importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
+    const first = await importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
+    const again = await importInvoicesCsv(s, US, { map: usMap, strict: false, source: 'us.csv' });
     expect(again).toMatchObject({ added: 0, updated: 0, skipped: 3, rejected: 0 });
     expect(count(database!, 'invoices')).toBe(3);
     const changed = US.replace('1234567891,6627-ELFBK,3/1/2024,,80.50,', '1234567891,6627-ELFBK,3/1/2024,,95.00,3/20/2024');
-    const dry = importInvoicesCsv(s, changed, { map: usMap, strict: false, dryRun: true, source: 'us.csv' });
+    const dry = await importInvoicesCsv(s, changed, { map: usMap, strict: false, dryRun: true, source: 'us.csv' });
     expect(dry).toMatchObject({ dryRun: true, nothingWritten: true, added: 0, updated: 1, skipped: 2 });
     expect(s.sqlite.prepare("SELECT total_cents FROM invoices WHERE number = '1234567891'").get()).toEqual({ total_cents: 8_050 });
-    const upd = importInvoicesCsv(s, changed, { map: usMap, strict: false, source: 'us.csv' });
+    const upd = await importInvoicesCsv(s, changed, { map: usMap, strict: false, source: 'us.csv' });
     expect(upd).toMatchObject({ added: 0, updated: 1, skipped: 2, paymentsRecorded: 1 });
     expect(s.sqlite.prepare("SELECT id, total_cents, status FROM invoices WHERE number = '1234567891'").get()).toEqual({ id: first.invoiceIds[1], total_cents: 9_500, status: 'paid' });
     expect(count(database!, 'invoices')).toBe(3);
   });
 
-  it('reports every problem of a row, and says a short row is truncated', () => {
+  it('reports every problem of a row, and says a short row is truncated', async () => {
     const s = services();
     const csv = ['client,issue_date,due_date,total,disputed', 'Rossi,2024-13-01,,abc,forse', 'Bianchi,2024-01-05'].join('\n');
-    const r = importInvoicesCsv(s, csv, { map: {}, dateFormat: 'YYYY-MM-DD', strict: false, source: 'x.csv' });
+    const r = await importInvoicesCsv(s, csv, { map: {}, dateFormat: 'YYYY-MM-DD', strict: false, source: 'x.csv' });
     expect(r.rejected).toBe(2);
     expect(r.rejects.map((x) => [x.line, x.field])).toEqual([
       [2, 'issue_date'],
@@ -265,5 +267,69 @@ describe('CSV import for a new user', () => {
     expect(all.stdout).toContain('Nothing new: every row was already imported.');
     const help = spawnSync('node', ['bin/openfatture.js', 'import', 'invoices', '--help'], { encoding: 'utf8' });
     expect(help.stdout).toMatch(/YYYY-MM-DD \(ISO\), D\/M\/YYYY\s+\(Italian\), M\/D\/YYYY \(US\)/);
+  });
+});
+
+describe('importInvoicesCsv in slices', () => {
+  /** Rows for `clients` new clients (named by a text id), `perClient` invoices each, numbered per year. */
+  function bigCsv(clients: number, perClient: number): string {
+    const rows = ['invoice,client,issue_date,total'];
+    let n = 0;
+    for (let c = 1; c <= clients; c++) for (let k = 0; k < perClient; k++) rows.push(`${++n},C-${c},2024-${String((n % 12) + 1).padStart(2, '0')}-${String((n % 28) + 1).padStart(2, '0')},${100 + (n % 900)}.${String(n % 100).padStart(2, '0')}`);
+    return rows.join('\n');
+  }
+  const map = parseMapSpec(['number=invoice']);
+
+  it('writes one row per transaction as it writes them all at once: same counts, clients created once, a dry run predicting the run', async () => {
+    // At the end, many transactions later: an exact copy of line 2 (skipped) and line 8 with another
+    // total (rejected). New clients created in different rolled-back transactions of the dry run get
+    // the same ids without being taken for one another.
+    const csv = `${bigCsv(40, 5)}\n1,C-1,2024-02-02,101.01\n7,C-2,2024-08-08,99.00`;
+    const whole = services();
+    const atOnce = await importInvoicesCsv(whole, csv, { map, strict: true, dryRun: true, source: 'big.csv' });
+    await database!.close();
+    const s = services();
+    const dry = await importInvoicesCsv(s, csv, { map, strict: false, dryRun: true, source: 'big.csv', sliceMs: 0 });
+    expect(count(database!, 'invoices')).toBe(0);
+    expect(count(database!, 'clients')).toBe(0);
+    const run = await importInvoicesCsv(s, csv, { map, strict: false, source: 'big.csv', sliceMs: 0 });
+    for (const r of [dry, run]) {
+      expect({ added: r.added, skipped: r.skipped, rejected: r.rejected, clientsCreated: r.clientsCreated }).toEqual({
+        added: atOnce.added, skipped: atOnce.skipped, rejected: atOnce.rejected, clientsCreated: atOnce.clientsCreated,
+      });
+    }
+    expect({ added: run.added, skipped: run.skipped, rejected: run.rejected, clientsCreated: run.clientsCreated }).toEqual({ added: 200, skipped: 1, rejected: 1, clientsCreated: 40 });
+    expect(run.rejects).toEqual([{ line: 203, field: 'row', column: null, reason: 'same client, number and issue date as line 8, with other values' }]);
+    expect(count(database!, 'invoices')).toBe(200);
+    expect(count(database!, 'clients')).toBe(40);
+    const again = await importInvoicesCsv(s, csv, { map, strict: false, source: 'big.csv', sliceMs: 0 });
+    expect({ added: again.added, skipped: again.skipped }).toEqual({ added: 0, skipped: 201 });
+  });
+
+  it('yields to the event loop while it parses, checks and writes, and reports progress for each', async () => {
+    const s = services();
+    const csv = bigCsv(50, 60);
+    let turns = 0;
+    let running = true;
+    const spin = () => {
+      turns++;
+      if (running) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const steps = new Set<string>();
+    const r = await importInvoicesCsv(s, csv, { map, strict: false, source: 'big.csv', sliceMs: 2, onProgress: (_d, _t, step) => steps.add(step) });
+    running = false;
+    expect(r.added).toBe(3_000);
+    // Other work ran many times while 3,000 rows were read and written.
+    expect(turns).toBeGreaterThan(20);
+    expect([...steps].sort()).toEqual(['importing', 'reading']);
+  });
+
+  it('--strict stays all or nothing: a bad last row leaves the database as it was', async () => {
+    const s = services();
+    const r = await importInvoicesCsv(s, `${bigCsv(10, 30)}\n999,C-1,2024-02-30,10.00`, { map, strict: true, source: 'big.csv', sliceMs: 0 });
+    expect({ rejected: r.rejected, nothingWritten: r.nothingWritten, added: r.added }).toEqual({ rejected: 1, nothingWritten: true, added: 0 });
+    expect(count(database!, 'invoices')).toBe(0);
+    expect(count(database!, 'clients')).toBe(0);
   });
 });

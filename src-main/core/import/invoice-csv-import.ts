@@ -5,8 +5,11 @@
 // another system's client id (`client`), P.IVA or exact name, and created on the fly. Idempotent:
 // the natural key (client, number, issue date) updates a changed row and skips an unchanged one,
 // never duplicates. A row reports every problem it has; a blank due date is defaulted and said so.
-// Rows go through the domain services; the valid rows are written in one transaction (nothing in
-// strict mode or a dry run).
+// Rows go through the domain services. The file is parsed and checked in slices and the rows are
+// written in transactions of a few milliseconds, yielding to the event loop between them, so a large
+// file never blocks the app; a killed import keeps the rows it committed and a re-run skips them.
+// Strict mode is all-or-nothing: every row in one transaction, rolled back on any rejected row.
+import { parse as parseCsvStream } from 'csv-parse';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppError, errorMessage, InputError } from '../errors';
@@ -19,6 +22,7 @@ import { dueDateFor } from '../dates';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { compileDateFormat, detectDateFormat, suggestDateFormat, type DateFormat } from './csv-date-format';
 import crypto from 'node:crypto';
+import { coded, type ImportMessage } from './import-message';
 import { SqlRunner } from '../db/sql-runner';
 import { ClientRepository } from '../domain/client-repository';
 import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
@@ -51,11 +55,19 @@ export interface ImportOptions {
   dryRun?: boolean;
   /** One character; undefined = detect from the header (`,` `;` or tab). */
   delimiter?: string;
+  /** All or nothing: one transaction for the whole file, rolled back if any row is rejected. */
   strict: boolean;
   /** Label for line descriptions and messages (the file name). */
   source: string;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: (done: number, total: number, step: 'reading' | 'importing') => void;
+  /** Milliseconds of work between yields to the event loop (parsing, checking, one write transaction). */
+  sliceMs?: number;
 }
+
+/** Work between yields: well under the 50 ms a UI can wait for an answer. */
+export const DEFAULT_SLICE_MS = 8;
+const CSV_SLICE_CHARS = 64 * 1024;
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface ImportReject {
   line: number;
@@ -68,6 +80,8 @@ export interface ImportNote {
   line: number;
   field: ImportField;
   message: string;
+  /** The message's code and figures (the Import page says it in the UI's language). */
+  code?: ImportMessage;
 }
 
 export interface ImportResult {
@@ -93,6 +107,8 @@ export interface ImportResult {
   outcomes: { line: number; ref: string | null; outcome: 'added' | 'updated' | 'skipped' | 'rejected' }[];
   rejects: ImportReject[];
   invoiceIds: number[];
+  /** The file's header row (the Import page remembers the column map per header). */
+  header: string[];
 }
 
 export interface ImportServices {
@@ -192,21 +208,74 @@ interface ParsedRow {
 
 const DATE_FIELDS = ['issue_date', 'due_date', 'paid_date'] as const;
 
-/** Reads the CSV text into header + records with their line numbers. */
-export function readCsvRecords(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>): { header: string[]; rows: { record: string[]; line: number }[]; delimiter: string } {
+type CsvRecords = { header: string[]; rows: { record: string[]; line: number }[]; delimiter: string };
+
+function csvOptions(text: string, options: Pick<ImportOptions, 'delimiter'>) {
   if (options.delimiter !== undefined && options.delimiter.length !== 1) {
     throw new InputError(`--delimiter: expected one character (or "tab"), got "${options.delimiter}"`, '--delimiter');
   }
   const delimiter = options.delimiter ?? detectDelimiter(text);
-  let records: { record: string[]; info: { lines: number } }[];
+  return { delimiter, parse: { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true } as const };
+}
+
+type ParsedRecord = { record: string[]; info: { lines: number } };
+
+function toRecords(records: ParsedRecord[], delimiter: string, source: string): CsvRecords {
+  if (!records.length) throw new InputError(`${source}: the file is empty (expected a header row)`, 'file');
+  const rows = records.slice(1).map(({ record, info }) => ({ record, line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0) }));
+  return { header: records[0]!.record, rows, delimiter };
+}
+
+/** Reads the CSV text into header + records with their line numbers, at once. */
+export function readCsvRecords(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>): CsvRecords {
+  const { delimiter, parse } = csvOptions(text, options);
+  let records: ParsedRecord[];
   try {
-    records = parseCsv(text, { delimiter, bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
+    records = parseCsv(text, parse) as unknown as ParsedRecord[];
   } catch (e) {
     throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(e)})`, 'file');
   }
-  if (!records.length) throw new InputError(`${options.source}: the file is empty (expected a header row)`, 'file');
-  const rows = records.slice(1).map(({ record, info }) => ({ record, line: info.lines - record.reduce((n, cell) => n + (cell.match(/\n/g)?.length ?? 0), 0) }));
-  return { header: records[0]!.record, rows, delimiter };
+  return toRecords(records, delimiter, options.source);
+}
+
+/** The header and the first `maxRows` rows, reading only the start of the file (a preview). */
+export function readCsvHead(text: string, options: Pick<ImportOptions, 'delimiter' | 'source'>, maxRows: number): CsvRecords {
+  const { delimiter, parse } = csvOptions(text, options);
+  let records: ParsedRecord[];
+  try {
+    records = parseCsv(text, { ...parse, to: maxRows + 1 }) as unknown as ParsedRecord[];
+  } catch (e) {
+    throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(e)})`, 'file');
+  }
+  return toRecords(records, delimiter, options.source);
+}
+
+/** Like readCsvRecords, parsing CSV_SLICE_CHARS at a time and yielding to the event loop in between. */
+export async function readCsvRecordsInSlices(text: string, options: Pick<ImportOptions, 'delimiter' | 'source' | 'onProgress'>): Promise<CsvRecords> {
+  const { delimiter, parse } = csvOptions(text, options);
+  const parser = parseCsvStream(parse);
+  const records: ParsedRecord[] = [];
+  let failure: unknown = null;
+  parser.on('readable', () => {
+    let r: ParsedRecord | null;
+    while ((r = parser.read() as ParsedRecord | null) !== null) records.push(r);
+  });
+  const ended = new Promise<void>((resolve) => {
+    parser.on('end', resolve);
+    parser.on('error', (e) => {
+      failure = e;
+      resolve();
+    });
+  });
+  for (let i = 0; i < text.length && failure === null; i += CSV_SLICE_CHARS) {
+    parser.write(text.slice(i, i + CSV_SLICE_CHARS));
+    options.onProgress?.(Math.min(i + CSV_SLICE_CHARS, text.length), text.length, 'reading');
+    await tick();
+  }
+  if (failure === null) parser.end();
+  await ended;
+  if (failure !== null) throw new InputError(`${options.source}: not a readable CSV file (${errorMessage(failure)})`, 'file');
+  return toRecords(records, delimiter, options.source);
 }
 
 /** Which header column each field reads: the map, else a header named like the field. */
@@ -249,8 +318,9 @@ export function chooseDateFormat(rows: { record: string[] }[], columns: Map<Impo
   return compileDateFormat(found.best ?? 'YYYY-MM-DD');
 }
 
-export function importInvoicesCsv(services: ImportServices, text: string, options: ImportOptions): ImportResult {
-  const { header, rows } = readCsvRecords(text, options);
+export async function importInvoicesCsv(services: ImportServices, text: string, options: ImportOptions): Promise<ImportResult> {
+  const sliceMs = options.sliceMs ?? DEFAULT_SLICE_MS;
+  const { header, rows } = await readCsvRecordsInSlices(text, options);
   const columnIndex = resolveColumns(header, options.map);
   const columnName = new Map<ImportField, string>([...columnIndex].map(([f, i]) => [f, header[i]!]));
   const dateFormat = chooseDateFormat(rows, columnIndex, header, options.dateFormat);
@@ -268,50 +338,89 @@ export function importInvoicesCsv(services: ImportServices, text: string, option
   };
 
   const parsed: ParsedRow[] = [];
-  for (const { record, line } of rows) {
-    try {
-      parsed.push(parseRow(record, line, header, columnIndex, dateFormat));
-    } catch (e) {
-      rejectAll(line, e);
-    }
+  for (let i = 0; i < rows.length; ) {
+    const started = performance.now();
+    do {
+      const { record, line } = rows[i++]!;
+      try {
+        parsed.push(parseRow(record, line, header, columnIndex, dateFormat));
+      } catch (e) {
+        rejectAll(line, e);
+      }
+    } while (i < rows.length && performance.now() - started < sliceMs);
+    await tick();
   }
 
   const result: ImportResult = {
     rows: total, imported: 0, added: 0, updated: 0, skipped: 0, rejected: 0, dryRun: !!options.dryRun, dateFormat: dateFormat.text,
-    notes: [], clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [], outcomes: [],
+    notes: [], clientsCreated: 0, paymentsRecorded: 0, nothingWritten: false, rejects, invoiceIds: [], outcomes: [], header,
   };
   const sql = SqlRunner.of(services.sqlite);
   const repos = { clients: new ClientRepository(services.sqlite), imported: new ImportedInvoiceRepository(services.sqlite), payments: new PaymentRepository(services.sqlite) };
   const seen = new Map<string, ParsedRow>();
-  const run = () => sql.transaction(() => {
-    parsed.forEach((row, i) => {
-      const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded, notes: result.notes.length };
-      try {
-        // Each row in its own savepoint: a row failing half-way leaves nothing behind.
-        const outcome = sql.transaction(() => writeRow(services, repos, row, options.source, result, seen));
-        result.outcomes.push({ line: row.line, ref: row.number ? invoiceLabel(row.number, Number(row.issueDate.slice(0, 4))) : null, outcome });
-      } catch (e) {
-        Object.assign(result, { clientsCreated: before.clientsCreated, paymentsRecorded: before.paymentsRecorded });
-        result.notes.length = before.notes;
-        rejectAll(row.line, e);
-      }
-      if ((i + 1) % 100 === 0 || i + 1 === parsed.length) options.onProgress?.(i + 1, parsed.length);
-    });
-    if (options.strict && rejects.length) throw new StrictAbort();
-    if (options.dryRun) throw new StrictAbort();
-  });
-  try {
-    run();
-  } catch (e) {
-    if (!(e instanceof StrictAbort)) throw e;
-    result.nothingWritten = true;
-    if (!options.dryRun) {
-      result.added = result.updated = result.skipped = 0;
-      result.clientsCreated = 0;
-      result.paymentsRecorded = 0;
-      result.outcomes = [];
+  // A dry run rolls every transaction back, so a client "created" by one is created again by the
+  // next: known and counted by what names it in the file.
+  const fresh: NewClients = { counted: new Set(), keyOfId: new Map(), row: [] };
+  let done = 0;
+  const writeOne = (row: ParsedRow) => {
+    const before = { clientsCreated: result.clientsCreated, paymentsRecorded: result.paymentsRecorded, notes: result.notes.length, ids: result.invoiceIds.length };
+    fresh.row = [];
+    try {
+      // Each row in its own savepoint: a row failing half-way leaves nothing behind.
+      const outcome = sql.transaction(() => writeRow(services, repos, row, options.source, result, seen, fresh));
+      result.outcomes.push({ line: row.line, ref: row.number ? invoiceLabel(row.number, Number(row.issueDate.slice(0, 4))) : null, outcome });
+    } catch (e) {
+      Object.assign(result, { clientsCreated: before.clientsCreated, paymentsRecorded: before.paymentsRecorded });
+      result.notes.length = before.notes;
+      result.invoiceIds.length = before.ids;
+      for (const key of fresh.row) fresh.counted.delete(key);
+      rejectAll(row.line, e);
     }
-    result.invoiceIds = [];
+    done++;
+    if (done % 100 === 0 || done === parsed.length) options.onProgress?.(done, parsed.length, 'importing');
+  };
+
+  if (options.strict) {
+    // All or nothing: one transaction, rolled back once every row has been checked if any was rejected.
+    try {
+      sql.transaction(() => {
+        parsed.forEach(writeOne);
+        if (rejects.length || options.dryRun) throw new StrictAbort();
+      });
+    } catch (e) {
+      if (!(e instanceof StrictAbort)) throw e;
+      result.nothingWritten = true;
+      if (!options.dryRun) {
+        result.added = result.updated = result.skipped = 0;
+        result.clientsCreated = 0;
+        result.paymentsRecorded = 0;
+        result.outcomes = [];
+      }
+      result.invoiceIds = [];
+    }
+  } else {
+    // Row by row in short transactions, yielding between them; a dry run rolls each one back.
+    let i = 0;
+    const writeSome = (started: number) =>
+      sql.transaction(() => {
+        do writeOne(parsed[i++]!);
+        while (i < parsed.length && performance.now() - started < sliceMs);
+        if (options.dryRun) throw new StrictAbort();
+      }, 'immediate');
+    while (i < parsed.length) {
+      try {
+        writeSome(performance.now());
+      } catch (e) {
+        if (!(e instanceof StrictAbort)) throw e;
+        // Rolled back: the ids of its new clients will be given again.
+        fresh.keyOfId.clear();
+      }
+      await tick();
+    }
+    if (options.dryRun) {
+      result.nothingWritten = true;
+      result.invoiceIds = [];
+    }
   }
   rejects.sort((a, b) => a.line - b.line);
   const badLines = [...new Set(rejects.map((r) => r.line))];
@@ -404,7 +513,25 @@ interface ImportRepos {
   payments: PaymentRepository;
 }
 
-function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result: ImportResult): number {
+/**
+ * Clients this import created, by what names them in the file (the ids of a dry run's rolled-back
+ * transactions are reused, so they cannot tell two new clients apart). `keyOfId` holds the ids of the
+ * current transaction's new clients; `counted` counts each new client once.
+ */
+interface NewClients {
+  counted: Set<string>;
+  keyOfId: Map<number, string>;
+  /** Keys counted by the row being written (uncounted again if it fails). */
+  row: string[];
+}
+
+function newClientKey(row: ParsedRow): string {
+  if (row.clientRef) return `ref:${row.clientRef}`;
+  if (row.clientPiva) return `piva:${normalizePartitaIva(row.clientPiva)}`;
+  return `name:${(row.clientName ?? '').toLowerCase()}`;
+}
+
+function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result: ImportResult, fresh: NewClients): number {
   if (row.clientId !== undefined) {
     if (!r.clients.byId(row.clientId)) throw new RowError('client_id', `no client with id ${row.clientId}`);
     return row.clientId;
@@ -429,16 +556,23 @@ function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result
   if (!name) throw new RowError('client_name', `is required to create the client with P.IVA ${row.clientPiva}`);
   const created = s.clients.create({ denominazione: name, ...(row.clientPiva ? { partitaIva: row.clientPiva } : {}) });
   if (row.clientRef) r.clients.setExternalRef(created.id, row.clientRef);
-  result.clientsCreated++;
+  const key = newClientKey(row);
+  fresh.keyOfId.set(created.id, key);
+  if (!fresh.counted.has(key)) {
+    fresh.counted.add(key);
+    fresh.row.push(key);
+    result.clientsCreated++;
+  }
   return created.id;
 }
 
 type RowOutcome = 'added' | 'updated' | 'skipped';
 
-function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>): RowOutcome {
-  const clientId = resolveClient(s, r, row, result);
+function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: string, result: ImportResult, seen: Map<string, ParsedRow>, fresh: NewClients): RowOutcome {
+  const clientId = resolveClient(s, r, row, result, fresh);
   const year = Number(row.issueDate.slice(0, 4));
-  const key = row.number !== undefined ? `${clientId}|${row.number}|${row.issueDate}` : `${clientId}|${row.issueDate}|${row.hash}`;
+  const who = fresh.keyOfId.get(clientId) ?? `id:${clientId}`;
+  const key = row.number !== undefined ? `${who}|${row.number}|${row.issueDate}` : `${who}|${row.issueDate}|${row.hash}`;
   const earlier = seen.get(key);
   if (earlier) {
     if (earlier.hash === row.hash) {
@@ -466,7 +600,8 @@ function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: str
   const client = s.clients.get(clientId);
   if (!row.dueDate) {
     const due = dueDateFor(row.issueDate, client.payment_terms_days, client.payment_terms_eom === 1);
-    result.notes.push({ line: row.line, field: 'due_date', message: `blank: defaulted to ${due} (issue date + ${client.payment_terms_days} days${client.payment_terms_eom ? ', end of month' : ''}, the client's terms)` });
+    const c = coded(client.payment_terms_eom ? 'due-defaulted-eom' : 'due-defaulted', { date: due, days: client.payment_terms_days });
+    result.notes.push({ line: row.line, field: 'due_date', message: c.text, code: c.message });
   }
   const detail = s.invoices.create(
     {
@@ -512,6 +647,7 @@ function updateRow(s: ImportServices, r: ImportRepos, id: number, row: ParsedRow
     s.payments.record({ invoiceId: id, amountCents: Math.min(wanted - paid, open), date: row.paidDate });
     result.paymentsRecorded++;
   } else if (wanted < paid) {
-    result.notes.push({ line: row.line, field: 'paid_amount', message: `payments recorded since the last import are kept (${(paid / 100).toFixed(2)} paid, the file says ${(wanted / 100).toFixed(2)})` });
+    const c = coded('payments-kept', { paid: (paid / 100).toFixed(2), file: (wanted / 100).toFixed(2) });
+    result.notes.push({ line: row.line, field: 'paid_amount', message: c.text, code: c.message });
   }
 }

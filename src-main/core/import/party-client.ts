@@ -54,7 +54,8 @@ export class PartyClientResolver {
     } else if (p.vatCode) kept.push(`VAT ${p.vatCountry ?? ''}${p.vatCode}`);
     if (p.codiceFiscale) {
       const cf = checkCodiceFiscale(p.codiceFiscale);
-      if (cf.ok && !(input.partitaIva === p.codiceFiscale)) input.codiceFiscale = p.codiceFiscale;
+      // A company's codice fiscale is often its P.IVA's digits: kept as the file gives it, like the app's own clients.
+      if (cf.ok) input.codiceFiscale = p.codiceFiscale;
       else if (!cf.ok) {
         notes.push(`client codice fiscale ${p.codiceFiscale}: ${cf.problem}; kept in the client's notes`);
         kept.push(`C.F. ${p.codiceFiscale}`);

@@ -1,12 +1,14 @@
 // Cash-flow forecast (DESIGN §4): for every open invoice, the active cash_flow model's predicted
-// payment date with its P10–P90 interval (the due date shown as the baseline), and the outstanding
-// amounts bucketed by day and by week over the next N days. Every served prediction is logged to
+// payment date with its calibrated P10–P90 interval and its probability of being paid late (the due
+// date shown as the baseline), given that it is still unpaid today; and the outstanding amounts
+// bucketed by day and by week over the next N days. Every served prediction is logged to
 // prediction_log in one transaction, so a later payment can resolve it (auto-outcome).
 import type { Database } from '../db/database';
-import { addDays, daysBetween, startOfWeek, todayIso } from '../dates';
+import { addDays, appNowIso, daysBetween, startOfWeek, todayIso } from '../dates';
 import { AppError, InputError } from '../errors';
 import type { WorkerHost } from '../worker/worker-host';
-import { buildForecastRows } from './cash-flow/training-set';
+import { buildForecastRows, termsDaysOf } from './cash-flow/training-set';
+import { givenUnpaidAfter } from './cash-flow/cash-flow-model';
 import { predictSerializedInWorker } from './registry/serialized-model-jobs';
 import { CASH_FLOW } from './registry/cash-flow-spec';
 import type { ModelVersionManager } from './registry/model-version-manager';
@@ -25,6 +27,10 @@ export interface ForecastInvoice {
   outstandingCents: number;
   /** Predicted payment date minus due date (positive = late). */
   predictedLateDays: number;
+  /** Probability (0–1) that it is paid after its due date, given it is unpaid today (1 once past due). */
+  lateProbability: number;
+  /** lateProbability ≥ LATE_FLAG_PROBABILITY: shown with a flag. */
+  likelyLate: boolean;
   /** The model put the payment in the past: the invoice is overdue and expected from today. */
   overdue: boolean;
   /** The model's own prediction (issue date + predicted days), before moving past dates to today. */
@@ -73,6 +79,8 @@ export interface ForecastDeps {
 }
 
 export const MAX_FORECAST_DAYS = 365;
+/** From this probability of a late payment an open invoice is flagged. */
+export const LATE_FLAG_PROBABILITY = 0.5;
 
 export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOptions): Promise<CashFlowForecast> {
   if (!Number.isInteger(options.days) || options.days < 1 || options.days > MAX_FORECAST_DAYS) {
@@ -97,8 +105,11 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
     .map((r, i) => ({ r, p: predictions[i]! }))
     .filter(({ r }) => r.outstandingCents > 0)
     .map(({ r, p }) => {
+      // What the user sees is conditioned on the invoice being unpaid today; the unconditional
+      // prediction (as at issue) is what gets logged and later scored.
+      const shown = givenUnpaidAfter(p, r.daysElapsed, termsDaysOf(r.features));
       const raw = addDays(r.issueDate, p.days);
-      const predictedDate = atLeastToday(raw);
+      const predictedDate = atLeastToday(addDays(r.issueDate, shown.days));
       const m = meta.get(r.invoiceId);
       return {
         invoiceId: r.invoiceId,
@@ -108,10 +119,12 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
         issueDate: r.issueDate,
         dueDate: r.dueDate,
         predictedDate,
-        p10Date: atLeastToday(addDays(r.issueDate, p.p10)),
-        p90Date: atLeastToday(addDays(r.issueDate, p.p90)),
+        p10Date: atLeastToday(addDays(r.issueDate, shown.p10)),
+        p90Date: atLeastToday(addDays(r.issueDate, shown.p90)),
         outstandingCents: r.outstandingCents,
         predictedLateDays: daysBetween(r.dueDate, predictedDate),
+        lateProbability: shown.lateProbability,
+        likelyLate: shown.lateProbability >= LATE_FLAG_PROBABILITY,
         overdue: raw < today,
         modelDate: raw,
         modelP10Date: addDays(r.issueDate, p.p10),
@@ -147,7 +160,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
   }
   const days = [...byDay.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, expectedCents]) => ({ date, expectedCents }));
   const version = loaded.version.version;
-  const generatedAt = new Date().toISOString();
+  const generatedAt = appNowIso();
   const insert = sqlite.prepare(
     `INSERT INTO prediction_log (model_name, model_version, invoice_id, predicted_days, predicted_date, p10_date, p90_date, amount_cents, created_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,

@@ -8,6 +8,8 @@ import type { Settings } from '../config/settings';
 import type { Logger } from '../logger';
 import type { WorkerHost } from '../worker/worker-host';
 import type { Progress } from '../worker/protocol';
+import { brierScore, coverageCurve, reliabilityCurve, type CoveragePoint, type ReliabilityBin } from './cash-flow/calibration';
+import { rocAuc } from './metrics';
 
 /** Error figures of one model on one set of rows. MAE is the primary metric of every spec. */
 export interface ModelMetrics {
@@ -18,6 +20,15 @@ export interface ModelMetrics {
   /** Share of rows within ±tolerance of the truth. */
   accuracy: number;
   n: number;
+  /** With interval predictions: share of outcomes inside the P10–P90 band, and its mean width. */
+  coverage?: number;
+  meanWidth?: number;
+  /** Observed coverage of each nominal central interval (the calibration plot). */
+  calibration?: CoveragePoint[];
+  /** With event probabilities (cash_flow: a late payment): ROC AUC (null with one class only), Brier score, reliability curve. */
+  eventAuc?: number | null;
+  brier?: number;
+  reliability?: ReliabilityBin[];
 }
 
 export interface SpecContext {
@@ -42,12 +53,18 @@ export interface TrainOptions {
   cutoff: string;
   seed: number;
   onProgress?: (p: Progress) => void;
+  /** Cancels the training (the call fails with code CANCELLED). */
+  signal?: AbortSignal;
+  /** Refit of a winning candidate on newer data: reuse the settings it chose (its artifact). */
+  reuseSettingsOf?: string;
 }
 
 export interface TrainedModel {
   /** The serialized model, stored verbatim as the version's artifact. */
   artifact: string;
   trainingRows: number;
+  /** How the settings were chosen and what they are (stored with the version). */
+  selection?: unknown;
 }
 
 /** Rows that neither compared model was trained on: the examples whose outcome became known on or
@@ -61,6 +78,13 @@ export interface RowPrediction {
   entityId: number;
   predicted: number;
   actual: number;
+  /** Predicted quantiles at the spec's levels (cash_flow: calibration.ts LEVELS), when the model gives them. */
+  quantiles?: number[];
+  /** Predicted probability of the spec's event (cash_flow: paid after the due date) and whether it happened. */
+  eventProbability?: number;
+  eventActual?: boolean;
+  /** Who the row belongs to (cash_flow: the client), for per-group figures. */
+  groupId?: number;
 }
 
 export interface Evaluation {
@@ -87,6 +111,9 @@ export interface ModelSpec {
   evaluate(ctx: SpecContext, artifact: string, holdout: Holdout): Promise<Evaluation>;
   /** Scores the non-learning reference on the same rows. */
   evaluateBaseline(ctx: SpecContext, holdout: Holdout): Promise<Evaluation>;
+  /** Labelled examples to score a stored version on (`ai evaluate`): those with a feature date on or
+   * after `from` (every one when null), only `groupId`'s when given. */
+  examplesFor?(ctx: SpecContext, filter: { from: string | null; groupId: number | null }): Promise<LabelledExample[]>;
 }
 
 /** Errors → MAE, RMSE, median AE and share within tolerance (shared by specs and tests). */
@@ -103,5 +130,21 @@ export function metricsFromErrors(errors: readonly number[], tolerance: number):
 }
 
 export function evaluationFrom(rows: RowPrediction[], tolerance: number): Evaluation {
-  return { rows, metrics: metricsFromErrors(rows.map((r) => r.predicted - r.actual), tolerance) };
+  const metrics = metricsFromErrors(rows.map((r) => r.predicted - r.actual), tolerance);
+  const withQuantiles = rows.filter((r) => r.quantiles !== undefined);
+  if (rows.length && withQuantiles.length === rows.length) {
+    const curve = coverageCurve(rows.map((r) => r.quantiles!), rows.map((r) => r.actual));
+    const band = curve.find((c) => c.nominal === 0.8)!;
+    metrics.coverage = band.observed;
+    metrics.meanWidth = band.meanWidth;
+    metrics.calibration = curve;
+  }
+  if (rows.length && rows.every((r) => r.eventProbability !== undefined && r.eventActual !== undefined)) {
+    const p = rows.map((r) => r.eventProbability!);
+    const y = rows.map((r) => r.eventActual!);
+    metrics.eventAuc = rocAuc(y, p);
+    metrics.brier = brierScore(p, y);
+    metrics.reliability = reliabilityCurve(p, y);
+  }
+  return { rows, metrics };
 }

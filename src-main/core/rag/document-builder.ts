@@ -17,6 +17,7 @@ import {
   type LineSourceRow,
   type PaymentSourceRow,
 } from './document-source-repository';
+import { isCreditNote } from '../domain/document-types';
 import { invoiceLabel } from '../domain/invoice-number';
 
 export const RAG_ENTITY_TYPES: readonly RagEntityType[] = ['invoice', 'client', 'product'];
@@ -153,11 +154,17 @@ export class DocumentBuilder {
       const inv = byClient.get(c.id) ?? [];
       if (inv.length) {
         let total = 0;
+        let credited = 0;
         let paid = 0;
         let paidCount = 0;
         let late = 0;
         let delaySum = 0;
         for (const r of inv) {
+          // A credit note (TD04, TD08) reduces what was invoiced; nothing is collected on it.
+          if (isCreditNote(r.document_type)) {
+            credited += r.total_cents;
+            continue;
+          }
           total += r.total_cents;
           paid += Math.min(r.paid_cents ?? 0, r.total_cents);
           const settled = r.status === 'paid' || (r.paid_cents ?? 0) >= r.total_cents;
@@ -169,7 +176,7 @@ export class DocumentBuilder {
           }
         }
         parts.push(
-          `Fatture: ${inv.length}, fatturato totale ${formatEuro(total)}, incassato ${formatEuro(paid)}, da incassare ${formatEuro(total - paid)}`,
+          `Fatture: ${inv.length}, fatturato totale ${formatEuro(total - credited)}${credited ? ` (al netto di note di credito per ${formatEuro(credited)})` : ''}, incassato ${formatEuro(paid)}, da incassare ${formatEuro(total - paid)}`,
         );
         parts.push(`Prima fattura ${inv[0]!.issue_date}, ultima fattura ${inv[inv.length - 1]!.issue_date}`);
         if (paidCount) {

@@ -61,6 +61,7 @@ const Q = {
       .select((eb) => [
         'i.client_id',
         'i.total_cents',
+        'i.document_type',
         'i.issue_date',
         'i.due_date',
         'i.status',

@@ -22,6 +22,8 @@ export interface Progress {
 
 export type MainToWorker =
   | { type: 'call'; seq: number; job: string; args: unknown }
+  /** Aborts the job's AbortSignal; the job ends with a CANCELLED error (or its result, if it was done). */
+  | { type: 'cancel'; seq: number }
   | { type: 'shutdown' };
 
 export type WorkerLogLevel = 'debug' | 'info' | 'warn' | 'error';

@@ -35,6 +35,8 @@ export interface CallOptions {
   onProgress?: (p: Progress) => void;
   /** Fail the call (and restart the worker) if it takes longer. Default: none. */
   timeoutMs?: number;
+  /** Aborting asks the worker to stop the job; the call then fails with code CANCELLED. */
+  signal?: AbortSignal;
 }
 
 export interface WorkerHealth {
@@ -97,12 +99,34 @@ export class WorkerHost extends EventEmitter {
   }
 
   async call<J extends JobName>(job: J, args: JobArgs<J>, options: CallOptions = {}): Promise<JobResult<J>> {
+    options.signal?.throwIfAborted();
     await this.start();
     const proc = this.proc;
     if (!proc) throw new WorkerCrashedError('worker is not running');
     const seq = ++this.seq;
     return new Promise<JobResult<J>>((resolve, reject) => {
-      const p: Pending = { job, resolve: resolve as (v: unknown) => void, reject, onProgress: options.onProgress };
+      const signal = options.signal;
+      const onAbort = () => {
+        try {
+          proc.send({ type: 'cancel', seq });
+        } catch {
+          // The worker is gone: the crash handling fails the call.
+        }
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      const done = () => signal?.removeEventListener('abort', onAbort);
+      const p: Pending = {
+        job,
+        resolve: (v) => {
+          done();
+          (resolve as (v: unknown) => void)(v);
+        },
+        reject: (e) => {
+          done();
+          reject(e);
+        },
+        onProgress: options.onProgress,
+      };
       if (options.timeoutMs) {
         p.timer = setTimeout(() => {
           this.logger.error(`Worker job ${job} timed out after ${options.timeoutMs} ms; restarting the worker`);

@@ -9,6 +9,7 @@ import type { Product } from '../../core/domain/product-service';
 import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src-preload/contract/data-channels';
 import type { DomainHandlers } from '../ipc-router';
 import { invoiceLabel } from '../../core/domain/invoice-number';
+import { InputError } from '../../core/errors';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
   return {
@@ -70,7 +71,7 @@ export function dataHandlers(app: App): DomainHandlers<'data'> {
       return toInvoiceSummary(detail.invoice);
     },
     'payments:record': ({ invoiceId, amountCents, paidDate, method, reference }) => {
-      const r = app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) });
+      const r = asPaidDate(() => app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) }));
       return { invoice: toInvoiceSummary(r.invoice), appliedCents: r.appliedCents };
     },
     'clients:list': (query) => {
@@ -82,4 +83,14 @@ export function dataHandlers(app: App): DomainHandlers<'data'> {
       return { items: r.items.map(toProductSummary), total: r.total };
     },
   };
+}
+
+/** The payment service names the date `date`; the contract calls it `paidDate`. */
+function asPaidDate<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof InputError && e.field === 'date') throw new InputError(`paidDate:${e.message.slice('date:'.length)}`, 'paidDate');
+    throw e;
+  }
 }

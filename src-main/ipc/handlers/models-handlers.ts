@@ -7,7 +7,7 @@ import type { VersionInfo } from '../../core/ml/registry/model-version-manager';
 import { RetrainingRunRepository } from '../../core/ml/retraining/retraining-run-repository';
 import type { TriggerValue } from '../../core/ml/retraining/trigger-evaluator';
 import type { RetrainingMessage as CoreMessage } from '../../core/ml/retraining/retraining-message';
-import type { ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
+import type { CoveragePoint, ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
 import { RetrainingMessages, type KnownRetrainingMessage } from '../../../src-preload/contract/retraining-messages';
 import type { EmitEvent, DomainHandlers } from '../ipc-router';
 
@@ -64,7 +64,31 @@ function toVersion(v: VersionInfo): ModelVersion {
     dryRun: v.dryRun,
     notes: v.notes,
     notesMessages: storedMessages(v.notesMessages),
+    pinnedAt: v.pinnedAt,
   };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The active version's holdout calibration (nominal vs observed coverage), from its stored metrics. */
+export function calibrationOf(metrics: Record<string, unknown> | null | undefined): { points: CoveragePoint[]; rows: number | null } {
+  const holdout = metrics && isRecord(metrics.holdout) ? metrics.holdout : null;
+  const raw = holdout && Array.isArray(holdout.calibration) ? holdout.calibration : [];
+  const points = raw.filter(isRecord).flatMap((p) =>
+    typeof p.nominal === 'number' && p.nominal >= 0 && p.nominal <= 1
+      ? [{ nominal: p.nominal, observed: typeof p.observed === 'number' && Number.isFinite(p.observed) ? p.observed : null, meanWidth: typeof p.meanWidth === 'number' && Number.isFinite(p.meanWidth) ? p.meanWidth : null }]
+      : [],
+  );
+  return { points: points.slice(0, 20), rows: points.length && holdout && typeof holdout.n === 'number' ? holdout.n : null };
+}
+
+/** The settings a version was trained with, as stored by the retrain (chosen by time-series CV). */
+export function settingsOf(metrics: Record<string, unknown> | null | undefined): { settings: Record<string, number | string> | null; method: string | null } {
+  const selection = metrics && isRecord(metrics.selection) ? metrics.selection : null;
+  const hp = selection && isRecord(selection.hyperparameters) ? selection.hyperparameters : null;
+  if (!hp) return { settings: null, method: null };
+  const settings = Object.fromEntries(Object.entries(hp).filter((e): e is [string, number | string] => typeof e[1] === 'number' || typeof e[1] === 'string'));
+  return { settings, method: typeof selection!.method === 'string' ? selection!.method : null };
 }
 
 const parseList = (json: string): string[] => {
@@ -83,6 +107,9 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
     'models:status': () => ({
       models: app.models.modelNames().map((name): ModelCard => {
         const s = app.models.status(name);
+        const activeMetrics = s.activeVersion ? (app.models.versions.get(name, s.activeVersion)?.metrics ?? null) : null;
+        const calibration = calibrationOf(activeMetrics);
+        const chosen = settingsOf(activeMetrics);
         return {
           name,
           activeVersion: s.activeVersion,
@@ -98,6 +125,12 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
           dryRunSetting: s.dryRun,
           health: s.lastFallback ? `fell back from ${s.lastFallback.from ?? '—'} to ${s.lastFallback.to ?? '—'}: ${s.lastFallback.error ?? ''}` : s.activeHealth,
           fallback: s.lastFallback ? { from: s.lastFallback.from, to: s.lastFallback.to, error: s.lastFallback.error } : null,
+          pinned: s.pinned,
+          held: s.held ? toWire(s.held) : null,
+          calibration: calibration.points,
+          calibrationRows: calibration.rows,
+          settings: chosen.settings,
+          settingsChosenBy: chosen.method,
         };
       }),
     }),
@@ -139,6 +172,14 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
       app.models.spec(model, 'model');
       const r = app.models.rollback(model, version);
       return { activeVersion: r.to.version, previousVersion: r.from };
+    },
+    'models:unpin': ({ model }) => {
+      app.models.spec(model, 'model');
+      return { unpinned: app.models.unpin(model) };
+    },
+    'models:cancel-retrain': ({ model }) => {
+      app.models.spec(model, 'model');
+      return { cancelled: app.models.cancelRetrain(model) };
     },
   };
 }

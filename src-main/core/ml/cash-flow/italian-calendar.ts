@@ -49,3 +49,11 @@ export function daysToNextHoliday(day: number, year: number = Number(fromDayNumb
   }
   return 366;
 }
+
+/** Days from `day` (a day number) to the first business day on or after it: not a weekend, not a national holiday. */
+export function daysToBusinessDay(day: number): number {
+  for (let d = day; ; d++) {
+    const weekday = (((d + 4) % 7) + 7) % 7;
+    if (weekday !== 0 && weekday !== 6 && !italianHolidays(Number(fromDayNumber(d).slice(0, 4))).includes(d)) return d - day;
+  }
+}

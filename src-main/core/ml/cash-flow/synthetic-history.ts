@@ -3,6 +3,9 @@
 // terms of 30/60/90 days (some end-of-month), August and December slowdowns, partial payments.
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, dueDateFor, toDayNumber, fromDayNumber } from '../../dates';
+import { seededRandom } from '../random';
+
+export { seededRandom } from '../random';
 
 export interface SyntheticHistoryOptions {
   invoices: number;
@@ -13,18 +16,6 @@ export interface SyntheticHistoryOptions {
   seed?: number;
   /** Invoices issued on or after this date stay open (unpaid). */
   openFrom?: string;
-}
-
-/** Mulberry32: tiny seeded PRNG so every run writes the same history. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface ClientHabit {

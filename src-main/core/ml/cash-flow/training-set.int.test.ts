@@ -53,8 +53,16 @@ describe('buildTrainingSet', () => {
     expect(f(3, 'client_mean_late')).toBe(15);
     expect(f(3, 'client_median_late')).toBe(15);
     expect(f(3, 'client_share_late')).toBe(1);
-    expect(f(3, 'client_days_since_first')).toBe(82);
+    expect(f(3, 'client_tenure_days')).toBe(82);
     expect(f(3, 'terms_days')).toBe(30);
+    // #4: #3 (issued 2024-03-01, €100) is open and past its due date (03-31) on 04-01.
+    expect(f(3, 'client_open_count')).toBe(1);
+    expect(f(3, 'client_open_amount')).toBeCloseTo(Math.log1p(100), 10);
+    expect(f(3, 'client_overdue_count')).toBe(1);
+    expect(f(3, 'client_last3_days')).toBe(45);
+    expect(f(3, 'client_typical_amount')).toBeCloseTo(Math.log1p(100), 10);
+    expect(f(3, 'amount_vs_typical')).toBeCloseTo(0, 10);
+    expect(f(3, 'client_invoices_90d')).toBe(3);
   });
 
   it('new clients fall back to the global statistics known at their issue date', () => {

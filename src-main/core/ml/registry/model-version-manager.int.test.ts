@@ -75,8 +75,60 @@ describe('ModelVersionManager', () => {
     expect(fs.existsSync(store.absolute('m/1.1.0.json'))).toBe(false);
     expect(vm.prune('m', 1)).toEqual(['1.4.0']);
     expect(vm.list('m').map((v) => v.version)).toEqual(['1.0.0']);
-    // Numbering continues from the highest version ever used that is still recorded.
-    expect(vm.nextVersion('m')).toBe('1.1.0');
+    // A pruned number is never reused: the run that produced it still names it.
+    fx.database.sqlite.prepare("INSERT INTO retraining_runs (model_name, kind, outcome, candidate_version) VALUES ('m', 'retrain', 'kept-current', '1.4.0')").run();
+    expect(vm.nextVersion('m')).toBe('1.5.0');
+  });
+
+  it('never lets rejected candidates push out a version that was live: they are pruned first', async () => {
+    const { vm, store } = setup();
+    await vm.register(version('active', '{"v":"1.0.0"}'));
+    for (let i = 1; i <= 5; i++) {
+      await vm.register(version('rejected', `{"v":${i}}`));
+      vm.prune('m', 3);
+    }
+    expect(vm.list('m').map((v) => `${v.version}:${v.status}`)).toEqual(['1.5.0:rejected', '1.4.0:rejected', '1.0.0:active']);
+    await vm.register(version('active', '{"v":"1.6.0"}'));
+    await vm.register(version('active', '{"v":"1.7.0"}'));
+    // Three versions were live (1.7.0 active, 1.6.0 and 1.0.0 retired): they fill the limit, rejected ones go.
+    expect(vm.prune('m', 3)).toEqual(['1.5.0', '1.4.0']);
+    expect(vm.list('m').map((v) => `${v.version}:${v.status}`)).toEqual(['1.7.0:active', '1.6.0:retired', '1.0.0:retired']);
+    expect(fs.existsSync(store.absolute('m/1.0.0.json'))).toBe(true);
+    vm.rollback('m', '1.0.0');
+    expect(vm.active('m')!.version).toBe('1.0.0');
+    // Over the limit among live versions, the oldest goes — never the active, the pinned or the first one.
+    await vm.register(version('rejected', '{"v":8}'));
+    expect(vm.prune('m', 2)).toEqual(['1.8.0', '1.6.0']);
+    expect(vm.list('m').map((v) => v.version)).toEqual(['1.7.0', '1.0.0']);
+    vm.unpin('m');
+    await vm.register(version('active', '{"v":9}'));
+    await vm.register(version('active', '{"v":10}'));
+    expect(vm.prune('m', 2)).toEqual(['1.9.0', '1.7.0']);
+    expect(vm.list('m').map((v) => v.version)).toEqual(['1.10.0', '1.0.0']);
+  });
+
+  it('a rollback pins the version until it is unpinned or another version is deployed', async () => {
+    const { vm } = setup();
+    await vm.register(version('active', '{"v":0}'));
+    await vm.register(version('active', '{"v":1}'));
+    expect(vm.pinned('m')).toBeNull();
+    process.env.OPENFATTURE_TODAY = '2025-03-04';
+    try {
+      vm.rollback('m', '1.0.0');
+    } finally {
+      delete process.env.OPENFATTURE_TODAY;
+    }
+    const pinned = vm.pinned('m')!;
+    expect(pinned.version).toBe('1.0.0');
+    expect(pinned.pinnedAt!.slice(0, 10)).toBe('2025-03-04');
+    expect(fx.log.lines.some((l) => l.includes('Rolled back m model from 1.1.0 to 1.0.0; pinned until unpinned'))).toBe(true);
+    expect(vm.unpin('m')).toBe('1.0.0');
+    expect(vm.pinned('m')).toBeNull();
+    expect(vm.unpin('m')).toBeNull();
+    vm.rollback('m', '1.1.0');
+    expect(vm.pinned('m')!.version).toBe('1.1.0');
+    await vm.register(version('active', '{"v":2}'));
+    expect(vm.pinned('m')).toBeNull();
   });
 
   it('rolls back to an earlier version without creating one, logged as a rollback run', async () => {
@@ -107,9 +159,9 @@ describe('ModelVersionManager', () => {
     const ins = fx.database.sqlite.prepare("INSERT INTO model_prediction_feedback (model_name, prediction, was_accurate, created_at) VALUES ('m', '{}', 1, ?)");
     ins.run('2020-01-01T00:00:00.000Z');
     ins.run('2099-01-01T00:00:00.000Z');
-    await vm.register(version('rejected', '{"v":0}', { consumeFeedbackUpTo: new Date().toISOString() }));
+    await vm.register(version('rejected', '{"v":0}', { consumeFeedbackThroughId: 1 }));
     expect(fx.database.sqlite.prepare('SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE consumed_by_version IS NOT NULL').get()).toEqual({ n: 0 });
-    await vm.register(version('active', '{"v":1}', { consumeFeedbackUpTo: new Date().toISOString() }));
+    await vm.register(version('active', '{"v":1}', { consumeFeedbackThroughId: 1 }));
     expect(fx.database.sqlite.prepare('SELECT created_at, consumed_by_version FROM model_prediction_feedback ORDER BY id').all()).toEqual([
       { created_at: '2020-01-01T00:00:00.000Z', consumed_by_version: '1.1.0' },
       { created_at: '2099-01-01T00:00:00.000Z', consumed_by_version: null },

@@ -1,7 +1,8 @@
 // Versions of every registered model (DESIGN §4): numbering (1.0.0, then a minor bump per retrain),
-// atomic artifacts with a checksum, the single active version per model, rollback, MAX_VERSIONS
-// pruning, and the fall-back to the newest healthy version when the active artifact is corrupt or
-// missing. Artifact first, row second: a process killed in between leaves an orphan file that the
+// atomic artifacts with a checksum, the single active version per model, rollback (which pins the
+// version: automatic deploys wait until the user unpins), MAX_VERSIONS pruning that never lets a
+// rejected candidate push out a version that was once live, and the fall-back to the newest healthy
+// version when the active artifact is corrupt or missing. Times are the app's clock (OPENFATTURE_TODAY). Artifact first, row second: a process killed in between leaves an orphan file that the
 // next version of the same number overwrites, and the registry still on the previous active version.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
@@ -9,9 +10,10 @@ import type { ModelVersionStatus } from '../../db/schema';
 import { AppError, InputError, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
-import { compareSemver, nextVersion } from '../../../../src-shared/semver';
+import { compareSemver, isSemver, nextVersion } from '../../../../src-shared/semver';
 import { parseSemver } from './semver';
 import { englishText, type RetrainingMessage } from '../retraining/retraining-message';
+import { appNowIso } from '../../dates';
 
 export interface VersionInfo {
   id: number;
@@ -32,6 +34,10 @@ export interface VersionInfo {
   notes: string | null;
   /** `notes` in structured form; null for versions registered before it was recorded. */
   notesMessages: RetrainingMessage[] | null;
+  /** When a rollback pinned it (automatic deploys wait); null when not pinned. */
+  pinnedAt: string | null;
+  /** Holdout predictions behind baselineAccuracy. */
+  baselineSample: number | null;
 }
 
 interface VersionRow {
@@ -52,6 +58,8 @@ interface VersionRow {
   dry_run: number;
   notes: string | null;
   notes_messages: string | null;
+  pinned_at: string | null;
+  baseline_sample: number | null;
 }
 
 export interface NewVersion {
@@ -63,12 +71,13 @@ export interface NewVersion {
   trainingCutoff: string | null;
   metrics: Record<string, unknown>;
   baselineAccuracy: number | null;
+  baselineSample?: number | null;
   parentVersion: string | null;
   dryRun: boolean;
   notes?: string | null;
   notesMessages?: RetrainingMessage[] | null;
-  /** Unconsumed prediction feedback created up to this instant is marked consumed by an activated version. */
-  consumeFeedbackUpTo?: string;
+  /** Unconsumed prediction feedback up to this id (what the retrain saw) is marked consumed by an activated version. */
+  consumeFeedbackThroughId?: number;
 }
 
 export interface LoadedVersion {
@@ -103,6 +112,8 @@ function toInfo(r: VersionRow): VersionInfo {
     dryRun: r.dry_run === 1,
     notes: r.notes,
     notesMessages: parseMessages(r.notes_messages),
+    pinnedAt: r.pinned_at,
+    baselineSample: r.baseline_sample,
   };
 }
 
@@ -116,7 +127,10 @@ function parseMessages(json: string | null): RetrainingMessage[] | null {
   }
 }
 
-const now = (): string => new Date().toISOString();
+const now = (): string => appNowIso();
+
+/** app_state key of the highest version number ever given to a model. */
+const highestVersionKey = (model: string): string => `models.${model}.highest_version`;
 
 export class ModelVersionManager {
   private readonly sqlite: BetterSqlite3.Database;
@@ -145,9 +159,16 @@ export class ModelVersionManager {
     return row ? toInfo(row) : null;
   }
 
+  /** The next number: above every version ever registered, pruned ones included, so a number is never reused. */
   nextVersion(model: string): string {
-    const rows = this.sqlite.prepare('SELECT version FROM model_versions WHERE model_name = ?').all(model) as { version: string }[];
-    return nextVersion(rows.map((r) => r.version));
+    const rows = this.sqlite
+      .prepare(
+        `SELECT version FROM model_versions WHERE model_name = ?
+         UNION SELECT candidate_version FROM retraining_runs WHERE model_name = ? AND kind = 'retrain' AND candidate_version IS NOT NULL
+         UNION SELECT value FROM app_state WHERE key = ?`,
+      )
+      .all(model, model, highestVersionKey(model)) as { version: string }[];
+    return nextVersion(rows.map((r) => r.version).filter(isSemver));
   }
 
   health(v: VersionInfo): ArtifactHealth {
@@ -175,12 +196,14 @@ export class ModelVersionManager {
       .transaction(() => {
         if (input.status === 'active') {
           this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(input.model);
+          // A new live version ends any pin (only a deliberate retrain deploys while pinned).
+          this.sqlite.prepare('UPDATE model_versions SET pinned_at = NULL WHERE model_name = ? AND pinned_at IS NOT NULL').run(input.model);
         }
         this.sqlite
           .prepare(
             `INSERT INTO model_versions (model_name, version, status, trigger_reasons, training_rows, training_cutoff, metrics,
-               baseline_accuracy, artifact_path, artifact_sha256, created_at, deployed_at, parent_version, dry_run, notes, notes_messages)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+               baseline_accuracy, baseline_sample, artifact_path, artifact_sha256, created_at, deployed_at, parent_version, dry_run, notes, notes_messages)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
           .run(
             input.model,
@@ -191,6 +214,7 @@ export class ModelVersionManager {
             input.trainingCutoff,
             JSON.stringify(input.metrics),
             input.baselineAccuracy,
+            input.baselineSample ?? null,
             stored.relativePath,
             stored.sha256,
             now(),
@@ -200,10 +224,13 @@ export class ModelVersionManager {
             input.notes ?? null,
             input.notesMessages ? JSON.stringify(input.notesMessages) : null,
           );
-        if (input.status === 'active' && input.consumeFeedbackUpTo) {
+        this.sqlite
+          .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
+          .run(highestVersionKey(input.model), version, now());
+        if (input.status === 'active' && input.consumeFeedbackThroughId !== undefined) {
           this.sqlite
-            .prepare('UPDATE model_prediction_feedback SET consumed_by_version = ? WHERE model_name = ? AND consumed_by_version IS NULL AND created_at <= ?')
-            .run(version, input.model, input.consumeFeedbackUpTo);
+            .prepare('UPDATE model_prediction_feedback SET consumed_by_version = ? WHERE model_name = ? AND consumed_by_version IS NULL AND id <= ?')
+            .run(version, input.model, input.consumeFeedbackThroughId);
         }
       })
       .immediate();
@@ -272,7 +299,22 @@ export class ModelVersionManager {
     throw new AppError('NO_HEALTHY_MODEL', `no healthy version of ${model}: the artifact of the active version ${broken.version} is ${cause.health} and no earlier deployed version can be loaded`);
   }
 
-  /** Re-activates an earlier version (no new version is created) and logs it in retraining_runs. */
+  /** The pinned version of a model (the one a rollback made active), if any. */
+  pinned(model: string): VersionInfo | null {
+    const row = this.sqlite.prepare('SELECT * FROM model_versions WHERE model_name = ? AND pinned_at IS NOT NULL ORDER BY pinned_at DESC LIMIT 1').get(model) as VersionRow | undefined;
+    return row ? toInfo(row) : null;
+  }
+
+  /** Ends the pin: automatic retrains may deploy again. Returns the version that was pinned. */
+  unpin(model: string): string | null {
+    const pinned = this.pinned(model);
+    if (!pinned) return null;
+    this.sqlite.prepare('UPDATE model_versions SET pinned_at = NULL WHERE model_name = ?').run(model);
+    this.logger.info(`Unpinned ${model} ${pinned.version}: automatic retrains may deploy again`);
+    return pinned.version;
+  }
+
+  /** Re-activates an earlier version (no new version is created), pins it, and logs it in retraining_runs. */
   rollback(model: string, version: string, field = '--version'): { from: string | null; to: VersionInfo } {
     parseSemver(version, field);
     const target = this.get(model, version);
@@ -284,8 +326,13 @@ export class ModelVersionManager {
     const health = this.health(target);
     if (health !== 'ok') throw new AppError('ARTIFACT_' + health.toUpperCase(), `cannot roll back to ${model} ${version}: its artifact is ${health}`);
     const from = this.active(model)?.version ?? null;
-    this.sqlite.transaction(() => this.activate(model, version, from, { notes: { code: 'manual-rollback', params: {} } })).immediate();
-    this.logger.info(`Rolled back ${model} model from ${from ?? '(none)'} to ${version}`);
+    this.sqlite
+      .transaction(() => {
+        this.activate(model, version, from, { notes: { code: 'manual-rollback', params: {} } });
+        this.sqlite.prepare('UPDATE model_versions SET pinned_at = CASE WHEN version = ? THEN ? ELSE NULL END WHERE model_name = ?').run(version, now(), model);
+      })
+      .immediate();
+    this.logger.info(`Rolled back ${model} model from ${from ?? '(none)'} to ${version}; pinned until unpinned (automatic deploys wait)`);
     return { from, to: this.get(model, version)! };
   }
 
@@ -296,6 +343,8 @@ export class ModelVersionManager {
     }
     this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(model);
     this.sqlite.prepare("UPDATE model_versions SET status = 'active', deployed_at = ? WHERE model_name = ? AND version = ?").run(at, model, version);
+    // A pin names the version the user chose; once another one is live (a fall-back) it no longer holds.
+    this.sqlite.prepare('UPDATE model_versions SET pinned_at = NULL WHERE model_name = ? AND version != ?').run(model, version);
     this.sqlite
       .prepare(
         `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, outcome, active_version, candidate_version, error, notes, notes_messages)
@@ -304,18 +353,26 @@ export class ModelVersionManager {
       .run(model, at, at, from, version, o.error ?? null, englishText(o.notes), JSON.stringify([o.notes]));
   }
 
-  /** Keeps at most `max` versions: the active one always, then the newest others. Returns removed versions. */
+  /**
+   * Keeps at most `max` versions: always the active one, the pinned one and the first version that
+   * went live (the model the user started from, so it can always be returned to); then the newest
+   * versions that were ever live (rollback targets), then the newest others (rejected candidates, dry
+   * runs). A rejected candidate never pushes out a version that was deployed. Returns the removed versions.
+   */
   prune(model: string, max: number): string[] {
     const all = this.list(model);
     if (all.length <= max) return [];
-    const active = all.find((v) => v.status === 'active');
-    const others = all.filter((v) => v !== active);
-    const keepOthers = Math.max(0, max - (active ? 1 : 0));
-    const remove = others.slice(keepOthers);
+    const wasLive = (v: VersionInfo) => v.deployedAt !== null && !v.dryRun;
+    const first = all.filter(wasLive).at(-1);
+    const keep = new Set<VersionInfo>(all.filter((v) => v.status === 'active' || v.pinnedAt !== null || v === first));
+    for (const group of [all.filter(wasLive), all.filter((v) => !wasLive(v))]) {
+      for (const v of group) if (keep.size < max) keep.add(v);
+    }
+    const remove = all.filter((v) => !keep.has(v));
     if (!remove.length) return [];
     this.sqlite
       .transaction(() => {
-        const del = this.sqlite.prepare("DELETE FROM model_versions WHERE model_name = ? AND version = ? AND status != 'active'");
+        const del = this.sqlite.prepare("DELETE FROM model_versions WHERE model_name = ? AND version = ? AND status != 'active' AND pinned_at IS NULL");
         for (const v of remove) del.run(model, v.version);
       })
       .immediate();

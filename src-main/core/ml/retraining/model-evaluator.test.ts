@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addDays } from '../../dates';
 import { evaluationFrom, type LabelledExample } from '../model-spec';
-import { decide, HOLDOUT_SHARE, MIN_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
+import { decide, HOLDOUT_SHARE, MIN_CANDIDATE_TRAINING_ROWS, MIN_HOLDOUT_ROWS, MIN_SINCE_ACTIVE_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
 
 /** One example per day from 2024-01-01, each paid `delay` days after its feature date. */
 function examples(n: number, delay = 30): LabelledExample[] {
@@ -11,34 +11,70 @@ function examples(n: number, delay = 30): LabelledExample[] {
 const evalWithMae = (mae: number) => evaluationFrom(Array.from({ length: 20 }, (_, i) => ({ entityId: i, predicted: mae, actual: 0 })), 7);
 
 describe('champion/challenger holdout', () => {
-  it('holds out the most recent outcomes; the candidate only learns outcomes known before the cutoff', () => {
+  it('without an active version, holds out the latest paid invoices by issue date; the candidate learns the outcomes known before the first of them', () => {
     const ex = examples(100);
     const plan = planHoldout(ex, null);
     if (!plan.ok) throw new Error(plan.reason);
-    expect(plan.holdoutIds.length).toBe(Math.ceil(100 * HOLDOUT_SHARE));
-    expect(plan.cutoff).toBe(addDays('2024-01-01', 80 + 30));
-    expect(plan.trainingRows).toBe(80);
-    for (const id of plan.holdoutIds) expect(ex[id - 1]!.outcomeDate >= plan.cutoff).toBe(true);
+    expect(plan.kind).toBe('latest-issued');
+    expect(plan.holdoutIds).toEqual(Array.from({ length: Math.ceil(100 * HOLDOUT_SHARE) }, (_, i) => 81 + i));
+    expect(plan.from).toBe(addDays('2024-01-01', 80));
+    expect(plan.cutoff).toBe(plan.from);
+    // Examples 1..50 were paid before day 80 (30 days after their issue).
+    expect(plan.trainingRows).toBe(50);
   });
 
-  it('never holds out outcomes the active model learnt, and leaves half of the new outcomes to the candidate', () => {
-    const ex = examples(200);
-    const activeCutoff = addDays('2024-01-01', 30 + 170); // the active model knew outcomes of examples 1..170
+  it('for the first model, scores quick and slow payers alike: the latest invoices old enough to be mostly paid, not only the quick ones', () => {
+    // One invoice a day for 200 days, every other one paid after 60 days instead of 10; on day 200
+    // only the payments made so far are known, so the last 50 days' paid invoices are nearly all quick.
+    const today = addDays('2024-01-01', 200);
+    const ex = Array.from({ length: 200 }, (_, i) => ({ entityId: i + 1, featureDate: addDays('2024-01-01', i), outcomeDate: addDays('2024-01-01', i + (i % 2 ? 60 : 10)) })).filter((e) => e.outcomeDate < today);
+    const slowShare = (ids: number[]) => ids.filter((id) => (id - 1) % 2 === 1).length / ids.length;
+    const first = planHoldout(ex, null);
+    if (!first.ok) throw new Error(first.reason);
+    expect(first.holdoutIds.length).toBe(Math.ceil(ex.length * HOLDOUT_SHARE));
+    expect(slowShare(first.holdoutIds)).toBeGreaterThanOrEqual(0.45);
+    // Every holdout invoice was issued at least the follow-up (60 days) before the last payment.
+    const lastPaid = ex.map((e) => e.outcomeDate).sort().at(-1)!;
+    for (const id of first.holdoutIds) expect(ex.find((e) => e.entityId === id)!.featureDate <= addDays(lastPaid, -60)).toBe(true);
+    // With a live version both sides are forests trained the same way: the latest issues are scored as they are.
+    const later = planHoldout(ex, lastPaid);
+    if (!later.ok) throw new Error(later.reason);
+    expect(later.holdoutIds).toContain(ex.at(-1)!.entityId);
+    expect(slowShare(later.holdoutIds)).toBeLessThan(0.3);
+  });
+
+  it('with enough outcomes since the active version, holds out the later half of them: neither model saw a holdout row, the candidate learnt the earlier half', () => {
+    const ex = examples(300);
+    const activeCutoff = addDays('2024-01-01', 30 + 200); // it knew the outcomes of examples 1..200
     const plan = planHoldout(ex, activeCutoff);
     if (!plan.ok) throw new Error(plan.reason);
-    expect(plan.cutoff >= activeCutoff).toBe(true);
-    expect(plan.holdoutIds).toEqual(Array.from({ length: 15 }, (_, i) => 186 + i));
-    expect(plan.trainingRows).toBe(185);
+    expect(plan.kind).toBe('since-active');
+    expect(plan.holdoutIds).toEqual(Array.from({ length: 50 }, (_, i) => 251 + i));
+    expect(plan.cutoff).toBe(addDays('2024-01-01', 30 + 250));
+    expect(plan.cutoff > activeCutoff).toBe(true);
+    expect(plan.trainingRows).toBe(250);
   });
 
-  it('refuses to compare on fewer than the minimum unseen outcomes, saying why', () => {
-    const plan = planHoldout(examples(200), addDays('2024-01-01', 30 + 195));
+  it('still has a holdout on the day of the first deployment, when no outcome came after the active version\'s cutoff', () => {
+    const plan = planHoldout(examples(200), addDays('2024-01-01', 400));
+    if (!plan.ok) throw new Error(plan.reason);
+    expect(plan.kind).toBe('latest-issued');
+    expect(plan.holdoutIds).toHaveLength(40);
+    // …and with fewer new outcomes than twice the minimum for such a comparison, too.
+    const few = planHoldout(examples(200), addDays('2024-01-01', 30 + 200 - 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS + 1));
+    expect(few.ok && few.kind).toBe('latest-issued');
+  });
+
+  it('keeps at least the minimum holdout and refuses to train on too little, saying why', () => {
+    const small = planHoldout(examples(30, 1), null);
+    if (!small.ok) throw new Error(small.reason);
+    expect(small.holdoutIds).toHaveLength(MIN_HOLDOUT_ROWS);
+    const plan = planHoldout(examples(40, 35), null);
     expect(plan.ok).toBe(false);
     if (!plan.ok) {
-      expect(plan.insufficientTraining).toBe(false);
-      expect(plan.reason).toContain('only 5 outcome(s) known since');
-      expect(plan.reason).toContain(`${MIN_HOLDOUT_ROWS} are needed`);
-      expect(plan.message).toEqual({ code: 'holdout-too-small', params: { count: 5, cutoff: addDays('2024-01-01', 30 + 195), needed: MIN_HOLDOUT_ROWS } });
+      expect(plan.insufficientTraining).toBe(true);
+      expect(plan.reason).toBe(`only 0 outcome(s) known before the holdout cutoff ${addDays('2024-01-01', 30)}; at least ${MIN_CANDIDATE_TRAINING_ROWS} are needed to train`);
+      expect(plan.message).toEqual({ code: 'training-too-small', params: { count: 0, cutoff: addDays('2024-01-01', 30), needed: MIN_CANDIDATE_TRAINING_ROWS } });
     }
   });
 });

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Settings } from '../../config/settings';
 import { ModelLifecycle } from './model-lifecycle';
 import { LAST_CHECK_KEY } from './retraining-scheduler';
+import { BASELINE_MIN_SAMPLE, wilsonUpper } from './trigger-evaluator';
 import { lifecycleFixture, tinyModelSpec, type LifecycleFixture, type TinyModelKnobs } from './tiny-model-spec.fixture';
 import { holdsThroughout } from '../../../../tests/support/wait';
 
@@ -42,11 +43,12 @@ const runs = (sqlite: LifecycleFixture['database']['sqlite'], kind: string) =>
 function addFeedback(sqlite: LifecycleFixture['database']['sqlite'], n: number, version: string | null, accurate: (i: number) => boolean) {
   const ins = sqlite.prepare("INSERT INTO model_prediction_feedback (model_name, model_version, prediction, was_accurate, source, created_at) VALUES ('tiny', ?, '{}', ?, 'auto-outcome', ?)");
   for (let i = 0; i < n; i++) ins.run(version, accurate(i) ? 1 : 0, new Date(Date.now() + i).toISOString());
+  return n;
 }
 
 describe('model lifecycle (generic, tiny model)', () => {
   it('deploys a first model as 1.0.0 when it beats the baseline; keeps the current model when a retrain has nothing new or does not improve enough, saying why', async () => {
-    const { lc, setSettings, sqlite } = setup();
+    const { lc, setSettings, sqlite } = setup({}, 400);
     at(T1);
     const first = await lc.retrain('tiny', { reasons: ['no_active_model'] });
     expect(first.outcome).toBe('deployed');
@@ -58,35 +60,45 @@ describe('model lifecycle (generic, tiny model)', () => {
     expect(v1.trainingCutoff).toBe('2024-07-01');
     expect(v1.metrics.refit).toBe(true);
     expect(v1.trainingRows).toBeGreaterThan(v1.metrics.evaluatedCandidateRows as number);
-    // Nothing new since: nothing to compare on.
+    // Again the same day: the holdout comes from the data, the active version saw all of it, so it is
+    // compared through its settings retrained on the candidate's data — same data, same model, kept.
     const same = await lc.retrain('tiny', { reasons: ['manual'] });
     expect(same.outcome).toBe('kept-current');
-    expect(same.reason).toMatch(/^only 0 outcome\(s\) known since the active model's cutoff 2024-07-01/);
-    // Six months later, with a demanding threshold: trained and compared, then kept with the figures.
+    expect(same.comparison).toEqual({ on: 'active-settings-refit', rows: same.holdout!.rows });
+    expect(same.improvement).toBe(0);
+    expect(same.reason).toContain('only 0 outcome(s) since 1.0.0 was trained (50 needed to compare on data neither saw): compared with its settings retrained');
+    expect(lc.versions.get('tiny', '1.1.0')!.status).toBe('rejected');
+    // Six months later, with a demanding threshold: compared on the holdout rows 1.0.0 never saw, then kept with the figures.
     at(T2);
     setSettings({ ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0.5 });
     const later = await lc.retrain('tiny', { reasons: ['max_days_since_training'] });
     expect(later.outcome).toBe('kept-current');
     expect(later.activeVersion).toBe('1.0.0');
-    expect(later.holdout!.from >= '2024-07-01').toBe(true);
+    expect(later.comparison!.on).toBe('unseen-by-active');
+    expect(later.comparison!.rows).toBe(later.active!.n);
     expect(later.reason).toMatch(/improvement -?\d+\.\d% < 50\.0% required/);
-    expect(lc.versions.get('tiny', '1.1.0')!.status).toBe('rejected');
+    expect(lc.versions.get('tiny', '1.2.0')!.status).toBe('rejected');
     const retrains = runs(sqlite, 'retrain');
     expect(retrains.map((r) => r.outcome)).toEqual(['deployed', 'kept-current', 'kept-current']);
     expect(retrains[2]!.notes).toContain('< 50.0% required');
   });
 
   it('deploys a candidate that beats the active model on the same unseen rows by ≥ MIN_IMPROVEMENT_PERCENTAGE', async () => {
-    const { lc, knobs } = setup();
+    const { lc, knobs, sqlite } = setup({}, 400);
     at(T1);
-    knobs.bias = 12; // a deliberately poor first model
+    knobs.bias = 5; // a deliberately poor first model (still better than the due date)
     await lc.retrain('tiny', {});
     knobs.bias = 0;
     at(T2);
     const r = await lc.retrain('tiny', { reasons: ['performance_degradation'] });
     expect(r.outcome).toBe('deployed');
     expect(r.activeVersion).toBe('1.1.0');
-    expect(r.candidate!.n).toBe(r.active!.n);
+    // Compared on the later half of the outcomes since 1.0.0's cutoff: neither model saw them.
+    expect(r.comparison).toEqual({ on: 'unseen-by-active', rows: r.active!.n });
+    expect(r.active!.n).toBe(r.candidate!.n);
+    expect(r.active!.n).toBeGreaterThanOrEqual(25);
+    const run = sqlite.prepare("SELECT candidate_metrics, improvement FROM retraining_runs WHERE kind = 'retrain' ORDER BY id DESC LIMIT 1").get() as { candidate_metrics: string; improvement: number };
+    expect(JSON.parse(run.candidate_metrics)).toMatchObject({ n: r.active!.n, mae: r.candidate!.mae });
     expect(r.improvement).toBeCloseTo((r.active!.mae - r.candidate!.mae) / r.active!.mae, 10);
     expect(r.improvement!).toBeGreaterThan(0.02);
     expect(lc.versions.get('tiny', '1.0.0')!.status).toBe('retired');
@@ -95,9 +107,9 @@ describe('model lifecycle (generic, tiny model)', () => {
   });
 
   it('DRY_RUN trains and records but never deploys', async () => {
-    const { lc, knobs, setSettings, sqlite } = setup();
+    const { lc, knobs, setSettings, sqlite } = setup({}, 400);
     at(T1);
-    knobs.bias = 12;
+    knobs.bias = 5;
     await lc.retrain('tiny', {});
     knobs.bias = 0;
     at(T2);
@@ -152,29 +164,23 @@ describe('model lifecycle (generic, tiny model)', () => {
 
   it('evaluates the three triggers with their figures, records every check, and names the condition that fired', async () => {
     const { lc, setSettings, sqlite } = setup({ ML_RETRAINING_MIN_FEEDBACK_COUNT: 25, ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: 7, ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD: 0.1 });
+    at(T1);
     const none = lc.triggers.evaluate('tiny');
     expect(none.reasons).toEqual(['no_active_model']);
     await lc.retrain('tiny', {});
-    const active = lc.versions.active('tiny')!;
     const quiet = lc.triggers.evaluate('tiny');
     expect(quiet.fired).toBe(false);
     expect(quiet.triggers.map((t) => [t.name, t.value, t.threshold, t.fired])).toEqual([
       ['min_feedback_count', 0, 25, false],
-      ['max_days_since_training', 0, 7, false],
+      ['max_days_since_training', expect.any(Number), 7, false],
       ['performance_degradation', null, 0.1, false],
     ]);
-    // 24 outcomes, half accurate: not enough feedback, but live accuracy (50%) is far below baseline.
-    addFeedback(sqlite, 24, active.version, (i) => i % 2 === 0);
-    const drop = lc.triggers.evaluate('tiny');
-    const deg = drop.triggers.find((t) => t.name === 'performance_degradation')!;
-    expect(drop.live.sample).toBe(24);
-    expect(drop.live.accuracy).toBe(0.5);
-    expect(deg.value).toBeCloseTo((active.baselineAccuracy! - 0.5) / active.baselineAccuracy!, 3);
-    expect(deg.fired).toBe(deg.value! > 0.1);
-    expect(drop.triggers[0]!.fired).toBe(false);
+    addFeedback(sqlite, 24, '1.0.0', (i) => i % 2 === 0);
+    expect(lc.triggers.evaluate('tiny').triggers[0]!.fired).toBe(false);
     addFeedback(sqlite, 1, null, () => true);
     const fired = lc.triggers.evaluate('tiny');
     expect(fired.reasons).toContain('min_feedback_count');
+    expect(fired.triggers[0]!.message).toEqual({ code: 'trigger-outcomes-since-evaluation', params: { count: 25, threshold: 25, since: expect.stringMatching(/^2024-06-30T/) as string } });
     expect(fx.log.lines).toContain('INFO  | Evaluating retraining triggers for tiny model');
     expect(fx.log.lines).toContain('INFO  | Retraining triggered: min_feedback_count condition met');
     setSettings({ ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: 0 });
@@ -187,6 +193,106 @@ describe('model lifecycle (generic, tiny model)', () => {
     // Status evaluates without recording.
     lc.status('tiny');
     expect(runs(sqlite, 'check')).toHaveLength(5);
+  });
+
+  it('counts outcomes since the last evaluation, not the last deployment, and never retrains without new ones', async () => {
+    const { lc, setSettings, sqlite } = setup({ ML_RETRAINING_MIN_FEEDBACK_COUNT: 25, ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: 7 });
+    at(T1);
+    await lc.retrain('tiny', {});
+    addFeedback(sqlite, 30, '1.0.0', () => true);
+    expect(lc.triggers.evaluate('tiny', { record: false }).reasons).toEqual(['min_feedback_count']);
+    // The candidate is evaluated and kept: its outcomes were looked at, so they stop counting.
+    setSettings({ ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0.99 });
+    const kept = await lc.retrain('tiny', { reasons: ['min_feedback_count'] });
+    expect(kept.outcome).toBe('kept-current');
+    expect(kept.newOutcomes).toBe(30);
+    const after = lc.triggers.evaluate('tiny', { record: false });
+    expect(after.feedbackSinceTraining).toBe(0);
+    expect(after.fired).toBe(false);
+    // Ten days on, the model is old — but nothing new arrived: the check holds the retrain and says why.
+    at('2024-07-10');
+    const calls = runs(sqlite, 'retrain').length;
+    const [report] = await lc.scheduler.checkNow();
+    expect(report!.evaluation.reasons).toEqual(['max_days_since_training']);
+    expect(report!.evaluation.held).toMatchObject({ code: 'retrain-held-no-outcomes' });
+    expect(report!.retrain).toBeNull();
+    expect(runs(sqlite, 'retrain')).toHaveLength(calls);
+    expect(runs(sqlite, 'check').at(-1)).toMatchObject({ fired: 0, outcome: 'not-triggered' });
+    expect(runs(sqlite, 'check').at(-1)!.notes).toMatch(/^no new outcome since the last evaluation \(2024-06-30\)/);
+    // One new outcome: the age trigger starts a retrain, which records what it saw.
+    addFeedback(sqlite, 1, '1.0.0', () => true);
+    const [next] = await lc.scheduler.checkNow();
+    expect(next!.retrain!.newOutcomes).toBe(1);
+    const last = sqlite.prepare("SELECT new_outcomes, outcomes_through_id FROM retraining_runs WHERE kind = 'retrain' ORDER BY id DESC LIMIT 1").get();
+    expect(last).toEqual({ new_outcomes: 1, outcomes_through_id: (sqlite.prepare('SELECT MAX(id) AS id FROM model_prediction_feedback').get() as { id: number }).id });
+  });
+
+  it('a rollback pins the version: scheduled checks hold every retrain until the user unpins', async () => {
+    const { lc, knobs, sqlite } = setup({ ML_RETRAINING_MIN_FEEDBACK_COUNT: 5 }, 400);
+    at(T1);
+    knobs.bias = 5;
+    await lc.retrain('tiny', {});
+    knobs.bias = 0;
+    at(T2);
+    expect((await lc.retrain('tiny', {})).outcome).toBe('deployed');
+    lc.rollback('tiny', '1.0.0');
+    expect(lc.status('tiny').pinned).toMatchObject({ version: '1.0.0' });
+    addFeedback(sqlite, 10, '1.0.0', () => false);
+    const retrains = runs(sqlite, 'retrain').length;
+    const [held] = await lc.scheduler.checkNow();
+    expect(held!.evaluation.reasons).toContain('min_feedback_count');
+    expect(held!.evaluation.held).toEqual({ code: 'retrain-held-pinned', params: { version: '1.0.0' } });
+    expect(runs(sqlite, 'retrain')).toHaveLength(retrains);
+    expect(lc.versions.active('tiny')!.version).toBe('1.0.0');
+    expect(lc.status('tiny').held).toEqual({ code: 'retrain-held-pinned', params: { version: '1.0.0' } });
+    expect(lc.unpin('tiny')).toBe('1.0.0');
+    const [resumed] = await lc.scheduler.checkNow();
+    expect(resumed!.retrain).not.toBeNull();
+    expect(runs(sqlite, 'retrain')).toHaveLength(retrains + 1);
+  });
+
+  it('measures the model\'s age on the app clock', async () => {
+    const { lc } = setup({ ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: 7 });
+    at(T1);
+    await lc.retrain('tiny', {});
+    expect(lc.versions.active('tiny')!.createdAt.slice(0, 10)).toBe(T1);
+    at('2024-07-03');
+    const age = lc.triggers.evaluate('tiny', { record: false }).triggers.find((t) => t.name === 'max_days_since_training')!;
+    expect(age.value!).toBeGreaterThanOrEqual(2);
+    expect(age.value!).toBeLessThan(4);
+    expect(age.fired).toBe(false);
+    at('2024-07-08');
+    expect(lc.triggers.evaluate('tiny', { record: false }).reasons).toEqual(['max_days_since_training']);
+  });
+
+  it('fires on an accuracy drop only when the baseline rests on enough predictions and the drop is clear at 95% confidence', async () => {
+    const { lc, sqlite } = setup({ ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD: 0.1 }, 400);
+    at(T2);
+    await lc.retrain('tiny', {});
+    const v = lc.versions.active('tiny')!;
+    // Measured on every invoice paid after the candidate's cut-off, not only the holdout's quick payers.
+    expect(v.baselineSample!).toBeGreaterThanOrEqual(v.metrics.holdoutRows as number);
+    expect(v.baselineSample).toBeGreaterThanOrEqual(BASELINE_MIN_SAMPLE);
+    const base = v.baselineAccuracy!;
+    const degradation = () => lc.triggers.evaluate('tiny', { record: false }).triggers.find((t) => t.name === 'performance_degradation')!;
+    // As accurate as the baseline: no drop.
+    addFeedback(sqlite, 100, v.version, (i) => i < Math.round(base * 100));
+    const same = degradation();
+    expect(same.fired).toBe(false);
+    expect(same.message).toMatchObject({ code: 'trigger-accuracy-drop', params: { sample: 100, baseline: base, baselineSample: v.baselineSample } });
+    // A dip just past the threshold is within noise at 95%: no alarm yet.
+    addFeedback(sqlite, 100, v.version, (i) => i < Math.round(base * 85));
+    const dip = lc.triggers.evaluate('tiny', { record: false });
+    expect(dip.live.upper!).toBeCloseTo(wilsonUpper(dip.live.accuracy!, 100), 12);
+    expect(dip.triggers.find((t) => t.name === 'performance_degradation')!.fired).toBe(false);
+    // Every recent prediction missed: a clear drop.
+    addFeedback(sqlite, 100, v.version, () => false);
+    expect(degradation().fired).toBe(true);
+    // The same figures over a baseline of 21 predictions are not enough to act on.
+    sqlite.prepare('UPDATE model_versions SET baseline_sample = 21 WHERE version = ?').run(v.version);
+    const small = degradation();
+    expect(small.fired).toBe(false);
+    expect(small.message).toEqual({ code: 'trigger-baseline-small', params: { sample: 21, needed: BASELINE_MIN_SAMPLE, version: v.version } });
   });
 
   it('the scheduler checks at startup when the last check is overdue, persists it, and applies a new interval live', async () => {

@@ -5,7 +5,11 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
-import { NotFoundError } from '../../errors';
+import { isIsoDate } from '../../dates';
+import { AppError, InputError, NotFoundError } from '../../errors';
+import { parseSemver } from '../registry/semver';
+import type { ModelMetrics } from '../model-spec';
+import type { RetrainingMessage } from './retraining-message';
 import type { Logger } from '../../logger';
 import type { WorkerHost } from '../../worker/worker-host';
 import type { ModelSpec } from '../model-spec';
@@ -55,6 +59,25 @@ export interface RetrainingStatus {
   schedulerRunning: boolean;
   retrainRunning: { pid: number; since: string } | null;
   lastFallback: { at: string; from: string | null; to: string | null; error: string | null } | null;
+  /** The version a rollback pinned (automatic deploys wait until it is unpinned). */
+  pinned: { version: string; at: string } | null;
+  /** Why met triggers would start no retrain now (pinned, nothing new since the last evaluation). */
+  held: RetrainingMessage | null;
+  lastEvaluationAt: string | null;
+}
+
+/** A stored version scored on labelled examples (`ai evaluate`). */
+export interface VersionEvaluation {
+  model: string;
+  version: string;
+  from: string | null;
+  clientId: number | null;
+  rows: number;
+  /** Of those, how many the version was trained on (outcome before its cutoff): their figures flatter it. */
+  seenInTraining: number;
+  metrics: ModelMetrics;
+  baseline: ModelMetrics;
+  baselineLabel: string;
 }
 
 export class ModelLifecycle {
@@ -110,6 +133,56 @@ export class ModelLifecycle {
     return this.retrainer.retrain(model, { reasons: options.reasons ?? ['manual'], dryRun: options.dryRun, onProgress: options.onProgress, checkRunId: options.checkRunId });
   }
 
+  /** Cancels the model's retrain running in this process; false when none runs here. */
+  cancelRetrain(model: string): boolean {
+    this.spec(model);
+    return this.retrainer.cancel(model);
+  }
+
+  /** Lifts a rollback's pin; returns the version that was pinned (null: none was). */
+  unpin(model: string): string | null {
+    this.spec(model);
+    return this.versions.unpin(model);
+  }
+
+  /**
+   * Scores a stored version on paid invoices issued on or after `from` (default: its training cutoff,
+   * so only invoices it never saw), optionally one client's, next to the spec's baseline.
+   */
+  async evaluateVersion(model: string, version: string, filter: { clientId?: number | null; from?: string | null } = {}): Promise<VersionEvaluation> {
+    const spec = this.spec(model);
+    parseSemver(version, '--version');
+    if (filter.from !== undefined && filter.from !== null && !isIsoDate(filter.from)) throw new InputError(`--from: expected a date as YYYY-MM-DD, got "${filter.from}"`, '--from');
+    const v = this.versions.get(model, version);
+    if (!v) {
+      const known = this.versions.list(model).map((x) => x.version);
+      throw new NotFoundError(`--version: ${model} has no version ${version}${known.length ? ` (versions: ${known.join(', ')})` : ' (no versions yet)'}`, '--version');
+    }
+    if (!spec.examplesFor) throw new AppError('NOT_SUPPORTED', `${model} cannot be evaluated on a filter`);
+    const artifact = this.versions.load(v);
+    const ctx = this.retrainer.context();
+    const from = filter.from ?? v.trainingCutoff ?? null;
+    const clientId = filter.clientId ?? null;
+    const examples = await spec.examplesFor(ctx, { from, groupId: clientId });
+    if (!examples.length) {
+      throw new AppError('NO_TEST_DATA', `no ${spec.examplesLabel}${clientId !== null ? ` of client ${clientId}` : ''}${from ? ` issued on or after ${from}` : ''} to evaluate ${model} ${version} on`);
+    }
+    const holdout = { from: from ?? examples[0]!.featureDate, entityIds: examples.map((e) => e.entityId) };
+    const [evaluation, baseline] = [await spec.evaluate(ctx, artifact, holdout), await spec.evaluateBaseline(ctx, holdout)];
+    const cutoff = v.trainingCutoff;
+    return {
+      model,
+      version,
+      from,
+      clientId,
+      rows: examples.length,
+      seenInTraining: cutoff ? examples.filter((e) => e.outcomeDate < cutoff).length : 0,
+      metrics: evaluation.metrics,
+      baseline: baseline.metrics,
+      baselineLabel: spec.baselineLabel,
+    };
+  }
+
   rollback(model: string, version: string): ReturnType<ModelVersionManager['rollback']> {
     this.spec(model);
     const r = this.versions.rollback(model, version);
@@ -131,6 +204,7 @@ export class ModelLifecycle {
     const sched = this.scheduler.status();
     const holder = RetrainLock.holder(this.deps.database, model);
     const improvement = active && typeof active.metrics.improvement === 'number' ? active.metrics.improvement : null;
+    const pinned = this.versions.pinned(model);
     return {
       model,
       enabled: s.ML_RETRAINING_ENABLED,
@@ -155,6 +229,9 @@ export class ModelLifecycle {
       schedulerRunning: sched.running,
       retrainRunning: holder ? { pid: holder.pid, since: holder.acquired_at } : null,
       lastFallback: fallback ? { at: fallback.at, from: fallback.from, to: fallback.to, error: `artifact ${fallback.health}` } : this.versions.lastFallback(model),
+      pinned: pinned ? { version: pinned.version, at: pinned.pinnedAt! } : null,
+      held: evaluation.held,
+      lastEvaluationAt: evaluation.lastEvaluationAt,
     };
   }
 }

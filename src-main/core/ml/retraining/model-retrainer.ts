@@ -1,21 +1,24 @@
 // One retrain of one model (DESIGN §4): under the cross-process lock, train a candidate in the
-// worker on what was known at the cutoff, score candidate, active model and baseline on the same
-// unseen rows, then deploy (refit on everything known today), keep the current model (recording
-// why) or, in dry-run, only record.
+// worker on what was known before the holdout (the latest paid invoices), score candidate, active
+// model and baseline on holdout rows the compared models never saw, then deploy (refit on
+// everything known today with the candidate's settings), keep the current model (recording why) or,
+// in dry-run, only record. Each run records which outcomes it had seen, so the feedback trigger
+// counts only what is new since. A run can be cancelled; times are the app's clock.
 // Every run is a retraining_runs row that goes 'running' → its outcome, so a process killed midway
 // leaves a row that the next retrain marks as interrupted, and the previous active version intact.
 import { EventEmitter } from 'node:events';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
-import { addDays, todayIso } from '../../dates';
-import { errorMessage } from '../../errors';
+import { addDays, appNowIso, todayIso } from '../../dates';
+import { errorCode, errorMessage } from '../../errors';
 import type { Logger } from '../../logger';
 import type { WorkerHost } from '../../worker/worker-host';
 import type { Progress } from '../../worker/protocol';
 import type { Evaluation, ModelMetrics, ModelSpec, SpecContext } from '../model-spec';
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
-import { decide, planHoldout } from './model-evaluator';
+import { decide, MIN_SINCE_ACTIVE_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
+import { latestOutcomeId, outcomesSinceLastEvaluation, recordOutcomesSeen } from './retraining-runs';
 import { RetrainLock } from './retrain-lock';
 import { RetrainingError, englishText, englishTexts, messagesOfError, pct, type RetrainingMessage } from './retraining-message';
 
@@ -28,6 +31,9 @@ export interface RetrainOptions {
   /** The check run that fired this retrain, linked in the notes. */
   checkRunId?: number | null;
 }
+
+/** How the candidate was compared with the active version. */
+export type ComparedOn = 'unseen-by-active' | 'active-settings-refit' | 'baseline';
 
 export interface RetrainResult {
   runId: number;
@@ -44,6 +50,10 @@ export interface RetrainResult {
   active: ModelMetrics | null;
   baseline: ModelMetrics | null;
   holdout: { from: string; rows: number } | null;
+  /** Rows the candidate and the active version were compared on, and how. */
+  comparison: { on: ComparedOn; rows: number } | null;
+  /** Outcomes new since the previous evaluation when this run started. */
+  newOutcomes: number;
   trainingRows: number;
   durationMs: number;
 }
@@ -74,6 +84,7 @@ export interface RetrainerDeps {
 }
 
 const INTERRUPTED: RetrainingMessage = { code: 'interrupted', params: {} };
+const CANCELLED: RetrainingMessage = { code: 'cancelled', params: {} };
 
 /** Training seed: fixed so the same data gives the same model (reproducible versions). */
 export const TRAINING_SEED = 42;
@@ -91,11 +102,25 @@ export class ModelRetrainer extends EventEmitter {
     return { database, worker, logger, settings: this.deps.settings(), today: todayIso() };
   }
 
+  private readonly running = new Map<string, AbortController>();
+
+  /** Cancels the model's retrain running in this process; true when there was one. */
+  cancel(model: string): boolean {
+    const c = this.running.get(model);
+    if (!c) return false;
+    c.abort(new RetrainingError('CANCELLED', [CANCELLED]));
+    return true;
+  }
+
+  isRunning(model: string): boolean {
+    return this.running.has(model);
+  }
+
   /** Runs marked 'running' whose process is gone: the lock is ours now, so nobody is running them. */
   private markInterrupted(model: string): void {
     const n = this.sqlite
       .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ?, error_messages = ? WHERE model_name = ? AND outcome = 'running'")
-      .run(new Date().toISOString(), englishText(INTERRUPTED), JSON.stringify([INTERRUPTED]), model).changes;
+      .run(appNowIso(), englishText(INTERRUPTED), JSON.stringify([INTERRUPTED]), model).changes;
     if (n) this.deps.logger.warn(`Marked ${n} interrupted retrain run(s) of ${model} as failed`);
   }
 
@@ -105,8 +130,10 @@ export class ModelRetrainer extends EventEmitter {
     const settings = this.deps.settings();
     const dryRun = options.dryRun ?? settings.ML_RETRAINING_DRY_RUN;
     const lock = RetrainLock.acquire(this.deps.database, model);
+    const controller = new AbortController();
+    this.running.set(model, controller);
     const t0 = performance.now();
-    const startedAt = new Date().toISOString();
+    const startedAt = appNowIso();
     let runId = 0;
     const progress = (p: Progress) => {
       options.onProgress?.(p);
@@ -121,72 +148,94 @@ export class ModelRetrainer extends EventEmitter {
           .prepare(`INSERT INTO retraining_runs (model_name, kind, started_at, fired, reasons, outcome, active_version, notes, notes_messages) VALUES (?, 'retrain', ?, 1, ?, 'running', ?, ?, ?)`)
           .run(model, startedAt, JSON.stringify(options.reasons), activeBefore?.version ?? null, notes.length ? englishTexts(notes) : null, JSON.stringify(notes)).lastInsertRowid,
       );
-      const result = await this.run(spec, runId, startedAt, options.reasons, dryRun, progress);
+      const result = await this.run(spec, runId, startedAt, options.reasons, dryRun, progress, controller.signal);
       result.durationMs = performance.now() - t0;
       this.emit('finished', result);
       if (result.outcome === 'deployed') this.emit('deployed', result);
       return result;
     } catch (e) {
-      const message = errorMessage(e);
-      logger.error({ err: e }, `Retraining failed: ${message}`);
+      const cancelled = controller.signal.aborted || errorCode(e) === 'CANCELLED';
+      const error = cancelled ? new RetrainingError('CANCELLED', [CANCELLED]) : e;
+      const message = errorMessage(error);
+      if (cancelled) logger.warn(`Retraining of ${model} cancelled`);
+      else logger.error({ err: e }, `Retraining failed: ${message}`);
       if (runId) {
-        const structured = messagesOfError(e);
+        const structured = messagesOfError(error);
         this.sqlite
           .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ?, error_messages = ? WHERE id = ?")
-          .run(new Date().toISOString(), message, structured ? JSON.stringify(structured) : null, runId);
+          .run(appNowIso(), message, structured ? JSON.stringify(structured) : null, runId);
       }
       this.emit('failed', { model, runId, error: message });
-      throw e;
+      throw error;
     } finally {
+      this.running.delete(model);
       lock.release();
     }
   }
 
-  private async run(spec: ModelSpec, runId: number, startedAt: string, reasons: string[], dryRun: boolean, progress: (p: Progress) => void): Promise<RetrainResult> {
+  private async run(
+    spec: ModelSpec,
+    runId: number,
+    startedAt: string,
+    reasons: string[],
+    dryRun: boolean,
+    progress: (p: Progress) => void,
+    signal: AbortSignal,
+  ): Promise<RetrainResult> {
     const { versions, logger } = this.deps;
     const model = spec.name;
     const ctx = this.context();
     const settings = ctx.settings;
+    // What this evaluation sees: the feedback trigger counts outcomes after it.
+    const seenThrough = latestOutcomeId(this.sqlite, model);
+    const newOutcomes = outcomesSinceLastEvaluation(this.sqlite, model).count;
     progress({ step: 'collect', current: 0, total: 1 });
     const examples = await spec.labelledExamples(ctx);
     if (examples.length < spec.minTrainingRows) throw new InsufficientDataError(spec.minTrainingRows, examples.length, spec.examplesLabel, model);
     const active = versions.loadActive(model);
     const plan = planHoldout(examples, active?.version.trainingCutoff ?? null);
-    const base: Omit<RetrainResult, 'outcome' | 'reason' | 'reasonMessages'> = {
-      runId,
-      model,
-      activeVersion: active?.version.version ?? null,
-      previousVersion: active?.version.version ?? null,
-      candidateVersion: null,
-      improvement: null,
-      candidate: null,
-      active: null,
-      baseline: null,
-      holdout: null,
-      trainingRows: 0,
-      durationMs: 0,
-    };
-    if (!plan.ok) {
-      if (plan.insufficientTraining) throw new RetrainingError('INSUFFICIENT_DATA', [{ code: 'insufficient-data-because', params: {} }, plan.message]);
-      this.finish(runId, { outcome: 'kept-current', notes: [plan.message] });
-      logger.info(`Keeping ${model} ${active?.version.version ?? ''}: ${plan.reason}`);
-      return { ...base, outcome: 'kept-current', reason: plan.reason, reasonMessages: [plan.message] };
-    }
-    const holdout = { from: plan.cutoff, entityIds: plan.holdoutIds };
+    if (!plan.ok) throw new RetrainingError('INSUFFICIENT_DATA', [{ code: 'insufficient-data-because', params: {} }, plan.message]);
+    signal.throwIfAborted();
+    const holdout = { from: plan.from, entityIds: plan.holdoutIds };
+    const holdoutNote: RetrainingMessage =
+      plan.kind === 'since-active'
+        ? { code: 'holdout-since-active', params: { rows: plan.holdoutIds.length, cutoff: plan.cutoff, version: active!.version.version } }
+        : { code: 'holdout-latest', params: { rows: plan.holdoutIds.length, from: plan.from, unseen: null } };
     logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.cutoff}; holdout ${plan.holdoutIds.length} rows`);
-    const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress });
-    progress({ step: 'evaluate', current: 0, total: active ? 3 : 2 });
+    const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress, signal });
+    const steps = active ? 3 : 2;
+    progress({ step: 'evaluate', current: 0, total: steps });
     const candidate = await spec.evaluate(ctx, trained.artifact, holdout);
-    progress({ step: 'evaluate', current: 1, total: active ? 3 : 2 });
+    progress({ step: 'evaluate', current: 1, total: steps });
     const baseline = await spec.evaluateBaseline(ctx, holdout);
-    progress({ step: 'evaluate', current: 2, total: active ? 3 : 2 });
+    // The accuracy live predictions will be measured against: on every invoice paid after the
+    // candidate's cut-off (recently paid ones, like those a live prediction resolves on).
+    const recentlyPaid = plan.kind === 'since-active' ? candidate : await spec.evaluate(ctx, trained.artifact, { from: plan.from, entityIds: examples.filter((e) => e.outcomeDate >= plan.cutoff).map((e) => e.entityId) });
+    progress({ step: 'evaluate', current: 2, total: steps });
+    // With outcomes since the active version's cutoff, neither model saw the holdout: the active
+    // artifact itself is scored. Otherwise it saw (some of) it, and is compared through its settings
+    // retrained on the candidate's data.
     let activeEval: Evaluation | null = null;
+    const candidateCompared = candidate;
+    let comparedOn: ComparedOn = 'baseline';
+    const compareNotes: RetrainingMessage[] = [holdoutNote];
     if (active) {
-      activeEval = await spec.evaluate(ctx, active.artifact, holdout);
+      if (plan.kind === 'since-active') {
+        activeEval = await spec.evaluate(ctx, active.artifact, holdout);
+        comparedOn = 'unseen-by-active';
+      } else {
+        const champion = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'champion' }), signal, reuseSettingsOf: active.artifact });
+        activeEval = await spec.evaluate(ctx, champion.artifact, holdout);
+        comparedOn = 'active-settings-refit';
+        const cutoff = active.version.trainingCutoff;
+        const unseen = cutoff ? examples.filter((e) => e.outcomeDate >= cutoff).length : 0;
+        compareNotes.push({ code: 'champion-refit', params: { version: active.version.version, unseen, needed: 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS } });
+      }
       progress({ step: 'evaluate', current: 3, total: 3 });
     }
+    signal.throwIfAborted();
     const decision = decide({
-      candidate,
+      candidate: candidateCompared,
       active: activeEval,
       activeVersion: active?.version.version ?? null,
       baseline,
@@ -195,38 +244,68 @@ export class ModelRetrainer extends EventEmitter {
       minImprovement: settings.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
     });
     const outcome: RetrainOutcome = dryRun ? 'dry-run' : decision.outcome === 'deploy' ? 'deployed' : active ? 'kept-current' : 'rejected';
-    const reasonMessages: RetrainingMessage[] = dryRun ? [{ code: 'dry-run', params: { would: decision.outcome } }, decision.message] : [decision.message];
+    const pinned = versions.pinned(model);
+    const reasonMessages: RetrainingMessage[] = [
+      ...(dryRun ? [{ code: 'dry-run', params: { would: decision.outcome } } as RetrainingMessage] : []),
+      decision.message,
+      ...compareNotes,
+      ...(outcome === 'deployed' && pinned ? [{ code: 'pin-cleared-by-retrain', params: { version: pinned.version } } as RetrainingMessage] : []),
+    ];
     const reason = englishTexts(reasonMessages);
     // Re-check under the lock that the active version did not change (a rollback from another process).
     const activeNow = versions.active(model)?.version ?? null;
     if (activeNow !== (active?.version.version ?? null)) {
       throw new RetrainingError('ACTIVE_CHANGED', [{ code: 'active-changed', params: { model, from: active?.version.version ?? null, to: activeNow } }]);
     }
+    recordOutcomesSeen(this.sqlite, runId, seenThrough, newOutcomes);
+    const comparison = { on: comparedOn, rows: candidateCompared.metrics.n };
     const metrics = {
       trainingStartedAt: startedAt,
-      holdoutFrom: plan.cutoff,
+      holdoutFrom: plan.from,
+      holdoutKind: plan.kind,
+      candidateCutoff: plan.cutoff,
       holdoutRows: plan.holdoutIds.length,
       holdout: candidate.metrics,
       activeOnHoldout: activeEval?.metrics ?? null,
       baselineOnHoldout: baseline.metrics,
+      comparedOn,
+      comparisonRows: comparison.rows,
       improvement: decision.improvement,
       comparedWith: active?.version.version ?? spec.baselineLabel,
+      selection: trained.selection ?? null,
+    };
+    const base: Omit<RetrainResult, 'outcome' | 'reason' | 'reasonMessages'> = {
+      runId,
+      model,
+      activeVersion: active?.version.version ?? null,
+      previousVersion: active?.version.version ?? null,
+      candidateVersion: null,
+      improvement: decision.improvement,
+      candidate: candidate.metrics,
+      active: activeEval?.metrics ?? null,
+      baseline: baseline.metrics,
+      holdout: { from: plan.from, rows: plan.holdoutIds.length },
+      comparison,
+      newOutcomes,
+      trainingRows: trained.trainingRows,
+      durationMs: 0,
     };
     if (outcome === 'rejected') {
       // No model was ever deployed: a candidate that loses to the baseline gets no version number,
       // so the first deployed model is always 1.0.0. The run keeps its figures.
       this.finish(runId, { outcome, candidateMetrics: candidate.metrics, improvement: decision.improvement, notes: reasonMessages });
       logger.info(`Not deploying a first ${model} model: ${reason}`);
-      return { ...base, outcome, reason, reasonMessages, improvement: decision.improvement, candidate: candidate.metrics, baseline: baseline.metrics, holdout: { from: plan.cutoff, rows: plan.holdoutIds.length }, trainingRows: trained.trainingRows };
+      return { ...base, outcome, reason, reasonMessages };
     }
-    // A winner is refit on every outcome known today before it goes live: the holdout's outcomes are
-    // the most recent behaviour, and leaving them out would delay learning a drift by a whole cycle.
+    // A winner is refit on every outcome known today, with the settings and calibration it was chosen
+    // with, before it goes live: the holdout's outcomes are the most recent behaviour.
     let deployed = trained;
     let trainingCutoff = plan.cutoff;
     if (outcome === 'deployed') {
       trainingCutoff = addDays(ctx.today, 1);
-      deployed = await spec.train(ctx, { cutoff: trainingCutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'refit' }) });
+      deployed = await spec.train(ctx, { cutoff: trainingCutoff, seed: TRAINING_SEED, onProgress: (p) => progress({ ...p, step: 'refit' }), signal, reuseSettingsOf: trained.artifact });
     }
+    signal.throwIfAborted();
     progress({ step: 'save', current: 0, total: 1 });
     const saved: VersionInfo = await versions.register({
       model,
@@ -236,12 +315,13 @@ export class ModelRetrainer extends EventEmitter {
       trainingRows: deployed.trainingRows,
       trainingCutoff,
       metrics: { ...metrics, evaluatedCandidateRows: trained.trainingRows, refit: deployed !== trained },
-      baselineAccuracy: candidate.metrics.accuracy,
+      baselineAccuracy: recentlyPaid.metrics.accuracy,
+      baselineSample: recentlyPaid.metrics.n,
       parentVersion: active?.version.version ?? null,
       dryRun,
       notes: reason,
       notesMessages: reasonMessages,
-      consumeFeedbackUpTo: startedAt,
+      consumeFeedbackThroughId: seenThrough,
     });
     progress({ step: 'save', current: 1, total: 1 });
     versions.prune(model, settings.ML_RETRAINING_MAX_VERSIONS);
@@ -249,7 +329,7 @@ export class ModelRetrainer extends EventEmitter {
       outcome,
       candidateVersion: saved.version,
       activeMetrics: activeEval?.metrics ?? null,
-      candidateMetrics: candidate.metrics,
+      candidateMetrics: candidateCompared.metrics,
       improvement: decision.improvement,
       notes: reasonMessages,
     });
@@ -265,11 +345,6 @@ export class ModelRetrainer extends EventEmitter {
       reasonMessages,
       activeVersion: versions.active(model)?.version ?? null,
       candidateVersion: saved.version,
-      improvement: decision.improvement,
-      candidate: candidate.metrics,
-      active: activeEval?.metrics ?? null,
-      baseline: baseline.metrics,
-      holdout: { from: plan.cutoff, rows: plan.holdoutIds.length },
       trainingRows: deployed.trainingRows,
     };
   }
@@ -292,7 +367,7 @@ export class ModelRetrainer extends EventEmitter {
       )
       .run(
         f.outcome,
-        new Date().toISOString(),
+        appNowIso(),
         f.candidateVersion ?? null,
         f.activeMetrics ? JSON.stringify(f.activeMetrics) : null,
         f.candidateMetrics ? JSON.stringify(f.candidateMetrics) : null,

@@ -1,9 +1,12 @@
 // One retrain per model at a time across processes (DESIGN §4): a row in retrain_locks, taken in an
 // IMMEDIATE transaction, with an expiry refreshed while the retrain runs. A lock whose owner process
 // is gone, or whose expiry passed, is taken over, so a process killed mid-retrain never blocks the
-// next one.
+// next one. Unlike the rest of retraining, the expiry is wall-clock time on purpose: it guards
+// running processes, whatever date OPENFATTURE_TODAY pins for the data. acquired_at is on the app's
+// clock, like the started_at of the runs it is compared with (a live holder's run started after it).
 import crypto from 'node:crypto';
 import type BetterSqlite3 from 'better-sqlite3';
+import { appNowIso } from '../../dates';
 import type { Database } from '../../db/database';
 import { AppError } from '../../errors';
 import { isAlive } from '../registry/artifact-store';
@@ -47,7 +50,7 @@ export class RetrainLock {
       .transaction(() => {
         const row = sqlite.prepare('SELECT owner, pid, acquired_at, expires_at FROM retrain_locks WHERE model_name = ?').get(model) as LockRow | undefined;
         if (row && isAlive(row.pid) && Date.parse(row.expires_at) > Date.now()) throw new RetrainLockedError(model, row);
-        const nowIso = new Date().toISOString();
+        const nowIso = appNowIso();
         sqlite
           .prepare('INSERT INTO retrain_locks (model_name, owner, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT(model_name) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, acquired_at = excluded.acquired_at, expires_at = excluded.expires_at')
           .run(model, owner, process.pid, nowIso, new Date(Date.now() + LOCK_TTL_MS).toISOString());

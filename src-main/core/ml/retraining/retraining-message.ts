@@ -27,7 +27,23 @@ export type RetrainingMessage =
   | { code: 'insufficient-data'; params: { needed: number; found: number; model: string; label: string } }
   /** Introduces the reason that follows it ("insufficient data: only 4 outcome(s) …"). */
   | { code: 'insufficient-data-because'; params: Record<string, never> }
-  | { code: 'active-changed'; params: { model: string; from: string | null; to: string | null } };
+  | { code: 'active-changed'; params: { model: string; from: string | null; to: string | null } }
+  /** Outcomes and feedback recorded since the model was last evaluated (`since`: that evaluation's time). */
+  | { code: 'trigger-outcomes-since-evaluation'; params: { count: number; threshold: number; since: string | null } }
+  | { code: 'trigger-baseline-small'; params: { sample: number; needed: number; version: string } }
+  /** `baselineSample`: predictions behind the baseline; `upper`: the upper confidence bound of live
+   * accuracy; fires when it is below baseline × (1 − threshold). */
+  | { code: 'trigger-accuracy-drop'; params: { accuracy: number; sample: number; upper: number; baseline: number; baselineSample: number; drop: number; threshold: number } }
+  | { code: 'retrain-held-pinned'; params: { version: string } }
+  | { code: 'retrain-held-no-outcomes'; params: { since: string } }
+  /** The holdout: the latest invoices by issue date; `unseen` of them were not known when the active version was trained. */
+  | { code: 'holdout-latest'; params: { rows: number; from: string; unseen: number | null } }
+  /** Too few outcomes since the active version's cutoff: it is compared through its settings retrained on the candidate's data. */
+  | { code: 'champion-refit'; params: { version: string; unseen: number; needed: number } }
+  | { code: 'pin-cleared-by-retrain'; params: { version: string } }
+  /** The holdout: the later outcomes among those since `version`'s cutoff, from `cutoff` on (neither model saw them). */
+  | { code: 'holdout-since-active'; params: { rows: number; cutoff: string; version: string } }
+  | { code: 'cancelled'; params: Record<string, never> };
 
 export type RetrainingMessageCode = RetrainingMessage['code'];
 
@@ -98,6 +114,28 @@ export function englishText(m: RetrainingMessage): string {
       return 'insufficient data';
     case 'active-changed':
       return `the active ${m.params.model} version changed during the retrain (${m.params.from ?? 'none'} → ${m.params.to}); nothing was deployed`;
+    case 'trigger-outcomes-since-evaluation':
+      return `${m.params.count} new outcome(s) since ${m.params.since ? `the last evaluation (${m.params.since.slice(0, 10)})` : 'the start'} (threshold ${m.params.threshold})`;
+    case 'trigger-baseline-small':
+      return `the baseline accuracy of ${m.params.version} rests on ${m.params.sample} prediction(s); ${m.params.needed} are needed before a drop from it can fire`;
+    case 'trigger-accuracy-drop': {
+      const p = m.params;
+      return `live accuracy ${pct(p.accuracy)} (at most ${pct(p.upper)} at 95% confidence) over the latest ${p.sample} resolved predictions vs baseline ${pct(p.baseline)} on ${p.baselineSample}: ${p.drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(p.drop))} (threshold ${pct(p.threshold)})`;
+    }
+    case 'retrain-held-pinned':
+      return `${m.params.version} is pinned by a rollback: automatic retrains wait until it is unpinned`;
+    case 'retrain-held-no-outcomes':
+      return `no new outcome since the last evaluation (${m.params.since.slice(0, 10)}): retraining on the same data would change nothing`;
+    case 'holdout-latest':
+      return `holdout: the latest ${m.params.rows} paid invoices (issued from ${m.params.from})${m.params.unseen === null ? '' : `, ${m.params.unseen} of them unseen by the active version`}`;
+    case 'champion-refit':
+      return `only ${m.params.unseen} outcome(s) since ${m.params.version} was trained (${m.params.needed} needed to compare on data neither saw): compared with its settings retrained on the candidate's data`;
+    case 'holdout-since-active':
+      return `holdout: the ${m.params.rows} invoices paid from ${m.params.cutoff}, unseen by ${m.params.version} and by the candidate (which learnt the outcomes before them)`;
+    case 'pin-cleared-by-retrain':
+      return `the pin on ${m.params.version} was lifted by this retrain`;
+    case 'cancelled':
+      return 'cancelled';
   }
 }
 

@@ -1,11 +1,14 @@
 // RetrainingScheduler (DESIGN §4, §7): checks the triggers of every registered model every
 // CHECK_INTERVAL_HOURS, and at startup when the last check (persisted in app_state, so the interval
 // survives restarts) is overdue. A fired check runs the retrain (in the worker, under the
-// cross-process lock). Interval changes apply live through updateSettings().
+// cross-process lock); a check whose triggers are held (a pinned version, nothing new since the last
+// evaluation) runs none. Interval changes apply live through updateSettings(). Times are the app's
+// clock (OPENFATTURE_TODAY moves them), so a restart on a later pinned date finds the check overdue.
 import type BetterSqlite3 from 'better-sqlite3';
 import { AppStateRepository } from '../../db/app-state-repository';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
+import { appNow, appNowIso } from '../../dates';
 import { errorMessage } from '../../errors';
 import type { Logger } from '../../logger';
 import type { ModelRetrainer, RetrainResult } from './model-retrainer';
@@ -35,7 +38,7 @@ export function readLastCheck(sqlite: BetterSqlite3.Database): string | null {
 }
 
 /** When the next check is due given the last one (now when never checked). */
-export function nextCheckAt(lastCheckAt: string | null, intervalHours: number, now = Date.now()): string {
+export function nextCheckAt(lastCheckAt: string | null, intervalHours: number, now = appNow().getTime()): string {
   if (!lastCheckAt) return new Date(now).toISOString();
   return new Date(Date.parse(lastCheckAt) + intervalHours * 3_600_000).toISOString();
 }
@@ -86,7 +89,8 @@ export class RetrainingScheduler {
   }
 
   status(): SchedulerStatus {
-    const last = readLastCheck(this.sqlite);
+    // After the app closed the database the scheduler is stopped; its last check is no longer readable.
+    const last = this.sqlite.open ? readLastCheck(this.sqlite) : null;
     return {
       running: this.running,
       checking: this.inFlight !== null,
@@ -99,10 +103,10 @@ export class RetrainingScheduler {
   private arm(): void {
     if (this.timer) clearTimeout(this.timer);
     const due = Date.parse(nextCheckAt(readLastCheck(this.sqlite), this.intervalHours));
-    const delay = Math.max(0, due - Date.now());
+    const delay = Math.max(0, due - appNow().getTime());
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (Date.now() + 5 < due) return this.arm(); // a long interval reached in steps
+      if (appNow().getTime() + 5 < due) return this.arm(); // a long interval reached in steps
       void this.checkNow().finally(() => {
         if (this.running) this.arm();
       });
@@ -116,7 +120,7 @@ export class RetrainingScheduler {
     this.inFlight = (async () => {
       const reports: CheckReport[] = [];
       // Recorded first: a check that crashes the process is not retried in a tight loop at restart.
-      new AppStateRepository(this.sqlite).set(LAST_CHECK_KEY, new Date().toISOString());
+      new AppStateRepository(this.sqlite).set(LAST_CHECK_KEY, appNowIso());
       for (const model of this.models) {
         let evaluation: TriggerEvaluation;
         try {

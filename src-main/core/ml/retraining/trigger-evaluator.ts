@@ -1,14 +1,22 @@
-// The three retraining triggers of the seed (DESIGN §4): new feedback/outcomes since the active
-// version ≥ MIN_FEEDBACK_COUNT, days since training ≥ MAX_DAYS_SINCE_TRAINING, and live accuracy
-// (share of the latest resolved predictions of the active version that were accurate) below the
-// version's holdout accuracy by more than PERFORMANCE_DEGRADATION_THRESHOLD (relative). Every
-// evaluation is written to retraining_runs with each figure and threshold, fired or not.
+// The three retraining triggers of the seed (DESIGN §4): new feedback/outcomes since the model was
+// last evaluated ≥ MIN_FEEDBACK_COUNT, days since training ≥ MAX_DAYS_SINCE_TRAINING (the app's
+// clock), and live accuracy (share of the latest resolved predictions of the active version that
+// were accurate) clearly below the version's baseline: by more than PERFORMANCE_DEGRADATION_THRESHOLD
+// (relative) even at the upper confidence bound of the live figure, and only once the baseline rests
+// on enough predictions. The baseline is measured at retrain time on the invoices paid after the
+// candidate's cut-off — the same kind of invoices live accuracy resolves (recently paid ones), not
+// only the quickly paid recent issues, against which an unchanged model looked 20% worse. A trigger that is met
+// does not start a retrain while the active version is pinned by a rollback, nor when no outcome
+// arrived since the last evaluation (the same data would give the same verdict). Every evaluation
+// is written to retraining_runs with each figure and threshold, fired or not.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
+import { appNow, appNowIso } from '../../dates';
 import type { Logger } from '../../logger';
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
-import { englishText, type RetrainingMessage } from './retraining-message';
+import { englishText, englishTexts, type RetrainingMessage } from './retraining-message';
+import { latestResolvedOfVersion, outcomesSinceLastEvaluation } from './retraining-runs';
 
 export { pct } from './retraining-message';
 
@@ -29,12 +37,20 @@ export interface TriggerEvaluation {
   model: string;
   evaluatedAt: string;
   activeVersion: string | null;
+  /** A retrain should start: a trigger is met and nothing holds it. */
   fired: boolean;
+  /** The triggers that are met (also when held). */
   reasons: TriggerName[];
   triggers: TriggerValue[];
+  /** Why met triggers start no retrain: the active version is pinned, or nothing new since the last evaluation. */
+  held: RetrainingMessage | null;
   /** Live accuracy figures behind performance_degradation. */
-  live: { accuracy: number | null; sample: number; baselineAccuracy: number | null };
+  /** Live accuracy over the latest resolved predictions, and the version's baseline and how many predictions it rests on. */
+  live: { accuracy: number | null; sample: number; upper: number | null; baselineAccuracy: number | null; baselineSample: number };
+  /** Outcomes and feedback recorded since the model was last evaluated (a retrain that compared a candidate). */
   feedbackSinceTraining: number;
+  lastEvaluationAt: string | null;
+  pinnedVersion: string | null;
   /** retraining_runs id when recorded. */
   runId: number | null;
 }
@@ -46,6 +62,19 @@ export interface TriggerEvaluation {
 export const LIVE_ACCURACY_WINDOW = 100;
 /** Below this many resolved predictions live accuracy is too noisy to act on. */
 export const LIVE_ACCURACY_MIN_SAMPLE = 20;
+/** Predictions a baseline accuracy must rest on before a drop from it may fire. */
+export const BASELINE_MIN_SAMPLE = 50;
+/** One-sided 95% normal quantile for the upper confidence bound of live accuracy. */
+const Z_UPPER = 1.645;
+
+/** Upper Wilson score bound of a proportion. */
+export function wilsonUpper(p: number, n: number, z = Z_UPPER): number {
+  if (n <= 0) return 1;
+  const z2 = z * z;
+  const centre = p + z2 / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return Math.min(1, (centre + margin) / (1 + z2 / n));
+}
 
 const DAY_MS = 86_400_000;
 
@@ -61,40 +90,27 @@ export class TriggerEvaluator {
     this.sqlite = database.sqlite;
   }
 
-  /** Training start of a version: feedback created after it was not part of what it learnt. */
-  private trainingStart(v: VersionInfo): string {
-    const t = v.metrics.trainingStartedAt;
-    return typeof t === 'string' ? t : v.createdAt;
+  feedbackSince(model: string): number {
+    return outcomesSinceLastEvaluation(this.sqlite, model).count;
   }
 
-  feedbackSince(model: string, active: VersionInfo | null): number {
-    const since = active ? this.trainingStart(active) : '';
-    const row = this.sqlite
-      .prepare('SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE model_name = ? AND consumed_by_version IS NULL AND created_at > ?')
-      .get(model, since) as { n: number };
-    return row.n;
-  }
-
-  liveAccuracy(model: string, active: VersionInfo): { accuracy: number | null; sample: number } {
-    const rows = this.sqlite
-      .prepare(
-        `SELECT was_accurate FROM model_prediction_feedback
-          WHERE model_name = ? AND was_accurate IS NOT NULL AND (model_version = ? OR model_version IS NULL) AND created_at >= ?
-          ORDER BY created_at DESC, id DESC LIMIT ?`,
-      )
-      .all(model, active.version, active.deployedAt ?? active.createdAt, LIVE_ACCURACY_WINDOW) as { was_accurate: number }[];
-    if (rows.length < LIVE_ACCURACY_MIN_SAMPLE) return { accuracy: null, sample: rows.length };
-    return { accuracy: rows.filter((r) => r.was_accurate === 1).length / rows.length, sample: rows.length };
+  /** Live accuracy over the version's latest resolved predictions, with its stored baseline. */
+  liveAccuracy(model: string, version: VersionInfo): TriggerEvaluation['live'] {
+    const rows = latestResolvedOfVersion(this.sqlite, model, version.version, LIVE_ACCURACY_WINDOW);
+    const base = { baselineAccuracy: version.baselineAccuracy, baselineSample: version.baselineSample ?? 0 };
+    if (rows.length < LIVE_ACCURACY_MIN_SAMPLE) return { accuracy: null, sample: rows.length, upper: null, ...base };
+    const accuracy = rows.filter((r) => r.was_accurate === 1).length / rows.length;
+    return { accuracy, sample: rows.length, upper: wilsonUpper(accuracy, rows.length), ...base };
   }
 
   /** Measures every trigger; `record` writes the retraining_runs row and the seed's log lines. */
   evaluate(model: string, options: { record?: boolean; now?: Date } = {}): TriggerEvaluation {
     const record = options.record ?? true;
     const s = this.settings();
-    const at = options.now ?? new Date();
+    const at = options.now ?? appNow();
     if (record) this.logger.info(`Evaluating retraining triggers for ${model} model`);
     const active = this.versions.active(model);
-    const feedback = this.feedbackSince(model, active);
+    const { count: feedback, last } = outcomesSinceLastEvaluation(this.sqlite, model);
     const triggers: TriggerValue[] = [];
     const push = (t: Omit<TriggerValue, 'detail'>) => triggers.push({ ...t, detail: englishText(t.message) });
     push({
@@ -102,9 +118,9 @@ export class TriggerEvaluator {
       value: feedback,
       threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
       fired: feedback >= s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
-      message: { code: 'trigger-feedback-count', params: { count: feedback, threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT, version: active?.version ?? null } },
+      message: { code: 'trigger-outcomes-since-evaluation', params: { count: feedback, threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT, since: last?.at ?? null } },
     });
-    let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, baselineAccuracy: active?.baselineAccuracy ?? null };
+    let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, upper: null, baselineAccuracy: null, baselineSample: 0 };
     if (!active) {
       push({ name: 'no_active_model', value: null, threshold: 0, fired: true, message: { code: 'trigger-no-active-model', params: { model } } });
     } else {
@@ -116,55 +132,82 @@ export class TriggerEvaluator {
         fired: days >= s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
         message: { code: 'trigger-model-age', params: { days: round(days, 1), threshold: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING, version: active.version } },
       });
-      const acc = this.liveAccuracy(model, active);
-      live = { ...acc, baselineAccuracy: active.baselineAccuracy };
-      const base = active.baselineAccuracy;
+      live = this.liveAccuracy(model, active);
+      const base = live.baselineAccuracy;
       const threshold = s.ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD;
-      if (acc.accuracy === null || base === null || base <= 0) {
+      if (base === null || base <= 0 || live.baselineSample < BASELINE_MIN_SAMPLE || live.accuracy === null) {
         push({
           name: 'performance_degradation',
-          value: null,
+          value: live.accuracy !== null && base !== null && base > 0 ? round((base - live.accuracy) / base, 4) : null,
           threshold,
           fired: false,
           message:
-            acc.accuracy === null
-              ? { code: 'trigger-accuracy-unmeasured', params: { sample: acc.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } }
-              : { code: 'trigger-no-baseline', params: { version: active.version } },
+            base === null || base <= 0
+              ? { code: 'trigger-no-baseline', params: { version: active.version } }
+              : live.baselineSample < BASELINE_MIN_SAMPLE
+                ? { code: 'trigger-baseline-small', params: { sample: live.baselineSample, needed: BASELINE_MIN_SAMPLE, version: active.version } }
+                : { code: 'trigger-accuracy-unmeasured', params: { sample: live.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } },
         });
       } else {
-        const drop = (base - acc.accuracy) / base;
+        const drop = (base - live.accuracy) / base;
+        // Fires only when even the optimistic (upper-bound) live accuracy is below the tolerated level.
+        const fired = drop > threshold && live.upper! < base * (1 - threshold);
         push({
           name: 'performance_degradation',
           value: round(drop, 4),
           threshold,
-          fired: drop > threshold,
-          message: { code: 'trigger-accuracy-drift', params: { accuracy: acc.accuracy, sample: acc.sample, baseline: base, drop, threshold } },
+          fired,
+          message: {
+            code: 'trigger-accuracy-drop',
+            params: { accuracy: live.accuracy, sample: live.sample, upper: live.upper!, baseline: base, baselineSample: live.baselineSample, drop, threshold },
+          },
         });
       }
     }
     const reasons = triggers.filter((t) => t.fired).map((t) => t.name);
+    const pinned = active ? this.versions.pinned(model) : null;
+    let held: RetrainingMessage | null = null;
+    if (reasons.length && active) {
+      if (pinned) held = { code: 'retrain-held-pinned', params: { version: pinned.version } };
+      else if (feedback === 0 && last) held = { code: 'retrain-held-no-outcomes', params: { since: last.at } };
+    }
     const evaluation: TriggerEvaluation = {
       model,
       evaluatedAt: at.toISOString(),
       activeVersion: active?.version ?? null,
-      fired: reasons.length > 0,
+      fired: reasons.length > 0 && held === null,
       reasons,
       triggers,
+      held,
       live,
       feedbackSinceTraining: feedback,
+      lastEvaluationAt: last?.at ?? null,
+      pinnedVersion: pinned?.version ?? null,
       runId: null,
     };
     if (record) {
       const values = Object.fromEntries(triggers.map((t) => [t.name, { value: t.value, threshold: t.threshold, fired: t.fired, detail: t.detail, message: t.message }]));
       const info = this.sqlite
         .prepare(
-          `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, trigger_values, outcome, active_version)
-           VALUES (?, 'check', ?, ?, ?, ?, ?, ?, ?)`,
+          `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, trigger_values, outcome, active_version, notes, notes_messages)
+           VALUES (?, 'check', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
-        .run(model, evaluation.evaluatedAt, new Date().toISOString(), evaluation.fired ? 1 : 0, JSON.stringify(reasons), JSON.stringify(values), evaluation.fired ? null : 'not-triggered', evaluation.activeVersion);
+        .run(
+          model,
+          evaluation.evaluatedAt,
+          appNowIso(),
+          evaluation.fired ? 1 : 0,
+          JSON.stringify(reasons),
+          JSON.stringify(values),
+          evaluation.fired ? null : 'not-triggered',
+          evaluation.activeVersion,
+          held ? englishText(held) : null,
+          held ? JSON.stringify([held]) : null,
+        );
       evaluation.runId = Number(info.lastInsertRowid);
-      for (const r of reasons) this.logger.info(`Retraining triggered: ${r} condition met`);
-      if (!evaluation.fired) this.logger.info(`No retraining trigger met for ${model}: ${triggers.map((t) => t.detail).join('; ')}`);
+      if (evaluation.fired) for (const r of reasons) this.logger.info(`Retraining triggered: ${r} condition met`);
+      else if (held) this.logger.info(`Retraining conditions met for ${model} (${reasons.join(', ')}) but no retrain starts: ${englishTexts([held])}`);
+      else this.logger.info(`No retraining trigger met for ${model}: ${triggers.map((t) => t.detail).join('; ')}`);
     }
     return evaluation;
   }

@@ -6,17 +6,17 @@ import { describe, expect, it } from 'vitest';
 import { migrate } from '../migrator';
 import { MIGRATIONS } from './index';
 
-describe('migration 0009-bank', () => {
+describe('migration 0010-bank', () => {
   it('migrates a database holding data: invoices and payments untouched, bank tables empty, entries unique by key and checked', () => {
-    const db = new BetterSqlite3(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-m9-')), 'x.db'));
+    const db = new BetterSqlite3(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-m10-')), 'x.db'));
     db.pragma('foreign_keys = ON');
-    migrate(db, MIGRATIONS.filter((m) => m.id < 9));
+    migrate(db, MIGRATIONS.filter((m) => m.id < 10));
     const clientId = Number(db.prepare("INSERT INTO clients(denominazione, partita_iva) VALUES ('Rossi Srl', '01234567897')").run().lastInsertRowid);
     const invoiceId = Number(db.prepare("INSERT INTO invoices(number, year, client_id, issue_date, due_date, net_cents, vat_cents, total_cents) VALUES ('1', 2026, ?, '2026-03-01', '2026-03-31', 100000, 22000, 122000)").run(clientId).lastInsertRowid);
     db.prepare("INSERT INTO payments(invoice_id, due_date, amount_cents) VALUES (?, '2026-03-31', 122000)").run(invoiceId);
     const before = db.prepare('SELECT * FROM payments').all();
 
-    expect(migrate(db, MIGRATIONS).applied).toEqual(['0009-bank']);
+    expect(migrate(db, MIGRATIONS).applied).toEqual(['0010-bank']);
     expect(db.prepare('SELECT * FROM payments').all()).toEqual(before);
     expect(db.prepare('SELECT COUNT(*) AS n FROM bank_entries').get()).toEqual({ n: 0 });
 

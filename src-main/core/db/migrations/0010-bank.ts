@@ -6,9 +6,9 @@ import type { Migration } from './types';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ','now')";
 
-export const migration0009: Migration = {
-  id: 9,
-  name: '0009-bank',
+export const migration0010: Migration = {
+  id: 10,
+  name: '0010-bank',
   up(db) {
     db.exec(`
 CREATE TABLE bank_statements (

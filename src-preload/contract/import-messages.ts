@@ -1,0 +1,94 @@
+// Import reasons and notes in structured form: a stable code plus the figures it quotes, so the
+// Import page can say them in the UI's language. The English templates live here, shared by the
+// core (which writes the English text the CLI prints and the downloadable summary keeps) and the
+// UI's catalog. The wire shape is lenient (any code, flat params): a code the renderer does not know
+// shows the English text that travels alongside.
+import { z } from 'zod';
+
+export const ImportMessage = z.object({
+  code: z.string().min(1).max(64),
+  params: z.record(z.string(), z.union([z.string().max(2000), z.number()])),
+});
+export type ImportMessage = z.infer<typeof ImportMessage>;
+
+/** English text of each code; `{name}` is a param. Numbers are filled in the reader's locale. */
+export const IMPORT_MESSAGE_EN = {
+  // Reading files and archives
+  'file-empty': 'is empty',
+  'file-too-large': 'is {bytes} bytes, more than {max}',
+  'not-xml-p7m-zip': 'not an .xml, .p7m or .zip file',
+  'symlink-ignored': 'symbolic link, not followed',
+  'sdi-notice': 'SDI {root} file, not an invoice',
+  'zip-unreadable': 'is not a readable zip archive ({detail})',
+  'zip-damaged': 'the archive is damaged ({detail})',
+  'zip-unsafe-name': 'unsafe name in the archive ({detail})',
+  'zip-too-deep': 'archive nested more than {max} levels deep',
+  'zip-entry-too-large': 'larger than {max} bytes uncompressed',
+  'zip-entry-unreadable': 'cannot be read from the archive ({detail})',
+  'read-failed': 'could not be read: {detail}',
+  'cannot-read': 'cannot be read ({detail})',
+  // Signed files (.p7m)
+  'p7m-envelope-unreadable': 'the signed envelope cannot be read ({detail})',
+  'p7m-not-signed-data': 'the envelope is not PKCS#7 SignedData (content type {type})',
+  'p7m-damaged': 'the SignedData structure is damaged ({detail})',
+  'p7m-detached': 'the signature is detached: the file does not contain the signed invoice',
+  'p7m-empty': 'the signed content is empty',
+  'p7m-altered': "the signed content does not match the signature's {algorithm} digest: the invoice was altered after signing",
+  'p7m-not-der-or-base64': 'is neither a DER nor a Base64 signed file (.p7m)',
+  'p7m-too-nested': 'more than {max} nested signatures',
+  // XML
+  'bom-not-utf8': 'starts with a UTF-8 byte-order mark but is not valid UTF-8',
+  'encoding-unreadable': 'declares the encoding "{encoding}", which cannot be read',
+  'xml-doctype': 'contains a DOCTYPE or ENTITY declaration, which FatturaPA does not allow',
+  'xml-not-well-formed': 'is not well-formed XML (line {line}, column {column}: {detail}) — truncated or damaged?',
+  'xml-unparsable': 'cannot be parsed as XML ({detail})',
+  'xml-no-root': 'has no root element',
+  'not-fatturapa': 'is not a FatturaPA invoice (root element <{root}>)',
+  'no-body': 'has no FatturaElettronicaBody',
+  'field-missing': '{path} is missing',
+  'not-an-amount': '{path}: "{value}" is not an amount',
+  'amount-too-large': '{path}: "{value}" is too large',
+  'not-a-number': '{path}: "{value}" is not a number',
+  'not-a-date': '{path}: "{value}" is not a date (YYYY-MM-DD)',
+  'party-no-name': '{path}: no Denominazione or Nome/Cognome',
+  'line-no-price': '{path}: neither PrezzoUnitario nor PrezzoTotale',
+  'issuer-no-id': 'CedentePrestatore has neither IdFiscaleIVA nor CodiceFiscale',
+  'bad-document-type': '{path}: "{value}" is not a FatturaPA document type (TD01…TD29)',
+  'no-lines': '{path} has no lines',
+  // Writing the invoices
+  'not-your-firm': 'neither the issuer ({issuer}) nor the customer ({customer}) is your firm ({firm})',
+  'number-invalid': 'Numero {detail}',
+  'not-eur': 'amounts are in {currency}; only EUR invoices can be imported',
+  'same-as-earlier-file': 'same invoice as {file}',
+  'conflicts-with-earlier-file': 'same issuer, type, number and date as {file}, but different content: not merged',
+  'already-imported': 'already imported',
+  'changed-since-import': 'already imported with different content (the file changed): not merged',
+  'number-used': 'number {ref} ({type}) is already used by the invoice of {date}',
+  'exists-from-app': 'invoice {ref} of {date} already exists (created in the app): not merged',
+  'exists-from-csv': 'invoice {ref} of {date} already exists (imported from CSV): not merged',
+  'write-failed': 'could not be written: {detail}',
+  // CSV notes
+  'due-defaulted': "blank: defaulted to {date} (issue date + {days} days, the client's terms)",
+  'due-defaulted-eom': "blank: defaulted to {date} (issue date + {days} days, end of month, the client's terms)",
+  'payments-kept': 'payments recorded since the last import are kept ({paid} paid, the file says {file})',
+} as const;
+
+export type ImportMessageCode = keyof typeof IMPORT_MESSAGE_EN;
+export const IMPORT_MESSAGE_CODES = Object.keys(IMPORT_MESSAGE_EN) as ImportMessageCode[];
+
+export function isImportMessageCode(code: string): code is ImportMessageCode {
+  return Object.hasOwn(IMPORT_MESSAGE_EN, code);
+}
+
+/** Fills `{name}` placeholders; a number goes through `num` (the reader's locale; plain digits by default). */
+export function fillImportTemplate(template: string, params: ImportMessage['params'], num: (n: number) => string = String): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
+    const v = params[name];
+    return v === undefined ? whole : typeof v === 'number' ? num(v) : v;
+  });
+}
+
+/** The English text of a message (what the CLI prints). */
+export function englishImportMessage(m: ImportMessage): string {
+  return isImportMessageCode(m.code) ? fillImportTemplate(IMPORT_MESSAGE_EN[m.code], m.params) : m.code;
+}

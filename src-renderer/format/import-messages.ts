@@ -1,0 +1,79 @@
+// Import reasons and notes in the UI's language: a coded message becomes its sentence with its
+// figures in the locale's number format. A message without a code, or a code this renderer does
+// not know, shows the English text that main sent alongside.
+import { fillImportTemplate, IMPORT_MESSAGE_EN, isImportMessageCode, type ImportMessage, type ImportMessageCode } from '../../src-preload/contract/import-messages';
+import type { ImportItem } from '../../src-preload/contract/import-channels';
+import type { Language } from '../i18n/catalog';
+import { formatNumber } from './money';
+
+export const IMPORT_MESSAGE_IT: Record<ImportMessageCode, string> = {
+  'file-empty': 'è vuoto',
+  'file-too-large': 'pesa {bytes} byte, più di {max}',
+  'not-xml-p7m-zip': 'non è un file .xml, .p7m o .zip',
+  'symlink-ignored': 'collegamento simbolico, non seguito',
+  'sdi-notice': 'file SDI {root}, non una fattura',
+  'zip-unreadable': 'non è un archivio zip leggibile ({detail})',
+  'zip-damaged': "l'archivio è danneggiato ({detail})",
+  'zip-unsafe-name': "nome non sicuro nell'archivio ({detail})",
+  'zip-too-deep': 'archivi annidati per più di {max} livelli',
+  'zip-entry-too-large': 'più di {max} byte una volta estratto',
+  'zip-entry-unreadable': "non si può leggere dall'archivio ({detail})",
+  'read-failed': 'non è stato possibile leggerlo: {detail}',
+  'cannot-read': 'non si può leggere ({detail})',
+  'p7m-envelope-unreadable': 'la busta firmata non si può leggere ({detail})',
+  'p7m-not-signed-data': 'la busta non è un PKCS#7 SignedData (tipo di contenuto {type})',
+  'p7m-damaged': 'la struttura SignedData è danneggiata ({detail})',
+  'p7m-detached': 'la firma è separata: il file non contiene la fattura firmata',
+  'p7m-empty': 'il contenuto firmato è vuoto',
+  'p7m-altered': "il contenuto firmato non corrisponde all'impronta {algorithm} della firma: la fattura è stata modificata dopo la firma",
+  'p7m-not-der-or-base64': 'non è un file firmato (.p7m) né DER né Base64',
+  'p7m-too-nested': 'più di {max} firme annidate',
+  'bom-not-utf8': 'inizia con il BOM UTF-8 ma non è UTF-8 valido',
+  'encoding-unreadable': 'dichiara la codifica "{encoding}", che non si può leggere',
+  'xml-doctype': 'contiene una dichiarazione DOCTYPE o ENTITY, che FatturaPA non ammette',
+  'xml-not-well-formed': 'non è XML ben formato (riga {line}, colonna {column}: {detail}): troncato o danneggiato?',
+  'xml-unparsable': 'non si può leggere come XML ({detail})',
+  'xml-no-root': 'non ha un elemento radice',
+  'not-fatturapa': 'non è una fattura FatturaPA (elemento radice <{root}>)',
+  'no-body': 'non ha FatturaElettronicaBody',
+  'field-missing': 'manca {path}',
+  'not-an-amount': '{path}: "{value}" non è un importo',
+  'amount-too-large': '{path}: "{value}" è troppo grande',
+  'not-a-number': '{path}: "{value}" non è un numero',
+  'not-a-date': '{path}: "{value}" non è una data (AAAA-MM-GG)',
+  'party-no-name': '{path}: manca Denominazione o Nome/Cognome',
+  'line-no-price': '{path}: manca sia PrezzoUnitario sia PrezzoTotale',
+  'issuer-no-id': 'CedentePrestatore non ha né IdFiscaleIVA né CodiceFiscale',
+  'bad-document-type': '{path}: "{value}" non è un tipo documento FatturaPA (TD01…TD29)',
+  'no-lines': '{path} non ha righe',
+  'not-your-firm': "né l'emittente ({issuer}) né il cliente ({customer}) sono la tua azienda ({firm})",
+  'number-invalid': 'Numero {detail}',
+  'not-eur': 'gli importi sono in {currency}; si importano solo fatture in EUR',
+  'same-as-earlier-file': 'stessa fattura di {file}',
+  'conflicts-with-earlier-file': 'stessi emittente, tipo, numero e data di {file}, ma contenuto diverso: non unita',
+  'already-imported': 'già importata',
+  'changed-since-import': 'già importata con contenuto diverso (il file è cambiato): non unita',
+  'number-used': 'il numero {ref} ({type}) è già usato dalla fattura del {date}',
+  'exists-from-app': 'la fattura {ref} del {date} esiste già (creata nell’app): non unita',
+  'exists-from-csv': 'la fattura {ref} del {date} esiste già (importata da CSV): non unita',
+  'write-failed': 'non è stato possibile scriverla: {detail}',
+  'due-defaulted': 'vuota: impostata al {date} (data di emissione + {days} giorni, i termini del cliente)',
+  'due-defaulted-eom': 'vuota: impostata al {date} (data di emissione + {days} giorni fine mese, i termini del cliente)',
+  'payments-kept': "i pagamenti registrati dopo l'ultima importazione restano ({paid} pagati, il file dice {file})",
+};
+
+/** A coded message in `lang`, or null when it has no code this renderer knows. */
+export function importMessageText(m: ImportMessage | null | undefined, lang: Language): string | null {
+  if (!m || !isImportMessageCode(m.code)) return null;
+  const template = lang === 'it' ? IMPORT_MESSAGE_IT[m.code] : IMPORT_MESSAGE_EN[m.code];
+  const text = fillImportTemplate(template, m.params, (n) => formatNumber(n, lang, 0));
+  // A CSV note names its column first, as the English text does.
+  return typeof m.params.field === 'string' ? `${m.params.field}: ${text}` : text;
+}
+
+/** An item's reason and notes as the page shows them. */
+export function importItemTexts(item: ImportItem, lang: Language): { reason: string | null; notes: string[] } {
+  const reason = importMessageText(item.reasonMessage, lang) ?? item.reason;
+  const notes = item.notes.map((n, i) => importMessageText(item.noteMessages?.[i], lang) ?? n);
+  return { reason, notes };
+}
