@@ -218,7 +218,7 @@ export function registerImportCommands(program: Command): void {
         throw new InputError(`file: cannot read "${file}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'file');
       }
       const result = await withApp(cmd, (app) =>
-        Promise.resolve(app.bank.importStatement({ name: path.basename(file), bytes, account: opts.account, map, dateFormat: opts.dateFormat, dryRun: !!opts.dryRun, reconcile: opts.match })),
+        app.bank.importStatement({ name: path.basename(file), bytes, account: opts.account, map, dateFormat: opts.dateFormat, dryRun: !!opts.dryRun, reconcile: opts.match }),
       );
       if (opts.json) printJson(result);
       else {

@@ -96,21 +96,21 @@ function statement(): BankEntry[] {
 }
 
 describe('BankService', () => {
-  it('imports a statement once: re-importing the same file adds 0 entries and records no second payment', () => {
-    const first = bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
+  it('imports a statement once: re-importing the same file adds 0 entries and records no second payment', async () => {
+    const first = await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
     expect(first).toMatchObject({ format: 'camt.053.001.05', entries: 6, credits: 5, debits: 1, added: 6, skipped: 0 });
     const paymentsAfterFirst = count('SELECT COUNT(*) AS n FROM payments WHERE paid_amount_cents > 0');
-    const again = bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
+    const again = await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
     expect(again).toMatchObject({ added: 0, skipped: 6 });
     expect(count('SELECT COUNT(*) AS n FROM bank_entries')).toBe(6);
     expect(count('SELECT COUNT(*) AS n FROM payments WHERE paid_amount_cents > 0')).toBe(paymentsAfterFirst);
     // The same movements as a CSV export: same keys (bank references), nothing added.
-    const csv = bank.importStatement({ name: 'marzo.csv', bytes: new TextEncoder().encode(writeStatementCsv(statement())), account: ACCOUNT, dateFormat: 'D/M/YYYY' });
+    const csv = await bank.importStatement({ name: 'marzo.csv', bytes: new TextEncoder().encode(writeStatementCsv(statement())), account: ACCOUNT, dateFormat: 'D/M/YYYY' });
     expect(csv).toMatchObject({ format: 'csv', added: 0, skipped: 6 });
   });
 
-  it('auto-accepts the certain match, marks it automatic, and undoes it: payment reversed, invoice open, credit back to reconcile', () => {
-    const r = bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
+  it('auto-accepts the certain match, marks it automatic, and undoes it: payment reversed, invoice open, credit back to reconcile', async () => {
+    const r = await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
     expect(r.reconcile!.autoAccepted).toBeGreaterThanOrEqual(1);
     const auto = bank.list('auto').items;
     const named = auto.find((e) => e.bankRef === 'R1')!;
@@ -127,9 +127,9 @@ describe('BankService', () => {
     expect(() => bank.undo(named.id)).toThrow(/only automatic matches/);
   });
 
-  it('matches partial and combined payments, and a confirmation becomes feedback counted for the matcher', () => {
+  it('matches partial and combined payments, and a confirmation becomes feedback counted for the matcher', async () => {
     settings = { ...settings, BANK_AUTO_ACCEPT_THRESHOLD: 1 };
-    bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
+    await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
     const open = bank.list('open').items;
     const partial = open.find((e) => e.bankRef === 'R2')!;
     const combined = open.find((e) => e.bankRef === 'R3')!;
@@ -150,9 +150,9 @@ describe('BankService', () => {
     expect(() => bank.confirm({ entryId: partial.id })).toThrow(/already reconciled/);
   });
 
-  it('corrects a suggestion with the picker: the chosen invoice is paid and the correction is feedback', () => {
+  it('corrects a suggestion with the picker: the chosen invoice is paid and the correction is feedback', async () => {
     settings = { ...settings, BANK_AUTO_ACCEPT_THRESHOLD: 1 };
-    bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
+    await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
     const galli = bank.list('open').items.find((e) => e.bankRef === 'R4')!;
     const suggested = galli.suggestions[0]!.invoices[0]!.id;
     const other = suggested === ids.e ? ids.f : ids.e;
@@ -171,10 +171,10 @@ describe('BankService', () => {
     expect(bank.reject(other2.id).entry.status).toBe('ignored');
   });
 
-  it('a payment from the bank resolves the served forecast as a manual one does, and its undo reopens it', () => {
+  it('a payment from the bank resolves the served forecast as a manual one does, and its undo reopens it', async () => {
     const predictions = new PredictionRepository(database.sqlite);
     predictions.recordServed({ model_name: 'cash_flow', model_version: '1.0.0', invoice_id: ids.a, predicted_days: 50, predicted_date: '2025-03-01', p10_date: null, p90_date: null, amount_cents: totals.a!, created_at: '2025-02-01T00:00:00.000Z' });
-    bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
+    await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) });
     const auto = bank.list('auto').items.find((e) => e.bankRef === 'R1')!;
     expect(count(`SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE model_name = 'cash_flow' AND source = 'auto-outcome' AND entity_id = ${ids.a}`)).toBe(1);
     bank.undo(auto.id);
@@ -182,9 +182,9 @@ describe('BankService', () => {
     expect(count(`SELECT COUNT(*) AS n FROM prediction_log WHERE invoice_id = ${ids.a} AND resolved_at IS NULL`)).toBe(1);
   });
 
-  it('refuses a CSV without its account and a damaged file, writing nothing', () => {
-    expect(() => bank.importStatement({ name: 'x.csv', bytes: new TextEncoder().encode('Data;Importo;Causale\n2025-01-02;1,00;x\n') })).toThrow(/--account/);
-    expect(() => bank.importStatement({ name: 'x.xml', bytes: new TextEncoder().encode('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>') })).toThrow(/x\.xml: is not well-formed/);
+  it('refuses a CSV without its account and a damaged file, writing nothing', async () => {
+    await expect(bank.importStatement({ name: 'x.csv', bytes: new TextEncoder().encode('Data;Importo;Causale\n2025-01-02;1,00;x\n') })).rejects.toThrow(/--account/);
+    await expect(bank.importStatement({ name: 'x.xml', bytes: new TextEncoder().encode('<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.02"><BkToCstmrStmt>') })).rejects.toThrow(/x\.xml: is not well-formed/);
     expect(count('SELECT COUNT(*) AS n FROM bank_statements')).toBe(0);
   });
 });

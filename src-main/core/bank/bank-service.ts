@@ -17,8 +17,8 @@ import type { FeedbackService } from '../feedback/feedback-service';
 import { PredictionRepository } from '../feedback/prediction-repository';
 import { BankRepository, type BankCounts, type BankEntryRow, type OpenInvoiceRow } from './bank-repository';
 import { MATCHER_AGENT_TYPE, MATCHER_ENTITY_TYPE, matchPredictionSchema, predictionOf, wasAccurate, type MatchAction, type MatchPrediction } from './matcher-feedback';
-import { parseCamt053 } from './parse-camt053';
-import { parseStatementCsv, type StatementCsvMap, type StatementCsvReject } from './parse-statement-csv';
+import { foldText } from './remittance-text';
+import type { StatementCsvMap, StatementCsvReject } from './parse-statement-csv';
 import { PaymentMatcher, sameInvoices, type Allocation, type CandidateScorer, type Credit, type CreditMatch } from './payment-matcher';
 import { STATEMENT_LIMITS, StatementFileError, type BankEntry, type ParsedStatement } from './statement-types';
 
@@ -153,13 +153,17 @@ export class BankService {
     this.predictions = new PredictionRepository(sqlite);
   }
 
-  /** Reads a statement file; nothing is written. */
-  parse(input: StatementImportInput): ParsedStatement & { rejects: StatementCsvReject[] } {
+  /** Reads a statement file; nothing is written. The readers (XML and CSV parsers) load on first use, so commands that never read a statement do not. */
+  async parse(input: StatementImportInput): Promise<ParsedStatement & { rejects: StatementCsvReject[] }> {
     if (input.bytes.byteLength > STATEMENT_LIMITS.maxFileBytes) throw new InputError(`${input.name}: ${input.bytes.byteLength} bytes; a statement file may have at most ${STATEMENT_LIMITS.maxFileBytes}`, 'file');
     try {
-      if (isXmlStatement(input.bytes)) return { ...parseCamt053(input.bytes), rejects: [] };
+      if (isXmlStatement(input.bytes)) {
+        const { parseCamt053 } = await import('./parse-camt053');
+        return { ...parseCamt053(input.bytes), rejects: [] };
+      }
       if (!input.account) throw new InputError(`--account: ${input.name} is a CSV export; give the account (IBAN) it is for`, '--account');
       const text = new TextDecoder('utf-8').decode(input.bytes);
+      const { parseStatementCsv } = await import('./parse-statement-csv');
       return parseStatementCsv(text, { account: input.account, map: input.map, dateFormat: input.dateFormat, source: input.name });
     } catch (e) {
       if (e instanceof StatementFileError) throw new InputError(`${input.name}: ${e.message}`, 'file');
@@ -167,8 +171,8 @@ export class BankService {
     }
   }
 
-  importStatement(input: StatementImportInput): StatementImportResult {
-    const parsed = this.parse(input);
+  async importStatement(input: StatementImportInput): Promise<StatementImportResult> {
+    const parsed = await this.parse(input);
     const credits = parsed.entries.filter((e) => e.direction === 'credit').length;
     const base = { file: input.name, format: parsed.format, account: parsed.account, entries: parsed.entries.length, credits, debits: parsed.entries.length - credits, rejects: parsed.rejects, notes: parsed.notes, dryRun: input.dryRun ?? false };
     if (input.dryRun) {
@@ -381,6 +385,18 @@ export class BankService {
       context: { bankEntryId: entry.id, action, modelVersion: prediction.modelVersion, predictionFeedbackId: id },
     });
     return id;
+  }
+
+  /** Open invoices for the correction picker: those whose number or client contains `search` (folded), oldest due first, at most 50. */
+  openInvoiceChoices(search: string): { id: number; label: string; clientName: string; outstandingCents: number; dueDate: string }[] {
+    const clients = new Map(this.repo.clients().map((c) => [c.id, c.name]));
+    const q = foldText(search);
+    return this.repo
+      .openInvoices()
+      .map((r) => ({ id: r.id, label: invoiceLabel(r.number, r.year), clientName: clients.get(r.client_id) ?? '', outstandingCents: r.outstanding_cents, dueDate: r.due_date }))
+      .filter((r) => !q || foldText(`${r.label} ${r.clientName}`).includes(q))
+      .sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.id - b.id))
+      .slice(0, 50);
   }
 
   counts(): BankCounts {
