@@ -5,8 +5,9 @@
 // e2e handles: tab "Banca"/"Bank" (Data page); file input data-testid "statement-file", account input
 // labelled "Conto (IBAN)"/"Account (IBAN)", button data-testid "statement-import"; status tabs
 // data-testid "bank-status-<status>"; rows data-testid "bank-row" (data-status, data-entry); buttons
-// data-testid "bank-confirm", "bank-correct", "bank-reject", "bank-undo"; picker dialog data-testid
-// "bank-picker" with choices data-testid "bank-choice" and "bank-picker-confirm".
+// data-testid "bank-confirm", "bank-correct", "bank-reject", "bank-undo"; rows carry data-amount (cents)
+// and data-top (the first suggestion's invoice ids); picker dialog data-testid "bank-picker" with
+// choices data-testid "bank-choice" (open invoices: data-invoice, data-outstanding) and "bank-picker-confirm".
 import { useEffect, useState, type ReactElement } from 'react';
 import type { BankEntryView, BankStatus } from '../../src-preload/contract/bank-channels';
 import { DataTable, type Column } from '../components/data-table';
@@ -78,7 +79,7 @@ function Picker({ entry, onClose }: { entry: BankEntryView; onClose: () => void 
       <div style={{ maxHeight: 260, overflow: 'auto' }}>
         {found.map((inv) => (
           <label key={inv.id} className="row small" style={{ gap: 8 }}>
-            <input type="checkbox" data-testid="bank-choice" checked={chosen.includes(inv.id)} onChange={() => toggle(inv.id)} aria-label={`${inv.label} ${inv.clientName}`} />
+            <input type="checkbox" data-testid="bank-choice" data-invoice={inv.id} data-outstanding={inv.outstandingCents} checked={chosen.includes(inv.id)} onChange={() => toggle(inv.id)} aria-label={`${inv.label} ${inv.clientName}`} />
             <span className="grow">
               {inv.label} · {inv.clientName}
             </span>
@@ -199,7 +200,7 @@ export function BankPanel(): ReactElement {
           {status === 'open' ? t('bank.nothingHint') : null}
         </EmptyState>
       ) : (
-        <DataTable label={t('data.tab.bank')} columns={columns} rows={items} rowKey={(e) => e.id} rowProps={(e) => ({ 'data-testid': 'bank-row', 'data-status': e.status, 'data-entry': String(e.id) })} maxHeight={560} />
+        <DataTable label={t('data.tab.bank')} columns={columns} rows={items} rowKey={(e) => e.id} rowProps={(e) => ({ 'data-testid': 'bank-row', 'data-status': e.status, 'data-entry': String(e.id), 'data-amount': String(e.amountCents), 'data-top': (e.suggestions[0]?.invoices ?? []).map((i) => i.id).join(',') })} maxHeight={560} />
       )}
       {picking && <Picker entry={picking} onClose={() => setPicking(null)} />}
     </section>
