@@ -8,6 +8,7 @@ import { InvoiceService } from '../domain/invoice-service';
 import { PaymentService } from '../domain/payment-service';
 import { partitaIvaCheckDigit } from '../domain/italian-ids';
 import { FeedbackService } from '../feedback/feedback-service';
+import { exportFeedback } from '../feedback/feedback-export';
 import { predictionOutcomeHook, predictionReopenHook } from '../feedback/prediction-outcome';
 import { PredictionRepository } from '../feedback/prediction-repository';
 import { BankService, MATCHER_MODEL_NAME } from './bank-service';
@@ -148,6 +149,12 @@ describe('BankService', () => {
     expect(count(`SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE model_name = '${MATCHER_MODEL_NAME}' AND consumed_by_version IS NULL`)).toBe(before + 2);
     expect(count(`SELECT COUNT(*) AS n FROM user_feedback WHERE agent_type = '${MATCHER_AGENT_TYPE}' AND thumb = 'up'`)).toBe(2);
     expect(() => bank.confirm({ entryId: partial.id })).toThrow(/already reconciled/);
+    // Exported with the rest of the feedback.
+    const out = path.join(dir, 'feedback.jsonl');
+    exportFeedback(database.sqlite, { output: out });
+    const records = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { kind: string; model_name?: string; agent_type?: string; actual_outcome?: { action: string } });
+    expect(records.filter((r) => r.kind === 'prediction' && r.model_name === MATCHER_MODEL_NAME).map((r) => r.actual_outcome!.action)).toEqual(['confirmed', 'confirmed']);
+    expect(records.filter((r) => r.kind === 'chat' && r.agent_type === MATCHER_AGENT_TYPE)).toHaveLength(2);
   });
 
   it('corrects a suggestion with the picker: the chosen invoice is paid and the correction is feedback', async () => {
