@@ -113,6 +113,8 @@ test('import a statement, confirm one suggestion, correct another, see both paym
   const card = page.getByTestId('model-card-payment_matcher');
   await expect(card).toBeVisible();
   await expect(card.getByTestId('trigger-min_feedback_count')).toContainText(/\b[23]\s*\/\s*\d+/);
+  await card.scrollIntoViewIfNeeded();
+  await shoot(page, 'models-it');
 
 });
 
@@ -121,7 +123,10 @@ test('the Bank tab in English', async ({ page }) => {
   const en = await startHost({ demo: { clients: 8, invoices: 160, seed: 42 }, demoFlags: ['--statements', '--statement-days', '120'], store: { UI_LANGUAGE: 'en', UI_THEME: 'light' } });
   try {
     await page.goto(`${en.url}#/data`);
-    await page.getByRole('tab', { name: 'Bank' }).click();
+    // The Import tab points to the Bank tab for statements.
+    await page.getByRole('tab', { name: 'Import' }).click();
+    await page.getByTestId('import-to-bank').click();
+    await expect(page.getByRole('tab', { name: 'Bank' })).toHaveAttribute('aria-selected', 'true');
     const dir = path.join(en.dataDir, 'statements');
     await page.getByTestId('statement-file').setInputFiles(path.join(dir, fs.readdirSync(dir).find((f) => f.endsWith('.csv'))!));
     await page.getByLabel('Account (IBAN)').fill('IT60X0542811101000000123456');

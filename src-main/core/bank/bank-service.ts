@@ -249,7 +249,9 @@ export class BankService {
     const last = allocations.length - 1;
     allocations.forEach((a, i) => {
       // The fee is borne by the last invoice: it is settled in full, the bank kept the difference.
-      const r = this.payments.record({ invoiceId: a.invoiceId, amountCents: a.amountCents, date: entry.booking_date, method: 'bonifico', reference: entry.bank_ref ?? null, iban: entry.counterparty_iban ?? null });
+      // The payer's IBAN is kept when it is one the payment service accepts (some banks send other account ids).
+      const iban = entry.counterparty_iban && /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(entry.counterparty_iban) ? entry.counterparty_iban : null;
+      const r = this.payments.record({ invoiceId: a.invoiceId, amountCents: a.amountCents, date: entry.booking_date, method: 'bonifico', reference: entry.bank_ref?.slice(0, 200) ?? null, iban });
       this.repo.insertMatch({ entryId: entry.id, invoiceId: a.invoiceId, clientId: r.invoice.client_id, amountCents: a.amountCents, feeCents: i === last ? feeCents : 0, automatic, receipt: JSON.stringify(r.receipt) });
     });
     return allocations.length;
