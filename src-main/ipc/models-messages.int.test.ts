@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { App } from '../core/app';
 import { loadSettings } from '../core/config/load';
 import type { ChannelArgs, Channel, ChannelResult } from '../../src-preload/contract/channels';
-import { knownRetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import { knownRetrainingMessage } from '../../src-shared/retraining-message';
 import { createAppRouter } from './create-app-router';
 import type { IpcRouter } from './ipc-router';
 import { callChannel } from './testing/call-channel';

@@ -1,23 +1,9 @@
-// Worker jobs of the cash-flow model on rows sent by main: training (progress per tree; trees on the
-// thread pool) and batch prediction; and a bare forest training for benchmarks.
-import { CashFlowModel } from '../core/ml/cash-flow/cash-flow-model';
-import '../core/ml/cash-flow/cash-flow-jobs';
+// A bare forest training on a matrix sent by main, trees on the thread pool (benchmarks). The
+// cash-flow model's own jobs read their rows in the worker: serialized-model-jobs.ts.
 import '../core/ml/forest/forest-jobs';
 import { QuantileForest } from '../core/ml/forest/quantile-forest';
 import { forestPool } from './forest-pool';
 import { registerJob } from './jobs';
-
-registerJob('ml.cashflow.train', async ({ rows, options }, ctx) => {
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  const model = await CashFlowModel.train(rows, options, { grower: forestPool(), onProgress: (p) => ctx.progress(p), signal: ctx.signal });
-  const ms = performance.now() - t0;
-  const cpu = process.cpuUsage(c0);
-  ctx.log('info', `Cash-flow model trained on ${rows.length} rows in ${(ms / 1000).toFixed(1)}s`, { trees: model.hyperparameters.trees });
-  return { artifact: model.toJSON(), ms, cpuMs: (cpu.user + cpu.system) / 1000, threads: forestPool().size };
-});
-
-registerJob('ml.cashflow.predict', ({ artifact, features }) => CashFlowModel.fromJSON(artifact).predict(features));
 
 registerJob('ml.forest.train', async ({ x, y, cols, options }, ctx) => {
   const t0 = performance.now();

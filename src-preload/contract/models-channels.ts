@@ -1,7 +1,7 @@
 // Forecast and model-registry channels (Forecast and Models pages).
 import { z } from 'zod';
 import { Cents, Id, IsoDate, IsoTimestamp, Limit, Metrics, ModelName, NoArgs, Semver } from './common';
-import { RetrainingMessage, RetrainingMessages } from './retraining-messages';
+import { RetrainingMessage, RetrainingMessages } from '../../src-shared/retraining-message';
 
 export const ForecastInvoice = z.object({
   invoiceId: Id,

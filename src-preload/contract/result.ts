@@ -1,5 +1,5 @@
 // How every request result crosses the renderer ⇄ main boundary (DESIGN §2).
-import type { RetrainingMessage } from './retraining-messages';
+import type { RetrainingMessage } from '../../src-shared/retraining-message';
 
 /** `messages`: the structured form of a retraining error, so the UI can word it in its own language. */
 export type IpcError = { code: string; message: string; messages?: RetrainingMessage[] };

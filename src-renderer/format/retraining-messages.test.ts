@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import type { RetrainingMessage } from '../../src-shared/retraining-message';
 import { formatRetrainingMessage, formatRetrainingMessages } from './retraining-messages';
 
 const msg = (code: string, params: RetrainingMessage['params'] = {}): RetrainingMessage => ({ code, params });

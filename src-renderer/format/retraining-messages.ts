@@ -2,7 +2,7 @@
 // the UI's language: each structured message becomes its catalog sentence with its figures in the
 // locale's number, percent and date formats. A row older than the structured form, or a code this
 // renderer does not know, shows the English text that main sent alongside.
-import { INTRO_MESSAGE_CODES, knownRetrainingMessage, type KnownRetrainingMessage, type RetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import { INTRO_MESSAGE_CODES, knownRetrainingMessage, type KnownRetrainingMessage, type RetrainingMessage } from '../../src-shared/retraining-message';
 import { MESSAGES, type Language, type MessageKey } from '../i18n/catalog';
 import { translate, type Vars } from '../i18n/translate';
 import { formatDate } from './dates';

@@ -5,7 +5,7 @@ import { PAGES } from '../stores/ui-store';
 import { PAYMENT_METHODS } from '../stores/data-store';
 import { SETTING_GROUPS } from '../stores/settings-store';
 import { EXPORT_FORMATS } from '../stores/feedback-store';
-import { RETRAINING_MESSAGE_CODES } from '../../src-preload/contract/retraining-messages';
+import { RETRAINING_MESSAGE_CODES } from '../../src-shared/retraining-message';
 
 const keys = Object.keys(MESSAGES) as MessageKey[];
 

@@ -663,7 +663,7 @@ export const MESSAGES = {
   'models.examples.cash_flow': m('fatture pagate', 'paid invoices'),
   'models.artifactHealth.missing': m('mancante', 'missing'),
   'models.artifactHealth.corrupt': m('corrotto', 'corrupt'),
-  // Retraining texts by code (see src-preload/contract/retraining-messages.ts); a message may follow
+  // Retraining texts by code (see src-shared/retraining-message.ts); a message may follow
   // an intro ("prova a secco: …"), so each starts lowercase and the formatter capitalises the text.
   'models.msg.trigger-feedback-count': m('{count, plural, one {# nuovo feedback o esito} other {# nuovi feedback o esiti}} da quando la versione {version} è stata addestrata (soglia {threshold})', '{count, plural, one {# new feedback or outcome} other {# new feedback items or outcomes}} since {version} was trained (threshold {threshold})'),
   'models.msg.trigger-feedback-count.start': m('{count, plural, one {# nuovo feedback o esito} other {# nuovi feedback o esiti}} dall’inizio (soglia {threshold})', '{count, plural, one {# new feedback or outcome} other {# new feedback items or outcomes}} since the start (threshold {threshold})'),

@@ -4,7 +4,7 @@
 // browser page (the client connects to its host as soon as it loads).
 import type { OpenFattureApi } from '../api/client';
 import type { Channel, ChannelArgs, ChannelResult } from '../../src-preload/contract/channels';
-import type { RetrainingMessage } from '../../src-preload/contract/retraining-messages';
+import type { RetrainingMessage } from '../../src-shared/retraining-message';
 import type { EventName, EventPayload } from '../../src-preload/contract/push-events';
 
 export class ApiError extends Error {

@@ -4,7 +4,7 @@
 // its outcome, also once the invoice, now paid, leaves the list of open invoices.
 import { create } from 'zustand';
 import type { Forecast } from '../../src-preload/contract/models-channels';
-import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
+import type { RetrainingMessages } from '../../src-shared/retraining-message';
 import { daysBetween } from '../format/dates';
 import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
 

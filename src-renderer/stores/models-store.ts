@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
-import type { RetrainingMessages } from '../../src-preload/contract/retraining-messages';
+import type { RetrainingMessages } from '../../src-shared/retraining-message';
 import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
 import { compareSemver } from '../../src-shared/semver';
 

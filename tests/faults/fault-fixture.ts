@@ -46,11 +46,11 @@ export function cliJson<T>(dir: string, args: string[], env: Record<string, stri
   return JSON.parse(r.stdout) as T;
 }
 
-/** Demo data (10 clients, 150 invoices), cash_flow 1.0.0 trained as of T1, the clients embedded and indexed. */
+/** Demo data (10 clients, 250 invoices: enough paid history for the first model to beat the due date), cash_flow 1.0.0 trained as of T1, the clients embedded and indexed. */
 export function buildIndexedDataDir(): string {
   const dir = tmpDir('of-fixture-');
   const d = openDatabase(path.join(dir, 'openfatture.db'));
-  generateDemo(d.sqlite, { clients: 10, invoices: 150, seed: 3, today: T2, years: 2 });
+  generateDemo(d.sqlite, { clients: 10, invoices: 250, seed: 3, today: T2, years: 2 });
   d.sqlite.close();
   const first = cliJson<{ outcome: string; activeVersion: string }>(dir, ['ai', 'retrain', '--model', 'cash_flow'], { OPENFATTURE_TODAY: T1 });
   expect(first).toMatchObject({ outcome: 'deployed', activeVersion: '1.0.0' });

@@ -14,6 +14,12 @@ const Q = {
       .values({ key: p.key, value: p.value, updated_at: SQL_NOW })
       .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))),
   ),
+  setAt: template((p: { key: string; value: string; at: string }) =>
+    qb
+      .insertInto('app_state')
+      .values({ key: p.key, value: p.value, updated_at: p.at })
+      .onConflict((oc) => oc.column('key').doUpdateSet((eb) => ({ value: eb.ref('excluded.value'), updated_at: eb.ref('excluded.updated_at') }))),
+  ),
   deleteOwned: template((p: { key: string; pid: number }) => qb.deleteFrom('app_state').where('key', '=', p.key).where(sql`json_extract(value, '$.pid')`, '=', p.pid)),
 };
 
@@ -36,6 +42,11 @@ export class AppStateRepository {
 
   set(key: string, value: string): void {
     this.sql.run(Q.set, { key, value });
+  }
+
+  /** Sets a value stamped with the caller's time (the app's clock) instead of SQLite's. */
+  setAt(key: string, value: string, at: string): void {
+    this.sql.run(Q.setAt, { key, value, at });
   }
 
   setJson(key: string, value: unknown): void {

@@ -32,6 +32,19 @@ describe('SqlRunner', () => {
     expect(() => r.all(byCity, { city: 'Roma' } as { city: string; limit: number })).toThrow(/"limit" is missing/);
   });
 
+  it('returns rows as arrays in the select order for whole-history reads, and the same statement as objects afterwards', () => {
+    d = openDatabase(':memory:');
+    const r = SqlRunner.of(d.sqlite);
+    for (const [name, city] of [['Rossi Srl', 'Milano'], ['Bianchi SpA', null]] as const) r.run(qb.insertInto('clients').values({ denominazione: name, city }));
+    const names = template(() => qb.selectFrom('clients').select(['city', 'denominazione', 'id']).orderBy('id'));
+    expect(r.tuples<[string | null, string, number], object>(names, {})).toEqual([
+      ['Milano', 'Rossi Srl', 1],
+      [null, 'Bianchi SpA', 2],
+    ]);
+    // The cached statement is shared: raw mode ends with the call.
+    expect(r.first(names, {})).toEqual({ city: 'Milano', denominazione: 'Rossi Srl', id: 1 });
+  });
+
   it('rolls a transaction back when its function throws, and one runner serves each connection', () => {
     d = openDatabase(':memory:');
     const r = SqlRunner.of(d.sqlite);

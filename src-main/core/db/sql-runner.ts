@@ -149,6 +149,23 @@ export class SqlRunner {
     return st.get(...values) as R | undefined;
   }
 
+  /**
+   * Rows as arrays of column values, in the select's order (no object per row): for reads over a
+   * whole history. The caller names the tuple type `T` to match the select.
+   */
+  tuples<T extends unknown[], P extends object>(q: Template<P, unknown>, params: P): T[];
+  tuples<T extends unknown[]>(q: Query<unknown>): T[];
+  tuples<T extends unknown[]>(q: Query<unknown> | Template<never, unknown>, params?: object): T[] {
+    const { st, values } = this.bound(q, params);
+    // The statement is shared through the cache: raw mode only for this call.
+    st.raw(true);
+    try {
+      return st.all(...values) as T[];
+    } finally {
+      st.raw(false);
+    }
+  }
+
   /** Rows one at a time (exports of a million rows); finish iterating before running another statement. */
   iterate<P extends object, R>(q: Template<P, R>, params: P): IterableIterator<R>;
   iterate<R>(q: Query<R>): IterableIterator<R>;

@@ -5,6 +5,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { sql, type Insertable, type Selectable, type SqlBool } from 'kysely';
 import type { InvoiceLinesTable, InvoicesTable, InvoiceStatus, PaymentsTable } from '../db/schema';
 import { foldText } from '../db/sql-functions';
+import { inJson } from '../db/sql-helpers';
 import { placeholders, qb, SqlRunner, template } from '../db/sql-runner';
 
 export type Invoice = Selectable<InvoicesTable>;
@@ -166,6 +167,13 @@ const Q = {
       .selectFrom(summaries().where('i.client_id', '=', p.clientId).as('s'))
       .select((eb) => [eb.fn.countAll<number>().as('invoices'), sql<number>`COALESCE(SUM(s.total_cents), 0)`.as('total_cents'), sql<number>`COALESCE(SUM(s.outstanding_cents), 0)`.as('outstanding_cents')]),
   ),
+  numbersAndClients: template((p: { ids: string }) =>
+    qb
+      .selectFrom('invoices as i')
+      .innerJoin('clients as c', 'c.id', 'i.client_id')
+      .select(['i.id', 'i.number', 'i.year', 'c.denominazione'])
+      .where('i.id', 'in', inJson<number>(p.ids)),
+  ),
   count: template(() => qb.selectFrom('invoices').select((eb) => eb.fn.countAll<number>().as('n'))),
   insert: template((p: NewInvoice) => qb.insertInto('invoices').values(placeholders(p, INVOICE_COLUMNS))),
   insertLine: template((p: NewInvoiceLine) => qb.insertInto('invoice_lines').values(placeholders(p, LINE_COLUMNS))),
@@ -213,6 +221,11 @@ export class InvoiceRepository {
   /** The instalments of an invoice by due date (paid ones first on the same day). */
   instalments(invoiceId: number): Payment[] {
     return this.sql.all(Q.instalments, { id: invoiceId });
+  }
+
+  /** Number, year and client name of each of these invoices (those that exist), in no particular order. */
+  numbersAndClients(ids: readonly number[]): { id: number; number: string; year: number; denominazione: string }[] {
+    return this.sql.all(Q.numbersAndClients, { ids: JSON.stringify(ids) });
   }
 
   count(): number {

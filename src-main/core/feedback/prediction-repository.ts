@@ -157,6 +157,14 @@ const Q = {
   countExpiredForced: template((p: { cutoff: string }) => expired(p.cutoff, true).select((eb) => eb.fn.countAll<number>().as('n'))),
   deleteExpired: template((p: { cutoff: string }) => qb.deleteFrom('model_prediction_feedback').where('id', 'in', expired(p.cutoff, false).select('f.id'))),
   deleteExpiredForced: template((p: { cutoff: string }) => qb.deleteFrom('model_prediction_feedback').where('id', 'in', expired(p.cutoff, true).select('f.id'))),
+  consume: template((p: { model: string; version: string; throughId: number }) =>
+    qb
+      .updateTable('model_prediction_feedback')
+      .set({ consumed_by_version: p.version })
+      .where('model_name', '=', p.model)
+      .where('consumed_by_version', 'is', null)
+      .where('id', '<=', p.throughId),
+  ),
   // Served predictions.
   serve: template((p: ServedPredictionWrite) => qb.insertInto('prediction_log').values(placeholders(p, SERVED_COLUMNS))),
   latestServed: template((p: { invoiceId: number }) =>
@@ -244,6 +252,11 @@ export class PredictionRepository {
 
   deleteExpired(cutoff: string, force: boolean): number {
     return this.sql.run(force ? Q.deleteExpiredForced : Q.deleteExpired, { cutoff }).changes;
+  }
+
+  /** Marks a model's unconsumed feedback up to id `throughId` as consumed by `version` (the version that learnt from it). */
+  consumeFeedback(model: string, version: string, throughId: number): void {
+    this.sql.run(Q.consume, { model, version, throughId });
   }
 
   /** Logs a served forecast prediction. */

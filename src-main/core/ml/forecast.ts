@@ -13,6 +13,9 @@ import { predictSerializedInWorker } from './registry/serialized-model-jobs';
 import { CASH_FLOW } from './registry/cash-flow-spec';
 import type { ModelVersionManager } from './registry/model-version-manager';
 import { invoiceLabel } from '../domain/invoice-number';
+import { InvoiceRepository } from '../domain/invoice-repository';
+import { PredictionRepository } from '../feedback/prediction-repository';
+import { SqlRunner } from '../db/sql-runner';
 
 export interface ForecastInvoice {
   invoiceId: number;
@@ -93,13 +96,7 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
   const sqlite = deps.database.sqlite;
   const rows = buildForecastRows(sqlite, today, options.clientId === undefined ? {} : { clientId: options.clientId });
   const predictions = rows.length ? await predictSerializedInWorker(deps.worker, loaded.artifact, rows.map((r) => r.features)) : [];
-  const meta = new Map(
-    (
-      sqlite
-        .prepare(`SELECT i.id, i.number, i.year, c.denominazione FROM invoices i JOIN clients c ON c.id = i.client_id WHERE i.id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(rows.map((r) => r.invoiceId))) as { id: number; number: string; year: number; denominazione: string }[]
-    ).map((m) => [m.id, m]),
-  );
+  const meta = new Map(new InvoiceRepository(sqlite).numbersAndClients(rows.map((r) => r.invoiceId)).map((m) => [m.id, m]));
   const atLeastToday = (d: string) => (d < today ? today : d);
   const invoices: ForecastInvoice[] = rows
     .map((r, i) => ({ r, p: predictions[i]! }))
@@ -161,17 +158,24 @@ export async function forecastCashFlow(deps: ForecastDeps, options: ForecastOpti
   const days = [...byDay.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([date, expectedCents]) => ({ date, expectedCents }));
   const version = loaded.version.version;
   const generatedAt = appNowIso();
-  const insert = sqlite.prepare(
-    `INSERT INTO prediction_log (model_name, model_version, invoice_id, predicted_days, predicted_date, p10_date, p90_date, amount_cents, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  sqlite.transaction(() => {
+  const predictionsLog = new PredictionRepository(sqlite);
+  SqlRunner.of(sqlite).transaction(() => {
     for (const inv of invoices) {
       // The model's own prediction is logged, not the date moved to today for display: a payment that
       // comes long after the model said measures as a miss, which is what live accuracy must see.
-      insert.run(CASH_FLOW, version, inv.invoiceId, inv.modelDays, inv.modelDate, inv.modelP10Date, inv.modelP90Date, inv.outstandingCents, generatedAt);
+      predictionsLog.recordServed({
+        model_name: CASH_FLOW,
+        model_version: version,
+        invoice_id: inv.invoiceId,
+        predicted_days: inv.modelDays,
+        predicted_date: inv.modelDate,
+        p10_date: inv.modelP10Date,
+        p90_date: inv.modelP90Date,
+        amount_cents: inv.outstandingCents,
+        created_at: generatedAt,
+      });
     }
-  })();
+  });
   return {
     model: CASH_FLOW,
     version,

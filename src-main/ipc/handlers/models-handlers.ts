@@ -6,9 +6,8 @@ import { forecastCashFlow } from '../../core/ml/forecast';
 import type { VersionInfo } from '../../core/ml/registry/model-version-manager';
 import { RetrainingRunRepository } from '../../core/ml/retraining/retraining-run-repository';
 import type { TriggerValue } from '../../core/ml/retraining/trigger-evaluator';
-import type { RetrainingMessage as CoreMessage } from '../../core/ml/retraining/retraining-message';
 import type { CoveragePoint, ModelCard, ModelVersion, RetrainingRun } from '../../../src-preload/contract/models-channels';
-import { RetrainingMessages, type KnownRetrainingMessage } from '../../../src-preload/contract/retraining-messages';
+import { RetrainingMessages, type KnownRetrainingMessage } from '../../../src-shared/retraining-message';
 import type { EmitEvent, DomainHandlers } from '../ipc-router';
 
 
@@ -34,11 +33,9 @@ export function flattenMetrics(metrics: Record<string, unknown> | null | undefin
   return out;
 }
 
-/** The services' messages on the wire; typed against the contract's codes, so the two cannot drift apart. */
-const toWire = (m: CoreMessage): KnownRetrainingMessage => m;
 
 /** Stored structured messages, checked against the contract; null (the English text is shown) when absent or malformed. */
-export function storedMessages(value: string | readonly CoreMessage[] | null): RetrainingMessages {
+export function storedMessages(value: string | readonly KnownRetrainingMessage[] | null): RetrainingMessages {
   if (value === null) return null;
   let parsed: unknown;
   try {
@@ -117,7 +114,7 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
           trainingRows: s.trainingRows,
           metrics: flattenMetrics(s.activeMetrics),
           primaryMetric: app.models.spec(name).primaryMetric,
-          triggers: s.triggers.map((t) => ({ id: t.name, label: t.detail, message: toWire(t.message), current: t.value, threshold: t.threshold, unit: TRIGGER_UNITS[t.name], fired: t.fired })),
+          triggers: s.triggers.map((t) => ({ id: t.name, label: t.detail, message: t.message, current: t.value, threshold: t.threshold, unit: TRIGGER_UNITS[t.name], fired: t.fired })),
           lastCheckAt: s.lastCheckAt,
           nextCheckAt: s.nextCheckAt,
           retraining: s.retrainRunning !== null,
@@ -126,7 +123,7 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
           health: s.lastFallback ? `fell back from ${s.lastFallback.from ?? '—'} to ${s.lastFallback.to ?? '—'}: ${s.lastFallback.error ?? ''}` : s.activeHealth,
           fallback: s.lastFallback ? { from: s.lastFallback.from, to: s.lastFallback.to, error: s.lastFallback.error } : null,
           pinned: s.pinned,
-          held: s.held ? toWire(s.held) : null,
+          held: s.held,
           calibration: calibration.points,
           calibrationRows: calibration.rows,
           settings: chosen.settings,
@@ -166,7 +163,7 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
     'models:retrain': async ({ model, dryRun }) => {
       app.models.spec(model, 'model');
       const r = await app.models.retrain(model, { reasons: ['manual'], dryRun });
-      return { outcome: r.outcome, version: r.candidateVersion, activeVersion: r.activeVersion, improvement: r.improvement, message: r.reason, messages: r.reasonMessages.map(toWire) };
+      return { outcome: r.outcome, version: r.candidateVersion, activeVersion: r.activeVersion, improvement: r.improvement, message: r.reason, messages: [...r.reasonMessages] };
     },
     'models:rollback': ({ model, version }) => {
       app.models.spec(model, 'model');

@@ -1,9 +1,11 @@
 // A small, seeded invoice-and-payment history written straight into SQLite, for tests and benches
 // of the cash-flow model: clients with distinct payment habits (punctual, slow, erratic, drifting),
 // terms of 30/60/90 days (some end-of-month), August and December slowdowns, partial payments.
+// Written through the simulated-receivables repository, numbered from 1 in each year (an empty database).
 import type BetterSqlite3 from 'better-sqlite3';
 import { addDays, dueDateFor, toDayNumber, fromDayNumber } from '../../dates';
 import { seededRandom } from '../random';
+import { SimulatedReceivablesRepository } from './simulated-receivables-repository';
 
 export { seededRandom } from '../random';
 
@@ -34,28 +36,14 @@ export function writeSyntheticHistory(sqlite: BetterSqlite3.Database, options: S
   const start = toDayNumber(options.start ?? '2022-01-03');
   const span = Math.round(365 * (options.years ?? 3));
   const openFrom = options.openFrom ? toDayNumber(options.openFrom) : Infinity;
-  const insClient = sqlite.prepare(
-    `INSERT INTO clients (denominazione, payment_terms_days, payment_terms_eom) VALUES (?, ?, ?)`,
-  );
-  const insInvoice = sqlite.prepare(
-    `INSERT INTO invoices (number, seq, year, client_id, issue_date, due_date, payment_terms_days, payment_terms_eom,
-                           net_cents, vat_cents, total_cents, status, disputed)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const insLine = sqlite.prepare(
-    `INSERT INTO invoice_lines (invoice_id, line_no, description, quantity, unit_price_cents, vat_rate, net_cents, vat_cents, total_cents)
-     VALUES (?, ?, 'Consulenza', 1, ?, 22, ?, ?, ?)`,
-  );
-  const insPayment = sqlite.prepare(
-    `INSERT INTO payments (invoice_id, due_date, amount_cents, paid_date, paid_amount_cents) VALUES (?, ?, ?, ?, ?)`,
-  );
+  const repo = new SimulatedReceivablesRepository(sqlite);
   const clients: ClientHabit[] = [];
   const numbers = new Map<number, number>();
-  sqlite.transaction(() => {
+  repo.transaction(() => {
     for (let c = 0; c < nClients; c++) {
       const termsDays = [30, 60, 90, 30, 60][c % 5]!;
       const eom = c % 3 === 0;
-      const id = Number(insClient.run(`Cliente Sintetico ${c + 1} S.r.l.`, termsDays, eom ? 1 : 0).lastInsertRowid);
+      const id = repo.insertClient(`Cliente Sintetico ${c + 1} S.r.l.`, termsDays, eom);
       const kind = c % 4;
       clients.push({
         id,
@@ -87,19 +75,31 @@ export function writeSyntheticHistory(sqlite: BetterSqlite3.Database, options: S
       if (disputed) late += 40;
       const paidDay = Math.max(issueDay, toDayNumber(due) + Math.round(late));
       const open = issueDay >= openFrom;
-      const invoiceId = Number(
-        insInvoice.run(String(number), number, year, client.id, issue, due, client.termsDays, client.eom ? 1 : 0, net, vat, total, open ? 'issued' : 'paid', disputed)
-          .lastInsertRowid,
+      const invoiceId = repo.insertInvoice(
+        {
+          year,
+          clientId: client.id,
+          documentType: 'TD01',
+          issueDate: issue,
+          dueDate: due,
+          termsDays: client.termsDays,
+          eom: client.eom,
+          netCents: net,
+          vatCents: vat,
+          totalCents: total,
+          status: open ? 'issued' : 'paid',
+          disputed: disputed === 1,
+        },
+        { seq: number, lineDescription: 'Consulenza' },
       );
-      insLine.run(invoiceId, 1, net, net, vat, total);
-      if (open) insPayment.run(invoiceId, due, total, null, 0);
+      if (open) repo.insertPayment(invoiceId, due, total, null, null);
       else if (rnd() < 0.15) {
         // Paid in two instalments: half a little earlier, the rest on the final day.
         const half = Math.floor(total / 2);
-        insPayment.run(invoiceId, due, half, addDays(fromDayNumber(paidDay), -Math.min(10, paidDay - issueDay)), half);
-        insPayment.run(invoiceId, due, total - half, fromDayNumber(paidDay), total - half);
-      } else insPayment.run(invoiceId, due, total, fromDayNumber(paidDay), total);
+        repo.insertPayment(invoiceId, due, half, addDays(fromDayNumber(paidDay), -Math.min(10, paidDay - issueDay)), null);
+        repo.insertPayment(invoiceId, due, total - half, fromDayNumber(paidDay), null);
+      } else repo.insertPayment(invoiceId, due, total, fromDayNumber(paidDay), null);
     }
-  })();
+  });
   return clients.map((c) => c.id);
 }

@@ -11,6 +11,7 @@ import { daysInMonth, isoToDay, weekdayOfDay } from './day-numbers';
 import { FEATURE_COUNT, FEATURE_NAMES, featureIndex } from './feature-catalog';
 import { daysToBusinessDay, daysToNextHoliday, italianHolidays } from './italian-calendar';
 import { insertSorted, medianOf, PaymentHistory } from './payment-history';
+import { ReceivablesLedgerRepository, type LedgerInvoice, type LedgerPayment } from './receivables-ledger-repository';
 
 export { FEATURE_COUNT, FEATURE_NAMES, featureIndex } from './feature-catalog';
 export type { FeatureName } from './feature-catalog';
@@ -94,38 +95,14 @@ interface Ledger {
   creditNotes: { clientId: number; day: number }[];
 }
 
-type InvoiceRow = [
-  id: number,
-  clientId: number,
-  issueDate: string,
-  dueDate: string,
-  totalCents: number,
-  ritenutaCents: number,
-  termsEom: number,
-  disputed: number,
-  documentType: string,
-  lineCount: number,
-];
-
-type PaymentRow = [invoiceId: number, amountCents: number, paidDate: string | null, paidAmountCents: number, method: string | null];
+type InvoiceRow = LedgerInvoice;
+type PaymentRow = LedgerPayment;
 
 /** Reads every issued invoice with its payments, sorted by issue date (then id). Raw rows: this runs over the whole history. */
 function loadLedger(sqlite: BetterSqlite3.Database): Ledger {
-  const invoices = sqlite
-    .prepare(
-      `SELECT i.id, i.client_id, i.issue_date, i.due_date, i.total_cents, i.ritenuta_cents, i.payment_terms_eom,
-              i.disputed, i.document_type, COALESCE(l.n, 0)
-         FROM invoices i
-         LEFT JOIN (SELECT invoice_id, COUNT(*) AS n FROM invoice_lines GROUP BY invoice_id) l ON l.invoice_id = i.id
-        WHERE i.status NOT IN ('draft', 'cancelled')
-        ORDER BY i.issue_date, i.id`,
-    )
-    .raw()
-    .all() as InvoiceRow[];
-  const payments = sqlite
-    .prepare(`SELECT invoice_id, amount_cents, paid_date, paid_amount_cents, method FROM payments ORDER BY invoice_id, paid_date, id`)
-    .raw()
-    .all() as PaymentRow[];
+  const repo = new ReceivablesLedgerRepository(sqlite);
+  const invoices: InvoiceRow[] = repo.invoices();
+  const payments: PaymentRow[] = repo.payments();
   const byInvoice = new Map<number, PaymentRow[]>();
   for (const p of payments) {
     let list = byInvoice.get(p[0]);

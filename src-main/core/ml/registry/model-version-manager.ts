@@ -4,9 +4,12 @@
 // rejected candidate push out a version that was once live, and the fall-back to the newest healthy
 // version when the active artifact is corrupt or missing. Times are the app's clock (OPENFATTURE_TODAY). Artifact first, row second: a process killed in between leaves an orphan file that the
 // next version of the same number overwrites, and the registry still on the previous active version.
-import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
 import type { ModelVersionStatus } from '../../db/schema';
+import { AppStateRepository } from '../../db/app-state-repository';
+import { PredictionRepository } from '../../feedback/prediction-repository';
+import { RetrainingRunRepository } from '../retraining/retraining-run-repository';
+import { ModelVersionRepository, type ModelVersionRow } from './model-version-repository';
 import { AppError, InputError, NotFoundError } from '../../errors';
 import type { Logger } from '../../logger';
 import { ArtifactError, ArtifactStore, type ArtifactHealth } from './artifact-store';
@@ -40,27 +43,7 @@ export interface VersionInfo {
   baselineSample: number | null;
 }
 
-interface VersionRow {
-  id: number;
-  model_name: string;
-  version: string;
-  status: ModelVersionStatus;
-  trigger_reasons: string;
-  training_rows: number;
-  training_cutoff: string | null;
-  metrics: string;
-  baseline_accuracy: number | null;
-  artifact_path: string | null;
-  artifact_sha256: string | null;
-  created_at: string;
-  deployed_at: string | null;
-  parent_version: string | null;
-  dry_run: number;
-  notes: string | null;
-  notes_messages: string | null;
-  pinned_at: string | null;
-  baseline_sample: number | null;
-}
+type VersionRow = ModelVersionRow;
 
 export interface NewVersion {
   model: string;
@@ -133,42 +116,40 @@ const now = (): string => appNowIso();
 const highestVersionKey = (model: string): string => `models.${model}.highest_version`;
 
 export class ModelVersionManager {
-  private readonly sqlite: BetterSqlite3.Database;
+  private readonly rows: ModelVersionRepository;
+  private readonly runs: RetrainingRunRepository;
+  private readonly appState: AppStateRepository;
+  private readonly predictions: PredictionRepository;
 
   constructor(
     database: Database,
     readonly store: ArtifactStore,
     private readonly logger: Logger,
   ) {
-    this.sqlite = database.sqlite;
+    this.rows = new ModelVersionRepository(database.sqlite);
+    this.runs = new RetrainingRunRepository(database.sqlite);
+    this.appState = new AppStateRepository(database.sqlite);
+    this.predictions = new PredictionRepository(database.sqlite);
   }
 
   /** Newest first (by version number). */
   list(model: string): VersionInfo[] {
-    const rows = this.sqlite.prepare('SELECT * FROM model_versions WHERE model_name = ?').all(model) as VersionRow[];
-    return rows.map(toInfo).sort((a, b) => compareSemver(b.version, a.version));
+    return this.rows.all(model).map(toInfo).sort((a, b) => compareSemver(b.version, a.version));
   }
 
   get(model: string, version: string): VersionInfo | null {
-    const row = this.sqlite.prepare('SELECT * FROM model_versions WHERE model_name = ? AND version = ?').get(model, version) as VersionRow | undefined;
+    const row = this.rows.get(model, version);
     return row ? toInfo(row) : null;
   }
 
   active(model: string): VersionInfo | null {
-    const row = this.sqlite.prepare("SELECT * FROM model_versions WHERE model_name = ? AND status = 'active'").get(model) as VersionRow | undefined;
+    const row = this.rows.activeRow(model);
     return row ? toInfo(row) : null;
   }
 
   /** The next number: above every version ever registered, pruned ones included, so a number is never reused. */
   nextVersion(model: string): string {
-    const rows = this.sqlite
-      .prepare(
-        `SELECT version FROM model_versions WHERE model_name = ?
-         UNION SELECT candidate_version FROM retraining_runs WHERE model_name = ? AND kind = 'retrain' AND candidate_version IS NOT NULL
-         UNION SELECT value FROM app_state WHERE key = ?`,
-      )
-      .all(model, model, highestVersionKey(model)) as { version: string }[];
-    return nextVersion(rows.map((r) => r.version).filter(isSemver));
+    return nextVersion(this.rows.usedNumbers(model, highestVersionKey(model)).filter(isSemver));
   }
 
   health(v: VersionInfo): ArtifactHealth {
@@ -192,48 +173,36 @@ export class ModelVersionManager {
     // The number was free before the write; one retrain per model runs at a time (retrain lock).
     if (this.get(input.model, version)) throw new AppError('VERSION_TAKEN', `${input.model} ${version} was registered meanwhile`);
     const deployedAt = input.status === 'active' ? now() : null;
-    this.sqlite
-      .transaction(() => {
-        if (input.status === 'active') {
-          this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(input.model);
-          // A new live version ends any pin (only a deliberate retrain deploys while pinned).
-          this.sqlite.prepare('UPDATE model_versions SET pinned_at = NULL WHERE model_name = ? AND pinned_at IS NOT NULL').run(input.model);
-        }
-        this.sqlite
-          .prepare(
-            `INSERT INTO model_versions (model_name, version, status, trigger_reasons, training_rows, training_cutoff, metrics,
-               baseline_accuracy, baseline_sample, artifact_path, artifact_sha256, created_at, deployed_at, parent_version, dry_run, notes, notes_messages)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          )
-          .run(
-            input.model,
-            version,
-            input.status,
-            JSON.stringify(input.triggerReasons),
-            input.trainingRows,
-            input.trainingCutoff,
-            JSON.stringify(input.metrics),
-            input.baselineAccuracy,
-            input.baselineSample ?? null,
-            stored.relativePath,
-            stored.sha256,
-            now(),
-            deployedAt,
-            input.parentVersion,
-            input.dryRun ? 1 : 0,
-            input.notes ?? null,
-            input.notesMessages ? JSON.stringify(input.notesMessages) : null,
-          );
-        this.sqlite
-          .prepare("INSERT INTO app_state (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")
-          .run(highestVersionKey(input.model), version, now());
-        if (input.status === 'active' && input.consumeFeedbackThroughId !== undefined) {
-          this.sqlite
-            .prepare('UPDATE model_prediction_feedback SET consumed_by_version = ? WHERE model_name = ? AND consumed_by_version IS NULL AND id <= ?')
-            .run(version, input.model, input.consumeFeedbackThroughId);
-        }
-      })
-      .immediate();
+    this.rows.exclusively(() => {
+      if (input.status === 'active') {
+        this.rows.retireActive(input.model);
+        // A new live version ends any pin (only a deliberate retrain deploys while pinned).
+        this.rows.unpinAll(input.model);
+      }
+      this.rows.insert({
+        model_name: input.model,
+        version,
+        status: input.status,
+        trigger_reasons: JSON.stringify(input.triggerReasons),
+        training_rows: input.trainingRows,
+        training_cutoff: input.trainingCutoff,
+        metrics: JSON.stringify(input.metrics),
+        baseline_accuracy: input.baselineAccuracy,
+        baseline_sample: input.baselineSample ?? null,
+        artifact_path: stored.relativePath,
+        artifact_sha256: stored.sha256,
+        created_at: now(),
+        deployed_at: deployedAt,
+        parent_version: input.parentVersion,
+        dry_run: input.dryRun ? 1 : 0,
+        notes: input.notes ?? null,
+        notes_messages: input.notesMessages ? JSON.stringify(input.notesMessages) : null,
+      });
+      this.appState.setAt(highestVersionKey(input.model), version, now());
+      if (input.status === 'active' && input.consumeFeedbackThroughId !== undefined) {
+        this.predictions.consumeFeedback(input.model, version, input.consumeFeedbackThroughId);
+      }
+    });
     return this.get(input.model, version)!;
   }
 
@@ -279,18 +248,16 @@ export class ModelVersionManager {
         this.logger.error(`Model artifact of ${model} ${v.version} is ${e.health} too: ${e.message}`);
         continue;
       }
-      const switched = this.sqlite
-        .transaction(() => {
-          const still = this.active(model);
-          if (!still || still.version !== broken.version) return false; // another process already fell back
-          this.activate(model, v.version, broken.version, {
-            notes: { code: 'automatic-fallback', params: { version: broken.version, health: cause.health } },
-            error: cause.message,
-            brokenNotes: `artifact ${cause.health}: ${cause.message}`,
-          });
-          return true;
-        })
-        .immediate();
+      const switched = this.rows.exclusively(() => {
+        const still = this.active(model);
+        if (!still || still.version !== broken.version) return false; // another process already fell back
+        this.activate(model, v.version, broken.version, {
+          notes: { code: 'automatic-fallback', params: { version: broken.version, health: cause.health } },
+          error: cause.message,
+          brokenNotes: `artifact ${cause.health}: ${cause.message}`,
+        });
+        return true;
+      });
       if (switched) this.logger.error(`Fell back from ${model} ${broken.version} to ${v.version} (artifact ${cause.health})`);
       const nowActive = this.active(model)!;
       return { version: nowActive, artifact: nowActive.version === v.version ? artifact : this.load(nowActive) };
@@ -301,7 +268,7 @@ export class ModelVersionManager {
 
   /** The pinned version of a model (the one a rollback made active), if any. */
   pinned(model: string): VersionInfo | null {
-    const row = this.sqlite.prepare('SELECT * FROM model_versions WHERE model_name = ? AND pinned_at IS NOT NULL ORDER BY pinned_at DESC LIMIT 1').get(model) as VersionRow | undefined;
+    const row = this.rows.pinned(model);
     return row ? toInfo(row) : null;
   }
 
@@ -309,7 +276,7 @@ export class ModelVersionManager {
   unpin(model: string): string | null {
     const pinned = this.pinned(model);
     if (!pinned) return null;
-    this.sqlite.prepare('UPDATE model_versions SET pinned_at = NULL WHERE model_name = ?').run(model);
+    this.rows.unpinAll(model);
     this.logger.info(`Unpinned ${model} ${pinned.version}: automatic retrains may deploy again`);
     return pinned.version;
   }
@@ -326,31 +293,22 @@ export class ModelVersionManager {
     const health = this.health(target);
     if (health !== 'ok') throw new AppError('ARTIFACT_' + health.toUpperCase(), `cannot roll back to ${model} ${version}: its artifact is ${health}`);
     const from = this.active(model)?.version ?? null;
-    this.sqlite
-      .transaction(() => {
-        this.activate(model, version, from, { notes: { code: 'manual-rollback', params: {} } });
-        this.sqlite.prepare('UPDATE model_versions SET pinned_at = CASE WHEN version = ? THEN ? ELSE NULL END WHERE model_name = ?').run(version, now(), model);
-      })
-      .immediate();
+    this.rows.exclusively(() => {
+      this.activate(model, version, from, { notes: { code: 'manual-rollback', params: {} } });
+      this.rows.pinOnly(model, version, now());
+    });
     this.logger.info(`Rolled back ${model} model from ${from ?? '(none)'} to ${version}; pinned until unpinned (automatic deploys wait)`);
     return { from, to: this.get(model, version)! };
   }
 
   private activate(model: string, version: string, from: string | null, o: { notes: RetrainingMessage; error?: string; brokenNotes?: string }): void {
     const at = now();
-    if (o.brokenNotes && from) {
-      this.sqlite.prepare("UPDATE model_versions SET status = 'retired', notes = ?, notes_messages = NULL WHERE model_name = ? AND version = ?").run(o.brokenNotes, model, from);
-    }
-    this.sqlite.prepare("UPDATE model_versions SET status = 'retired' WHERE model_name = ? AND status = 'active'").run(model);
-    this.sqlite.prepare("UPDATE model_versions SET status = 'active', deployed_at = ? WHERE model_name = ? AND version = ?").run(at, model, version);
+    if (o.brokenNotes && from) this.rows.retireWithNotes(model, from, o.brokenNotes);
+    this.rows.retireActive(model);
+    this.rows.makeActive(model, version, at);
     // A pin names the version the user chose; once another one is live (a fall-back) it no longer holds.
-    this.sqlite.prepare('UPDATE model_versions SET pinned_at = NULL WHERE model_name = ? AND version != ?').run(model, version);
-    this.sqlite
-      .prepare(
-        `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, outcome, active_version, candidate_version, error, notes, notes_messages)
-         VALUES (?, 'rollback', ?, ?, 0, '[]', 'rolled-back', ?, ?, ?, ?, ?)`,
-      )
-      .run(model, at, at, from, version, o.error ?? null, englishText(o.notes), JSON.stringify([o.notes]));
+    this.rows.unpinOthers(model, version);
+    this.runs.insertRollback({ model, at, from, to: version, error: o.error ?? null, notes: englishText(o.notes), notesMessages: JSON.stringify([o.notes]) });
   }
 
   /**
@@ -370,12 +328,9 @@ export class ModelVersionManager {
     }
     const remove = all.filter((v) => !keep.has(v));
     if (!remove.length) return [];
-    this.sqlite
-      .transaction(() => {
-        const del = this.sqlite.prepare("DELETE FROM model_versions WHERE model_name = ? AND version = ? AND status != 'active' AND pinned_at IS NULL");
-        for (const v of remove) del.run(model, v.version);
-      })
-      .immediate();
+    this.rows.exclusively(() => {
+      for (const v of remove) this.rows.deleteUnlessLiveOrPinned(model, v.version);
+    });
     // Files after the rows: a kill in between leaves unreferenced files, never a row without its file.
     for (const v of remove) if (v.artifactPath) this.store.remove(v.artifactPath);
     this.logger.info(`Pruned ${remove.length} old version(s) of ${model}: ${remove.map((v) => v.version).join(', ')}`);
@@ -384,9 +339,7 @@ export class ModelVersionManager {
 
   /** Latest automatic fall-back recorded for the model, for status screens. */
   lastFallback(model: string): { at: string; from: string | null; to: string | null; error: string | null } | null {
-    const row = this.sqlite
-      .prepare("SELECT started_at, active_version, candidate_version, error FROM retraining_runs WHERE model_name = ? AND kind = 'rollback' AND notes LIKE 'automatic fall-back%' ORDER BY id DESC LIMIT 1")
-      .get(model) as { started_at: string; active_version: string | null; candidate_version: string | null; error: string | null } | undefined;
+    const row = this.runs.lastAutomaticFallback(model);
     return row ? { at: row.started_at, from: row.active_version, to: row.candidate_version, error: row.error } : null;
   }
 }

@@ -17,6 +17,7 @@ import { ArtifactStore } from '../registry/artifact-store';
 import { ModelVersionManager } from '../registry/model-version-manager';
 import { ModelRetrainer, type RetrainOptions, type RetrainProgress, type RetrainResult } from './model-retrainer';
 import { RetrainLock } from './retrain-lock';
+import { RetrainingRunRepository } from './retraining-run-repository';
 import { RetrainingScheduler, nextCheckAt, readLastCheck } from './retraining-scheduler';
 import { TriggerEvaluator, type TriggerValue } from './trigger-evaluator';
 
@@ -201,9 +202,7 @@ export class ModelLifecycle {
     const active = this.versions.active(model);
     const evaluation = this.triggers.evaluate(model, { record: false });
     const sqlite = this.deps.database.sqlite;
-    const run = sqlite
-      .prepare("SELECT kind, COALESCE(finished_at, started_at) AS at, outcome, candidate_version, error, notes FROM retraining_runs WHERE model_name = ? AND kind != 'check' ORDER BY id DESC LIMIT 1")
-      .get(model) as { kind: string; at: string; outcome: string | null; candidate_version: string | null; error: string | null; notes: string | null } | undefined;
+    const run = new RetrainingRunRepository(sqlite).lastRetrainOrRollback(model);
     const last = readLastCheck(sqlite);
     const sched = this.scheduler.status();
     const holder = RetrainLock.holder(this.deps.database, model);

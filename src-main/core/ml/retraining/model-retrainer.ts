@@ -20,6 +20,7 @@ import type { ModelVersionManager, VersionInfo } from '../registry/model-version
 import { decide, MIN_SINCE_ACTIVE_HOLDOUT_ROWS, planHoldout } from './model-evaluator';
 import { latestOutcomeId, outcomesSinceLastEvaluation, recordOutcomesSeen } from './retraining-runs';
 import { RetrainLock } from './retrain-lock';
+import { RetrainingRunRepository } from './retraining-run-repository';
 import { RetrainingError, englishText, englishTexts, messagesOfError, pct, type RetrainingMessage } from './retraining-message';
 
 export type RetrainOutcome = 'deployed' | 'kept-current' | 'rejected' | 'dry-run' | 'failed';
@@ -91,10 +92,12 @@ export const TRAINING_SEED = 42;
 
 export class ModelRetrainer extends EventEmitter {
   private readonly sqlite: BetterSqlite3.Database;
+  private readonly runs: RetrainingRunRepository;
 
   constructor(private readonly deps: RetrainerDeps) {
     super();
     this.sqlite = deps.database.sqlite;
+    this.runs = new RetrainingRunRepository(deps.database.sqlite);
   }
 
   context(): SpecContext {
@@ -118,9 +121,7 @@ export class ModelRetrainer extends EventEmitter {
 
   /** Runs marked 'running' whose process is gone: the lock is ours now, so nobody is running them. */
   private markInterrupted(model: string): void {
-    const n = this.sqlite
-      .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ?, error_messages = ? WHERE model_name = ? AND outcome = 'running'")
-      .run(appNowIso(), englishText(INTERRUPTED), JSON.stringify([INTERRUPTED]), model).changes;
+    const n = this.runs.markAllRunningFailed(model, { finishedAt: appNowIso(), error: englishText(INTERRUPTED), errorMessages: JSON.stringify([INTERRUPTED]) });
     if (n) this.deps.logger.warn(`Marked ${n} interrupted retrain run(s) of ${model} as failed`);
   }
 
@@ -143,11 +144,14 @@ export class ModelRetrainer extends EventEmitter {
       this.markInterrupted(model);
       const activeBefore = versions.active(model);
       const notes: RetrainingMessage[] = options.checkRunId ? [{ code: 'fired-by-check', params: { checkRunId: options.checkRunId } }] : [];
-      runId = Number(
-        this.sqlite
-          .prepare(`INSERT INTO retraining_runs (model_name, kind, started_at, fired, reasons, outcome, active_version, notes, notes_messages) VALUES (?, 'retrain', ?, 1, ?, 'running', ?, ?, ?)`)
-          .run(model, startedAt, JSON.stringify(options.reasons), activeBefore?.version ?? null, notes.length ? englishTexts(notes) : null, JSON.stringify(notes)).lastInsertRowid,
-      );
+      runId = this.runs.insertRetrain({
+        model,
+        startedAt,
+        reasons: JSON.stringify(options.reasons),
+        activeVersion: activeBefore?.version ?? null,
+        notes: notes.length ? englishTexts(notes) : null,
+        notesMessages: JSON.stringify(notes),
+      });
       const result = await this.run(spec, runId, startedAt, options.reasons, dryRun, progress, controller.signal);
       result.durationMs = performance.now() - t0;
       this.emit('finished', result);
@@ -161,9 +165,7 @@ export class ModelRetrainer extends EventEmitter {
       else logger.error({ err: e }, `Retraining failed: ${message}`);
       if (runId) {
         const structured = messagesOfError(error);
-        this.sqlite
-          .prepare("UPDATE retraining_runs SET outcome = 'failed', finished_at = ?, error = ?, error_messages = ? WHERE id = ?")
-          .run(appNowIso(), message, structured ? JSON.stringify(structured) : null, runId);
+        this.runs.markFailed(runId, { finishedAt: appNowIso(), error: message, errorMessages: structured ? JSON.stringify(structured) : null });
       }
       this.emit('failed', { model, runId, error: message });
       throw error;
@@ -351,31 +353,25 @@ export class ModelRetrainer extends EventEmitter {
 
   /** The structured notes a run has so far (a run begun before they were recorded has none). */
   private notesOf(runId: number): RetrainingMessage[] {
-    const row = this.sqlite.prepare('SELECT notes_messages FROM retraining_runs WHERE id = ?').get(runId) as { notes_messages: string | null } | undefined;
-    return row?.notes_messages ? (JSON.parse(row.notes_messages) as RetrainingMessage[]) : [];
+    const json = this.runs.notesMessages(runId);
+    return json ? (JSON.parse(json) as RetrainingMessage[]) : [];
   }
 
   private finish(
     runId: number,
     f: { outcome: RetrainOutcome; candidateVersion?: string; activeMetrics?: ModelMetrics | null; candidateMetrics?: ModelMetrics; improvement?: number; notes: RetrainingMessage[] },
   ): void {
-    this.sqlite
-      .prepare(
-        `UPDATE retraining_runs SET outcome = ?, finished_at = ?, candidate_version = ?, active_metrics = ?, candidate_metrics = ?, improvement = ?,
-           notes = COALESCE(notes || '; ', '') || ?,
-           notes_messages = ? WHERE id = ?`,
-      )
-      .run(
-        f.outcome,
-        appNowIso(),
-        f.candidateVersion ?? null,
-        f.activeMetrics ? JSON.stringify(f.activeMetrics) : null,
-        f.candidateMetrics ? JSON.stringify(f.candidateMetrics) : null,
-        f.improvement !== undefined && Number.isFinite(f.improvement) ? f.improvement : null,
-        englishTexts(f.notes),
-        JSON.stringify([...this.notesOf(runId), ...f.notes]),
-        runId,
-      );
+    this.runs.finishRetrain({
+      id: runId,
+      outcome: f.outcome,
+      finishedAt: appNowIso(),
+      candidateVersion: f.candidateVersion ?? null,
+      activeMetrics: f.activeMetrics ? JSON.stringify(f.activeMetrics) : null,
+      candidateMetrics: f.candidateMetrics ? JSON.stringify(f.candidateMetrics) : null,
+      improvement: f.improvement !== undefined && Number.isFinite(f.improvement) ? f.improvement : null,
+      notes: englishTexts(f.notes),
+      notesMessages: JSON.stringify([...this.notesOf(runId), ...f.notes]),
+    });
   }
 }
 

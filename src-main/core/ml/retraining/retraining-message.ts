@@ -3,56 +3,23 @@
 // (`englishText`), and store the structured form next to it so the UI can say the same thing in its
 // own language with its own number formatting. Codes are stable: the UI's catalog keys on them.
 import { AppError } from '../../errors';
+import { INTRO_MESSAGE_CODES, type KnownRetrainingMessage } from '../../../../src-shared/retraining-message';
 
-export type RetrainingMessage =
-  | { code: 'trigger-feedback-count'; params: { count: number; threshold: number; version: string | null } }
-  | { code: 'trigger-no-active-model'; params: { model: string } }
-  | { code: 'trigger-model-age'; params: { days: number; threshold: number; version: string } }
-  | { code: 'trigger-accuracy-unmeasured'; params: { sample: number; needed: number; version: string } }
-  | { code: 'trigger-no-baseline'; params: { version: string } }
-  /** `drop` is relative to the baseline: positive = worse, negative = better. */
-  | { code: 'trigger-accuracy-drift'; params: { accuracy: number; sample: number; baseline: number; drop: number; threshold: number } }
-  | { code: 'first-model-deploy'; params: { candidateMae: number; baselineMae: number; improvement: number; model: string; baseline: string } }
-  | { code: 'first-model-keep'; params: { candidateMae: number; baselineMae: number; model: string; baseline: string } }
-  | { code: 'improvement-met'; params: { candidateMae: number; activeMae: number; activeVersion: string; improvement: number; required: number } }
-  | { code: 'improvement-below-threshold'; params: { candidateMae: number; activeMae: number; activeVersion: string; improvement: number; required: number; n: number } }
-  | { code: 'holdout-too-small'; params: { count: number; cutoff: string | null; needed: number } }
-  | { code: 'training-too-small'; params: { count: number; cutoff: string; needed: number } }
-  /** Introduces the decision that follows it ("dry run (would deploy): …"). */
-  | { code: 'dry-run'; params: { would: 'deploy' | 'keep' } }
-  | { code: 'fired-by-check'; params: { checkRunId: number } }
-  | { code: 'manual-rollback'; params: Record<string, never> }
-  | { code: 'automatic-fallback'; params: { version: string; health: string } }
-  | { code: 'interrupted'; params: Record<string, never> }
-  | { code: 'insufficient-data'; params: { needed: number; found: number; model: string; label: string } }
-  /** Introduces the reason that follows it ("insufficient data: only 4 outcome(s) …"). */
-  | { code: 'insufficient-data-because'; params: Record<string, never> }
-  | { code: 'active-changed'; params: { model: string; from: string | null; to: string | null } }
-  /** Outcomes and feedback recorded since the model was last evaluated (`since`: that evaluation's time). */
-  | { code: 'trigger-outcomes-since-evaluation'; params: { count: number; threshold: number; since: string | null } }
-  | { code: 'trigger-baseline-small'; params: { sample: number; needed: number; version: string } }
-  /** `baselineSample`: predictions behind the baseline; `upper`: the upper confidence bound of live
-   * accuracy; fires when it is below baseline × (1 − threshold). */
-  | { code: 'trigger-accuracy-drop'; params: { accuracy: number; sample: number; upper: number; baseline: number; baselineSample: number; drop: number; threshold: number } }
-  | { code: 'retrain-held-pinned'; params: { version: string } }
-  | { code: 'retrain-held-no-outcomes'; params: { since: string } }
-  /** The holdout: the latest invoices by issue date; `unseen` of them were not known when the active version was trained. */
-  | { code: 'holdout-latest'; params: { rows: number; from: string; unseen: number | null } }
-  /** Too few outcomes since the active version's cutoff: it is compared through its settings retrained on the candidate's data. */
-  | { code: 'champion-refit'; params: { version: string; unseen: number; needed: number } }
-  | { code: 'pin-cleared-by-retrain'; params: { version: string } }
-  /** The holdout: the later outcomes among those since `version`'s cutoff, from `cutoff` on (neither model saw them). */
-  | { code: 'holdout-since-active'; params: { rows: number; cutoff: string; version: string } }
-  | { code: 'cancelled'; params: Record<string, never> };
+/** A known message: its code and params as `RETRAINING_MESSAGE_PARAMS` (src-shared) defines them. */
+export type RetrainingMessage = KnownRetrainingMessage;
 
-export type RetrainingMessageCode = RetrainingMessage['code'];
+export type { RetrainingMessageCode } from '../../../../src-shared/retraining-message';
 
 /** Codes that introduce the next message: joined to it with ": " instead of "; ". */
-export const INTRO_CODES: ReadonlySet<RetrainingMessageCode> = new Set(['dry-run', 'insufficient-data-because']);
+export const INTRO_CODES = INTRO_MESSAGE_CODES;
 
 export function pct(x: number): string {
   return `${(x * 100).toFixed(1)}%`;
 }
+
+/** A figure the wire may carry as null (JSON has no NaN): shown as "n/a". */
+const fixed2 = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
+const pctOrNa = (x: number | null): string => (x === null ? 'n/a' : pct(x));
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
@@ -80,19 +47,19 @@ export function englishText(m: RetrainingMessage): string {
     }
     case 'first-model-deploy': {
       const p = m.params;
-      return `first model: MAE ${p.candidateMae.toFixed(2)} beats the ${p.baseline} (${p.baselineMae.toFixed(2)}) by ${pct(p.improvement)}`;
+      return `first model: MAE ${fixed2(p.candidateMae)} beats the ${p.baseline} (${fixed2(p.baselineMae)}) by ${pctOrNa(p.improvement)}`;
     }
     case 'first-model-keep': {
       const p = m.params;
-      return `first model does not beat the ${p.baseline}: MAE ${p.candidateMae.toFixed(2)} vs ${p.baselineMae.toFixed(2)}`;
+      return `first model does not beat the ${p.baseline}: MAE ${fixed2(p.candidateMae)} vs ${fixed2(p.baselineMae)}`;
     }
     case 'improvement-met': {
       const p = m.params;
-      return `MAE ${p.candidateMae.toFixed(2)} vs ${p.activeMae.toFixed(2)} of ${p.activeVersion}: improvement ${pct(p.improvement)} ≥ ${pct(p.required)} required`;
+      return `MAE ${fixed2(p.candidateMae)} vs ${fixed2(p.activeMae)} of ${p.activeVersion}: improvement ${pctOrNa(p.improvement)} ≥ ${pct(p.required)} required`;
     }
     case 'improvement-below-threshold': {
       const p = m.params;
-      return `MAE ${p.candidateMae.toFixed(2)} vs ${p.activeMae.toFixed(2)} of ${p.activeVersion} on the same ${p.n} unseen rows: improvement ${pct(p.improvement)} < ${pct(p.required)} required`;
+      return `MAE ${fixed2(p.candidateMae)} vs ${fixed2(p.activeMae)} of ${p.activeVersion} on the same ${p.n} unseen rows: improvement ${pctOrNa(p.improvement)} < ${pct(p.required)} required`;
     }
     case 'holdout-too-small':
       return `only ${m.params.count} outcome(s) known since the active model's cutoff ${m.params.cutoff}; ${m.params.needed} are needed to compare models on unseen data`;

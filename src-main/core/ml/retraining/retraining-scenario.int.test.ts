@@ -63,13 +63,16 @@ describe('retraining acceptance scenario', () => {
     expect(sqlite.prepare("SELECT COUNT(*) AS n FROM prediction_log WHERE model_version = '1.0.0'").get()).toEqual({ n: f1.invoices.length });
 
     // 3. Payments arrive for 30 of the forecast invoices, around their predicted dates (after T0).
-    const paid = f1.invoices.slice(0, 30);
-    let last = T0;
-    paid.forEach((inv, i) => {
-      const date = [addDays(inv.predictedDate, (i % 9) - 4), addDays(T0, 1)].sort().at(-1)!;
-      if (date > last) last = date;
-      app.payments.record({ invoiceId: inv.invoiceId, date });
-    });
+    // Each is recorded on the day it arrives (the app's clock moves with them).
+    const arrivals = f1.invoices
+      .slice(0, 30)
+      .map((inv, i) => ({ invoiceId: inv.invoiceId, date: [addDays(inv.predictedDate, (i % 9) - 4), addDays(T0, 1)].sort().at(-1)! }))
+      .sort((a, b) => a.date.localeCompare(b.date));
+    for (const { invoiceId, date } of arrivals) {
+      process.env.OPENFATTURE_TODAY = date;
+      app.payments.record({ invoiceId, date });
+    }
+    const last = arrivals.at(-1)!.date;
     const outcomes = sqlite.prepare("SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE source = 'auto-outcome' AND model_version = '1.0.0'").get() as { n: number };
     expect(outcomes.n).toBe(30);
 

@@ -17,6 +17,7 @@ import type { Logger } from '../../logger';
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
 import { englishText, englishTexts, type RetrainingMessage } from './retraining-message';
 import { latestResolvedOfVersion, outcomesSinceLastEvaluation } from './retraining-runs';
+import { RetrainingRunRepository } from './retraining-run-repository';
 
 export { pct } from './retraining-message';
 
@@ -187,24 +188,18 @@ export class TriggerEvaluator {
     };
     if (record) {
       const values = Object.fromEntries(triggers.map((t) => [t.name, { value: t.value, threshold: t.threshold, fired: t.fired, detail: t.detail, message: t.message }]));
-      const info = this.sqlite
-        .prepare(
-          `INSERT INTO retraining_runs (model_name, kind, started_at, finished_at, fired, reasons, trigger_values, outcome, active_version, notes, notes_messages)
-           VALUES (?, 'check', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          model,
-          evaluation.evaluatedAt,
-          appNowIso(),
-          evaluation.fired ? 1 : 0,
-          JSON.stringify(reasons),
-          JSON.stringify(values),
-          evaluation.fired ? null : 'not-triggered',
-          evaluation.activeVersion,
-          held ? englishText(held) : null,
-          held ? JSON.stringify([held]) : null,
-        );
-      evaluation.runId = Number(info.lastInsertRowid);
+      evaluation.runId = new RetrainingRunRepository(this.sqlite).insertCheck({
+        model,
+        startedAt: evaluation.evaluatedAt,
+        finishedAt: appNowIso(),
+        fired: evaluation.fired,
+        reasons: JSON.stringify(reasons),
+        triggerValues: JSON.stringify(values),
+        outcome: evaluation.fired ? null : 'not-triggered',
+        activeVersion: evaluation.activeVersion,
+        notes: held ? englishText(held) : null,
+        notesMessages: held ? JSON.stringify([held]) : null,
+      });
       if (evaluation.fired) for (const r of reasons) this.logger.info(`Retraining triggered: ${r} condition met`);
       else if (held) this.logger.info(`Retraining conditions met for ${model} (${reasons.join(', ')}) but no retrain starts: ${englishTexts([held])}`);
       else this.logger.info(`No retraining trigger met for ${model}: ${triggers.map((t) => t.detail).join('; ')}`);

@@ -1,8 +1,11 @@
 // Retraining texts in structured form (trigger details, the champion/challenger decision, run notes,
-// known errors): a stable code plus the figures it quotes, so the renderer can say them in the UI's
-// language. The wire shape is lenient (any code, flat params) so a code this renderer does not know
-// never breaks a page: `knownRetrainingMessage` checks the code and its params, and the caller shows
-// the English text that travels alongside when it answers null.
+// known errors): a stable code plus the figures it quotes. One schema for the whole app:
+// `RETRAINING_MESSAGE_PARAMS` gives each code's params, and `KnownRetrainingMessage` — the type the
+// core's services build, log in English (core/ml/retraining/retraining-message.ts) and store — is
+// inferred from it, so a code or a param added here is one the core must fill and the renderer's
+// catalog must translate. The wire shape (`RetrainingMessage`) is lenient (any code, flat params) so
+// a code this renderer does not know never breaks a page: `knownRetrainingMessage` checks the code
+// and its params, and the caller shows the English text that travels alongside when it answers null.
 import { z } from 'zod';
 
 export const RetrainingMessage = z.object({
