@@ -20,7 +20,10 @@ import { InvoiceService } from './domain/invoice-service';
 import { PaymentService } from './domain/payment-service';
 import { FeedbackService } from './feedback/feedback-service';
 import { FeedbackRetention } from './feedback/feedback-retention';
-import { predictionOutcomeHook } from './feedback/prediction-outcome';
+import { predictionOutcomeHook, predictionReopenHook } from './feedback/prediction-outcome';
+import { BankService, type ActiveScorer } from './bank/bank-service';
+import { loadMatcher, ruleScorer } from './bank/match-scorers';
+import { PAYMENT_MATCHER } from './ml/registry/payment-matcher-spec';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
 import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
 import { errorMessage } from './errors';
@@ -72,6 +75,8 @@ export class App {
   readonly invoices: InvoiceService;
   readonly payments: PaymentService;
   readonly feedback: FeedbackService;
+  /** Bank statements and payment matching. */
+  readonly bank: BankService;
   /** Model registry, retraining triggers, champion/challenger retrains and the scheduler. */
   readonly models: ModelLifecycle;
   readonly events = new EventEmitter<AppEvents>();
@@ -91,7 +96,23 @@ export class App {
     this.feedback = new FeedbackService(database.sqlite, () => this.settings);
     // A payment that settles an invoice resolves its served forecast inside the payment's transaction.
     this.payments.afterPaymentHooks.push(predictionOutcomeHook(() => this.settings.ML_TOLERANCE_DAYS));
+    this.payments.afterReversalHooks.push(predictionReopenHook());
+
     this.models = new ModelLifecycle({ database, worker: this.worker, logger, modelsDir: options.settings.paths.modelsDir, settings: () => this.settings, specs: registeredModelSpecs() });
+    // Bank credits are scored by the payment matcher's active version, or by the rule-based version 0 until one is deployed.
+    this.bank = new BankService(database.sqlite, this.payments, this.feedback, () => this.settings, () => this.activeMatcher());
+  }
+
+  private matcherCache: { version: string; scorer: ActiveScorer } | null = null;
+
+  /** The payment matcher's active version (loaded once per version), or version 0. */
+  private activeMatcher(): ActiveScorer {
+    const loaded = this.models.versions.loadActive(PAYMENT_MATCHER);
+    if (!loaded) return { scorer: ruleScorer(), version: '0.0.0' };
+    if (this.matcherCache?.version !== loaded.version.version) {
+      this.matcherCache = { version: loaded.version.version, scorer: { scorer: loadMatcher(loaded.artifact, loaded.version.version), version: loaded.version.version } };
+    }
+    return this.matcherCache.scorer;
   }
 
   get settings(): Settings {

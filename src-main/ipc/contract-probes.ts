@@ -89,6 +89,12 @@ export const EXAMPLE_ARGS: { [C in Channel]: ChannelArgs<C> } = {
   'import:csvPreview': { sessionId: '0123456789abcdef0123456789abcdef', file: 'storico.csv' },
   'import:analyze': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'csv', file: 'storico.csv', csv: { map: { total: 'Importo' }, dateFormat: 'D/M/YYYY' } },
   'import:run': { sessionId: '0123456789abcdef0123456789abcdef', kind: 'fatturapa' },
+  'bank:import': { sessionId: '0123456789abcdef0123456789abcdef', file: 'marzo.xml', account: 'IT60X0542811101000000123456', dateFormat: 'D/M/YYYY' },
+  'bank:list': { status: 'open', limit: 10, offset: 0 },
+  'bank:confirm': { entryId: 1, invoiceIds: [1, 2] },
+  'bank:reject': { entryId: 1 },
+  'bank:undo': { entryId: 1 },
+  'bank:openInvoices': { search: 'Rossi' },
   'setup:status': {},
   'setup:loadDemo': {},
 };

@@ -4,6 +4,7 @@ import type { App } from '../core/app';
 import type { ChannelDomain } from '../../src-preload/contract/channels';
 import { IpcRouter, type DomainHandlers, type HandlerMap } from './ipc-router';
 import { assistantHandlers } from './handlers/assistant-handlers';
+import { bankHandlers } from './handlers/bank-handlers';
 import { dataHandlers } from './handlers/data-handlers';
 import { feedbackHandlers } from './handlers/feedback-handlers';
 import { createImportUploads, importHandlers } from './handlers/import-handlers';
@@ -43,6 +44,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     status: statusHandlers(app, { version: info.version, startedAt }),
     ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
     import: importHandlers(app, emit, uploads),
+    bank: bankHandlers(app, uploads),
     setup: setupHandlers(app),
   };
   const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;

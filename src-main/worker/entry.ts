@@ -7,6 +7,7 @@ import './rag-jobs';
 import './ml-jobs';
 import './serialized-model-jobs';
 import './import-jobs';
+import './bank-jobs';
 import { jobHandler } from './jobs';
 
 interface ParentPort {

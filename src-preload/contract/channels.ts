@@ -2,6 +2,7 @@
 // its argument and result schemas. Main validates arguments with these; the renderer gets the types.
 import type { z } from 'zod';
 import { assistantChannels } from './assistant-channels';
+import { bankChannels } from './bank-channels';
 import { conversationChannels } from './conversation-channels';
 import { dataChannels } from './data-channels';
 import { feedbackChannels } from './feedback-channels';
@@ -25,6 +26,8 @@ export const channelDomains = {
   status: statusChannels,
   ops: opsChannels,
   import: importChannels,
+  /** Bank statements and payment matching (Data → Bank). */
+  bank: bankChannels,
   /** What the first-run checklist reads and the demo-data step. */
   setup: setupChannels,
 } as const;

@@ -1,6 +1,6 @@
 // Data page: invoices (search, status filter, status badges, record payment), clients, products,
 // and the new-invoice dialog (client picker, lines editor with live totals, inline validation).
-// e2e handles: tabs role "tab" named Fatture/Invoices, Clienti/Clients, Prodotti/Products, Importa/Import;
+// e2e handles: tabs role "tab" named Fatture/Invoices, Clienti/Clients, Prodotti/Products, Importa/Import, Banca/Bank;
 // button "Nuova fattura"/"New invoice" (data-testid "new-invoice"); dialog data-testid
 // "invoice-dialog" with select labelled Cliente/Client, line inputs labelled
 // "Descrizione riga N"/"Line N description", "Quantità riga N", "Prezzo riga N"/"Line N price",
@@ -22,6 +22,7 @@ import { errorText } from '../stores/call';
 import { draftTotals, emptyLine, PAGE_SIZE, useDataStore, validateInvoiceDraft, type DraftErrors, type InvoiceDraft } from '../stores/data-store';
 import { useUiStore } from '../stores/ui-store';
 import { ImportPanel } from './import-page';
+import { BankPanel } from './bank-page';
 import { RecordPaymentDialog } from './record-payment-dialog';
 
 const STATUS_TONE: Record<InvoiceSummary['status'], Tone> = { draft: 'neutral', issued: 'primary', sent: 'info', partially_paid: 'warning', paid: 'success', cancelled: 'danger' };
@@ -51,6 +52,7 @@ export function DataPage(): ReactElement {
     { id: 'clients', label: 'data.tab.clients' },
     { id: 'products', label: 'data.tab.products' },
     { id: 'import', label: 'data.tab.import' },
+    { id: 'bank', label: 'data.tab.bank' },
   ];
   return (
     <>
@@ -71,6 +73,7 @@ export function DataPage(): ReactElement {
         {tab === 'clients' && <ClientsPanel />}
         {tab === 'products' && <ProductsPanel />}
         {tab === 'import' && <ImportPanel />}
+        {tab === 'bank' && <BankPanel />}
       </div>
       {creating && <NewInvoiceDialog onClose={() => setCreating(false)} />}
     </>

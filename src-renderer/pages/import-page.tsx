@@ -17,6 +17,7 @@ import type { Language, MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
 import { importItemTexts } from '../format/import-messages';
 import { CSV_FIELD_LIST, useImportStore } from '../stores/import-store';
+import { useUiStore } from '../stores/ui-store';
 
 const OUTCOME_TONE: Record<ImportItem['outcome'], Tone> = { added: 'success', updated: 'info', skipped: 'neutral', rejected: 'danger', ignored: 'neutral' };
 const ORDER: ImportItem['outcome'][] = ['rejected', 'updated', 'added', 'skipped', 'ignored'];
@@ -40,6 +41,7 @@ export function shortName(source: string): string {
 export function ImportPanel(): ReactElement {
   const { t } = useT();
   const s = useImportStore();
+  const setDataTab = useUiStore((x) => x.setDataTab);
   const [over, setOver] = useState(false);
   const onDrop = (e: DragEvent<HTMLDivElement>) => {
     e.preventDefault();
@@ -73,6 +75,9 @@ export function ImportPanel(): ReactElement {
           <Icon name="inbox" size={28} />
           <strong>{t('import.drop')}</strong>
           <span className="muted">{t('import.dropHint')}</span>
+          <button type="button" className="btn btn-ghost btn-sm" data-testid="import-to-bank" onClick={() => setDataTab('bank')}>
+            {t('import.bankStatement')}
+          </button>
           <label className="btn">
             <Icon name="plus" size={16} /> {t('import.pick')}
             <input type="file" multiple accept=".xml,.p7m,.zip,.csv,.tsv,.txt" className="visually-hidden" data-testid="import-file-input" onChange={(e) => void s.add([...(e.target.files ?? [])])} />

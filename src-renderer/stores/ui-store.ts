@@ -30,7 +30,7 @@ interface UiState {
   theme: ThemeChoice;
   toasts: Toast[];
   /** Which Data tab to show; set by links from other pages (e.g. an assistant source chip). */
-  dataTab: 'invoices' | 'clients' | 'products' | 'import';
+  dataTab: 'invoices' | 'clients' | 'products' | 'import' | 'bank';
   setDataTab: (tab: UiState['dataTab']) => void;
   setPage: (page: PageId) => void;
   setLanguage: (language: Language) => void;

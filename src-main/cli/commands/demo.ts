@@ -6,6 +6,8 @@ import { DEMO_DEFAULTS, generateDemo, type DemoOptions, type DemoProgress } from
 import { formatEuro } from '../../core/money';
 import { parse, printJson, printTable, withApp } from '../context';
 import { stderrProgress } from '../progress';
+import { writeDemoStatements } from '../../core/bank/demo-statements';
+import path from 'node:path';
 
 const DEMO_FLAGS: Record<string, string> = {
   clients: '--clients',
@@ -29,6 +31,8 @@ interface DemoFlags {
   driftDays?: number;
   driftFrom?: string;
   batchSize: number;
+  statements?: string | boolean;
+  statementDays: number;
   json?: boolean;
 }
 
@@ -62,6 +66,8 @@ export function registerDemoCommands(program: Command): void {
     .option('--drift-days <n>', 'how many days later the drift client pays', parse.int('--drift-days', -365, 365))
     .option('--drift-from <YYYY-MM-DD>', 'invoices issued from this date are affected (default: the last quarter of the history)', parse.date('--drift-from'))
     .option('--batch-size <n>', 'invoices per transaction', parse.int('--batch-size', 1, 100_000), DEMO_DEFAULTS.batchSize)
+    .option('--statements [dir]', 'also write bank statements (CAMT.053 and CSV, with a truth file) for the payments of the last --statement-days days, which are taken back out of the book so importing the statements reconciles them (default folder: <data dir>/statements)')
+    .option('--statement-days <n>', 'days of payments moved to the statements', parse.int('--statement-days', 1, 3650), 90)
     .option('--json', 'print the summary as JSON')
     .action(async (o: DemoFlags, cmd: Command) => {
       const options: DemoOptions = {
@@ -87,9 +93,17 @@ export function registerDemoCommands(program: Command): void {
           }
           throw e;
         }
+        const statements = o.statements
+          ? writeDemoStatements(app.database.sqlite, { dir: typeof o.statements === 'string' ? path.resolve(o.statements) : path.join(app.paths.dataDir, 'statements'), today: summary.today, days: o.statementDays, seed: summary.seed })
+          : null;
         const seconds = (performance.now() - started) / 1000;
         app.logger.info(`Demo data generated: ${summary.invoices} invoices for ${summary.clients} clients in ${seconds.toFixed(1)}s (seed ${summary.seed})`);
-        if (o.json) return printJson({ ...summary, seconds });
+        if (o.json) return printJson({ ...summary, seconds, ...(statements ? { statements } : {}) });
+        if (statements) {
+          process.stdout.write(
+            `Bank statements for ${statements.from} → ${statements.to}: ${statements.credits} credit(s), ${statements.debits} debit(s); ${statements.receiptsReopened} receipt(s) of ${statements.invoicesReopened} invoice(s) taken back out of the book to be reconciled by importing them:\n${statements.files.map((f) => `  ${f}`).join('\n')}\n\n`,
+          );
+        }
         process.stdout.write(
           `Demo data generated in ${seconds.toFixed(1)}s (seed ${summary.seed}, today ${summary.today}).\n` +
             `Invoices ${summary.firstIssueDate ?? '—'} → ${summary.lastIssueDate ?? '—'}\n\n`,

@@ -1,7 +1,9 @@
 // `openfatture import invoices FILE.csv --map field=Column,… [--date-format F] [--delimiter C]
 // [--strict] [--json]`: brings invoice and payment history from another system.
 // `openfatture import fatturapa PATH… [--firm P.IVA] [--dry-run] [--json]`: FatturaPA files, folders
-// and zip archives. Exit codes: 0 everything imported (or already there), 2 nothing imported (bad
+// and zip archives. `openfatture import statement FILE [--account IBAN] [--map …] [--dry-run]
+// [--no-match] [--json]`: a bank statement (CAMT.053 or a CSV export) whose credits are matched to
+// open invoices (automatic above BANK_AUTO_ACCEPT_THRESHOLD, the rest waits in Data → Bank). Exit codes: 0 everything imported (or already there), 2 nothing imported (bad
 // input), 3 imported with rejected documents or rows.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +14,8 @@ import { importFatturaPa } from '../../core/import/fatturapa-import';
 import type { ImportSummary } from '../../core/import/import-summary';
 import { EXIT_BAD_INPUT, EXIT_PARTIAL, ExitError, printJson, printJsonStreamed, printTable, withApp } from '../context';
 import { stderrProgress } from '../progress';
+import { parseStatementMapSpec, STATEMENT_CSV_FIELDS } from '../../core/bank/parse-statement-csv';
+import { STATEMENT_LIMITS } from '../../core/bank/statement-types';
 
 interface ImportFlags {
   map: string[];
@@ -188,5 +192,56 @@ export function registerImportCommands(program: Command): void {
       else printResult(file, result, !!opts.strict);
       const code = opts.strict && result.rejected ? EXIT_BAD_INPUT : importExitCode({ added: result.added, updated: result.updated, rejected: result.rejected, needsFirm: false });
       if (code !== 0) throw new ExitError(code);
+    });
+  imp
+    .command('statement <file>')
+    .description('import a bank statement (CAMT.053 001.02–001.08 XML, or a CSV export) and match its credits to open invoices')
+    .option('--account <iban>', 'the account a CSV export is for (CAMT.053 names its own)')
+    .option('--map <pairs>', `CSV only: field=Column pairs, comma separated (fields: ${STATEMENT_CSV_FIELDS.join(', ')}); repeatable`, (v: string, prev: string[]) => [...prev, v], [] as string[])
+    .option('--date-format <format>', 'CSV only: how dates are written, e.g. D/M/YYYY (default: detected; asks when day and month cannot be told apart)')
+    .option('--dry-run', 'read the file and print what would be added; write nothing')
+    .option('--no-match', 'import the entries without matching them now')
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nRe-importing a statement adds nothing: an entry is known by the bank\'s reference (or a hash of account, date, amount and text).\nDebits are kept but not matched. Credits matched with a confidence of at least BANK_AUTO_ACCEPT_THRESHOLD (default 0.98) are recorded as payments automatically and can be undone in Data → Bank; the others wait there to be confirmed or corrected.\nExit codes: 0 imported, 2 nothing imported (bad input), 3 imported with rejected CSV rows.',
+    )
+    .action(async (file: string, opts: { account?: string; map: string[]; dateFormat?: string; dryRun?: boolean; match: boolean; json?: boolean }, cmd: Command) => {
+      const map = parseStatementMapSpec(opts.map);
+      let bytes: Uint8Array;
+      try {
+        const size = fs.statSync(file).size;
+        if (size > STATEMENT_LIMITS.maxFileBytes) throw new InputError(`file: "${file}" is ${size} bytes; a statement file may have at most ${STATEMENT_LIMITS.maxFileBytes}`, 'file');
+        bytes = fs.readFileSync(file);
+      } catch (e) {
+        if (e instanceof InputError) throw e;
+        throw new InputError(`file: cannot read "${file}" (${(e as NodeJS.ErrnoException).code ?? 'error'})`, 'file');
+      }
+      const result = await withApp(cmd, (app) =>
+        app.bank.importStatement({ name: path.basename(file), bytes, account: opts.account, map, dateFormat: opts.dateFormat, dryRun: !!opts.dryRun, reconcile: opts.match }),
+      );
+      if (opts.json) printJson(result);
+      else {
+        const what = `${result.entries} entr${result.entries === 1 ? 'y' : 'ies'} (${result.credits} credit(s), ${result.debits} debit(s)) from ${file} (${result.format}, account ${result.account})`;
+        if (result.dryRun) process.stdout.write(`Dry run of ${what}: would add ${result.added}, ${result.skipped} already imported. Nothing was written.\n`);
+        else process.stdout.write(`Read ${what}: ${result.added} added, ${result.skipped} already imported.\n`);
+        const r = result.reconcile;
+        if (r) {
+          process.stdout.write(
+            `Matched with payment matcher ${r.modelVersion}: ${r.autoAccepted} recorded automatically (confidence ≥ ${r.threshold}), ${r.suggested} to reconcile in Data → Bank, ${r.withoutCandidates} without any candidate invoice.\n`,
+          );
+        }
+        if (result.notes.length) process.stdout.write(`\nNotes:\n${result.notes.slice(0, MAX_PRINTED).map((n) => `  ${n}`).join('\n')}\n`);
+        if (result.rejects.length) {
+          process.stdout.write(`\nRejected rows (${result.rejects.length}):\n`);
+          printTable(result.rejects.slice(0, MAX_PRINTED), [
+            { header: 'Line', value: (x) => x.line, align: 'right' },
+            { header: 'Field', value: (x) => (x.column && x.column !== x.field ? `${x.field} (${x.column})` : x.field) },
+            { header: 'Problem', value: (x) => x.reason },
+          ]);
+        }
+        if (result.added === 0 && !result.dryRun && result.entries > 0) process.stdout.write('Nothing new: every entry was already imported; no payment was recorded twice.\n');
+      }
+      if (result.rejects.length) throw new ExitError(result.entries ? EXIT_PARTIAL : EXIT_BAD_INPUT);
     });
 }

@@ -164,7 +164,7 @@ describe('openfatture ai forecast / ai retrain', () => {
       [['ai', 'forecast', '--days', 'abc'], /--days: expected an integer, got "abc"/],
       [['ai', 'forecast', '--days', '0'], /--days: must be between 1 and 365, got 0/],
       [['ai', 'forecast', '--client', 'Nessuno Inesistente'], /--client: no client matches "Nessuno Inesistente"/],
-      [['ai', 'retrain', '--model', 'payment_matcher'], /--model: unknown model "payment_matcher" \(registered: cash_flow\)/],
+      [['ai', 'retrain', '--model', 'weather'], /--model: unknown model "weather" \(registered: cash_flow, payment_matcher\)/],
       [['ai', 'retrain', 'list-versions', '--model', 'nope'], /--model: unknown model "nope"/],
       [['ai', 'retrain', 'rollback', '--model', 'cash_flow', '--version', '1.x'], /--version: expected a version like 1\.2\.0, got "1\.x"/],
       [['ai', 'retrain', 'rollback', '--model', 'cash_flow', '--version', '9.9.0'], /--version: cash_flow has no version 9\.9\.0 \(versions: /],

@@ -43,6 +43,8 @@ export const SETTING_DEFS = {
   ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: def({ kind: 'float', default: 0.02, min: 0, max: 1, group: 'retraining', description: 'Relative MAE improvement a candidate needs to be deployed' }),
   ML_RETRAINING_DRY_RUN: def({ kind: 'bool', default: false, group: 'retraining', description: 'Train and evaluate, never deploy' }),
   ML_TOLERANCE_DAYS: def({ kind: 'int', default: 7, min: 0, max: 365, group: 'retraining', description: 'A payment prediction is accurate when within this many days' }),
+  BANK_AUTO_ACCEPT_THRESHOLD: def({ kind: 'float', default: 0.98, min: 0.5, max: 1, group: 'retraining', description: 'A bank credit matched with at least this confidence is recorded as a payment automatically (undoable)' }),
+  BANK_FEE_TOLERANCE_CENTS: def({ kind: 'int', default: 1000, min: 0, max: 100_000, group: 'retraining', description: 'A credit short of the invoice by at most this many cents settles it (the bank kept a fee)' }),
   // seed: RAG auto-update
   RAG_AUTO_UPDATE_ENABLED: def({ kind: 'bool', default: false, group: 'autoUpdate', description: 'Keep the assistant index updated automatically' }),
   RAG_AUTO_UPDATE_BATCH_SIZE: def({ kind: 'int', default: 50, min: 1, max: 10_000, group: 'autoUpdate', description: 'Entities per reindex batch' }),

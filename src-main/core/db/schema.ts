@@ -350,6 +350,61 @@ export interface ConversationTurnsTable {
   created_at: Generated<string>;
 }
 
+export interface BankStatementsTable {
+  id: Generated<number>;
+  source: string;
+  format: string;
+  account: string;
+  /** JSON list. */
+  statement_ids: Generated<string>;
+  entries: number;
+  added: number;
+  imported_at: Generated<string>;
+}
+
+/** open: a credit waiting in "To reconcile"; matched: confirmed by the user; auto: recorded by auto-accept; ignored: no invoice; debit: never matched. */
+export type BankEntryStatus = 'open' | 'matched' | 'auto' | 'ignored' | 'debit';
+
+export interface BankEntriesTable {
+  id: Generated<number>;
+  statement_id: number;
+  entry_key: string;
+  account: string;
+  bank_ref: string | null;
+  direction: 'credit' | 'debit';
+  amount_cents: number;
+  currency: Generated<string>;
+  booking_date: string;
+  value_date: string | null;
+  remittance: Generated<string>;
+  /** JSON list. */
+  structured_refs: Generated<string>;
+  counterparty_name: string | null;
+  counterparty_iban: string | null;
+  status: BankEntryStatus;
+  /** JSON: the matcher's prediction (candidates with features) when it was last suggested. */
+  suggestion: string | null;
+  confidence: number | null;
+  model_version: string | null;
+  reconciled_at: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface BankMatchesTable {
+  id: Generated<number>;
+  entry_id: number;
+  invoice_id: number;
+  client_id: number;
+  amount_cents: number;
+  fee_cents: Generated<number>;
+  automatic: Bool;
+  /** JSON: the payment service's ReceiptRecord, to undo it. */
+  receipt: string;
+  created_at: Generated<string>;
+  undone_at: string | null;
+}
+
 export interface DB {
   clients: ClientsTable;
   products: ProductsTable;
@@ -371,6 +426,9 @@ export interface DB {
   app_state: AppStateTable;
   conversations: ConversationsTable;
   conversation_turns: ConversationTurnsTable;
+  bank_statements: BankStatementsTable;
+  bank_entries: BankEntriesTable;
+  bank_matches: BankMatchesTable;
 }
 
 export type Client = Selectable<ClientsTable>;

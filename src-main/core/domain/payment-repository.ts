@@ -59,6 +59,21 @@ const Q = {
     }),
   ),
   addOpen: template((p: { invoiceId: number; dueDate: string; cents: number }) => qb.insertInto('payments').values({ invoice_id: p.invoiceId, due_date: p.dueDate, amount_cents: p.cents })),
+  unsettle: template((p: { id: number; now: string }) =>
+    qb.updateTable('payments').set({ paid_amount_cents: 0, paid_date: null, method: null, reference: null, updated_at: p.now }).where('id', '=', p.id),
+  ),
+  deleteRow: template((p: { id: number }) => qb.deleteFrom('payments').where('id', '=', p.id)),
+  receiptsSince: template((p: { from: string }) =>
+    qb
+      .selectFrom('payments as p')
+      .innerJoin('invoices as i', 'i.id', 'p.invoice_id')
+      .select(['p.id', 'p.invoice_id', 'p.paid_date', 'p.paid_amount_cents'])
+      .where('p.paid_amount_cents', '>', 0)
+      .where('p.paid_date', '>=', p.from)
+      .where('i.status', '!=', 'cancelled')
+      .orderBy('p.paid_date')
+      .orderBy('p.id'),
+  ),
   paidOf: template((p: { invoiceId: number }) =>
     qb.selectFrom('payments').select(sql<number>`COALESCE(SUM(paid_amount_cents), 0)`.as('n')).where('invoice_id', '=', p.invoiceId),
   ),
@@ -88,14 +103,34 @@ export class PaymentRepository {
     this.sql.run(Q.shrink, { id, cents, now });
   }
 
-  /** A paid instalment of `cents`: the part of an instalment a partial receipt paid. */
-  addPaid(invoiceId: number, dueDate: string, cents: number, receipt: Receipt): void {
-    this.sql.run(Q.addPaid, { ...receipt, invoiceId, dueDate, cents });
+  /** A paid instalment of `cents`: the part of an instalment a partial receipt paid. Returns its id. */
+  addPaid(invoiceId: number, dueDate: string, cents: number, receipt: Receipt): number {
+    return this.sql.run(Q.addPaid, { ...receipt, invoiceId, dueDate, cents }).lastInsertRowid;
+  }
+
+  /** Undoes `settle`: the instalment is open again. */
+  unsettle(id: number, now: string): void {
+    this.sql.run(Q.unsettle, { id, now });
+  }
+
+  /** Undoes `shrink`. */
+  grow(id: number, cents: number, now: string): void {
+    this.sql.run(Q.shrink, { id, cents: -cents, now });
+  }
+
+  /** Removes the paid row `addPaid` added. */
+  deleteRow(id: number): void {
+    this.sql.run(Q.deleteRow, { id });
   }
 
   /** A new open instalment. */
   addInstalment(invoiceId: number, dueDate: string, cents: number): void {
     this.sql.run(Q.addOpen, { invoiceId, dueDate, cents });
+  }
+
+  /** Receipts dated on or after `from` (rows with something paid). */
+  receiptsSince(from: string): { id: number; invoice_id: number; paid_date: string; paid_amount_cents: number }[] {
+    return this.sql.all(Q.receiptsSince, { from }) as { id: number; invoice_id: number; paid_date: string; paid_amount_cents: number }[];
   }
 
   /** What has been received against an invoice. */

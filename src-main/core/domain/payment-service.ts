@@ -47,16 +47,31 @@ export const paymentInputSchema = z
   .strict();
 export type PaymentInput = z.input<typeof paymentInputSchema>;
 
+/** What one receipt changed, so it can be taken back: settled instalments, and paid rows split off open ones. */
+export interface ReceiptRecord {
+  invoiceId: number;
+  statusBefore: InvoiceStatus;
+  fullyPaid: boolean;
+  changes: ({ kind: 'settled'; id: number } | { kind: 'split'; id: number; addedId: number; cents: number })[];
+}
+
+/** Runs inside the reversal's transaction after a receipt was taken back. */
+export type AfterReversalHook = (sqlite: BetterSqlite3.Database, record: ReceiptRecord) => void;
+
 export interface PaymentResult {
   invoice: InvoiceSummary;
   appliedCents: number;
   steps: AllocationStep[];
   outcome: PaymentOutcome;
+  /** For `reverse`. */
+  receipt: ReceiptRecord;
 }
 
 export class PaymentService {
   /** Called in order inside the payment transaction; see AfterPaymentHook. */
   readonly afterPaymentHooks: AfterPaymentHook[] = [];
+  /** Called in order inside a reversal's transaction (the feedback service reopens a resolved forecast). */
+  readonly afterReversalHooks: AfterReversalHook[] = [];
   private readonly sql: SqlRunner;
   private readonly payments: PaymentRepository;
   private readonly invoiceRows: InvoiceRepository;
@@ -93,11 +108,14 @@ export class PaymentService {
       const steps = allocatePayment(open, amount);
       const now = nowIso();
       const receipt = { date, method: v.method, reference: v.reference ?? null, iban: v.iban ?? null, now };
+      const changes: ReceiptRecord['changes'] = [];
       for (const step of steps) {
-        if (step.kind === 'settle') this.payments.settle(step.id, receipt);
-        else {
+        if (step.kind === 'settle') {
+          this.payments.settle(step.id, receipt);
+          changes.push({ kind: 'settled', id: step.id });
+        } else {
           this.payments.shrink(step.id, step.cents, now);
-          this.payments.addPaid(inv.id, step.dueDate, step.cents, receipt);
+          changes.push({ kind: 'split', id: step.id, addedId: this.payments.addPaid(inv.id, step.dueDate, step.cents, receipt), cents: step.cents });
         }
       }
       const fullyPaid = amount === outstanding;
@@ -105,7 +123,30 @@ export class PaymentService {
       this.invoiceRows.setStatus(inv.id, status, now);
       const outcome: PaymentOutcome = { fullyPaid, paidDate: date };
       for (const hook of this.afterPaymentHooks) hook(this.sqlite, inv.id, outcome);
-      return { invoice: this.invoices.get(inv.id), appliedCents: amount, steps, outcome };
+      return { invoice: this.invoices.get(inv.id), appliedCents: amount, steps, outcome, receipt: { invoiceId: inv.id, statusBefore: inv.status, fullyPaid, changes } };
+    }, 'immediate');
+  }
+
+  /**
+   * Takes a receipt back (an automatic bank match the user undid): settled instalments are open
+   * again, split-off paid rows go back into the instalment they came from, the invoice gets the
+   * status it had before. Inside the caller's transaction when there is one.
+   */
+  reverse(record: ReceiptRecord): InvoiceSummary {
+    return this.sql.transaction((): InvoiceSummary => {
+      const now = nowIso();
+      for (const c of [...record.changes].reverse()) {
+        if (c.kind === 'settled') this.payments.unsettle(c.id, now);
+        else {
+          this.payments.deleteRow(c.addedId);
+          this.payments.grow(c.id, c.cents, now);
+        }
+      }
+      const paid = this.payments.paidCents(record.invoiceId);
+      const status: InvoiceStatus = paid > 0 ? 'partially_paid' : record.statusBefore === 'paid' || record.statusBefore === 'partially_paid' ? 'issued' : record.statusBefore;
+      this.invoiceRows.setStatus(record.invoiceId, status, now);
+      for (const hook of this.afterReversalHooks) hook(this.sqlite, record);
+      return this.invoices.get(record.invoiceId);
     }, 'immediate');
   }
 }

@@ -91,6 +91,6 @@ describe('FeedbackAnalyzer', () => {
     const { analyzer } = setup();
     const s = analyzer.stats();
     expect(s.chat).toMatchObject({ total: 0, avgRating: null, thumbsUpRatio: null, correctionRate: null });
-    expect(s.unprocessedSinceActive.map((u) => u.model)).toEqual(['cash_flow']);
+    expect(s.unprocessedSinceActive.map((u) => u.model)).toEqual(['cash_flow', 'payment_matcher']);
   });
 });

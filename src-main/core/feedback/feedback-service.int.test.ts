@@ -93,7 +93,7 @@ describe('FeedbackService', () => {
   });
 
   it.each([
-    [{ model: 'weather', prediction: '{"a":1}', accurate: true }, /^model: unknown model "weather" \(known: cash_flow\)/],
+    [{ model: 'weather', prediction: '{"a":1}', accurate: true }, /^model: unknown model "weather" \(known: cash_flow, payment_matcher\)/],
     [{ model: '', prediction: '{"a":1}', accurate: true }, /^model: must not be empty/],
     [{ model: 'cash_flow', prediction: '{"a":', accurate: true }, /^prediction: invalid JSON/],
     [{ model: 'cash_flow', prediction: '{}', accurate: true }, /^prediction: must not be an empty object/],

@@ -5,7 +5,7 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import { nowIso } from '../db/database';
 import { daysBetween, isIsoDate } from '../dates';
-import type { AfterPaymentHook, PaymentOutcome } from '../domain/payment-service';
+import type { AfterPaymentHook, AfterReversalHook, PaymentOutcome } from '../domain/payment-service';
 import { PredictionRepository } from './prediction-repository';
 
 export interface ResolvedOutcome {
@@ -85,5 +85,13 @@ export function resolvePredictionOutcome(
 export function predictionOutcomeHook(toleranceDays: () => number): AfterPaymentHook {
   return (sqlite, invoiceId, info) => {
     resolvePredictionOutcome(sqlite, invoiceId, info, toleranceDays());
+  };
+}
+
+/** The payment service's after-reversal hook: a receipt that had settled the invoice and is taken
+ * back reopens the invoice's forecast (its automatic outcome is removed unless a model already trained on it). */
+export function predictionReopenHook(): AfterReversalHook {
+  return (sqlite, record) => {
+    if (record.fullyPaid) new PredictionRepository(sqlite).reopenOutcome(record.invoiceId);
   };
 }

@@ -178,6 +178,15 @@ const Q = {
       .orderBy('l.id', 'desc')
       .limit(1),
   ),
+  unresolve: template((p: { invoiceId: number }) => qb.updateTable('prediction_log').set({ resolved_at: null }).where('invoice_id', '=', p.invoiceId)),
+  deleteOutcomes: template((p: { invoiceId: number }) =>
+    qb
+      .deleteFrom('model_prediction_feedback')
+      .where('entity_type', '=', 'invoice')
+      .where('entity_id', '=', p.invoiceId)
+      .where('source', '=', 'auto-outcome')
+      .where('consumed_by_version', 'is', null),
+  ),
   resolve: template((p: { invoiceId: number; at: string }) => qb.updateTable('prediction_log').set({ resolved_at: p.at }).where('invoice_id', '=', p.invoiceId).where('resolved_at', 'is', null)),
 };
 
@@ -258,6 +267,13 @@ export class PredictionRepository {
   /** The latest prediction served for an invoice, with the invoice's issue date (null when the invoice is gone). */
   latestServed(invoiceId: number): (ServedPrediction & { issue_date: string | null }) | undefined {
     return this.sql.first(Q.latestServed, { invoiceId });
+  }
+
+  /** Undoes an automatic outcome not yet used for training: its feedback rows go, the invoice's served forecasts are open again. Returns the rows removed. */
+  reopenOutcome(invoiceId: number): number {
+    const removed = this.sql.run(Q.deleteOutcomes, { invoiceId }).changes;
+    this.sql.run(Q.unresolve, { invoiceId });
+    return removed;
   }
 
   /** Marks every unresolved prediction of an invoice resolved at `at`. */

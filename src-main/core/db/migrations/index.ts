@@ -8,6 +8,7 @@ import { migration0006 } from './0006-retraining-messages';
 import { migration0007 } from './0007-invoice-number-text';
 import { migration0008 } from './0008-conversations';
 import { migration0009 } from './0009-retraining-trust';
+import { migration0010 } from './0010-bank';
 import type { Migration } from './types';
 
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010];

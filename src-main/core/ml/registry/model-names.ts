@@ -1,7 +1,7 @@
 // The names of the registered models. Lightweight on purpose: validators (e.g. `--model` of the
 // feedback commands) import it without loading any model code. registered-models.ts maps each name
 // to its spec, and its type makes a name without a spec a compile error.
-export const MODEL_NAMES = ['cash_flow'] as const;
+export const MODEL_NAMES = ['cash_flow', 'payment_matcher'] as const;
 
 export type ModelName = (typeof MODEL_NAMES)[number];
 

@@ -2,10 +2,12 @@
 // registry, triggers, retrainer and scheduler stay as they are.
 import type { ModelSpec } from '../model-spec';
 import { createCashFlowSpec } from './cash-flow-spec';
+import { createPaymentMatcherSpec } from './payment-matcher-spec';
 import { MODEL_NAMES, type ModelName } from './model-names';
 
 const FACTORIES: Record<ModelName, () => ModelSpec> = {
   cash_flow: () => createCashFlowSpec(),
+  payment_matcher: () => createPaymentMatcherSpec(),
 };
 
 export function registeredModelSpecs(): ModelSpec[] {

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { Database } from '../../db/database';
 import type { Settings } from '../../config/settings';
-import { isIsoDate } from '../../dates';
+import { isIsoDate, todayIso } from '../../dates';
 import { AppError, InputError, NotFoundError } from '../../errors';
 import { parseSemver } from '../registry/semver';
 import type { ModelMetrics } from '../model-spec';
@@ -103,7 +103,11 @@ export class ModelLifecycle {
       logger: deps.logger,
       spec: (name) => this.spec(name),
     });
-    this.scheduler = new RetrainingScheduler(deps.database, this.triggers, this.retrainer, this.modelNames(), () => this.settings(), deps.logger);
+    this.scheduler = new RetrainingScheduler(deps.database, this.triggers, this.retrainer, this.modelNames(), () => this.settings(), deps.logger, async (model) => {
+      const spec = this.spec(model);
+      const examples = await spec.labelledExamples({ database: deps.database, worker: deps.worker, settings: this.settings(), logger: deps.logger, today: todayIso() });
+      return examples.length >= spec.minTrainingRows;
+    });
     this.retrainer.on('progress', (p: RetrainProgress) => this.events.emit('progress', p));
     this.retrainer.on('finished', (r: RetrainResult) => {
       this.events.emit('finished', r);

@@ -57,6 +57,8 @@ export class RetrainingScheduler {
     private readonly models: readonly string[],
     private settings: () => Settings,
     private readonly logger: Logger,
+    /** Whether a model never trained has the examples its first training needs (checked only then). */
+    private readonly enoughExamples: (model: string) => Promise<boolean> = () => Promise.resolve(true),
   ) {
     this.sqlite = database.sqlite;
     this.intervalHours = settings().ML_RETRAINING_CHECK_INTERVAL_HOURS;
@@ -130,6 +132,14 @@ export class RetrainingScheduler {
           continue;
         }
         const report: CheckReport = { model, evaluation, retrain: null, error: null };
+        // A model never trained waits quietly for its first examples (the payment matcher scores with
+        // its rules until enough matches are confirmed) instead of failing at every check.
+        const firstTrainingOnly = evaluation.reasons.length === 1 && evaluation.reasons[0] === 'no_active_model';
+        if (evaluation.fired && firstTrainingOnly && !(await this.enoughExamples(model).catch(() => true))) {
+          this.logger.debug(`Retraining of ${model} waits: not enough examples for a first model yet`);
+          reports.push(report);
+          continue;
+        }
         if (evaluation.fired) {
           try {
             report.retrain = await this.retrainer.retrain(model, { reasons: evaluation.reasons, dryRun: this.settings().ML_RETRAINING_DRY_RUN, checkRunId: evaluation.runId });
