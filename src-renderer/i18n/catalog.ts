@@ -709,6 +709,8 @@ export const MESSAGES = {
   'metric.lateAuc': m('AUC ritardi', 'Late-payment AUC'),
   'metric.lateF1': m('F1 ritardi', 'Late-payment F1'),
   'metric.n': m('Righe di verifica', 'Holdout rows'),
+  'metric.top1Error': m('Errore sul primo suggerimento', 'Top-1 error rate'),
+  'metric.top1Accuracy': m('Primo suggerimento corretto', 'Top-1 accuracy'),
   'metric.coverage': m('Copertura P10–P90', 'P10–P90 coverage'),
   'metric.meanWidth': m('Ampiezza P10–P90 (giorni)', 'P10–P90 width (days)'),
   'metric.eventAuc': m('AUC ritardi', 'Late-payment AUC'),

@@ -24,6 +24,7 @@ import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
 import { formatRetrainingMessage, formatRetrainingMessages } from '../format/retraining-messages';
+import { formatMetric, metricOf } from '../format/metrics';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
@@ -32,17 +33,10 @@ import { useUiStore } from '../stores/ui-store';
 
 const STATUS_TONE: Record<ModelVersion['status'], Tone> = { active: 'success', candidate: 'info', retired: 'neutral', rejected: 'danger' };
 const OUTCOME_TONE: Record<string, Tone> = { deployed: 'success', 'kept-current': 'neutral', rejected: 'warning', failed: 'danger', 'dry-run': 'info', 'not-triggered': 'neutral', 'rolled-back': 'primary', running: 'primary' };
-const PERCENT_METRICS = /accuracy|within|share|auc|f1|improvement|coverage/i;
 
 function tr(t: Translate, prefix: string, id: string, fallback: string): string {
   const key = `${prefix}.${id}` as MessageKey;
   return key in MESSAGES ? t(key) : fallback;
-}
-
-export function formatMetric(name: string, v: number | null, lang: 'it' | 'en'): string {
-  if (v === null || v === undefined) return '—';
-  if (PERCENT_METRICS.test(name) && Math.abs(v) <= 1) return `${formatNumber(v * 100, lang, 1)}%`;
-  return formatNumber(v, lang, 2);
 }
 
 export function ModelsPage(): ReactElement {
@@ -177,7 +171,7 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             ) : (
               <dl className="kv">
                 {Object.entries(card.metrics).map(([k, v]) => (
-                  <MetricRow key={k} name={k} value={v} primary={k === primary} />
+                  <MetricRow key={k} model={card.name} metric={k} value={v} primary={k === primary} />
                 ))}
               </dl>
             )}
@@ -303,8 +297,9 @@ function MetricLike({ name, value }: { name: string; value: number | string }): 
   );
 }
 
-function MetricRow({ name, value, primary }: { name: string; value: number | null; primary: boolean }): ReactElement {
+function MetricRow({ model, metric, value, primary }: { model: string; metric: string; value: number | null; primary: boolean }): ReactElement {
   const { t, lang } = useT();
+  const name = metricOf(model, metric);
   return (
     <>
       <dt>
@@ -322,6 +317,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
   const toast = useUiStore((s) => s.toast);
   const [confirm, setConfirm] = useState<ModelVersion | null>(null);
   const primary = card.primaryMetric;
+  const primaryName = metricOf(card.name, primary);
   const active = versions?.data?.find((v) => v.status === 'active') ?? null;
   const versionColumns: Column<ModelVersion>[] = [
     {
@@ -336,7 +332,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
       ),
     },
     { id: 'status', header: t('common.status'), cell: (v) => <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge> },
-    { id: 'metric', header: tr(t, 'metric', primary, primary), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primary, v.metrics[primary] ?? null, lang) },
+    { id: 'metric', header: tr(t, 'metric', primaryName, primaryName), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primaryName, v.metrics[primary] ?? null, lang) },
     { id: 'rows', header: t('models.rows'), priority: 3, align: 'end', cell: (v) => formatNumber(v.trainingRows, lang, 0) },
     { id: 'created', header: t('models.created'), priority: 2, nowrap: true, cell: (v) => <span title={formatTimestamp(v.createdAt, lang)}>{formatRelative(v.createdAt, lang)}</span> },
     {
@@ -410,7 +406,8 @@ function MetricChart({ card }: { card: ModelCard }): ReactElement {
   const { t, lang } = useT();
   const versions = useModelsStore((s) => s.versions[card.name]?.data);
   const series = metricSeries(versions ?? [], card.primaryMetric).filter((p) => p.value !== null);
-  const name = tr(t, 'metric', card.primaryMetric, card.primaryMetric);
+  const metric = metricOf(card.name, card.primaryMetric);
+  const name = tr(t, 'metric', metric, metric);
   return (
     <section className="card" aria-labelledby={`chart-${card.name}`}>
       <div className="card-header">
@@ -428,7 +425,7 @@ function MetricChart({ card }: { card: ModelCard }): ReactElement {
               <YAxis tick={{ fill: 'var(--text-muted)', fontSize: 12 }} stroke="var(--border)" width={48} tickFormatter={(v: number) => formatNumber(v, lang, 1)} />
               <Tooltip
                 contentStyle={{ background: 'var(--bg-elevated)', border: '1px solid var(--border)', borderRadius: 8, color: 'var(--text)' }}
-                formatter={(v) => [formatMetric(card.primaryMetric, Number(v), lang), name]}
+                formatter={(v) => [formatMetric(metric, Number(v), lang), name]}
               />
               <Line
                 type="monotone"
@@ -492,9 +489,10 @@ function RunsTable(): ReactElement {
 function RollbackChange({ card, from, to }: { card: ModelCard; from: ModelVersion | null; to: ModelVersion }): ReactElement {
   const { t, lang } = useT();
   const primary = card.primaryMetric;
+  const primaryName = metricOf(card.name, primary);
   const cells = (v: ModelVersion | null) => ({
     version: v?.version ?? card.activeVersion ?? '—',
-    metric: v ? formatMetric(primary, v.metrics[primary] ?? null, lang) : '—',
+    metric: v ? formatMetric(primaryName, v.metrics[primary] ?? null, lang) : '—',
     trained: v ? formatTimestamp(v.createdAt, lang) : '—',
     rows: v ? formatNumber(v.trainingRows, lang, 0) : '—',
   });
@@ -522,7 +520,7 @@ function RollbackChange({ card, from, to }: { card: ModelCard; from: ModelVersio
             </td>
           </tr>
           <tr>
-            <th scope="row">{tr(t, 'metric', primary, primary)}</th>
+            <th scope="row">{tr(t, 'metric', primaryName, primaryName)}</th>
             <td className="num">{now.metric}</td>
             <td className="num">
               <strong>{after.metric}</strong>
