@@ -7,7 +7,8 @@
 // also in `TxDtls/Amt` (≥ 001.03). A batch entry with several transactions of their own amounts is
 // split into one entry per transaction. Amounts go from decimal text to cents without floating point.
 import crypto from 'node:crypto';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { untrustedXmlParser } from '../import/untrusted-xml';
 import { isIsoDate } from '../dates';
 import { decodeXmlBytes } from '../fatturapa/decode-xml-bytes';
 import { FatturaFileError } from '../fatturapa/fatturapa-types';
@@ -18,19 +19,7 @@ const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$/;
 
 const ARRAYS = new Set(['Stmt', 'Ntry', 'NtryDtls', 'TxDtls', 'Ustrd', 'Strd', 'RfrdDocInf', 'Bal']);
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  htmlEntities: true,
-  maxNestedTags: 64,
-  isArray: (name) => ARRAYS.has(name),
-});
+const parser = untrustedXmlParser(ARRAYS);
 
 type Node = Record<string, unknown>;
 const isNode = (v: unknown): v is Node => !!v && typeof v === 'object' && !Array.isArray(v);

@@ -6,7 +6,8 @@
 // and the tolerance recorded; where it is not (no number, no date, an unknown document type) the
 // file is refused with the element's path.
 import crypto from 'node:crypto';
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { XMLValidator } from 'fast-xml-parser';
+import { untrustedXmlParser } from '../import/untrusted-xml';
 import { isIsoDate, addDays } from '../dates';
 import { FatturaFileError, type FatturaFormat, type FatturaInstalment, type FatturaInvoice, type FatturaLine, type FatturaParty, type FatturaVatSummary } from './fatturapa-types';
 import { coded } from '../import/import-message';
@@ -28,19 +29,7 @@ const ARRAYS = new Set([
   'DatiRitenuta', 'ScontoMaggiorazione',
 ]);
 
-const parser = new XMLParser({
-  removeNSPrefix: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: true,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  htmlEntities: true,
-  maxNestedTags: 64,
-  isArray: (name) => ARRAYS.has(name),
-});
+const parser = untrustedXmlParser(ARRAYS);
 
 type Node = Record<string, unknown>;
 

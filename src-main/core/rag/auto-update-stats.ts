@@ -13,7 +13,7 @@ import { titleAndSnippet, type FoundBy } from './hybrid-retriever';
 import { RagDocumentRepository } from './rag-document-repository';
 import { RagOutbox } from './rag-outbox';
 import type { RagService } from './rag-service';
-import { ReindexBatchRepository, type ReindexBatchRow } from './reindex-batch-repository';
+import { ReindexBatchRepository, type BatchRecord, type ReindexBatchRow } from './reindex-batch-repository';
 
 export interface AutoUpdateStats {
   pending: number;
@@ -183,18 +183,8 @@ export async function searchIndex(rag: RagService, sqlite: BetterSqlite3.Databas
   };
 }
 
-export interface BatchView {
+export interface BatchView extends BatchRecord {
   id: number;
-  startedAt: string;
-  finishedAt: string;
-  entities: number;
-  added: number;
-  updated: number;
-  skipped: number;
-  deleted: number;
-  failed: number;
-  durationMs: number;
-  error: string | null;
 }
 
 const toBatchView = (r: ReindexBatchRow): BatchView => ({
