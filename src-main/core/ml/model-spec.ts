@@ -104,6 +104,12 @@ export interface ModelSpec {
   readonly examplesLabel: string;
   /** Name of the reference the first model must beat ("due-date baseline"). */
   readonly baselineLabel: string;
+  /**
+   * True when the model serves without any training (the payment matcher's rule-based version 0):
+   * its first training then waits quietly for enough examples instead of failing at every check.
+   * A model that serves nothing until trained reports the missing data as a failed retrain.
+   */
+  readonly servesUntrained?: boolean;
   labelledExamples(ctx: SpecContext): Promise<LabelledExample[]>;
   /** Runs in the worker; progress is forwarded. */
   train(ctx: SpecContext, options: TrainOptions): Promise<TrainedModel>;

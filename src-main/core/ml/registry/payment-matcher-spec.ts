@@ -58,6 +58,7 @@ export function createPaymentMatcherSpec(): ModelSpec {
     minTrainingRows: PAYMENT_MATCHER_MIN_TRAINING_ROWS,
     examplesLabel: 'confirmed or corrected bank matches',
     baselineLabel: 'rule-based version 0',
+    servesUntrained: true,
     labelledExamples(ctx): Promise<LabelledExample[]> {
       return Promise.resolve(answered(ctx).map((r) => ({ entityId: r.id, featureDate: r.createdAt.slice(0, 10), outcomeDate: r.createdAt.slice(0, 10) })));
     },

@@ -105,6 +105,7 @@ export class ModelLifecycle {
     });
     this.scheduler = new RetrainingScheduler(deps.database, this.triggers, this.retrainer, this.modelNames(), () => this.settings(), deps.logger, async (model) => {
       const spec = this.spec(model);
+      if (!spec.servesUntrained) return true;
       const examples = await spec.labelledExamples({ database: deps.database, worker: deps.worker, settings: this.settings(), logger: deps.logger, today: todayIso() });
       return examples.length >= spec.minTrainingRows;
     });

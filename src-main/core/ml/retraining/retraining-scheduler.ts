@@ -57,7 +57,7 @@ export class RetrainingScheduler {
     private readonly models: readonly string[],
     private settings: () => Settings,
     private readonly logger: Logger,
-    /** Whether a model never trained has the examples its first training needs (checked only then). */
+    /** Whether a model never trained may start its first training (false: it waits quietly for examples). */
     private readonly enoughExamples: (model: string) => Promise<boolean> = () => Promise.resolve(true),
   ) {
     this.sqlite = database.sqlite;
