@@ -50,9 +50,9 @@ test('retrain adds a version; rollback restores the old one and its forecast', a
   const card = page.getByTestId('model-card-cash_flow');
   await expect(card.getByTestId('active-version')).toContainText('1.0.0');
   await expect(page.getByTestId('version-row')).toHaveCount(1);
-  await page.getByRole('button', { name: 'Retrain now' }).click();
-  await expect(page.getByTestId('retrain-result')).toBeVisible({ timeout: 180_000 });
-  await expect(page.getByTestId('retrain-result')).toContainText(/deployed/i);
+  await card.getByRole('button', { name: 'Retrain now' }).click();
+  await expect(card.getByTestId('retrain-result')).toBeVisible({ timeout: 180_000 });
+  await expect(card.getByTestId('retrain-result')).toContainText(/deployed/i);
   await expect(page.getByTestId('version-row')).toHaveCount(2);
   await expect(page.locator('[data-testid="version-row"][data-version="1.1.0"]')).toHaveAttribute('data-status', 'active');
   await expect(card.getByTestId('active-version')).toContainText('1.1.0');
