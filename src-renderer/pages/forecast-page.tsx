@@ -216,7 +216,7 @@ function ForecastChart({ f }: { f: Forecast }): ReactElement {
           />
           <Legend wrapperStyle={{ fontSize: 12, color: 'var(--text-muted)' }} />
           <Bar yAxisId="week" dataKey="expected" name={t('forecast.weekly')} fill="var(--chart-1)" radius={[4, 4, 0, 0]} maxBarSize={48} isAnimationActive={false} />
-          <Area yAxisId="cum" type="monotone" dataKey="band" name={t('forecast.band')} fill="var(--chart-band-2)" stroke="var(--chart-2)" strokeOpacity={0.45} strokeDasharray="4 3" isAnimationActive={false} />
+          <Area yAxisId="cum" type="monotone" dataKey="band" name={t('forecast.band')} legendType="square" fill="var(--chart-band-2)" stroke="var(--chart-2)" strokeOpacity={0.45} strokeDasharray="4 3" isAnimationActive={false} />
           <Line yAxisId="cum" type="monotone" dataKey="cumulative" name={t('forecast.cumulative')} stroke="var(--chart-2)" strokeWidth={2.5} dot={false} isAnimationActive={false} />
         </ComposedChart>
       </ResponsiveContainer>
