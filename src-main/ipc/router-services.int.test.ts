@@ -109,7 +109,8 @@ describe('feedback', () => {
     expect(stats.thumbsDown).toBe(1);
     expect(stats.corrections).toBe(1);
     expect(stats.weekly.reduce((s, w) => s + w.thumbsDown, 0)).toBe(1);
-    expect(stats.topCorrectedQuestions[0]?.question).toBe("What's my revenue this month?");
+    // The Feedback page's "Areas to improve": the question, the answer that was corrected and the correction.
+    expect(stats.topCorrectedQuestions[0]).toEqual({ question: "What's my revenue this month?", count: 1, lastAnswer: 'Your revenue is €10,000', lastCorrection: 'Revenue is €12,500 including pending' });
     const list = await call('feedback:list', { hasCorrection: true });
     expect(list.items[0]).toMatchObject({ thumb: 'down', userCorrection: 'Revenue is €12,500 including pending' });
     const csv = await call('feedback:export', { format: 'csv' });

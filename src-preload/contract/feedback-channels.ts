@@ -34,13 +34,13 @@ export const FeedbackStats = z.object({
   weekly: z.array(
     z.object({ week: z.string(), count: Count, averageRating: z.number().nullable(), thumbsUp: Count, thumbsDown: Count, corrections: Count }),
   ),
-  topCorrectedQuestions: z.array(z.object({ question: z.string(), count: Count, lastCorrection: z.string().nullable() })),
+  /** The questions whose answers were corrected most often: the latest answer given and the latest correction. */
+  topCorrectedQuestions: z.array(z.object({ question: z.string(), count: Count, lastAnswer: z.string(), lastCorrection: z.string().nullable() })),
   lowRated: z.array(z.object({ question: z.string(), count: Count, averageRating: z.number().nullable() })),
   predictionAccuracy: z.array(
     z.object({ model: z.string(), version: z.string().nullable(), source: z.string(), total: Count, accurate: Count, accuracy: Ratio }),
   ),
   unprocessed: z.array(z.object({ model: z.string(), activeVersion: z.string().nullable(), count: Count })),
-  commonIssues: z.array(z.string()),
 });
 export type FeedbackStats = z.infer<typeof FeedbackStats>;
 

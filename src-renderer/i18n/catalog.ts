@@ -805,6 +805,7 @@ export const MESSAGES = {
   'fb.issues': m('Aree da migliorare', 'Areas to improve'),
   'fb.noIssues': m('Nessun problema ricorrente', 'No recurring issues'),
   'fb.topCorrected': m('Domande più corrette', 'Most corrected questions'),
+  'fb.answered': m('Risposta:', 'Answer:'),
   'fb.lowRated': m('Risposte con voto basso', 'Low-rated answers'),
   'fb.predictions': m('Accuratezza delle previsioni', 'Prediction accuracy'),
   'fb.unprocessed': m('{model}: {count} nuovi dalla {version}', '{model}: {count} new since {version}'),

@@ -103,22 +103,20 @@ export function FeedbackPage(): ReactElement {
                 <div className="card-header">
                   <h2 id="fb-issues">{t('fb.issues')}</h2>
                 </div>
-                {s.topCorrectedQuestions.length === 0 && s.lowRated.length === 0 && s.commonIssues.length === 0 ? (
+                {s.topCorrectedQuestions.length === 0 && s.lowRated.length === 0 ? (
                   <EmptyState icon="check" title={t('fb.noIssues')} />
                 ) : (
                   <div className="stack small">
-                    {s.commonIssues.map((i) => (
-                      <div key={i} className="alert warning" title={i}>
-                        <span style={{ display: '-webkit-box', WebkitLineClamp: 3, WebkitBoxOrient: 'vertical', overflow: 'hidden' }}>{i}</span>
-                      </div>
-                    ))}
                     {s.topCorrectedQuestions.length > 0 && <h3 className="muted small">{t('fb.topCorrected')}</h3>}
                     {s.topCorrectedQuestions.slice(0, 5).map((q) => (
                       <div key={q.question} className="row" style={{ alignItems: 'flex-start', flexWrap: 'nowrap' }}>
                         <Badge tone="info">{q.count}×</Badge>
                         <div>
                           <div>{q.question}</div>
-                          {q.lastCorrection && <div className="muted xs">→ {q.lastCorrection}</div>}
+                          <div className="muted xs clamp-2" title={q.lastAnswer}>
+                            {t('fb.answered')} «{q.lastAnswer}»
+                          </div>
+                          {q.lastCorrection && <div className="xs clamp-2">→ {q.lastCorrection}</div>}
                         </div>
                       </div>
                     ))}

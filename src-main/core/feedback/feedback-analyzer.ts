@@ -113,11 +113,10 @@ export interface FeedbackDashboard {
   corrections: number;
   correctionRate: number | null;
   weekly: { week: string; count: number; averageRating: number | null; thumbsUp: number; thumbsDown: number; corrections: number }[];
-  topCorrectedQuestions: { question: string; count: number; lastCorrection: string | null }[];
+  topCorrectedQuestions: { question: string; count: number; lastAnswer: string; lastCorrection: string | null }[];
   lowRated: { question: string; count: number; averageRating: number | null }[];
   predictionAccuracy: { model: string; version: string | null; source: string; total: number; accurate: number; accuracy: number | null }[];
   unprocessed: { model: string; activeVersion: string | null; count: number }[];
-  commonIssues: string[];
 }
 
 const round = (n: number | null, digits = 3): number | null => (n == null || !Number.isFinite(n) ? null : Number(n.toFixed(digits)));
@@ -161,11 +160,10 @@ export class FeedbackAnalyzer {
       corrections: s.chat.corrections,
       correctionRate: s.chat.correctionRate,
       weekly: s.weeklyTrend.map((w) => ({ week: w.weekStart, count: w.total, averageRating: w.avgRating, thumbsUp: w.thumbsUp, thumbsDown: w.thumbsDown, corrections: w.corrections })),
-      topCorrectedQuestions: s.topCorrectedQuestions.map((p) => ({ question: p.example, count: p.count, lastCorrection: p.latestCorrection })),
+      topCorrectedQuestions: s.topCorrectedQuestions.map((p) => ({ question: p.example, count: p.count, lastAnswer: p.answer, lastCorrection: p.latestCorrection })),
       lowRated: s.lowRatedPatterns.map((p) => ({ question: p.example, count: p.count, averageRating: p.avgRating })),
       predictionAccuracy: s.predictions.byVersion.map((v) => ({ model: v.model, version: v.version, source: v.source, total: v.evaluated, accurate: v.accurate, accuracy: v.accuracy })),
       unprocessed: s.unprocessedSinceActive.map((u) => ({ model: u.model, activeVersion: u.activeVersion, count: u.unprocessed })),
-      commonIssues: s.commonIssues.map((p) => `${p.example} (${p.count}×)`),
     };
   }
 
