@@ -58,7 +58,7 @@ function answer(predictions: PredictionRepository, ms: string[]): number {
 
 describe('payment_matcher on the model registry', () => {
   it('counts answers toward its trigger, retrains in the worker, deploys only when better than version 0 and the active version, rolls back', async () => {
-    fx = lifecycleFixture(0, { ML_RETRAINING_MIN_FEEDBACK_COUNT: 50 });
+    fx = lifecycleFixture(0, { BANK_MATCHER_MIN_NEW_ANSWERS: 50 });
     const lc = new ModelLifecycle({ database: fx.database, worker: fx.worker, logger: fx.log.logger, modelsDir: path.join(fx.dir, '.models'), settings: () => fx.settings, specs: [createPaymentMatcherSpec()] });
     const predictions = new PredictionRepository(fx.database.sqlite);
     const third = Math.floor(months.length / 3);
@@ -90,7 +90,7 @@ describe('payment_matcher on the model registry', () => {
     process.env.OPENFATTURE_TODAY = `${later.at(-1)}-28`;
     answer(predictions, later);
     expect(lc.triggers.evaluate(PAYMENT_MATCHER).reasons).toContain('min_feedback_count');
-    fx.settings = { ...fx.settings, ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0 };
+    fx.settings = { ...fx.settings, BANK_MATCHER_MIN_IMPROVEMENT: 0 };
     lc.updateSettings(fx.settings);
     const r2 = await lc.retrain(PAYMENT_MATCHER, { reasons: ['min_feedback_count'] });
     if (r2.outcome === 'deployed') {
@@ -104,5 +104,28 @@ describe('payment_matcher on the model registry', () => {
       expect(r2.candidate!.mae).toBeGreaterThan(r2.active!.mae);
       expect(lc.versions.active(PAYMENT_MATCHER)!.version).toBe('1.0.0');
     }
+  }, 240_000);
+
+  it('deploys by the matcher’s own minimum improvement, never the cash-flow model’s', async () => {
+    // The cash-flow setting would let anything through; the matcher's asks for half its errors gone.
+    fx = lifecycleFixture(0, { ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0, BANK_MATCHER_MIN_IMPROVEMENT: 0.5 });
+    const lc = new ModelLifecycle({ database: fx.database, worker: fx.worker, logger: fx.log.logger, modelsDir: path.join(fx.dir, '.models'), settings: () => fx.settings, specs: [createPaymentMatcherSpec()] });
+    const ms = months.slice(0, Math.floor((2 * months.length) / 3));
+    process.env.OPENFATTURE_TODAY = `${ms.at(-1)}-28`;
+    answer(new PredictionRepository(fx.database.sqlite), ms);
+    expect((await lc.retrain(PAYMENT_MATCHER, { reasons: ['manual'] })).candidateVersion).toBe('1.0.0');
+
+    // Retrained on the same answers, the candidate ties with 1.0.0: an improvement of 0.
+    const kept = await lc.retrain(PAYMENT_MATCHER, { reasons: ['manual'] });
+    expect(kept.outcome).toBe('kept-current');
+    expect(kept.improvement).toBe(0);
+    expect(kept.reasonMessages).toContainEqual(expect.objectContaining({ code: 'improvement-below-threshold', params: expect.objectContaining({ required: 0.5 }) }));
+
+    fx.settings = { ...fx.settings, ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 1, BANK_MATCHER_MIN_IMPROVEMENT: 0 };
+    lc.updateSettings(fx.settings);
+    const deployed = await lc.retrain(PAYMENT_MATCHER, { reasons: ['manual'] });
+    expect(deployed.outcome).toBe('deployed');
+    expect(deployed.reasonMessages).toContainEqual(expect.objectContaining({ code: 'improvement-met', params: expect.objectContaining({ required: 0 }) }));
+    expect(lc.versions.active(PAYMENT_MATCHER)!.version).toBe(deployed.candidateVersion);
   }, 240_000);
 });

@@ -92,6 +92,28 @@ export interface Evaluation {
   rows: RowPrediction[];
 }
 
+/** When a model retrains and when its candidate is deployed: each spec names the settings it reads. */
+export interface RetrainingThresholds {
+  /** New examples (outcomes, answers) since the last evaluation that trigger a retrain. */
+  minNewExamples: number;
+  /** Days since the active version was trained that trigger a retrain. */
+  maxDaysSinceTraining: number;
+  /** Relative drop of live accuracy from the active version's baseline that triggers a retrain. */
+  degradationThreshold: number;
+  /** Relative improvement of the primary error a candidate needs to replace the active version. */
+  minImprovement: number;
+}
+
+/** The seed's ML_RETRAINING_* thresholds (the cash-flow model's). */
+export function sharedRetrainingThresholds(s: Settings): RetrainingThresholds {
+  return {
+    minNewExamples: s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
+    maxDaysSinceTraining: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
+    degradationThreshold: s.ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD,
+    minImprovement: s.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
+  };
+}
+
 export interface ModelSpec {
   readonly name: string;
   readonly title: string;
@@ -110,6 +132,8 @@ export interface ModelSpec {
    * A model that serves nothing until trained reports the missing data as a failed retrain.
    */
   readonly servesUntrained?: boolean;
+  /** The model's retraining thresholds, read from the current settings. */
+  thresholds(settings: Settings): RetrainingThresholds;
   labelledExamples(ctx: SpecContext): Promise<LabelledExample[]>;
   /** Runs in the worker; progress is forwarded. */
   train(ctx: SpecContext, options: TrainOptions): Promise<TrainedModel>;

@@ -59,6 +59,12 @@ export function createPaymentMatcherSpec(): ModelSpec {
     examplesLabel: 'confirmed or corrected bank matches',
     baselineLabel: 'rule-based version 0',
     servesUntrained: true,
+    thresholds: (s) => ({
+      minNewExamples: s.BANK_MATCHER_MIN_NEW_ANSWERS,
+      maxDaysSinceTraining: s.BANK_MATCHER_MAX_DAYS_SINCE_TRAINING,
+      degradationThreshold: s.BANK_MATCHER_ACCURACY_DROP_THRESHOLD,
+      minImprovement: s.BANK_MATCHER_MIN_IMPROVEMENT,
+    }),
     labelledExamples(ctx): Promise<LabelledExample[]> {
       return Promise.resolve(answered(ctx).map((r) => ({ entityId: r.id, featureDate: r.createdAt.slice(0, 10), outcomeDate: r.createdAt.slice(0, 10) })));
     },

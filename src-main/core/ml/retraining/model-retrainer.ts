@@ -243,7 +243,7 @@ export class ModelRetrainer extends EventEmitter {
       baseline,
       baselineLabel: spec.baselineLabel,
       model,
-      minImprovement: settings.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
+      minImprovement: spec.thresholds(settings).minImprovement,
     });
     const outcome: RetrainOutcome = dryRun ? 'dry-run' : decision.outcome === 'deploy' ? 'deployed' : active ? 'kept-current' : 'rejected';
     const pinned = versions.pinned(model);
