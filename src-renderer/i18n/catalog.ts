@@ -683,6 +683,9 @@ export const MESSAGES = {
   'models.trigger.no_active_model': m('Nessun modello attivo', 'No active model'),
   'models.baseline.cash_flow': m('riferimento basato sulla scadenza', 'due-date baseline'),
   'models.examples.cash_flow': m('fatture pagate', 'paid invoices'),
+  'models.baseline.payment_matcher': m('la versione 0 a regole', 'rule-based version 0'),
+  // Feminine plural in Italian: the holdout notes agree with it ("le ultime 40 {label}").
+  'models.examples.payment_matcher': m('risposte ai suggerimenti', 'answered suggestions'),
   'models.artifactHealth.missing': m('mancante', 'missing'),
   'models.artifactHealth.corrupt': m('corrotto', 'corrupt'),
   // Retraining texts by code (see src-shared/retraining-message.ts); a message may follow
@@ -698,6 +701,19 @@ export const MESSAGES = {
   'models.msg.first-model-deploy': m('primo modello: MAE {candidateMae} contro {baselineMae} del {baseline} (miglioramento {improvement})', 'first model: MAE {candidateMae} beats the {baseline} ({baselineMae}) by {improvement}'),
   'models.msg.first-model-keep': m('il primo modello non batte il {baseline}: MAE {candidateMae} contro {baselineMae}', 'first model does not beat the {baseline}: MAE {candidateMae} vs {baselineMae}'),
   'models.msg.improvement-met': m('MAE {candidateMae} contro {activeMae} della versione {activeVersion}: miglioramento {improvement}, minimo richiesto {required}', 'MAE {candidateMae} vs {activeMae} of {activeVersion}: improvement {improvement} ≥ {required} required'),
+  'models.msg.first-model-deploy.top1': m(
+    'primo modello: errore sul primo suggerimento {candidateMae} contro {baselineMae} con {baseline} (miglioramento {improvement})',
+    'first model: top-1 error rate {candidateMae} beats the {baseline} ({baselineMae}) by {improvement}',
+  ),
+  'models.msg.first-model-keep.top1': m('il primo modello non batte {baseline}: errore sul primo suggerimento {candidateMae} contro {baselineMae}', 'first model does not beat the {baseline}: top-1 error rate {candidateMae} vs {baselineMae}'),
+  'models.msg.improvement-met.top1': m(
+    'errore sul primo suggerimento {candidateMae} contro {activeMae} della versione {activeVersion}: miglioramento {improvement}, minimo richiesto {required}',
+    'top-1 error rate {candidateMae} vs {activeMae} of {activeVersion}: improvement {improvement} ≥ {required} required',
+  ),
+  'models.msg.improvement-below-threshold.top1': m(
+    'errore sul primo suggerimento {candidateMae} contro {activeMae} della versione {activeVersion} sulle stesse {n} risposte mai viste: miglioramento {improvement}, sotto il minimo richiesto ({required})',
+    'top-1 error rate {candidateMae} vs {activeMae} of {activeVersion} on the same {n} unseen answers: improvement {improvement} < {required} required',
+  ),
   'models.msg.improvement-below-threshold': m('MAE {candidateMae} contro {activeMae} della versione {activeVersion} sulle stesse {n} righe mai viste: miglioramento {improvement}, sotto il minimo richiesto ({required})', 'MAE {candidateMae} vs {activeMae} of {activeVersion} on the same {n} unseen rows: improvement {improvement} < {required} required'),
   'models.msg.holdout-too-small': m('{count, plural, one {solo # esito noto} other {solo # esiti noti}} dopo la data di taglio del modello attivo ({cutoff}): ne servono {needed} per confrontare i modelli su dati mai visti', '{count, plural, one {only # outcome} other {only # outcomes}} known since the active model’s cutoff {cutoff}; {needed} are needed to compare models on unseen data'),
   'models.msg.training-too-small': m('{count, plural, one {solo # esito noto} other {solo # esiti noti}} prima dell’inizio del periodo di verifica ({cutoff}): ne servono almeno {needed} per addestrare', '{count, plural, one {only # outcome} other {only # outcomes}} known before the holdout cutoff {cutoff}; at least {needed} are needed to train'),
@@ -720,6 +736,12 @@ export const MESSAGES = {
   'models.msg.holdout-latest': m('verifica: le ultime {rows} fatture pagate (emesse dal {from})', 'holdout: the latest {rows} paid invoices (issued from {from})'),
   'models.msg.holdout-since-active': m('verifica: le {rows} fatture pagate dal {cutoff}, mai viste né dalla versione {version} né dalla candidata', 'holdout: the {rows} invoices paid from {cutoff}, unseen by {version} and by the candidate'),
   'models.msg.champion-refit': m('solo {unseen} esiti dopo l’addestramento della versione {version} (ne servono {needed} per confrontare su dati mai visti): confrontata con le sue impostazioni riaddestrate sugli stessi dati della candidata', 'only {unseen} outcome(s) since {version} was trained ({needed} needed to compare on data neither saw): compared with its settings retrained on the candidate’s data'),
+  'models.msg.holdout-latest.examples': m('verifica: le ultime {rows} {label} (dal {from})', 'holdout: the latest {rows} {label} (from {from})'),
+  'models.msg.holdout-since-active.examples': m('verifica: le {rows} {label} dal {cutoff}, mai viste né dalla versione {version} né dalla candidata', 'holdout: the {rows} {label} from {cutoff}, unseen by {version} and by the candidate'),
+  'models.msg.champion-refit.examples': m(
+    'solo {unseen} {label} dopo l’addestramento della versione {version} (ne servono {needed} per confrontare su dati mai visti): confrontata con le sue impostazioni riaddestrate sugli stessi dati della candidata',
+    'only {unseen} {label} since {version} was trained ({needed} needed to compare on data neither saw): compared with its settings retrained on the candidate’s data',
+  ),
   'models.msg.pin-cleared-by-retrain': m('questo riaddestramento ha sbloccato la versione {version}', 'the pin on {version} was lifted by this retrain'),
   'models.msg.cancelled': m('annullato', 'cancelled'),
   'metric.mae': m('MAE (giorni)', 'MAE (days)'),

@@ -24,7 +24,7 @@ import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
 import { formatRetrainingMessage, formatRetrainingMessages } from '../format/retraining-messages';
-import { formatMetric, metricOf } from '../format/metrics';
+import { formatMetric, metricOf, PRIMARY_ERROR_KEY, primaryMetricName } from '../format/metrics';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
@@ -83,7 +83,6 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
   const toast = useUiStore((s) => s.toast);
   const run = retraining[card.name];
   const result = lastResult[card.name];
-  const primary = card.primaryMetric;
   const fmt = (n: number, d: number) => formatNumber(n, lang, d);
   return (
     <>
@@ -170,9 +169,10 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               <p className="small muted">{t('models.noMetrics')}</p>
             ) : (
               <dl className="kv">
-                {Object.entries(card.metrics).map(([k, v]) => (
-                  <MetricRow key={k} model={card.name} metric={k} value={v} primary={k === primary} />
-                ))}
+                {Object.entries(card.metrics).map(([k, v]) => {
+                  const name = metricOf(card.primaryMetric, k);
+                  return name === null ? null : <MetricRow key={k} name={name} value={v} primary={k === PRIMARY_ERROR_KEY} />;
+                })}
               </dl>
             )}
           </div>
@@ -297,9 +297,8 @@ function MetricLike({ name, value }: { name: string; value: number | string }): 
   );
 }
 
-function MetricRow({ model, metric, value, primary }: { model: string; metric: string; value: number | null; primary: boolean }): ReactElement {
+function MetricRow({ name, value, primary }: { name: string; value: number | null; primary: boolean }): ReactElement {
   const { t, lang } = useT();
-  const name = metricOf(model, metric);
   return (
     <>
       <dt>
@@ -316,8 +315,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
   const { rollback, rollingBack, loadVersions } = useModelsStore();
   const toast = useUiStore((s) => s.toast);
   const [confirm, setConfirm] = useState<ModelVersion | null>(null);
-  const primary = card.primaryMetric;
-  const primaryName = metricOf(card.name, primary);
+  const primaryName = primaryMetricName(card.primaryMetric);
   const active = versions?.data?.find((v) => v.status === 'active') ?? null;
   const versionColumns: Column<ModelVersion>[] = [
     {
@@ -332,7 +330,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
       ),
     },
     { id: 'status', header: t('common.status'), cell: (v) => <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge> },
-    { id: 'metric', header: tr(t, 'metric', primaryName, primaryName), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primaryName, v.metrics[primary] ?? null, lang) },
+    { id: 'metric', header: tr(t, 'metric', primaryName, primaryName), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primaryName, v.metrics[PRIMARY_ERROR_KEY] ?? null, lang) },
     { id: 'rows', header: t('models.rows'), priority: 3, align: 'end', cell: (v) => formatNumber(v.trainingRows, lang, 0) },
     { id: 'created', header: t('models.created'), priority: 2, nowrap: true, cell: (v) => <span title={formatTimestamp(v.createdAt, lang)}>{formatRelative(v.createdAt, lang)}</span> },
     {
@@ -405,8 +403,8 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
 function MetricChart({ card }: { card: ModelCard }): ReactElement {
   const { t, lang } = useT();
   const versions = useModelsStore((s) => s.versions[card.name]?.data);
-  const series = metricSeries(versions ?? [], card.primaryMetric).filter((p) => p.value !== null);
-  const metric = metricOf(card.name, card.primaryMetric);
+  const series = metricSeries(versions ?? [], PRIMARY_ERROR_KEY).filter((p) => p.value !== null);
+  const metric = primaryMetricName(card.primaryMetric);
   const name = tr(t, 'metric', metric, metric);
   return (
     <section className="card" aria-labelledby={`chart-${card.name}`}>
@@ -488,11 +486,10 @@ function RunsTable(): ReactElement {
 /** What a rollback changes: the version, its error and its training date, now and after. */
 function RollbackChange({ card, from, to }: { card: ModelCard; from: ModelVersion | null; to: ModelVersion }): ReactElement {
   const { t, lang } = useT();
-  const primary = card.primaryMetric;
-  const primaryName = metricOf(card.name, primary);
+  const primaryName = primaryMetricName(card.primaryMetric);
   const cells = (v: ModelVersion | null) => ({
     version: v?.version ?? card.activeVersion ?? '—',
-    metric: v ? formatMetric(primaryName, v.metrics[primary] ?? null, lang) : '—',
+    metric: v ? formatMetric(primaryName, v.metrics[PRIMARY_ERROR_KEY] ?? null, lang) : '—',
     trained: v ? formatTimestamp(v.createdAt, lang) : '—',
     rows: v ? formatNumber(v.trainingRows, lang, 0) : '—',
   });

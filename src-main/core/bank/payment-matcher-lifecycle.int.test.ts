@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PredictionRepository } from '../feedback/prediction-repository';
 import { ModelLifecycle } from '../ml/retraining/model-lifecycle';
+import { RetrainingRunRepository } from '../ml/retraining/retraining-run-repository';
 import { lifecycleFixture, type LifecycleFixture } from '../ml/retraining/tiny-model-spec.fixture';
 import { createPaymentMatcherSpec, PAYMENT_MATCHER } from '../ml/registry/payment-matcher-spec';
 import { MATCHER_ENTITY_TYPE, predictionOf, wasAccurate, type MatchAction } from './matcher-feedback';
@@ -127,5 +128,15 @@ describe('payment_matcher on the model registry', () => {
     expect(deployed.outcome).toBe('deployed');
     expect(deployed.reasonMessages).toContainEqual(expect.objectContaining({ code: 'improvement-met', params: expect.objectContaining({ required: 0 }) }));
     expect(lc.versions.active(PAYMENT_MATCHER)!.version).toBe(deployed.candidateVersion);
+
+    // Every reason stored for the matcher speaks its top-1 error rate in percent, never MAE in days.
+    const stored = [
+      ...lc.versions.list(PAYMENT_MATCHER).map((v) => v.notes ?? ''),
+      ...new RetrainingRunRepository(fx.database.sqlite).history(PAYMENT_MATCHER, 50).map((r) => `${r.notes ?? ''} ${r.error ?? ''}`),
+    ];
+    expect(stored.filter((n) => n.includes('top-1 error rate')).length).toBeGreaterThanOrEqual(3);
+    for (const n of stored) expect(n).not.toMatch(/MAE|days|invoices|outcome/);
+    expect(stored.join('\n')).toMatch(/holdout: the latest \d+ answered suggestions \(from \d{4}-\d\d-\d\d\)/);
+    expect(kept.reason).toMatch(/^top-1 error rate \d+\.\d% vs \d+\.\d% of 1\.0\.0 on the same \d+ unseen answers: improvement 0\.0% < 50\.0% required/);
   }, 240_000);
 });

@@ -10,10 +10,12 @@ import type { WorkerHost } from '../worker/worker-host';
 import type { Progress } from '../worker/protocol';
 import { brierScore, coverageCurve, reliabilityCurve, type CoveragePoint, type ReliabilityBin } from './cash-flow/calibration';
 import { rocAuc } from './metrics';
+import type { ErrorMetric } from '../../../src-shared/retraining-message';
 
-/** Error figures of one model on one set of rows. MAE is the primary metric of every spec. */
+/** Error figures of one model on one set of rows. `mae` is the primary error of every spec, the
+ * figure the registry ranks by; the spec's `primaryMetric` says what it measures. */
 export interface ModelMetrics {
-  /** Mean absolute error, in the spec's unit (days for cash_flow). */
+  /** Mean absolute error of the rows' predictions: days for cash_flow, the top-1 error rate for the payment matcher (its rows' errors are 0 or 1). */
   mae: number;
   rmse: number;
   medianAe: number;
@@ -117,8 +119,9 @@ export function sharedRetrainingThresholds(s: Settings): RetrainingThresholds {
 export interface ModelSpec {
   readonly name: string;
   readonly title: string;
-  readonly primaryMetric: 'mae';
-  /** Unit of the target, for messages ("days"). */
+  /** What the primary error (`ModelMetrics.mae`) measures: messages and the Models page word and format it accordingly. */
+  readonly primaryMetric: ErrorMetric;
+  /** Unit of the primary error ("days", "share of answers"). */
   readonly unit: string;
   /** Labelled examples required before a model can be trained at all. */
   readonly minTrainingRows: number;

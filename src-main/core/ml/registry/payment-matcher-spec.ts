@@ -53,10 +53,10 @@ export function createPaymentMatcherSpec(): ModelSpec {
   return {
     name: PAYMENT_MATCHER,
     title: 'Payment matcher (bank credits to invoices)',
-    primaryMetric: 'mae',
-    unit: 'top-1 error rate',
+    primaryMetric: 'top1Error',
+    unit: 'share of answers',
     minTrainingRows: PAYMENT_MATCHER_MIN_TRAINING_ROWS,
-    examplesLabel: 'confirmed or corrected bank matches',
+    examplesLabel: 'answered suggestions',
     baselineLabel: 'rule-based version 0',
     servesUntrained: true,
     thresholds: (s) => ({
