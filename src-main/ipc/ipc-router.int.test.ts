@@ -143,6 +143,12 @@ describe('settings channels', () => {
     const threshold = (model: string) => cards.find((c) => c.name === model)?.triggers.find((t) => t.id === 'min_feedback_count')?.threshold;
     expect(threshold('payment_matcher')).toBe(7);
     expect(threshold('cash_flow')).toBe(app.settings.ML_RETRAINING_MIN_FEEDBACK_COUNT);
+    // The matcher serves its rule-based version 0 untrained and says how far its first training is; cash flow serves nothing untrained.
+    const untrained = status.ok ? (status.value as { models: { name: string; servesUntrained: unknown }[] }).models.map((m) => [m.name, m.servesUntrained]) : [];
+    expect(untrained).toEqual([
+      ['cash_flow', null],
+      ['payment_matcher', { examples: 0, needed: 30 }],
+    ]);
     const snap = await router.invoke('settings:get', {});
     const groups = snap.ok ? (snap.value as { settings: { key: string; group: string }[] }).settings.filter((s) => s.group === 'bank').map((s) => s.key) : [];
     expect(groups).toEqual(['BANK_AUTO_ACCEPT_THRESHOLD', 'BANK_FEE_TOLERANCE_CENTS', 'BANK_MATCHER_MIN_NEW_ANSWERS', 'BANK_MATCHER_MAX_DAYS_SINCE_TRAINING', 'BANK_MATCHER_ACCURACY_DROP_THRESHOLD', 'BANK_MATCHER_MIN_IMPROVEMENT']);

@@ -58,6 +58,12 @@ export const ModelCard = z.object({
   trainedAt: IsoTimestamp.nullable(),
   trainingRows: z.number().int().nullable(),
   metrics: Metrics,
+  /**
+   * Set for a model that serves before any training (the payment matcher's rule-based version 0):
+   * without a trained version it still serves every request, and this says how far its first
+   * training is (labelled examples so far, examples needed). Null: the model serves nothing untrained.
+   */
+  servesUntrained: z.object({ examples: z.number().int().min(0), needed: z.number().int().min(0) }).nullable(),
   /** What the primary error (metrics.mae, the figure versions are ranked by) measures: MAE in days, or a top-1 error rate. */
   primaryMetric: z.enum(ERROR_METRICS),
   triggers: z.array(TriggerState),

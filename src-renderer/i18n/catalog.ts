@@ -605,6 +605,13 @@ export const MESSAGES = {
   'models.name.payment_matcher': m('Abbinamento pagamenti bancari', 'Bank payment matcher'),
   'models.active': m('Attiva', 'Active'),
   'models.noActive': m('Nessuna versione attiva', 'No active version'),
+  'models.rulesInUse': m('Regole (versione 0)', 'Rules (version 0)'),
+  'models.untrained': m('Regole (versione 0) in uso — servono {needed} {label} per addestrare un modello ({examples} finora)', 'Rule-based version 0 in use — {needed} {label} needed to train a model ({examples} so far)'),
+  'models.untrainedReady': m(
+    'Regole (versione 0) in uso — {examples} {label} bastano per addestrare un modello: usa “Riaddestra ora” o attendi il prossimo controllo',
+    'Rule-based version 0 in use — {examples} {label} are enough to train a model: use “Retrain now” or wait for the next check',
+  ),
+  'models.trigger.first_training': m('Primo addestramento', 'First training'),
   'models.dryRunOn': m('Prova a secco attiva', 'Dry run on'),
   'models.dryRun': m('Prova a secco', 'Dry run'),
   'models.dryRunShort': m('prova', 'dry run'),

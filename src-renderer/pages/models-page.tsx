@@ -28,7 +28,7 @@ import { formatMetric, metricOf, PRIMARY_ERROR_KEY, primaryMetricName } from '..
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
-import { calibrationSeries, metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
+import { calibrationSeries, metricSeries, triggerFigures, untrainedText, useModelsStore, watchModels } from '../stores/models-store';
 import { useUiStore } from '../stores/ui-store';
 
 const STATUS_TONE: Record<ModelVersion['status'], Tone> = { active: 'success', candidate: 'info', retired: 'neutral', rejected: 'danger' };
@@ -93,6 +93,10 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
             <Badge tone="success">
               {t('models.active')} <span data-testid="active-version">{card.activeVersion}</span>
             </Badge>
+          ) : card.servesUntrained ? (
+            <Badge tone="neutral" testId="untrained-version">
+              {t('models.rulesInUse')}
+            </Badge>
           ) : (
             <Badge tone="warning">{t('models.noActive')}</Badge>
           )}
@@ -113,6 +117,11 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               </button>
             </div>
           </Alert>
+        )}
+        {!card.activeVersion && card.servesUntrained && (
+          <p className="small" data-testid="model-untrained">
+            {untrainedText(t, card.name, card.servesUntrained)}
+          </p>
         )}
         {card.held && !card.pinned && <p className="small muted" data-testid="model-held">{formatRetrainingMessage(card.held, '', lang)}</p>}
         {card.fallback ? (
@@ -196,6 +205,8 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
           <div className="stack">
             <h3 className="muted small">{t('models.triggers')}</h3>
             {card.triggers.map((trg) => {
+              // A model that serves untrained is not "without a model": its row shows the way to a first training.
+              if (trg.id === 'no_active_model' && card.servesUntrained) return <FirstTrainingRow key={trg.id} progress={card.servesUntrained} />;
               const f = triggerFigures(trg, fmt);
               return (
                 <div key={trg.id} className="trigger" data-testid={`trigger-${trg.id}`} title={formatRetrainingMessage(trg.message, trg.label, lang)}>
@@ -221,6 +232,21 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
       </div>
       {card.activeVersion && <CalibrationCard card={card} />}
     </>
+  );
+}
+
+function FirstTrainingRow({ progress }: { progress: NonNullable<ModelCard['servesUntrained']> }): ReactElement {
+  const { t, lang } = useT();
+  return (
+    <div className="trigger" data-testid="trigger-first_training">
+      <div className="meter-head small">
+        <span>{t('models.trigger.first_training')}</span>
+        <span className="num">
+          <strong>{formatNumber(progress.examples, lang, 0)}</strong>/{formatNumber(progress.needed, lang, 0)}
+        </span>
+      </div>
+      <ProgressBar label={t('models.trigger.first_training')} value={Math.min(progress.examples, progress.needed)} max={Math.max(1, progress.needed)} />
+    </div>
   );
 }
 
