@@ -208,18 +208,20 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               // A model that serves untrained is not "without a model": its row shows the way to a first training.
               if (trg.id === 'no_active_model' && card.servesUntrained) return <FirstTrainingRow key={trg.id} progress={card.servesUntrained} />;
               const f = triggerFigures(trg, fmt);
+              // A model may name a trigger in its own terms (the matcher counts answers, not outcomes).
+              const name = tr(t, 'models.trigger', `${trg.id}.${card.name}`, tr(t, 'models.trigger', trg.id, trg.label));
               return (
                 <div key={trg.id} className="trigger" data-testid={`trigger-${trg.id}`} title={formatRetrainingMessage(trg.message, trg.label, lang)}>
                   <div className="meter-head small">
                     <span>
-                      {tr(t, 'models.trigger', trg.id, trg.label)} {trg.fired && <Badge tone="warning">{t('models.fired')}</Badge>}
+                      {name} {trg.fired && <Badge tone="warning">{t('models.fired')}</Badge>}
                     </span>
                     <span className="num">
                       <strong>{f.current}</strong>/{f.threshold}
                       {trg.unit === 'days' ? ` ${t('models.daysUnit')}` : ''}
                     </span>
                   </div>
-                  <ProgressBar label={tr(t, 'models.trigger', trg.id, trg.label)} value={f.ratio} max={1} tone={trg.fired ? 'warn' : undefined} />
+                  <ProgressBar label={name} value={f.ratio} max={1} tone={trg.fired ? 'warn' : undefined} />
                 </div>
               );
             })}

@@ -43,6 +43,7 @@ export function checkDraft(info: Pick<SettingInfo, 'kind' | 'min' | 'max' | 'val
 export const PERCENT_SETTINGS: ReadonlySet<string> = new Set([
   'ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD',
   'ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE',
+  'BANK_AUTO_ACCEPT_THRESHOLD',
   'BANK_MATCHER_ACCURACY_DROP_THRESHOLD',
   'BANK_MATCHER_MIN_IMPROVEMENT',
 ]);
