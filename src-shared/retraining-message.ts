@@ -30,8 +30,9 @@ export type ErrorMetric = (typeof ERROR_METRICS)[number];
 const Version = z.string().max(50);
 /** Absent on messages stored before models had their own metric: those were MAE. */
 const Metric = z.enum(ERROR_METRICS).optional();
-/** Which model's examples a holdout note counts, and what they are (its spec's examplesLabel);
- * absent on notes stored before models named them: those were paid invoices. */
+/** Which model's examples a note counts, and what they are (its spec's examplesLabel); absent on
+ * notes stored before models named them, and on trigger texts of a model whose feedback is outcomes
+ * of its predictions (paid invoices, resolved predictions). */
 const Examples = { model: z.string().max(64).optional(), label: z.string().max(100).optional() };
 /** A figure that may be missing (NaN/Infinity become null in JSON). */
 const Figure = z.number().nullable();
@@ -41,7 +42,7 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'trigger-feedback-count': z.object({ count: z.number(), threshold: z.number(), version: Version.nullable() }),
   'trigger-no-active-model': z.object({ model: z.string() }),
   'trigger-model-age': z.object({ days: z.number(), threshold: z.number(), version: Version }),
-  'trigger-accuracy-unmeasured': z.object({ sample: z.number(), needed: z.number(), version: Version }),
+  'trigger-accuracy-unmeasured': z.object({ sample: z.number(), needed: z.number(), version: Version, ...Examples }),
   'trigger-no-baseline': z.object({ version: Version }),
   'trigger-accuracy-drift': z.object({ accuracy: z.number(), sample: z.number(), baseline: z.number(), drop: z.number(), threshold: z.number() }),
   'first-model-deploy': z.object({ candidateMae: Figure, baselineMae: Figure, improvement: Figure, model: z.string(), baseline: z.string(), metric: Metric }),
@@ -58,9 +59,9 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'insufficient-data': z.object({ needed: z.number(), found: z.number(), model: z.string(), label: z.string() }),
   'insufficient-data-because': Empty,
   'active-changed': z.object({ model: z.string(), from: Version.nullable(), to: Version.nullable() }),
-  'trigger-outcomes-since-evaluation': z.object({ count: z.number(), threshold: z.number(), since: z.string().nullable() }),
+  'trigger-outcomes-since-evaluation': z.object({ count: z.number(), threshold: z.number(), since: z.string().nullable(), ...Examples }),
   'trigger-baseline-small': z.object({ sample: z.number(), needed: z.number(), version: Version }),
-  'trigger-accuracy-drop': z.object({ accuracy: z.number(), sample: z.number(), upper: z.number(), baseline: z.number(), baselineSample: z.number(), drop: z.number(), threshold: z.number() }),
+  'trigger-accuracy-drop': z.object({ accuracy: z.number(), sample: z.number(), upper: z.number(), baseline: z.number(), baselineSample: z.number(), drop: z.number(), threshold: z.number(), ...Examples }),
   'retrain-held-pinned': z.object({ version: Version }),
   'retrain-held-no-outcomes': z.object({ since: z.string() }),
   'holdout-latest': z.object({ rows: z.number(), from: z.string(), unseen: z.number().nullable(), ...Examples }),

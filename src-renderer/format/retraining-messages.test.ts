@@ -61,6 +61,14 @@ describe('retraining messages in the UI language', () => {
     expect(formatRetrainingMessage(refit, 'x', 'it')).toMatch(/^Solo 3 risposte ai suggerimenti dopo l’addestramento della versione 1\.0\.0/);
     expect(formatRetrainingMessage(msg('holdout-latest', { rows: 40, from: '2024-03-01', unseen: null, model: 'cash_flow', label: 'paid invoices' }), 'x', 'it')).toMatch(/^Verifica: le ultime 40 fatture pagate/);
 
+    // Its triggers count answered suggestions, not outcomes of predictions.
+    const count = msg('trigger-outcomes-since-evaluation', { count: 12, threshold: 50, since: null, model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(count, 'x', 'it')).toBe('Nuove risposte ai suggerimenti: 12 dall’inizio (soglia 50)');
+    expect(formatRetrainingMessage(count, 'x', 'en')).toBe('12 new answered suggestions since the start (threshold 50)');
+    const drop = msg('trigger-accuracy-drop', { accuracy: 0.85, sample: 100, upper: 0.9, baseline: 0.97, baselineSample: 120, drop: 0.1237, threshold: 0.05, model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(drop, 'x', 'en')).toBe('Live accuracy 85% (at most 90% at 95% confidence) over the latest 100 answered suggestions vs baseline 97% on 120: drop of 12.4% (threshold 5%)');
+    expect(formatRetrainingMessage(drop, 'x', 'it')).toContain('sulle ultime 100 risposte ai suggerimenti contro 97% di riferimento');
+
     // The cash-flow model, with its metric named or stored before metrics were (both MAE).
     for (const cash of [msg('improvement-met', of('mae', { candidateMae: 4.1, activeMae: 5.2 })), msg('improvement-met', { candidateMae: 4.1, activeMae: 5.2, activeVersion: '1.0.0', improvement: 0.2115, required: 0.1 })]) {
       expect(formatRetrainingMessage(cash, 'x', 'it')).toMatch(/^MAE 4,1 contro 5,2 della versione 1\.0\.0: miglioramento/);

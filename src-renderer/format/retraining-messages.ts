@@ -40,8 +40,11 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
       return say('models.msg.trigger-no-active-model', { model: m.params.model });
     case 'trigger-model-age':
       return say('models.msg.trigger-model-age', { days: num(m.params.days, 1), threshold: num(m.params.threshold), version: m.params.version });
-    case 'trigger-accuracy-unmeasured':
-      return say('models.msg.trigger-accuracy-unmeasured', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
+    case 'trigger-accuracy-unmeasured': {
+      const p = m.params;
+      const vars = { sample: num(p.sample), needed: num(p.needed), version: p.version };
+      return p.label ? say('models.msg.trigger-accuracy-unmeasured.examples', { ...vars, label: examples(p) }) : say('models.msg.trigger-accuracy-unmeasured', vars);
+    }
     case 'trigger-no-baseline':
       return say('models.msg.trigger-no-baseline', { version: m.params.version });
     case 'trigger-accuracy-drift': {
@@ -100,16 +103,17 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
     case 'active-changed':
       return say('models.msg.active-changed', { model: m.params.model, from: m.params.from ?? '—', to: m.params.to ?? '—' });
     case 'trigger-outcomes-since-evaluation': {
-      const { count, threshold, since } = m.params;
-      return since === null
-        ? say('models.msg.trigger-outcomes-since-evaluation.start', { count: num(count), threshold: num(threshold) })
-        : say('models.msg.trigger-outcomes-since-evaluation', { count: num(count), threshold: num(threshold), since: formatDate(since.slice(0, 10), lang) });
+      const { count, threshold, since, label } = m.params;
+      const vars = { count: num(count), threshold: num(threshold), ...(label ? { label: examples(m.params) } : {}) };
+      if (since === null) return say(label ? 'models.msg.trigger-outcomes-since-evaluation.examples.start' : 'models.msg.trigger-outcomes-since-evaluation.start', vars);
+      return say(label ? 'models.msg.trigger-outcomes-since-evaluation.examples' : 'models.msg.trigger-outcomes-since-evaluation', { ...vars, since: formatDate(since.slice(0, 10), lang) });
     }
     case 'trigger-baseline-small':
       return say('models.msg.trigger-baseline-small', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
     case 'trigger-accuracy-drop': {
       const p = m.params;
       const vars = { accuracy: pct(p.accuracy), upper: pct(p.upper), sample: num(p.sample), baseline: pct(p.baseline), baselineSample: num(p.baselineSample), drop: pct(Math.abs(p.drop)), threshold: pct(p.threshold) };
+      if (p.label) return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drop.examples' : 'models.msg.trigger-accuracy-drop.examples.gain', { ...vars, label: examples(p) });
       return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drop' : 'models.msg.trigger-accuracy-drop.gain', vars);
     }
     case 'retrain-held-pinned':

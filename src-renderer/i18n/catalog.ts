@@ -745,6 +745,17 @@ export const MESSAGES = {
   'models.msg.holdout-latest': m('verifica: le ultime {rows} fatture pagate (emesse dal {from})', 'holdout: the latest {rows} paid invoices (issued from {from})'),
   'models.msg.holdout-since-active': m('verifica: le {rows} fatture pagate dal {cutoff}, mai viste né dalla versione {version} né dalla candidata', 'holdout: the {rows} invoices paid from {cutoff}, unseen by {version} and by the candidate'),
   'models.msg.champion-refit': m('solo {unseen} esiti dopo l’addestramento della versione {version} (ne servono {needed} per confrontare su dati mai visti): confrontata con le sue impostazioni riaddestrate sugli stessi dati della candidata', 'only {unseen} outcome(s) since {version} was trained ({needed} needed to compare on data neither saw): compared with its settings retrained on the candidate’s data'),
+  'models.msg.trigger-outcomes-since-evaluation.examples': m('nuove {label}: {count} dall’ultima valutazione del {since} (soglia {threshold})', '{count} new {label} since the last evaluation on {since} (threshold {threshold})'),
+  'models.msg.trigger-outcomes-since-evaluation.examples.start': m('nuove {label}: {count} dall’inizio (soglia {threshold})', '{count} new {label} since the start (threshold {threshold})'),
+  'models.msg.trigger-accuracy-unmeasured.examples': m('{sample} {label} per la versione {version}: ne servono {needed} per misurare l’accuratezza reale', '{sample} {label} for {version} (needs {needed} to measure live accuracy)'),
+  'models.msg.trigger-accuracy-drop.examples': m(
+    'accuratezza reale {accuracy} (al massimo {upper} con confidenza 95%) sulle ultime {sample} {label} contro {baseline} di riferimento su {baselineSample} (calo {drop}, soglia {threshold})',
+    'live accuracy {accuracy} (at most {upper} at 95% confidence) over the latest {sample} {label} vs baseline {baseline} on {baselineSample}: drop of {drop} (threshold {threshold})',
+  ),
+  'models.msg.trigger-accuracy-drop.examples.gain': m(
+    'accuratezza reale {accuracy} (al massimo {upper} con confidenza 95%) sulle ultime {sample} {label} contro {baseline} di riferimento su {baselineSample} (aumento {drop}, soglia {threshold})',
+    'live accuracy {accuracy} (at most {upper} at 95% confidence) over the latest {sample} {label} vs baseline {baseline} on {baselineSample}: gain of {drop} (threshold {threshold})',
+  ),
   'models.msg.holdout-latest.examples': m('verifica: le ultime {rows} {label} (dal {from})', 'holdout: the latest {rows} {label} (from {from})'),
   'models.msg.holdout-since-active.examples': m('verifica: le {rows} {label} dal {cutoff}, mai viste né dalla versione {version} né dalla candidata', 'holdout: the {rows} {label} from {cutoff}, unseen by {version} and by the candidate'),
   'models.msg.champion-refit.examples': m(

@@ -135,6 +135,12 @@ export interface ModelSpec {
    * A model that serves nothing until trained reports the missing data as a failed retrain.
    */
   readonly servesUntrained?: boolean;
+  /**
+   * True when the model's feedback rows are its labelled examples (the matcher's answered
+   * suggestions): trigger texts then count them by `examplesLabel` instead of as outcomes of
+   * predictions.
+   */
+  readonly feedbackIsExamples?: boolean;
   /** The model's retraining thresholds, read from the current settings. */
   thresholds(settings: Settings): RetrainingThresholds;
   labelledExamples(ctx: SpecContext): Promise<LabelledExample[]>;

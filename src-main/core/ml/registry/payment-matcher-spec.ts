@@ -59,6 +59,7 @@ export function createPaymentMatcherSpec(): ModelSpec {
     examplesLabel: 'answered suggestions',
     baselineLabel: 'rule-based version 0',
     servesUntrained: true,
+    feedbackIsExamples: true,
     thresholds: (s) => ({
       minNewExamples: s.BANK_MATCHER_MIN_NEW_ANSWERS,
       maxDaysSinceTraining: s.BANK_MATCHER_MAX_DAYS_SINCE_TRAINING,

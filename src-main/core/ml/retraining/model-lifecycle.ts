@@ -94,7 +94,15 @@ export class ModelLifecycle {
     this.settings = deps.settings;
     this.specs = new Map(deps.specs.map((s) => [s.name, s]));
     this.versions = new ModelVersionManager(deps.database, new ArtifactStore(deps.modelsDir), deps.logger);
-    this.triggers = new TriggerEvaluator(deps.database, this.versions, (model) => this.spec(model).thresholds(this.settings()), deps.logger);
+    this.triggers = new TriggerEvaluator(
+      deps.database,
+      this.versions,
+      (model) => {
+        const spec = this.spec(model);
+        return { thresholds: spec.thresholds(this.settings()), examples: spec.feedbackIsExamples ? { model, label: spec.examplesLabel } : null };
+      },
+      deps.logger,
+    );
     this.retrainer = new ModelRetrainer({
       database: deps.database,
       worker: deps.worker,

@@ -79,9 +79,10 @@ describe('retraining thresholds per model', () => {
     matcher = trigger(lc.triggers.evaluate(PAYMENT_MATCHER), 'min_feedback_count');
     expect([cash.value, cash.threshold, cash.fired]).toEqual([12, 10, true]);
     expect([matcher.value, matcher.threshold, matcher.fired]).toEqual([12, 20, false]);
-    // What the Models page and `ai retrain status` show: each model's own threshold, in its message too.
-    expect(lc.status(PAYMENT_MATCHER).triggers.find((t) => t.name === 'min_feedback_count')!.message.params).toMatchObject({ count: 12, threshold: 20 });
-    expect(lc.status(CASH_FLOW).triggers.find((t) => t.name === 'min_feedback_count')!.message.params).toMatchObject({ count: 12, threshold: 10 });
+    // What the Models page and `ai retrain status` show: each model's own threshold, in its own words.
+    const detail = (model: string) => lc.status(model).triggers.find((t) => t.name === 'min_feedback_count')!.detail;
+    expect(detail(PAYMENT_MATCHER)).toBe('12 new answered suggestions since the start (threshold 20)');
+    expect(detail(CASH_FLOW)).toBe('12 new outcome(s) since the start (threshold 10)');
   });
 
   it('fires the age and accuracy-drop triggers by each model’s own thresholds', async () => {
@@ -119,6 +120,8 @@ describe('retraining thresholds per model', () => {
     expect(trigger(matcher, 'max_days_since_training')).toMatchObject({ threshold: 30, fired: false });
     expect(trigger(cash, 'performance_degradation')).toMatchObject({ value: 0.1237, threshold: 0.2, fired: false });
     expect(trigger(matcher, 'performance_degradation')).toMatchObject({ value: 0.1237, threshold: 0.05, fired: true });
+    expect(trigger(matcher, 'performance_degradation').detail).toMatch(/over the latest 100 answered suggestions vs baseline 97\.0% on 100: drop of 12\.4% \(threshold 5\.0%\)$/);
+    expect(trigger(cash, 'performance_degradation').detail).toMatch(/over the latest 100 resolved predictions vs baseline 97\.0% on 100: drop of 12\.4% \(threshold 20\.0%\)$/);
 
     configure(lc, {
       ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: 30,

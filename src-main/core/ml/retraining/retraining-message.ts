@@ -48,7 +48,7 @@ export function englishText(m: RetrainingMessage): string {
     case 'trigger-model-age':
       return `${round(m.params.days, 1)} days since ${m.params.version} was trained (threshold ${m.params.threshold})`;
     case 'trigger-accuracy-unmeasured':
-      return `${m.params.sample} resolved predictions of ${m.params.version} (needs ${m.params.needed} to measure live accuracy)`;
+      return `${m.params.sample} ${m.params.label ?? 'resolved predictions'} of ${m.params.version} (needs ${m.params.needed} to measure live accuracy)`;
     case 'trigger-no-baseline':
       return `${m.params.version} has no baseline accuracy`;
     case 'trigger-accuracy-drift': {
@@ -96,12 +96,12 @@ export function englishText(m: RetrainingMessage): string {
     case 'active-changed':
       return `the active ${m.params.model} version changed during the retrain (${m.params.from ?? 'none'} → ${m.params.to}); nothing was deployed`;
     case 'trigger-outcomes-since-evaluation':
-      return `${m.params.count} new outcome(s) since ${m.params.since ? `the last evaluation (${m.params.since.slice(0, 10)})` : 'the start'} (threshold ${m.params.threshold})`;
+      return `${m.params.count} new ${m.params.label ?? 'outcome(s)'} since ${m.params.since ? `the last evaluation (${m.params.since.slice(0, 10)})` : 'the start'} (threshold ${m.params.threshold})`;
     case 'trigger-baseline-small':
       return `the baseline accuracy of ${m.params.version} rests on ${m.params.sample} prediction(s); ${m.params.needed} are needed before a drop from it can fire`;
     case 'trigger-accuracy-drop': {
       const p = m.params;
-      return `live accuracy ${pct(p.accuracy)} (at most ${pct(p.upper)} at 95% confidence) over the latest ${p.sample} resolved predictions vs baseline ${pct(p.baseline)} on ${p.baselineSample}: ${p.drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(p.drop))} (threshold ${pct(p.threshold)})`;
+      return `live accuracy ${pct(p.accuracy)} (at most ${pct(p.upper)} at 95% confidence) over the latest ${p.sample} ${p.label ?? 'resolved predictions'} vs baseline ${pct(p.baseline)} on ${p.baselineSample}: ${p.drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(p.drop))} (threshold ${pct(p.threshold)})`;
     }
     case 'retrain-held-pinned':
       return `${m.params.version} is pinned by a rollback: automatic retrains wait until it is unpinned`;

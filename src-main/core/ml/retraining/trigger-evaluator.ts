@@ -87,8 +87,9 @@ export class TriggerEvaluator {
   constructor(
     database: Database,
     private readonly versions: ModelVersionManager,
-    /** The model's thresholds under the current settings (its spec names which settings). */
-    private readonly thresholds: (model: string) => RetrainingThresholds,
+    /** The model's thresholds under the current settings (its spec names which settings), and what
+     * its feedback rows are when they are its examples (trigger texts count them by that name). */
+    private readonly policy: (model: string) => { thresholds: RetrainingThresholds; examples: { model: string; label: string } | null },
     private readonly logger: Logger,
   ) {
     this.sqlite = database.sqlite;
@@ -110,7 +111,8 @@ export class TriggerEvaluator {
   /** Measures every trigger; `record` writes the retraining_runs row and the seed's log lines. */
   evaluate(model: string, options: { record?: boolean; now?: Date } = {}): TriggerEvaluation {
     const record = options.record ?? true;
-    const th = this.thresholds(model);
+    const { thresholds: th, examples } = this.policy(model);
+    const whose = examples ?? {};
     const at = options.now ?? appNow();
     if (record) this.logger.info(`Evaluating retraining triggers for ${model} model`);
     const active = this.versions.active(model);
@@ -122,7 +124,7 @@ export class TriggerEvaluator {
       value: feedback,
       threshold: th.minNewExamples,
       fired: feedback >= th.minNewExamples,
-      message: { code: 'trigger-outcomes-since-evaluation', params: { count: feedback, threshold: th.minNewExamples, since: last?.at ?? null } },
+      message: { code: 'trigger-outcomes-since-evaluation', params: { count: feedback, threshold: th.minNewExamples, since: last?.at ?? null, ...whose } },
     });
     let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, upper: null, baselineAccuracy: null, baselineSample: 0 };
     if (!active) {
@@ -150,7 +152,7 @@ export class TriggerEvaluator {
               ? { code: 'trigger-no-baseline', params: { version: active.version } }
               : live.baselineSample < BASELINE_MIN_SAMPLE
                 ? { code: 'trigger-baseline-small', params: { sample: live.baselineSample, needed: BASELINE_MIN_SAMPLE, version: active.version } }
-                : { code: 'trigger-accuracy-unmeasured', params: { sample: live.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } },
+                : { code: 'trigger-accuracy-unmeasured', params: { sample: live.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version, ...whose } },
         });
       } else {
         const drop = (base - live.accuracy) / base;
@@ -163,7 +165,7 @@ export class TriggerEvaluator {
           fired,
           message: {
             code: 'trigger-accuracy-drop',
-            params: { accuracy: live.accuracy, sample: live.sample, upper: live.upper!, baseline: base, baselineSample: live.baselineSample, drop, threshold },
+            params: { accuracy: live.accuracy, sample: live.sample, upper: live.upper!, baseline: base, baselineSample: live.baselineSample, drop, threshold, ...whose },
           },
         });
       }
