@@ -11,7 +11,10 @@
 // data-version and data-status attributes and a "Rollback" button (named "Rollback a X"/"Roll back
 // to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row"; the
 // pin notice data-testid "model-pinned" with button "Sblocca"/"Unpin"; the calibration plot
-// data-testid "calibration-plot"; "Annulla"/"Cancel" while training.
+// data-testid "calibration-plot"; "Annulla"/"Cancel" while training. A model serving its untrained
+// version 0 (the payment matcher's rules) shows data-testid "untrained-version" instead of the active
+// version, the line "model-untrained" (what serves, examples needed and so far) and the trigger row
+// "trigger-first_training" instead of "no active model".
 import { useEffect, useState, type ReactElement } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
