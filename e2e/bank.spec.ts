@@ -112,7 +112,13 @@ test('import a statement, confirm one suggestion, correct another, see both paym
   await page.goto(`${host.url}#/models`);
   const card = page.getByTestId('model-card-payment_matcher');
   await expect(card).toBeVisible();
-  await expect(card.getByTestId('trigger-min_feedback_count')).toContainText(/\b[23]\s*\/\s*\d+/);
+  await expect(card.getByTestId('trigger-min_feedback_count')).toContainText(/^Risposte nuove [23]\s*\/\s*50$/);
+  // No trained matcher yet: its rule-based version 0 serves, said without a warning, with the way to a first model.
+  await expect(card.getByTestId('untrained-version')).toHaveText('Regole (versione 0)');
+  await expect(card.getByTestId('model-untrained')).toHaveText(/^Regole \(versione 0\) in uso — servono 30 risposte ai suggerimenti per addestrare un modello \([23] finora\)$/);
+  await expect(card.getByTestId('trigger-first_training')).toContainText(/\D[23]\s*\/\s*30$/);
+  await expect(card).not.toContainText('Nessuna versione attiva');
+  await expect(card.getByTestId('trigger-no_active_model')).toHaveCount(0);
   await card.scrollIntoViewIfNeeded();
   await shoot(page, 'models-it');
 

@@ -119,7 +119,7 @@ test('Rollback is visible at 1024×640 and 1400×900 in both languages, says wha
         await button.click();
         const change = page.getByTestId('confirm-dialog').getByTestId('rollback-change');
         const locale = lang === 'it' ? 'it-IT' : 'en-GB';
-        const mae = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: 'always' }).format(target.metrics[card.primaryMetric]!);
+        const mae = new Intl.NumberFormat(locale, { maximumFractionDigits: 2, useGrouping: 'always' }).format(target.metrics.mae!);
         const day = new Intl.DateTimeFormat(locale, lang === 'it' ? { day: '2-digit', month: '2-digit', year: 'numeric' } : { day: 'numeric', month: 'short', year: 'numeric' }).format(new Date(target.createdAt));
         await expect(change).toContainText(target.version);
         await expect(change).toContainText(active);

@@ -63,7 +63,7 @@ test('percentages read as percentages, each threshold says what its value does, 
   await input.fill('150');
   await input.press('Enter');
   await expect(page.getByTestId('setting-error-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')).toContainText('The maximum is 100%');
-  await expect(page.getByTestId('setting-effect-ML_RETRAINING_MIN_FEEDBACK_COUNT')).toHaveText('The model retrains after 25 new outcomes or corrections since the active version.');
+  await expect(page.getByTestId('setting-effect-ML_RETRAINING_MIN_FEEDBACK_COUNT')).toHaveText('The cash-flow model retrains after 25 new outcomes or corrections since the last evaluation.');
   await expect(page.getByTestId('setting-effect-ML_TOLERANCE_DAYS')).toContainText('within 9 days');
   // A boolean's reset reads as On/Off, never "(false)".
   await expect(page.locator('#content')).not.toContainText(/\((?:true|false)\)/);
@@ -77,4 +77,26 @@ test('percentages read as percentages, each threshold says what its value does, 
   await expect(page.getByText('No setting matches “nothing like this”')).toBeVisible();
   await search.fill('');
   await expect(page.getByTestId('setting-ML_TOLERANCE_DAYS')).toBeVisible();
+});
+
+test('the payment matcher’s thresholds have their own Bank reconciliation section, found by the search', async ({ page }) => {
+  await page.goto(`${host.url}#/settings`);
+  const section = page.locator('section', { has: page.getByRole('heading', { name: 'Bank reconciliation', exact: true }) });
+  for (const key of ['BANK_AUTO_ACCEPT_THRESHOLD', 'BANK_FEE_TOLERANCE_CENTS', 'BANK_MATCHER_MIN_NEW_ANSWERS', 'BANK_MATCHER_MAX_DAYS_SINCE_TRAINING', 'BANK_MATCHER_ACCURACY_DROP_THRESHOLD', 'BANK_MATCHER_MIN_IMPROVEMENT']) {
+    await expect(section.getByTestId(`setting-${key}`)).toBeVisible();
+  }
+  await expect(section.getByTestId('setting-BANK_MATCHER_ACCURACY_DROP_THRESHOLD').locator('input')).toHaveValue('5');
+  await expect(section.getByTestId('setting-BANK_AUTO_ACCEPT_THRESHOLD').locator('input')).toHaveValue('98');
+  await expect(page.getByTestId('setting-effect-BANK_AUTO_ACCEPT_THRESHOLD')).toContainText('confidence of at least 98%');
+  await expect(page.getByTestId('setting-effect-BANK_MATCHER_MIN_NEW_ANSWERS')).toHaveText('The matcher retrains after 50 new answers to its suggestions since the last evaluation.');
+  const count = section.getByTestId('setting-BANK_MATCHER_MIN_NEW_ANSWERS').locator('input');
+  await count.fill('0');
+  await count.press('Enter');
+  await expect(page.getByTestId('setting-error-BANK_MATCHER_MIN_NEW_ANSWERS')).toContainText('The minimum is 1');
+  expect((await host.call('settings:get', {})).settings.find((s) => s.key === 'BANK_MATCHER_MIN_NEW_ANSWERS')).toMatchObject({ value: 50, source: 'default' });
+
+  await page.getByRole('searchbox', { name: 'Search the settings' }).fill('top-1');
+  await expect(page.getByTestId('setting-BANK_MATCHER_ACCURACY_DROP_THRESHOLD')).toBeVisible();
+  await expect(page.getByTestId('setting-BANK_MATCHER_MIN_IMPROVEMENT')).toBeVisible();
+  await expect(page.getByTestId('setting-ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD')).toHaveCount(0);
 });

@@ -18,7 +18,22 @@ export type RetrainingMessage = z.infer<typeof RetrainingMessage>;
 export const RetrainingMessages = z.array(RetrainingMessage).max(20).nullable();
 export type RetrainingMessages = z.infer<typeof RetrainingMessages>;
 
+/**
+ * What a model's primary error measures. The registry ranks every model by one error (stored as
+ * `mae`): the cash-flow model's mean absolute error in days, the payment matcher's top-1 error rate
+ * (the share of answered suggestions whose first candidate was not the user's answer). Messages
+ * that quote the error carry it, so each model's figures read in its own terms.
+ */
+export const ERROR_METRICS = ['mae', 'top1Error'] as const;
+export type ErrorMetric = (typeof ERROR_METRICS)[number];
+
 const Version = z.string().max(50);
+/** Absent on messages stored before models had their own metric: those were MAE. */
+const Metric = z.enum(ERROR_METRICS).optional();
+/** Which model's examples a note counts, and what they are (its spec's examplesLabel); absent on
+ * notes stored before models named them, and on trigger texts of a model whose feedback is outcomes
+ * of its predictions (paid invoices, resolved predictions). */
+const Examples = { model: z.string().max(64).optional(), label: z.string().max(100).optional() };
 /** A figure that may be missing (NaN/Infinity become null in JSON). */
 const Figure = z.number().nullable();
 const Empty = z.object({}).strict();
@@ -27,13 +42,13 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'trigger-feedback-count': z.object({ count: z.number(), threshold: z.number(), version: Version.nullable() }),
   'trigger-no-active-model': z.object({ model: z.string() }),
   'trigger-model-age': z.object({ days: z.number(), threshold: z.number(), version: Version }),
-  'trigger-accuracy-unmeasured': z.object({ sample: z.number(), needed: z.number(), version: Version }),
+  'trigger-accuracy-unmeasured': z.object({ sample: z.number(), needed: z.number(), version: Version, ...Examples }),
   'trigger-no-baseline': z.object({ version: Version }),
   'trigger-accuracy-drift': z.object({ accuracy: z.number(), sample: z.number(), baseline: z.number(), drop: z.number(), threshold: z.number() }),
-  'first-model-deploy': z.object({ candidateMae: Figure, baselineMae: Figure, improvement: Figure, model: z.string(), baseline: z.string() }),
-  'first-model-keep': z.object({ candidateMae: Figure, baselineMae: Figure, model: z.string(), baseline: z.string() }),
-  'improvement-met': z.object({ candidateMae: Figure, activeMae: Figure, activeVersion: Version, improvement: Figure, required: z.number() }),
-  'improvement-below-threshold': z.object({ candidateMae: Figure, activeMae: Figure, activeVersion: Version, improvement: Figure, required: z.number(), n: z.number() }),
+  'first-model-deploy': z.object({ candidateMae: Figure, baselineMae: Figure, improvement: Figure, model: z.string(), baseline: z.string(), metric: Metric }),
+  'first-model-keep': z.object({ candidateMae: Figure, baselineMae: Figure, model: z.string(), baseline: z.string(), metric: Metric }),
+  'improvement-met': z.object({ candidateMae: Figure, activeMae: Figure, activeVersion: Version, improvement: Figure, required: z.number(), metric: Metric }),
+  'improvement-below-threshold': z.object({ candidateMae: Figure, activeMae: Figure, activeVersion: Version, improvement: Figure, required: z.number(), n: z.number(), metric: Metric }),
   'holdout-too-small': z.object({ count: z.number(), cutoff: z.string().nullable(), needed: z.number() }),
   'training-too-small': z.object({ count: z.number(), cutoff: z.string(), needed: z.number() }),
   'dry-run': z.object({ would: z.enum(['deploy', 'keep']) }),
@@ -44,15 +59,15 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'insufficient-data': z.object({ needed: z.number(), found: z.number(), model: z.string(), label: z.string() }),
   'insufficient-data-because': Empty,
   'active-changed': z.object({ model: z.string(), from: Version.nullable(), to: Version.nullable() }),
-  'trigger-outcomes-since-evaluation': z.object({ count: z.number(), threshold: z.number(), since: z.string().nullable() }),
+  'trigger-outcomes-since-evaluation': z.object({ count: z.number(), threshold: z.number(), since: z.string().nullable(), ...Examples }),
   'trigger-baseline-small': z.object({ sample: z.number(), needed: z.number(), version: Version }),
-  'trigger-accuracy-drop': z.object({ accuracy: z.number(), sample: z.number(), upper: z.number(), baseline: z.number(), baselineSample: z.number(), drop: z.number(), threshold: z.number() }),
+  'trigger-accuracy-drop': z.object({ accuracy: z.number(), sample: z.number(), upper: z.number(), baseline: z.number(), baselineSample: z.number(), drop: z.number(), threshold: z.number(), ...Examples }),
   'retrain-held-pinned': z.object({ version: Version }),
   'retrain-held-no-outcomes': z.object({ since: z.string() }),
-  'holdout-latest': z.object({ rows: z.number(), from: z.string(), unseen: z.number().nullable() }),
-  'champion-refit': z.object({ version: Version, unseen: z.number(), needed: z.number() }),
+  'holdout-latest': z.object({ rows: z.number(), from: z.string(), unseen: z.number().nullable(), ...Examples }),
+  'champion-refit': z.object({ version: Version, unseen: z.number(), needed: z.number(), ...Examples }),
   'pin-cleared-by-retrain': z.object({ version: Version }),
-  'holdout-since-active': z.object({ rows: z.number(), cutoff: z.string(), version: Version }),
+  'holdout-since-active': z.object({ rows: z.number(), cutoff: z.string(), version: Version, ...Examples }),
   cancelled: Empty,
 } as const;
 

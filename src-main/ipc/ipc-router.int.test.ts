@@ -121,6 +121,40 @@ describe('settings channels', () => {
     expect(snapshot(app)).toEqual(before);
   });
 
+  it('the payment matcher’s thresholds are validated like every setting and reach its triggers live', async () => {
+    const before = snapshot(app);
+    const bad: [string, unknown, RegExp][] = [
+      ['BANK_MATCHER_MIN_NEW_ANSWERS', 0, /OPENFATTURE_BANK_MATCHER_MIN_NEW_ANSWERS=0 .*expected an integer between 1 and 1000000/],
+      ['BANK_MATCHER_MIN_NEW_ANSWERS', 12.5, /OPENFATTURE_BANK_MATCHER_MIN_NEW_ANSWERS=12.5 .*expected an integer/],
+      ['BANK_MATCHER_MAX_DAYS_SINCE_TRAINING', -1, /OPENFATTURE_BANK_MATCHER_MAX_DAYS_SINCE_TRAINING=-1 .*between 0 and 3650/],
+      ['BANK_MATCHER_ACCURACY_DROP_THRESHOLD', 1.5, /OPENFATTURE_BANK_MATCHER_ACCURACY_DROP_THRESHOLD=1.5 .*between 0 and 1/],
+      ['BANK_MATCHER_MIN_IMPROVEMENT', 'ten', /OPENFATTURE_BANK_MATCHER_MIN_IMPROVEMENT=ten .*expected a number between 0 and 1/],
+    ];
+    for (const [key, value, message] of bad) {
+      const r = await router.invoke('settings:set', { key, value });
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(message);
+    }
+    expect(snapshot(app)).toEqual(before);
+
+    expect(await router.invoke('settings:set', { key: 'BANK_MATCHER_MIN_NEW_ANSWERS', value: 7 })).toMatchObject({ ok: true });
+    const status = await router.invoke('models:status', {});
+    const cards = status.ok ? (status.value as { models: { name: string; triggers: { id: string; threshold: number }[] }[] }).models : [];
+    const threshold = (model: string) => cards.find((c) => c.name === model)?.triggers.find((t) => t.id === 'min_feedback_count')?.threshold;
+    expect(threshold('payment_matcher')).toBe(7);
+    expect(threshold('cash_flow')).toBe(app.settings.ML_RETRAINING_MIN_FEEDBACK_COUNT);
+    // The matcher serves its rule-based version 0 untrained and says how far its first training is; cash flow serves nothing untrained.
+    const untrained = status.ok ? (status.value as { models: { name: string; servesUntrained: unknown }[] }).models.map((m) => [m.name, m.servesUntrained]) : [];
+    expect(untrained).toEqual([
+      ['cash_flow', null],
+      ['payment_matcher', { examples: 0, needed: 30 }],
+    ]);
+    const snap = await router.invoke('settings:get', {});
+    const groups = snap.ok ? (snap.value as { settings: { key: string; group: string }[] }).settings.filter((s) => s.group === 'bank').map((s) => s.key) : [];
+    expect(groups).toEqual(['BANK_AUTO_ACCEPT_THRESHOLD', 'BANK_FEE_TOLERANCE_CENTS', 'BANK_MATCHER_MIN_NEW_ANSWERS', 'BANK_MATCHER_MAX_DAYS_SINCE_TRAINING', 'BANK_MATCHER_ACCURACY_DROP_THRESHOLD', 'BANK_MATCHER_MIN_IMPROVEMENT']);
+    await router.invoke('settings:reset', { key: 'BANK_MATCHER_MIN_NEW_ANSWERS' });
+  });
+
   it('reset returns a setting to its default', async () => {
     const r = await router.invoke('settings:reset', { key: 'RAG_AUTO_UPDATE_BATCH_SIZE' });
     expect(r.ok).toBe(true);

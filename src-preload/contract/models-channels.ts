@@ -1,7 +1,7 @@
 // Forecast and model-registry channels (Forecast and Models pages).
 import { z } from 'zod';
 import { Cents, Id, IsoDate, IsoTimestamp, Limit, Metrics, ModelName, NoArgs, Semver } from './common';
-import { RetrainingMessage, RetrainingMessages } from '../../src-shared/retraining-message';
+import { ERROR_METRICS, RetrainingMessage, RetrainingMessages } from '../../src-shared/retraining-message';
 
 export const ForecastInvoice = z.object({
   invoiceId: Id,
@@ -58,7 +58,14 @@ export const ModelCard = z.object({
   trainedAt: IsoTimestamp.nullable(),
   trainingRows: z.number().int().nullable(),
   metrics: Metrics,
-  primaryMetric: z.string(),
+  /**
+   * Set for a model that serves before any training (the payment matcher's rule-based version 0):
+   * without a trained version it still serves every request, and this says how far its first
+   * training is (labelled examples so far, examples needed). Null: the model serves nothing untrained.
+   */
+  servesUntrained: z.object({ examples: z.number().int().min(0), needed: z.number().int().min(0) }).nullable(),
+  /** What the primary error (metrics.mae, the figure versions are ranked by) measures: MAE in days, or a top-1 error rate. */
+  primaryMetric: z.enum(ERROR_METRICS),
   triggers: z.array(TriggerState),
   lastCheckAt: IsoTimestamp.nullable(),
   nextCheckAt: IsoTimestamp.nullable(),

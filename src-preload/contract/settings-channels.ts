@@ -2,6 +2,7 @@
 // live), reset to default. Definitions travel as data so the renderer builds the form from them.
 import { z } from 'zod';
 import { LimitedText, NoArgs, tooLongMessage } from './common';
+import { SETTING_GROUP_IDS } from '../../src-shared/setting-groups';
 
 // A path is the longest text a setting holds. A string fails the union only by its length, so that
 // failure is worded with the limit instead of zod's "Invalid input".
@@ -15,7 +16,7 @@ export const SettingSource = z.enum(['flag', 'env', 'env-file', 'store', 'defaul
 export const SettingInfo = z.object({
   key: z.string(),
   variable: z.string(),
-  group: z.enum(['general', 'feedback', 'retraining', 'autoUpdate', 'rag', 'assistant']),
+  group: z.enum(SETTING_GROUP_IDS),
   kind: z.enum(['bool', 'int', 'float', 'string', 'enum', 'path']),
   description: z.string(),
   value: SettingValue,

@@ -11,7 +11,7 @@ import { useT } from '../i18n/translate';
 import type { MessageKey } from '../i18n/catalog';
 import { PAGES, pageFromHash, resolveTheme, useUiStore, type PageId } from '../stores/ui-store';
 import { useSettingsStore, watchSettings } from '../stores/settings-store';
-import { useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
+import { modelIndicator, useSystemStore, watchSystem, workerStateFrom } from '../stores/system-store';
 import { watchRestores } from '../stores/backup-store';
 import { AssistantPage } from '../pages/assistant-page';
 import { HomePage } from '../pages/home-page';
@@ -65,7 +65,7 @@ function Indicators(): ReactElement {
   const { t } = useT();
   const { status, index, models, retrainBusy, reindexBusy, offline } = useSystemStore();
   const worker = workerStateFrom(status, retrainBusy || reindexBusy);
-  const model = models?.find((m) => m.name === 'cash_flow') ?? models?.[0];
+  const model = modelIndicator(models);
   const workerText = worker === 'busy' ? t('ind.worker.busy') : worker === 'ready' ? t('ind.worker.ready') : t('ind.worker.down');
   let indexText = t('ind.index.off');
   let indexDot = '';
@@ -98,8 +98,8 @@ function Indicators(): ReactElement {
         <span className={`dot ${indexDot}`} /> {indexText}
       </span>
       <span className="indicator" data-testid="indicator-model">
-        <span className={`dot ${model?.activeVersion ? (model.retraining ? 'busy' : 'ok') : 'warn'}`} />
-        {model?.activeVersion ? t('ind.model.version', { version: model.activeVersion }) : t('ind.model.none')}
+        <span className={`dot ${model.dot}`} />
+        {model.version ? t('ind.model.version', { version: model.version }) : t('ind.model.none')}
       </span>
     </div>
   );

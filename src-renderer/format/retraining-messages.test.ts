@@ -27,6 +27,55 @@ describe('retraining messages in the UI language', () => {
     expect(formatRetrainingMessages([lose], 'x', 'it')).toBe('Il primo modello non batte il mean baseline: MAE 31 contro 30');
   });
 
+  it('speaks each model’s own error: MAE in days for cash flow, the top-1 error rate as a percentage for the matcher', () => {
+    const of = (metric: string, extra: RetrainingMessage['params'] = {}) => ({ candidateMae: 0.024, activeMae: 0.031, activeVersion: '1.0.0', improvement: 0.2258, required: 0.1, metric, ...extra });
+    const matcher: [RetrainingMessage, string, string][] = [
+      [msg('improvement-met', of('top1Error')), 'Errore sul primo suggerimento 2,4% contro 3,1% della versione 1.0.0: miglioramento 22,6%, minimo richiesto 10%', 'Top-1 error rate 2.4% vs 3.1% of 1.0.0: improvement 22.6% ≥ 10% required'],
+      [
+        msg('improvement-below-threshold', of('top1Error', { improvement: 0, n: 140 })),
+        'Errore sul primo suggerimento 2,4% contro 3,1% della versione 1.0.0 sulle stesse 140 risposte mai viste: miglioramento 0%, sotto il minimo richiesto (10%)',
+        'Top-1 error rate 2.4% vs 3.1% of 1.0.0 on the same 140 unseen answers: improvement 0% < 10% required',
+      ],
+      [
+        msg('first-model-deploy', { candidateMae: 0.024, baselineMae: 0.031, improvement: 0.2258, model: 'payment_matcher', baseline: 'rule-based version 0', metric: 'top1Error' }),
+        'Primo modello: errore sul primo suggerimento 2,4% contro 3,1% con la versione 0 a regole (miglioramento 22,6%)',
+        'First model: top-1 error rate 2.4% beats the rule-based version 0 (3.1%) by 22.6%',
+      ],
+      [
+        msg('first-model-keep', { candidateMae: 0.04, baselineMae: 0.031, model: 'payment_matcher', baseline: 'rule-based version 0', metric: 'top1Error' }),
+        'Il primo modello non batte la versione 0 a regole: errore sul primo suggerimento 4% contro 3,1%',
+        'First model does not beat the rule-based version 0: top-1 error rate 4% vs 3.1%',
+      ],
+    ];
+    for (const [m, it, en] of matcher) {
+      expect(formatRetrainingMessage(m, 'x', 'it')).toBe(it);
+      expect(formatRetrainingMessage(m, 'x', 'en')).toBe(en);
+      expect(`${formatRetrainingMessage(m, 'x', 'it')} ${formatRetrainingMessage(m, 'x', 'en')}`).not.toMatch(/MAE|giorni|days/);
+    }
+    // Holdout notes count each model's own examples.
+    const holdout = msg('holdout-latest', { rows: 212, from: '2023-12-17', unseen: null, model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(holdout, 'x', 'it')).toMatch(/^Verifica: le ultime 212 risposte ai suggerimenti \(dal .*2023\)$/);
+    expect(formatRetrainingMessage(holdout, 'x', 'en')).toMatch(/^Holdout: the latest 212 answered suggestions \(from .*2023\)$/);
+    const refit = msg('champion-refit', { version: '1.0.0', unseen: 3, needed: 50, model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(refit, 'x', 'en')).toMatch(/^Only 3 answered suggestions since 1\.0\.0 was trained \(50 needed/);
+    expect(formatRetrainingMessage(refit, 'x', 'it')).toMatch(/^Solo 3 risposte ai suggerimenti dopo l’addestramento della versione 1\.0\.0/);
+    expect(formatRetrainingMessage(msg('holdout-latest', { rows: 40, from: '2024-03-01', unseen: null, model: 'cash_flow', label: 'paid invoices' }), 'x', 'it')).toMatch(/^Verifica: le ultime 40 fatture pagate/);
+
+    // Its triggers count answered suggestions, not outcomes of predictions.
+    const count = msg('trigger-outcomes-since-evaluation', { count: 12, threshold: 50, since: null, model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(count, 'x', 'it')).toBe('Nuove risposte ai suggerimenti: 12 dall’inizio (soglia 50)');
+    expect(formatRetrainingMessage(count, 'x', 'en')).toBe('12 new answered suggestions since the start (threshold 50)');
+    const drop = msg('trigger-accuracy-drop', { accuracy: 0.85, sample: 100, upper: 0.9, baseline: 0.97, baselineSample: 120, drop: 0.1237, threshold: 0.05, model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(drop, 'x', 'en')).toBe('Live accuracy 85% (at most 90% at 95% confidence) over the latest 100 answered suggestions vs baseline 97% on 120: drop of 12.4% (threshold 5%)');
+    expect(formatRetrainingMessage(drop, 'x', 'it')).toContain('sulle ultime 100 risposte ai suggerimenti contro 97% di riferimento');
+
+    // The cash-flow model, with its metric named or stored before metrics were (both MAE).
+    for (const cash of [msg('improvement-met', of('mae', { candidateMae: 4.1, activeMae: 5.2 })), msg('improvement-met', { candidateMae: 4.1, activeMae: 5.2, activeVersion: '1.0.0', improvement: 0.2115, required: 0.1 })]) {
+      expect(formatRetrainingMessage(cash, 'x', 'it')).toMatch(/^MAE 4,1 contro 5,2 della versione 1\.0\.0: miglioramento/);
+      expect(formatRetrainingMessage(cash, 'x', 'en')).toMatch(/^MAE 4\.1 vs 5\.2 of 1\.0\.0: improvement/);
+    }
+  });
+
   it('describes each trigger in Italian and English', () => {
     const cases: [RetrainingMessage, string, string][] = [
       [msg('trigger-feedback-count', { count: 18, threshold: 25, version: '1.0.0' }), '18 nuovi feedback o esiti da quando la versione 1.0.0 è stata addestrata (soglia 25)', '18 new feedback items or outcomes since 1.0.0 was trained (threshold 25)'],

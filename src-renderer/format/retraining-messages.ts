@@ -1,8 +1,10 @@
 // Retraining texts (trigger details, the champion/challenger decision, run notes, known errors) in
 // the UI's language: each structured message becomes its catalog sentence with its figures in the
 // locale's number, percent and date formats. A row older than the structured form, or a code this
-// renderer does not know, shows the English text that main sent alongside.
-import { INTRO_MESSAGE_CODES, knownRetrainingMessage, type KnownRetrainingMessage, type RetrainingMessage } from '../../src-shared/retraining-message';
+// renderer does not know, shows the English text that main sent alongside. Figures of a model's
+// primary error read as the message's metric says: MAE in days, or the matcher's top-1 error rate
+// as a percentage.
+import { INTRO_MESSAGE_CODES, knownRetrainingMessage, type ErrorMetric, type KnownRetrainingMessage, type RetrainingMessage } from '../../src-shared/retraining-message';
 import { MESSAGES, type Language, type MessageKey } from '../i18n/catalog';
 import { translate, type Vars } from '../i18n/translate';
 import { formatDate } from './dates';
@@ -22,6 +24,11 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
   const qty = (n: Figure): number | string => (n === null || !Number.isFinite(n) ? '—' : n);
   const pct = (n: Figure) => (n === null || !Number.isFinite(n) ? '—' : formatPercent(n, lang, 1));
   const say = (key: MessageKey, vars: Vars = {}) => translate(lang, key, vars);
+  // The primary error in its own terms; a message stored without a metric is MAE.
+  const top1 = (metric: ErrorMetric | undefined) => metric === 'top1Error';
+  const err = (metric: ErrorMetric | undefined, n: Figure) => (top1(metric) ? pct(n) : mae(n));
+  // What a model's examples are called in this language (the spec's English label otherwise).
+  const examples = (p: { model?: string; label?: string }) => named(lang, `models.examples.${p.model ?? ''}`, p.label ?? '');
   switch (m.code) {
     case 'trigger-feedback-count': {
       const { count, threshold, version } = m.params;
@@ -33,8 +40,11 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
       return say('models.msg.trigger-no-active-model', { model: m.params.model });
     case 'trigger-model-age':
       return say('models.msg.trigger-model-age', { days: num(m.params.days, 1), threshold: num(m.params.threshold), version: m.params.version });
-    case 'trigger-accuracy-unmeasured':
-      return say('models.msg.trigger-accuracy-unmeasured', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
+    case 'trigger-accuracy-unmeasured': {
+      const p = m.params;
+      const vars = { sample: num(p.sample), needed: num(p.needed), version: p.version };
+      return p.label ? say('models.msg.trigger-accuracy-unmeasured.examples', { ...vars, label: examples(p) }) : say('models.msg.trigger-accuracy-unmeasured', vars);
+    }
     case 'trigger-no-baseline':
       return say('models.msg.trigger-no-baseline', { version: m.params.version });
     case 'trigger-accuracy-drift': {
@@ -45,22 +55,25 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
     case 'first-model-deploy': {
       const p = m.params;
       const baseline = named(lang, `models.baseline.${p.model}`, p.baseline);
-      return say('models.msg.first-model-deploy', { candidateMae: mae(p.candidateMae), baselineMae: mae(p.baselineMae), improvement: pct(p.improvement), baseline });
+      const vars = { candidateMae: err(p.metric, p.candidateMae), baselineMae: err(p.metric, p.baselineMae), improvement: pct(p.improvement), baseline };
+      return say(top1(p.metric) ? 'models.msg.first-model-deploy.top1' : 'models.msg.first-model-deploy', vars);
     }
     case 'first-model-keep': {
       const p = m.params;
       const baseline = named(lang, `models.baseline.${p.model}`, p.baseline);
-      return say('models.msg.first-model-keep', { candidateMae: mae(p.candidateMae), baselineMae: mae(p.baselineMae), baseline });
+      const vars = { candidateMae: err(p.metric, p.candidateMae), baselineMae: err(p.metric, p.baselineMae), baseline };
+      return say(top1(p.metric) ? 'models.msg.first-model-keep.top1' : 'models.msg.first-model-keep', vars);
     }
     case 'improvement-met': {
       const p = m.params;
-      return say('models.msg.improvement-met', { candidateMae: mae(p.candidateMae), activeMae: mae(p.activeMae), activeVersion: p.activeVersion, improvement: pct(p.improvement), required: pct(p.required) });
+      const vars = { candidateMae: err(p.metric, p.candidateMae), activeMae: err(p.metric, p.activeMae), activeVersion: p.activeVersion, improvement: pct(p.improvement), required: pct(p.required) };
+      return say(top1(p.metric) ? 'models.msg.improvement-met.top1' : 'models.msg.improvement-met', vars);
     }
     case 'improvement-below-threshold': {
       const p = m.params;
-      return say('models.msg.improvement-below-threshold', {
-        candidateMae: mae(p.candidateMae),
-        activeMae: mae(p.activeMae),
+      return say(top1(p.metric) ? 'models.msg.improvement-below-threshold.top1' : 'models.msg.improvement-below-threshold', {
+        candidateMae: err(p.metric, p.candidateMae),
+        activeMae: err(p.metric, p.activeMae),
         activeVersion: p.activeVersion,
         improvement: pct(p.improvement),
         required: pct(p.required),
@@ -90,28 +103,38 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
     case 'active-changed':
       return say('models.msg.active-changed', { model: m.params.model, from: m.params.from ?? '—', to: m.params.to ?? '—' });
     case 'trigger-outcomes-since-evaluation': {
-      const { count, threshold, since } = m.params;
-      return since === null
-        ? say('models.msg.trigger-outcomes-since-evaluation.start', { count: num(count), threshold: num(threshold) })
-        : say('models.msg.trigger-outcomes-since-evaluation', { count: num(count), threshold: num(threshold), since: formatDate(since.slice(0, 10), lang) });
+      const { count, threshold, since, label } = m.params;
+      const vars = { count: num(count), threshold: num(threshold), ...(label ? { label: examples(m.params) } : {}) };
+      if (since === null) return say(label ? 'models.msg.trigger-outcomes-since-evaluation.examples.start' : 'models.msg.trigger-outcomes-since-evaluation.start', vars);
+      return say(label ? 'models.msg.trigger-outcomes-since-evaluation.examples' : 'models.msg.trigger-outcomes-since-evaluation', { ...vars, since: formatDate(since.slice(0, 10), lang) });
     }
     case 'trigger-baseline-small':
       return say('models.msg.trigger-baseline-small', { sample: num(m.params.sample), needed: num(m.params.needed), version: m.params.version });
     case 'trigger-accuracy-drop': {
       const p = m.params;
       const vars = { accuracy: pct(p.accuracy), upper: pct(p.upper), sample: num(p.sample), baseline: pct(p.baseline), baselineSample: num(p.baselineSample), drop: pct(Math.abs(p.drop)), threshold: pct(p.threshold) };
+      if (p.label) return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drop.examples' : 'models.msg.trigger-accuracy-drop.examples.gain', { ...vars, label: examples(p) });
       return say(p.drop >= 0 ? 'models.msg.trigger-accuracy-drop' : 'models.msg.trigger-accuracy-drop.gain', vars);
     }
     case 'retrain-held-pinned':
       return say('models.msg.retrain-held-pinned', { version: m.params.version });
     case 'retrain-held-no-outcomes':
       return say('models.msg.retrain-held-no-outcomes', { since: formatDate(m.params.since.slice(0, 10), lang) });
-    case 'holdout-latest':
-      return say('models.msg.holdout-latest', { rows: num(m.params.rows), from: formatDate(m.params.from, lang) });
-    case 'holdout-since-active':
-      return say('models.msg.holdout-since-active', { rows: num(m.params.rows), cutoff: formatDate(m.params.cutoff, lang), version: m.params.version });
-    case 'champion-refit':
-      return say('models.msg.champion-refit', { version: m.params.version, unseen: num(m.params.unseen), needed: num(m.params.needed) });
+    case 'holdout-latest': {
+      const p = m.params;
+      const vars = { rows: num(p.rows), from: formatDate(p.from, lang) };
+      return p.label ? say('models.msg.holdout-latest.examples', { ...vars, label: examples(p) }) : say('models.msg.holdout-latest', vars);
+    }
+    case 'holdout-since-active': {
+      const p = m.params;
+      const vars = { rows: num(p.rows), cutoff: formatDate(p.cutoff, lang), version: p.version };
+      return p.label ? say('models.msg.holdout-since-active.examples', { ...vars, label: examples(p) }) : say('models.msg.holdout-since-active', vars);
+    }
+    case 'champion-refit': {
+      const p = m.params;
+      const vars = { version: p.version, unseen: num(p.unseen), needed: num(p.needed) };
+      return p.label ? say('models.msg.champion-refit.examples', { ...vars, label: examples(p) }) : say('models.msg.champion-refit', vars);
+    }
     case 'pin-cleared-by-retrain':
       return say('models.msg.pin-cleared-by-retrain', { version: m.params.version });
     case 'cancelled':

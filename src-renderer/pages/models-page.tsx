@@ -11,7 +11,10 @@
 // data-version and data-status attributes and a "Rollback" button (named "Rollback a X"/"Roll back
 // to X"); the confirm dialog is data-testid "confirm-dialog"; run rows data-testid "run-row"; the
 // pin notice data-testid "model-pinned" with button "Sblocca"/"Unpin"; the calibration plot
-// data-testid "calibration-plot"; "Annulla"/"Cancel" while training.
+// data-testid "calibration-plot"; "Annulla"/"Cancel" while training. A model serving its untrained
+// version 0 (the payment matcher's rules) shows data-testid "untrained-version" instead of the active
+// version, the line "model-untrained" (what serves, examples needed and so far) and the trigger row
+// "trigger-first_training" instead of "no active model".
 import { useEffect, useState, type ReactElement } from 'react';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/contract/models-channels';
@@ -24,11 +27,11 @@ import { Badge, ProgressBar, type Tone } from '../components/widgets';
 import { formatRelative, formatTimestamp } from '../format/dates';
 import { formatNumber, formatPercent } from '../format/money';
 import { formatRetrainingMessage, formatRetrainingMessages } from '../format/retraining-messages';
-import { formatMetric, metricOf } from '../format/metrics';
+import { formatMetric, metricOf, PRIMARY_ERROR_KEY, primaryMetricName } from '../format/metrics';
 import { MESSAGES, type MessageKey } from '../i18n/catalog';
 import { useT, type Translate } from '../i18n/translate';
 import { errorText } from '../stores/call';
-import { calibrationSeries, metricSeries, triggerFigures, useModelsStore, watchModels } from '../stores/models-store';
+import { calibrationSeries, metricSeries, triggerFigures, untrainedText, useModelsStore, watchModels } from '../stores/models-store';
 import { useUiStore } from '../stores/ui-store';
 
 const STATUS_TONE: Record<ModelVersion['status'], Tone> = { active: 'success', candidate: 'info', retired: 'neutral', rejected: 'danger' };
@@ -83,7 +86,6 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
   const toast = useUiStore((s) => s.toast);
   const run = retraining[card.name];
   const result = lastResult[card.name];
-  const primary = card.primaryMetric;
   const fmt = (n: number, d: number) => formatNumber(n, lang, d);
   return (
     <>
@@ -93,6 +95,10 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
           {card.activeVersion ? (
             <Badge tone="success">
               {t('models.active')} <span data-testid="active-version">{card.activeVersion}</span>
+            </Badge>
+          ) : card.servesUntrained ? (
+            <Badge tone="neutral" testId="untrained-version">
+              {t('models.rulesInUse')}
             </Badge>
           ) : (
             <Badge tone="warning">{t('models.noActive')}</Badge>
@@ -114,6 +120,11 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               </button>
             </div>
           </Alert>
+        )}
+        {!card.activeVersion && card.servesUntrained && (
+          <p className="small" data-testid="model-untrained">
+            {untrainedText(t, card.name, card.servesUntrained)}
+          </p>
         )}
         {card.held && !card.pinned && <p className="small muted" data-testid="model-held">{formatRetrainingMessage(card.held, '', lang)}</p>}
         {card.fallback ? (
@@ -170,9 +181,10 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
               <p className="small muted">{t('models.noMetrics')}</p>
             ) : (
               <dl className="kv">
-                {Object.entries(card.metrics).map(([k, v]) => (
-                  <MetricRow key={k} model={card.name} metric={k} value={v} primary={k === primary} />
-                ))}
+                {Object.entries(card.metrics).map(([k, v]) => {
+                  const name = metricOf(card.primaryMetric, k);
+                  return name === null ? null : <MetricRow key={k} name={name} value={v} primary={k === PRIMARY_ERROR_KEY} />;
+                })}
               </dl>
             )}
           </div>
@@ -196,19 +208,23 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
           <div className="stack">
             <h3 className="muted small">{t('models.triggers')}</h3>
             {card.triggers.map((trg) => {
+              // A model that serves untrained is not "without a model": its row shows the way to a first training.
+              if (trg.id === 'no_active_model' && card.servesUntrained) return <FirstTrainingRow key={trg.id} progress={card.servesUntrained} />;
               const f = triggerFigures(trg, fmt);
+              // A model may name a trigger in its own terms (the matcher counts answers, not outcomes).
+              const name = tr(t, 'models.trigger', `${trg.id}.${card.name}`, tr(t, 'models.trigger', trg.id, trg.label));
               return (
                 <div key={trg.id} className="trigger" data-testid={`trigger-${trg.id}`} title={formatRetrainingMessage(trg.message, trg.label, lang)}>
                   <div className="meter-head small">
                     <span>
-                      {tr(t, 'models.trigger', trg.id, trg.label)} {trg.fired && <Badge tone="warning">{t('models.fired')}</Badge>}
+                      {name} {trg.fired && <Badge tone="warning">{t('models.fired')}</Badge>}
                     </span>
                     <span className="num">
                       <strong>{f.current}</strong>/{f.threshold}
                       {trg.unit === 'days' ? ` ${t('models.daysUnit')}` : ''}
                     </span>
                   </div>
-                  <ProgressBar label={tr(t, 'models.trigger', trg.id, trg.label)} value={f.ratio} max={1} tone={trg.fired ? 'warn' : undefined} />
+                  <ProgressBar label={name} value={f.ratio} max={1} tone={trg.fired ? 'warn' : undefined} />
                 </div>
               );
             })}
@@ -221,6 +237,21 @@ function ModelSection({ card }: { card: ModelCard }): ReactElement {
       </div>
       {card.activeVersion && <CalibrationCard card={card} />}
     </>
+  );
+}
+
+function FirstTrainingRow({ progress }: { progress: NonNullable<ModelCard['servesUntrained']> }): ReactElement {
+  const { t, lang } = useT();
+  return (
+    <div className="trigger" data-testid="trigger-first_training">
+      <div className="meter-head small">
+        <span>{t('models.trigger.first_training')}</span>
+        <span className="num">
+          <strong>{formatNumber(progress.examples, lang, 0)}</strong>/{formatNumber(progress.needed, lang, 0)}
+        </span>
+      </div>
+      <ProgressBar label={t('models.trigger.first_training')} value={Math.min(progress.examples, progress.needed)} max={Math.max(1, progress.needed)} />
+    </div>
   );
 }
 
@@ -297,9 +328,8 @@ function MetricLike({ name, value }: { name: string; value: number | string }): 
   );
 }
 
-function MetricRow({ model, metric, value, primary }: { model: string; metric: string; value: number | null; primary: boolean }): ReactElement {
+function MetricRow({ name, value, primary }: { name: string; value: number | null; primary: boolean }): ReactElement {
   const { t, lang } = useT();
-  const name = metricOf(model, metric);
   return (
     <>
       <dt>
@@ -316,8 +346,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
   const { rollback, rollingBack, loadVersions } = useModelsStore();
   const toast = useUiStore((s) => s.toast);
   const [confirm, setConfirm] = useState<ModelVersion | null>(null);
-  const primary = card.primaryMetric;
-  const primaryName = metricOf(card.name, primary);
+  const primaryName = primaryMetricName(card.primaryMetric);
   const active = versions?.data?.find((v) => v.status === 'active') ?? null;
   const versionColumns: Column<ModelVersion>[] = [
     {
@@ -332,7 +361,7 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
       ),
     },
     { id: 'status', header: t('common.status'), cell: (v) => <Badge tone={STATUS_TONE[v.status]}>{t(`models.status.${v.status}` as MessageKey)}</Badge> },
-    { id: 'metric', header: tr(t, 'metric', primaryName, primaryName), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primaryName, v.metrics[primary] ?? null, lang) },
+    { id: 'metric', header: tr(t, 'metric', primaryName, primaryName), priority: 2, align: 'end', nowrap: true, cell: (v) => formatMetric(primaryName, v.metrics[PRIMARY_ERROR_KEY] ?? null, lang) },
     { id: 'rows', header: t('models.rows'), priority: 3, align: 'end', cell: (v) => formatNumber(v.trainingRows, lang, 0) },
     { id: 'created', header: t('models.created'), priority: 2, nowrap: true, cell: (v) => <span title={formatTimestamp(v.createdAt, lang)}>{formatRelative(v.createdAt, lang)}</span> },
     {
@@ -405,8 +434,8 @@ function VersionsCard({ card }: { card: ModelCard }): ReactElement {
 function MetricChart({ card }: { card: ModelCard }): ReactElement {
   const { t, lang } = useT();
   const versions = useModelsStore((s) => s.versions[card.name]?.data);
-  const series = metricSeries(versions ?? [], card.primaryMetric).filter((p) => p.value !== null);
-  const metric = metricOf(card.name, card.primaryMetric);
+  const series = metricSeries(versions ?? [], PRIMARY_ERROR_KEY).filter((p) => p.value !== null);
+  const metric = primaryMetricName(card.primaryMetric);
   const name = tr(t, 'metric', metric, metric);
   return (
     <section className="card" aria-labelledby={`chart-${card.name}`}>
@@ -488,11 +517,10 @@ function RunsTable(): ReactElement {
 /** What a rollback changes: the version, its error and its training date, now and after. */
 function RollbackChange({ card, from, to }: { card: ModelCard; from: ModelVersion | null; to: ModelVersion }): ReactElement {
   const { t, lang } = useT();
-  const primary = card.primaryMetric;
-  const primaryName = metricOf(card.name, primary);
+  const primaryName = primaryMetricName(card.primaryMetric);
   const cells = (v: ModelVersion | null) => ({
     version: v?.version ?? card.activeVersion ?? '—',
-    metric: v ? formatMetric(primaryName, v.metrics[primary] ?? null, lang) : '—',
+    metric: v ? formatMetric(primaryName, v.metrics[PRIMARY_ERROR_KEY] ?? null, lang) : '—',
     trained: v ? formatTimestamp(v.createdAt, lang) : '—',
     rows: v ? formatNumber(v.trainingRows, lang, 0) : '—',
   });

@@ -1,6 +1,6 @@
 // Settings page: a search box and the list of sections, the data folder and its Data section (backup
 // and restore, settings-data-section.tsx), then every setting grouped (general, feedback, retraining,
-// auto-update, RAG, assistant), each with what its current value does, its source, a lock when the
+// bank reconciliation, auto-update, RAG, assistant), each with what its current value does, its source, a lock when the
 // environment fixes it, inline validation (a bad value shows its error and is not saved), live
 // apply, secrets masked; ratios are read and typed as percentages.
 // e2e handles: each setting is data-testid "setting-KEY" (e.g. "setting-RAG_AUTO_UPDATE_BATCH_SIZE");

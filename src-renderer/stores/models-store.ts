@@ -7,6 +7,8 @@ import type { ModelCard, ModelVersion, RetrainingRun } from '../../src-preload/c
 import type { RetrainingMessages } from '../../src-shared/retraining-message';
 import { ApiError, call, emptySlice, errorMessages, errorText, onConnection, subscribe, type Slice } from './call';
 import { compareSemver } from '../../src-shared/semver';
+import { MESSAGES, type MessageKey } from '../i18n/catalog';
+import type { Translate } from '../i18n/translate';
 
 export type RetrainResult = ChannelResult<'models:retrain'>;
 export type TriggerState = ModelCard['triggers'][number];
@@ -18,6 +20,17 @@ export function triggerFigures(tr: Pick<TriggerState, 'current' | 'threshold' | 
   const show = (n: number | null) => (n === null ? '—' : isRatio ? `${fmt(n * 100, 1)}%` : isPercent ? `${fmt(n, 1)}%` : fmt(n, 1));
   const ratio = tr.current === null || tr.threshold <= 0 ? 0 : Math.max(0, Math.min(1, tr.current / tr.threshold));
   return { current: show(tr.current), threshold: show(tr.threshold), ratio };
+}
+
+/**
+ * What serves while a model that works untrained (the payment matcher's rules) has no trained
+ * version, and how far its first training is: "Rule-based version 0 in use — 30 answered
+ * suggestions needed to train a model (12 so far)". Informative, never a warning.
+ */
+export function untrainedText(t: Translate, model: string, p: NonNullable<ModelCard['servesUntrained']>): string {
+  const key = `models.examples.${model}` as MessageKey;
+  const label = key in MESSAGES ? t(key) : model;
+  return p.examples >= p.needed ? t('models.untrainedReady', { examples: p.examples, label }) : t('models.untrained', { needed: p.needed, examples: p.examples, label });
 }
 
 /** Versions oldest first with the primary metric, for the chart of the metric across versions. */

@@ -20,6 +20,18 @@ describe('settings shown as people read them', () => {
     expect(checkSettingDraft(degradation, 'ten')).toEqual({ ok: false, reason: 'number' });
   });
 
+  it('the bank reconciliation ratios read as percentages too: auto-accept confidence, the matcher’s accuracy drop and minimum improvement', () => {
+    const autoAccept = { key: 'BANK_AUTO_ACCEPT_THRESHOLD', kind: 'float' as const, min: 0.5, max: 1 };
+    expect(settingInputText(autoAccept, 0.98)).toBe('98');
+    expect(settingBounds(autoAccept)).toEqual({ min: 50, max: 100 });
+    expect(checkSettingDraft(autoAccept, '99,5')).toEqual({ ok: true, value: 0.995 });
+    expect(checkSettingDraft(autoAccept, '40')).toEqual({ ok: false, reason: 'min' });
+    expect(settingInputText({ key: 'BANK_MATCHER_ACCURACY_DROP_THRESHOLD' }, 0.05)).toBe('5');
+    expect(checkSettingDraft({ key: 'BANK_MATCHER_MIN_IMPROVEMENT', kind: 'float', min: 0, max: 1 }, '10 %')).toEqual({ ok: true, value: 0.1 });
+    // A count is not a ratio.
+    expect(settingInputText({ key: 'BANK_MATCHER_MIN_NEW_ANSWERS' }, 50)).toBe('50');
+  });
+
   it('other settings are unchanged', () => {
     expect(settingInputText(batch, 50)).toBe('50');
     expect(settingBounds(batch)).toEqual({ min: 1, max: 10_000 });

@@ -3,11 +3,12 @@
 // is not saved. UI_LANGUAGE and UI_THEME are mirrored into the UI store as soon as they load/change.
 import { create } from 'zustand';
 import type { SettingInfo, SettingValue, SettingsSnapshot } from '../../src-preload/contract/settings-channels';
+import { SETTING_GROUP_IDS } from '../../src-shared/setting-groups';
 import { call, errorText, subscribe } from './call';
 import { useUiStore, type ThemeChoice } from './ui-store';
 
 export type SettingGroup = SettingInfo['group'];
-export const SETTING_GROUPS: readonly SettingGroup[] = ['general', 'feedback', 'retraining', 'autoUpdate', 'rag', 'assistant'];
+export const SETTING_GROUPS: readonly SettingGroup[] = SETTING_GROUP_IDS;
 
 export type DraftCheck = { ok: true; value: SettingValue } | { ok: false; reason: 'bool' | 'number' | 'integer' | 'min' | 'max' | 'enum' | 'length' };
 
@@ -39,7 +40,13 @@ export function checkDraft(info: Pick<SettingInfo, 'kind' | 'min' | 'max' | 'val
 }
 
 /** Settings held as a ratio (0.1) that people read and type as a percentage (10 %). */
-export const PERCENT_SETTINGS: ReadonlySet<string> = new Set(['ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD', 'ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE']);
+export const PERCENT_SETTINGS: ReadonlySet<string> = new Set([
+  'ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD',
+  'ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE',
+  'BANK_AUTO_ACCEPT_THRESHOLD',
+  'BANK_MATCHER_ACCURACY_DROP_THRESHOLD',
+  'BANK_MATCHER_MIN_IMPROVEMENT',
+]);
 
 export function isPercentSetting(info: Pick<SettingInfo, 'key'>): boolean {
   return PERCENT_SETTINGS.has(info.key);

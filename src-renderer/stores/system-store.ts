@@ -9,6 +9,19 @@ import { ApiError, call, onConnection, subscribe } from './call';
 
 export type WorkerState = 'ready' | 'busy' | 'down' | 'unknown';
 
+/**
+ * The header's model indicator: the forecast (cash-flow) model's version, a busy dot while any model
+ * retrains, and a warning dot only when a model serves nothing — no trained version and no untrained
+ * fallback. The payment matcher's rule-based version 0 serves, so it never lights the warning.
+ */
+export function modelIndicator(models: readonly Pick<ModelCard, 'name' | 'activeVersion' | 'retraining' | 'servesUntrained'>[] | null): { dot: 'ok' | 'busy' | 'warn'; version: string | null } {
+  const list = models ?? [];
+  const shown = list.find((m) => m.name === 'cash_flow') ?? list[0];
+  const version = shown?.activeVersion ?? null;
+  if (list.length === 0 || list.some((m) => m.activeVersion === null && m.servesUntrained === null)) return { dot: 'warn', version };
+  return { dot: list.some((m) => m.retraining) ? 'busy' : 'ok', version };
+}
+
 /** Reads the worker line of the system status section ("running (pid 123)" / "idle (starts on demand)"). */
 export function workerStateFrom(status: SystemStatus | null, busy: boolean): WorkerState {
   if (busy) return 'busy';

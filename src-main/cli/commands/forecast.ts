@@ -74,7 +74,7 @@ export function registerForecastCommand(ai: Command): void {
           if (noModel && !o.retrain && !o.json) process.stderr.write('No cash-flow model yet: training the first one.\n');
           retrained = await runRetrain(app, CASH_FLOW, { json: o.json, reasons: [o.retrain ? 'manual' : 'no_active_model'] });
           if (!o.json) {
-            printRetrainResult(retrained);
+            printRetrainResult(retrained, app.models.spec(retrained.model));
             process.stdout.write('\n');
           }
         }

@@ -8,7 +8,8 @@ import { parseSemver } from '../../core/ml/registry/semver';
 import { InsufficientDataError, describeImprovement, type RetrainResult } from '../../core/ml/retraining/model-retrainer';
 import type { RetrainingStatus } from '../../core/ml/retraining/model-lifecycle';
 import { pct } from '../../core/ml/retraining/trigger-evaluator';
-import { englishText } from '../../core/ml/retraining/retraining-message';
+import { englishText, errorFigure } from '../../core/ml/retraining/retraining-message';
+import type { ModelSpec } from '../../core/ml/model-spec';
 import { ExitError, EXIT_FAILURE, printJson, printTable, withApp } from '../context';
 import cliProgress from 'cli-progress';
 import type { Progress } from '../../core/worker/protocol';
@@ -84,26 +85,30 @@ export async function runRetrain(app: App, model: string, o: { dryRun?: boolean;
   }
 }
 
-export function printRetrainResult(r: RetrainResult): void {
+/** The figures in the model's own terms (the spec's primary metric, examples and baseline). */
+type SpecWords = Pick<ModelSpec, 'primaryMetric' | 'examplesLabel' | 'baselineLabel'>;
+
+export function printRetrainResult(r: RetrainResult, spec: SpecWords): void {
+  const e = errorFigure(spec.primaryMetric);
   const lines = [
     `Outcome: ${r.outcome}${r.candidateVersion ? ` (candidate ${r.candidateVersion})` : ''}`,
     `Reason: ${r.reason}`,
     `Active version: ${r.activeVersion ?? '(none)'}${r.previousVersion && r.previousVersion !== r.activeVersion ? ` (was ${r.previousVersion})` : ''}`,
   ];
   if (r.holdout) {
-    lines.push(`Holdout: the latest ${r.holdout.rows} paid invoices (issued from ${r.holdout.from}); the candidate was trained on the ${r.trainingRows} known before them`);
+    lines.push(`Holdout: the latest ${r.holdout.rows} ${spec.examplesLabel} (from ${r.holdout.from}); the candidate was trained on the ${r.trainingRows} known before them`);
     if (r.comparison) {
       lines.push(
         r.comparison.on === 'unseen-by-active'
-          ? `Compared with ${r.previousVersion} on the ${r.comparison.rows} holdout invoices it never saw`
+          ? `Compared with ${r.previousVersion} on the ${r.comparison.rows} holdout rows it never saw`
           : r.comparison.on === 'active-settings-refit'
-            ? `Compared with ${r.previousVersion}'s settings retrained on the candidate's data (it had seen the holdout), on ${r.comparison.rows} invoices`
-            : `Compared with the baseline on ${r.comparison.rows} invoices`,
+            ? `Compared with ${r.previousVersion}'s settings retrained on the candidate's data (it had seen the holdout), on ${r.comparison.rows} rows`
+            : `Compared with the ${spec.baselineLabel} on ${r.comparison.rows} rows`,
       );
     }
     lines.push(`New outcomes since the previous evaluation: ${r.newOutcomes}`);
-    lines.push(`MAE (days): candidate ${fmt(r.candidate?.mae)}, active ${fmt(r.active?.mae)}, due-date baseline ${fmt(r.baseline?.mae)}`);
-    lines.push(`Accuracy (share within tolerance): candidate ${r.candidate ? pct(r.candidate.accuracy) : '—'}, active ${r.active ? pct(r.active.accuracy) : '—'}, baseline ${r.baseline ? pct(r.baseline.accuracy) : '—'}`);
+    lines.push(`${e.heading}: candidate ${e.show(r.candidate?.mae ?? null)}, active ${e.show(r.active?.mae ?? null)}, ${spec.baselineLabel} ${e.show(r.baseline?.mae ?? null)}`);
+    lines.push(`${e.accuracy}: candidate ${r.candidate ? pct(r.candidate.accuracy) : '—'}, active ${r.active ? pct(r.active.accuracy) : '—'}, baseline ${r.baseline ? pct(r.baseline.accuracy) : '—'}`);
     lines.push(`Improvement: ${describeImprovement(r.improvement)}`);
     if (r.candidate?.coverage !== undefined) lines.push(`P10–P90 coverage on the holdout: ${pct(r.candidate.coverage)} (nominal 80%), mean width ${fmt(r.candidate.meanWidth, 1)} days; late AUC ${fmt(r.candidate.eventAuc ?? null, 3)}`);
   }
@@ -111,7 +116,8 @@ export function printRetrainResult(r: RetrainResult): void {
   process.stdout.write(lines.join('\n') + '\n');
 }
 
-function printStatus(s: RetrainingStatus): void {
+function printStatus(s: RetrainingStatus, spec: SpecWords): void {
+  const e = errorFigure(spec.primaryMetric);
   const rows: { label: string; value: string }[] = [
     { label: 'Model', value: s.model },
     { label: 'Automatic retraining', value: s.enabled ? 'enabled' : 'disabled (OPENFATTURE_ML_RETRAINING_ENABLED=false)' },
@@ -120,7 +126,7 @@ function printStatus(s: RetrainingStatus): void {
     { label: 'Last training', value: s.trainedAt ? `${s.trainedAt} (${s.trainingRows} rows)` : 'never' },
     { label: 'Training trigger', value: s.trainingTrigger.length ? s.trainingTrigger.join(', ') : '—' },
     { label: 'Improvement', value: describeImprovement(s.improvement) },
-    { label: 'Holdout MAE (days)', value: s.activeMetrics && typeof s.activeMetrics.mae === 'number' ? s.activeMetrics.mae.toFixed(2) : '—' },
+    { label: `Holdout ${e.heading.charAt(0).toLowerCase()}${e.heading.slice(1)}`, value: s.activeMetrics && typeof s.activeMetrics.mae === 'number' ? e.show(s.activeMetrics.mae) : '—' },
     { label: 'Pinned', value: s.pinned ? `${s.pinned.version} since ${s.pinned.at} (a rollback; automatic deploys wait — \`openfatture ai retrain unpin\`)` : 'no' },
     { label: 'New outcomes', value: `${s.feedbackSinceTraining} since ${s.lastEvaluationAt ? `the last evaluation (${s.lastEvaluationAt})` : 'the start'}` },
     ...(s.held ? [{ label: 'Retrain held', value: englishText(s.held) }] : []),
@@ -161,7 +167,7 @@ export function registerRetrainCommands(ai: Command): void {
         app.models.spec(model);
         const result = await runRetrain(app, model, { dryRun: o.dryRun ? true : undefined, json: o.json });
         if (o.json) printJson(result);
-        else printRetrainResult(result);
+        else printRetrainResult(result, app.models.spec(model));
       });
     });
 
@@ -175,7 +181,7 @@ export function registerRetrainCommands(ai: Command): void {
       await withApp(cmd, async (app) => {
         const status = app.models.status(o.model ?? DEFAULT_MODEL);
         if (o.json) printJson(status);
-        else printStatus(status);
+        else printStatus(status, app.models.spec(status.model));
       });
     });
 
@@ -205,7 +211,7 @@ export function registerRetrainCommands(ai: Command): void {
             { header: 'Trained', value: (v) => v.createdAt.slice(0, 19).replace('T', ' ') },
             { header: 'Rows', value: (v) => v.trainingRows, align: 'right' },
             { header: 'Cutoff', value: (v) => v.trainingCutoff ?? '' },
-            { header: 'MAE', value: (v) => fmt(holdout(v.metrics).mae), align: 'right' },
+            { header: errorFigure(app.models.spec(model).primaryMetric).heading, value: (v) => errorFigure(app.models.spec(model).primaryMetric).show(holdout(v.metrics).mae ?? null), align: 'right' },
             { header: 'Accuracy', value: (v) => (typeof holdout(v.metrics).accuracy === 'number' ? pct(holdout(v.metrics).accuracy!) : '—'), align: 'right' },
             { header: 'Improvement', value: (v) => describeImprovement(typeof v.metrics.improvement === 'number' ? v.metrics.improvement : null), align: 'right' },
             { header: 'Trigger', value: (v) => v.triggerReasons.join(', ') },

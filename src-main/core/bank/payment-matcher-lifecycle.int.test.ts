@@ -7,6 +7,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PredictionRepository } from '../feedback/prediction-repository';
 import { ModelLifecycle } from '../ml/retraining/model-lifecycle';
+import { RetrainingRunRepository } from '../ml/retraining/retraining-run-repository';
 import { lifecycleFixture, type LifecycleFixture } from '../ml/retraining/tiny-model-spec.fixture';
 import { createPaymentMatcherSpec, PAYMENT_MATCHER } from '../ml/registry/payment-matcher-spec';
 import { MATCHER_ENTITY_TYPE, predictionOf, wasAccurate, type MatchAction } from './matcher-feedback';
@@ -58,7 +59,7 @@ function answer(predictions: PredictionRepository, ms: string[]): number {
 
 describe('payment_matcher on the model registry', () => {
   it('counts answers toward its trigger, retrains in the worker, deploys only when better than version 0 and the active version, rolls back', async () => {
-    fx = lifecycleFixture(0, { ML_RETRAINING_MIN_FEEDBACK_COUNT: 50 });
+    fx = lifecycleFixture(0, { BANK_MATCHER_MIN_NEW_ANSWERS: 50 });
     const lc = new ModelLifecycle({ database: fx.database, worker: fx.worker, logger: fx.log.logger, modelsDir: path.join(fx.dir, '.models'), settings: () => fx.settings, specs: [createPaymentMatcherSpec()] });
     const predictions = new PredictionRepository(fx.database.sqlite);
     const third = Math.floor(months.length / 3);
@@ -90,7 +91,7 @@ describe('payment_matcher on the model registry', () => {
     process.env.OPENFATTURE_TODAY = `${later.at(-1)}-28`;
     answer(predictions, later);
     expect(lc.triggers.evaluate(PAYMENT_MATCHER).reasons).toContain('min_feedback_count');
-    fx.settings = { ...fx.settings, ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0 };
+    fx.settings = { ...fx.settings, BANK_MATCHER_MIN_IMPROVEMENT: 0 };
     lc.updateSettings(fx.settings);
     const r2 = await lc.retrain(PAYMENT_MATCHER, { reasons: ['min_feedback_count'] });
     if (r2.outcome === 'deployed') {
@@ -104,5 +105,38 @@ describe('payment_matcher on the model registry', () => {
       expect(r2.candidate!.mae).toBeGreaterThan(r2.active!.mae);
       expect(lc.versions.active(PAYMENT_MATCHER)!.version).toBe('1.0.0');
     }
+  }, 240_000);
+
+  it('deploys by the matcher’s own minimum improvement, never the cash-flow model’s', async () => {
+    // The cash-flow setting would let anything through; the matcher's asks for half its errors gone.
+    fx = lifecycleFixture(0, { ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 0, BANK_MATCHER_MIN_IMPROVEMENT: 0.5 });
+    const lc = new ModelLifecycle({ database: fx.database, worker: fx.worker, logger: fx.log.logger, modelsDir: path.join(fx.dir, '.models'), settings: () => fx.settings, specs: [createPaymentMatcherSpec()] });
+    const ms = months.slice(0, Math.floor((2 * months.length) / 3));
+    process.env.OPENFATTURE_TODAY = `${ms.at(-1)}-28`;
+    answer(new PredictionRepository(fx.database.sqlite), ms);
+    expect((await lc.retrain(PAYMENT_MATCHER, { reasons: ['manual'] })).candidateVersion).toBe('1.0.0');
+
+    // Retrained on the same answers, the candidate ties with 1.0.0: an improvement of 0.
+    const kept = await lc.retrain(PAYMENT_MATCHER, { reasons: ['manual'] });
+    expect(kept.outcome).toBe('kept-current');
+    expect(kept.improvement).toBe(0);
+    expect(kept.reasonMessages).toContainEqual(expect.objectContaining({ code: 'improvement-below-threshold', params: expect.objectContaining({ required: 0.5 }) }));
+
+    fx.settings = { ...fx.settings, ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: 1, BANK_MATCHER_MIN_IMPROVEMENT: 0 };
+    lc.updateSettings(fx.settings);
+    const deployed = await lc.retrain(PAYMENT_MATCHER, { reasons: ['manual'] });
+    expect(deployed.outcome).toBe('deployed');
+    expect(deployed.reasonMessages).toContainEqual(expect.objectContaining({ code: 'improvement-met', params: expect.objectContaining({ required: 0 }) }));
+    expect(lc.versions.active(PAYMENT_MATCHER)!.version).toBe(deployed.candidateVersion);
+
+    // Every reason stored for the matcher speaks its top-1 error rate in percent, never MAE in days.
+    const stored = [
+      ...lc.versions.list(PAYMENT_MATCHER).map((v) => v.notes ?? ''),
+      ...new RetrainingRunRepository(fx.database.sqlite).history(PAYMENT_MATCHER, 50).map((r) => `${r.notes ?? ''} ${r.error ?? ''}`),
+    ];
+    expect(stored.filter((n) => n.includes('top-1 error rate')).length).toBeGreaterThanOrEqual(3);
+    for (const n of stored) expect(n).not.toMatch(/MAE|days|invoices|outcome/);
+    expect(stored.join('\n')).toMatch(/holdout: the latest \d+ answered suggestions \(from \d{4}-\d\d-\d\d\)/);
+    expect(kept.reason).toMatch(/^top-1 error rate \d+\.\d% vs \d+\.\d% of 1\.0\.0 on the same \d+ unseen answers: improvement 0\.0% < 50\.0% required/);
   }, 240_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defaultSettings, resolveSettings, SettingsError, SETTING_KEYS, unknownEnvNames } from './settings';
+import { defaultSettings, resolveSettings, SettingsError, SETTING_DEFS, SETTING_KEYS, unknownEnvNames } from './settings';
 
 describe('settings', () => {
   it('has the seed defaults', () => {
@@ -52,9 +52,32 @@ describe('settings', () => {
     ['OPENFATTURE_AI_FEEDBACK_ENABLED', 'maybe', /OPENFATTURE_AI_FEEDBACK_ENABLED=maybe .*expected a boolean/],
     ['OPENFATTURE_ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD', '1.5', /between 0 and 1/],
     ['OPENFATTURE_UI_LANGUAGE', 'fr', /expected one of it, en/],
+    ['OPENFATTURE_BANK_MATCHER_MIN_NEW_ANSWERS', '0', /OPENFATTURE_BANK_MATCHER_MIN_NEW_ANSWERS=0 .*expected an integer between 1 and 1000000/],
+    ['OPENFATTURE_BANK_MATCHER_MIN_NEW_ANSWERS', '30.5', /expected an integer/],
+    ['OPENFATTURE_BANK_MATCHER_MAX_DAYS_SINCE_TRAINING', '-3', /OPENFATTURE_BANK_MATCHER_MAX_DAYS_SINCE_TRAINING=-3 .*between 0 and 3650/],
+    ['OPENFATTURE_BANK_MATCHER_ACCURACY_DROP_THRESHOLD', '5%', /OPENFATTURE_BANK_MATCHER_ACCURACY_DROP_THRESHOLD=5% .*expected a number between 0 and 1/],
+    ['OPENFATTURE_BANK_MATCHER_MIN_IMPROVEMENT', '1.1', /OPENFATTURE_BANK_MATCHER_MIN_IMPROVEMENT=1.1 .*between 0 and 1/],
   ])('rejects %s=%s naming the variable, the expectation and the value', (name, value, message) => {
     expect(() => resolveSettings({ env: { [name]: value } })).toThrowError(SettingsError);
     expect(() => resolveSettings({ env: { [name]: value } })).toThrowError(message);
+  });
+
+  it('gives the payment matcher its own thresholds in the bank group, next to its matching settings', () => {
+    const d = defaultSettings();
+    expect([d.BANK_MATCHER_MIN_NEW_ANSWERS, d.BANK_MATCHER_MAX_DAYS_SINCE_TRAINING, d.BANK_MATCHER_ACCURACY_DROP_THRESHOLD, d.BANK_MATCHER_MIN_IMPROVEMENT]).toEqual([50, 30, 0.05, 0.1]);
+    expect(SETTING_KEYS.filter((k) => SETTING_DEFS[k].group === 'bank')).toEqual([
+      'BANK_AUTO_ACCEPT_THRESHOLD',
+      'BANK_FEE_TOLERANCE_CENTS',
+      'BANK_MATCHER_MIN_NEW_ANSWERS',
+      'BANK_MATCHER_MAX_DAYS_SINCE_TRAINING',
+      'BANK_MATCHER_ACCURACY_DROP_THRESHOLD',
+      'BANK_MATCHER_MIN_IMPROVEMENT',
+    ]);
+    const r = resolveSettings({ env: { OPENFATTURE_BANK_MATCHER_MIN_NEW_ANSWERS: '80' }, store: { BANK_MATCHER_MIN_IMPROVEMENT: 0.25 } });
+    expect([r.values.BANK_MATCHER_MIN_NEW_ANSWERS, r.sources.BANK_MATCHER_MIN_NEW_ANSWERS]).toEqual([80, 'env']);
+    expect([r.values.BANK_MATCHER_MIN_IMPROVEMENT, r.sources.BANK_MATCHER_MIN_IMPROVEMENT]).toEqual([0.25, 'store']);
+    // The cash-flow model's thresholds are untouched by them.
+    expect(r.values.ML_RETRAINING_MIN_FEEDBACK_COUNT).toBe(25);
   });
 
   it('never takes the data dir from the settings store (it lives inside the data dir)', () => {

@@ -2,9 +2,10 @@
 // and the precedence flags > env > env file > settings store > default. Keys are the variable
 // names without the OPENFATTURE_ prefix, so code, docs and the environment read the same.
 import { z } from 'zod';
+import type { SettingGroupId } from '../../../src-shared/setting-groups';
 
 export type SettingKind = 'bool' | 'int' | 'float' | 'string' | 'enum' | 'path';
-export type SettingGroup = 'general' | 'feedback' | 'retraining' | 'autoUpdate' | 'rag' | 'assistant';
+export type SettingGroup = SettingGroupId;
 
 export interface SettingDef {
   kind: SettingKind;
@@ -33,18 +34,54 @@ export const SETTING_DEFS = {
   AI_FEEDBACK_ENABLED: def({ kind: 'bool', default: true, group: 'feedback', description: 'Collect feedback after AI answers and predictions' }),
   AI_FEEDBACK_PROMPT_TIMEOUT: def({ kind: 'int', default: 3, min: 0, max: 600, group: 'feedback', description: 'Seconds the feedback prompt waits for an answer' }),
   AI_FEEDBACK_RETENTION_DAYS: def({ kind: 'int', default: 365, min: 0, max: 36500, group: 'feedback', description: 'Delete feedback older than this many days (0 = keep forever)' }),
-  // seed: retraining
-  ML_RETRAINING_ENABLED: def({ kind: 'bool', default: false, group: 'retraining', description: 'Run the retraining scheduler' }),
+  // seed: retraining (the thresholds apply to the cash-flow model; the payment matcher has its own under bank)
+  ML_RETRAINING_ENABLED: def({ kind: 'bool', default: false, group: 'retraining', description: 'Run the retraining scheduler (every model)' }),
   ML_RETRAINING_CHECK_INTERVAL_HOURS: def({ kind: 'float', default: 24, min: 0.001, max: 8760, group: 'retraining', description: 'Hours between trigger checks' }),
-  ML_RETRAINING_MIN_FEEDBACK_COUNT: def({ kind: 'int', default: 25, min: 1, max: 1_000_000, group: 'retraining', description: 'New feedback/outcomes since the active version that trigger a retrain' }),
-  ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: def({ kind: 'float', default: 7, min: 0, max: 3650, group: 'retraining', description: 'Days since training that trigger a retrain' }),
-  ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD: def({ kind: 'float', default: 0.1, min: 0, max: 1, group: 'retraining', description: 'Relative drop of live accuracy from baseline that triggers a retrain' }),
+  ML_RETRAINING_MIN_FEEDBACK_COUNT: def({ kind: 'int', default: 25, min: 1, max: 1_000_000, group: 'retraining', description: 'New feedback/outcomes since the last evaluation that trigger a cash-flow retrain' }),
+  ML_RETRAINING_MAX_DAYS_SINCE_TRAINING: def({ kind: 'float', default: 7, min: 0, max: 3650, group: 'retraining', description: 'Days since training that trigger a cash-flow retrain' }),
+  ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD: def({ kind: 'float', default: 0.1, min: 0, max: 1, group: 'retraining', description: 'Relative drop of the cash-flow model\'s live accuracy from its baseline that triggers a retrain' }),
   ML_RETRAINING_MAX_VERSIONS: def({ kind: 'int', default: 10, min: 1, max: 1000, group: 'retraining', description: 'Versions kept per model (the active one is never pruned)' }),
-  ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: def({ kind: 'float', default: 0.02, min: 0, max: 1, group: 'retraining', description: 'Relative MAE improvement a candidate needs to be deployed' }),
-  ML_RETRAINING_DRY_RUN: def({ kind: 'bool', default: false, group: 'retraining', description: 'Train and evaluate, never deploy' }),
+  ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE: def({ kind: 'float', default: 0.02, min: 0, max: 1, group: 'retraining', description: 'Relative MAE improvement a cash-flow candidate needs to be deployed' }),
+  ML_RETRAINING_DRY_RUN: def({ kind: 'bool', default: false, group: 'retraining', description: 'Train and evaluate, never deploy (every model)' }),
   ML_TOLERANCE_DAYS: def({ kind: 'int', default: 7, min: 0, max: 365, group: 'retraining', description: 'A payment prediction is accurate when within this many days' }),
-  BANK_AUTO_ACCEPT_THRESHOLD: def({ kind: 'float', default: 0.98, min: 0.5, max: 1, group: 'retraining', description: 'A bank credit matched with at least this confidence is recorded as a payment automatically (undoable)' }),
-  BANK_FEE_TOLERANCE_CENTS: def({ kind: 'int', default: 1000, min: 0, max: 100_000, group: 'retraining', description: 'A credit short of the invoice by at most this many cents settles it (the bank kept a fee)' }),
+  // ours: bank reconciliation (the payment matcher)
+  BANK_AUTO_ACCEPT_THRESHOLD: def({ kind: 'float', default: 0.98, min: 0.5, max: 1, group: 'bank', description: 'A bank credit matched with at least this confidence is recorded as a payment automatically (undoable)' }),
+  BANK_FEE_TOLERANCE_CENTS: def({ kind: 'int', default: 1000, min: 0, max: 100_000, group: 'bank', description: 'A credit short of the invoice by at most this many cents settles it (the bank kept a fee)' }),
+  BANK_MATCHER_MIN_NEW_ANSWERS: def({
+    kind: 'int',
+    default: 50,
+    min: 1,
+    max: 1_000_000,
+    group: 'bank',
+    description:
+      'Answered suggestions (confirmed, corrected or rejected) since the last evaluation that trigger a payment-matcher retrain. 50: half of them can be held out (25) to compare the candidate with the live version on answers neither saw; about a month of statements for a small firm',
+  }),
+  BANK_MATCHER_MAX_DAYS_SINCE_TRAINING: def({
+    kind: 'float',
+    default: 30,
+    min: 0,
+    max: 3650,
+    group: 'bank',
+    description: 'Days since training that trigger a payment-matcher retrain. 30: statements usually come monthly, so a month picks up answers below the count; with no new answer the retrain waits anyway',
+  }),
+  BANK_MATCHER_ACCURACY_DROP_THRESHOLD: def({
+    kind: 'float',
+    default: 0.05,
+    min: 0,
+    max: 1,
+    group: 'bank',
+    description:
+      'Relative drop of the payment matcher\'s live top-1 accuracy on recent answers from its baseline that triggers a retrain. 5%: top-1 accuracy sits near 97%, so a 5% drop already means the wrong first suggestions more than doubled',
+  }),
+  BANK_MATCHER_MIN_IMPROVEMENT: def({
+    kind: 'float',
+    default: 0.1,
+    min: 0,
+    max: 1,
+    group: 'bank',
+    description:
+      'Relative top-1 error improvement a payment-matcher candidate needs to be deployed. 10%: the error rate is a few percent and moves in whole misses, so the candidate must avoid at least one in ten of the live version\'s misses on the same answers',
+  }),
   // seed: RAG auto-update
   RAG_AUTO_UPDATE_ENABLED: def({ kind: 'bool', default: false, group: 'autoUpdate', description: 'Keep the assistant index updated automatically' }),
   RAG_AUTO_UPDATE_BATCH_SIZE: def({ kind: 'int', default: 50, min: 1, max: 10_000, group: 'autoUpdate', description: 'Entities per reindex batch' }),

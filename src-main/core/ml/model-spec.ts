@@ -10,10 +10,12 @@ import type { WorkerHost } from '../worker/worker-host';
 import type { Progress } from '../worker/protocol';
 import { brierScore, coverageCurve, reliabilityCurve, type CoveragePoint, type ReliabilityBin } from './cash-flow/calibration';
 import { rocAuc } from './metrics';
+import type { ErrorMetric } from '../../../src-shared/retraining-message';
 
-/** Error figures of one model on one set of rows. MAE is the primary metric of every spec. */
+/** Error figures of one model on one set of rows. `mae` is the primary error of every spec, the
+ * figure the registry ranks by; the spec's `primaryMetric` says what it measures. */
 export interface ModelMetrics {
-  /** Mean absolute error, in the spec's unit (days for cash_flow). */
+  /** Mean absolute error of the rows' predictions: days for cash_flow, the top-1 error rate for the payment matcher (its rows' errors are 0 or 1). */
   mae: number;
   rmse: number;
   medianAe: number;
@@ -92,11 +94,34 @@ export interface Evaluation {
   rows: RowPrediction[];
 }
 
+/** When a model retrains and when its candidate is deployed: each spec names the settings it reads. */
+export interface RetrainingThresholds {
+  /** New examples (outcomes, answers) since the last evaluation that trigger a retrain. */
+  minNewExamples: number;
+  /** Days since the active version was trained that trigger a retrain. */
+  maxDaysSinceTraining: number;
+  /** Relative drop of live accuracy from the active version's baseline that triggers a retrain. */
+  degradationThreshold: number;
+  /** Relative improvement of the primary error a candidate needs to replace the active version. */
+  minImprovement: number;
+}
+
+/** The seed's ML_RETRAINING_* thresholds (the cash-flow model's). */
+export function sharedRetrainingThresholds(s: Settings): RetrainingThresholds {
+  return {
+    minNewExamples: s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
+    maxDaysSinceTraining: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
+    degradationThreshold: s.ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD,
+    minImprovement: s.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
+  };
+}
+
 export interface ModelSpec {
   readonly name: string;
   readonly title: string;
-  readonly primaryMetric: 'mae';
-  /** Unit of the target, for messages ("days"). */
+  /** What the primary error (`ModelMetrics.mae`) measures: messages and the Models page word and format it accordingly. */
+  readonly primaryMetric: ErrorMetric;
+  /** Unit of the primary error ("days", "share of answers"). */
   readonly unit: string;
   /** Labelled examples required before a model can be trained at all. */
   readonly minTrainingRows: number;
@@ -110,6 +135,14 @@ export interface ModelSpec {
    * A model that serves nothing until trained reports the missing data as a failed retrain.
    */
   readonly servesUntrained?: boolean;
+  /**
+   * True when the model's feedback rows are its labelled examples (the matcher's answered
+   * suggestions): trigger texts then count them by `examplesLabel` instead of as outcomes of
+   * predictions.
+   */
+  readonly feedbackIsExamples?: boolean;
+  /** The model's retraining thresholds, read from the current settings. */
+  thresholds(settings: Settings): RetrainingThresholds;
   labelledExamples(ctx: SpecContext): Promise<LabelledExample[]>;
   /** Runs in the worker; progress is forwarded. */
   train(ctx: SpecContext, options: TrainOptions): Promise<TrainedModel>;

@@ -101,15 +101,17 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
   return {
     'forecast:get': ({ days, clientId }) =>
       forecastCashFlow({ database: app.database, worker: app.worker, versions: app.models.versions }, { days, ...(clientId ? { clientId } : {}) }),
-    'models:status': () => ({
-      models: app.models.modelNames().map((name): ModelCard => {
+    'models:status': async () => ({
+      models: await Promise.all(app.models.modelNames().map(async (name): Promise<ModelCard> => {
         const s = app.models.status(name);
+        const untrained = await app.models.untrainedProgress(name);
         const activeMetrics = s.activeVersion ? (app.models.versions.get(name, s.activeVersion)?.metrics ?? null) : null;
         const calibration = calibrationOf(activeMetrics);
         const chosen = settingsOf(activeMetrics);
         return {
           name,
           activeVersion: s.activeVersion,
+          servesUntrained: untrained,
           trainedAt: s.trainedAt,
           trainingRows: s.trainingRows,
           metrics: flattenMetrics(s.activeMetrics),
@@ -129,7 +131,7 @@ export function modelsHandlers(app: App): DomainHandlers<'models'> {
           settings: chosen.settings,
           settingsChosenBy: chosen.method,
         };
-      }),
+      })),
     }),
     'models:versions': ({ model }) => {
       app.models.spec(model, 'model');

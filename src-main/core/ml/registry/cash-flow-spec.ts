@@ -5,7 +5,7 @@
 // the reference (predicted days = payment terms). Only payments made by "today" count as known. All
 // of it runs in the worker.
 import type { CashFlowTrainOptions } from '../cash-flow';
-import { evaluationFrom, type ModelSpec, type SpecContext } from '../model-spec';
+import { evaluationFrom, sharedRetrainingThresholds, type ModelSpec, type SpecContext } from '../model-spec';
 import { examplesInWorker, scoreInWorker, trainSerializedInWorker, type DatasetRef } from './serialized-model-jobs';
 
 export const CASH_FLOW = 'cash_flow';
@@ -24,6 +24,7 @@ export function createCashFlowSpec(train: Omit<CashFlowTrainOptions, 'seed' | 'r
     minTrainingRows: CASH_FLOW_MIN_TRAINING_ROWS,
     examplesLabel: 'paid invoices',
     baselineLabel: 'due-date baseline',
+    thresholds: sharedRetrainingThresholds,
     labelledExamples: (ctx) => examplesInWorker(ctx.worker, ref(ctx)),
     examplesFor: (ctx, filter) => examplesInWorker(ctx.worker, ref(ctx), { from: filter.from, clientId: filter.groupId }),
     async train(ctx, options) {

@@ -53,12 +53,19 @@ export function createPaymentMatcherSpec(): ModelSpec {
   return {
     name: PAYMENT_MATCHER,
     title: 'Payment matcher (bank credits to invoices)',
-    primaryMetric: 'mae',
-    unit: 'top-1 error rate',
+    primaryMetric: 'top1Error',
+    unit: 'share of answers',
     minTrainingRows: PAYMENT_MATCHER_MIN_TRAINING_ROWS,
-    examplesLabel: 'confirmed or corrected bank matches',
+    examplesLabel: 'answered suggestions',
     baselineLabel: 'rule-based version 0',
     servesUntrained: true,
+    feedbackIsExamples: true,
+    thresholds: (s) => ({
+      minNewExamples: s.BANK_MATCHER_MIN_NEW_ANSWERS,
+      maxDaysSinceTraining: s.BANK_MATCHER_MAX_DAYS_SINCE_TRAINING,
+      degradationThreshold: s.BANK_MATCHER_ACCURACY_DROP_THRESHOLD,
+      minImprovement: s.BANK_MATCHER_MIN_IMPROVEMENT,
+    }),
     labelledExamples(ctx): Promise<LabelledExample[]> {
       return Promise.resolve(answered(ctx).map((r) => ({ entityId: r.id, featureDate: r.createdAt.slice(0, 10), outcomeDate: r.createdAt.slice(0, 10) })));
     },

@@ -80,13 +80,13 @@ describe('champion/challenger holdout', () => {
 });
 
 describe('deployment decision', () => {
-  const base = { baseline: evalWithMae(30), baselineLabel: 'due-date baseline', model: 'cash_flow', activeVersion: '1.0.0', minImprovement: 0.02 };
+  const base = { baseline: evalWithMae(30), baselineLabel: 'due-date baseline', model: 'cash_flow', metric: 'mae' as const, activeVersion: '1.0.0', minImprovement: 0.02 };
 
   it('deploys when MAE improves by at least the minimum, relative to the active model', () => {
     const d = decide({ ...base, candidate: evalWithMae(9.7), active: evalWithMae(10) });
     expect(d.outcome).toBe('deploy');
     expect(d.improvement).toBeCloseTo(0.03, 10);
-    expect(d.message).toEqual({ code: 'improvement-met', params: { candidateMae: expect.closeTo(9.7, 9) as number, activeMae: 10, activeVersion: '1.0.0', improvement: d.improvement, required: 0.02 } });
+    expect(d.message).toEqual({ code: 'improvement-met', params: { candidateMae: expect.closeTo(9.7, 9) as number, activeMae: 10, activeVersion: '1.0.0', improvement: d.improvement, required: 0.02, metric: 'mae' } });
     expect(d.reason).toBe('MAE 9.70 vs 10.00 of 1.0.0: improvement 3.0% ≥ 2.0% required');
   });
 
@@ -105,6 +105,14 @@ describe('deployment decision', () => {
     const lose = decide({ ...base, active: null, candidate: evalWithMae(31) });
     expect(lose.outcome).toBe('keep');
     expect(lose.reason).toContain('does not beat the due-date baseline');
-    expect(lose.message).toEqual({ code: 'first-model-keep', params: { candidateMae: 31, baselineMae: 30, model: 'cash_flow', baseline: 'due-date baseline' } });
+    expect(lose.message).toEqual({ code: 'first-model-keep', params: { candidateMae: 31, baselineMae: 30, model: 'cash_flow', baseline: 'due-date baseline', metric: 'mae' } });
+  });
+
+  it('words the matcher’s decision in its top-1 error rate', () => {
+    const matcher = { ...base, baseline: evalWithMae(0.05), baselineLabel: 'rule-based version 0', model: 'payment_matcher', metric: 'top1Error' as const, minImprovement: 0.1 };
+    const d = decide({ ...matcher, candidate: evalWithMae(0.024), active: evalWithMae(0.031) });
+    expect(d.outcome).toBe('deploy');
+    expect(d.reason).toBe('top-1 error rate 2.4% vs 3.1% of 1.0.0: improvement 22.6% ≥ 10.0% required');
+    expect(decide({ ...matcher, active: null, candidate: evalWithMae(0.024) }).reason).toBe('first model: top-1 error rate 2.4% beats the rule-based version 0 (5.0%) by 52.0%');
   });
 });

@@ -1,11 +1,13 @@
 // Champion/challenger (DESIGN §4): which rows to hold out so that the candidate, the active model and
 // the baseline are scored on rows the compared models were not trained on, and whether the candidate
-// earns deployment (relative MAE improvement ≥ MIN_IMPROVEMENT_PERCENTAGE). Pure functions: the
+// earns deployment (relative improvement of the primary error — MAE, top-1 error rate — ≥ the model's
+// minimum improvement). Pure functions: the
 // retrainer does the I/O. A candidate that wins is refit on every outcome known today before it is
 // deployed (the retrainer), so the most recent behaviour is never left out of the live model.
 import type { Evaluation, LabelledExample } from '../model-spec';
 import { daysBetween } from '../../dates';
 import { englishText, type RetrainingMessage } from './retraining-message';
+import type { ErrorMetric } from '../../../../src-shared/retraining-message';
 
 /** Fewer holdout rows than this and a comparison says nothing. */
 export const MIN_HOLDOUT_ROWS = 10;
@@ -103,7 +105,7 @@ function decision(outcome: Decision['outcome'], improvement: number, message: Re
   return { outcome, improvement, reason: englishText(message), message };
 }
 
-/** Relative MAE improvement of `candidate` over `reference` (positive = better). */
+/** Relative improvement of the primary error of `candidate` over `reference` (positive = better). */
 export function improvementOver(reference: number, candidate: number): number {
   if (!Number.isFinite(reference) || !Number.isFinite(candidate)) return NaN;
   if (reference === 0) return candidate === 0 ? 0 : -Infinity;
@@ -118,19 +120,22 @@ export function decide(input: {
   baselineLabel: string;
   /** The model's name, so the UI can name its baseline in its own language. */
   model: string;
+  /** What the compared error measures (the spec's primaryMetric), so the messages word it. */
+  metric: ErrorMetric;
   minImprovement: number;
 }): Decision {
+  const metric = input.metric;
   const c = input.candidate.metrics.mae;
   if (!input.active) {
     const b = input.baseline.metrics.mae;
     const improvement = improvementOver(b, c);
-    const named = { model: input.model, baseline: input.baselineLabel };
+    const named = { model: input.model, baseline: input.baselineLabel, metric };
     if (c < b) return decision('deploy', improvement, { code: 'first-model-deploy', params: { candidateMae: c, baselineMae: b, improvement, ...named } });
     return decision('keep', improvement, { code: 'first-model-keep', params: { candidateMae: c, baselineMae: b, ...named } });
   }
   const a = input.active.metrics.mae;
   const improvement = improvementOver(a, c);
-  const figures = { candidateMae: c, activeMae: a, activeVersion: input.activeVersion ?? '', improvement, required: input.minImprovement };
+  const figures = { candidateMae: c, activeMae: a, activeVersion: input.activeVersion ?? '', improvement, required: input.minImprovement, metric };
   if (improvement >= input.minImprovement) return decision('deploy', improvement, { code: 'improvement-met', params: figures });
   return decision('keep', improvement, { code: 'improvement-below-threshold', params: { ...figures, n: input.candidate.metrics.n } });
 }

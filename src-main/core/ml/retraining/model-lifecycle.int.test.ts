@@ -66,7 +66,7 @@ describe('model lifecycle (generic, tiny model)', () => {
     expect(same.outcome).toBe('kept-current');
     expect(same.comparison).toEqual({ on: 'active-settings-refit', rows: same.holdout!.rows });
     expect(same.improvement).toBe(0);
-    expect(same.reason).toContain('only 0 outcome(s) since 1.0.0 was trained (50 needed to compare on data neither saw): compared with its settings retrained');
+    expect(same.reason).toContain('only 0 paid invoices since 1.0.0 was trained (50 needed to compare on data neither saw): compared with its settings retrained');
     expect(lc.versions.get('tiny', '1.1.0')!.status).toBe('rejected');
     // Six months later, with a demanding threshold: compared on the holdout rows 1.0.0 never saw, then kept with the figures.
     at(T2);

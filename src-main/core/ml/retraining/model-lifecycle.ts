@@ -94,7 +94,15 @@ export class ModelLifecycle {
     this.settings = deps.settings;
     this.specs = new Map(deps.specs.map((s) => [s.name, s]));
     this.versions = new ModelVersionManager(deps.database, new ArtifactStore(deps.modelsDir), deps.logger);
-    this.triggers = new TriggerEvaluator(deps.database, this.versions, () => this.settings(), deps.logger);
+    this.triggers = new TriggerEvaluator(
+      deps.database,
+      this.versions,
+      (model) => {
+        const spec = this.spec(model);
+        return { thresholds: spec.thresholds(this.settings()), examples: spec.feedbackIsExamples ? { model, label: spec.examplesLabel } : null };
+      },
+      deps.logger,
+    );
     this.retrainer = new ModelRetrainer({
       database: deps.database,
       worker: deps.worker,
@@ -104,10 +112,8 @@ export class ModelLifecycle {
       spec: (name) => this.spec(name),
     });
     this.scheduler = new RetrainingScheduler(deps.database, this.triggers, this.retrainer, this.modelNames(), () => this.settings(), deps.logger, async (model) => {
-      const spec = this.spec(model);
-      if (!spec.servesUntrained) return true;
-      const examples = await spec.labelledExamples({ database: deps.database, worker: deps.worker, settings: this.settings(), logger: deps.logger, today: todayIso() });
-      return examples.length >= spec.minTrainingRows;
+      const progress = await this.untrainedProgress(model);
+      return progress === null || progress.examples >= progress.needed;
     });
     this.retrainer.on('progress', (p: RetrainProgress) => this.events.emit('progress', p));
     this.retrainer.on('finished', (r: RetrainResult) => {
@@ -127,6 +133,19 @@ export class ModelLifecycle {
     const s = this.specs.get(name);
     if (!s) throw new NotFoundError(`${field}: unknown model "${name}" (registered: ${this.modelNames().join(', ')})`, field);
     return s;
+  }
+
+  /**
+   * For a model that serves before any training (the payment matcher's rule-based version 0): its
+   * labelled examples so far and how many its first training needs. Null for a model that serves
+   * nothing until trained.
+   */
+  async untrainedProgress(model: string): Promise<{ examples: number; needed: number } | null> {
+    const spec = this.spec(model);
+    if (!spec.servesUntrained) return null;
+    const { database, worker, logger } = this.deps;
+    const examples = await spec.labelledExamples({ database, worker, logger, settings: this.settings(), today: todayIso() });
+    return { examples: examples.length, needed: spec.minTrainingRows };
   }
 
   updateSettings(settings: Settings): void {

@@ -199,10 +199,12 @@ export class ModelRetrainer extends EventEmitter {
     if (!plan.ok) throw new RetrainingError('INSUFFICIENT_DATA', [{ code: 'insufficient-data-because', params: {} }, plan.message]);
     signal.throwIfAborted();
     const holdout = { from: plan.from, entityIds: plan.holdoutIds };
+    // Notes name the model and its examples, so each model's notes count its own (invoices, answers).
+    const whose = { model, label: spec.examplesLabel };
     const holdoutNote: RetrainingMessage =
       plan.kind === 'since-active'
-        ? { code: 'holdout-since-active', params: { rows: plan.holdoutIds.length, cutoff: plan.cutoff, version: active!.version.version } }
-        : { code: 'holdout-latest', params: { rows: plan.holdoutIds.length, from: plan.from, unseen: null } };
+        ? { code: 'holdout-since-active', params: { rows: plan.holdoutIds.length, cutoff: plan.cutoff, version: active!.version.version, ...whose } }
+        : { code: 'holdout-latest', params: { rows: plan.holdoutIds.length, from: plan.from, unseen: null, ...whose } };
     logger.info(`Training ${model} candidate on ${plan.trainingRows} examples known before ${plan.cutoff}; holdout ${plan.holdoutIds.length} rows`);
     const trained = await spec.train(ctx, { cutoff: plan.cutoff, seed: TRAINING_SEED, onProgress: progress, signal });
     const steps = active ? 3 : 2;
@@ -231,7 +233,7 @@ export class ModelRetrainer extends EventEmitter {
         comparedOn = 'active-settings-refit';
         const cutoff = active.version.trainingCutoff;
         const unseen = cutoff ? examples.filter((e) => e.outcomeDate >= cutoff).length : 0;
-        compareNotes.push({ code: 'champion-refit', params: { version: active.version.version, unseen, needed: 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS } });
+        compareNotes.push({ code: 'champion-refit', params: { version: active.version.version, unseen, needed: 2 * MIN_SINCE_ACTIVE_HOLDOUT_ROWS, ...whose } });
       }
       progress({ step: 'evaluate', current: 3, total: 3 });
     }
@@ -243,7 +245,8 @@ export class ModelRetrainer extends EventEmitter {
       baseline,
       baselineLabel: spec.baselineLabel,
       model,
-      minImprovement: settings.ML_RETRAINING_MIN_IMPROVEMENT_PERCENTAGE,
+      metric: spec.primaryMetric,
+      minImprovement: spec.thresholds(settings).minImprovement,
     });
     const outcome: RetrainOutcome = dryRun ? 'dry-run' : decision.outcome === 'deploy' ? 'deployed' : active ? 'kept-current' : 'rejected';
     const pinned = versions.pinned(model);

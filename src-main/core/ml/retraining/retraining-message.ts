@@ -3,7 +3,7 @@
 // (`englishText`), and store the structured form next to it so the UI can say the same thing in its
 // own language with its own number formatting. Codes are stable: the UI's catalog keys on them.
 import { AppError } from '../../errors';
-import { INTRO_MESSAGE_CODES, type KnownRetrainingMessage } from '../../../../src-shared/retraining-message';
+import { INTRO_MESSAGE_CODES, type ErrorMetric, type KnownRetrainingMessage } from '../../../../src-shared/retraining-message';
 
 /** A known message: its code and params as `RETRAINING_MESSAGE_PARAMS` (src-shared) defines them. */
 export type RetrainingMessage = KnownRetrainingMessage;
@@ -20,6 +20,16 @@ export function pct(x: number): string {
 /** A figure the wire may carry as null (JSON has no NaN): shown as "n/a". */
 const fixed2 = (x: number | null): string => (x === null ? 'n/a' : x.toFixed(2));
 const pctOrNa = (x: number | null): string => (x === null ? 'n/a' : pct(x));
+
+/** A model's primary error as the texts quote it: the cash-flow MAE in days with two decimals, the
+ * matcher's top-1 error rate as a percentage. A message stored without a metric is MAE.
+ * `heading` heads a column or a line of figures ("MAE (days)"); `accuracy` names the model's accuracy. */
+export function errorFigure(metric: ErrorMetric | undefined): { name: string; heading: string; accuracy: string; show: (x: number | null | undefined) => string } {
+  const show = (f: (x: number | null) => string) => (x: number | null | undefined) => (x === undefined || (x !== null && !Number.isFinite(x)) ? 'n/a' : f(x));
+  return metric === 'top1Error'
+    ? { name: 'top-1 error rate', heading: 'Top-1 error rate', accuracy: 'Top-1 accuracy', show: show(pctOrNa) }
+    : { name: 'MAE', heading: 'MAE (days)', accuracy: 'Accuracy (share within tolerance)', show: show(fixed2) };
+}
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
@@ -38,7 +48,7 @@ export function englishText(m: RetrainingMessage): string {
     case 'trigger-model-age':
       return `${round(m.params.days, 1)} days since ${m.params.version} was trained (threshold ${m.params.threshold})`;
     case 'trigger-accuracy-unmeasured':
-      return `${m.params.sample} resolved predictions of ${m.params.version} (needs ${m.params.needed} to measure live accuracy)`;
+      return `${m.params.sample} ${m.params.label ?? 'resolved predictions'} of ${m.params.version} (needs ${m.params.needed} to measure live accuracy)`;
     case 'trigger-no-baseline':
       return `${m.params.version} has no baseline accuracy`;
     case 'trigger-accuracy-drift': {
@@ -47,19 +57,23 @@ export function englishText(m: RetrainingMessage): string {
     }
     case 'first-model-deploy': {
       const p = m.params;
-      return `first model: MAE ${fixed2(p.candidateMae)} beats the ${p.baseline} (${fixed2(p.baselineMae)}) by ${pctOrNa(p.improvement)}`;
+      const e = errorFigure(p.metric);
+      return `first model: ${e.name} ${e.show(p.candidateMae)} beats the ${p.baseline} (${e.show(p.baselineMae)}) by ${pctOrNa(p.improvement)}`;
     }
     case 'first-model-keep': {
       const p = m.params;
-      return `first model does not beat the ${p.baseline}: MAE ${fixed2(p.candidateMae)} vs ${fixed2(p.baselineMae)}`;
+      const e = errorFigure(p.metric);
+      return `first model does not beat the ${p.baseline}: ${e.name} ${e.show(p.candidateMae)} vs ${e.show(p.baselineMae)}`;
     }
     case 'improvement-met': {
       const p = m.params;
-      return `MAE ${fixed2(p.candidateMae)} vs ${fixed2(p.activeMae)} of ${p.activeVersion}: improvement ${pctOrNa(p.improvement)} ≥ ${pct(p.required)} required`;
+      const e = errorFigure(p.metric);
+      return `${e.name} ${e.show(p.candidateMae)} vs ${e.show(p.activeMae)} of ${p.activeVersion}: improvement ${pctOrNa(p.improvement)} ≥ ${pct(p.required)} required`;
     }
     case 'improvement-below-threshold': {
       const p = m.params;
-      return `MAE ${fixed2(p.candidateMae)} vs ${fixed2(p.activeMae)} of ${p.activeVersion} on the same ${p.n} unseen rows: improvement ${pctOrNa(p.improvement)} < ${pct(p.required)} required`;
+      const e = errorFigure(p.metric);
+      return `${e.name} ${e.show(p.candidateMae)} vs ${e.show(p.activeMae)} of ${p.activeVersion} on the same ${p.n} unseen ${p.metric === 'top1Error' ? 'answers' : 'rows'}: improvement ${pctOrNa(p.improvement)} < ${pct(p.required)} required`;
     }
     case 'holdout-too-small':
       return `only ${m.params.count} outcome(s) known since the active model's cutoff ${m.params.cutoff}; ${m.params.needed} are needed to compare models on unseen data`;
@@ -82,23 +96,33 @@ export function englishText(m: RetrainingMessage): string {
     case 'active-changed':
       return `the active ${m.params.model} version changed during the retrain (${m.params.from ?? 'none'} → ${m.params.to}); nothing was deployed`;
     case 'trigger-outcomes-since-evaluation':
-      return `${m.params.count} new outcome(s) since ${m.params.since ? `the last evaluation (${m.params.since.slice(0, 10)})` : 'the start'} (threshold ${m.params.threshold})`;
+      return `${m.params.count} new ${m.params.label ?? 'outcome(s)'} since ${m.params.since ? `the last evaluation (${m.params.since.slice(0, 10)})` : 'the start'} (threshold ${m.params.threshold})`;
     case 'trigger-baseline-small':
       return `the baseline accuracy of ${m.params.version} rests on ${m.params.sample} prediction(s); ${m.params.needed} are needed before a drop from it can fire`;
     case 'trigger-accuracy-drop': {
       const p = m.params;
-      return `live accuracy ${pct(p.accuracy)} (at most ${pct(p.upper)} at 95% confidence) over the latest ${p.sample} resolved predictions vs baseline ${pct(p.baseline)} on ${p.baselineSample}: ${p.drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(p.drop))} (threshold ${pct(p.threshold)})`;
+      return `live accuracy ${pct(p.accuracy)} (at most ${pct(p.upper)} at 95% confidence) over the latest ${p.sample} ${p.label ?? 'resolved predictions'} vs baseline ${pct(p.baseline)} on ${p.baselineSample}: ${p.drop >= 0 ? 'drop' : 'gain'} of ${pct(Math.abs(p.drop))} (threshold ${pct(p.threshold)})`;
     }
     case 'retrain-held-pinned':
       return `${m.params.version} is pinned by a rollback: automatic retrains wait until it is unpinned`;
     case 'retrain-held-no-outcomes':
       return `no new outcome since the last evaluation (${m.params.since.slice(0, 10)}): retraining on the same data would change nothing`;
-    case 'holdout-latest':
-      return `holdout: the latest ${m.params.rows} paid invoices (issued from ${m.params.from})${m.params.unseen === null ? '' : `, ${m.params.unseen} of them unseen by the active version`}`;
-    case 'champion-refit':
-      return `only ${m.params.unseen} outcome(s) since ${m.params.version} was trained (${m.params.needed} needed to compare on data neither saw): compared with its settings retrained on the candidate's data`;
-    case 'holdout-since-active':
-      return `holdout: the ${m.params.rows} invoices paid from ${m.params.cutoff}, unseen by ${m.params.version} and by the candidate (which learnt the outcomes before them)`;
+    case 'holdout-latest': {
+      const p = m.params;
+      const unseen = p.unseen === null ? '' : `, ${p.unseen} of them unseen by the active version`;
+      return p.label ? `holdout: the latest ${p.rows} ${p.label} (from ${p.from})${unseen}` : `holdout: the latest ${p.rows} paid invoices (issued from ${p.from})${unseen}`;
+    }
+    case 'champion-refit': {
+      const p = m.params;
+      const compared = `(${p.needed} needed to compare on data neither saw): compared with its settings retrained on the candidate's data`;
+      return p.label ? `only ${p.unseen} ${p.label} since ${p.version} was trained ${compared}` : `only ${p.unseen} outcome(s) since ${p.version} was trained ${compared}`;
+    }
+    case 'holdout-since-active': {
+      const p = m.params;
+      return p.label
+        ? `holdout: the ${p.rows} ${p.label} from ${p.cutoff}, unseen by ${p.version} and by the candidate (which learnt the ones before them)`
+        : `holdout: the ${p.rows} invoices paid from ${p.cutoff}, unseen by ${p.version} and by the candidate (which learnt the outcomes before them)`;
+    }
     case 'pin-cleared-by-retrain':
       return `the pin on ${m.params.version} was lifted by this retrain`;
     case 'cancelled':

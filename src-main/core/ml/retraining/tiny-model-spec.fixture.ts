@@ -14,7 +14,7 @@ import { WorkerHost } from '../../worker/worker-host';
 import { nodeWorkerSpawner } from '../../worker/node-worker';
 import { buildTrainingSet, termsDaysOf } from '../cash-flow';
 import { writeSyntheticHistory } from '../cash-flow/synthetic-history';
-import { evaluationFrom, type Holdout, type ModelSpec, type SpecContext } from '../model-spec';
+import { evaluationFrom, sharedRetrainingThresholds, type Holdout, type ModelSpec, type SpecContext } from '../model-spec';
 
 export interface TinyModelKnobs {
   /** Days added to every prediction of the next trained model. */
@@ -45,6 +45,7 @@ export function tinyModelSpec(name: string, knobs: TinyModelKnobs): ModelSpec {
     minTrainingRows: 25,
     examplesLabel: 'paid invoices',
     baselineLabel: 'due-date baseline',
+    thresholds: sharedRetrainingThresholds,
     async labelledExamples(ctx) {
       return buildTrainingSet(ctx.database.sqlite, { paidBefore: addDays(ctx.today, 1) }).map((r) => ({ entityId: r.invoiceId, featureDate: r.issueDate, outcomeDate: r.paidDate }));
     },

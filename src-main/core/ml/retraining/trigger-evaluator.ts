@@ -8,12 +8,14 @@
 // only the quickly paid recent issues, against which an unchanged model looked 20% worse. A trigger that is met
 // does not start a retrain while the active version is pinned by a rollback, nor when no outcome
 // arrived since the last evaluation (the same data would give the same verdict). Every evaluation
-// is written to retraining_runs with each figure and threshold, fired or not.
+// is written to retraining_runs with each figure and threshold, fired or not. The thresholds are the
+// model's own (ModelSpec.thresholds): the seed's ML_RETRAINING_* for cash_flow, BANK_MATCHER_* for
+// the payment matcher.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { Database } from '../../db/database';
-import type { Settings } from '../../config/settings';
 import { appNow, appNowIso } from '../../dates';
 import type { Logger } from '../../logger';
+import type { RetrainingThresholds } from '../model-spec';
 import type { ModelVersionManager, VersionInfo } from '../registry/model-version-manager';
 import { englishText, englishTexts, type RetrainingMessage } from './retraining-message';
 import { latestResolvedOfVersion, outcomesSinceLastEvaluation } from './retraining-runs';
@@ -85,7 +87,9 @@ export class TriggerEvaluator {
   constructor(
     database: Database,
     private readonly versions: ModelVersionManager,
-    private readonly settings: () => Settings,
+    /** The model's thresholds under the current settings (its spec names which settings), and what
+     * its feedback rows are when they are its examples (trigger texts count them by that name). */
+    private readonly policy: (model: string) => { thresholds: RetrainingThresholds; examples: { model: string; label: string } | null },
     private readonly logger: Logger,
   ) {
     this.sqlite = database.sqlite;
@@ -107,7 +111,8 @@ export class TriggerEvaluator {
   /** Measures every trigger; `record` writes the retraining_runs row and the seed's log lines. */
   evaluate(model: string, options: { record?: boolean; now?: Date } = {}): TriggerEvaluation {
     const record = options.record ?? true;
-    const s = this.settings();
+    const { thresholds: th, examples } = this.policy(model);
+    const whose = examples ?? {};
     const at = options.now ?? appNow();
     if (record) this.logger.info(`Evaluating retraining triggers for ${model} model`);
     const active = this.versions.active(model);
@@ -117,9 +122,9 @@ export class TriggerEvaluator {
     push({
       name: 'min_feedback_count',
       value: feedback,
-      threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
-      fired: feedback >= s.ML_RETRAINING_MIN_FEEDBACK_COUNT,
-      message: { code: 'trigger-outcomes-since-evaluation', params: { count: feedback, threshold: s.ML_RETRAINING_MIN_FEEDBACK_COUNT, since: last?.at ?? null } },
+      threshold: th.minNewExamples,
+      fired: feedback >= th.minNewExamples,
+      message: { code: 'trigger-outcomes-since-evaluation', params: { count: feedback, threshold: th.minNewExamples, since: last?.at ?? null, ...whose } },
     });
     let live: TriggerEvaluation['live'] = { accuracy: null, sample: 0, upper: null, baselineAccuracy: null, baselineSample: 0 };
     if (!active) {
@@ -129,13 +134,13 @@ export class TriggerEvaluator {
       push({
         name: 'max_days_since_training',
         value: round(days, 2),
-        threshold: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
-        fired: days >= s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING,
-        message: { code: 'trigger-model-age', params: { days: round(days, 1), threshold: s.ML_RETRAINING_MAX_DAYS_SINCE_TRAINING, version: active.version } },
+        threshold: th.maxDaysSinceTraining,
+        fired: days >= th.maxDaysSinceTraining,
+        message: { code: 'trigger-model-age', params: { days: round(days, 1), threshold: th.maxDaysSinceTraining, version: active.version } },
       });
       live = this.liveAccuracy(model, active);
       const base = live.baselineAccuracy;
-      const threshold = s.ML_RETRAINING_PERFORMANCE_DEGRADATION_THRESHOLD;
+      const threshold = th.degradationThreshold;
       if (base === null || base <= 0 || live.baselineSample < BASELINE_MIN_SAMPLE || live.accuracy === null) {
         push({
           name: 'performance_degradation',
@@ -147,7 +152,7 @@ export class TriggerEvaluator {
               ? { code: 'trigger-no-baseline', params: { version: active.version } }
               : live.baselineSample < BASELINE_MIN_SAMPLE
                 ? { code: 'trigger-baseline-small', params: { sample: live.baselineSample, needed: BASELINE_MIN_SAMPLE, version: active.version } }
-                : { code: 'trigger-accuracy-unmeasured', params: { sample: live.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version } },
+                : { code: 'trigger-accuracy-unmeasured', params: { sample: live.sample, needed: LIVE_ACCURACY_MIN_SAMPLE, version: active.version, ...whose } },
         });
       } else {
         const drop = (base - live.accuracy) / base;
@@ -160,7 +165,7 @@ export class TriggerEvaluator {
           fired,
           message: {
             code: 'trigger-accuracy-drop',
-            params: { accuracy: live.accuracy, sample: live.sample, upper: live.upper!, baseline: base, baselineSample: live.baselineSample, drop, threshold },
+            params: { accuracy: live.accuracy, sample: live.sample, upper: live.upper!, baseline: base, baselineSample: live.baselineSample, drop, threshold, ...whose },
           },
         });
       }
