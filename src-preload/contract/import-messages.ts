@@ -69,6 +69,7 @@ export const IMPORT_MESSAGE_EN = {
   'write-failed': 'could not be written: {detail}',
   // Bank statements (CAMT.053 and CSV exports)
   'statement-invalid': 'is not a valid statement: {detail}',
+  'statement-too-large': 'is {bytes} bytes; a statement file may have at most {max} bytes',
   'statement-too-many-entries': 'has more than {max} entries',
   'camt-doctype': 'contains a DOCTYPE or ENTITY declaration, which CAMT.053 does not allow',
   'not-camt053': 'is not a CAMT.053 statement (root element <{root}>, expected <Document>)',

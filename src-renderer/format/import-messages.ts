@@ -58,6 +58,7 @@ export const IMPORT_MESSAGE_IT: Record<ImportMessageCode, string> = {
   'exists-from-csv': 'la fattura {ref} del {date} esiste già (importata da CSV): non unita',
   'write-failed': 'non è stato possibile scriverla: {detail}',
   'statement-invalid': 'non è un estratto conto valido: {detail}',
+  'statement-too-large': 'pesa {bytes} byte; un estratto conto può pesare al massimo {max} byte',
   'statement-too-many-entries': 'ha più di {max} movimenti',
   'camt-doctype': 'contiene una dichiarazione DOCTYPE o ENTITY, che CAMT.053 non ammette',
   'not-camt053': 'non è un estratto CAMT.053 (elemento radice <{root}>, atteso <Document>)',

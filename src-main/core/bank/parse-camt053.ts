@@ -154,7 +154,7 @@ export function entryHashKey(parts: { account: string; bookingDate: string; dire
 
 export function parseCamt053(bytes: Uint8Array): ParsedStatement {
   if (bytes.byteLength > STATEMENT_LIMITS.maxFileBytes) {
-    throw new StatementFileError(coded('file-too-large', { bytes: bytes.byteLength, max: STATEMENT_LIMITS.maxFileBytes }));
+    throw new StatementFileError(coded('statement-too-large', { bytes: bytes.byteLength, max: STATEMENT_LIMITS.maxFileBytes }));
   }
   let xml: string;
   try {
