@@ -85,7 +85,7 @@ test('drop a CAMT.053 statement on the Import page: analysis, import, result, an
 
   const analysis = page.getByTestId('statement-analysis');
   await expect(analysis).toBeVisible({ timeout: 60_000 });
-  await expect(analysis).toContainText(account);
+  await expect(analysis).toContainText(account.replace(/(.{4})(?=.)/g, '$1 '));
   await expect(analysis).toContainText('CAMT.053 001.');
   await expect(analysis.getByTestId('statement-entries')).toContainText(`${entries} (`);
   const added = await count(page, 'statement-analysis', 'statement-count-added');

@@ -166,7 +166,7 @@ export function BankPanel(): ReactElement {
   ];
   return (
     <section className="card" aria-label={t('data.tab.bank')}>
-      <div className="toolbar">
+      <div className="toolbar" style={{ alignItems: 'center' }}>
         <span className="xs faint grow">{t('bank.importStatementHint')}</span>
         <button type="button" className="btn" data-testid="bank-import" onClick={() => setDataTab('import')}>
           <Icon name="inbox" size={16} /> {t('bank.importStatement')}

@@ -70,6 +70,7 @@ export function ImportPanel(): ReactElement {
         )}
       </div>
       {s.error && <Alert kind="error">{s.error}</Alert>}
+      {s.step === 'done' && <Results />}
       {(s.step === 'pick' || s.step === 'done') && (
         <div
           className={`dropzone${over ? ' over' : ''}`}
@@ -103,7 +104,6 @@ export function ImportPanel(): ReactElement {
       )}
       {s.step === 'mapping' && <CsvMapping />}
       {s.step === 'review' && <Review />}
-      {s.step === 'done' && <Results />}
     </section>
   );
 }
@@ -227,6 +227,11 @@ function Results(): ReactElement {
   );
 }
 
+/** An IBAN as banks print it, in groups of four ("IT60 X054 2811 …"); another account id as it is. */
+export function groupIban(account: string): string {
+  return /^[A-Z]{2}\d{2}[A-Z0-9]{8,30}$/.test(account) ? account.replace(/(.{4})(?=.)/g, '$1 ') : account;
+}
+
 function Count({ testId, count, tone, children }: { testId: string; count: number; tone: Tone; children: string }): ReactElement {
   return (
     <span data-count={count} className="nowrap">
@@ -254,6 +259,7 @@ function StatementCard({ outcome }: { outcome: StatementOutcome }): ReactElement
   const r: StatementImport = outcome;
   const m = r.reconcile;
   const pct = (x: number) => formatPercent(x, lang, 0);
+  const version = m?.modelVersion === '0.0.0' ? t('import.statement.rules') : m?.modelVersion;
   const format = r.format === 'csv' ? 'CSV' : r.format.replace(/^camt\.053\.001\.(\d+)$/, 'CAMT.053 001.$1');
   const rejects = r.rejects.slice(0, 8);
   const notes = r.notes.slice(0, 8);
@@ -265,7 +271,7 @@ function StatementCard({ outcome }: { outcome: StatementOutcome }): ReactElement
       <dl className="statement-facts">
         <div>
           <dt>{t('import.statement.account')}</dt>
-          <dd className="wrap-anywhere">{r.account}</dd>
+          <dd>{groupIban(r.account)}</dd>
         </div>
         <div>
           <dt>{t('import.statement.period')}</dt>
@@ -299,8 +305,8 @@ function StatementCard({ outcome }: { outcome: StatementOutcome }): ReactElement
       {m && (
         <p className="sm muted">
           {r.dryRun
-            ? t('import.statement.matchingDry', { credits: r.newCredits, threshold: pct(m.threshold), auto: m.added.autoAccepted, wait: m.added.suggested, version: m.modelVersion })
-            : t('import.statement.matchingDone', { version: m.modelVersion, threshold: pct(m.threshold), open: r.openAfter ?? 0 })}
+            ? t('import.statement.matchingDry', { credits: r.newCredits, threshold: pct(m.threshold), auto: m.added.autoAccepted, wait: m.added.suggested, version })
+            : t('import.statement.matchingDone', { version, threshold: pct(m.threshold), open: r.openAfter ?? 0 })}
           {r.dryRun && m.autoAccepted > m.added.autoAccepted ? ` ${t('import.statement.olderToo', { count: m.autoAccepted - m.added.autoAccepted })}` : ''}
         </p>
       )}
