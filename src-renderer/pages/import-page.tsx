@@ -61,7 +61,7 @@ export function ImportPanel(): ReactElement {
   return (
     <section className="card" aria-label={t('import.title')} aria-busy={busy}>
       <div className="card-header">
-        <h2>{t('import.title')}</h2>
+        <h2 className="nowrap">{t('import.title')}</h2>
         <span className="hint">{t('import.hint')}</span>
         {s.step !== 'pick' && (
           <button type="button" className="btn btn-ghost btn-sm" onClick={() => void s.reset()} data-testid="import-reset" disabled={busy}>
@@ -259,7 +259,7 @@ function StatementCard({ outcome }: { outcome: StatementOutcome }): ReactElement
   const r: StatementImport = outcome;
   const m = r.reconcile;
   const pct = (x: number) => formatPercent(x, lang, 0);
-  const version = m?.modelVersion === '0.0.0' ? t('import.statement.rules') : m?.modelVersion;
+  const version = !m ? '' : m.modelVersion === '0.0.0' ? t('import.statement.rules') : m.modelVersion;
   const format = r.format === 'csv' ? 'CSV' : r.format.replace(/^camt\.053\.001\.(\d+)$/, 'CAMT.053 001.$1');
   const rejects = r.rejects.slice(0, 8);
   const notes = r.notes.slice(0, 8);
