@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { App } from '../src-main/core/app';
 import { loadSettings } from '../src-main/core/config/load';
 import { openDatabase } from '../src-main/core/db/database';
@@ -20,38 +20,12 @@ import { issuedInvoicesForExport } from '../src-main/core/domain/invoice-export-
 import { importInvoicesCsv, parseMapSpec } from '../src-main/core/import/invoice-csv-import';
 import { createLogger } from '../src-main/core/logger';
 import { createAppRouter } from '../src-main/ipc/create-app-router';
-import type { IpcRouter } from '../src-main/ipc/ipc-router';
 import { IMPORT_CHUNK_BYTES } from '../src-preload/contract/import-channels';
+import { callChannel, measureLag } from './event-loop-lag';
 import { report } from './report';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 20_000);
 const MAP = { number: 'Invoice', client: 'Customer ID', client_name: 'Customer', client_piva: 'VAT', issue_date: 'Date', due_date: 'Due', total: 'Total', paid_date: 'Paid on', paid_amount: 'Paid' } as const;
-
-interface Lag {
-  p50: number;
-  p99: number;
-  max: number;
-  seconds: number;
-}
-
-async function measure<T>(work: () => Promise<T>): Promise<{ lag: Lag; value: T }> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  h.enable();
-  const t0 = performance.now();
-  const value = await work();
-  const seconds = (performance.now() - t0) / 1000;
-  // The histogram records a stall when its timer next fires: give it that turn before stopping it.
-  await new Promise((r) => setTimeout(r, 50));
-  h.disable();
-  return { value, lag: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, seconds } };
-}
-
-async function call<T>(router: IpcRouter, channel: string, args: unknown): Promise<T> {
-  const r = await router.invoke(channel, args);
-  JSON.stringify(r);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
 
 /** The demo history as another system's CSV export. */
 function demoCsv(dir: string): string {
@@ -81,9 +55,9 @@ async function main(): Promise<void> {
     console.log(`${ROWS} rows, ${(bytes.length / 2 ** 20).toFixed(1)} MiB`);
 
     // Baseline 1: an idle loop.
-    const idle = await measure(() => new Promise((r) => setTimeout(r, 3000)));
+    const idle = await measureLag(() => new Promise((r) => setTimeout(r, 3000)));
     // Baseline 2: busy work in 8 ms slices with a yield after each, for 10 s.
-    const busy = await measure(async () => {
+    const busy = await measureLag(async () => {
       const end = performance.now() + 10_000;
       let x = 0;
       while (performance.now() < end) {
@@ -97,7 +71,7 @@ async function main(): Promise<void> {
 
     // Baseline 3: the same file all-or-nothing (--strict): one transaction, the CLI's mode.
     const strictApp = await open('strict');
-    const strict = await measure(() =>
+    const strict = await measureLag(() =>
       importInvoicesCsv({ sqlite: strictApp.database.sqlite, clients: strictApp.clients, invoices: strictApp.invoices, payments: strictApp.payments }, csv, {
         map: parseMapSpec([Object.entries(MAP).map(([k, v]) => `${k}=${v}`).join(',')]),
         strict: true,
@@ -111,24 +85,27 @@ async function main(): Promise<void> {
     const app = await open('page');
     const router = createAppRouter(app, { version: 'bench' });
     const phases: Record<string, number> = {};
+    let markStep = (_step: string): void => undefined;
     const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      markStep(name);
       const t0 = performance.now();
       const v = await fn();
       phases[name] = (performance.now() - t0) / 1000;
       return v;
     };
     try {
-      const flow = await measure(async () => {
-        const { sessionId } = await call<{ sessionId: string }>(router, 'import:begin', {});
+      const flow = await measureLag(async (mark) => {
+        markStep = mark;
+        const { sessionId } = await callChannel<{ sessionId: string }>(router, 'import:begin', {});
         await timed('upload', async () => {
           for (let offset = 0; offset < bytes.length; offset += IMPORT_CHUNK_BYTES) {
-            await call(router, 'import:upload', { sessionId, name: 'export.csv', offset, data: bytes.subarray(offset, offset + IMPORT_CHUNK_BYTES).toString('base64') });
+            await callChannel(router, 'import:upload', { sessionId, name: 'export.csv', offset, data: bytes.subarray(offset, offset + IMPORT_CHUNK_BYTES).toString('base64') });
           }
         });
-        await timed('preview', () => call(router, 'import:csvPreview', { sessionId, file: 'export.csv' }));
+        await timed('preview', () => callChannel(router, 'import:csvPreview', { sessionId, file: 'export.csv' }));
         const args = { sessionId, kind: 'csv', file: 'export.csv', csv: { map: MAP } };
-        const dry = await timed('analyze', () => call<{ added: number; rejected: number }>(router, 'import:analyze', args));
-        const done = await timed('run', () => call<{ added: number; rejected: number; clientsCreated: number }>(router, 'import:run', args));
+        const dry = await timed('analyze', () => callChannel<{ added: number; rejected: number }>(router, 'import:analyze', args));
+        const done = await timed('run', () => callChannel<{ added: number; rejected: number; clientsCreated: number }>(router, 'import:run', args));
         return { dry, done };
       });
       const { dry, done } = flow.value;
@@ -137,7 +114,7 @@ async function main(): Promise<void> {
       const load = os.loadavg();
       report({
         bench: 'csv-import',
-        title: 'Importing a 20,000-row CSV through the Import page flow',
+        title: `Importing a ${ROWS.toLocaleString('en')}-row CSV through the Import page flow`,
         command: 'npx tsx bench/csv-import.bench.ts',
         settings: { rows: ROWS, csvMiB: Math.round((bytes.length / 2 ** 20) * 10) / 10, uploadChunkKiB: IMPORT_CHUNK_BYTES / 1024, lagResolutionMs: 1 },
         figures: [
@@ -146,12 +123,13 @@ async function main(): Promise<void> {
           { metric: 'event-loop lag max during the page flow', value: flow.lag.max, unit: 'ms', baseline: { label: 'one transaction (--strict)', value: strict.lag.max } },
           { metric: 'event-loop lag max, busy work in 8 ms slices', value: busy.lag.max, unit: 'ms', baseline: { label: 'idle loop', value: idle.lag.max } },
           { metric: 'event-loop lag p50 during the page flow', value: flow.lag.p50, unit: 'ms', baseline: { label: 'busy work in 8 ms slices', value: busy.lag.p50 } },
-          { metric: 'import:run (20,000 rows)', value: phases.run!, unit: 's', baseline: { label: 'one transaction (--strict)', value: strict.lag.seconds } },
+          { metric: `import:run (${ROWS.toLocaleString('en')} rows)`, value: phases.run!, unit: 's', baseline: { label: 'one transaction (--strict)', value: strict.lag.seconds } },
           { metric: 'import:analyze (dry run)', value: phases.analyze!, unit: 's', baseline: { label: 'one transaction (--strict)', value: strict.lag.seconds } },
           { metric: 'whole page flow', value: flow.lag.seconds, unit: 's' },
         ],
         notes: [
           `The page flow: upload (${Math.ceil(bytes.length / IMPORT_CHUNK_BYTES)} chunks), preview, dry run (${dry.added} to add), import (${done.added} added, ${done.rejected} rejected, ${done.clientsCreated} clients created).`,
+          `Longest main-thread stall in the flow: ${flow.stall.ms.toFixed(0)} ms, during "${flow.stall.step}".`,
           'The CSV is parsed in 64 KiB slices, checked and written in slices of 8 ms (one transaction each), yielding to the event loop in between; --strict keeps one transaction for all-or-nothing.',
           `Machine shared with other work while measuring (load average ${load.map((l) => l.toFixed(1)).join(', ')} on ${os.cpus().length} cores).`,
         ],

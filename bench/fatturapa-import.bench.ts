@@ -10,7 +10,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { performance } from 'node:perf_hooks';
 import { App } from '../src-main/core/app';
 import { loadSettings } from '../src-main/core/config/load';
 import { openDatabase } from '../src-main/core/db/database';
@@ -22,51 +22,14 @@ import { readFatturaInWorker } from '../src-main/core/import/fatturapa-jobs';
 import { writeZip } from '../src-main/core/import/testing/zip-writer';
 import { createLogger } from '../src-main/core/logger';
 import { createAppRouter } from '../src-main/ipc/create-app-router';
-import type { IpcRouter } from '../src-main/ipc/ipc-router';
 import { IMPORT_CHUNK_BYTES } from '../src-preload/contract/import-channels';
+import { callChannel, measureLag } from './event-loop-lag';
 import { report } from './report';
 
 const FILES = Number(process.env.BENCH_FILES ?? 10_000);
 const TARGET_SECONDS = 60;
 const TARGET_P99_MS = 50;
 const READ_CHUNK = 100;
-
-interface Lag {
-  p50: number;
-  p99: number;
-  max: number;
-  seconds: number;
-}
-
-/** Runs `work` with the event-loop delay histogram on (1 ms resolution); a 5 ms ticker notes the longest stall and where it was. */
-async function measure<T>(work: (mark: (step: string) => void) => Promise<T>): Promise<{ lag: Lag; value: T; stall: { ms: number; step: string } }> {
-  const h = monitorEventLoopDelay({ resolution: 1 });
-  let step = 'start';
-  let stall = { ms: 0, step: '' };
-  let last = performance.now();
-  const ticker = setInterval(() => {
-    const now = performance.now();
-    if (now - last - 5 > stall.ms) stall = { ms: now - last - 5, step };
-    last = now;
-  }, 5);
-  h.enable();
-  const t0 = performance.now();
-  const value = await work((s) => (step = s));
-  const seconds = (performance.now() - t0) / 1000;
-  // The histogram records a stall when its timer next fires: give it that turn before stopping it.
-  await new Promise((r) => setTimeout(r, 50));
-  h.disable();
-  clearInterval(ticker);
-  return { value, stall, lag: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, seconds } };
-}
-
-async function call<T>(router: IpcRouter, channel: string, args: unknown): Promise<T> {
-  const r = await router.invoke(channel, args);
-  // What a transport does with every answer: serialise it (the browser host sends JSON frames).
-  JSON.stringify(r);
-  if (!r.ok) throw new Error(`${channel}: ${r.error.code} ${r.error.message}`);
-  return r.value as T;
-}
 
 interface Summary {
   added: number;
@@ -104,11 +67,11 @@ async function main(): Promise<void> {
       await app.worker.start();
 
       // Baseline 1: an idle loop on this machine, the same length as a typical step.
-      const idle = await measure(() => new Promise((r) => setTimeout(r, 3000)));
+      const idle = await measureLag(() => new Promise((r) => setTimeout(r, 3000)));
       console.log(`idle loop: lag p99 ${idle.lag.p99.toFixed(1)} ms, max ${idle.lag.max.toFixed(0)} ms`);
 
       // Baseline 2: reading (unwrapping, decoding, parsing, mapping) the same files alone in the worker.
-      const parseWorker = await measure(async () => {
+      const parseWorker = await measureLag(async () => {
         let invoices = 0;
         for (let i = 0; i < files.length; i += READ_CHUNK) for (const r of await readFatturaInWorker(app.worker, files.slice(i, i + READ_CHUNK))) invoices += r.status === 'ok' ? r.invoices.length : 0;
         return invoices;
@@ -117,7 +80,7 @@ async function main(): Promise<void> {
 
       // Baseline 3: the same reading on the main thread (a 1,000-file slice; what the worker keeps off the UI).
       const slice = files.slice(0, Math.min(1000, files.length));
-      const parseMain = await measure(async () => {
+      const parseMain = await measureLag(async () => {
         let invoices = 0;
         for (let i = 0; i < slice.length; i += READ_CHUNK) {
           for (const f of slice.slice(i, i + READ_CHUNK)) {
@@ -149,27 +112,27 @@ async function main(): Promise<void> {
         const p = payload as { operation: string; step: string; current: number; total: number };
         markStep(`${p.operation}: ${p.step} ${p.current}/${p.total}`);
       });
-      const flow = await measure(async (mark) => {
+      const flow = await measureLag(async (mark) => {
         markStep = mark;
         mark('begin');
-        const { sessionId } = await call<{ sessionId: string }>(router, 'import:begin', {});
+        const { sessionId } = await callChannel<{ sessionId: string }>(router, 'import:begin', {});
         await timed('upload', async () => {
           for (let offset = 0; offset < zip.length; offset += IMPORT_CHUNK_BYTES) {
             mark(`upload ${offset}`);
-            await call(router, 'import:upload', { sessionId, name: 'fatture.zip', offset, data: zip.subarray(offset, offset + IMPORT_CHUNK_BYTES).toString('base64') });
+            await callChannel(router, 'import:upload', { sessionId, name: 'fatture.zip', offset, data: zip.subarray(offset, offset + IMPORT_CHUNK_BYTES).toString('base64') });
           }
         });
         mark('analyze (firm question)');
-        const asked = await timed('analyze-firm', () => call<Summary>(router, 'import:analyze', { sessionId, kind: 'fatturapa' }));
+        const asked = await timed('analyze-firm', () => callChannel<Summary>(router, 'import:analyze', { sessionId, kind: 'fatturapa' }));
         if (!asked.needsFirm) throw new Error('expected the firm question on an empty data folder');
         const firm = asked.firmCandidates.find((c) => c.partitaIva === TEST_ISSUER.partitaIva);
         if (!firm) throw new Error('the issuer is not among the firm candidates');
-        await call(router, 'import:setFirm', { name: firm.name, partitaIva: firm.partitaIva, codiceFiscale: firm.codiceFiscale });
+        await callChannel(router, 'import:setFirm', { name: firm.name, partitaIva: firm.partitaIva, codiceFiscale: firm.codiceFiscale });
         mark('analyze');
-        const dry = await timed('analyze', () => call<Summary>(router, 'import:analyze', { sessionId, kind: 'fatturapa' }));
+        const dry = await timed('analyze', () => callChannel<Summary>(router, 'import:analyze', { sessionId, kind: 'fatturapa' }));
         mark('run');
-        const done = await timed('run', () => call<Summary>(router, 'import:run', { sessionId, kind: 'fatturapa' }));
-        await call(router, 'import:discard', { sessionId });
+        const done = await timed('run', () => callChannel<Summary>(router, 'import:run', { sessionId, kind: 'fatturapa' }));
+        await callChannel(router, 'import:discard', { sessionId });
         return { dry, done };
       });
       off();

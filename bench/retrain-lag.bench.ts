@@ -6,7 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { App } from '../src-main/core/app';
 import { loadSettings } from '../src-main/core/config/load';
 import { generateDemo } from '../src-main/core/demo/generate-demo';
@@ -15,33 +14,16 @@ import { buildTrainingSet } from '../src-main/core/ml/cash-flow';
 import { CashFlowModel, type CashFlowTrainOptions } from '../src-main/core/ml/cash-flow/cash-flow-model';
 import { addDays } from '../src-main/core/dates';
 import { trainSerializedInWorker } from '../src-main/core/ml/registry/serialized-model-jobs';
+import { measureLag } from './event-loop-lag';
 import { report } from './report';
 
 const INVOICES = Number(process.env.BENCH_INVOICES ?? 10_000);
 const TODAY = '2026-06-30';
 const TARGET_P99_MS = 50;
+/** 10 ms resolution; the histogram first sees an idle loop, like a UI waiting for input. */
+const LAG = { resolution: 10, idleMs: 200 };
 /** One fixed forest (no settings search) for the two baselines: the same work on the main thread and in the worker. */
 const FOREST: CashFlowTrainOptions = { trees: 50, maxDepth: 10, minLeaf: 5, featuresPerSplit: 0.5, point: 'median', tuning: 'none' };
-
-interface Lag {
-  p50: number;
-  p99: number;
-  max: number;
-  seconds: number;
-}
-
-async function measure<T>(work: () => Promise<T> | T): Promise<{ lag: Lag; value: T }> {
-  const h = monitorEventLoopDelay({ resolution: 10 });
-  // Let the histogram see an idle loop first, like a UI waiting for input.
-  h.enable();
-  await new Promise((r) => setTimeout(r, 200));
-  const t0 = performance.now();
-  const value = await work();
-  const seconds = (performance.now() - t0) / 1000;
-  await new Promise((r) => setTimeout(r, 50));
-  h.disable();
-  return { value, lag: { p50: h.percentile(50) / 1e6, p99: h.percentile(99) / 1e6, max: h.max / 1e6, seconds } };
-}
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-bench-retrain-'));
@@ -55,27 +37,21 @@ async function main(): Promise<void> {
     await app.worker.start();
 
     // Baseline: the same forest trained on the main thread.
-    const main = await measure(() => CashFlowModel.train(rows, FOREST));
+    const main = await measureLag(() => CashFlowModel.train(rows, FOREST), LAG);
     console.log(`main-thread training: ${main.lag.seconds.toFixed(1)} s, lag p99 ${main.lag.p99.toFixed(1)} ms, max ${main.lag.max.toFixed(0)} ms`);
 
     // Second baseline: the same training in the worker (which reads the same rows itself) with nothing
     // else to do on main, i.e. the lag this loaded machine imposes on an idle main thread while the worker computes.
-    const workerOnly = await measure(() => trainSerializedInWorker(app.worker, { database: app.database.path, today: TODAY }, addDays(TODAY, 1), FOREST));
+    const workerOnly = await measureLag(() => trainSerializedInWorker(app.worker, { database: app.database.path, today: TODAY }, addDays(TODAY, 1), FOREST), LAG);
     console.log(`worker-only training: ${workerOnly.lag.seconds.toFixed(1)} s, lag p99 ${workerOnly.lag.p99.toFixed(1)} ms, max ${workerOnly.lag.max.toFixed(0)} ms`);
 
     // The real thing: a full retrain (first model: evaluate on a holdout, refit on everything, write the artifact).
     // A 5 ms ticker notes the longest stall and the retrain step it happened in.
-    let step = 'start';
-    let longest = { ms: 0, step: '' };
-    app.models.events.on('progress', (p) => (step = `${p.step} ${p.current}/${p.total}`));
-    let last = performance.now();
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      if (now - last > longest.ms) longest = { ms: now - last, step };
-      last = now;
-    }, 5);
-    const retrain = await measure(() => app.models.retrain('cash_flow', { reasons: ['manual'] }));
-    clearInterval(ticker);
+    const retrain = await measureLag((mark) => {
+      app.models.events.on('progress', (p) => mark(`${p.step} ${p.current}/${p.total}`));
+      return app.models.retrain('cash_flow', { reasons: ['manual'] });
+    }, LAG);
+    const longest = retrain.stall;
     console.log(`longest stall ${longest.ms.toFixed(0)} ms after progress "${longest.step}"`);
     console.log(`retrain (${retrain.value.outcome} ${retrain.value.candidateVersion}): ${retrain.lag.seconds.toFixed(1)} s, lag p99 ${retrain.lag.p99.toFixed(1)} ms, max ${retrain.lag.max.toFixed(0)} ms`);
 

@@ -3,50 +3,23 @@
 // rendered (page title, status indicators filled, nothing loading). Baseline in the same run: the
 // same Chromium loading a static page from a plain node:http server. Target: ≤ 2 s from URL opened.
 // Run: npx tsx bench/serve-cold-start.bench.ts [--runs N]
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_ARGS } from '../playwright.config';
 import { percentile, report } from './report';
+import { CLI, ROOT, startServe } from './serve-process';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = path.join(ROOT, 'bin/openfatture.js');
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 5;
 const DEMO = { clients: 60, invoices: 2000 };
 
 function median(v: number[]): number {
   return percentile(v, 50);
-}
-
-async function startServe(dataDir: string): Promise<{ url: string; msToUrl: number; stop(): Promise<void> }> {
-  const t0 = performance.now();
-  const child = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: process.env });
-  let out = '';
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /OpenFatture is running at (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${out}`)));
-  });
-  const msToUrl = performance.now() - t0;
-  return {
-    url,
-    msToUrl,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }
 
 async function main(): Promise<void> {

@@ -1,6 +1,7 @@
 // What a user sees: an invoice created in Data reaches the knowledge index within debounce + 3 s and
 // is among "today's invoices" in the assistant, cited as a source.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ask } from './assistant-steps';
 import { indexSettled, startHost, type RunningHost } from './serve-fixture';
 
 const DEBOUNCE_S = 1;
@@ -17,14 +18,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop();
 });
-
-async function ask(page: Page, question: string) {
-  const before = await page.getByTestId('assistant-answer').count();
-  await page.getByRole('textbox', { name: 'Question' }).fill(question);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByTestId('assistant-answer')).toHaveCount(before + 1);
-  return page.getByTestId('assistant-answer').last();
-}
 
 test('an invoice created in Data is among today’s invoices in the assistant', async ({ page }) => {
   const client = (await host.call('clients:list', { limit: 1 })).items[0]!;

@@ -1,7 +1,8 @@
 // What a user sees: a thumbs-down opens the correction box (the thumb goes out together with the
 // correction, so a "Not helpful" alone saves nothing until it is sent); the correction is counted on
 // Feedback, and a similar question afterwards carries the learned correction.
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ask } from './assistant-steps';
 import { indexSettled, startHost, type RunningHost } from './serve-fixture';
 
 let host: RunningHost;
@@ -16,14 +17,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop();
 });
-
-async function ask(page: Page, question: string) {
-  const before = await page.getByTestId('assistant-answer').count();
-  await page.getByRole('textbox', { name: 'Question' }).fill(question);
-  await page.getByRole('button', { name: 'Send' }).click();
-  await expect(page.getByTestId('assistant-answer')).toHaveCount(before + 1);
-  return page.getByTestId('assistant-answer').last();
-}
 
 test('a thumbs-down with a correction shows in Feedback and is learned', async ({ page }) => {
   test.setTimeout(120_000);

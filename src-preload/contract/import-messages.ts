@@ -87,6 +87,26 @@ export const IMPORT_MESSAGE_EN = {
   'due-defaulted': "blank: defaulted to {date} (issue date + {days} days, the client's terms)",
   'due-defaulted-eom': "blank: defaulted to {date} (issue date + {days} days, end of month, the client's terms)",
   'payments-kept': 'payments recorded since the last import are kept ({paid} paid, the file says {file})',
+  'instalments-undated': '{count} instalment(s) without a due date: due on the issue date',
+  'no-payment-data': 'no DatiPagamento: one instalment due 30 days after the issue date',
+  'client-id-format-matched': 'client {id} {value} is not in the {id} format: matched by name',
+  'client-id-check-matched': 'client {id} {value} fails its check character (expected {expected}): matched by name',
+  'client-id-format-kept': "client {id} {value} is not in the {id} format; kept in the client's notes",
+  'client-id-check-kept': "client {id} {value} fails its check character (expected {expected}); kept in the client's notes",
+  // What a FatturaPA file got wrong that the import read anyway
+  'tolerated-p7m-unnamed': 'signed content in a file not named .p7m',
+  'tolerated-cp1252-undeclared': 'no encoding declared but the bytes are not UTF-8: read as windows-1252',
+  'tolerated-cp1252-declared': 'declared {encoding} but the bytes are not UTF-8: read as windows-1252',
+  'tolerated-decimal-comma': '{path}: decimal comma in "{value}"',
+  'tolerated-few-decimals': '{path}: "{value}" has fewer than 2 decimals',
+  'tolerated-date-time': '{path}: "{value}" carries a time or zone; the date {date} is used',
+  'tolerated-no-payment-method': '{path}/ModalitaPagamento is missing',
+  'tolerated-total-computed': '{path}/PrezzoTotale is missing; computed from quantity × price',
+  'tolerated-versione-fsm10': 'versione "{versione}" on a simplified invoice: read as FSM10',
+  'tolerated-versione': 'versione "{versione}" is not FPR12/FPA12: read as {format}',
+  'tolerated-no-vat-summary': '{path}/DatiRiepilogo is missing; the VAT summary is computed from the lines',
+  'tolerated-no-total': '{path}/ImportoTotaleDocumento is missing; the total is net + VAT + stamp duty',
+  'tolerated-customer-no-id': 'CessionarioCommittente has neither IdFiscaleIVA nor CodiceFiscale: the client is matched by name',
 } as const;
 
 export type ImportMessageCode = keyof typeof IMPORT_MESSAGE_EN;

@@ -15,6 +15,8 @@ export interface MatcherEvaluation {
   paying: number;
   top1Correct: number;
   top1Accuracy: number;
+  /** Paying credits whose answer is among the candidates at all: the most top-1 any scorer can reach. */
+  answerRanked: number;
   autoAccepted: number;
   autoAcceptedCorrect: number;
   /** Correct / accepted (1 when nothing was accepted). */
@@ -27,6 +29,7 @@ export function evaluateMatches(matches: readonly CreditMatch[], answers: MatchA
   let credits = 0;
   let paying = 0;
   let top1Correct = 0;
+  let answerRanked = 0;
   let autoAccepted = 0;
   let autoAcceptedCorrect = 0;
   for (const m of matches) {
@@ -38,6 +41,7 @@ export function evaluateMatches(matches: readonly CreditMatch[], answers: MatchA
     if (answer.length > 0) {
       paying++;
       if (correct) top1Correct++;
+      if (m.candidates.some((c) => sameInvoices(c.invoiceIds, answer))) answerRanked++;
     }
     if (top !== undefined && m.confidence >= threshold) {
       autoAccepted++;
@@ -49,6 +53,7 @@ export function evaluateMatches(matches: readonly CreditMatch[], answers: MatchA
     paying,
     top1Correct,
     top1Accuracy: paying ? top1Correct / paying : NaN,
+    answerRanked,
     autoAccepted,
     autoAcceptedCorrect,
     autoAcceptPrecision: autoAccepted ? autoAcceptedCorrect / autoAccepted : 1,

@@ -16,6 +16,18 @@ describe('matching noisy synthetic statements month by month', () => {
     expect(e.paying).toBeGreaterThan(300);
     expect(e.top1Accuracy).toBeGreaterThan(0.9);
     expect(e.autoAcceptPrecision).toBeGreaterThanOrEqual(0.99);
+    // The ceiling counts credits whose answer is ranked at all: at least the top-1 hits, and most credits.
+    expect(e.answerRanked).toBeGreaterThanOrEqual(e.top1Correct);
+    expect(e.answerRanked / e.paying).toBeGreaterThan(0.95);
+  });
+
+  it('a credit whose answer is not among its candidates counts as paying but not as ranked', () => {
+    const matches = replayMonths(book, statement, months.slice(half), ruleScorer()).matches;
+    const m = matches.find((x) => (answers.get(x.credit.key)?.length ?? 0) > 0 && x.candidates.length > 0)!;
+    const missing = new Map([[m.credit.key, [-1]]]);
+    const e = evaluateMatches([m], missing, 0.98);
+    expect(e).toMatchObject({ paying: 1, top1Correct: 0, answerRanked: 0 });
+    expect(evaluateMatches([m], answers, 0.98).answerRanked).toBe(1);
   });
 
   it('a model trained on the earlier months confirmations does at least as well on the later ones and auto-accepts more', () => {

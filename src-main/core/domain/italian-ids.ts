@@ -22,15 +22,16 @@ export function normalizePartitaIva(raw: string): string {
   return raw.replace(/\s+/g, '').toUpperCase().replace(/^IT/, '');
 }
 
-export type IdCheck = { ok: true } | { ok: false; problem: string };
+/** A failed check says why in English (`problem`) and in structured form: the value's shape is wrong, or its check character is (with the one expected). */
+export type IdCheck = { ok: true } | { ok: false; problem: string; fault: 'format' } | { ok: false; problem: string; fault: 'check'; expected: string };
 
 /** Validates a (normalised) partita IVA: 11 digits, not all zero, correct check digit. */
 export function checkPartitaIva(piva: string): IdCheck {
-  if (!/^\d{11}$/.test(piva)) return { ok: false, problem: `must be 11 digits, got "${piva}"` };
-  if (/^0{7}/.test(piva)) return { ok: false, problem: `"${piva}" has an all-zero registration number` };
+  if (!/^\d{11}$/.test(piva)) return { ok: false, problem: `must be 11 digits, got "${piva}"`, fault: 'format' };
+  if (/^0{7}/.test(piva)) return { ok: false, problem: `"${piva}" has an all-zero registration number`, fault: 'format' };
   const expected = partitaIvaCheckDigit(piva.slice(0, 10));
   if (expected !== Number(piva[10])) {
-    return { ok: false, problem: `"${piva}" fails the check digit (expected last digit ${expected})` };
+    return { ok: false, problem: `"${piva}" fails the check digit (expected last digit ${expected})`, fault: 'check', expected: String(expected) };
   }
   return { ok: true };
 }
@@ -63,10 +64,10 @@ export function codiceFiscaleCheckChar(first15: string): string {
 export function checkCodiceFiscale(raw: string): IdCheck {
   const cf = raw.replace(/\s+/g, '').toUpperCase();
   if (/^\d{11}$/.test(cf)) return checkPartitaIva(cf);
-  if (cf.length !== 16) return { ok: false, problem: `must be 16 characters (or 11 digits for a company), got "${raw}"` };
-  if (!CF_PERSON.test(cf)) return { ok: false, problem: `"${raw}" is not in the codice fiscale format (e.g. RSSMRA85T10A562S)` };
+  if (cf.length !== 16) return { ok: false, problem: `must be 16 characters (or 11 digits for a company), got "${raw}"`, fault: 'format' };
+  if (!CF_PERSON.test(cf)) return { ok: false, problem: `"${raw}" is not in the codice fiscale format (e.g. RSSMRA85T10A562S)`, fault: 'format' };
   const expected = codiceFiscaleCheckChar(cf.slice(0, 15));
-  if (cf[15] !== expected) return { ok: false, problem: `"${raw}" fails the check character (expected ${expected})` };
+  if (cf[15] !== expected) return { ok: false, problem: `"${raw}" fails the check character (expected ${expected})`, fault: 'check', expected };
   return { ok: true };
 }
 

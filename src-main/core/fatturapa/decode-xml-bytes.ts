@@ -4,12 +4,12 @@
 // bytes are not is read as windows-1252 and says so.
 import iconv from 'iconv-lite';
 import { FatturaFileError } from './fatturapa-types';
-import { coded } from '../import/import-message';
+import { coded, type CodedText } from '../import/import-message';
 
 export interface DecodedXml {
   text: string;
   encoding: string;
-  tolerated: string[];
+  tolerated: CodedText[];
 }
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
@@ -63,7 +63,7 @@ function normaliseLabel(label: string): string | null {
 }
 
 export function decodeXmlBytes(bytes: Uint8Array): DecodedXml {
-  const tolerated: string[] = [];
+  const tolerated: CodedText[] = [];
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
     try {
       return { text: UTF8.decode(bytes.subarray(3)), encoding: 'utf-8', tolerated };
@@ -81,7 +81,7 @@ export function decodeXmlBytes(bytes: Uint8Array): DecodedXml {
   try {
     return { text: UTF8.decode(bytes), encoding, tolerated };
   } catch {
-    tolerated.push(`${declared === undefined ? 'no encoding declared' : `declared ${declared}`} but the bytes are not UTF-8: read as windows-1252`);
+    tolerated.push(declared === undefined ? coded('tolerated-cp1252-undeclared') : coded('tolerated-cp1252-declared', { encoding: declared }));
     return { text: decodeWith(bytes, 'windows-1252'), encoding: 'windows-1252', tolerated };
   }
 }

@@ -74,14 +74,14 @@ export interface FatturaInvoice {
   /** Causale lines joined. */
   causale: string | null;
   /** Where the meaning was clear but the file departs from the schema. */
-  tolerated: string[];
+  tolerated: CodedText[];
   /** Fingerprint of the content (not of the bytes): the plain and signed copies of one invoice agree. */
   hash: string;
 }
 
 /** One input file (or archive entry) after reading: its invoices, or why it was skipped or refused. */
 export type FatturaFileResult =
-  | { name: string; status: 'ok'; invoices: FatturaInvoice[]; tolerated: string[] }
+  | { name: string; status: 'ok'; invoices: FatturaInvoice[]; tolerated: CodedText[] }
   | { name: string; status: 'ignored'; reason: string; message?: ImportMessage }
   | { name: string; status: 'rejected'; reason: string; message?: ImportMessage };
 

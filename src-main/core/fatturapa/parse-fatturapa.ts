@@ -10,7 +10,7 @@ import { XMLValidator } from 'fast-xml-parser';
 import { untrustedXmlParser } from '../import/untrusted-xml';
 import { isIsoDate, addDays } from '../dates';
 import { FatturaFileError, type FatturaFormat, type FatturaInstalment, type FatturaInvoice, type FatturaLine, type FatturaParty, type FatturaVatSummary } from './fatturapa-types';
-import { coded } from '../import/import-message';
+import { coded, type CodedText } from '../import/import-message';
 
 /** Document types of FatturaPA 1.2.x (TD01…TD29) and of the simplified format (TD07–TD09). */
 export const DOCUMENT_TYPES = new Set([
@@ -46,7 +46,7 @@ function textOf(v: unknown): string | null {
 }
 
 class Reader {
-  constructor(readonly tolerated: string[]) {}
+  constructor(readonly tolerated: CodedText[]) {}
 
   node(parent: unknown, key: string): Node | null {
     if (!isNode(parent)) return null;
@@ -84,13 +84,13 @@ class Reader {
   cents(value: string, path: string): number {
     let s = value.trim();
     if (/^-?\d+,\d+$/.test(s)) {
-      this.tolerated.push(`${path}: decimal comma in "${value}"`);
+      this.tolerated.push(coded('tolerated-decimal-comma', { path, value }));
       s = s.replace(',', '.');
     }
     const m = /^([+-]?)(\d+)(?:\.(\d+))?$/.exec(s);
     if (!m) throw new FatturaFileError(coded('not-an-amount', { path, value }));
     const frac = m[3] ?? '';
-    if (frac.length < 2 && !path.endsWith('PrezzoUnitario') && !path.endsWith('Quantita')) this.tolerated.push(`${path}: "${value}" has fewer than 2 decimals`);
+    if (frac.length < 2 && !path.endsWith('PrezzoUnitario') && !path.endsWith('Quantita')) this.tolerated.push(coded('tolerated-few-decimals', { path, value }));
     const int = Number(m[2]);
     let cents = int * 100 + Number((frac + '00').slice(0, 2));
     if (frac.length > 2 && Number(frac[2]) >= 5) cents += 1;
@@ -113,7 +113,7 @@ class Reader {
   date(value: string, path: string): string {
     const day = value.trim().slice(0, 10);
     if (!isIsoDate(day)) throw new FatturaFileError(coded('not-a-date', { path, value }));
-    if (value.trim().length > 10) this.tolerated.push(`${path}: "${value}" carries a time or zone; the date ${day} is used`);
+    if (value.trim().length > 10) this.tolerated.push(coded('tolerated-date-time', { path, value, date: day }));
     return day;
   }
 }
@@ -157,7 +157,7 @@ function instalmentsOf(r: Reader, body: Node, issueDate: string, bodyPath: strin
         dueDate = addDays(ref ? r.date(ref, `${p}/DataRiferimentoTerminiPagamento`) : issueDate, Number(days));
       }
       const method = r.text(d, 'ModalitaPagamento');
-      if (!method) r.tolerated.push(`${p}/ModalitaPagamento is missing`);
+      if (!method) r.tolerated.push(coded('tolerated-no-payment-method', { path: p }));
       list.push({ dueDate, amountCents: amount, method: method ?? 'MP05', iban: r.text(d, 'IBAN')?.replace(/\s+/g, '').toUpperCase() ?? null });
     });
   });
@@ -173,7 +173,7 @@ function ordinaryLines(r: Reader, beni: Node | null, path: string): FatturaLine[
     const unit = r.optCents(l, 'PrezzoUnitario', p);
     const total = r.optCents(l, 'PrezzoTotale', p);
     if (unit === null && total === null) throw new FatturaFileError(coded('line-no-price', { path: p }));
-    if (total === null) r.tolerated.push(`${p}/PrezzoTotale is missing; computed from quantity × price`);
+    if (total === null) r.tolerated.push(coded('tolerated-total-computed', { path: p }));
     return {
       lineNo: Number(r.text(l, 'NumeroLinea') ?? i + 1) || i + 1,
       description: r.text(l, 'Descrizione') ?? '(senza descrizione)',
@@ -227,7 +227,7 @@ function fingerprint(inv: Omit<FatturaInvoice, 'hash' | 'tolerated' | 'body' | '
 }
 
 /** Parses FatturaPA text. Throws FatturaFileError naming the problem; returns SDI notices as such. */
-export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = []): ParsedFattura {
+export function parseFatturaPa(xml: string, fileTolerated: readonly CodedText[] = []): ParsedFattura {
   if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) throw new FatturaFileError(coded('xml-doctype'));
   const valid = XMLValidator.validate(xml);
   if (valid !== true) throw new FatturaFileError(coded('xml-not-well-formed', { line: valid.err.line, column: valid.err.col, detail: valid.err.msg }));
@@ -244,18 +244,18 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
   const simplified = rootName === 'FatturaElettronicaSemplificata';
   if (rootName !== 'FatturaElettronica' && !simplified) throw new FatturaFileError(coded('not-fatturapa', { root: rootName }));
   const root = isNode(doc[rootName]) ? (doc[rootName] as Node) : {};
-  const tolerated: string[] = [...fileTolerated];
+  const tolerated: CodedText[] = [...fileTolerated];
   const r = new Reader(tolerated);
   const versione = typeof root['@versione'] === 'string' ? root['@versione'].trim().toUpperCase() : null;
   let format: FatturaFormat;
   if (simplified) {
     format = 'FSM10';
-    if (versione !== 'FSM10') tolerated.push(`versione "${versione ?? ''}" on a simplified invoice: read as FSM10`);
+    if (versione !== 'FSM10') tolerated.push(coded('tolerated-versione-fsm10', { versione: versione ?? '' }));
   } else if (versione === 'FPA12' || versione === 'FPR12') format = versione;
   else {
     const declared = r.text(r.node(r.node(root, 'FatturaElettronicaHeader'), 'DatiTrasmissione'), 'FormatoTrasmissione');
     format = declared === 'FPA12' ? 'FPA12' : 'FPR12';
-    tolerated.push(`versione "${versione ?? ''}" is not FPR12/FPA12: read as ${format}`);
+    tolerated.push(coded('tolerated-versione', { versione: versione ?? '', format }));
   }
   const header = r.node(root, 'FatturaElettronicaHeader');
   if (!header) throw new FatturaFileError(coded('field-missing', { path: 'FatturaElettronicaHeader' }));
@@ -270,13 +270,13 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
     ? party(r, null, r.node(ces, 'IdentificativiFiscali'), r.node(r.node(ces, 'AltriDatiIdentificativi'), 'Sede'), r.node(ces, 'AltriDatiIdentificativi'), 'CessionarioCommittente')
     : party(r, r.node(ces, 'DatiAnagrafici'), r.node(ces, 'DatiAnagrafici'), r.node(ces, 'Sede'), null, 'CessionarioCommittente');
   if (!issuer.vatCode && !issuer.codiceFiscale) throw new FatturaFileError(coded('issuer-no-id'));
-  if (!customer.vatCode && !customer.codiceFiscale) tolerated.push('CessionarioCommittente has neither IdFiscaleIVA nor CodiceFiscale: the client is matched by name');
+  if (!customer.vatCode && !customer.codiceFiscale) tolerated.push(coded('tolerated-customer-no-id'));
 
   const bodies = r.nodes(root, 'FatturaElettronicaBody');
   if (bodies.length === 0) throw new FatturaFileError(coded('no-body'));
   const headerTolerated = [...tolerated];
   const invoices = bodies.map((body, index) => {
-    const own: string[] = [...headerTolerated];
+    const own: CodedText[] = [...headerTolerated];
     const br = new Reader(own);
     const path = `FatturaElettronicaBody[${index + 1}]`;
     const dgd = br.node(br.node(body, 'DatiGenerali'), 'DatiGeneraliDocumento');
@@ -294,7 +294,7 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
     if (lines.length === 0) throw new FatturaFileError(coded('no-lines', { path: beniPath }));
     let vatSummary = summary;
     if (vatSummary.length === 0) {
-      own.push(`${beniPath}/DatiRiepilogo is missing; the VAT summary is computed from the lines`);
+      own.push(coded('tolerated-no-vat-summary', { path: beniPath }));
       const byRate = new Map<string, FatturaVatSummary>();
       for (const l of lines) {
         const key = `${l.vatRate}|${l.natura ?? ''}`;
@@ -311,7 +311,7 @@ export function parseFatturaPa(xml: string, fileTolerated: readonly string[] = [
     const ritenutaCents = br.nodes(dgd, 'DatiRitenuta').reduce((s, n, i) => s + (br.optCents(n, 'ImportoRitenuta', `${dgdPath}/DatiRitenuta[${i + 1}]`) ?? 0), 0);
     const declaredTotal = simplified ? null : br.optCents(dgd, 'ImportoTotaleDocumento', dgdPath);
     const totalCents = declaredTotal ?? (simplified ? lines.reduce((s, l) => s + l.netCents, 0) + vatCents : netCents + vatCents + bolloCents);
-    if (declaredTotal === null && !simplified) own.push(`${dgdPath}/ImportoTotaleDocumento is missing; the total is net + VAT + stamp duty`);
+    if (declaredTotal === null && !simplified) own.push(coded('tolerated-no-total', { path: dgdPath }));
     const { terms, list } = instalmentsOf(br, body, issueDate, path);
     const causale = br.texts(dgd, 'Causale').join(' ') || null;
     const content = { issuer, customer, documentType, currency, issueDate, number, netCents, vatCents, totalCents, ritenutaCents, bolloCents, lines, summary: vatSummary, paymentTerms: terms, instalments: list, causale };

@@ -5,7 +5,7 @@ import { decodeXmlBytes } from './decode-xml-bytes';
 import { base64Payload, extractSignedContent, looksLikeDer } from './extract-signed-content';
 import { FatturaFileError, type FatturaFileResult } from './fatturapa-types';
 import { parseFatturaPa } from './parse-fatturapa';
-import { coded } from '../import/import-message';
+import { coded, type CodedText } from '../import/import-message';
 
 /** SDI allows 5 MB per file; anything much larger is not an invoice. */
 export const MAX_INVOICE_FILE_BYTES = 16 * 1024 * 1024;
@@ -14,13 +14,13 @@ export function readInvoiceFile(name: string, bytes: Uint8Array): FatturaFileRes
   try {
     if (bytes.byteLength === 0) throw new FatturaFileError(coded('file-empty'));
     if (bytes.byteLength > MAX_INVOICE_FILE_BYTES) throw new FatturaFileError(coded('file-too-large', { bytes: bytes.byteLength, max: MAX_INVOICE_FILE_BYTES }));
-    const tolerated: string[] = [];
+    const tolerated: CodedText[] = [];
     let xmlBytes = bytes;
     const signed = name.toLowerCase().endsWith('.p7m');
     if (signed || looksLikeDer(bytes) || (!startsLikeXml(bytes) && base64Payload(bytes))) {
       const extracted = extractSignedContent(bytes);
       xmlBytes = extracted.content;
-      if (!signed) tolerated.push('signed content in a file not named .p7m');
+      if (!signed) tolerated.push(coded('tolerated-p7m-unnamed'));
     }
     const decoded = decodeXmlBytes(xmlBytes);
     const parsed = parseFatturaPa(decoded.text, [...tolerated, ...decoded.tolerated]);

@@ -1,22 +1,12 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database';
+import { describe, expect, it } from 'vitest';
 import { FeedbackAnalyzer } from './feedback-analyzer';
 import { FeedbackService } from './feedback-service';
+import { tempDatabases } from '../../../tests/support/temp-database';
 
-const opened: Database[] = [];
-afterEach(async () => {
-  for (const d of opened.splice(0)) {
-    await d.close();
-    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
-  }
-});
+const openTemp = tempDatabases('of-an-');
 
 function setup() {
-  const d = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-an-')), 'db.sqlite'));
-  opened.push(d);
+  const d = openTemp();
   const svc = new FeedbackService(d.sqlite, () => ({ AI_FEEDBACK_ENABLED: true, ML_TOLERANCE_DAYS: 7 }));
   return { d, svc, analyzer: new FeedbackAnalyzer(d.sqlite) };
 }

@@ -1,26 +1,19 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../db/database';
 import { InputError } from '../errors';
 import { exportFeedback, importFeedback, readFeedbackFile } from './feedback-export';
 import { feedbackRecordSchema } from './feedback-record';
 import { FeedbackService } from './feedback-service';
 import { resolvePredictionOutcome } from './prediction-outcome';
+import { tempDatabases } from '../../../tests/support/temp-database';
 
-const opened: Database[] = [];
-afterEach(async () => {
-  for (const d of opened.splice(0)) {
-    await d.close();
-    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
-  }
-});
+const openTemp = tempDatabases('of-exp-');
 
 function newDb() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-exp-'));
-  const d = openDatabase(path.join(dir, 'db.sqlite'));
-  opened.push(d);
+  const d = openTemp();
+  const dir = path.dirname(d.path);
   return { d, dir, svc: new FeedbackService(d.sqlite, () => ({ AI_FEEDBACK_ENABLED: true, ML_TOLERANCE_DAYS: 7 })) };
 }
 

@@ -1,24 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database';
+import { describe, expect, it } from 'vitest';
 import { createLogger } from '../logger';
 import { cleanupFeedback, FeedbackRetention } from './feedback-retention';
 import { waitUntil } from '../../../tests/support/wait';
+import { tempDatabases } from '../../../tests/support/temp-database';
 
-const opened: Database[] = [];
-afterEach(async () => {
-  for (const d of opened.splice(0)) {
-    await d.close();
-    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
-  }
-});
+const openTemp = tempDatabases('of-ret-');
 
 function setup() {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-ret-'));
-  const d = openDatabase(path.join(dir, 'db.sqlite'));
-  opened.push(d);
+  const d = openTemp();
+  const dir = path.dirname(d.path);
   const s = d.sqlite;
   const chat = s.prepare("INSERT INTO user_feedback(agent_type, user_input, ai_response, rating, created_at, consumed_by_version) VALUES ('chat', 'q', 'a', 3, ?, ?)");
   const pred = s.prepare("INSERT INTO model_prediction_feedback(model_name, prediction, created_at, consumed_by_version) VALUES ('cash_flow', '{}', ?, ?)");

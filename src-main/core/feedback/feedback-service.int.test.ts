@@ -1,24 +1,15 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database';
+import { describe, expect, it } from 'vitest';
+import type { Database } from '../db/database';
 import { InputError } from '../errors';
 import { FeedbackService, type FeedbackSettings } from './feedback-service';
+import { tempDatabases } from '../../../tests/support/temp-database';
 
-const opened: Database[] = [];
+const openTemp = tempDatabases('of-fb-');
 function setup(settings: Partial<FeedbackSettings> = {}) {
-  const d = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-fb-')), 'db.sqlite'));
-  opened.push(d);
+  const d = openTemp();
   const s: FeedbackSettings = { AI_FEEDBACK_ENABLED: true, ML_TOLERANCE_DAYS: 7, ...settings };
   return { d, svc: new FeedbackService(d.sqlite, () => s) };
 }
-afterEach(async () => {
-  for (const d of opened.splice(0)) {
-    await d.close();
-    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
-  }
-});
 const count = (d: Database, table: string) => (d.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 
 const seedChat = {

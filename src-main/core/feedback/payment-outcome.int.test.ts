@@ -1,28 +1,18 @@
 // End to end with the real payment service: a served forecast, then payments recorded as a user
 // would record them.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database';
+import { describe, expect, it } from 'vitest';
 import { ClientService } from '../domain/client-service';
 import { InvoiceService } from '../domain/invoice-service';
 import { PaymentService } from '../domain/payment-service';
 import { InputError } from '../errors';
 import { predictionOutcomeHook } from './prediction-outcome';
+import { tempDatabases } from '../../../tests/support/temp-database';
 
-const opened: Database[] = [];
-afterEach(async () => {
-  for (const d of opened.splice(0)) {
-    await d.close();
-    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
-  }
-});
+const openTemp = tempDatabases('of-payout-');
 
 describe('payment of an invoice with a served forecast', () => {
   it('creates exactly one auto-outcome with the right error: partial → none, full → one, repeated → still one', () => {
-    const d = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-payout-')), 'db.sqlite'));
-    opened.push(d);
+    const d = openTemp();
     const clients = new ClientService(d.sqlite);
     const invoices = new InvoiceService(d.sqlite, clients);
     const payments = new PaymentService(d.sqlite, invoices);

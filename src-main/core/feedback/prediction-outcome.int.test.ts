@@ -1,21 +1,11 @@
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Database } from '../db/database';
+import { describe, expect, it } from 'vitest';
 import { resolvePredictionOutcome } from './prediction-outcome';
+import { tempDatabases } from '../../../tests/support/temp-database';
 
-const opened: Database[] = [];
-afterEach(async () => {
-  for (const d of opened.splice(0)) {
-    await d.close();
-    fs.rmSync(path.dirname(d.path), { recursive: true, force: true });
-  }
-});
+const openTemp = tempDatabases('of-outcome-');
 
 function setup() {
-  const d = openDatabase(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'of-outcome-')), 'db.sqlite'));
-  opened.push(d);
+  const d = openTemp();
   const s = d.sqlite;
   s.prepare("INSERT INTO clients(id, denominazione) VALUES (1, 'Rossi Srl')").run();
   s.prepare("INSERT INTO invoices(id, number, year, client_id, issue_date, due_date, total_cents) VALUES (10, 1, 2025, 1, '2025-01-10', '2025-02-09', 122000)").run();

@@ -116,7 +116,11 @@ describe('FatturaPA import of the sample files', () => {
     ]);
     expect(a.database.sqlite.prepare('SELECT due_date, amount_cents, method FROM payments WHERE invoice_id = ?').all(fpr.id)).toEqual([{ due_date: '2015-01-30', amount_cents: 3_608, method: 'contanti' }]);
     const fprItem = s.items.find((i) => i.ref === '123/2014')!;
-    expect(fprItem.notes).toEqual(expect.arrayContaining([expect.stringMatching(/ImportoTotaleDocumento is missing/), expect.stringMatching(/client codice fiscale 09876543210: .*check digit.*kept in the client's notes/)]));
+    expect(fprItem.notes).toEqual(expect.arrayContaining([expect.stringMatching(/ImportoTotaleDocumento is missing/), expect.stringMatching(/client codice fiscale 09876543210 fails its check character \(expected \d\); kept in the client's notes/)]));
+    // Every note has its code, so the Import page says it in the UI's language.
+    expect(fprItem.noteMessages?.length).toBe(fprItem.notes.length);
+    expect(fprItem.noteMessages?.map((m) => m?.code)).toEqual(expect.arrayContaining(['tolerated-no-total', 'client-id-check-kept']));
+    expect(s.items.every((i) => i.notes.length === (i.noteMessages?.filter((m) => m !== null).length ?? 0))).toBe(true);
     const fsm = byRef(a, '123', 2019);
     expect(fsm).toMatchObject({ document_type: 'TD07', issue_date: '2019-01-01', net_cents: 2_049, vat_cents: 451, total_cents: 2_500 });
     // BETA GAMMA's identifier fails its check digit: one client, matched by name the second time, the identifier kept in its notes.

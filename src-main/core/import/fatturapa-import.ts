@@ -199,7 +199,7 @@ export async function importFatturaPa(deps: FatturaPaImportDeps, input: readonly
         writeOne(d);
       } catch (e) {
         clientsCreated = before;
-        items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, ...said(coded('write-failed', { detail: (e as Error).message })), notes: d.invoice.tolerated });
+        items.push({ source: d.file, ref: invoiceLabel(d.invoice.number, Number(d.invoice.issueDate.slice(0, 4))), outcome: 'rejected', direction: null, ...said(coded('write-failed', { detail: (e as Error).message })), notes: d.invoice.tolerated.map((t) => t.text), noteMessages: d.invoice.tolerated.map((t) => t.message) });
       }
     } while (i < docs.length && performance.now() - started < budget);
     if (dryRun) throw new DryRunRollback();
@@ -242,8 +242,13 @@ function writeDocument(
   const inv = d.invoice;
   const year = Number(inv.issueDate.slice(0, 4));
   const ref = invoiceLabel(inv.number, year);
-  const notes = [...inv.tolerated];
-  const item = (outcome: ImportItem['outcome'], direction: ImportItem['direction'], reason: CodedText | null): ImportItem => ({ source: d.file, ref, outcome, direction, ...said(reason), notes });
+  const notes = inv.tolerated.map((t) => t.text);
+  const noteMessages = inv.tolerated.map((t) => t.message);
+  const note = (c: CodedText) => {
+    notes.push(c.text);
+    noteMessages.push(c.message);
+  };
+  const item = (outcome: ImportItem['outcome'], direction: ImportItem['direction'], reason: CodedText | null): ImportItem => ({ source: d.file, ref, outcome, direction, ...said(reason), notes, noteMessages });
   const direction = directionOf(firm, inv);
   if (!direction) {
     return item('rejected', null, coded('not-your-firm', { issuer: inv.issuer.name, customer: inv.customer.name, firm: `${firm.name}${firm.partitaIva ? `, P.IVA ${firm.partitaIva}` : ''}` }));
@@ -299,18 +304,18 @@ function writeDocument(
     return existing.source_hash === inv.hash ? item('skipped', direction, coded('already-imported')) : item('rejected', direction, coded('changed-since-import'));
   }
   const client = resolver.resolve(inv.customer);
-  for (const n of client.notes) notes.push(n);
+  for (const n of client.notes) note(n);
   if (client.created) clientCreated(client.key);
   const credit = isCreditNote(inv.documentType);
   const dueAmount = inv.totalCents - inv.ritenutaCents;
   let instalments = inv.instalments.filter((p) => p.amountCents > 0).map((p) => ({ dueDate: p.dueDate, amountCents: p.amountCents, method: appMethodOf(p.method), iban: p.iban }));
   const undated = instalments.filter((p) => p.dueDate === null).length;
-  if (undated) notes.push(`${undated} instalment(s) without a due date: due on the issue date`);
+  if (undated) note(coded('instalments-undated', { count: undated }));
   if (credit) {
     // A credit note is owed to the client, not by it: no receivable to collect.
     instalments = [];
   } else if (instalments.length === 0 && dueAmount > 0) {
-    notes.push('no DatiPagamento: one instalment due 30 days after the issue date');
+    note(coded('no-payment-data'));
     instalments = [{ dueDate: addDays(inv.issueDate, 30), amountCents: dueAmount, method: 'bonifico', iban: null }];
   }
   const dated = instalments.map((p) => ({ ...p, dueDate: p.dueDate && p.dueDate >= inv.issueDate ? p.dueDate : inv.issueDate }));

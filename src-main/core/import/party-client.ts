@@ -4,16 +4,22 @@
 // the bad identifier on it, and the identifier is kept in its notes so nothing is lost — and said.
 import type BetterSqlite3 from 'better-sqlite3';
 import type { ClientService } from '../domain/client-service';
-import { checkCodiceFiscale, checkPartitaIva, isValidCap, isValidProvince, normalizePartitaIva } from '../domain/italian-ids';
+import { checkCodiceFiscale, checkPartitaIva, isValidCap, isValidProvince, normalizePartitaIva, type IdCheck } from '../domain/italian-ids';
 import type { FatturaParty } from '../fatturapa/fatturapa-types';
 import { ClientRepository } from '../domain/client-repository';
+import { coded, type CodedText } from './import-message';
 
 export interface PartyClient {
   id: number;
   created: boolean;
-  notes: string[];
+  notes: CodedText[];
   /** Stable key of the party, to count a client created in a dry run once. */
   key: string;
+}
+
+/** What happened to an identifier that failed its check: the client was matched by name, or created with the identifier kept in its notes. */
+function idNote(check: Exclude<IdCheck, { ok: true }>, id: 'P.IVA' | 'codice fiscale', value: string, what: 'matched' | 'kept'): CodedText {
+  return check.fault === 'check' ? coded(`client-id-check-${what}`, { id, value, expected: check.expected }) : coded(`client-id-format-${what}`, { id, value });
 }
 
 export class PartyClientResolver {
@@ -27,7 +33,7 @@ export class PartyClientResolver {
   }
 
   resolve(p: FatturaParty): PartyClient {
-    const notes: string[] = [];
+    const notes: CodedText[] = [];
     const italian = p.vatCode !== null && (p.vatCountry === null || p.vatCountry === 'IT');
     const piva = italian ? normalizePartitaIva(p.vatCode!) : null;
     const key = piva ?? p.codiceFiscale ?? (p.vatCode ? `${p.vatCountry}${p.vatCode}` : `name:${p.name.toLowerCase()}`);
@@ -42,22 +48,22 @@ export class PartyClientResolver {
     }
     const named = this.rows.byName(p.name.trim()).find((c) => c.partita_iva === null || (pivaCheck?.ok === true && c.partita_iva === piva));
     if (named) {
-      if (pivaCheck && !pivaCheck.ok) notes.push(`client P.IVA ${piva} ${pivaCheck.problem.replace(/^"[^"]*" /, '')}: matched by name`);
+      if (pivaCheck && !pivaCheck.ok) notes.push(idNote(pivaCheck, 'P.IVA', piva!, 'matched'));
       return { id: named.id, created: false, notes, key };
     }
     const kept: string[] = [];
     const input: Record<string, unknown> = { denominazione: p.name.trim().slice(0, 200) };
     if (piva && pivaCheck?.ok) input.partitaIva = piva;
     else if (piva) {
-      notes.push(`client P.IVA ${piva}: ${pivaCheck!.ok ? '' : pivaCheck!.problem}; kept in the client's notes`);
+      if (pivaCheck && !pivaCheck.ok) notes.push(idNote(pivaCheck, 'P.IVA', piva, 'kept'));
       kept.push(`P.IVA ${piva}`);
     } else if (p.vatCode) kept.push(`VAT ${p.vatCountry ?? ''}${p.vatCode}`);
     if (p.codiceFiscale) {
       const cf = checkCodiceFiscale(p.codiceFiscale);
       // A company's codice fiscale is often its P.IVA's digits: kept as the file gives it, like the app's own clients.
       if (cf.ok) input.codiceFiscale = p.codiceFiscale;
-      else if (!cf.ok) {
-        notes.push(`client codice fiscale ${p.codiceFiscale}: ${cf.problem}; kept in the client's notes`);
+      else {
+        notes.push(idNote(cf, 'codice fiscale', p.codiceFiscale, 'kept'));
         kept.push(`C.F. ${p.codiceFiscale}`);
       }
     }
