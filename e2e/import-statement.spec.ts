@@ -9,7 +9,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { writeZip } from '../src-main/core/import/testing/zip-writer';
 import { REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
+
+const FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures/fatturapa');
 
 const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
 let host: RunningHost;
@@ -170,4 +173,30 @@ test('refused statements say why in the UI language and write nothing', async ({
   await shoot(page, 'refused-en');
   expect((await host.call('bank:list', { status: 'open', limit: 1, offset: 0 })).counts).toEqual(before);
   await page.getByTestId('pref-language').selectOption('it');
+});
+
+test('FatturaPA files and a statement in one drop: one check of both, invoices imported first', async ({ page }) => {
+  const zip = writeZip(
+    fs
+      .readdirSync(FIXTURES)
+      .filter((f) => /\.(xml|p7m)$/.test(f))
+      .map((f) => ({ name: `fatturapa/${f}`, data: fs.readFileSync(path.join(FIXTURES, f)) })),
+  );
+  const camt = statement('.camt053.xml');
+  const entries = (camt.bytes.toString('utf8').match(/<Ntry>/g) ?? []).length;
+  await page.goto(`${host.url}#/data`);
+  await page.getByRole('tab', { name: 'Importa' }).click();
+  await dropFiles(page, [{ name: 'fatturapa.zip', bytes: zip }, camt]);
+  // The firm is asked once, then both dry runs are shown together.
+  await page.getByTestId('import-firm').getByRole('radio', { name: /Azienda di esempio 02182030391/ }).check();
+  await page.getByTestId('import-firm-confirm').click();
+  await expect(page.getByTestId('import-summary').getByTestId('import-count-added')).toHaveText('3 da aggiungere');
+  // The statement was imported by the first test: every entry is already there.
+  expect(await count(page, 'statement-analysis', 'statement-count-skipped')).toBe(entries);
+  await expect(page.getByTestId('import-run')).toHaveText('Importa 3 fatture e 0 movimenti');
+  await shoot(page, 'mixed-it');
+  await page.getByTestId('import-run').click();
+  await expect(page.getByTestId('import-result')).toContainText('Importazione completata', { timeout: 60_000 });
+  expect(await count(page, 'statement-result', 'statement-count-added')).toBe(0);
+  expect(await count(page, 'statement-result', 'statement-count-skipped')).toBe(entries);
 });

@@ -171,7 +171,10 @@ export const MESSAGES = {
   'import.statement.rejectLine': m('riga {line}, {field}: {reason}', 'line {line}, {field}: {reason}'),
   'import.statement.more': m('…e altre {count}', '…and {count} more'),
   'import.statement.openReconcile': m('Apri «Da riconciliare»', 'Open "To reconcile"'),
-  'import.runMixed': m('Importa ({invoices} fatture, {entries} movimenti)', 'Import ({invoices} invoices, {entries} entries)'),
+  'import.runMixed': m(
+    'Importa {invoices, plural, one {# fattura} other {# fatture}} e {entries, plural, one {# movimento} other {# movimenti}}',
+    'Import {invoices, plural, one {# invoice} other {# invoices}} and {entries, plural, one {# entry} other {# entries}}',
+  ),
   'import.runStatements': m('{count, plural, one {Importa # movimento} other {Importa # movimenti}}', '{count, plural, one {Import # entry} other {Import # entries}}'),
   'import.drop': m('Trascina qui i file o una cartella compressa', 'Drop files or a zipped folder here'),
   'import.dropHint': m('Importare due volte gli stessi file non aggiunge nulla', 'Importing the same files twice adds nothing'),

@@ -194,8 +194,8 @@ function Review(): ReactElement {
   const firm = summaries.find((x) => x.needsFirm);
   if (firm) return <FirmQuestion summary={firm} />;
   const counts = importCounts(summaries, statements);
-  const label =
-    counts.entries === 0 ? t('import.run', { count: counts.invoices }) : counts.invoices === 0 && summaries.length === 0 ? t('import.runStatements', { count: counts.entries }) : t('import.runMixed', counts);
+  const okStatements = statements.filter((x) => x.ok).length;
+  const label = okStatements === 0 ? t('import.run', { count: counts.invoices }) : summaries.length === 0 ? t('import.runStatements', { count: counts.entries }) : t('import.runMixed', counts);
   return (
     <>
       {summaries.map((x, i) => (
