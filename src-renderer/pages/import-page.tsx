@@ -198,11 +198,12 @@ function Review(): ReactElement {
   const label = okStatements === 0 ? t('import.run', { count: counts.invoices }) : summaries.length === 0 ? t('import.runStatements', { count: counts.entries }) : t('import.runMixed', counts);
   return (
     <>
-      {summaries.map((x, i) => (
-        <SummaryView key={`s${i}`} summary={x} />
-      ))}
+      {/* Statements first: their cards are short, an invoice summary can run to hundreds of rows. */}
       {statements.map((x) => (
         <StatementCard key={x.file} outcome={x} />
+      ))}
+      {summaries.map((x, i) => (
+        <SummaryView key={`s${i}`} summary={x} />
       ))}
       <div className="row">
         <button type="button" className="btn btn-primary" disabled={step !== 'review' || counts.invoices + counts.entries === 0} onClick={() => void run()} data-testid="import-run">
@@ -217,11 +218,11 @@ function Results(): ReactElement {
   const { results, statementResults } = useImportStore();
   return (
     <>
-      {results.map((x, i) => (
-        <SummaryView key={`r${i}`} summary={x} />
-      ))}
       {statementResults.map((x) => (
         <StatementCard key={x.file} outcome={x} />
+      ))}
+      {results.map((x, i) => (
+        <SummaryView key={`r${i}`} summary={x} />
       ))}
     </>
   );

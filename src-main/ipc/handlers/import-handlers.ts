@@ -120,7 +120,7 @@ export function importHandlers(app: App, emit: EmitEvent, uploads: ImportUploads
         const map = args.csv?.map ?? {};
         const result = await app.bank.importStatement(
           { name: args.file, bytes, account: args.csv?.account || undefined, map, exactMap: args.csv !== undefined, dateFormat: args.csv?.dateFormat, dryRun: args.dryRun },
-          (p) => emit('import:progress', { sessionId: args.sessionId, operation, step: p.step, current: p.current, total: p.total }),
+          (p) => emit('import:progress', { sessionId: args.sessionId, operation, step: p.step === 'reading' ? 'statement-reading' : p.step, current: p.current, total: p.total }),
         );
         if (!args.dryRun && result.format === 'csv' && result.added > 0) {
           const { header } = readCsvHead(Buffer.from(bytes).toString('utf8'), { source: args.file }, 0);
