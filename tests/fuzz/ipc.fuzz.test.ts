@@ -210,7 +210,7 @@ describe('IPC fuzzing, every channel', () => {
         }
       }),
       // Each channel once for sure (an unknown key), then random draws: with ~60 channels, 400 draws alone miss one now and then.
-      { numRuns: runs, examples: CHANNEL_NAMES.map((channel) => [{ channel, args: { ...(EXAMPLE_ARGS[channel] as object), unknownKeyForCoverage: 1 }, field: 'unknownKeyForCoverage' }]) },
+      { numRuns: runs, examples: CHANNEL_NAMES.map((channel): [{ channel: Channel; args: unknown; field: string }] => [{ channel, args: { ...(EXAMPLE_ARGS[channel] as object), unknownKeyForCoverage: 1 }, field: 'unknownKeyForCoverage' }]) },
     );
     expect(unhandled).toEqual([]);
     // Every channel was reached (each has an example above; a missing one means a broken generator).
