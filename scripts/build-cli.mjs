@@ -1,6 +1,7 @@
-// Bundles the CLI (src-main/cli/main.ts) and the worker process it forks (src-main/worker/entry.ts)
-// with esbuild into dist-cli/: ES modules with code splitting, so a command loads only the chunks it
-// imports (program.ts loads one command group; heavy modules are imported where they are used).
+// Bundles the CLI (src-main/cli/main.ts), the worker process it forks (src-main/worker/entry.ts) and
+// the worker's forest-training threads (src-main/core/ml/forest/tree-thread.ts) with esbuild into
+// dist-cli/: ES modules with code splitting, so a command loads only the chunks it imports
+// (program.ts loads one command group; heavy modules are imported where they are used).
 // Native modules and the embedding runtime stay external and load from node_modules.
 //
 // dist-cli/build.json records when the build started and every project source it read;
@@ -65,7 +66,7 @@ export async function buildCli() {
   const startedAt = Date.now();
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { openfatture: 'src-main/cli/main.ts', worker: 'src-main/worker/entry.ts' },
+    entryPoints: { openfatture: 'src-main/cli/main.ts', worker: 'src-main/worker/entry.ts', 'forest-thread': 'src-main/core/ml/forest/tree-thread.ts' },
     outdir: CLI_DIST,
     bundle: true,
     splitting: true,

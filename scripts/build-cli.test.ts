@@ -78,6 +78,15 @@ describe('the CLI bundle', () => {
     expect(packagesIn(inputs)).not.toContain('commander');
     expect(inputs).toEqual(expect.arrayContaining(['src-main/worker/rag-jobs.ts', 'src-main/worker/ml-jobs.ts']));
   });
+
+  it("the worker's forest-training threads start from their own bundled entry, beside the worker, without tsx", () => {
+    const thread = entry('src-main/core/ml/forest/tree-thread.ts');
+    expect(path.basename(thread)).toBe('forest-thread.mjs');
+    const { inputs, externals } = staticClosure([thread]);
+    expect(inputs).toContain('src-main/core/ml/forest/regression-tree.ts');
+    expect(packagesIn(inputs)).toEqual([]);
+    expect(externals.filter((e) => !isBuiltin(e))).toEqual([]);
+  });
 });
 
 describe('cliBundleFresh (when bin/openfatture.js rebuilds)', () => {

@@ -57,6 +57,8 @@ export const ImportItem = z.object({
   reasonMessage: ImportMessage.nullable().optional(),
   /** One per note: its code, or null (show the note's text). */
   noteMessages: z.array(ImportMessage.nullable()).optional(),
+  /** A CSV row's reasons one by one (`reason` joins their texts with "; "), each with its code or null. */
+  reasonParts: z.array(z.object({ text: z.string(), message: ImportMessage.nullable() })).optional(),
 });
 export type ImportItem = z.infer<typeof ImportItem>;
 

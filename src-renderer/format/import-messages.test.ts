@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { englishImportMessage, IMPORT_MESSAGE_CODES, IMPORT_MESSAGE_EN } from '../../src-preload/contract/import-messages';
 import { placeholders } from '../i18n/translate';
+import type { ImportItem } from '../../src-preload/contract/import-channels';
 import { IMPORT_MESSAGE_IT, importItemTexts, importMessageText } from './import-messages';
 
 describe('import messages in the UI language', () => {
@@ -31,5 +32,16 @@ describe('import messages in the UI language', () => {
       notes: ['due_date: vuota: impostata al 2024-03-31 (data di emissione + 30 giorni, i termini del cliente)', 'tolerated: something'],
     });
     expect(importItemTexts(item, 'en').notes[0]).toBe(item.notes[0]);
+  });
+
+  it("says each of a CSV row's reasons in Italian after its field and column, keeping an uncoded one in English", () => {
+    const parts: NonNullable<ImportItem['reasonParts']> = [
+      { text: 'total (Importo): "abc" is not an amount in euro (like 1234.56 or 1.234,56)', message: { code: 'csv-bad-amount', params: { value: 'abc', field: 'total', csvColumn: 'Importo' } } },
+      { text: 'truncated: 2 of 5 columns (missing due_date)', message: { code: 'csv-truncated', params: { got: 2, expected: 5, missing: 'due_date' } } },
+      { text: 'client_piva (P.IVA): "123" fails the check digit', message: null },
+    ];
+    const item = { source: 'a.csv, line 2', ref: null, outcome: 'rejected' as const, direction: null, reason: parts.map((p) => p.text).join('; '), notes: [], reasonParts: parts };
+    expect(importItemTexts(item, 'it').reason).toBe('total (Importo): "abc" non è un importo in euro (come 1234.56 o 1.234,56); troncata: 2 colonne su 5 (mancano due_date); client_piva (P.IVA): "123" fails the check digit');
+    expect(importItemTexts(item, 'en').reason).toBe(item.reason);
   });
 });

@@ -81,6 +81,28 @@ export const IMPORT_MESSAGE_IT: Record<ImportMessageCode, string> = {
   'client-id-check-matched': 'cliente {id} {value} con carattere di controllo errato (atteso {expected}): riconosciuto dal nome',
   'client-id-format-kept': 'cliente {id} {value} non nel formato {id}; conservato nelle note del cliente',
   'client-id-check-kept': 'cliente {id} {value} con carattere di controllo errato (atteso {expected}); conservato nelle note del cliente',
+  'csv-truncated': 'troncata: {got} colonne su {expected} (mancano {missing})',
+  'csv-required': 'è obbligatorio',
+  'csv-bad-date': '"{value}" non è una data valida nel formato {format}',
+  'csv-bad-date-hint': '"{value}" non è una data valida nel formato {format} (come {other} sarebbe il {date}: scegli il formato {other})',
+  'csv-bad-amount': '"{value}" non è un importo in euro (come 1234.56 o 1.234,56)',
+  'csv-not-positive': 'deve essere maggiore di 0, trovato "{value}"',
+  'csv-bad-whole-number': 'atteso un numero intero tra {min} e {max}, trovato "{value}"',
+  'csv-before-issue': '{date} è precedente alla data di emissione {issue}',
+  'csv-paid-date-required': 'è obbligatorio quando è indicato paid_amount',
+  'csv-paid-over-total': '{paid} supera il totale {total}',
+  'csv-year-mismatch': "{year} non corrisponde alla data di emissione {issue}",
+  'csv-bad-yes-no': 'atteso sì/no, true/false o 1/0, trovato "{value}"',
+  'csv-too-long': 'al massimo {max} caratteri, trovati {length}',
+  'csv-client-required': 'è obbligatorio (oppure id, P.IVA o nome del cliente)',
+  'csv-bad-document-type': 'deve essere un tipo documento FatturaPA come TD01, trovato "{value}"',
+  'csv-no-client': 'nessun cliente con id {id}',
+  'csv-client-name-required': 'è obbligatorio per creare il cliente con P.IVA {piva}',
+  'csv-same-row-differs': 'stessi cliente, numero e data di emissione della riga {line}, con altri valori',
+  'csv-number-used': '{ref} è già usato dalla fattura del {date} a {client}',
+  'csv-exists-from-app': "{ref} esiste già (creata nell'app): non aggiornata",
+  'csv-exists-from-fatturapa': '{ref} esiste già (importata da FatturaPA): non aggiornata',
+  'csv-total-below-paid': '{total} è meno dei {paid} già pagati su questa fattura',
   'tolerated-p7m-unnamed': 'contenuto firmato in un file senza estensione .p7m',
   'tolerated-cp1252-undeclared': 'nessuna codifica dichiarata ma i byte non sono UTF-8: letto come windows-1252',
   'tolerated-cp1252-declared': 'dichiara {encoding} ma i byte non sono UTF-8: letto come windows-1252',
@@ -101,13 +123,14 @@ export function importMessageText(m: ImportMessage | null | undefined, lang: Lan
   if (!m || !isImportMessageCode(m.code)) return null;
   const template = lang === 'it' ? IMPORT_MESSAGE_IT[m.code] : IMPORT_MESSAGE_EN[m.code];
   const text = fillImportTemplate(template, m.params, (n) => formatNumber(n, lang, 0));
-  // A CSV note names its column first, as the English text does.
-  return typeof m.params.field === 'string' ? `${m.params.field}: ${text}` : text;
+  // A CSV reason names its field and column first, a CSV note its field, as the English text does.
+  if (typeof m.params.field !== 'string') return text;
+  return typeof m.params.csvColumn === 'string' ? `${m.params.field} (${m.params.csvColumn}): ${text}` : `${m.params.field}: ${text}`;
 }
 
 /** An item's reason and notes as the page shows them. */
 export function importItemTexts(item: ImportItem, lang: Language): { reason: string | null; notes: string[] } {
-  const reason = importMessageText(item.reasonMessage, lang) ?? item.reason;
+  const reason = item.reasonParts?.length ? item.reasonParts.map((p) => importMessageText(p.message, lang) ?? p.text).join('; ') : (importMessageText(item.reasonMessage, lang) ?? item.reason);
   const notes = item.notes.map((n, i) => importMessageText(item.noteMessages?.[i], lang) ?? n);
   return { reason, notes };
 }

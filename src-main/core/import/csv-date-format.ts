@@ -74,12 +74,12 @@ export function detectDateFormat(values: readonly string[]): DateDetection {
   return { kind: 'none', best: best.ok > 0 ? best.format : null };
 }
 
-/** The other formats a value would be read with: "as M/D/YYYY it is 2024-01-13". */
-export function suggestDateFormat(value: string, except: string): string | null {
+/** Another format the value would be read with, and the date it gives: { format: 'M/D/YYYY', date: '2024-01-13' }. */
+export function suggestDateFormat(value: string, except: string): { format: string; date: string } | null {
   for (const f of DETECTABLE_DATE_FORMATS) {
     if (f === except) continue;
     const iso = compileDateFormat(f).parse(value);
-    if (iso) return `as ${f} it would be ${iso}: try --date-format ${f}`;
+    if (iso) return { format: f, date: iso };
   }
   return null;
 }

@@ -131,11 +131,15 @@ export function csvResultToSummary(file: string, r: ImportResult, durationMs: nu
   const rejectsOf = byLine(r.rejects);
   const notesOf = byLine(r.notes);
   for (const o of r.outcomes) {
-    const reasons = (rejectsOf.get(o.line) ?? []).map((x) => (x.column ? `${x.field} (${x.column}): ${x.reason}` : x.reason));
+    const reasonParts = (rejectsOf.get(o.line) ?? []).map((x) => ({
+      text: x.column ? `${x.field} (${x.column}): ${x.reason}` : x.reason,
+      message: x.message ? { code: x.message.code, params: { ...x.message.params, ...(x.column ? { field: x.field, csvColumn: x.column } : {}) } } : null,
+    }));
+    const reasons = reasonParts.map((p) => p.text);
     const lineNotes = notesOf.get(o.line) ?? [];
     const notes = lineNotes.map((n) => `${n.field}: ${n.message}`);
     const noteMessages = lineNotes.map((n) => (n.code ? { code: n.code.code, params: { ...n.code.params, field: n.field } } : null));
-    s.items.push({ source: `${file}, line ${o.line}`, ref: o.ref, outcome: o.outcome, direction: o.outcome === 'rejected' ? null : 'issued', reason: reasons.join('; ') || null, notes, noteMessages });
+    s.items.push({ source: `${file}, line ${o.line}`, ref: o.ref, outcome: o.outcome, direction: o.outcome === 'rejected' ? null : 'issued', reason: reasons.join('; ') || null, notes, noteMessages, ...(reasonParts.length ? { reasonParts } : {}) });
   }
   return s;
 }

@@ -21,6 +21,8 @@ export interface ImportItem {
   reasonMessage?: ImportMessage | null;
   /** Beside `notes`, one each: the note's code, or null for a note without one (shown in English). */
   noteMessages?: (ImportMessage | null)[];
+  /** A CSV row's reasons one by one (`reason` joins their texts with "; "), each with its code or null. */
+  reasonParts?: { text: string; message: ImportMessage | null }[];
 }
 
 export interface ImportSummary {

@@ -9,6 +9,7 @@ import { InvoiceService } from '../domain/invoice-service';
 import { partitaIvaCheckDigit } from '../domain/italian-ids';
 import { PaymentService } from '../domain/payment-service';
 import { buildTrainingSet } from '../ml/cash-flow/training-set';
+import { csvResultToSummary } from './csv-mapping';
 import { importInvoicesCsv, parseMapSpec, type ImportOptions } from './invoice-csv-import';
 
 const piva = (first10: string) => first10 + partitaIvaCheckDigit(first10);
@@ -120,7 +121,7 @@ describe('importInvoicesCsv', () => {
     const csv = ['client_id\tissue_date\ttotal\tpaid_date', `${existing.id}\t02/28/2025\t1234.5\t03/31/2025`, `999\t03/01/2025\t10\t`].join('\n');
     const r = await importInvoicesCsv(s, csv, { map: {}, dateFormat: 'MM/DD/YYYY', strict: false, source: 'x.csv' });
     expect(r.imported).toBe(1);
-    expect(r.rejects).toEqual([{ line: 3, field: 'client_id', column: 'client_id', reason: 'no client with id 999' }]);
+    expect(r.rejects).toEqual([{ line: 3, field: 'client_id', column: 'client_id', reason: 'no client with id 999', message: { code: 'csv-no-client', params: { id: '999' } } }]);
     expect(s.sqlite.prepare('SELECT client_id, issue_date, total_cents, status FROM invoices').get()).toEqual({
       client_id: existing.id,
       issue_date: '2025-02-28',
@@ -250,6 +251,11 @@ describe('CSV import for a new user', () => {
     ]);
     expect(r.rejects[3]!.reason).toBe('truncated: 2 of 5 columns (missing due_date, total, disputed)');
     expect(r.nothingWritten).toBe(true);
+    // The page's summary keeps each reason with its code, so it can say them in Italian.
+    const item = csvResultToSummary('x.csv', r, 0).items.find((i) => i.source === 'x.csv, line 2')!;
+    expect(item.reasonParts?.map((p) => p.message?.code)).toEqual(['csv-bad-date', 'csv-bad-amount', 'csv-bad-yes-no']);
+    expect(item.reasonParts?.[1]).toEqual({ text: 'total (total): "abc" is not an amount in euro (like 1234.56 or 1.234,56)', message: { code: 'csv-bad-amount', params: { value: 'abc', field: 'total', csvColumn: 'total' } } });
+    expect(item.reason).toBe(item.reasonParts!.map((p) => p.text).join('; '));
   });
 
   it('exits 3 when some rows are imported and others rejected, 0 when all are in', () => {
@@ -299,7 +305,7 @@ describe('importInvoicesCsv in slices', () => {
       });
     }
     expect({ added: run.added, skipped: run.skipped, rejected: run.rejected, clientsCreated: run.clientsCreated }).toEqual({ added: 200, skipped: 1, rejected: 1, clientsCreated: 40 });
-    expect(run.rejects).toEqual([{ line: 203, field: 'row', column: null, reason: 'same client, number and issue date as line 8, with other values' }]);
+    expect(run.rejects).toEqual([{ line: 203, field: 'row', column: null, reason: 'same client, number and issue date as line 8, with other values', message: { code: 'csv-same-row-differs', params: { line: '8' } } }]);
     expect(count(database!, 'invoices')).toBe(200);
     expect(count(database!, 'clients')).toBe(40);
     const again = await importInvoicesCsv(s, csv, { map, strict: false, source: 'big.csv', sliceMs: 0 });

@@ -22,7 +22,7 @@ import { dueDateFor } from '../dates';
 import { invoiceLabel, invoiceNumberProblem } from '../domain/invoice-number';
 import { compileDateFormat, detectDateFormat, suggestDateFormat, type DateFormat } from './csv-date-format';
 import crypto from 'node:crypto';
-import { coded, type ImportMessage } from './import-message';
+import { coded, type CodedText, type ImportMessage } from './import-message';
 import { SqlRunner } from '../db/sql-runner';
 import { ClientRepository } from '../domain/client-repository';
 import { ImportedInvoiceRepository } from '../domain/imported-invoice-repository';
@@ -74,6 +74,8 @@ export interface ImportReject {
   field: ImportField | 'row';
   column: string | null;
   reason: string;
+  /** The reason as a code with its figures (absent: only the English text is known). */
+  message?: ImportMessage;
 }
 
 export interface ImportNote {
@@ -120,11 +122,14 @@ export interface ImportServices {
 
 /** An invalid row: which field, and why (a row may have several). */
 class RowError extends Error {
+  readonly coded: ImportMessage | null;
+
   constructor(
     readonly field: ImportField | 'row',
-    message: string,
+    reason: CodedText | string,
   ) {
-    super(message);
+    super(typeof reason === 'string' ? reason : reason.text);
+    this.coded = typeof reason === 'string' ? null : reason.message;
   }
 }
 
@@ -328,11 +333,11 @@ export async function importInvoicesCsv(services: ImportServices, text: string, 
   if (!total) throw new InputError(`${options.source}: no data rows after the header`, 'file');
 
   const rejects: ImportReject[] = [];
-  const reject = (line: number, field: ImportField | 'row', reason: string) =>
-    rejects.push({ line, field, column: field === 'row' ? null : (columnName.get(field) ?? null), reason });
+  const reject = (line: number, field: ImportField | 'row', reason: string, message: ImportMessage | null = null) =>
+    rejects.push({ line, field, column: field === 'row' ? null : (columnName.get(field) ?? null), reason, ...(message ? { message } : {}) });
   const rejectAll = (line: number, e: unknown) => {
-    if (e instanceof RowErrors) for (const x of e.errors) reject(line, x.field, x.message);
-    else if (e instanceof RowError) reject(line, e.field, e.message);
+    if (e instanceof RowErrors) for (const x of e.errors) reject(line, x.field, x.message, x.coded);
+    else if (e instanceof RowError) reject(line, e.field, e.message, e.coded);
     else if (e instanceof InputError) reject(line, (e.field && SERVICE_FIELD[e.field]) || 'row', e.message.replace(/^[\w.]+: /, ''));
     else throw e;
   };
@@ -434,12 +439,12 @@ export async function importInvoicesCsv(services: ImportServices, text: string, 
 
 function parseRow(record: string[], line: number, header: readonly string[], columns: Map<ImportField, number>, format: DateFormat): ParsedRow {
   const errors: RowError[] = [];
-  const fail = (f: ImportField | 'row', msg: string) => {
+  const fail = (f: ImportField | 'row', msg: CodedText | string) => {
     errors.push(new RowError(f, msg));
     return undefined;
   };
   const truncated = record.length < header.length;
-  if (truncated) fail('row', `truncated: ${record.length} of ${header.length} columns (missing ${header.slice(record.length).join(', ')})`);
+  if (truncated) fail('row', coded('csv-truncated', { got: record.length, expected: header.length, missing: header.slice(record.length).join(', ') }));
   const missingColumn = (f: ImportField) => (columns.get(f) ?? -1) >= record.length;
   const get = (f: ImportField): string | undefined => {
     const i = columns.get(f);
@@ -448,56 +453,56 @@ function parseRow(record: string[], line: number, header: readonly string[], col
   };
   const date = (f: ImportField, required: boolean): string | undefined => {
     const v = get(f);
-    if (v === undefined) return required && !missingColumn(f) ? fail(f, 'is required') : undefined;
+    if (v === undefined) return required && !missingColumn(f) ? fail(f, coded('csv-required')) : undefined;
     const iso = format.parse(v);
     if (!iso) {
       const hint = suggestDateFormat(v, format.text);
-      return fail(f, `"${v}" is not a valid date in the format ${format.text}${hint ? ` (${hint})` : ''}`);
+      return fail(f, hint ? coded('csv-bad-date-hint', { value: v, format: format.text, other: hint.format, date: hint.date }) : coded('csv-bad-date', { value: v, format: format.text }));
     }
     return iso;
   };
   const cents = (f: ImportField, required: boolean): number | undefined => {
     const v = get(f);
-    if (v === undefined) return required && !missingColumn(f) ? fail(f, 'is required') : undefined;
+    if (v === undefined) return required && !missingColumn(f) ? fail(f, coded('csv-required')) : undefined;
     let c: number;
     try {
       c = parseEuroToCents(v, f);
     } catch {
-      return fail(f, `"${v}" is not an amount in euro (like 1234.56 or 1.234,56)`);
+      return fail(f, coded('csv-bad-amount', { value: v }));
     }
-    if (c <= 0) return fail(f, `must be greater than 0, got "${v}"`);
+    if (c <= 0) return fail(f, coded('csv-not-positive', { value: v }));
     return c;
   };
   const int = (f: ImportField, min: number, max: number): number | undefined => {
     const v = get(f);
     if (v === undefined) return undefined;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) return fail(f, `expected a whole number between ${min} and ${max}, got "${v}"`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) return fail(f, coded('csv-bad-whole-number', { min: String(min), max: String(max), value: v }));
     return Number(v);
   };
 
   const issueDate = date('issue_date', true);
   const dueDate = date('due_date', false);
-  if (dueDate && issueDate && dueDate < issueDate) fail('due_date', `${dueDate} is before the issue date ${issueDate}`);
+  if (dueDate && issueDate && dueDate < issueDate) fail('due_date', coded('csv-before-issue', { date: dueDate, issue: issueDate }));
   const totalCents = cents('total', true);
   const paidDate = date('paid_date', false);
   let paidCents = cents('paid_amount', false);
-  if (paidCents !== undefined && !paidDate && get('paid_date') === undefined) fail('paid_date', 'is required when paid_amount is given');
-  if (paidDate && issueDate && paidDate < issueDate) fail('paid_date', `${paidDate} is before the issue date ${issueDate}`);
+  if (paidCents !== undefined && !paidDate && get('paid_date') === undefined) fail('paid_date', coded('csv-paid-date-required'));
+  if (paidDate && issueDate && paidDate < issueDate) fail('paid_date', coded('csv-before-issue', { date: paidDate, issue: issueDate }));
   if (paidDate && paidCents === undefined) paidCents = totalCents;
-  if (paidCents !== undefined && totalCents !== undefined && paidCents > totalCents) fail('paid_amount', `${get('paid_amount')} is more than the total ${get('total')}`);
+  if (paidCents !== undefined && totalCents !== undefined && paidCents > totalCents) fail('paid_amount', coded('csv-paid-over-total', { paid: get('paid_amount') ?? '', total: get('total') ?? '' }));
   const year = int('year', 1900, 2999);
-  if (year !== undefined && issueDate && year !== Number(issueDate.slice(0, 4))) fail('year', `${year} does not match the issue date ${issueDate}`);
+  if (year !== undefined && issueDate && year !== Number(issueDate.slice(0, 4))) fail('year', coded('csv-year-mismatch', { year: String(year), issue: issueDate }));
   const disputedText = get('disputed') ?? '';
   const disputed = parseBool(disputedText);
-  if (disputed === null) fail('disputed', `expected yes/no, true/false or 1/0, got "${disputedText}"`);
+  if (disputed === null) fail('disputed', coded('csv-bad-yes-no', { value: disputedText }));
   const clientPiva = get('client_piva');
   const clientName = get('client_name');
   const clientRef = get('client');
-  if (clientRef !== undefined && clientRef.length > 100) fail('client', `at most 100 characters, got ${clientRef.length}`);
+  if (clientRef !== undefined && clientRef.length > 100) fail('client', coded('csv-too-long', { max: 100, length: clientRef.length }));
   const clientId = int('client_id', 1, 2 ** 31);
-  if (clientId === undefined && !clientPiva && !clientName && !clientRef && !truncated) fail('client_name', 'is required (or a client id, P.IVA or name)');
+  if (clientId === undefined && !clientPiva && !clientName && !clientRef && !truncated) fail('client_name', coded('csv-client-required'));
   const documentType = get('document_type');
-  if (documentType !== undefined && !/^TD\d{2}$/.test(documentType)) fail('document_type', `must be a FatturaPA document type like TD01, got "${documentType}"`);
+  if (documentType !== undefined && !/^TD\d{2}$/.test(documentType)) fail('document_type', coded('csv-bad-document-type', { value: documentType }));
   const number = get('number');
   const numberProblem = number === undefined ? null : invoiceNumberProblem(number);
   if (numberProblem) fail('number', numberProblem);
@@ -533,7 +538,7 @@ function newClientKey(row: ParsedRow): string {
 
 function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result: ImportResult, fresh: NewClients): number {
   if (row.clientId !== undefined) {
-    if (!r.clients.byId(row.clientId)) throw new RowError('client_id', `no client with id ${row.clientId}`);
+    if (!r.clients.byId(row.clientId)) throw new RowError('client_id', coded('csv-no-client', { id: String(row.clientId) }));
     return row.clientId;
   }
   if (row.clientRef) {
@@ -553,7 +558,7 @@ function resolveClient(s: ImportServices, r: ImportRepos, row: ParsedRow, result
       return match.id;
     }
   }
-  if (!name) throw new RowError('client_name', `is required to create the client with P.IVA ${row.clientPiva}`);
+  if (!name) throw new RowError('client_name', coded('csv-client-name-required', { piva: row.clientPiva ?? '' }));
   const created = s.clients.create({ denominazione: name, ...(row.clientPiva ? { partitaIva: row.clientPiva } : {}) });
   if (row.clientRef) r.clients.setExternalRef(created.id, row.clientRef);
   const key = newClientKey(row);
@@ -579,19 +584,19 @@ function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: str
       result.skipped++;
       return 'skipped';
     }
-    throw new RowError('row', `same client, number and issue date as line ${earlier.line}, with other values`);
+    throw new RowError('row', coded('csv-same-row-differs', { line: String(earlier.line) }));
   }
   seen.set(key, row);
   const existing = row.number !== undefined ? r.imported.matchByNumber(year, row.number) : r.imported.matchCsvRow(clientId, row.issueDate, row.hash);
   if (existing) {
     if (existing.client_id !== clientId || existing.issue_date !== row.issueDate) {
-      throw new RowError('number', `${invoiceLabel(row.number!, year)} is already used by the invoice of ${existing.issue_date} to ${existing.client_name}`);
+      throw new RowError('number', coded('csv-number-used', { ref: invoiceLabel(row.number!, year), date: existing.issue_date, client: existing.client_name }));
     }
     if (existing.source_hash === row.hash) {
       result.skipped++;
       return 'skipped';
     }
-    if (existing.source !== 'csv') throw new RowError('number', `${invoiceLabel(row.number!, year)} already exists (${existing.source === 'app' ? 'created in the app' : 'imported from FatturaPA'}): not updated`);
+    if (existing.source !== 'csv') throw new RowError('number', coded(existing.source === 'app' ? 'csv-exists-from-app' : 'csv-exists-from-fatturapa', { ref: invoiceLabel(row.number!, year) }));
     updateRow(s, r, existing.id, row, result);
     result.updated++;
     result.invoiceIds.push(existing.id);
@@ -632,7 +637,7 @@ function writeRow(s: ImportServices, r: ImportRepos, row: ParsedRow, source: str
 /** A changed row of an invoice this import wrote before: its figures follow the file; payments recorded since are kept. */
 function updateRow(s: ImportServices, r: ImportRepos, id: number, row: ParsedRow, result: ImportResult): void {
   const paid = r.payments.paidCents(id);
-  if (paid > row.totalCents) throw new RowError('total', `${(row.totalCents / 100).toFixed(2)} is less than the ${(paid / 100).toFixed(2)} already paid on this invoice`);
+  if (paid > row.totalCents) throw new RowError('total', coded('csv-total-below-paid', { total: (row.totalCents / 100).toFixed(2), paid: (paid / 100).toFixed(2) }));
   const inv = s.invoices.get(id);
   const client = s.clients.get(row.clientId ?? inv.client_id);
   const dueDate = row.dueDate ?? dueDateFor(row.issueDate, client.payment_terms_days, client.payment_terms_eom === 1);

@@ -22,10 +22,17 @@ export function defaultTreeThreads(): number {
 /** The name of the bundled thread entry (scripts/build-electron.mjs writes it beside worker.cjs). */
 export const BUNDLED_THREAD_FILE = 'forest-thread.cjs';
 
-/** How to start a thread: the bundled file when running from a bundle, else the TypeScript source through tsx. */
+// Defined by the CLI bundle as the bundle's own URL (scripts/build-cli.mjs); undefined elsewhere.
+declare const __OPENFATTURE_BUNDLE_URL__: string | undefined;
+
+/** How to start a thread: the bundled file when running from a bundle (Electron's or the CLI's), else the TypeScript source through tsx. */
 function threadSpawner(): () => Worker {
   const here = fileURLToPath(import.meta.url);
   const options = { workerData: { [TREE_THREAD_MARKER]: true } };
+  if (typeof __OPENFATTURE_BUNDLE_URL__ === 'string') {
+    const file = fileURLToPath(new URL('./forest-thread.mjs', __OPENFATTURE_BUNDLE_URL__));
+    return () => new Worker(file, options);
+  }
   if (here.endsWith('.cjs')) {
     const file = path.join(path.dirname(here), BUNDLED_THREAD_FILE);
     return () => new Worker(file, options);
