@@ -165,7 +165,11 @@ export const MESSAGES = {
     'Abbinatore: {version}, soglia {threshold}. In «Da riconciliare» ora: {open}.',
     'Matcher: {version}, threshold {threshold}. Now in "To reconcile": {open}.',
   ),
-  'import.statement.olderToo': m('Anche {count} accrediti già in attesa verrebbero registrati in automatico.', '{count} credits already waiting would also be recorded automatically.'),
+  'import.statement.olderToo': m(
+    '{count, plural, one {Anche # accredito già in attesa verrebbe registrato} other {Anche # accrediti già in attesa verrebbero registrati}} in automatico.',
+    '{count, plural, one {# credit already waiting would also be recorded} other {# credits already waiting would also be recorded}} automatically.',
+  ),
+  'import.statement.noNewCredits': m('Nessun accredito nuovo da abbinare. Abbinatore: {version}, soglia {threshold}.', 'No new credits to match. Matcher: {version}, threshold {threshold}.'),
   'import.statement.notes': m('Note', 'Notes'),
   'import.statement.rejects': m('{count, plural, one {# riga rifiutata} other {# righe rifiutate}}', '{count, plural, one {# row rejected} other {# rows rejected}}'),
   'import.statement.rejectLine': m('riga {line}, {field}: {reason}', 'line {line}, {field}: {reason}'),

@@ -305,7 +305,9 @@ function StatementCard({ outcome }: { outcome: StatementOutcome }): ReactElement
       )}
       {m && (
         <p className="sm muted">
-          {r.dryRun
+          {r.dryRun && r.newCredits === 0
+            ? t('import.statement.noNewCredits', { version, threshold: pct(m.threshold) })
+            : r.dryRun
             ? t('import.statement.matchingDry', { credits: r.newCredits, threshold: pct(m.threshold), auto: m.added.autoAccepted, wait: m.added.suggested, version })
             : t('import.statement.matchingDone', { version, threshold: pct(m.threshold), open: r.openAfter ?? 0 })}
           {r.dryRun && m.autoAccepted > m.added.autoAccepted ? ` ${t('import.statement.olderToo', { count: m.autoAccepted - m.added.autoAccepted })}` : ''}
