@@ -18,6 +18,7 @@ import { ClientService } from './domain/client-service';
 import { ProductService } from './domain/product-service';
 import { InvoiceService } from './domain/invoice-service';
 import { PaymentService } from './domain/payment-service';
+import { RequestKeys } from './domain/request-keys';
 import { FeedbackService } from './feedback/feedback-service';
 import { FeedbackRetention } from './feedback/feedback-retention';
 import { predictionOutcomeHook, predictionReopenHook } from './feedback/prediction-outcome';
@@ -74,6 +75,8 @@ export class App {
   readonly products: ProductService;
   readonly invoices: InvoiceService;
   readonly payments: PaymentService;
+  /** Remembers the page's create/record requests, so a retry after a lost answer makes nothing twice. */
+  readonly requestKeys: RequestKeys;
   readonly feedback: FeedbackService;
   /** Bank statements and payment matching. */
   readonly bank: BankService;
@@ -93,6 +96,7 @@ export class App {
     this.products = new ProductService(database.sqlite);
     this.invoices = new InvoiceService(database.sqlite, this.clients);
     this.payments = new PaymentService(database.sqlite, this.invoices);
+    this.requestKeys = new RequestKeys(database.sqlite);
     this.feedback = new FeedbackService(database.sqlite, () => this.settings);
     // A payment that settles an invoice resolves its served forecast inside the payment's transaction.
     this.payments.afterPaymentHooks.push(predictionOutcomeHook(() => this.settings.ML_TOLERANCE_DAYS));

@@ -59,6 +59,12 @@ export type ProductSummary = z.infer<typeof ProductSummary>;
 
 const Search = LimitedText('name').trim();
 
+/**
+ * Made by the page once per form, sent again with a retry: if the first request committed but its
+ * answer was lost, the retry returns what it made instead of making a second invoice or payment.
+ */
+export const RequestKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/, '16 to 64 letters, digits or "-"');
+
 export const InvoiceLineInput = z
   .object({
     description: LimitedText('invoiceLine').trim().min(1),
@@ -79,6 +85,7 @@ export const CreateInvoiceArgs = z
     documentType: DocumentType.optional(),
     notes: LimitedText('shortText').optional(),
     lines: z.array(InvoiceLineInput).min(1, 'an invoice needs at least one line').max(INVOICE_LIMITS.lines),
+    requestKey: RequestKey.optional(),
   })
   .strict();
 export type CreateInvoiceArgs = z.infer<typeof CreateInvoiceArgs>;
@@ -107,6 +114,7 @@ export const dataChannels = {
         paidDate: IsoDate,
         method: PaymentMethod.optional(),
         reference: LimitedText('name').trim().optional(),
+        requestKey: RequestKey.optional(),
       })
       .strict(),
     result: z.object({ invoice: InvoiceSummary, appliedCents: Cents }),

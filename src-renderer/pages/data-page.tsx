@@ -24,6 +24,7 @@ import { useUiStore } from '../stores/ui-store';
 import { ImportPanel } from './import-page';
 import { BankPanel } from './bank-page';
 import { RecordPaymentDialog } from './record-payment-dialog';
+import { newRequestKey } from '../stores/request-key';
 
 const STATUS_TONE: Record<InvoiceSummary['status'], Tone> = { draft: 'neutral', issued: 'primary', sent: 'info', partially_paid: 'warning', paid: 'success', cancelled: 'danger' };
 const STATUSES: InvoiceSummary['status'][] = ['draft', 'issued', 'sent', 'partially_paid', 'paid', 'cancelled'];
@@ -308,6 +309,7 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
   const [submitted, setSubmitted] = useState(false);
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [requestKey] = useState(newRequestKey);
   useEffect(() => {
     if (!clients.data) void loadClients();
     if (!products.data) void loadProducts();
@@ -332,7 +334,7 @@ function NewInvoiceDialog({ onClose }: { onClose: () => void }): ReactElement {
     setBusy(true);
     setServerError(null);
     try {
-      const inv = await createInvoice(args);
+      const inv = await createInvoice({ ...args, requestKey });
       toast('success', t('data.created', { label: inv.label, total: formatCents(inv.totalCents, lang) }));
       onClose();
     } catch (err) {

@@ -15,6 +15,7 @@ import { errorText } from '../stores/call';
 import { PAYMENT_METHODS, useDataStore, validatePaymentDraft, type DraftErrors, type PayableInvoice, type PaymentDraft } from '../stores/data-store';
 import { useUiStore } from '../stores/ui-store';
 import type { InvoiceSummary } from '../../src-preload/contract/data-channels';
+import { newRequestKey } from '../stores/request-key';
 
 export interface RecordedPayment {
   invoice: InvoiceSummary;
@@ -31,6 +32,7 @@ export function RecordPaymentDialog({ invoice, context, onClose, onRecorded }: {
   const [errors, setErrors] = useState<DraftErrors>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [requestKey] = useState(newRequestKey);
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
     const { errors: errs, args } = validatePaymentDraft(invoice, draft, localTodayIso());
@@ -39,7 +41,7 @@ export function RecordPaymentDialog({ invoice, context, onClose, onRecorded }: {
     setBusy(true);
     setServerError(null);
     try {
-      const inv = await recordPayment(args);
+      const inv = await recordPayment({ ...args, requestKey });
       toast('success', t('data.paid', { label: inv.label, amount: formatCents(args.amountCents, lang) }));
       onRecorded?.({ invoice: inv, paidDate: args.paidDate, amountCents: args.amountCents });
       onClose();

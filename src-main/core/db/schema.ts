@@ -405,6 +405,16 @@ export interface BankMatchesTable {
   undone_at: string | null;
 }
 
+/** A page request's key and what it made (migration 0011). */
+export interface RequestKeysTable {
+  key: string;
+  kind: string;
+  args_hash: string;
+  entity_id: number;
+  applied_cents: number | null;
+  created_at: string;
+}
+
 export interface DB {
   clients: ClientsTable;
   products: ProductsTable;
@@ -429,6 +439,7 @@ export interface DB {
   bank_statements: BankStatementsTable;
   bank_entries: BankEntriesTable;
   bank_matches: BankMatchesTable;
+  request_keys: RequestKeysTable;
 }
 
 export type Client = Selectable<ClientsTable>;

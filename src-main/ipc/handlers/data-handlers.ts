@@ -10,6 +10,7 @@ import type { ClientSummary, InvoiceSummary, ProductSummary } from '../../../src
 import type { DomainHandlers } from '../ipc-router';
 import { invoiceLabel } from '../../core/domain/invoice-number';
 import { InputError } from '../../core/errors';
+import { formatEuro } from '../../core/money';
 
 export function toInvoiceSummary(r: InvoiceRow): InvoiceSummary {
   return {
@@ -66,14 +67,30 @@ export function dataHandlers(app: App): DomainHandlers<'data'> {
       const r = app.invoices.search(query);
       return { items: r.items.map(toInvoiceSummary), total: r.total };
     },
-    'invoices:create': (args) => {
-      const detail = app.invoices.create(args);
-      return toInvoiceSummary(detail.invoice);
-    },
-    'payments:record': ({ invoiceId, amountCents, paidDate, method, reference }) => {
-      const r = asPaidDate(() => app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) }));
-      return { invoice: toInvoiceSummary(r.invoice), appliedCents: r.appliedCents };
-    },
+    'invoices:create': ({ requestKey, ...input }) =>
+      app.requestKeys.once(
+        requestKey,
+        'invoice',
+        input,
+        () => {
+          const { invoice } = app.invoices.create(input);
+          return { entityId: invoice.id, value: toInvoiceSummary(invoice) };
+        },
+        (prior) => toInvoiceSummary(app.invoices.get(prior.entity_id)),
+        (prior) => `invoice ${toInvoiceSummary(app.invoices.get(prior.entity_id)).label}`,
+      ),
+    'payments:record': ({ requestKey, invoiceId, amountCents, paidDate, method, reference }) =>
+      app.requestKeys.once(
+        requestKey,
+        'payment',
+        { invoiceId, amountCents, paidDate, method, reference },
+        () => {
+          const r = asPaidDate(() => app.payments.record({ invoiceId, amountCents, date: paidDate, ...(method ? { method } : {}), ...(reference ? { reference } : {}) }));
+          return { entityId: r.invoice.id, appliedCents: r.appliedCents, value: { invoice: toInvoiceSummary(r.invoice), appliedCents: r.appliedCents } };
+        },
+        (prior) => ({ invoice: toInvoiceSummary(app.invoices.get(prior.entity_id)), appliedCents: prior.applied_cents ?? 0 }),
+        (prior) => `a payment of ${formatEuro(prior.applied_cents ?? 0)} on invoice ${toInvoiceSummary(app.invoices.get(prior.entity_id)).label}`,
+      ),
     'clients:list': (query) => {
       const r = app.clients.listWithStats(query);
       return { items: r.items.map(toClientSummary), total: r.total };

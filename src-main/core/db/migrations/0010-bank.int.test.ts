@@ -16,7 +16,7 @@ describe('migration 0010-bank', () => {
     db.prepare("INSERT INTO payments(invoice_id, due_date, amount_cents) VALUES (?, '2026-03-31', 122000)").run(invoiceId);
     const before = db.prepare('SELECT * FROM payments').all();
 
-    expect(migrate(db, MIGRATIONS).applied).toEqual(['0010-bank']);
+    expect(migrate(db, MIGRATIONS.filter((m) => m.id <= 10)).applied).toEqual(['0010-bank']);
     expect(db.prepare('SELECT * FROM payments').all()).toEqual(before);
     expect(db.prepare('SELECT COUNT(*) AS n FROM bank_entries').get()).toEqual({ n: 0 });
 
