@@ -44,7 +44,7 @@ export function createAppRouter(app: App, info: RouterInfo): IpcRouter {
     status: statusHandlers(app, { version: info.version, startedAt }),
     ops: opsHandlers(app, emit, { version: info.version, restore: info.restore, dialogs: info.dialogs, grants: info.grants }),
     import: importHandlers(app, emit, uploads),
-    bank: bankHandlers(app, uploads),
+    bank: bankHandlers(app),
     setup: setupHandlers(app),
   };
   const handlers = Object.assign({}, ...Object.values(domains)) as HandlerMap;

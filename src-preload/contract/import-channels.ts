@@ -17,6 +17,17 @@ export const CSV_FIELDS = [
 export const CsvField = z.enum(CSV_FIELDS);
 export type CsvField = z.infer<typeof CsvField>;
 
+/** Columns of a bank's CSV export (the statement's own map; amounts signed, or credit and debit). */
+export const STATEMENT_CSV_FIELDS = ['booking_date', 'value_date', 'amount', 'credit', 'debit', 'description', 'counterparty_name', 'counterparty_iban', 'reference', 'currency'] as const;
+export const StatementCsvField = z.enum(STATEMENT_CSV_FIELDS);
+export type StatementCsvField = z.infer<typeof StatementCsvField>;
+/** What a dropped file is, read from its content: FatturaPA (or an archive of it), a CAMT.053 statement, a CSV, or something else. */
+export const ImportFileKind = z.enum(['fatturapa', 'statement', 'csv', 'other']);
+export type ImportFileKind = z.infer<typeof ImportFileKind>;
+/** What a CSV holds: invoices, or a bank's statement entries. */
+export const CsvKind = z.enum(['invoices', 'statement']);
+export type CsvKind = z.infer<typeof CsvKind>;
+
 const SessionId = z.string().length(32).regex(/^[a-f0-9]{32}$/, 'expected an upload session id');
 /**
  * A file's name as the user's system gave it; only a label (never a path on this machine). Control
@@ -84,6 +95,32 @@ const CsvOptions = z
   })
   .strict();
 
+const Outcome = z.object({ autoAccepted: Count, payments: Count, suggested: Count, withoutCandidates: Count });
+/** A statement's dry run or import: what is in the file, what is new, and what the new credits become at the auto-accept threshold. */
+export const StatementImport = z.object({
+  ok: z.literal(true),
+  file: z.string(),
+  format: z.string(),
+  account: z.string(),
+  entries: Count,
+  credits: Count,
+  debits: Count,
+  period: z.object({ from: z.string(), to: z.string() }).nullable(),
+  added: Count,
+  skipped: Count,
+  newCredits: Count,
+  newDebits: Count,
+  rejects: z.array(z.object({ line: z.number().int(), field: z.string(), column: z.string().nullable(), reason: z.string() })),
+  notes: z.array(z.string()),
+  dryRun: z.boolean(),
+  reconcile: Outcome.extend({ credits: Count, modelVersion: z.string(), threshold: z.number(), added: Outcome }).nullable(),
+  openAfter: Count.nullable(),
+});
+export type StatementImport = z.infer<typeof StatementImport>;
+/** A statement file that was refused: nothing of it was written. */
+export const StatementRefusal = z.object({ ok: z.literal(false), file: z.string(), reason: z.string(), reasonMessage: ImportMessage.nullable() });
+export type StatementRefusal = z.infer<typeof StatementRefusal>;
+
 const RunArgs = z
   .object({
     sessionId: SessionId,
@@ -113,6 +150,11 @@ export const importChannels = {
     args: z.object({ name: LimitedText('name').trim().min(1), partitaIva: LimitedText('name').trim().nullable().optional(), codiceFiscale: LimitedText('name').trim().nullable().optional() }).strict(),
     result: z.object({ firm: Firm, warnings: z.array(z.string()) }),
   },
+  /** What each uploaded file is, from its content (a CAMT.053 statement is told from FatturaPA by its namespace and elements, not its name). */
+  'import:classify': {
+    args: z.object({ sessionId: SessionId }).strict(),
+    result: z.object({ files: z.array(z.object({ name: z.string(), kind: ImportFileKind })) }),
+  },
   'import:csvPreview': {
     args: z.object({ sessionId: SessionId, file: FileName }).strict(),
     result: z.object({
@@ -122,7 +164,31 @@ export const importChannels = {
       map: z.record(CsvField, z.string()),
       /** The map was remembered from an earlier import of a file with this header. */
       remembered: z.boolean(),
+      /** What the header reads as: invoices or a bank statement. */
+      kind: CsvKind,
+      statementMap: z.record(StatementCsvField, z.string()),
+      statementRemembered: z.boolean(),
     }),
+  },
+  /** A bank statement (CAMT.053, or a CSV of statement entries) of the upload: dry run or import with matching; a refused file is an answer, not an error. */
+  'import:statement': {
+    args: z
+      .object({
+        sessionId: SessionId,
+        file: FileName,
+        dryRun: z.boolean(),
+        csv: z
+          .object({
+            /** The account (IBAN) the export is for; a CAMT.053 names its own. */
+            account: LimitedText('name').trim().max(64).optional(),
+            map: z.record(StatementCsvField, LimitedText('name')).default({}),
+            dateFormat: LimitedText('name').trim().min(1).optional(),
+          })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    result: z.discriminatedUnion('ok', [StatementImport, StatementRefusal]),
   },
   'import:analyze': { args: RunArgs, result: ImportSummary },
   'import:run': { args: RunArgs, result: ImportSummary },

@@ -88,3 +88,10 @@ describe('plurals', () => {
     expect(translate('it', 'import.count.rejected', { count: 1 })).toBe('1 rifiutata');
   });
 });
+
+describe('the Import button with invoices and bank entries', () => {
+  it('says both counts with their own plural forms', () => {
+    expect(translate('it', 'import.runMixed', { invoices: 1, entries: 24 })).toBe('Importa 1 fattura e 24 movimenti');
+    expect(translate('en', 'import.runMixed', { invoices: 3, entries: 1 })).toBe('Import 3 invoices and 1 entry');
+  });
+});

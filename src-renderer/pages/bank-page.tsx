@@ -1,9 +1,9 @@
-// Data → Bank: import a bank statement (CAMT.053 or CSV), then reconcile its credits. "To reconcile"
-// lists each credit with the matcher's suggestion and its confidence: one click confirms it, "Correct"
+// Data → Bank: reconcile the credits of the bank statements imported on the Import tab (a button here
+// opens it: one way in for every file). "To reconcile" lists each credit with the matcher's suggestion and its confidence: one click confirms it, "Correct"
 // opens a picker (the other suggestions, or any open invoices searched by number or client), "No
 // invoice" marks a credit that pays none. "Automatic" lists what auto-accept recorded, each undoable.
-// e2e handles: tab "Banca"/"Bank" (Data page); file input data-testid "statement-file", account input
-// labelled "Conto (IBAN)"/"Account (IBAN)", button data-testid "statement-import"; status tabs
+// e2e handles: tab "Banca"/"Bank" (Data page); button data-testid "bank-import" (opens the Import
+// tab); status tabs
 // data-testid "bank-status-<status>"; rows data-testid "bank-row" (data-status, data-entry); buttons
 // data-testid "bank-confirm", "bank-correct", "bank-reject", "bank-undo"; rows carry data-amount (cents)
 // and data-top (the first suggestion's invoice ids); picker dialog data-testid "bank-picker" with
@@ -19,6 +19,8 @@ import { formatCents, formatPercent } from '../format/money';
 import type { MessageKey } from '../i18n/catalog';
 import { useT } from '../i18n/translate';
 import { useBankStore, type OpenInvoiceChoice } from '../stores/bank-store';
+import { useUiStore } from '../stores/ui-store';
+import { Icon } from '../components/icons';
 
 const STATUSES: BankStatus[] = ['open', 'auto', 'matched', 'ignored', 'debit'];
 
@@ -108,9 +110,8 @@ function Picker({ entry, onClose }: { entry: BankEntryView; onClose: () => void 
 
 export function BankPanel(): ReactElement {
   const { t, lang } = useT();
-  const { status, items, counts, load, setStatus, importFile, importing, lastImport, error, confirm, reject, undo, busyId } = useBankStore();
-  const [file, setFile] = useState<File | null>(null);
-  const [account, setAccount] = useState('');
+  const { status, items, counts, load, setStatus, error, confirm, reject, undo, busyId } = useBankStore();
+  const setDataTab = useUiStore((x) => x.setDataTab);
   const [picking, setPicking] = useState<BankEntryView | null>(null);
   useEffect(() => {
     void load();
@@ -165,28 +166,12 @@ export function BankPanel(): ReactElement {
   ];
   return (
     <section className="card" aria-label={t('data.tab.bank')}>
-      <div className="toolbar">
-        <label className="field grow">
-          <span className="field-label">{t('bank.statementFile')}</span>
-          <input className="input" type="file" accept=".xml,.csv,.txt" data-testid="statement-file" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </label>
-        <label className="field" style={{ width: 280 }}>
-          <span className="field-label">{t('bank.account')}</span>
-          <input className="input" value={account} onChange={(e) => setAccount(e.target.value)} placeholder="IT60X0542811101000000123456" aria-label={t('bank.account')} />
-        </label>
-        <button type="button" className="btn btn-primary" data-testid="statement-import" disabled={!file || importing} onClick={() => file && void importFile(file, account)}>
-          {importing ? <span className="spinner" /> : null} {t('bank.import')}
+      <div className="toolbar" style={{ alignItems: 'center' }}>
+        <span className="xs faint grow">{t('bank.importStatementHint')}</span>
+        <button type="button" className="btn" data-testid="bank-import" onClick={() => setDataTab('import')}>
+          <Icon name="inbox" size={16} /> {t('bank.importStatement')}
         </button>
       </div>
-      <p className="xs faint">{t('bank.importHint')}</p>
-      {lastImport && (
-        <Alert kind="success">
-          <span data-testid="statement-summary">
-            {t('bank.imported', { added: lastImport.added, skipped: lastImport.skipped, credits: lastImport.credits, debits: lastImport.debits })}
-            {lastImport.reconcile && ` ${t('bank.reconciled', { auto: lastImport.reconcile.autoAccepted, open: lastImport.reconcile.suggested, version: lastImport.reconcile.modelVersion })}`}
-          </span>
-        </Alert>
-      )}
       {error && <Alert kind="error">{error}</Alert>}
       <div className="tabs" role="tablist" aria-label={t('data.tab.bank')}>
         {STATUSES.map((s) => (

@@ -1,14 +1,11 @@
-// Data → Bank: a statement file uploaded through the import upload session and imported, the list of
-// entries by state ("To reconcile" first), and the actions on a credit: confirm the first suggestion,
-// correct it with chosen invoices, mark it as paying no invoice, undo an automatic match.
+// Data → Bank: the list of entries by state ("To reconcile" first), and the actions on a credit:
+// confirm the first suggestion, correct it with chosen invoices, mark it as paying no invoice, undo an
+// automatic match. Statements come in through the Import page (import-store).
 import { create } from 'zustand';
-import { IMPORT_CHUNK_BYTES } from '../../src-preload/contract/import-channels';
 import type { BankCounts, BankEntryView, BankStatus } from '../../src-preload/contract/bank-channels';
 import type { ChannelResult } from '../../src-preload/contract/channels';
 import { call, errorText } from './call';
-import { toBase64 } from './import-store';
 
-export type StatementImport = ChannelResult<'bank:import'>;
 export type OpenInvoiceChoice = ChannelResult<'bank:openInvoices'>['items'][number];
 
 interface BankState {
@@ -17,13 +14,10 @@ interface BankState {
   counts: BankCounts | null;
   loading: boolean;
   busyId: number | null;
-  importing: boolean;
-  lastImport: StatementImport | null;
   message: string | null;
   error: string | null;
   setStatus: (s: BankStatus) => Promise<void>;
   load: () => Promise<void>;
-  importFile: (file: File, account: string) => Promise<void>;
   confirm: (entryId: number, invoiceIds?: number[]) => Promise<boolean>;
   reject: (entryId: number) => Promise<void>;
   undo: (entryId: number) => Promise<void>;
@@ -51,8 +45,6 @@ export const useBankStore = create<BankState>((set, get) => {
     counts: null,
     loading: false,
     busyId: null,
-    importing: false,
-    lastImport: null,
     message: null,
     error: null,
     setStatus: async (status) => {
@@ -66,24 +58,6 @@ export const useBankStore = create<BankState>((set, get) => {
         set({ items: r.items, counts: r.counts, loading: false });
       } catch (e) {
         set({ error: errorText(e), loading: false });
-      }
-    },
-    importFile: async (file, account) => {
-      set({ importing: true, error: null, message: null });
-      try {
-        const { sessionId } = await call('import:begin', {});
-        const bytes = new Uint8Array(await file.arrayBuffer());
-        for (let offset = 0; offset < Math.max(bytes.length, 1); offset += IMPORT_CHUNK_BYTES) {
-          await call('import:upload', { sessionId, name: file.name, offset, data: toBase64(bytes.subarray(offset, offset + IMPORT_CHUNK_BYTES)) });
-        }
-        const r = await call('bank:import', { sessionId, file: file.name, ...(account.trim() ? { account: account.trim() } : {}) });
-        await call('import:discard', { sessionId });
-        set({ lastImport: r, status: 'open' });
-        await get().load();
-      } catch (e) {
-        set({ error: errorText(e) });
-      } finally {
-        set({ importing: false });
       }
     },
     confirm: (entryId, invoiceIds) => act(entryId, () => call('bank:confirm', { entryId, ...(invoiceIds ? { invoiceIds } : {}) })),

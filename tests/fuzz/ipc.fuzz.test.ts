@@ -209,10 +209,11 @@ describe('IPC fuzzing, every channel', () => {
           expect(snapshot(app)).toEqual(before);
         }
       }),
-      { numRuns: runs },
+      // Each channel once for sure (an unknown key), then random draws: with ~60 channels, 400 draws alone miss one now and then.
+      { numRuns: runs, examples: CHANNEL_NAMES.map((channel): [{ channel: Channel; args: unknown; field: string }] => [{ channel, args: { ...(EXAMPLE_ARGS[channel] as object), unknownKeyForCoverage: 1 }, field: 'unknownKeyForCoverage' }]) },
     );
     expect(unhandled).toEqual([]);
-    // Every channel was reached (with 400 runs over ~30 channels, missing one means a broken generator).
+    // Every channel was reached (each has an example above; a missing one means a broken generator).
     expect(new Set(perChannel.keys())).toEqual(new Set(CHANNEL_NAMES));
     recordFuzz(`ipc (near-valid arguments, ${valid} valid)`, cases);
   }, 120_000);

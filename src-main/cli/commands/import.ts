@@ -228,7 +228,9 @@ export function registerImportCommands(program: Command): void {
         const r = result.reconcile;
         if (r) {
           process.stdout.write(
-            `Matched with payment matcher ${r.modelVersion}: ${r.autoAccepted} recorded automatically (confidence ≥ ${r.threshold}), ${r.suggested} to reconcile in Data → Bank, ${r.withoutCandidates} without any candidate invoice.\n`,
+            result.dryRun
+              ? `Would match with payment matcher ${r.modelVersion}: ${r.autoAccepted} would be recorded automatically (confidence ≥ ${r.threshold}), ${r.suggested} would wait in Data → Bank's To reconcile, ${r.withoutCandidates} without any candidate invoice.\n`
+              : `Matched with payment matcher ${r.modelVersion}: ${r.autoAccepted} recorded automatically (confidence ≥ ${r.threshold}), ${r.suggested} to reconcile in Data → Bank, ${r.withoutCandidates} without any candidate invoice.\n`,
           );
         }
         if (result.notes.length) process.stdout.write(`\nNotes:\n${result.notes.slice(0, MAX_PRINTED).map((n) => `  ${n}`).join('\n')}\n`);

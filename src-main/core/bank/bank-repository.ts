@@ -141,7 +141,7 @@ const Q = {
       .groupBy('i.id')
       .having(sql<boolean>`SUM(p.amount_cents - p.paid_amount_cents) > 0`),
   ),
-  knownKeys: template((p: { keys: string }) => qb.selectFrom('bank_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('entry_key', 'in', inJson<string>(p.keys))),
+  creditsAmong: template((p: { ids: string }) => qb.selectFrom('bank_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('direction', '=', 'credit').where('id', 'in', inJson<number>(p.ids))),
   invoiceLabels: template((p: { ids: string }) =>
     qb
       .selectFrom('invoices as i')
@@ -257,10 +257,10 @@ export class BankRepository {
     return this.sql.all(Q.openInvoices, {});
   }
 
-  /** How many of these entry keys are already imported. */
-  knownKeys(keys: readonly string[]): number {
+  /** How many of these entries are credits. */
+  creditsAmong(ids: readonly number[]): number {
     let n = 0;
-    for (let i = 0; i < keys.length; i += 5_000) n += this.sql.first(Q.knownKeys, { keys: JSON.stringify(keys.slice(i, i + 5_000)) })!.n;
+    for (let i = 0; i < ids.length; i += 5_000) n += this.sql.first(Q.creditsAmong, { ids: JSON.stringify(ids.slice(i, i + 5_000)) })!.n;
     return n;
   }
 

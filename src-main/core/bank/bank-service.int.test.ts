@@ -29,6 +29,11 @@ const piva = (n: number) => {
   const first = String(1000000000 + n).slice(0, 10);
   return first + String(partitaIvaCheckDigit(first));
 };
+/** Every row of every table, to prove a dry run changed nothing. */
+const fingerprint = () => {
+  const tables = database.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '%fts%' ORDER BY name").all() as { name: string }[];
+  return Object.fromEntries(tables.map((t) => [t.name, JSON.stringify(database.sqlite.prepare(`SELECT * FROM "${t.name}"`).all())]));
+};
 const count = (sql: string) => (database.sqlite.prepare(sql).get() as { n: number }).n;
 
 let ids: Record<string, number> = {};
@@ -187,6 +192,28 @@ describe('BankService', () => {
     bank.undo(auto.id);
     expect(count(`SELECT COUNT(*) AS n FROM model_prediction_feedback WHERE model_name = 'cash_flow' AND source = 'auto-outcome' AND entity_id = ${ids.a}`)).toBe(0);
     expect(count(`SELECT COUNT(*) AS n FROM prediction_log WHERE invoice_id = ${ids.a} AND resolved_at IS NULL`)).toBe(1);
+  });
+
+  it('a dry run reports account, period, new entries and what matching would do, writes nothing, and the import then does exactly that', async () => {
+    // One credit of the statement is already there (an earlier, shorter export).
+    await bank.importStatement({ name: 'inizio-marzo.xml', bytes: camt(statement().slice(3, 4)) });
+    const before = fingerprint();
+    const dry = await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()), dryRun: true });
+    expect(fingerprint()).toEqual(before);
+    expect(dry).toMatchObject({ dryRun: true, account: ACCOUNT, entries: 6, credits: 5, debits: 1, added: 5, skipped: 1, newCredits: 4, newDebits: 1, period: { from: '2025-03-03', to: '2025-03-03' } });
+    const d = dry.reconcile!;
+    // The certain match (invoice number, exact amount, known payer) would be recorded; the others would wait.
+    expect(d.added.autoAccepted).toBeGreaterThanOrEqual(1);
+    expect(d.added.autoAccepted + d.added.suggested).toBe(4);
+    expect(d.autoAccepted + d.suggested).toBe(5);
+    expect(dry.openAfter).toBe(d.suggested);
+
+    const progress: string[] = [];
+    const real = await bank.importStatement({ name: 'marzo.xml', bytes: camt(statement()) }, (p) => progress.push(`${p.step} ${p.current}/${p.total}`));
+    expect({ ...real, dryRun: true }).toEqual(dry);
+    expect(progress).toContain('matching 5/5');
+    expect(bank.counts()).toMatchObject({ open: d.suggested, auto: d.autoAccepted, debit: 1 });
+    expect(count("SELECT COUNT(*) AS n FROM bank_matches WHERE automatic = 1")).toBe(d.payments);
   });
 
   it('refuses a CSV without its account and a damaged file, writing nothing', async () => {

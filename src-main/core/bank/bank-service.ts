@@ -18,6 +18,7 @@ import { PredictionRepository } from '../feedback/prediction-repository';
 import { BankRepository, type BankCounts, type BankEntryRow, type OpenInvoiceRow } from './bank-repository';
 import { MATCHER_AGENT_TYPE, MATCHER_ENTITY_TYPE, matchPredictionSchema, predictionOf, wasAccurate, type MatchAction, type MatchPrediction } from './matcher-feedback';
 import { foldText } from './remittance-text';
+import { CodedInputError } from '../import/import-message';
 import type { StatementCsvMap, StatementCsvReject } from './parse-statement-csv';
 import { PaymentMatcher, sameInvoices, type Allocation, type CandidateScorer, type Credit, type CreditMatch } from './payment-matcher';
 import { STATEMENT_LIMITS, StatementFileError, type BankEntry, type ParsedStatement } from './statement-types';
@@ -42,6 +43,8 @@ export interface StatementImportInput {
   /** The account (IBAN) of a CSV export; CAMT.053 names its own. */
   account?: string;
   map?: StatementCsvMap;
+  /** `map` is complete: no other column is guessed from the header. */
+  exactMap?: boolean;
   dateFormat?: string;
   dryRun?: boolean;
   /** Match and auto-accept right after importing (default true). */
@@ -61,17 +64,43 @@ export interface StatementImportResult {
   rejects: StatementCsvReject[];
   notes: string[];
   dryRun: boolean;
+  /** First and last booking date of the file's entries (null: no entries). */
+  period: { from: string; to: string } | null;
+  /** Of the entries added (or, in a dry run, that would be added): credits and debits. */
+  newCredits: number;
+  newDebits: number;
+  /** Matching of every credit waiting (older ones included); null when not asked for. */
   reconcile: ReconcileResult | null;
+  /** Credits in "To reconcile" after the import (all statements), or null without matching. */
+  openAfter: number | null;
 }
 
-export interface ReconcileResult {
-  credits: number;
-  suggested: number;
+export interface ReconcileOutcome {
+  /** Credits recorded as payments automatically. */
   autoAccepted: number;
+  /** Payments those credits recorded (a credit paying several invoices records one each). */
+  payments: number;
+  /** Credits left waiting in "To reconcile" (with or without a suggestion). */
+  suggested: number;
   withoutCandidates: number;
+}
+
+export interface ReconcileResult extends ReconcileOutcome {
+  credits: number;
   modelVersion: string;
   threshold: number;
+  /** The same counts for the credits this import added. */
+  added: ReconcileOutcome;
 }
+
+export type StatementProgress = (p: { step: 'reading' | 'matching'; current: number; total: number }) => void;
+
+/** Thrown inside a dry run's transaction to roll it back once its figures are taken. */
+class DryRunRollback extends Error {}
+
+const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Matching work between yields to the event loop, so the app stays responsive on a large statement. */
+const SLICE_MS = 8;
 
 export interface SuggestionView {
   kind: 'single' | 'combined' | 'partial';
@@ -161,27 +190,63 @@ export class BankService {
         const { parseCamt053 } = await import('./parse-camt053');
         return { ...parseCamt053(input.bytes), rejects: [] };
       }
-      if (!input.account) throw new InputError(`--account: ${input.name} is a CSV export; give the account (IBAN) it is for`, '--account');
+      if (!input.account) throw new CodedInputError(`--account: ${input.name} is a CSV export; give the account (IBAN) it is for`, '--account', { code: 'statement-account-required', params: {} });
       const text = new TextDecoder('utf-8').decode(input.bytes);
       const { parseStatementCsv } = await import('./parse-statement-csv');
-      return parseStatementCsv(text, { account: input.account, map: input.map, dateFormat: input.dateFormat, source: input.name });
+      return parseStatementCsv(text, { account: input.account, map: input.map, exactMap: input.exactMap, dateFormat: input.dateFormat, source: input.name });
     } catch (e) {
-      if (e instanceof StatementFileError) throw new InputError(`${input.name}: ${e.message}`, 'file');
+      if (e instanceof StatementFileError) throw new CodedInputError(`${input.name}: ${e.message}`, 'file', e.coded);
       throw e;
     }
   }
 
-  async importStatement(input: StatementImportInput): Promise<StatementImportResult> {
+  /**
+   * Imports a statement and matches its credits. A dry run goes through the same steps — the entries
+   * inserted, every credit matched and the automatic ones recorded — inside one transaction that is
+   * rolled back, so its figures are exactly what the import would do and nothing is written.
+   */
+  async importStatement(input: StatementImportInput, onProgress?: StatementProgress): Promise<StatementImportResult> {
+    onProgress?.({ step: 'reading', current: 0, total: input.bytes.byteLength });
     const parsed = await this.parse(input);
+    onProgress?.({ step: 'reading', current: input.bytes.byteLength, total: input.bytes.byteLength });
     const credits = parsed.entries.filter((e) => e.direction === 'credit').length;
-    const base = { file: input.name, format: parsed.format, account: parsed.account, entries: parsed.entries.length, credits, debits: parsed.entries.length - credits, rejects: parsed.rejects, notes: parsed.notes, dryRun: input.dryRun ?? false };
+    const dates = parsed.entries.map((e) => e.bookingDate).sort();
+    const base = {
+      file: input.name,
+      format: parsed.format,
+      account: parsed.account,
+      entries: parsed.entries.length,
+      credits,
+      debits: parsed.entries.length - credits,
+      rejects: parsed.rejects,
+      notes: parsed.notes,
+      dryRun: input.dryRun ?? false,
+      period: dates.length ? { from: dates[0]!, to: dates[dates.length - 1]! } : null,
+    };
+    const match = input.reconcile !== false;
+    const insert = () => this.repo.insertStatement(input.name, parsed.format, parsed.account, parsed.statementIds, parsed.entries).addedIds;
+    const added = (ids: readonly number[]) => {
+      const newCredits = this.repo.creditsAmong(ids);
+      return { added: ids.length, skipped: parsed.entries.length - ids.length, newCredits, newDebits: ids.length - newCredits };
+    };
     if (input.dryRun) {
-      const known = this.repo.knownKeys(parsed.entries.map((e) => e.key));
-      return { ...base, added: parsed.entries.length - known, skipped: known, reconcile: null };
+      let result: StatementImportResult | null = null;
+      try {
+        this.repo.transaction(() => {
+          const ids = insert();
+          const reconcile = match ? this.reconcileSteps(new Set(ids)).runAll() : null;
+          result = { ...base, ...added(ids), reconcile, openAfter: match ? this.repo.counts().open : null };
+          throw new DryRunRollback();
+        });
+      } catch (e) {
+        if (!(e instanceof DryRunRollback)) throw e;
+      }
+      return result!;
     }
-    const { addedIds } = this.repo.transaction(() => this.repo.insertStatement(input.name, parsed.format, parsed.account, parsed.statementIds, parsed.entries));
-    const reconcile = input.reconcile === false ? null : this.reconcile();
-    return { ...base, added: addedIds.length, skipped: parsed.entries.length - addedIds.length, reconcile };
+    const ids = this.repo.transaction(insert);
+    const counts = added(ids);
+    const reconcile = match ? await this.reconcileSteps(new Set(ids)).runInSlices(onProgress) : null;
+    return { ...base, ...counts, reconcile, openAfter: match ? this.repo.counts().open : null };
   }
 
   /** A matcher over the current open invoices, clients and known payer IBANs. */
@@ -204,21 +269,30 @@ export class BankService {
    * threshold (oldest first; an invoice taken by one automatic match is not offered to the next).
    */
   reconcile(): ReconcileResult {
+    return this.reconcileSteps(new Set()).runAll();
+  }
+
+  /** The reconciliation of the open credits one at a time: all at once (inside a dry run's transaction) or in slices with progress. */
+  private reconcileSteps(added: ReadonlySet<number>): { runAll: () => ReconcileResult; runInSlices: (onProgress?: StatementProgress) => Promise<ReconcileResult> } {
     const { scorer, version } = this.activeScorer();
     const threshold = this.settings().BANK_AUTO_ACCEPT_THRESHOLD;
     const open = this.repo.openCredits();
     const { matcher } = this.matcher();
     const taken = new Set<number>();
-    let suggested = 0;
-    let autoAccepted = 0;
-    let without = 0;
-    for (const entry of open) {
+    const zero = (): ReconcileOutcome => ({ autoAccepted: 0, payments: 0, suggested: 0, withoutCandidates: 0 });
+    const all = zero();
+    const mine = zero();
+    const step = (listed: BankEntryRow) => {
+      // Matching yields between slices: a credit confirmed meanwhile (another window, the CLI) is left alone.
+      const entry = this.repo.entry(listed.id);
+      if (!entry || entry.status !== 'open') return;
+      const counters = added.has(entry.id) ? [all, mine] : [all];
       const m = matcher.match(creditOf(entry), scorer);
       const usable = { ...m, candidates: m.candidates.filter((c) => c.invoiceIds.every((id) => !taken.has(id))) };
       const confidence = usable.candidates.length === m.candidates.length ? m.confidence : usable.candidates.length ? usable.candidates[0]!.score * (1 - (usable.candidates[1]?.score ?? 0)) : 0;
       const prediction = predictionOf({ ...usable, confidence }, version);
       const now = nowIso();
-      if (!usable.candidates.length) without++;
+      if (!usable.candidates.length) for (const c of counters) c.withoutCandidates++;
       if (usable.candidates.length && confidence >= threshold) {
         const top = usable.candidates[0]!;
         const ok = this.repo.transaction(() => {
@@ -234,14 +308,37 @@ export class BankService {
         });
         if (ok) {
           for (const id of top.invoiceIds) taken.add(id);
-          autoAccepted++;
-          continue;
+          for (const c of counters) {
+            c.autoAccepted++;
+            c.payments += top.allocations.length;
+          }
+          return;
         }
       }
       this.repo.setSuggestion(entry.id, JSON.stringify(prediction), confidence, version, now);
-      suggested++;
-    }
-    return { credits: open.length, suggested, autoAccepted, withoutCandidates: without, modelVersion: version, threshold };
+      for (const c of counters) c.suggested++;
+    };
+    const result = (): ReconcileResult => ({ credits: open.length, ...all, modelVersion: version, threshold, added: mine });
+    return {
+      runAll: () => {
+        for (const entry of open) step(entry);
+        return result();
+      },
+      runInSlices: async (onProgress) => {
+        let since = performance.now();
+        onProgress?.({ step: 'matching', current: 0, total: open.length });
+        for (let i = 0; i < open.length; i++) {
+          step(open[i]!);
+          if (performance.now() - since >= SLICE_MS) {
+            onProgress?.({ step: 'matching', current: i + 1, total: open.length });
+            await tick();
+            since = performance.now();
+          }
+        }
+        onProgress?.({ step: 'matching', current: open.length, total: open.length });
+        return result();
+      },
+    };
   }
 
   /** Records the payments of one match inside the caller's transaction. */

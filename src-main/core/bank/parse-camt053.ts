@@ -12,6 +12,7 @@ import { untrustedXmlParser } from '../import/untrusted-xml';
 import { isIsoDate } from '../dates';
 import { decodeXmlBytes } from '../fatturapa/decode-xml-bytes';
 import { FatturaFileError } from '../fatturapa/fatturapa-types';
+import { coded } from '../import/import-message';
 import { STATEMENT_LIMITS, StatementFileError, type BankEntry, type EntryDirection, type ParsedStatement } from './statement-types';
 
 export const CAMT053_VERSIONS = ['02', '03', '04', '05', '06', '07', '08'] as const;
@@ -153,40 +154,40 @@ export function entryHashKey(parts: { account: string; bookingDate: string; dire
 
 export function parseCamt053(bytes: Uint8Array): ParsedStatement {
   if (bytes.byteLength > STATEMENT_LIMITS.maxFileBytes) {
-    throw new StatementFileError(`is ${bytes.byteLength} bytes; a statement file may have at most ${STATEMENT_LIMITS.maxFileBytes} bytes`);
+    throw new StatementFileError(coded('statement-too-large', { bytes: bytes.byteLength, max: STATEMENT_LIMITS.maxFileBytes }));
   }
   let xml: string;
   try {
     xml = decodeXmlBytes(bytes).text;
   } catch (e) {
-    throw new StatementFileError(e instanceof FatturaFileError ? e.message : `cannot be decoded (${(e as Error).message})`);
+    throw new StatementFileError(e instanceof FatturaFileError ? (e.coded ? { text: e.message, message: e.coded } : e.message) : coded('cannot-read', { detail: (e as Error).message }));
   }
   // Count the entries before building anything: a file of a million tiny entries is refused cheaply.
   let count = 0;
   for (const re = /<(?:[\w.-]+:)?Ntry[\s>]/g; re.exec(xml) !== null; ) {
-    if (++count > STATEMENT_LIMITS.maxEntries) throw new StatementFileError(`has more than ${STATEMENT_LIMITS.maxEntries} entries`);
+    if (++count > STATEMENT_LIMITS.maxEntries) throw new StatementFileError(coded('statement-too-many-entries', { max: STATEMENT_LIMITS.maxEntries }));
   }
-  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new StatementFileError('contains a DOCTYPE or ENTITY declaration, which CAMT.053 does not allow');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new StatementFileError(coded('camt-doctype'));
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new StatementFileError(`is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg})`);
+  if (valid !== true) throw new StatementFileError(coded('xml-not-well-formed', { line: valid.err.line, column: valid.err.col, detail: valid.err.msg }));
   let doc: Node;
   try {
     doc = parser.parse(xml) as Node;
   } catch (e) {
-    throw new StatementFileError(`cannot be parsed as XML (${(e as Error).message})`);
+    throw new StatementFileError(coded('xml-unparsable', { detail: (e as Error).message }));
   }
   const root = node(doc, 'Document');
-  if (!root) throw new StatementFileError(`is not a CAMT.053 statement: the root element is ${Object.keys(doc).filter((k) => !k.startsWith('?'))[0] ?? 'missing'}, expected Document`);
+  if (!root) throw new StatementFileError(coded('not-camt053', { root: Object.keys(doc).filter((k) => !k.startsWith('?'))[0] ?? 'missing' }));
   // The parser drops namespace declarations: read the one of the Document start tag (default or prefixed).
   const startTag = /<(?:[\w.-]+:)?Document\b[^>]*>/.exec(xml)?.[0] ?? '';
   const ns = [...startTag.matchAll(/\sxmlns(?::[\w.-]+)?\s*=\s*["']([^"']*)["']/g)].map((m) => m[1]!).find((u) => u.includes(':camt.')) ?? '';
   const version = NAMESPACE.exec(ns)?.[1];
-  if (!version) throw new StatementFileError(`Document: expected the namespace urn:iso:std:iso:20022:tech:xsd:camt.053.001.02 to .08, got "${ns || 'none'}"`);
-  if (!(CAMT053_VERSIONS as readonly string[]).includes(version)) throw new StatementFileError(`Document: camt.053.001.${version} is not supported (versions 001.02 to 001.08 are)`);
+  if (!version) throw new StatementFileError(coded('camt-namespace', { namespace: ns || 'none' }));
+  if (!(CAMT053_VERSIONS as readonly string[]).includes(version)) throw new StatementFileError(coded('camt-version', { version }));
   const msg = node(root, 'BkToCstmrStmt');
-  if (!msg) throw new StatementFileError('Document: no BkToCstmrStmt element');
+  if (!msg) throw new StatementFileError(coded('camt-missing', { path: 'Document/BkToCstmrStmt' }));
   const stmts = nodes(msg, 'Stmt');
-  if (!stmts.length) throw new StatementFileError('BkToCstmrStmt: no Stmt element');
+  if (!stmts.length) throw new StatementFileError(coded('camt-missing', { path: 'BkToCstmrStmt/Stmt' }));
 
   const entries: BankEntry[] = [];
   const notes: string[] = [];
@@ -202,7 +203,7 @@ export function parseCamt053(bytes: Uint8Array): ParsedStatement {
     if (!acctId) throw new StatementFileError(`${sw}/Acct: no account identification (Id/IBAN or Id/Othr/Id)`);
     account ||= acctId;
     const ntries = nodes(stmt, 'Ntry');
-    if (entries.length + ntries.length > STATEMENT_LIMITS.maxEntries) throw new StatementFileError(`has more than ${STATEMENT_LIMITS.maxEntries} entries`);
+    if (entries.length + ntries.length > STATEMENT_LIMITS.maxEntries) throw new StatementFileError(coded('statement-too-many-entries', { max: STATEMENT_LIMITS.maxEntries }));
     ntries.forEach((ntry, ni) => {
       const w = `${sw}/Ntry[${ni + 1}]`;
       const status = statusOf(ntry);

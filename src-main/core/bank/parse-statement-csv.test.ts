@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { guessStatementCsvMap, parseStatementCsv, parseStatementMapSpec } from './parse-statement-csv';
+import { CodedInputError } from '../import/import-message';
+import { guessCsvKind, guessStatementCsvMap, parseStatementCsv, parseStatementMapSpec } from './parse-statement-csv';
 
 const ACCOUNT = 'IT60 X054 2811 1010 0000 0123 456';
 
@@ -63,5 +64,34 @@ describe('parseStatementCsv', () => {
       currency: 'Divisa',
     });
     expect(guessStatementCsvMap(['Date', 'Money in', 'Money out', 'Details'])).toEqual({ booking_date: 'Date', credit: 'Money in', debit: 'Money out', description: 'Details' });
+  });
+});
+
+describe('guessCsvKind', () => {
+  it('preselects bank statement entries from a bank export header, invoices from an invoice list', () => {
+    expect(guessCsvKind(['Data contabile', 'Data valuta', 'Importo', 'Causale', 'Descrizione', 'IBAN ordinante'])).toBe('statement');
+    expect(guessCsvKind(['Data', 'Valuta', 'Dare', 'Avere', 'Descrizione operazione'])).toBe('statement');
+    expect(guessCsvKind(['Booking date', 'Value date', 'Amount', 'Details', 'Counterparty'])).toBe('statement');
+    expect(guessCsvKind(['Numero', 'Data', 'Cliente', 'P.IVA', 'Scadenza', 'Totale', 'Pagato il'])).toBe('invoices');
+    expect(guessCsvKind(['number', 'client', 'issue_date', 'due_date', 'total', 'paid_date', 'paid_amount'])).toBe('invoices');
+    // Date, amount and description alone fit both: an invoice list unless a bank's own column is there.
+    expect(guessCsvKind(['Data', 'Importo', 'Descrizione'])).toBe('invoices');
+    // Without a date and an amount it cannot be read as a statement.
+    expect(guessCsvKind(['IBAN', 'Ordinante', 'Causale'])).toBe('invoices');
+  });
+
+  it('refuses a statement CSV without an amount column, naming the problem with its code', () => {
+    const text = 'Data;Causale;Ordinante\n03/03/2025;Saldo fattura 12;Rossi\n';
+    let error: unknown;
+    try {
+      parseStatementCsv(text, { account: 'IT60X0542811101000000123456', source: 'movimenti.csv', exactMap: true, map: { booking_date: 'Data', description: 'Causale' } });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(CodedInputError);
+    expect((error as CodedInputError).message).toMatch(/no amount column/);
+    expect((error as CodedInputError).coded).toEqual({ code: 'csv-no-amount-column', params: {} });
+    // A mapped column the header lacks is named with the field it was for.
+    expect(() => parseStatementCsv(text, { account: 'IT60X0542811101000000123456', source: 'movimenti.csv', map: { amount: 'Importo' } })).toThrow(/column "Importo" \(for amount\) is not in the CSV header/);
   });
 });

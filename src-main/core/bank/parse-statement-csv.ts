@@ -6,16 +6,21 @@
 import { InputError } from '../errors';
 import { parseEuroToCents } from '../money';
 import { compileDateFormat, detectDateFormat } from '../import/csv-date-format';
-import { readCsvRecords } from '../import/invoice-csv-import';
+import { readCsvRecords, type ImportField } from '../import/invoice-csv-import';
+import { guessColumnMap, guessCsvMap, mappedColumns, type CsvImportKind } from '../import/csv-mapping';
+import { CodedInputError } from '../import/import-message';
 import { entryHashKey } from './parse-camt053';
 import { STATEMENT_LIMITS, StatementFileError, type BankEntry, type EntryDirection, type ParsedStatement } from './statement-types';
 
-export const STATEMENT_CSV_FIELDS = ['booking_date', 'value_date', 'amount', 'credit', 'debit', 'description', 'counterparty_name', 'counterparty_iban', 'reference', 'currency'] as const;
-export type StatementCsvField = (typeof STATEMENT_CSV_FIELDS)[number];
+import { STATEMENT_CSV_FIELDS, type StatementCsvField } from '../../../src-preload/contract/import-channels';
+
+export { STATEMENT_CSV_FIELDS, type StatementCsvField };
 export type StatementCsvMap = Partial<Record<StatementCsvField, string>>;
 
 export interface StatementCsvOptions {
   map?: StatementCsvMap;
+  /** The map is the whole map (the Import page sends what the user chose): no column is guessed beside it. */
+  exactMap?: boolean;
   /** The account the export is for (IBAN); part of every entry's key. */
   account: string;
   dateFormat?: string;
@@ -38,10 +43,8 @@ export interface ParsedStatementCsv extends ParsedStatement {
   map: StatementCsvMap;
 }
 
-const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-
 /** Header words per field, most specific first, as Italian and English bank exports write them. */
-const SYNONYMS: [StatementCsvField, string[]][] = [
+const SYNONYMS: readonly (readonly [StatementCsvField, readonly string[]])[] = [
   ['value_date', ['data valuta', 'valuta', 'value date']],
   ['booking_date', ['data contabile', 'data operazione', 'data contabilizzazione', 'booking date', 'data', 'date', 'transaction date']],
   ['credit', ['avere', 'entrate', 'accrediti', 'credit', 'credits', 'money in']],
@@ -55,19 +58,21 @@ const SYNONYMS: [StatementCsvField, string[]][] = [
 ];
 
 export function guessStatementCsvMap(header: readonly string[]): StatementCsvMap {
-  const map: StatementCsvMap = {};
-  const used = new Set<string>();
-  for (const [field, words] of SYNONYMS) {
-    for (const word of words) {
-      const hit = header.find((h) => !used.has(h) && (fold(h) === word || fold(h) === field.replace(/_/g, ' ')));
-      if (hit) {
-        map[field] = hit;
-        used.add(hit);
-        break;
-      }
-    }
-  }
-  return map;
+  return guessColumnMap(header, SYNONYMS);
+}
+
+/** Columns only a bank export has, and columns only an invoice list has (date, amount and description are in both). */
+const STATEMENT_ONLY: readonly StatementCsvField[] = ['value_date', 'credit', 'debit', 'counterparty_iban', 'counterparty_name', 'reference'];
+const INVOICE_ONLY: readonly ImportField[] = ['number', 'year', 'client', 'client_id', 'client_piva', 'client_name', 'due_date', 'paid_date', 'paid_amount', 'disputed', 'document_type'];
+
+/** Whether a CSV header reads as a bank export or as an invoice list: the kind with more columns of its own (ties: invoices). */
+export function guessCsvKind(header: readonly string[]): CsvImportKind {
+  const statement = guessStatementCsvMap(header);
+  const invoices = guessCsvMap(header);
+  const own = STATEMENT_ONLY.filter((f) => statement[f] !== undefined).length;
+  const other = INVOICE_ONLY.filter((f) => invoices[f] !== undefined && !Object.values(statement).includes(invoices[f])).length;
+  const readable = statement.booking_date !== undefined && (statement.amount !== undefined || statement.credit !== undefined || statement.debit !== undefined);
+  return readable && own > other ? 'statement' : 'invoices';
 }
 
 export function parseStatementMapSpec(specs: readonly string[]): StatementCsvMap {
@@ -108,20 +113,15 @@ export function parseStatementCsv(text: string, options: StatementCsvOptions): P
   if (text.length > STATEMENT_LIMITS.maxFileBytes) throw new StatementFileError(`has ${text.length} characters; a statement file may have at most ${STATEMENT_LIMITS.maxFileBytes}`);
   const { header, rows } = readCsvRecords(text, { delimiter: options.delimiter, source: options.source });
   if (rows.length > STATEMENT_LIMITS.maxEntries) throw new StatementFileError(`has more than ${STATEMENT_LIMITS.maxEntries} rows`);
-  const map: StatementCsvMap = { ...guessStatementCsvMap(header), ...(options.map ?? {}) };
-  const col = new Map<StatementCsvField, number>();
-  for (const field of STATEMENT_CSV_FIELDS) {
-    const wanted = map[field];
-    if (wanted === undefined) continue;
-    const idx = header.indexOf(wanted);
-    if (idx < 0) throw new InputError(`--map: column "${wanted}" (for ${field}) is not in the CSV header (columns: ${header.join(', ')})`, '--map');
-    col.set(field, idx);
+  const map: StatementCsvMap = options.exactMap ? { ...(options.map ?? {}) } : { ...guessStatementCsvMap(header), ...(options.map ?? {}) };
+  const col = mappedColumns(header, STATEMENT_CSV_FIELDS, map);
+  if (!col.has('booking_date')) throw new CodedInputError('--map: no column for booking_date; map it with --map booking_date=<Column>', '--map', { code: 'csv-no-date-column', params: {} });
+  if (!col.has('amount') && !col.has('credit') && !col.has('debit')) throw new CodedInputError('--map: no amount column; map amount (signed) or credit and debit', '--map', { code: 'csv-no-amount-column', params: {} });
+  if (!col.has('description') && !col.has('counterparty_name')) {
+    throw new CodedInputError('--map: no description or counterparty_name column; the matcher needs the transfer text', '--map', { code: 'csv-no-text-column', params: {} });
   }
-  if (!col.has('booking_date')) throw new InputError('--map: no column for booking_date; map it with --map booking_date=<Column>', '--map');
-  if (!col.has('amount') && !col.has('credit') && !col.has('debit')) throw new InputError('--map: no amount column; map amount (signed) or credit and debit', '--map');
-  if (!col.has('description') && !col.has('counterparty_name')) throw new InputError('--map: no description or counterparty_name column; the matcher needs the transfer text', '--map');
   const account = options.account.replace(/\s+/g, '').toUpperCase();
-  if (!account) throw new InputError('--account: the account (IBAN) the CSV export is for is required', '--account');
+  if (!account) throw new CodedInputError('--account: the account (IBAN) the CSV export is for is required', '--account', { code: 'statement-account-required', params: {} });
 
   const cell = (record: string[], f: StatementCsvField) => {
     const i = col.get(f);
@@ -132,7 +132,10 @@ export function parseStatementCsv(text: string, options: StatementCsvOptions): P
   else {
     const found = detectDateFormat(rows.flatMap((r) => [cell(r.record, 'booking_date'), cell(r.record, 'value_date')]));
     if (found.kind === 'ambiguous') {
-      throw new InputError(`--date-format: the dates read as day/month and as month/day (e.g. "${found.example}"); rerun with ${found.formats.map((f) => `--date-format ${f}`).join(' or ')}`, '--date-format');
+      throw new CodedInputError(`--date-format: the dates read as day/month and as month/day (e.g. "${found.example}"); rerun with ${found.formats.map((f) => `--date-format ${f}`).join(' or ')}`, '--date-format', {
+        code: 'csv-dates-ambiguous',
+        params: { example: found.example },
+      });
     }
     dateFormat = found.kind === 'found' ? found.format : (found.best ?? 'YYYY-MM-DD');
   }

@@ -2,6 +2,8 @@
 // repository: one entry per booked movement, amounts in integer cents (always positive, the direction
 // says which way the money went), dates as ISO YYYY-MM-DD, and a key that makes a re-import add nothing.
 
+import type { CodedText, ImportMessage } from '../import/import-message';
+
 export type EntryDirection = 'credit' | 'debit';
 
 export interface BankEntry {
@@ -37,11 +39,17 @@ export interface ParsedStatement {
   notes: string[];
 }
 
-/** Errors in a statement file: the message names the element (or line and column) and the problem. */
+/**
+ * Errors in a statement file: the message names the element (or line and column) and the problem.
+ * `coded` is the same refusal as a code with its figures, so the Import page can say it in the UI's
+ * language (a refusal without a code quotes the element in `statement-invalid`).
+ */
 export class StatementFileError extends Error {
-  constructor(message: string) {
-    super(message);
+  readonly coded: ImportMessage;
+  constructor(reason: string | CodedText) {
+    super(typeof reason === 'string' ? reason : reason.text);
     this.name = 'StatementFileError';
+    this.coded = typeof reason === 'string' ? { code: 'statement-invalid', params: { detail: reason } } : reason.message;
   }
 }
 

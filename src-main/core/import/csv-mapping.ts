@@ -6,11 +6,12 @@ import type BetterSqlite3 from 'better-sqlite3';
 import { IMPORT_FIELDS, type ImportField, type ImportResult } from './invoice-csv-import';
 import { emptySummary, type ImportSummary } from './import-summary';
 import { AppStateRepository } from '../db/app-state-repository';
+import { CodedInputError } from './import-message';
 
 const fold = (s: string) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
 
 /** Header words for each field, most specific first (a header matches the first field whose word list has it). */
-const SYNONYMS: [ImportField, string[]][] = [
+const SYNONYMS: readonly (readonly [ImportField, readonly string[]])[] = [
   ['paid_amount', ['paid amount', 'importo pagato', 'pagato', 'incassato', 'amount paid']],
   ['paid_date', ['paid date', 'pagato il', 'data pagamento', 'data incasso', 'payment date', 'paid on']],
   ['due_date', ['due date', 'scadenza', 'data scadenza', 'due']],
@@ -27,10 +28,14 @@ const SYNONYMS: [ImportField, string[]][] = [
   ['document_type', ['document type', 'tipo documento', 'tipo']],
 ];
 
-export function guessCsvMap(header: readonly string[]): Partial<Record<ImportField, string>> {
-  const map: Partial<Record<ImportField, string>> = {};
+/**
+ * The map guessed from a header: for each field in order, the first of its words that names a column
+ * not taken yet (or the field's own name). Shared by the invoice CSV and the bank statement CSV.
+ */
+export function guessColumnMap<F extends string>(header: readonly string[], synonyms: readonly (readonly [F, readonly string[]])[]): Partial<Record<F, string>> {
+  const map: Partial<Record<F, string>> = {};
   const used = new Set<string>();
-  for (const [field, words] of SYNONYMS) {
+  for (const [field, words] of synonyms) {
     for (const word of words) {
       const hit = header.find((h) => !used.has(h) && (fold(h) === word || fold(h) === field.replace(/_/g, ' ')));
       if (hit) {
@@ -43,23 +48,60 @@ export function guessCsvMap(header: readonly string[]): Partial<Record<ImportFie
   return map;
 }
 
-const shapeKey = (header: readonly string[]) => `import.csv-map.${crypto.createHash('sha256').update(header.map(fold).join('\u0001')).digest('hex').slice(0, 32)}`;
+/** Keeps the pairs of a map that name a known field and a column of this header (a remembered or sent map may be stale). */
+export function validColumnMap<F extends string>(header: readonly string[], fields: readonly F[], map: Readonly<Record<string, unknown>>): Partial<Record<F, string>> {
+  const out: Partial<Record<F, string>> = {};
+  for (const [k, v] of Object.entries(map)) if ((fields as readonly string[]).includes(k) && typeof v === 'string' && header.includes(v)) out[k as F] = v;
+  return out;
+}
 
-export function rememberedCsvMap(sqlite: BetterSqlite3.Database, header: readonly string[]): Partial<Record<ImportField, string>> | null {
-  const value = new AppStateRepository(sqlite).get(shapeKey(header));
+/** Each mapped field's column index; a column the header does not have is refused naming the field and the column. */
+export function mappedColumns<F extends string>(header: readonly string[], fields: readonly F[], map: Partial<Record<F, string>>): Map<F, number> {
+  const col = new Map<F, number>();
+  for (const field of fields) {
+    const wanted = map[field];
+    if (wanted === undefined) continue;
+    const idx = header.indexOf(wanted);
+    if (idx < 0) {
+      const columns = header.join(', ');
+      throw new CodedInputError(`--map: column "${wanted}" (for ${field}) is not in the CSV header (columns: ${columns})`, '--map', { code: 'csv-column-missing', params: { column: wanted, target: field, columns } });
+    }
+    col.set(field, idx);
+  }
+  return col;
+}
+
+export function guessCsvMap(header: readonly string[]): Partial<Record<ImportField, string>> {
+  return guessColumnMap(header, SYNONYMS);
+}
+
+/** What a CSV file holds, chosen on the Import page: each kind remembers its own map per header. */
+export type CsvImportKind = 'invoices' | 'statement';
+
+const shapeKey = (header: readonly string[], kind: CsvImportKind) =>
+  `import.${kind === 'invoices' ? 'csv-map' : 'statement-map'}.${crypto.createHash('sha256').update(header.map(fold).join('\u0001')).digest('hex').slice(0, 32)}`;
+
+export function rememberedColumnMap<F extends string>(sqlite: BetterSqlite3.Database, header: readonly string[], kind: CsvImportKind, fields: readonly F[]): Partial<Record<F, string>> | null {
+  const value = new AppStateRepository(sqlite).get(shapeKey(header, kind));
   if (value === undefined) return null;
   try {
-    const parsed = JSON.parse(value) as Record<string, string>;
-    const map: Partial<Record<ImportField, string>> = {};
-    for (const [k, v] of Object.entries(parsed)) if ((IMPORT_FIELDS as readonly string[]).includes(k) && header.includes(v)) map[k as ImportField] = v;
-    return map;
+    const parsed = JSON.parse(value) as unknown;
+    return parsed && typeof parsed === 'object' ? validColumnMap(header, fields, parsed as Record<string, unknown>) : null;
   } catch {
     return null;
   }
 }
 
+export function rememberColumnMap(sqlite: BetterSqlite3.Database, header: readonly string[], kind: CsvImportKind, map: Readonly<Record<string, string>>): void {
+  new AppStateRepository(sqlite).setJson(shapeKey(header, kind), map);
+}
+
+export function rememberedCsvMap(sqlite: BetterSqlite3.Database, header: readonly string[]): Partial<Record<ImportField, string>> | null {
+  return rememberedColumnMap(sqlite, header, 'invoices', IMPORT_FIELDS);
+}
+
 export function rememberCsvMap(sqlite: BetterSqlite3.Database, header: readonly string[], map: Partial<Record<ImportField, string>>): void {
-  new AppStateRepository(sqlite).setJson(shapeKey(header), map);
+  rememberColumnMap(sqlite, header, 'invoices', map as Record<string, string>);
 }
 
 /** A CSV import's result as the summary the Import page shows and offers for download. */

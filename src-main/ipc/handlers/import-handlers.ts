@@ -5,17 +5,19 @@
 // analyze/run at a time per session; progress goes out as pushes.
 import type { App } from '../../core/app';
 import { AppError, InputError } from '../../core/errors';
-import { csvResultToSummary, guessCsvMap, rememberCsvMap, rememberedCsvMap } from '../../core/import/csv-mapping';
+import { csvResultToSummary, guessCsvMap, rememberColumnMap, rememberCsvMap, rememberedColumnMap, rememberedCsvMap } from '../../core/import/csv-mapping';
+import { classifyImportFile } from '../../core/import/classify-import-file';
+import { CodedInputError } from '../../core/import/import-message';
+import { guessCsvKind, guessStatementCsvMap } from '../../core/bank/parse-statement-csv';
 import { importFatturaPa, readFatturaPaSources, type FatturaPaReading } from '../../core/import/fatturapa-import';
 import { getFirm, setFirm } from '../../core/import/firm';
 import type { ImportSummary as CoreSummary } from '../../core/import/import-summary';
-import { kindOfName } from '../../core/import/import-sources';
 import { importInvoicesCsv, readCsvHead, type ImportField } from '../../core/import/invoice-csv-import';
 import { UploadSessions, type UploadLimits } from '../../core/import/upload-sessions';
-import { IMPORT_CHUNK_BYTES, IMPORT_SESSION_BYTES, type ImportSummary } from '../../../src-preload/contract/import-channels';
+import { IMPORT_CHUNK_BYTES, IMPORT_SESSION_BYTES, STATEMENT_CSV_FIELDS, type ImportSummary } from '../../../src-preload/contract/import-channels';
 import type { EmitEvent, PartialHandlers } from '../ipc-router';
 
-type ImportChannel = 'import:begin' | 'import:upload' | 'import:discard' | 'import:firm' | 'import:setFirm' | 'import:csvPreview' | 'import:analyze' | 'import:run';
+type ImportChannel = 'import:begin' | 'import:upload' | 'import:discard' | 'import:firm' | 'import:setFirm' | 'import:classify' | 'import:csvPreview' | 'import:analyze' | 'import:run' | 'import:statement';
 
 export const IMPORT_UPLOAD_LIMITS: UploadLimits = {
   maxSessions: 4,
@@ -49,14 +51,18 @@ export function importHandlers(app: App, emit: EmitEvent, uploads: ImportUploads
     const progress = (step: string, current: number, total: number) => emit('import:progress', { sessionId: args.sessionId, operation, step, current, total });
     try {
       if (args.kind === 'fatturapa') {
-        const names = [...s.files.keys()].filter((n) => kindOfName(n) !== 'csv');
+        // Statements and CSV files of the same drop have their own steps.
+        const names = [...s.files.keys()].filter((n) => {
+          const kind = classifyImportFile(n, bytesOf(s, n));
+          return kind === 'fatturapa' || kind === 'other';
+        });
         if (!names.length) throw new InputError('files: no .xml, .p7m or .zip file was added', 'files');
         const onProgress = (p: { step: string; current: number; total: number }) => progress(p.step, p.current, p.total);
         s.reading ??= await readFatturaPaSources(app.worker, names.map((name) => ({ kind: 'file' as const, name, bytes: new Uint8Array(bytesOf(s, name)) })), { onProgress });
         const summary = await importFatturaPa({ sqlite: app.database.sqlite, clients: app.clients, worker: app.worker, logger: app.logger }, s.reading, { dryRun, onProgress });
         return toContract(summary);
       }
-      const file = args.file ?? [...s.files.keys()].find((n) => kindOfName(n) === 'csv');
+      const file = args.file ?? [...s.files.keys()].find((n) => classifyImportFile(n, bytesOf(s, n)) === 'csv');
       if (!file || !s.files.has(file)) throw new InputError(`file: no CSV file ${args.file ?? ''} in this upload`, 'file');
       const text = bytesOf(s, file).toString('utf8');
       const map = args.csv?.map ?? {};
@@ -80,19 +86,58 @@ export function importHandlers(app: App, emit: EmitEvent, uploads: ImportUploads
     'import:discard': ({ sessionId }) => ({ discarded: uploads.discard(sessionId) }),
     'import:firm': () => ({ firm: getFirm(app.database.sqlite) }),
     'import:setFirm': (args) => setFirm(app.database.sqlite, args, true),
+    'import:classify': ({ sessionId }) => {
+      const s = session(sessionId);
+      return { files: [...s.files.keys()].map((name) => ({ name, kind: classifyImportFile(name, bytesOf(s, name)) })) };
+    },
     'import:csvPreview': ({ sessionId, file }) => {
       const s = session(sessionId);
       const { header, rows, delimiter } = readCsvHead(bytesOf(s, file).toString('utf8'), { source: file }, 10);
       const remembered = rememberedCsvMap(app.database.sqlite, header);
+      const statementRemembered = rememberedColumnMap(app.database.sqlite, header, 'statement', STATEMENT_CSV_FIELDS);
       return {
         header,
         rows: rows.slice(0, 10).map((r) => r.record),
         delimiter: delimiter === '\t' ? 'tab' : delimiter,
         map: (remembered ?? guessCsvMap(header)) as Record<string, string>,
         remembered: remembered !== null,
+        // A map remembered for one kind says what the file was last time; otherwise the header decides.
+        kind: statementRemembered && !remembered ? 'statement' : remembered && !statementRemembered ? 'invoices' : guessCsvKind(header),
+        statementMap: (statementRemembered ?? guessStatementCsvMap(header)) as Record<string, string>,
+        statementRemembered: statementRemembered !== null,
       };
     },
     'import:analyze': (args) => run(args, true),
     'import:run': (args) => run(args, false),
+    'import:statement': async (args) => {
+      const s = session(args.sessionId);
+      if (!s.files.has(args.file)) throw new InputError(`file: no file ${args.file} in this upload`, 'file');
+      if (s.busy) throw new AppError('BUSY', 'An import of these files is already running');
+      s.busy = true;
+      const operation = args.dryRun ? 'analyze' : 'run';
+      try {
+        const bytes = new Uint8Array(bytesOf(s, args.file));
+        const map = args.csv?.map ?? {};
+        const result = await app.bank.importStatement(
+          { name: args.file, bytes, account: args.csv?.account || undefined, map, exactMap: args.csv !== undefined, dateFormat: args.csv?.dateFormat, dryRun: args.dryRun },
+          (p) => emit('import:progress', { sessionId: args.sessionId, operation, step: p.step === 'reading' ? 'statement-reading' : p.step, current: p.current, total: p.total }),
+        );
+        if (!args.dryRun && result.format === 'csv' && result.added > 0) {
+          const { header } = readCsvHead(Buffer.from(bytes).toString('utf8'), { source: args.file }, 0);
+          rememberColumnMap(app.database.sqlite, header, 'statement', map);
+        }
+        return { ok: true as const, ...result };
+      } catch (e) {
+        // A refused file is the answer for that file (the page lists it beside the others); nothing of it was written.
+        if (e instanceof InputError) {
+          const reasonMessage = e instanceof CodedInputError ? e.coded : { code: 'statement-invalid', params: { detail: e.message.replace(`${args.file}: `, '') } };
+          return { ok: false as const, file: args.file, reason: e.message, reasonMessage };
+        }
+        throw e;
+      } finally {
+        s.busy = false;
+        uploads.touch(s);
+      }
+    },
   };
 }
