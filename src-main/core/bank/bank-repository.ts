@@ -141,6 +141,7 @@ const Q = {
       .groupBy('i.id')
       .having(sql<boolean>`SUM(p.amount_cents - p.paid_amount_cents) > 0`),
   ),
+  knownKeys: template((p: { keys: string }) => qb.selectFrom('bank_entries').select('entry_key').where('entry_key', 'in', inJson<string>(p.keys))),
   creditsAmong: template((p: { ids: string }) => qb.selectFrom('bank_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('direction', '=', 'credit').where('id', 'in', inJson<number>(p.ids))),
   invoiceLabels: template((p: { ids: string }) =>
     qb
@@ -258,6 +259,13 @@ export class BankRepository {
   }
 
   /** How many of these entries are credits. */
+  /** The entry keys among `keys` already imported. */
+  knownKeys(keys: readonly string[]): Set<string> {
+    const known = new Set<string>();
+    for (let i = 0; i < keys.length; i += 5_000) for (const r of this.sql.all(Q.knownKeys, { keys: JSON.stringify(keys.slice(i, i + 5_000)) })) known.add(r.entry_key);
+    return known;
+  }
+
   creditsAmong(ids: readonly number[]): number {
     let n = 0;
     for (let i = 0; i < ids.length; i += 5_000) n += this.sql.first(Q.creditsAmong, { ids: JSON.stringify(ids.slice(i, i + 5_000)) })!.n;

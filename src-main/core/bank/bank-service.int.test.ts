@@ -14,6 +14,9 @@ import { PredictionRepository } from '../feedback/prediction-repository';
 import { BankService, MATCHER_MODEL_NAME } from './bank-service';
 import { ruleScorer } from './match-scorers';
 import { MATCHER_AGENT_TYPE } from './matcher-feedback';
+import { generateDemo } from '../demo/generate-demo';
+import { writeDemoStatements } from './demo-statements';
+import { parseCamt053 } from './parse-camt053';
 import { writeCamt053, writeStatementCsv } from './write-statement';
 import type { BankEntry } from './statement-types';
 
@@ -214,6 +217,26 @@ describe('BankService', () => {
     expect(progress).toContain('matching 5/5');
     expect(bank.counts()).toMatchObject({ open: d.suggested, auto: d.autoAccepted, debit: 1 });
     expect(count("SELECT COUNT(*) AS n FROM bank_matches WHERE automatic = 1")).toBe(d.payments);
+  });
+
+  it("on a demo year of receipts (hundreds of credits, many recorded automatically), the dry run gives the import's figures without writing", async () => {
+    database.sqlite.exec('DELETE FROM payments; DELETE FROM invoice_lines; DELETE FROM invoices; DELETE FROM clients;');
+    generateDemo(database.sqlite, { clients: 40, invoices: 600, seed: 5, today: '2026-06-30' });
+    const written = writeDemoStatements(database.sqlite, { dir, today: '2026-06-30', days: 200, seed: 6 });
+    const file = written.files.find((f) => f.endsWith('.xml'))!;
+    const bytes = fs.readFileSync(file);
+    // Half the statement already imported, so the dry run also sees open credits of its own.
+    const parsed = parseCamt053(bytes);
+    const earlier = writeCamt053(parsed.entries.slice(0, 60), { version: '05', account: parsed.account, statementId: 'S0', createdAt: '2026-02-01T08:00:00' });
+    const first = await bank.importStatement({ name: 'earlier.xml', bytes: new TextEncoder().encode(earlier), reconcile: false });
+    expect(first.added).toBe(60);
+    const before = fingerprint();
+    const dry = await bank.importStatement({ name: 'year.xml', bytes, dryRun: true });
+    expect(fingerprint()).toEqual(before);
+    expect(dry.reconcile!.credits).toBeGreaterThan(100);
+    expect(dry.reconcile!.autoAccepted).toBeGreaterThan(20);
+    const real = await bank.importStatement({ name: 'year.xml', bytes });
+    expect({ ...real, dryRun: true }).toEqual(dry);
   });
 
   it('refuses a CSV without its account and a damaged file, writing nothing', async () => {

@@ -95,7 +95,7 @@ export interface ReconcileResult extends ReconcileOutcome {
 
 export type StatementProgress = (p: { step: 'reading' | 'matching'; current: number; total: number }) => void;
 
-/** Thrown inside a dry run's transaction to roll it back once its figures are taken. */
+/** Thrown inside a dry run's trial payment to roll it back. */
 class DryRunRollback extends Error {}
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -147,6 +147,46 @@ export function isXmlStatement(bytes: Uint8Array): boolean {
   while (i < bytes.length && (bytes[i] === 0x20 || bytes[i] === 0x0a || bytes[i] === 0x0d || bytes[i] === 0x09)) i++;
   return bytes[i] === 0x3c;
 }
+
+/** The payment a credit records on one invoice. The payer's IBAN is kept when the payment service accepts it (some banks send other account ids). */
+const paymentOf = (entry: BankEntryRow, a: Allocation) => ({
+  invoiceId: a.invoiceId,
+  amountCents: a.amountCents,
+  date: entry.booking_date,
+  method: 'bonifico' as const,
+  reference: entry.bank_ref?.slice(0, 200) ?? null,
+  iban: entry.counterparty_iban && /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(entry.counterparty_iban) ? entry.counterparty_iban : null,
+});
+
+/** A new entry as the import would insert it, before it has a row: ids -1, -2, … in file order. */
+function pendingRow(e: BankEntry, index: number): BankEntryRow {
+  return {
+    id: -(index + 1),
+    statement_id: 0,
+    entry_key: e.key,
+    account: e.account,
+    bank_ref: e.bankRef,
+    direction: e.direction,
+    amount_cents: e.amountCents,
+    currency: e.currency,
+    booking_date: e.bookingDate,
+    value_date: e.valueDate,
+    remittance: e.remittance,
+    structured_refs: JSON.stringify(e.structuredRefs),
+    counterparty_name: e.counterpartyName,
+    counterparty_iban: e.counterpartyIban,
+    status: 'open',
+    suggestion: null,
+    confidence: null,
+    model_version: null,
+    reconciled_at: null,
+    created_at: '',
+    updated_at: '',
+  };
+}
+
+/** Order of entries with one booking date: existing ones by id, then the new ones in file order. */
+const rank = (e: BankEntryRow) => (e.id > 0 ? e.id : Number.MAX_SAFE_INTEGER / 2 - e.id);
 
 const creditOf = (e: BankEntryRow): Credit => ({
   key: e.entry_key,
@@ -201,9 +241,11 @@ export class BankService {
   }
 
   /**
-   * Imports a statement and matches its credits. A dry run goes through the same steps — the entries
-   * inserted, every credit matched and the automatic ones recorded — inside one transaction that is
-   * rolled back, so its figures are exactly what the import would do and nothing is written.
+   * Imports a statement and matches its credits. A dry run writes nothing and takes no lasting lock:
+   * the entries not yet known are matched in memory, after the open credits, in the order the import
+   * would take them, and each payment the import would record automatically is tried in a short
+   * transaction rolled back at once (so a payment the app would refuse is counted as waiting, as the
+   * import counts it). Its figures are what the import would do on the data as it is.
    */
   async importStatement(input: StatementImportInput, onProgress?: StatementProgress): Promise<StatementImportResult> {
     onProgress?.({ step: 'reading', current: 0, total: input.bytes.byteLength });
@@ -230,22 +272,19 @@ export class BankService {
       return { added: ids.length, skipped: parsed.entries.length - ids.length, newCredits, newDebits: ids.length - newCredits };
     };
     if (input.dryRun) {
-      let result: StatementImportResult | null = null;
-      try {
-        this.repo.transaction(() => {
-          const ids = insert();
-          const reconcile = match ? this.reconcileSteps(new Set(ids)).runAll() : null;
-          result = { ...base, ...added(ids), reconcile, openAfter: match ? this.repo.counts().open : null };
-          throw new DryRunRollback();
-        });
-      } catch (e) {
-        if (!(e instanceof DryRunRollback)) throw e;
-      }
-      return result!;
+      const known = this.repo.knownKeys(parsed.entries.map((e) => e.key));
+      const fresh = new Map<string, BankEntry>();
+      for (const e of parsed.entries) if (!known.has(e.key) && !fresh.has(e.key)) fresh.set(e.key, e);
+      const newCredits = [...fresh.values()].filter((e) => e.direction === 'credit');
+      const counts = { added: fresh.size, skipped: parsed.entries.length - fresh.size, newCredits: newCredits.length, newDebits: fresh.size - newCredits.length };
+      if (!match) return { ...base, ...counts, reconcile: null, openAfter: null };
+      const openBefore = this.repo.counts().open;
+      const reconcile = await this.reconcileSteps(newCredits.map(pendingRow), { dryRun: true }).runInSlices(onProgress);
+      return { ...base, ...counts, reconcile, openAfter: openBefore + newCredits.length - reconcile.autoAccepted };
     }
     const ids = this.repo.transaction(insert);
     const counts = added(ids);
-    const reconcile = match ? await this.reconcileSteps(new Set(ids)).runInSlices(onProgress) : null;
+    const reconcile = match ? await this.reconcileSteps(this.repo.entries(ids).filter((e) => e.status === 'open')).runInSlices(onProgress) : null;
     return { ...base, ...counts, reconcile, openAfter: match ? this.repo.counts().open : null };
   }
 
@@ -269,14 +308,20 @@ export class BankService {
    * threshold (oldest first; an invoice taken by one automatic match is not offered to the next).
    */
   reconcile(): ReconcileResult {
-    return this.reconcileSteps(new Set()).runAll();
+    return this.reconcileSteps([]).runAll();
   }
 
-  /** The reconciliation of the open credits one at a time: all at once (inside a dry run's transaction) or in slices with progress. */
-  private reconcileSteps(added: ReadonlySet<number>): { runAll: () => ReconcileResult; runInSlices: (onProgress?: StatementProgress) => Promise<ReconcileResult> } {
+  /**
+   * The reconciliation of the open credits one at a time, oldest first: all at once or in slices with
+   * progress. `added` are the credits this import brought (counted apart); in a dry run they are not
+   * in the database yet (see pendingRow) and nothing is written.
+   */
+  private reconcileSteps(added: readonly BankEntryRow[], options: { dryRun?: boolean } = {}): { runAll: () => ReconcileResult; runInSlices: (onProgress?: StatementProgress) => Promise<ReconcileResult> } {
     const { scorer, version } = this.activeScorer();
     const threshold = this.settings().BANK_AUTO_ACCEPT_THRESHOLD;
-    const open = this.repo.openCredits();
+    const addedIds = new Set(added.map((e) => e.id));
+    // The import inserts the new entries after every existing one: by booking date, then in that order.
+    const open = options.dryRun ? [...this.repo.openCredits(), ...added].sort((a, b) => (a.booking_date < b.booking_date ? -1 : a.booking_date > b.booking_date ? 1 : rank(a) - rank(b))) : this.repo.openCredits();
     const { matcher } = this.matcher();
     const taken = new Set<number>();
     const zero = (): ReconcileOutcome => ({ autoAccepted: 0, payments: 0, suggested: 0, withoutCandidates: 0 });
@@ -284,9 +329,9 @@ export class BankService {
     const mine = zero();
     const step = (listed: BankEntryRow) => {
       // Matching yields between slices: a credit confirmed meanwhile (another window, the CLI) is left alone.
-      const entry = this.repo.entry(listed.id);
+      const entry = listed.id < 0 ? listed : this.repo.entry(listed.id);
       if (!entry || entry.status !== 'open') return;
-      const counters = added.has(entry.id) ? [all, mine] : [all];
+      const counters = addedIds.has(entry.id) ? [all, mine] : [all];
       const m = matcher.match(creditOf(entry), scorer);
       const usable = { ...m, candidates: m.candidates.filter((c) => c.invoiceIds.every((id) => !taken.has(id))) };
       const confidence = usable.candidates.length === m.candidates.length ? m.confidence : usable.candidates.length ? usable.candidates[0]!.score * (1 - (usable.candidates[1]?.score ?? 0)) : 0;
@@ -295,7 +340,7 @@ export class BankService {
       if (!usable.candidates.length) for (const c of counters) c.withoutCandidates++;
       if (usable.candidates.length && confidence >= threshold) {
         const top = usable.candidates[0]!;
-        const ok = this.repo.transaction(() => {
+        const ok = options.dryRun ? this.wouldRecord(entry, top.allocations) : this.repo.transaction(() => {
           this.repo.setSuggestion(entry.id, JSON.stringify(prediction), confidence, version, now);
           try {
             this.recordMatch(entry, top.allocations, top.feeCents, true);
@@ -315,7 +360,7 @@ export class BankService {
           return;
         }
       }
-      this.repo.setSuggestion(entry.id, JSON.stringify(prediction), confidence, version, now);
+      if (!options.dryRun) this.repo.setSuggestion(entry.id, JSON.stringify(prediction), confidence, version, now);
       for (const c of counters) c.suggested++;
     };
     const result = (): ReconcileResult => ({ credits: open.length, ...all, modelVersion: version, threshold, added: mine });
@@ -341,14 +386,27 @@ export class BankService {
     };
   }
 
+  /** Whether the payment service would accept the payments of a match now: tried in a transaction rolled back at once. */
+  private wouldRecord(entry: BankEntryRow, allocations: readonly Allocation[]): boolean {
+    try {
+      this.repo.transaction(() => {
+        for (const a of allocations) this.payments.record(paymentOf(entry, a));
+        throw new DryRunRollback();
+      });
+    } catch (e) {
+      if (e instanceof DryRunRollback) return true;
+      if (e instanceof InputError) return false;
+      throw e;
+    }
+    return true;
+  }
+
   /** Records the payments of one match inside the caller's transaction. */
   private recordMatch(entry: BankEntryRow, allocations: readonly Allocation[], feeCents: number, automatic: boolean): number {
     const last = allocations.length - 1;
     allocations.forEach((a, i) => {
       // The fee is borne by the last invoice: it is settled in full, the bank kept the difference.
-      // The payer's IBAN is kept when it is one the payment service accepts (some banks send other account ids).
-      const iban = entry.counterparty_iban && /^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(entry.counterparty_iban) ? entry.counterparty_iban : null;
-      const r = this.payments.record({ invoiceId: a.invoiceId, amountCents: a.amountCents, date: entry.booking_date, method: 'bonifico', reference: entry.bank_ref?.slice(0, 200) ?? null, iban });
+      const r = this.payments.record(paymentOf(entry, a));
       this.repo.insertMatch({ entryId: entry.id, invoiceId: a.invoiceId, clientId: r.invoice.client_id, amountCents: a.amountCents, feeCents: i === last ? feeCents : 0, automatic, receipt: JSON.stringify(r.receipt) });
     });
     return allocations.length;
