@@ -2,34 +2,19 @@
 // text, checked by the contract: a failed retrain's error, trigger details, run notes; rows written
 // before the structured form, or holding a code or params the contract does not know, keep the
 // English text and no structured form, so the renderer falls back to it.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { App } from '../core/app';
-import { loadSettings } from '../core/config/load';
-import type { ChannelArgs, Channel, ChannelResult } from '../../src-preload/contract/channels';
 import { knownRetrainingMessage } from '../../src-shared/retraining-message';
-import { createAppRouter } from './create-app-router';
-import type { IpcRouter } from './ipc-router';
-import { callChannel } from './testing/call-channel';
+import { openTestRouter, type TestRouter } from './testing/test-router';
 
-let dir: string;
-let app: App;
-let router: IpcRouter;
-
-const call = <C extends Channel>(channel: C, args: ChannelArgs<C>): Promise<ChannelResult<C>> => callChannel(router, channel, args);
+let t: TestRouter;
+const call: TestRouter['call'] = (channel, args) => t.call(channel, args);
 
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'of-models-msg-'));
-  app = await App.open({ settings: loadSettings({ env: {}, cwd: dir, flags: { DATA_DIR: dir } }), host: 'cli', consoleLevel: 'silent' });
-  router = createAppRouter(app, { version: 't' });
+  t = await openTestRouter('of-models-msg-');
 }, 60_000);
 
 afterAll(async () => {
-  router?.dispose();
-  await app?.close();
-  fs.rmSync(dir, { recursive: true, force: true });
+  await t?.close();
 });
 
 describe('models channels: structured retraining texts', () => {
@@ -43,14 +28,14 @@ describe('models channels: structured retraining texts', () => {
   });
 
   it('records a failed retrain’s error in structured form next to its English text', async () => {
-    const r = await router.invoke('models:retrain', { model: 'cash_flow' });
+    const r = await t.router.invoke('models:retrain', { model: 'cash_flow' });
     // The call's own error carries the structured form too (the Forecast and Models pages word it).
     expect(r).toMatchObject({
       ok: false,
       error: { code: 'INSUFFICIENT_DATA', message: 'insufficient data (needs ≥25 paid invoices, found 0)', messages: [{ code: 'insufficient-data', params: { needed: 25, found: 0 } }] },
     });
     // Errors without a structured form stay as they were.
-    const bad = await router.invoke('models:retrain', { model: 'nope' } as never);
+    const bad = await t.router.invoke('models:retrain', { model: 'nope' } as never);
     expect(bad.ok).toBe(false);
     expect(Object.keys(bad.ok ? {} : bad.error).sort()).toEqual(['code', 'message']);
     const { items } = await call('models:runs', { model: 'cash_flow' });
@@ -64,7 +49,7 @@ describe('models channels: structured retraining texts', () => {
   });
 
   it('sends old rows and rows it cannot vouch for with their English text only', async () => {
-    const insert = app.database.sqlite.prepare(
+    const insert = t.app.database.sqlite.prepare(
       "INSERT INTO retraining_runs (model_name, kind, fired, reasons, outcome, notes, notes_messages) VALUES ('cash_flow', 'rollback', 0, '[]', 'rolled-back', ?, ?)",
     );
     insert.run('manual rollback (old row)', null);
@@ -84,7 +69,7 @@ describe('models channels: structured retraining texts', () => {
   });
 
   it('gives the model card the last automatic fall-back as from/to versions and the technical error', async () => {
-    app.database.sqlite
+    t.app.database.sqlite
       .prepare(
         "INSERT INTO retraining_runs (model_name, kind, fired, reasons, outcome, active_version, candidate_version, notes, error) VALUES ('cash_flow', 'rollback', 0, '[]', 'rolled-back', '1.1.0', '1.0.0', 'automatic fall-back: 1.1.0 artifact corrupt', 'checksum mismatch for cash_flow/1.1.0.json')",
       )
