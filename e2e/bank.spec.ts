@@ -7,35 +7,22 @@
 // (e2e-artifacts/screenshots/bank-*.png).
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
+import { expect, test } from '@playwright/test';
+import { shootAtTwoSizes } from './import-steps';
+import { startHost, type RunningHost } from './serve-fixture';
 
-const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
 let host: RunningHost;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  fs.mkdirSync(OUT, { recursive: true });
   host = await startHost({ demo: { clients: 8, invoices: 160, seed: 42 }, demoFlags: ['--statements', '--statement-days', '120'], store: { UI_LANGUAGE: 'it', UI_THEME: 'light', BANK_AUTO_ACCEPT_THRESHOLD: 0.98 } });
 });
 
 test.afterAll(async () => {
   await host?.stop();
 });
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [w, h] of [
-    [1400, 900],
-    [1024, 640],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(OUT, `bank-${name}-${w}x${h}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1360, height: 880 });
-}
 
 function statementFile(): string {
   const dir = path.join(host.dataDir, 'statements');
@@ -60,7 +47,7 @@ test('import a statement, confirm one suggestion, correct another, see both paym
   await expect(rows.first()).toBeVisible();
   const before = await rows.count();
   expect(before).toBeGreaterThanOrEqual(2);
-  await shoot(page, 'to-reconcile-it');
+  await shootAtTwoSizes(page, 'bank', 'to-reconcile-it');
 
   // Confirm: the first credit with a suggestion.
   const confirmable = page.locator('[data-testid="bank-row"][data-status="open"]:not([data-top=""])').first();
@@ -91,7 +78,7 @@ test('import a statement, confirm one suggestion, correct another, see both paym
     }
   }
   expect(picked, 'an open invoice covering the credit').toBe(true);
-  await shoot(page, 'picker-it');
+  await shootAtTwoSizes(page, 'bank', 'picker-it');
   await picker.getByTestId('bank-picker-confirm').click();
   await expect(picker).toHaveCount(0);
   await expect(page.locator(`[data-testid="bank-row"][data-entry="${correctedEntry}"]`)).toHaveCount(0);
@@ -101,7 +88,7 @@ test('import a statement, confirm one suggestion, correct another, see both paym
   const matched = page.locator('[data-testid="bank-row"][data-status="matched"]');
   await expect(matched).toHaveCount(2);
   for (const id of [confirmedEntry, correctedEntry]) await expect(page.locator(`[data-testid="bank-row"][data-entry="${id}"]`)).toContainText('/');
-  await shoot(page, 'confirmed-it');
+  await shootAtTwoSizes(page, 'bank', 'confirmed-it');
 
   // Automatic matches are listed and undoable.
   await page.getByTestId('bank-status-auto').click();
@@ -124,7 +111,7 @@ test('import a statement, confirm one suggestion, correct another, see both paym
   await expect(card).not.toContainText('Nessuna versione attiva');
   await expect(card.getByTestId('trigger-no_active_model')).toHaveCount(0);
   await card.scrollIntoViewIfNeeded();
-  await shoot(page, 'models-it');
+  await shootAtTwoSizes(page, 'bank', 'models-it');
 
 });
 
@@ -147,9 +134,9 @@ test('the Bank tab in English', async ({ page }) => {
     await page.getByTestId('statement-open-reconcile').click();
     await expect(page.getByRole('tab', { name: 'Bank' })).toHaveAttribute('aria-selected', 'true');
     await expect(page.locator('[data-testid="bank-row"][data-status="open"]').first()).toBeVisible();
-    await shoot(page, 'to-reconcile-en');
+    await shootAtTwoSizes(page, 'bank', 'to-reconcile-en');
     await page.getByTestId('bank-status-auto').click();
-    await shoot(page, 'automatic-en');
+    await shootAtTwoSizes(page, 'bank', 'automatic-en');
   } finally {
     await en.stop();
   }

@@ -10,58 +10,23 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { writeZip } from '../src-main/core/import/testing/zip-writer';
+import { dropFiles, shootAtTwoSizes } from './import-steps';
 import { REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
 
 const FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures/fatturapa');
 
-const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
 let host: RunningHost;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  fs.mkdirSync(OUT, { recursive: true });
   host = await startHost({ demo: { clients: 8, invoices: 160, seed: 42 }, demoFlags: ['--statements', '--statement-days', '120'], store: { UI_LANGUAGE: 'it', UI_THEME: 'light', BANK_AUTO_ACCEPT_THRESHOLD: 0.98 } });
 });
 
 test.afterAll(async () => {
   await host?.stop();
 });
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [w, h] of [
-    [1400, 900],
-    [1024, 640],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(OUT, `import-statement-${name}-${w}x${h}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1360, height: 880 });
-}
-
-/** Drops files on the drop zone the way a browser does: a DataTransfer holding Files. */
-async function dropFiles(page: Page, files: { name: string; bytes: Buffer }[]): Promise<void> {
-  await page.getByTestId('import-drop').evaluate(
-    (el, list) => {
-      const w = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: unknown): void } };
-        DragEvent: new (type: string, init: object) => Event;
-      };
-      const dt = new w.DataTransfer();
-      for (const { name, b64 } of list) {
-        const raw = atob(b64);
-        const data = new Uint8Array(raw.length);
-        for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i);
-        dt.items.add(new File([data], name));
-      }
-      el.dispatchEvent(new w.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      el.dispatchEvent(new w.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    files.map((f) => ({ name: f.name, b64: f.bytes.toString('base64') })),
-  );
-}
 
 function statement(ext: '.camt053.xml' | '.csv'): { name: string; bytes: Buffer } {
   const dir = path.join(host.dataDir, 'statements');
@@ -83,7 +48,7 @@ test('drop a CAMT.053 statement on the Import page: analysis, import, result, an
 
   await page.goto(`${host.url}#/data`);
   await page.getByRole('tab', { name: 'Importa' }).click();
-  await shoot(page, 'empty-it');
+  await shootAtTwoSizes(page, 'import-statement', 'empty-it');
   await dropFiles(page, [renamed]);
 
   const analysis = page.getByTestId('statement-analysis');
@@ -101,7 +66,7 @@ test('drop a CAMT.053 statement on the Import page: analysis, import, result, an
   await expect(analysis).toContainText(new RegExp(`con la soglia attuale \\(98\\s?%\\) ${auto} verrebbero registrati`));
   // The analysis wrote nothing.
   expect((await host.call('bank:list', { status: 'open', limit: 1, offset: 0 })).counts).toEqual({ open: 0, matched: 0, auto: 0, ignored: 0, debit: 0 });
-  await shoot(page, 'analysis-it');
+  await shootAtTwoSizes(page, 'import-statement', 'analysis-it');
 
   await expect(page.getByTestId('import-run')).toHaveText(new RegExp(`Importa ${entries} movimenti`));
   await page.getByTestId('import-run').click();
@@ -114,14 +79,14 @@ test('drop a CAMT.053 statement on the Import page: analysis, import, result, an
   expect(counts.auto).toBe(auto);
   expect(counts.open).toBe(wait);
   expect(await count(page, 'statement-result', 'statement-count-debits')).toBe(counts.debit);
-  await shoot(page, 'result-it');
+  await shootAtTwoSizes(page, 'import-statement', 'result-it');
 
   await page.getByTestId('statement-open-reconcile').click();
   await expect(page.getByRole('tab', { name: 'Banca' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByTestId('bank-status-open')).toHaveAttribute('aria-selected', 'true');
   await expect(page.locator('[data-testid="bank-row"][data-status="open"]')).toHaveCount(Math.min(wait, 200));
   await expect(page.getByTestId('bank-status-open')).toContainText(`(${wait})`);
-  await shoot(page, 'to-reconcile-it');
+  await shootAtTwoSizes(page, 'import-statement', 'to-reconcile-it');
   expect(errors).toEqual([]);
 });
 
@@ -141,7 +106,7 @@ test('the same movements as a CSV export: read as bank entries from the header, 
   await page.getByTestId('import-analyze').click();
   await expect(page.getByTestId('statement-refused')).toContainText("un CSV non indica il proprio conto: inserisci l'IBAN");
   await page.getByRole('textbox', { name: 'Conto (IBAN)' }).fill(account);
-  await shoot(page, 'csv-mapping-it');
+  await shootAtTwoSizes(page, 'import-statement', 'csv-mapping-it');
   await page.getByTestId('import-analyze').click();
   const analysis = page.getByTestId('statement-analysis');
   await expect(analysis).toBeVisible({ timeout: 60_000 });
@@ -167,10 +132,10 @@ test('refused statements say why in the UI language and write nothing', async ({
   const summary = page.getByTestId('import-summary');
   await expect(summary.getByRole('row', { name: /ordine\.xml/ })).toContainText('non è una fattura FatturaPA (elemento radice <Ordine>)');
   await expect(page.getByTestId('import-run')).toBeDisabled();
-  await shoot(page, 'refused-it');
+  await shootAtTwoSizes(page, 'import-statement', 'refused-it');
   await page.getByTestId('pref-language').selectOption('en');
   await expect(refused).toContainText('estratto-bomba.xml was not imported: contains a DOCTYPE or ENTITY declaration, which CAMT.053 does not allow');
-  await shoot(page, 'refused-en');
+  await shootAtTwoSizes(page, 'import-statement', 'refused-en');
   expect((await host.call('bank:list', { status: 'open', limit: 1, offset: 0 })).counts).toEqual(before);
   await page.getByTestId('pref-language').selectOption('it');
 });
@@ -194,7 +159,7 @@ test('FatturaPA files and a statement in one drop: one check of both, invoices i
   // The statement was imported by the first test: every entry is already there.
   expect(await count(page, 'statement-analysis', 'statement-count-skipped')).toBe(entries);
   await expect(page.getByTestId('import-run')).toHaveText('Importa 3 fatture e 0 movimenti');
-  await shoot(page, 'mixed-it');
+  await shootAtTwoSizes(page, 'import-statement', 'mixed-it');
   await page.getByTestId('import-run').click();
   await expect(page.getByTestId('import-result')).toContainText('Importazione completata', { timeout: 60_000 });
   expect(await count(page, 'statement-result', 'statement-count-added')).toBe(0);

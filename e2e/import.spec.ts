@@ -4,19 +4,18 @@
 // (e2e-artifacts/screenshots/import-*.png).
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { writeZip } from '../src-main/core/import/testing/zip-writer';
 import { indexSettled, REPO_ROOT, startHost, type RunningHost } from './serve-fixture';
+import { dropFiles, shootAtTwoSizes } from './import-steps';
 
 const FIXTURES = path.resolve(REPO_ROOT, '../shared/fixtures/fatturapa');
-const OUT = path.join(REPO_ROOT, 'e2e-artifacts/screenshots');
 let host: RunningHost;
 
 test.describe.configure({ mode: 'serial' });
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);
-  fs.mkdirSync(OUT, { recursive: true });
   host = await startHost({ demo: { clients: 4, invoices: 40, seed: 42 }, store: { UI_LANGUAGE: 'it', UI_THEME: 'light' } });
   await indexSettled(host);
 });
@@ -24,39 +23,6 @@ test.beforeAll(async () => {
 test.afterAll(async () => {
   await host?.stop();
 });
-
-/** Drops a file on the drop zone the way a browser does: a DataTransfer holding a File. */
-async function dropFile(page: Page, name: string, bytes: Buffer): Promise<void> {
-  await page.getByTestId('import-drop').evaluate(
-    (el, { name, b64 }) => {
-      const raw = atob(b64);
-      const data = new Uint8Array(raw.length);
-      for (let i = 0; i < raw.length; i++) data[i] = raw.charCodeAt(i);
-      // Browser globals, typed here because this file compiles with the Node types.
-      const w = globalThis as unknown as {
-        DataTransfer: new () => { items: { add(file: unknown): void } };
-        DragEvent: new (type: string, init: object) => Event;
-      };
-      const dt = new w.DataTransfer();
-      dt.items.add(new File([data], name, { type: 'application/zip' }));
-      el.dispatchEvent(new w.DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
-      el.dispatchEvent(new w.DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
-    },
-    { name, b64: bytes.toString('base64') },
-  );
-}
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const [w, h] of [
-    [1400, 900],
-    [1024, 640],
-  ] as const) {
-    await page.setViewportSize({ width: w, height: h });
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(OUT, `import-${name}-${w}x${h}.png`), fullPage: false });
-  }
-  await page.setViewportSize({ width: 1360, height: 880 });
-}
 
 test('drop the sample folder as a zip, confirm the firm, read the summary, import, and find an invoice by its number in the assistant', async ({ page }) => {
   const errors: string[] = [];
@@ -69,8 +35,8 @@ test('drop the sample folder as a zip, confirm the firm, read the summary, impor
   );
   await page.goto(`${host.url}#/data`);
   await page.getByRole('tab', { name: 'Importa' }).click();
-  await shoot(page, 'empty-it');
-  await dropFile(page, 'fatturapa.zip', zip);
+  await shootAtTwoSizes(page, 'import', 'empty-it');
+  await dropFiles(page, [{ name: 'fatturapa.zip', bytes: zip }]);
 
   // First import: which party is my firm?
   const firm = page.getByTestId('import-firm');
@@ -85,7 +51,7 @@ test('drop the sample folder as a zip, confirm the firm, read the summary, impor
   // Reasons in the UI's language, with the figures of the file.
   const otherFirm = summary.getByRole('row', { name: /IT01234567890_FSM10\.xml/ });
   await expect(otherFirm).toContainText("né l'emittente (SOCIETA' ALPHA SRL) né il cliente (BETA GAMMA) sono la tua azienda");
-  await shoot(page, 'summary-it');
+  await shootAtTwoSizes(page, 'import', 'summary-it');
   // At 1024 px the summary table fits its card: no sideways scrolling.
   await page.setViewportSize({ width: 1024, height: 640 });
   await expect
@@ -95,7 +61,7 @@ test('drop the sample folder as a zip, confirm the firm, read the summary, impor
   await page.getByTestId('pref-language').selectOption('en');
   await expect(summary.getByTestId('import-count-added')).toHaveText('3 to add');
   await expect(otherFirm).toContainText("neither the issuer (SOCIETA' ALPHA SRL) nor the customer (BETA GAMMA) is your firm");
-  await shoot(page, 'summary-en');
+  await shootAtTwoSizes(page, 'import', 'summary-en');
 
   const downloaded = page.waitForEvent('download');
   await page.getByTestId('import-download').click();
@@ -106,7 +72,7 @@ test('drop the sample folder as a zip, confirm the firm, read the summary, impor
   const result = page.getByTestId('import-result');
   await expect(result.getByTestId('import-count-added')).toHaveText('3 to add');
   await expect(result).toContainText('Import finished');
-  await shoot(page, 'result-en');
+  await shootAtTwoSizes(page, 'import', 'result-en');
 
   // The imported invoices reach the knowledge index like any other; the assistant finds one by its number.
   await indexSettled(host);
