@@ -24,6 +24,7 @@ import { FeedbackRetention } from './feedback/feedback-retention';
 import { predictionOutcomeHook, predictionReopenHook } from './feedback/prediction-outcome';
 import { BankService, type ActiveScorer } from './bank/bank-service';
 import { loadMatcher, ruleScorer } from './bank/match-scorers';
+import { readCamt053InWorker } from './bank/statement-jobs';
 import { PAYMENT_MATCHER } from './ml/registry/payment-matcher-spec';
 import { ModelLifecycle } from './ml/retraining/model-lifecycle';
 import { markInterruptedRuns } from './ml/retraining/interrupted-runs';
@@ -104,7 +105,7 @@ export class App {
 
     this.models = new ModelLifecycle({ database, worker: this.worker, logger, modelsDir: options.settings.paths.modelsDir, settings: () => this.settings, specs: registeredModelSpecs() });
     // Bank credits are scored by the payment matcher's active version, or by the rule-based version 0 until one is deployed.
-    this.bank = new BankService(database.sqlite, this.payments, this.feedback, () => this.settings, () => this.activeMatcher());
+    this.bank = new BankService(database.sqlite, this.payments, this.feedback, () => this.settings, () => this.activeMatcher(), (bytes) => readCamt053InWorker(this.worker, bytes));
   }
 
   private matcherCache: { version: string; scorer: ActiveScorer } | null = null;

@@ -63,7 +63,7 @@ const Search = LimitedText('name').trim();
  * Made by the page once per form, sent again with a retry: if the first request committed but its
  * answer was lost, the retry returns what it made instead of making a second invoice or payment.
  */
-export const RequestKey = z.string().regex(/^[A-Za-z0-9-]{16,64}$/, '16 to 64 letters, digits or "-"');
+export const RequestKey = LimitedText('name').regex(/^[A-Za-z0-9-]{16,64}$/, '16 to 64 letters, digits or "-"');
 
 export const InvoiceLineInput = z
   .object({

@@ -217,6 +217,8 @@ export class BankService {
     private readonly feedback: FeedbackService,
     private readonly settings: () => BankSettings,
     private readonly activeScorer: () => ActiveScorer,
+    /** Reads a CAMT.053 file off the main thread (the app passes the worker); default: here. */
+    private readonly readCamt: (bytes: Uint8Array) => Promise<ParsedStatement> = async (bytes) => (await import('./parse-camt053')).parseCamt053(bytes),
   ) {
     this.repo = new BankRepository(sqlite);
     this.predictions = new PredictionRepository(sqlite);
@@ -226,10 +228,7 @@ export class BankService {
   async parse(input: StatementImportInput): Promise<ParsedStatement & { rejects: StatementCsvReject[] }> {
     if (input.bytes.byteLength > STATEMENT_LIMITS.maxFileBytes) throw new InputError(`${input.name}: ${input.bytes.byteLength} bytes; a statement file may have at most ${STATEMENT_LIMITS.maxFileBytes}`, 'file');
     try {
-      if (isXmlStatement(input.bytes)) {
-        const { parseCamt053 } = await import('./parse-camt053');
-        return { ...parseCamt053(input.bytes), rejects: [] };
-      }
+      if (isXmlStatement(input.bytes)) return { ...(await this.readCamt(input.bytes)), rejects: [] };
       if (!input.account) throw new CodedInputError(`--account: ${input.name} is a CSV export; give the account (IBAN) it is for`, '--account', { code: 'statement-account-required', params: {} });
       const text = new TextDecoder('utf-8').decode(input.bytes);
       const { parseStatementCsv } = await import('./parse-statement-csv');
