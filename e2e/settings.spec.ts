@@ -88,6 +88,7 @@ test('the payment matcher’s thresholds have their own Bank reconciliation sect
   await expect(section.getByTestId('setting-BANK_MATCHER_ACCURACY_DROP_THRESHOLD').locator('input')).toHaveValue('5');
   await expect(section.getByTestId('setting-BANK_AUTO_ACCEPT_THRESHOLD').locator('input')).toHaveValue('98');
   await expect(page.getByTestId('setting-effect-BANK_AUTO_ACCEPT_THRESHOLD')).toContainText('confidence of at least 98%');
+  await expect(page.getByTestId('setting-effect-BANK_FEE_TOLERANCE_CENTS')).toHaveText('A credit short of what is owed by at most €10.00 settles the invoices: the difference is the fee the bank kept.');
   await expect(page.getByTestId('setting-effect-BANK_MATCHER_MIN_NEW_ANSWERS')).toHaveText('The matcher retrains after 50 new answers to its suggestions since the last evaluation.');
   const count = section.getByTestId('setting-BANK_MATCHER_MIN_NEW_ANSWERS').locator('input');
   await count.fill('0');

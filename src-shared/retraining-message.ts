@@ -63,7 +63,7 @@ export const RETRAINING_MESSAGE_PARAMS = {
   'trigger-baseline-small': z.object({ sample: z.number(), needed: z.number(), version: Version }),
   'trigger-accuracy-drop': z.object({ accuracy: z.number(), sample: z.number(), upper: z.number(), baseline: z.number(), baselineSample: z.number(), drop: z.number(), threshold: z.number(), ...Examples }),
   'retrain-held-pinned': z.object({ version: Version }),
-  'retrain-held-no-outcomes': z.object({ since: z.string() }),
+  'retrain-held-no-outcomes': z.object({ since: z.string(), ...Examples }),
   'holdout-latest': z.object({ rows: z.number(), from: z.string(), unseen: z.number().nullable(), ...Examples }),
   'champion-refit': z.object({ version: Version, unseen: z.number(), needed: z.number(), ...Examples }),
   'pin-cleared-by-retrain': z.object({ version: Version }),

@@ -68,6 +68,10 @@ describe('retraining messages in the UI language', () => {
     const drop = msg('trigger-accuracy-drop', { accuracy: 0.85, sample: 100, upper: 0.9, baseline: 0.97, baselineSample: 120, drop: 0.1237, threshold: 0.05, model: 'payment_matcher', label: 'answered suggestions' });
     expect(formatRetrainingMessage(drop, 'x', 'en')).toBe('Live accuracy 85% (at most 90% at 95% confidence) over the latest 100 answered suggestions vs baseline 97% on 120: drop of 12.4% (threshold 5%)');
     expect(formatRetrainingMessage(drop, 'x', 'it')).toContain('sulle ultime 100 risposte ai suggerimenti contro 97% di riferimento');
+    const held = msg('retrain-held-no-outcomes', { since: '2026-11-30T10:00:00.000Z', model: 'payment_matcher', label: 'answered suggestions' });
+    expect(formatRetrainingMessage(held, 'x', 'en')).toMatch(/^No new answered suggestions since the last evaluation on .*2026: retraining on the same data would change nothing$/);
+    expect(formatRetrainingMessage(held, 'x', 'it')).toMatch(/^Nessuna novità tra le risposte ai suggerimenti dall’ultima valutazione del .*2026/);
+    expect(formatRetrainingMessage(msg('retrain-held-no-outcomes', { since: '2026-11-30T10:00:00.000Z' }), 'x', 'en')).toMatch(/^No new outcome since/);
 
     // The cash-flow model, with its metric named or stored before metrics were (both MAE).
     for (const cash of [msg('improvement-met', of('mae', { candidateMae: 4.1, activeMae: 5.2 })), msg('improvement-met', { candidateMae: 4.1, activeMae: 5.2, activeVersion: '1.0.0', improvement: 0.2115, required: 0.1 })]) {

@@ -119,7 +119,9 @@ function sentence(m: KnownRetrainingMessage, lang: Language): string {
     case 'retrain-held-pinned':
       return say('models.msg.retrain-held-pinned', { version: m.params.version });
     case 'retrain-held-no-outcomes':
-      return say('models.msg.retrain-held-no-outcomes', { since: formatDate(m.params.since.slice(0, 10), lang) });
+      return m.params.label
+        ? say('models.msg.retrain-held-no-outcomes.examples', { since: formatDate(m.params.since.slice(0, 10), lang), label: examples(m.params) })
+        : say('models.msg.retrain-held-no-outcomes', { since: formatDate(m.params.since.slice(0, 10), lang) });
     case 'holdout-latest': {
       const p = m.params;
       const vars = { rows: num(p.rows), from: formatDate(p.from, lang) };

@@ -14,7 +14,7 @@ import { Icon } from '../components/icons';
 import { Async, EmptyState } from '../components/states';
 import { Badge, type Tone } from '../components/widgets';
 import { MESSAGES, type Language, type MessageKey } from '../i18n/catalog';
-import { formatNumber, formatPercent } from '../format/money';
+import { formatCents, formatNumber, formatPercent } from '../format/money';
 import { useT, type Translate } from '../i18n/translate';
 import { checkSettingDraft, groupSettings, isPercentSetting, SETTING_GROUPS, settingBounds, settingInputText, settingMatches, useSettingsStore, type DraftCheck } from '../stores/settings-store';
 import { SettingsDataSection } from './settings-data-section';
@@ -34,7 +34,8 @@ function settingHelp(t: Translate, s: SettingInfo): string {
 function settingEffect(t: Translate, s: SettingInfo, lang: Language): string | null {
   const key = `settingEffect.${s.key}` as MessageKey;
   if (!(key in MESSAGES) || typeof s.value !== 'number') return null;
-  return t(key, { value: isPercentSetting(s) ? formatPercent(s.value, lang, 2) : s.value });
+  // An amount in cents reads as euro ("10,00 €"), a ratio as a percentage.
+  return t(key, { value: isPercentSetting(s) ? formatPercent(s.value, lang, 2) : s.key.endsWith('_CENTS') ? formatCents(s.value, lang) : s.value });
 }
 
 /** A value as the panel shows it: On/Off, a percentage, a list choice by its label, "empty". */

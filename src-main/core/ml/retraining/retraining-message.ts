@@ -106,7 +106,7 @@ export function englishText(m: RetrainingMessage): string {
     case 'retrain-held-pinned':
       return `${m.params.version} is pinned by a rollback: automatic retrains wait until it is unpinned`;
     case 'retrain-held-no-outcomes':
-      return `no new outcome since the last evaluation (${m.params.since.slice(0, 10)}): retraining on the same data would change nothing`;
+      return `no new ${m.params.label ?? 'outcome'} since the last evaluation (${m.params.since.slice(0, 10)}): retraining on the same data would change nothing`;
     case 'holdout-latest': {
       const p = m.params;
       const unseen = p.unseen === null ? '' : `, ${p.unseen} of them unseen by the active version`;

@@ -175,7 +175,7 @@ export class TriggerEvaluator {
     let held: RetrainingMessage | null = null;
     if (reasons.length && active) {
       if (pinned) held = { code: 'retrain-held-pinned', params: { version: pinned.version } };
-      else if (feedback === 0 && last) held = { code: 'retrain-held-no-outcomes', params: { since: last.at } };
+      else if (feedback === 0 && last) held = { code: 'retrain-held-no-outcomes', params: { since: last.at, ...whose } };
     }
     const evaluation: TriggerEvaluation = {
       model,
