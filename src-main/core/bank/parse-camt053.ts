@@ -6,14 +6,13 @@
 // (≤ 001.07) or through `<Pty>` (001.08); a transaction's amount sits in `AmtDtls/TxAmt` (001.02) or
 // also in `TxDtls/Amt` (≥ 001.03). A batch entry with several transactions of their own amounts is
 // split into one entry per transaction. Amounts go from decimal text to cents without floating point.
-import crypto from 'node:crypto';
 import { XMLValidator } from 'fast-xml-parser';
 import { untrustedXmlParser } from '../import/untrusted-xml';
 import { isIsoDate } from '../dates';
 import { decodeXmlBytes } from '../fatturapa/decode-xml-bytes';
 import { FatturaFileError } from '../fatturapa/fatturapa-types';
 import { coded } from '../import/import-message';
-import { STATEMENT_LIMITS, StatementFileError, type BankEntry, type EntryDirection, type ParsedStatement } from './statement-types';
+import { EntryKeys, STATEMENT_LIMITS, StatementFileError, type BankEntry, type EntryDirection, type ParsedStatement } from './statement-types';
 
 export const CAMT053_VERSIONS = ['02', '03', '04', '05', '06', '07', '08'] as const;
 const NAMESPACE = /^urn:iso:std:iso:20022:tech:xsd:camt\.053\.001\.(\d{2})$/;
@@ -143,15 +142,6 @@ function readTx(tx: Node, direction: EntryDirection, where: string): TxInfo {
   };
 }
 
-/** The idempotency key of an entry without a bank reference: account, date, direction, amount, text and the occurrence of that combination in the file. */
-export function entryHashKey(parts: { account: string; bookingDate: string; direction: EntryDirection; amountCents: number; remittance: string; counterpartyIban: string | null }, occurrence: number): string {
-  const h = crypto
-    .createHash('sha256')
-    .update([parts.account, parts.bookingDate, parts.direction, String(parts.amountCents), parts.remittance, parts.counterpartyIban ?? '', String(occurrence)].join('\u0001'))
-    .digest('hex');
-  return `hash:${h.slice(0, 40)}`;
-}
-
 export function parseCamt053(bytes: Uint8Array): ParsedStatement {
   if (bytes.byteLength > STATEMENT_LIMITS.maxFileBytes) {
     throw new StatementFileError(coded('statement-too-large', { bytes: bytes.byteLength, max: STATEMENT_LIMITS.maxFileBytes }));
@@ -192,7 +182,7 @@ export function parseCamt053(bytes: Uint8Array): ParsedStatement {
   const entries: BankEntry[] = [];
   const notes: string[] = [];
   const statementIds: string[] = [];
-  const occurrences = new Map<string, number>();
+  const keys = new EntryKeys();
   let account = '';
   stmts.forEach((stmt, si) => {
     const sw = `Stmt[${si + 1}]`;
@@ -237,14 +227,7 @@ export function parseCamt053(bytes: Uint8Array): ParsedStatement {
         const remittance = clip([...(part.tx?.remittance ?? []), ...(part.tx?.remittance.length ? [] : extra ? [extra] : [])].join(' ').replace(/\s+/g, ' ').trim(), STATEMENT_LIMITS.maxRemittanceChars);
         const counterpartyIban = part.tx?.counterpartyIban ?? null;
         const base = { account: acctId, bookingDate, direction, amountCents: part.amountCents, remittance, counterpartyIban };
-        let key: string;
-        if (part.ref) key = `ref:${acctId}:${clip(part.ref, 200)}`;
-        else {
-          const id = entryHashKey(base, 0);
-          const n = occurrences.get(id) ?? 0;
-          occurrences.set(id, n + 1);
-          key = n === 0 ? id : entryHashKey(base, n);
-        }
+        const key = keys.keyOf(base, part.ref ? clip(part.ref, 200) : null);
         entries.push({
           ...base,
           key,

@@ -9,8 +9,7 @@ import { compileDateFormat, detectDateFormat } from '../import/csv-date-format';
 import { readCsvRecords, type ImportField } from '../import/invoice-csv-import';
 import { guessColumnMap, guessCsvMap, mappedColumns, type CsvImportKind } from '../import/csv-mapping';
 import { CodedInputError } from '../import/import-message';
-import { entryHashKey } from './parse-camt053';
-import { STATEMENT_LIMITS, StatementFileError, type BankEntry, type EntryDirection, type ParsedStatement } from './statement-types';
+import { EntryKeys, STATEMENT_LIMITS, StatementFileError, type BankEntry, type EntryDirection, type ParsedStatement } from './statement-types';
 
 import { STATEMENT_CSV_FIELDS, type StatementCsvField } from '../../../src-preload/contract/import-channels';
 
@@ -144,7 +143,7 @@ export function parseStatementCsv(text: string, options: StatementCsvOptions): P
   const entries: BankEntry[] = [];
   const rejects: StatementCsvReject[] = [];
   const notes: string[] = [];
-  const occurrences = new Map<string, number>();
+  const keys = new EntryKeys();
   for (const { record, line } of rows) {
     const problems: RowProblem[] = [];
     const attempt = <T>(fn: () => T): T | null => {
@@ -196,14 +195,7 @@ export function parseStatementCsv(text: string, options: StatementCsvOptions): P
     if (ibanRaw && !counterpartyIban) notes.push(`line ${line}: counterparty_iban "${ibanRaw.slice(0, 40)}" is not an IBAN: ignored`);
     const ref = cell(record, 'reference').slice(0, 200) || null;
     const base = { account, bookingDate, direction, amountCents, remittance, counterpartyIban };
-    let key: string;
-    if (ref) key = `ref:${account}:${ref}`;
-    else {
-      const id = entryHashKey(base, 0);
-      const n = occurrences.get(id) ?? 0;
-      occurrences.set(id, n + 1);
-      key = n === 0 ? id : entryHashKey(base, n);
-    }
+    const key = keys.keyOf(base, ref);
     entries.push({
       ...base,
       key,

@@ -2,6 +2,7 @@
 // repository: one entry per booked movement, amounts in integer cents (always positive, the direction
 // says which way the money went), dates as ISO YYYY-MM-DD, and a key that makes a re-import add nothing.
 
+import crypto from 'node:crypto';
 import type { CodedText, ImportMessage } from '../import/import-message';
 
 export type EntryDirection = 'credit' | 'debit';
@@ -63,3 +64,28 @@ export const STATEMENT_LIMITS = {
   maxNameChars: 200,
   maxRefs: 20,
 } as const;
+
+/** The idempotency key of an entry without a bank reference: account, date, direction, amount, text and the occurrence of that combination in the file. */
+export function entryHashKey(parts: { account: string; bookingDate: string; direction: EntryDirection; amountCents: number; remittance: string; counterpartyIban: string | null }, occurrence: number): string {
+  const h = crypto
+    .createHash('sha256')
+    .update([parts.account, parts.bookingDate, parts.direction, String(parts.amountCents), parts.remittance, parts.counterpartyIban ?? '', String(occurrence)].join('\u0001'))
+    .digest('hex');
+  return `hash:${h.slice(0, 40)}`;
+}
+
+/**
+ * The keys of a file's entries, in file order: the bank's reference when it gives one, else the hash
+ * of the entry with its occurrence of that combination in the file (two identical entries stay two).
+ */
+export class EntryKeys {
+  private readonly seen = new Map<string, number>();
+
+  keyOf(entry: Parameters<typeof entryHashKey>[0], bankRef: string | null): string {
+    if (bankRef) return `ref:${entry.account}:${bankRef}`;
+    const first = entryHashKey(entry, 0);
+    const n = this.seen.get(first) ?? 0;
+    this.seen.set(first, n + 1);
+    return n === 0 ? first : entryHashKey(entry, n);
+  }
+}

@@ -9,9 +9,8 @@ import crypto from 'node:crypto';
 import { addDays, toDayNumber } from '../dates';
 import { DEMO_REGION_WORDS, DEMO_SECTORS, DEMO_STUDIO_KINDS, DEMO_SURNAMES } from '../demo/italian-demo-data';
 import { SeededRandom } from '../demo/seeded-random';
-import type { BankEntry } from './statement-types';
+import { EntryKeys, type BankEntry } from './statement-types';
 import { sequenceOf } from './remittance-text';
-import { entryHashKey } from './parse-camt053';
 
 export interface SyntheticClient {
   id: number;
@@ -143,18 +142,12 @@ export function generateStatement(input: StatementInput): SyntheticStatement {
   const entries: BankEntry[] = [];
   const truth: TruthRow[] = [];
   let seqNo = 0;
-  const hashSeen = new Map<string, number>();
+  const keys = new EntryKeys();
   const push = (e: Omit<BankEntry, 'key' | 'account' | 'currency' | 'bankRef'>, t: Omit<TruthRow, 'key'> | null) => {
     seqNo++;
     const bankRef = rng.chance(0.9) ? `${e.bookingDate.replace(/-/g, '')}${String(seqNo).padStart(7, '0')}${crypto.createHash('sha1').update(`${input.seed}:${seqNo}`).digest('hex').slice(0, 6).toUpperCase()}` : null;
-    // Without a bank reference, the key a reader computes from the entry itself (see parse-camt053.ts).
-    let key = `ref:${account}:${bankRef}`;
-    if (!bankRef) {
-      const id = entryHashKey({ account, ...e }, 0);
-      const n = hashSeen.get(id) ?? 0;
-      hashSeen.set(id, n + 1);
-      key = n === 0 ? id : entryHashKey({ account, ...e }, n);
-    }
+    // The key a reader computes when it reads the entry back.
+    const key = keys.keyOf({ account, ...e }, bankRef);
     entries.push({ ...e, key, account, currency: 'EUR', bankRef });
     if (t) truth.push({ ...t, key });
   };
